@@ -1,0 +1,123 @@
+using System.Numerics;
+using System.Reflection;
+using Nethereum.ABI.EIP712;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Hex.HexConvertors.Extensions;
+using Nethereum.Signer;
+using Nethereum.Signer.EIP712;
+using Nethereum.Util;
+
+namespace Oracle.Core.Eip712;
+
+/// <summary>
+/// Hashes, signs and recovers EIP-712 typed messages (the <c>eth_signTypedData_v4</c> encoding). Signatures are
+/// 65 bytes <c>r ‖ s ‖ v</c> with v in {27, 28} and s in the lower half of the curve order, as OpenZeppelin's ECDSA
+/// library demands on-chain; a high-s signature is rejected here too, so C# and Solidity agree on every input.
+/// </summary>
+public static class TypedDataSigner
+{
+    // secp256k1 order / 2: signatures with a larger s are the malleable twin of a valid one.
+    private static readonly BigInteger HalfOrder = BigInteger.Parse("7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0", System.Globalization.NumberStyles.HexNumber);
+
+    /// <summary>The EIP-712 digest <c>keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(message))</c>.</summary>
+    public static byte[] Hash<T>(T message, TypedDataDomain domain)
+        where T : class
+        => Eip712TypedDataEncoder.Current.EncodeAndHashTypedData(message, TypedData<T>(domain));
+
+    /// <summary>The domain separator <c>hashStruct(EIP712Domain)</c>.</summary>
+    public static byte[] DomainSeparator(TypedDataDomain domain)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        var typed = new TypedData<Domain>
+        {
+            Domain = domain.ToNethereum(),
+            Types = MemberDescriptionFactory.GetTypesMemberDescription(typeof(Domain)),
+            PrimaryType = "EIP712Domain",
+        };
+        return Eip712TypedDataEncoder.Current.HashDomainSeparator(typed);
+    }
+
+    /// <summary>The type hash <c>keccak256(encodeType(T))</c>.</summary>
+    public static byte[] TypeHash<T>()
+        where T : class
+        => Sha3Keccack.Current.CalculateHash(System.Text.Encoding.UTF8.GetBytes(EncodedType<T>()));
+
+    /// <summary>The encoded type, for example <c>Voucher(uint64 sessionId,...)</c>.</summary>
+    public static string EncodedType<T>()
+        where T : class
+        => Eip712TypedDataEncoder.Current.GetEncodedType(PrimaryType<T>(), [typeof(T)]);
+
+    /// <summary>Signs <paramref name="message"/> under <paramref name="domain"/>.</summary>
+    /// <returns>The 65-byte signature, 0x-prefixed hex.</returns>
+    public static string Sign<T>(T message, TypedDataDomain domain, EthECKey key)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Eip712TypedDataSigner.Current.SignTypedDataV4(message, TypedData<T>(domain), key);
+    }
+
+    /// <summary>
+    /// Recovers the signer of <paramref name="message"/>, or <see langword="null"/> when the signature is malformed,
+    /// malleable (high s) or does not recover to any key.
+    /// </summary>
+    /// <returns>The signer's checksummed address.</returns>
+    public static string? Recover<T>(T message, TypedDataDomain domain, string signature)
+        where T : class
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = signature.HexToByteArray();
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        if (bytes.Length != 65 || (bytes[64] != 27 && bytes[64] != 28))
+        {
+            return null;
+        }
+
+        var s = new BigInteger(bytes.AsSpan(32, 32), isUnsigned: true, isBigEndian: true);
+        if (s.IsZero || s > HalfOrder)
+        {
+            return null;
+        }
+
+        try
+        {
+            var address = new MessageSigner().EcRecover(Hash(message, domain), signature);
+            return string.IsNullOrEmpty(address) ? null : AddressUtil.Current.ConvertToChecksumAddress(address);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or Org.BouncyCastle.Crypto.CryptoException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Whether <paramref name="signature"/> is <paramref name="expectedSigner"/>'s signature of <paramref name="message"/>.</summary>
+    public static bool Verify<T>(T message, TypedDataDomain domain, string signature, string expectedSigner)
+        where T : class
+    {
+        var signer = Recover(message, domain, signature);
+        return signer is not null && AddressUtil.Current.AreAddressesTheSame(signer, expectedSigner);
+    }
+
+    /// <summary>The Nethereum typed-data description of message type <typeparamref name="T"/> under <paramref name="domain"/>.</summary>
+    public static TypedData<Domain> TypedData<T>(TypedDataDomain domain)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        return new TypedData<Domain>
+        {
+            Domain = domain.ToNethereum(),
+            Types = MemberDescriptionFactory.GetTypesMemberDescription(typeof(Domain), typeof(T)),
+            PrimaryType = PrimaryType<T>(),
+        };
+    }
+
+    private static string PrimaryType<T>()
+        => typeof(T).GetCustomAttribute<StructAttribute>()?.Name
+            ?? throw new InvalidOperationException($"{typeof(T).Name} has no [Struct] attribute naming its EIP-712 type");
+}
