@@ -1,0 +1,137 @@
+using Oracle.Core.Evidence;
+using Oracle.Core.Policy;
+
+namespace VpnGateway.Metering.Flows;
+
+/// <summary>
+/// One session's flow table behind a lock, fed by two packet paths: the capture of the session's TUN interface
+/// (packets that were forwarded) and the policy's denial sink (packets that were dropped). Both may run on different
+/// threads; each packet holds the lock only for a dictionary update.
+/// </summary>
+internal sealed class SessionFlowMeter
+{
+    private readonly Lock _lock = new();
+    private readonly FlowTable _table;
+    private readonly ClientAddresses _clientAddresses;
+    private long _packets;
+    private long _notIp;
+    private long _truncated;
+    private long _badHeader;
+
+    public SessionFlowMeter(ulong sessionId, ClientAddresses clientAddresses, FlowTableOptions options)
+    {
+        _clientAddresses = clientAddresses ?? throw new ArgumentNullException(nameof(clientAddresses));
+        _table = new FlowTable(sessionId, options);
+    }
+
+    public ulong SessionId => _table.SessionId;
+
+    /// <summary>Packets counted into flows.</summary>
+    public long Packets => Interlocked.Read(ref _packets);
+
+    /// <summary>Packets not counted because their headers could not be read, by reason.</summary>
+    public (long NotIp, long Truncated, long BadHeader) Malformed => (Interlocked.Read(ref _notIp), Interlocked.Read(ref _truncated), Interlocked.Read(ref _badHeader));
+
+    public int OpenFlows
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _table.Count;
+            }
+        }
+    }
+
+    public long Evictions
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _table.Evictions;
+            }
+        }
+    }
+
+    /// <summary>A forwarded packet seen by capture: <paramref name="captured"/> are its first bytes, <paramref name="wireLength"/> its length.</summary>
+    /// <returns>Whether the packet was counted (malformed ones are counted separately and dropped).</returns>
+    public bool OnForwarded(ReadOnlySpan<byte> captured, int wireLength, long timestampMs)
+    {
+        if (!Parse(captured, wireLength, out var headers))
+        {
+            return false;
+        }
+
+        var direction = _clientAddresses.DirectionOf(headers);
+        lock (_lock)
+        {
+            _table.Observe(headers, direction, FlowVerdict.Allowed, 0, timestampMs);
+        }
+
+        Interlocked.Increment(ref _packets);
+        return true;
+    }
+
+    /// <summary>A packet the policy denied (and dropped) in the data path.</summary>
+    public bool OnDenied(ReadOnlySpan<byte> packet, uint ruleId, TrafficDirection direction, long timestampMs)
+    {
+        if (!Parse(packet, packet.Length, out var headers))
+        {
+            return false;
+        }
+
+        lock (_lock)
+        {
+            _table.Observe(headers, direction, FlowVerdict.Denied, ruleId, timestampMs);
+        }
+
+        Interlocked.Increment(ref _packets);
+        return true;
+    }
+
+    /// <summary>Closes the flows whose timeouts passed.</summary>
+    public int Expire(long nowMs, List<FlowRecord> closed)
+    {
+        lock (_lock)
+        {
+            return _table.Expire(nowMs, closed);
+        }
+    }
+
+    /// <summary>Closes every flow.</summary>
+    public int Flush(FlowEndReason reason, List<FlowRecord> closed)
+    {
+        lock (_lock)
+        {
+            return _table.Flush(reason, closed);
+        }
+    }
+
+    /// <summary>Visits the open flows under the lock.</summary>
+    public void ForEachOpen<TState>(TState state, Action<TState, FlowKey, FlowEntry> visit)
+    {
+        lock (_lock)
+        {
+            _table.ForEachOpen(state, visit);
+        }
+    }
+
+    private bool Parse(ReadOnlySpan<byte> captured, int wireLength, out PacketHeaders headers)
+    {
+        switch (PacketParser.Parse(captured, wireLength, out headers))
+        {
+            case PacketParseResult.Ok:
+                return true;
+            case PacketParseResult.NotIp:
+                Interlocked.Increment(ref _notIp);
+                return false;
+            case PacketParseResult.Truncated:
+                Interlocked.Increment(ref _truncated);
+                return false;
+            default:
+                Interlocked.Increment(ref _badHeader);
+                return false;
+        }
+    }
+}
