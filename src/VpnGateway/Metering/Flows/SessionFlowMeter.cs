@@ -1,5 +1,6 @@
 using Oracle.Core.Evidence;
 using Oracle.Core.Policy;
+using VpnGateway.Metering.Capture;
 
 namespace VpnGateway.Metering.Flows;
 
@@ -8,7 +9,7 @@ namespace VpnGateway.Metering.Flows;
 /// (packets that were forwarded) and the policy's denial sink (packets that were dropped). Both may run on different
 /// threads; each packet holds the lock only for a dictionary update.
 /// </summary>
-internal sealed class SessionFlowMeter
+internal sealed class SessionFlowMeter : ICapturedPacketSink
 {
     private readonly Lock _lock = new();
     private readonly FlowTable _table;
