@@ -26,4 +26,7 @@ public enum EpochRejectionReason : byte
 
     /// <summary>A flow's bytes exceed what the client saw by more than the tolerance.</summary>
     OctetsExceeded = 8,
+
+    /// <summary>The client already disputes an earlier epoch of this session and signs nothing after it.</summary>
+    SessionDisputed = 9,
 }

@@ -118,6 +118,9 @@ internal sealed class FlowTable
         return count;
     }
 
+    /// <summary>The counters of the open flow <paramref name="key"/>, if open.</summary>
+    public bool TryGetOpen(in FlowKey key, out FlowEntry entry) => _flows.TryGetValue(key, out entry);
+
     /// <summary>Calls <paramref name="visit"/> for each open flow (the client's agreement check adds them to what it saw).</summary>
     public void ForEachOpen<TState>(TState state, Action<TState, FlowKey, FlowEntry> visit)
     {

@@ -109,6 +109,15 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
         }
     }
 
+    /// <summary>The counters of an open flow.</summary>
+    public bool TryGetOpen(in FlowKey key, out FlowEntry entry)
+    {
+        lock (_lock)
+        {
+            return _table.TryGetOpen(key, out entry);
+        }
+    }
+
     /// <summary>Visits the open flows under the lock.</summary>
     public void ForEachOpen<TState>(TState state, Action<TState, FlowKey, FlowEntry> visit)
     {

@@ -1,0 +1,18 @@
+using System.Numerics;
+
+namespace VpnGateway.Metering.Sessions;
+
+/// <summary>What metering needs to know about a session, from the tunnel and the SessionManager.</summary>
+/// <param name="SessionId">The session, as numbered by the SessionManager.</param>
+/// <param name="InterfaceName">The session's TUN interface on this gateway (captured), or null when packets are fed directly.</param>
+/// <param name="ClientPrefixes">The client side's addresses (its tunnel address, or its LAN prefixes site-to-site), CIDR.</param>
+/// <param name="ClientAddress">The client's Ethereum address: the voucher signer.</param>
+/// <param name="GatewayAddress">The provider gateway's Ethereum address: the checkpoint signer.</param>
+/// <param name="PricePerByte">VPN token base units per byte carried (the session's price).</param>
+public sealed record MeteredSession(
+    ulong SessionId,
+    string? InterfaceName,
+    IReadOnlyList<string> ClientPrefixes,
+    string ClientAddress,
+    string GatewayAddress,
+    BigInteger PricePerByte);
