@@ -83,9 +83,6 @@ interface IDisputeManager {
     /// @param evidenceHash The evidence document's hash.
     /// @param penalty The most the ruling takes from the respondent (the session's penalty).
     /// @param bondLocked Provider bond locked for the dispute (0 when the client is the respondent).
-    /// @param feePerSeat Fee per committee seat, paid by whoever starts a round.
-    /// @param stakePerRound The refundable stake paid with every round; the final winner receives all of them.
-    /// @param lockPerSeat Juror stake locked per seat; what a juror loses per seat when incoherent.
     // An ABI and hash layout, not storage: field order is fixed.
     // solhint-disable-next-line gas-struct-packing
     struct Dispute {
@@ -99,36 +96,23 @@ interface IDisputeManager {
         bytes32 evidenceHash;
         uint96 penalty;
         uint96 bondLocked;
-        uint96 feePerSeat;
-        uint96 stakePerRound;
-        uint96 lockPerSeat;
     }
 
-    /// @notice A root of the session's evidence log signed by the respondent: a client's `Voucher` (with
-    /// `cumulativeAmount` and `cumulativeBytes`) or a provider's `Checkpoint` (with `epochTime` and `captureDrops`).
-    /// The fields of the other type are ignored.
-    // An ABI and hash layout, not storage: field order is fixed.
-    // solhint-disable-next-line gas-struct-packing
-    struct SignedRoot {
-        uint64 treeSize;
-        bytes32 root;
-        uint256 cumulativeAmount;
-        uint64 cumulativeBytes;
-        uint64 epochTime;
-        uint64 captureDrops;
-        bytes signature;
-    }
-
-    /// @notice A flow record proven to be in a root the respondent signed.
+    /// @notice A flow record proven to be in an evidence log root the client signed in a voucher. Only for
+    /// ClientBreachedPolicy claims, whose respondent is the client.
     /// @param leaf The record (opaque except its header: docs/protocol.md §7.3).
     /// @param leafIndex Its index in the log.
-    /// @param auditPath The RFC 9162 inclusion proof.
-    /// @param signedRoot The respondent's signed root.
+    /// @param auditPath The RFC 9162 inclusion proof in the tree of `voucher.logSize` leaves with `voucher.logRoot`.
+    /// @param voucher The client's voucher committing to the root.
+    /// @param signature The client's EIP-712 signature of `voucher`.
+    // An ABI layout, not storage.
+    // solhint-disable-next-line gas-struct-packing
     struct RecordProof {
         bytes leaf;
         uint64 leafIndex;
         bytes32[] auditPath;
-        SignedRoot signedRoot;
+        ISessionManager.Voucher voucher;
+        bytes signature;
     }
 
     /// @notice A dispute's changing state.
@@ -141,7 +125,6 @@ interface IDisputeManager {
 
     /// @notice One round of voting.
     /// @param size Seats.
-    /// @param committedSeats Seats whose juror committed.
     /// @param upheldSeats Seats revealed for Upheld.
     /// @param rejectedSeats Seats revealed for Rejected.
     /// @param settled Whether incoherent jurors were slashed and rewards fixed.
@@ -156,7 +139,6 @@ interface IDisputeManager {
     // solhint-disable-next-line gas-struct-packing
     struct RoundInfo {
         uint8 size;
-        uint8 committedSeats;
         uint8 upheldSeats;
         uint8 rejectedSeats;
         bool settled;
@@ -217,11 +199,13 @@ interface IDisputeManager {
     error DisputeNotParty(address caller);
     /// @notice The panel passed is not the session's named panel.
     error DisputePanelMismatch();
+    /// @notice Record proofs belong to ClientBreachedPolicy claims only.
+    error DisputeProofNotApplicable(uint8 claimType);
     /// @notice The flow record's header does not name the dispute's session, rule and a Denied verdict.
     error DisputeRecordMismatch();
     /// @notice The inclusion proof does not lead to the signed root.
     error DisputeInclusionInvalid();
-    /// @notice The signed root is not signed by the respondent.
+    /// @notice The voucher is not the client's signature of a voucher of this session.
     error DisputeRootSignatureInvalid(address respondent, address recovered);
     /// @notice A claim carries at most one record proof.
     error DisputeTooManyProofs(uint256 count);
@@ -308,21 +292,25 @@ interface IDisputeManager {
     function submitEvidence(uint64 disputeId, Dispute calldata dispute, bytes32 evidenceHash, string calldata evidenceUri)
         external;
 
-    /// @notice Draws the current round's committee once the randomness is ready. Anyone may call.
+    /// @notice Draws the current round's committee once the randomness is ready. Anyone may call. When the
+    /// randomness expired, or the snapshot could not fill the committee, a new request is made instead.
     /// @param disputeId The dispute.
-    function draw(uint64 disputeId) external;
+    /// @param dispute Its record (its parties are never drawn).
+    function draw(uint64 disputeId, Dispute calldata dispute) external;
 
     /// @notice A juror commits `keccak256(abi.encode(juror, disputeId, round, vote, salt))` (see {commitmentOf}).
     /// @param disputeId The dispute.
+    /// @param round The current round.
     /// @param committee The round's committee (from {CommitteeDrawn}).
     /// @param commitment The commitment.
-    function commit(uint64 disputeId, address[] calldata committee, bytes32 commitment) external;
+    function commit(uint64 disputeId, uint8 round, address[] calldata committee, bytes32 commitment) external;
 
     /// @notice A juror reveals its vote.
     /// @param disputeId The dispute.
+    /// @param round The current round.
     /// @param vote Upheld or Rejected.
     /// @param salt The salt of the commitment.
-    function reveal(uint64 disputeId, Ruling vote, bytes32 salt) external;
+    function reveal(uint64 disputeId, uint8 round, Ruling vote, bytes32 salt) external;
 
     /// @notice The loser of the current round appeals during the appeal window, paying
     /// `feePerSeat * (2n + 1) + stakePerRound`; a committee of 2n + 1 is drawn.
@@ -330,12 +318,14 @@ interface IDisputeManager {
     /// @param dispute Its record.
     function appeal(uint64 disputeId, Dispute calldata dispute) external;
 
-    /// @notice Settles a round after its reveal phase: slashes incoherent jurors, fixes each coherent seat's reward.
+    /// @notice Settles a round after its reveal phase: slashes incoherent jurors, fixes each coherent seat's reward
+    /// (the remainder of the division, or the whole pool when no seat is coherent, goes to the round's winner).
     /// Anyone may call.
     /// @param disputeId The dispute.
     /// @param round The round.
+    /// @param dispute Its record.
     /// @param committee The round's committee.
-    function settleRound(uint64 disputeId, uint8 round, address[] calldata committee) external;
+    function settleRound(uint64 disputeId, uint8 round, Dispute calldata dispute, address[] calldata committee) external;
 
     /// @notice Executes the final ruling after the last appeal window: settles the last round, credits the winner,
     /// releases the session and the provider's bond. Anyone may call.
@@ -351,7 +341,6 @@ interface IDisputeManager {
     ) external;
 
     /// @notice A coherent juror of a settled round takes its reward; its locked stake is released.
-    /// Also releases the stake of a juror of a round that could not have been incoherent (nothing to pay).
     /// @param disputeId The dispute.
     /// @param round The round.
     function claimReward(uint64 disputeId, uint8 round) external;

@@ -32,12 +32,8 @@ interface IOracleRegistry {
     error OracleRegistryUnauthorized(address caller);
     /// @notice The snapshot epoch is not the open one.
     error OracleRegistryNoSnapshot(uint32 epoch);
-    /// @notice No stake to draw from, or not enough distinct free stake to fill the committee.
-    error OracleRegistryDrawFailed(uint256 seats, uint256 filled);
     /// @notice More was to be unlocked or slashed than is locked.
     error OracleRegistryLockUnderflow(address oracle, uint96 amount, uint96 locked);
-    /// @notice The registry holds at most 4^8 oracles.
-    error OracleRegistryFull();
     /// @notice The dispute manager was already set (it can be set once, by the deployer).
     error OracleRegistryDisputeManagerAlreadySet();
 
@@ -90,7 +86,8 @@ interface IOracleRegistry {
     /// @param lockPerSeat Stake locked per seat (the most a seat can be slashed).
     /// @param excludeA A party of the dispute.
     /// @param excludeB The other party.
-    /// @return committee One address per seat, in draw order.
+    /// @return committee One address per seat, in draw order; empty when the snapshot could not fill the committee
+    /// (the snapshot's pending draw is released either way).
     function drawCommittee(uint32 epoch, bytes32 seed, uint256 seats, uint96 lockPerSeat, address excludeA, address excludeB)
         external
         returns (address[] memory committee);

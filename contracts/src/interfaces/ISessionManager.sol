@@ -120,6 +120,8 @@ interface ISessionManager {
     error SessionInvalidPanel();
     /// @notice The challenge window of the client's close has not ended.
     error SessionChallengeWindowOpen(uint64 closeDeadline);
+    /// @notice The challenge window of the client's close has ended; no voucher can be settled any more.
+    error SessionChallengeWindowClosed(uint64 closeDeadline);
     /// @notice A dispute on the session is open; the session cannot close until it is executed.
     error SessionDisputeOpen(uint64 sessionId, uint8 openDisputes);
     /// @notice The dispute window for claims against the provider has passed.
