@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title FlowRecordHeader
+/// @notice Reads the fixed header every evidence log leaf (flow record) starts with, docs/protocol.md §7.3:
+/// `version u8 ‖ sessionId u64 ‖ ruleId u32 ‖ verdict u8`, big-endian, 14 bytes. The rest of the record is opaque here.
+library FlowRecordHeader {
+    /// @notice The header is 14 bytes.
+    uint256 internal constant LENGTH = 14;
+    /// @notice The record format this header describes.
+    uint8 internal constant VERSION = 1;
+    /// @notice The verdict of a flow the policy denied.
+    uint8 internal constant VERDICT_DENIED = 1;
+
+    /// @notice The header's fields, or `ok == false` when the record is too short or of another version.
+    /// @param leaf The record.
+    /// @return ok Whether the header could be read.
+    /// @return sessionId The session.
+    /// @return ruleId The rule that matched.
+    /// @return verdict 0 allowed, 1 denied.
+    function read(bytes calldata leaf) internal pure returns (bool ok, uint64 sessionId, uint32 ruleId, uint8 verdict) {
+        if (leaf.length < LENGTH || uint8(leaf[0]) != VERSION) return (false, 0, 0, 0);
+        sessionId = uint64(bytes8(leaf[1:9]));
+        ruleId = uint32(bytes4(leaf[9:13]));
+        verdict = uint8(leaf[13]);
+        ok = true;
+    }
+}
