@@ -23,8 +23,9 @@ public static class MeteringHostingExtensions
 {
     /// <summary>
     /// Adds metering to the gateway. Needs section <c>Metering</c> (<see cref="MeteringOptions"/>), <c>Chain</c>
-    /// (keystore, password file, deployment manifest: the key signs under the manifest's SessionManager domain),
-    /// <c>Bus:Url</c> (RabbitMQ) and an <see cref="ISessionTerminator"/> registered by the tunnel.
+    /// (keystore, password file, deployment manifest: the key signs under the manifest's SessionManager domain), the
+    /// bus (<c>AddOracleDependencies(... | OracleDependencies.Bus)</c>, which turns publisher confirms on) and an
+    /// <see cref="ISessionTerminator"/> registered by the tunnel.
     /// </summary>
     public static TBuilder AddMetering<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -49,9 +50,6 @@ public static class MeteringHostingExtensions
         services.AddSingleton<IPolicyDenialSink>(sp => sp.GetRequiredService<MeteringService>());
         services.AddHostedService(sp => sp.GetRequiredService<MeteringService>());
 
-        var amqpUrl = builder.Configuration[$"{BusOptions.Section}:{nameof(BusOptions.Url)}"]
-            ?? throw new InvalidOperationException("metering publishes evidence to RabbitMQ: set Bus:Url");
-        services.AddMassTransit(bus => bus.UsingRabbitMq((_, rabbit) => MeteringBus.Configure(rabbit, amqpUrl)));
         services.AddSingleton<IEvidenceBus>(sp => new MassTransitEvidenceBus(sp.GetRequiredService<IPublishEndpoint>()));
         services.AddHostedService(sp => new EvidencePublisher(sp.GetRequiredService<EvidenceSpool>(), sp.GetRequiredService<IEvidenceBus>(),
             sp.GetRequiredService<IOptions<MeteringOptions>>().Value, sp.GetRequiredService<MeteringMetrics>(), sp.GetRequiredService<TimeProvider>(),
@@ -67,7 +65,7 @@ public static class MeteringHostingExtensions
         }
 
         var manifest = DeploymentManifest.Load(chain.Manifest);
-        var key = KeyStoreFile.Load(chain.Keystore, passwordFile: chain.PasswordFile, environment: null);
+        var key = KeyStoreFile.LoadWithPasswordFile(chain.Keystore, chain.PasswordFile);
         return new KeyEvidenceSigner(key, TypedDataDomain.SessionManager(manifest.ChainId, manifest.AddressOf("SessionManager")));
     }
 }

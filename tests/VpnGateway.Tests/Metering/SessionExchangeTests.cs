@@ -32,7 +32,7 @@ public sealed class SessionExchangeTests
         Assert.Equal(EvidenceBatchError.None, EvidenceBatchVerifier.Verify(batch).Error);
         var octets = batch.Records.Select(Decode).Sum(r => (long)r.Octets);
         Assert.Equal((ulong)octets, batch.Voucher.CumulativeBytes);
-        Assert.Equal(MeteringHarness.PricePerByte * octets, BigInteger.Parse(batch.Voucher.CumulativeAmount));
+        Assert.Equal(VoucherPricing.AmountFor((ulong)octets, MeteringHarness.PricePerMiB), BigInteger.Parse(batch.Voucher.CumulativeAmount));
         Assert.Equal(40, batch.Records.Count); // 20 flows, both directions
         Assert.Equal(1, h.ProviderMetrics.Count(MeteringCounters.VouchersAccepted));
         Assert.Empty(h.ProviderTerminator.Terminated);
@@ -406,7 +406,7 @@ public sealed class SessionExchangeTests
         var voucher = new Voucher
         {
             SessionId = MeteringHarness.SessionId,
-            CumulativeAmount = MeteringHarness.PricePerByte * bytes / amountDivisor,
+            CumulativeAmount = VoucherPricing.AmountFor(bytes, MeteringHarness.PricePerMiB) / amountDivisor,
             CumulativeBytes = bytes,
             LogSize = epoch.Checkpoint.TreeSize,
             LogRoot = root ?? epoch.Checkpoint.Root,

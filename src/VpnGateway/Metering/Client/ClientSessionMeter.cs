@@ -216,7 +216,7 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
         var voucher = new Voucher
         {
             SessionId = SessionId,
-            CumulativeAmount = _session.PricePerByte * _paidOctets,
+            CumulativeAmount = VoucherPricing.AmountFor(_paidOctets, _session.PricePerMiB),
             CumulativeBytes = _paidOctets,
             LogSize = m.Checkpoint.TreeSize,
             LogRoot = m.Checkpoint.Root,

@@ -330,7 +330,7 @@ internal sealed class ProviderSessionMeter : IAsyncDisposable
             return VoucherRejection.BadAmount;
         }
 
-        if (typed.CumulativeAmount < _session.PricePerByte * octets || typed.CumulativeAmount < _lastVoucherAmount)
+        if (typed.CumulativeAmount < VoucherPricing.AmountFor(octets, _session.PricePerMiB) || typed.CumulativeAmount < _lastVoucherAmount)
         {
             return VoucherRejection.Underpaid;
         }

@@ -8,11 +8,11 @@ namespace VpnGateway.Metering.Sessions;
 /// <param name="ClientPrefixes">The client side's addresses (its tunnel address, or its LAN prefixes site-to-site), CIDR.</param>
 /// <param name="ClientAddress">The client's Ethereum address: the voucher signer.</param>
 /// <param name="GatewayAddress">The provider gateway's Ethereum address: the checkpoint signer.</param>
-/// <param name="PricePerByte">VPN token base units per byte carried (the session's price).</param>
+/// <param name="PricePerMiB">The session's price: VPN token base units per MiB carried (<see cref="Oracle.Core.Evidence.VoucherPricing"/>).</param>
 public sealed record MeteredSession(
     ulong SessionId,
     string? InterfaceName,
     IReadOnlyList<string> ClientPrefixes,
     string ClientAddress,
     string GatewayAddress,
-    BigInteger PricePerByte);
+    BigInteger PricePerMiB);

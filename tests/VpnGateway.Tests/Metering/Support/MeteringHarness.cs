@@ -23,7 +23,7 @@ internal sealed class MeteringHarness : IAsyncDisposable
     public const string SessionManager = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
     public const ulong SessionId = 42;
     public const string ClientTunnelAddress = "198.18.0.2";
-    public static readonly BigInteger PricePerByte = 1_000_000_000;
+    public static readonly BigInteger PricePerMiB = 1_000_000_000_000_000;
     public static readonly TypedDataDomain Domain = TypedDataDomain.SessionManager(ChainId, SessionManager);
 
     private MeteringHarness(string folder, MeteringOptions options)
@@ -35,7 +35,7 @@ internal sealed class MeteringHarness : IAsyncDisposable
         ClientSpool = EvidenceSpool.Open(Path.Combine(folder, "client.db"));
         ProviderContext = Context(ProviderSpool, new KeyEvidenceSigner(GatewayKey, Domain), ProviderTerminator, ProviderMetrics);
         ClientContext = Context(ClientSpool, new KeyEvidenceSigner(ClientKey, Domain), ClientTerminator, ClientMetrics);
-        Session = new MeteredSession(SessionId, null, [ClientTunnelAddress + "/32"], ClientKey.GetPublicAddress(), GatewayKey.GetPublicAddress(), PricePerByte);
+        Session = new MeteredSession(SessionId, null, [ClientTunnelAddress + "/32"], ClientKey.GetPublicAddress(), GatewayKey.GetPublicAddress(), PricePerMiB);
     }
 
     public static Nethereum.Signer.EthECKey GatewayKey { get; } = DevelopmentKeys.Key(10);
