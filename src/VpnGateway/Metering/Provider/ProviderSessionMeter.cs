@@ -73,6 +73,9 @@ internal sealed class ProviderSessionMeter : IAsyncDisposable
 
     public ulong TreeSize => _log.TreeSize;
 
+    /// <summary>The capture's counters, when the session has an interface (readable after <see cref="CloseAsync"/> too).</summary>
+    public CaptureStatistics? CaptureStatistics => _capture?.Statistics;
+
     private long NowMs => _context.Time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Starts metering <paramref name="session"/>: capture (when it has an interface) and the control channel.</summary>

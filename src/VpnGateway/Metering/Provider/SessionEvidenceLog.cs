@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Oracle.Core.Eip712;
 using Oracle.Core.Evidence;
 using Oracle.Core.Merkle;
@@ -73,6 +74,7 @@ internal sealed class SessionEvidenceLog
         var encoded = new List<byte[]>(count);
         var hashes = new byte[count * MerkleHash.Size];
         var allowed = AllowedOctets;
+        Span<byte> leaf = stackalloc byte[1 + FlowRecordEncoding.Size];
         for (var i = start; i < start + count; i++)
         {
             var record = records[i];
@@ -90,8 +92,11 @@ internal sealed class SessionEvidenceLog
                 continue;
             }
 
+            // MerkleHash.Leaf, without its per-call hasher object: SHA-256(0x00 ‖ record) in one shot.
             var hash = hashes.AsSpan(encoded.Count * MerkleHash.Size, MerkleHash.Size);
-            MerkleHash.Leaf(bytes, hash);
+            leaf[0] = 0x00;
+            bytes.CopyTo(leaf[1..]);
+            SHA256.HashData(leaf, hash);
             _tree.AppendLeafHash(hash);
             encoded.Add(bytes);
             if (record.Verdict == FlowVerdict.Allowed)

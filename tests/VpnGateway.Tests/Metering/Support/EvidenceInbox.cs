@@ -17,6 +17,9 @@ internal sealed class EvidenceInbox(params ulong[] sessions)
     /// <summary>Deliveries of a batch id already received (publication is at least once).</summary>
     public int Duplicates;
 
+    /// <summary>Called once per batch id, on its first delivery.</summary>
+    public Action<EvidenceBatch>? OnFirstDelivery { get; init; }
+
     public void Receive(EvidenceBatch batch)
     {
         if (!_sessions.Contains(batch.SessionId))
@@ -24,7 +27,11 @@ internal sealed class EvidenceInbox(params ulong[] sessions)
             return; // another test's session on a shared broker
         }
 
-        if (!Batches.TryAdd(batch.BatchId, (SignedBatches.Hash(batch), EvidenceBatchVerifier.Verify(batch).Error)))
+        if (Batches.TryAdd(batch.BatchId, (SignedBatches.Hash(batch), EvidenceBatchVerifier.Verify(batch).Error)))
+        {
+            OnFirstDelivery?.Invoke(batch);
+        }
+        else
         {
             Interlocked.Increment(ref Duplicates);
         }
