@@ -72,6 +72,13 @@ public static class BindingGenerator
                 continue;
             }
 
+            // Libraries of internal functions compile to bytecode but have nothing to call: their ABI holds at most
+            // errors, which the error decoder reads from the artifacts directly.
+            if (!artifact.Abi.Any(e => e.Type is "function" or "event" or "constructor"))
+            {
+                continue;
+            }
+
             if (artifact.Bytecode.Contains("__$", StringComparison.Ordinal))
             {
                 throw new AbiGenException($"{artifact.ContractName} needs linked libraries; use internal library functions instead");
