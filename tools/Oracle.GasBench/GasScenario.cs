@@ -151,25 +151,45 @@ internal sealed class GasScenario(string rpcUrl, TextWriter log)
         _results["anchor_checkpoint"] = await Gas(collector.Evidence.AnchorAsync(logId, 20, SHA256.HashData("r20"u8), ct));
     }
 
-    private async Task DisputeAsync(CancellationToken ct)
+    private async Task<(ulong Id, Dispute Dispute, Oracle.Chain.Contracts.DisputeManager.Session Terms, TransactionReceipt Filed)> FileOnNewSessionAsync(CancellationToken ct)
     {
-        // A fresh session for the dispute.
+        // A served session: it opened and settled a voucher before the provider's claim.
         var p = new OpenParams { Provider = _provider.Address, Deposit = 100 * Token, PricePerMiB = 1_000_000_000_000, PolicyHash = SHA256.HashData("policy"u8), Penalty = 40 * Token, CommitteeSize = 5 };
-        var (sessionId, s) = await OpenAsync(p, "open_session_third", ct);
+        var receipt = await _client.Sessions.OpenSessionAsync(p, ct);
+        var o = receipt.DecodeAllEvents<SessionOpenedEvent>().Single().Event;
+        var session = new Session
+        {
+            Client = o.Client, Provider = o.Provider, Deposit = o.Deposit, PricePerMiB = o.PricePerMiB, Penalty = o.Penalty,
+            CommitteeSize = o.CommitteeSize, OpenedAt = o.OpenedAt, PolicyHash = o.PolicyHash, PanelHash = o.PanelHash,
+        };
+        var (v, sig) = Sign(o.SessionId, 5 * Token);
+        await _provider.Sessions.SettleVoucherAsync(o.SessionId, session, v, sig, ct);
         var terms = new Oracle.Chain.Contracts.DisputeManager.Session
         {
-            Client = s.Client, Provider = s.Provider, Deposit = s.Deposit, PricePerMiB = s.PricePerMiB, Penalty = s.Penalty,
-            CommitteeSize = s.CommitteeSize, OpenedAt = s.OpenedAt, PolicyHash = s.PolicyHash, PanelHash = s.PanelHash,
+            Client = o.Client, Provider = o.Provider, Deposit = o.Deposit, PricePerMiB = o.PricePerMiB, Penalty = o.Penalty,
+            CommitteeSize = o.CommitteeSize, OpenedAt = o.OpenedAt, PolicyHash = o.PolicyHash, PanelHash = o.PanelHash,
         };
-        await _provider.Token.ApproveAsync(Address(ContractNames.DisputeManager), 1_000 * Token, ct);
-        var claim = new Claim { SessionId = sessionId, ClaimType = 1, RuleId = 7, EvidenceHash = SHA256.HashData("e"u8), EvidenceUri = "ipfs://bafy-evidence" };
+        var claim = new Claim { SessionId = o.SessionId, ClaimType = 1, RuleId = 7, EvidenceHash = SHA256.HashData("e"u8), EvidenceUri = "ipfs://bafy-evidence" };
         var filed = await _provider.Disputes.FileDisputeAsync(claim, terms, [], [], ct);
-        _results["file_dispute"] = (long)filed.GasUsed.Value;
         var e = filed.DecodeAllEvents<DisputeFiledEvent>().Single().Event;
-        var (id, dispute) = (e.DisputeId, e.Dispute);
+        return (e.DisputeId, e.Dispute, terms, filed);
+    }
+
+    private async Task DisputeAsync(CancellationToken ct)
+    {
+        await _provider.Token.ApproveAsync(Address(ContractNames.DisputeManager), 10_000 * Token, ct);
+        // The network's first dispute also creates the DisputeManager's token balance; measure the steady state after it.
+        var warm = await FileOnNewSessionAsync(ct);
+        _results["file_dispute_first"] = (long)warm.Filed.GasUsed.Value;
+        await RpcAsync("evm_mine");
+        await _client.Disputes.DrawAsync(warm.Id, warm.Dispute, ct);
+
+        var (id, dispute, terms, filed) = await FileOnNewSessionAsync(ct);
+        _results["file_dispute"] = (long)filed.GasUsed.Value;
         await RpcAsync("evm_mine");
         var drawn = await _client.Disputes.DrawAsync(id, dispute, ct);
         _results["draw_5_of_1000"] = (long)drawn.GasUsed.Value;
+        log.WriteLine($"draw tx {drawn.TransactionHash}; file tx {filed.TransactionHash}");
         var committee = drawn.DecodeAllEvents<CommitteeDrawnEvent>().Single().Event.Committee;
 
         var jurors = committee.Select(a => a.ToLowerInvariant()).Distinct().ToList();
@@ -198,7 +218,9 @@ internal sealed class GasScenario(string rpcUrl, TextWriter log)
         }
 
         await RpcAsync("evm_increaseTime", (long)(NetworkParameters.Devnet.RevealPeriod + NetworkParameters.Devnet.AppealPeriod).TotalSeconds);
-        var executed = await Gas(_client.Disputes.ExecuteRulingAsync(id, dispute, terms, committee, ct));
+        var executedReceipt = await _client.Disputes.ExecuteRulingAsync(id, dispute, terms, committee, ct);
+        var executed = (long)executedReceipt.GasUsed.Value;
+        log.WriteLine($"execute tx {executedReceipt.TransactionHash}");
         _results["commit"] = commits / actors.Count;
         _results["reveal"] = reveals / actors.Count;
         _results["execute_ruling"] = executed;
