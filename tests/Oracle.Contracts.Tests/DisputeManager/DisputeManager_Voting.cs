@@ -16,6 +16,11 @@ public sealed class DisputeManager_Voting(ChainFixture chain) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _network = await TestNetwork.DeployAsync(chain);
+        foreach (var reporter in _network.PriceOracles)
+        {
+            _oracles[reporter.Address] = reporter;
+        }
+
         for (var i = 0; i < 8; i++)
         {
             var oracle = await _network.NewOracleAsync(1000 + (100 * i));

@@ -33,12 +33,22 @@ internal sealed class TestNetwork
 
     public NetworkParameters Parameters { get; }
 
+    /// <summary>The staked oracles that keep the prices fresh (they can be drawn as jurors too).</summary>
+    public IReadOnlyList<Actor> PriceOracles => _priceOracles;
+
     public static async Task<TestNetwork> DeployAsync(ChainFixture chain, NetworkParameters? parameters = null)
     {
         parameters ??= NetworkParameters.Devnet;
         var (key, web3) = await chain.NewAccountAsync(1_000_000);
         var manifest = await OracleNetworkDeployer.DeployAsync(web3, "test", parameters);
-        return new TestNetwork(chain, manifest, new Actor(key, web3, manifest), parameters);
+        var network = new TestNetwork(chain, manifest, new Actor(key, web3, manifest), parameters);
+        // The price reporters buy their stake while the genesis price is fresh; later they keep prices fresh.
+        for (var i = 0; i < parameters.FeedQuorum; i++)
+        {
+            network._priceOracles.Add(await network.NewOracleAsync(1000));
+        }
+
+        return network;
     }
 
     public string AddressOf(string contract) => Manifest.AddressOf(contract);
@@ -87,14 +97,6 @@ internal sealed class TestNetwork
     /// <summary>Has the network's price oracles (created on first use) finalize a round on both feeds.</summary>
     public async Task ReportPricesAsync(BigInteger vpnEth, BigInteger btcEth)
     {
-        if (_priceOracles.Count == 0)
-        {
-            for (var i = 0; i < Parameters.FeedQuorum; i++)
-            {
-                _priceOracles.Add(await NewOracleAsync(1000));
-            }
-        }
-
         foreach (var feed in new[] { (Price: vpnEth, Select: (Func<Actor, PriceFeedService>)(a => a.VpnEthFeed)), (Price: btcEth, Select: a => a.BtcEthFeed) })
         {
             var round = await feed.Select(Deployer).LatestRoundQueryAsync() + 1;
