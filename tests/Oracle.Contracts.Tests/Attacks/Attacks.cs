@@ -326,12 +326,13 @@ public sealed class Attacks(ChainFixture chain) : IAsyncLifetime
         // The later anchor extends a different history: its size-4 prefix has another root.
         await collector.Evidence.AnchorAsync(logId, 8, forked.Root(8));
         var prover = await _network.NewActorAsync();
+        var proverBefore = await prover.VpnBalanceAsync();
         var proof = forked.ConsistencyProof(4, 8).ToList();
 
         await Revert.WithAsync("EvidenceNoEquivocation", () => prover.Evidence.ProveEquivocationAsync(logId, 4, 8, honest.Root(4), proof));
         var receipt = await prover.Evidence.ProveEquivocationAsync(logId, 4, 8, forked.Root(4), proof);
 
-        Assert.Equal(Vpn.Tokens(1000), await prover.VpnBalanceAsync());
+        Assert.Equal(Vpn.Tokens(1000), await prover.VpnBalanceAsync() - proverBefore);
         Assert.Equal((byte)CollectorStatus.Slashed, (await prover.Evidence.GetCollectorQueryAsync(collector.Address)).ReturnValue1.Status);
         Assert.NotNull(receipt);
         await Revert.WithAsync("EvidenceCollectorNotActive", () => collector.Evidence.AnchorAsync(logId, 9, honest.Root(8)));
