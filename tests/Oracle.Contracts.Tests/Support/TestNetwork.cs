@@ -45,7 +45,7 @@ internal sealed class TestNetwork
         // The price reporters buy their stake while the genesis price is fresh; later they keep prices fresh.
         for (var i = 0; i < parameters.FeedQuorum; i++)
         {
-            network._priceOracles.Add(await network.NewOracleAsync(1000));
+            network._priceOracles.Add(await network.NewOracleAsync(5000));
         }
 
         return network;
