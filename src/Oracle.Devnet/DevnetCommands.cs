@@ -25,7 +25,8 @@ internal static class DevnetCommands
         var json = new Option<bool>("--json") { Description = "Print the state as JSON" };
 
         var up = new Command("up", "Start the chain, PostgreSQL and RabbitMQ, deploy the contracts and start the services") { dataDir, detach, noServices };
-        up.SetAction((parse, ct) => UpAsync(DataDirectory(parse.GetValue(dataDir)), parse.GetValue(detach), !parse.GetValue(noServices), ct));
+        // Only the checkout's default devnet writes deployments/devnet.json; one in another folder (a test's) must not.
+        up.SetAction((parse, ct) => UpAsync(DataDirectory(parse.GetValue(dataDir)), parse.GetValue(detach), !parse.GetValue(noServices), parse.GetValue(dataDir) is null, ct));
 
         var down = new Command("down", "Stop every process the devnet started and remove its data folder") { dataDir };
         down.SetAction((parse, ct) => DownAsync(DataDirectory(parse.GetValue(dataDir)), ct));
@@ -44,7 +45,7 @@ internal static class DevnetCommands
     private static string DataDirectory(string? option)
         => Path.GetFullPath(option ?? LocalNetworkOptions.DefaultDataDirectory(RepositoryLayout.Find()));
 
-    private static async Task<int> UpAsync(string dataDirectory, bool detach, bool startServices, CancellationToken cancellationToken)
+    private static async Task<int> UpAsync(string dataDirectory, bool detach, bool startServices, bool writeRepositoryManifest, CancellationToken cancellationToken)
     {
         var repository = RepositoryLayout.Find();
         var missing = Prerequisites.Missing(repository);
@@ -68,7 +69,7 @@ internal static class DevnetCommands
                 DataDirectory = dataDirectory,
                 Repository = repository,
                 StartServices = startServices,
-                WriteRepositoryManifest = true,
+                WriteRepositoryManifest = writeRepositoryManifest,
             }, progress, cancellationToken);
         }
         catch (OperationCanceledException)

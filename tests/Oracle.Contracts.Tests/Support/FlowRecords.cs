@@ -8,16 +8,17 @@ namespace Oracle.Contracts.Tests.Support;
 /// <summary>Evidence logs of flow records with the header of docs/protocol.md §7.3, and record proofs into them.</summary>
 internal static class FlowRecords
 {
-    public static byte[] Record(ulong sessionId, uint ruleId, byte verdict, int payload = 24)
+    /// <summary>A version 1 flow record (95 bytes, docs/protocol.md §5.1) with the §7.3 header; the rest is filler.</summary>
+    public static byte[] Record(ulong sessionId, uint ruleId, byte verdict, byte fill = 0)
     {
-        var record = new byte[14 + payload];
+        var record = new byte[95];
         record[0] = 1;
         BinaryPrimitives.WriteUInt64BigEndian(record.AsSpan(1), sessionId);
-        BinaryPrimitives.WriteUInt32BigEndian(record.AsSpan(9), ruleId);
-        record[13] = verdict;
+        record[9] = verdict;
+        BinaryPrimitives.WriteUInt32BigEndian(record.AsSpan(10), ruleId);
         for (var i = 14; i < record.Length; i++)
         {
-            record[i] = (byte)(i * 7);
+            record[i] = (byte)((i * 7) + fill);
         }
 
         return record;
@@ -30,7 +31,7 @@ internal static class FlowRecords
         byte[] denied = [];
         for (var i = 0; i < size; i++)
         {
-            var r = i == index ? Record(sessionId, ruleId, 1) : Record(sessionId, 0, 0, payload: 10 + i);
+            var r = i == index ? Record(sessionId, ruleId, 1) : Record(sessionId, 0, 0, fill: (byte)i);
             if (i == index)
             {
                 denied = r;
