@@ -188,4 +188,20 @@ public sealed class DisputeManager_Filing(ChainFixture chain) : IAsyncLifetime
 
         await Revert.WithAsync("DisputeInvalidParameter", () => ContractDeployer.DeployAsync(_network.Deployer.Web3, "DisputeManager", deployment));
     }
+
+    [Fact]
+    public async Task SixtyFourthOpenDispute_OnOneSession_RevertsSessionTooManyDisputes()
+    {
+        var (sessionId, s) = await Sessions.OpenAsync(_network, _client, Sessions.Params(_network, _provider));
+        var terms = Disputes.Terms(s);
+        await _network.BuyAsync(_provider, Vpn.Tokens(6_400));
+        await TestNetwork.ApproveAsync(_provider, _network.AddressOf(ContractNames.DisputeManager), Vpn.Tokens(6_400));
+        for (var i = 0; i < 63; i++)
+        {
+            await _provider.Disputes.FileDisputeAsync(Disputes.Claim(sessionId, ClaimType.ClientBreachedPolicy), terms, [], []);
+        }
+
+        Assert.Equal(63, (await _client.Sessions.SessionStateQueryAsync(sessionId)).State.OpenDisputes);
+        await Revert.WithAsync("SessionTooManyDisputes", () => _provider.Disputes.FileDisputeAsync(Disputes.Claim(sessionId, ClaimType.ClientBreachedPolicy), terms, [], []));
+    }
 }

@@ -83,4 +83,22 @@ public sealed class OracleRegistry_Staking(ChainFixture chain) : IAsyncLifetime
         Assert.True(await actor.Oracles.OracleCountQueryAsync() >= 4);
         Assert.Equal(0U, (await actor.Oracles.OpenSnapshotInfoQueryAsync()).Epoch);
     }
+
+    [Fact]
+    public async Task DisputeManagerCalls_BeyondLockOrWithoutSnapshot_RevertWithNamedErrors()
+    {
+        // A registry whose "dispute manager" is a test account, to reach the guards the real one never trips.
+        var manager = await _network.NewActorAsync();
+        var deployed = await ContractDeployer.DeployAsync(manager.Web3, "OracleRegistry", new OracleRegistryDeployment { Token = _network.AddressOf(ContractNames.VpnToken), MinStake = Vpn.Tokens(1000), UnbondingDelay = 60 });
+        var registry = new OracleRegistryService(manager.Web3, deployed.Address);
+        await registry.SetDisputeManagerAsync(manager.Address);
+
+        await Revert.WithAsync("OracleRegistryNoSnapshot", () => registry.DrawCommitteeAsync(1, new byte[32], 1, 1, manager.Address, manager.Address));
+        await Revert.WithAsync("OracleRegistryLockUnderflow", () => registry.UnlockAsync(manager.Address, 1));
+        await Revert.WithAsync("OracleRegistryLockUnderflow", () => registry.SlashAsync(manager.Address, 1));
+        await registry.OpenSnapshotAsync();
+        // An empty registry cannot fill a committee: the draw returns no one and releases the snapshot.
+        await registry.DrawCommitteeAsync(1, new byte[32], 3, 1, manager.Address, manager.Address);
+        Assert.Equal(0U, (await registry.OpenSnapshotInfoQueryAsync()).Pending);
+    }
 }

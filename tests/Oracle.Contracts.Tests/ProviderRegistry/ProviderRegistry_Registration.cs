@@ -93,4 +93,29 @@ public sealed class ProviderRegistry_Registration(ChainFixture chain) : IAsyncLi
         Assert.Equal(_network.AddressOf(ContractNames.VpnToken), await actor.Providers.TokenQueryAsync(), ignoreCase: true);
         Assert.Equal(_network.AddressOf(ContractNames.DisputeManager), await actor.Providers.DisputeManagerQueryAsync(), ignoreCase: true);
     }
+
+    [Fact]
+    public async Task DisputeManagerCalls_LockedBond_BlocksWithdrawalAndGuardsUnderflow()
+    {
+        var manager = await _network.NewActorAsync();
+        var deployed = await ContractDeployer.DeployAsync(manager.Web3, "ProviderRegistry", new ProviderRegistryDeployment { Token = _network.AddressOf(ContractNames.VpnToken), MinBond = Vpn.Tokens(500), UnbondingDelay = 60 });
+        var registry = new ProviderRegistryService(manager.Web3, deployed.Address);
+        await registry.SetDisputeManagerAsync(manager.Address);
+        var provider = await _network.NewActorAsync(vpn: 600);
+        await TestNetwork.ApproveAsync(provider, deployed.Address, Vpn.Tokens(600));
+        var own = new ProviderRegistryService(provider.Web3, deployed.Address);
+        await own.RegisterAsync(TestNetwork.ProviderInfo(), Vpn.Tokens(600));
+
+        var locked = TestNetwork.Event<BondLockedEvent>(await registry.LockBondAsync(provider.Address, Vpn.Tokens(1000)));
+        Assert.Equal(Vpn.Tokens(600), locked.Amount);
+        await Revert.WithAsync("ProviderLockUnderflow", () => registry.UnlockBondAsync(provider.Address, Vpn.Tokens(601)));
+        await Revert.WithAsync("ProviderLockUnderflow", () => registry.SlashBondAsync(provider.Address, Vpn.Tokens(601)));
+        await own.RequestUnbondAsync();
+        await chain.IncreaseTimeAsync(TimeSpan.FromMinutes(2));
+        await Revert.WithAsync("ProviderBondLocked", () => own.WithdrawBondAsync());
+        await registry.SlashBondAsync(provider.Address, Vpn.Tokens(100));
+        await registry.UnlockBondAsync(provider.Address, Vpn.Tokens(500));
+        await own.WithdrawBondAsync();
+        Assert.Equal(Vpn.Tokens(100), await manager.VpnBalanceAsync() - 0);
+    }
 }

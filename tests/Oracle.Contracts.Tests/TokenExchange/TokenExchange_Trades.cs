@@ -19,11 +19,15 @@ public sealed class TokenExchange_Trades(ChainFixture chain) : IAsyncLifetime
         _trader = await _network.NewActorAsync();
     }
 
+    // Other test processes may move the shared chain's clock: start every trade from a fresh round.
+    private Task FreshAsync() => _network.EnsureFreshPricesAsync();
+
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task BuyWithEth_AtFeedPrice_MintsAfterFee()
     {
+        await FreshAsync();
         var quote = await _trader.Exchange.QuoteBuyWithEthQueryAsync(Ether);
         var supplyBefore = await _trader.Token.TotalSupplyQueryAsync();
         var feesBefore = (await _trader.Exchange.AccruedFeesQueryAsync()).Eth;
@@ -41,6 +45,7 @@ public sealed class TokenExchange_Trades(ChainFixture chain) : IAsyncLifetime
     [Fact]
     public async Task SellForEth_FromReserve_BurnsAndPaysAfterFee()
     {
+        await FreshAsync();
         await _trader.Exchange.BuyWithEthAsync(0, Ether);
         await TestNetwork.ApproveAsync(_trader, _network.AddressOf(ContractNames.TokenExchange), Vpn.Tokens(1000));
         var supplyBefore = await _trader.Token.TotalSupplyQueryAsync();
@@ -55,6 +60,7 @@ public sealed class TokenExchange_Trades(ChainFixture chain) : IAsyncLifetime
     [Fact]
     public async Task BuyAndSellWithBtc_AtCrossRate_RoundTrips()
     {
+        await FreshAsync();
         await _network.Deployer.WrappedBtc.MintAsync(_trader.Address, 100_000_000);
         await _trader.WrappedBtc.ApproveAsync(_network.AddressOf(ContractNames.TokenExchange), 100_000_000);
 
@@ -75,6 +81,7 @@ public sealed class TokenExchange_Trades(ChainFixture chain) : IAsyncLifetime
     [Fact]
     public async Task Trades_BadArguments_RevertWithNamedErrors()
     {
+        await FreshAsync();
         await Revert.WithAsync("ExchangeZeroAmount", () => _trader.Exchange.BuyWithEthAsync(0, 0));
         await Revert.WithAsync("ExchangeZeroAmount", () => _trader.Exchange.SellForEthAsync(0, 0));
         await Revert.WithAsync("ExchangeZeroAmount", () => _trader.Exchange.BuyWithBtcAsync(0, 0));
@@ -91,6 +98,7 @@ public sealed class TokenExchange_Trades(ChainFixture chain) : IAsyncLifetime
     [Fact]
     public async Task WithdrawFees_Owner_SendsAccruedFeesOnly()
     {
+        await FreshAsync();
         await _trader.Exchange.BuyWithEthAsync(0, Ether);
         var reserve = await _trader.Exchange.EthReserveQueryAsync();
         var to = await _network.NewActorAsync();
@@ -113,10 +121,32 @@ public sealed class TokenExchange_Trades(ChainFixture chain) : IAsyncLifetime
     [Fact]
     public async Task VpnToken_OnlyTheExchangeMints_RevertsVpnTokenUnauthorizedMinter()
     {
+        await FreshAsync();
         await Revert.WithAsync("VpnTokenUnauthorizedMinter", () => _trader.Token.MintAsync(_trader.Address, 1));
         await Revert.WithAsync("VpnTokenUnauthorizedMinter", () => _trader.Token.BurnAsync(1));
         await Revert.WithAsync("VpnTokenUnauthorizedMinter", () => _trader.Token.SetMinterAsync(_trader.Address));
         await Revert.WithAsync("VpnTokenMinterAlreadySet", () => _network.Deployer.Token.SetMinterAsync(_trader.Address));
         Assert.Equal(_network.AddressOf(ContractNames.TokenExchange), await _trader.Token.MinterQueryAsync(), ignoreCase: true);
+    }
+
+    [Fact]
+    public async Task Deploy_BadFeeOrNonPositiveFeed_RevertWithNamedErrors()
+    {
+        await FreshAsync();
+        var web3 = _network.Deployer.Web3;
+        var zeroFeed = await ContractDeployer.DeployAsync(web3, "FixedAnswerFeed", new Oracle.Chain.Contracts.FixedAnswerFeed.FixedAnswerFeedDeployment { Answer = 0 });
+        var deployment = new TokenExchangeDeployment
+        {
+            Vpn = _network.AddressOf(ContractNames.VpnToken), Wbtc = _network.AddressOf(ContractNames.WrappedBtc), VpnEth = zeroFeed.Address,
+            BtcEth = zeroFeed.Address, FeeBps = 2000, MaxPriceAge = 60, Owner = _trader.Address,
+        };
+        await Revert.WithAsync("ExchangeInvalidFee", () => ContractDeployer.DeployAsync(web3, "TokenExchange", deployment));
+        deployment.FeeBps = 10;
+        var exchange = await ContractDeployer.DeployAsync(web3, "TokenExchange", deployment);
+
+        await Revert.WithAsync("ExchangeInvalidPrice", () => new TokenExchangeService(_trader.Web3, exchange.Address).BuyWithEthAsync(0, Ether));
+        await Revert.WithAsync("DevWrappedBtcUnauthorized", () => _trader.WrappedBtc.MintAsync(_trader.Address, 1));
+        var token = await ContractDeployer.DeployAsync(web3, "VpnToken", new Oracle.Chain.Contracts.VpnToken.VpnTokenDeployment());
+        await Revert.WithAsync("VpnTokenInvalidMinter", () => new Oracle.Chain.Contracts.VpnToken.VpnTokenService(web3, token.Address).SetMinterAsync("0x0000000000000000000000000000000000000000"));
     }
 }
