@@ -14,6 +14,9 @@ internal sealed class EvidenceInbox(params ulong[] sessions)
 
     public ConcurrentDictionary<Guid, (string Hash, EvidenceBatchError Error)> Batches { get; } = new();
 
+    /// <summary>Every batch on its first delivery.</summary>
+    public ConcurrentQueue<EvidenceBatch> Received { get; } = new();
+
     /// <summary>Deliveries of a batch id already received (publication is at least once).</summary>
     public int Duplicates;
 
@@ -29,6 +32,7 @@ internal sealed class EvidenceInbox(params ulong[] sessions)
 
         if (Batches.TryAdd(batch.BatchId, (SignedBatches.Hash(batch), EvidenceBatchVerifier.Verify(batch).Error)))
         {
+            Received.Enqueue(batch);
             OnFirstDelivery?.Invoke(batch);
         }
         else
