@@ -21,6 +21,7 @@ public sealed class SessionExchangeTests
     {
         await using var h = await MeteringHarness.StartAsync();
         SendTraffic(h, flows: 20);
+        h.Provider.Flows.OnForwarded([0x20, 0, 0, 0], 4, h.NowMs); // not IP: counted, dropped from metering
 
         await h.AdvanceAsync(TimeSpan.FromSeconds(16)); // idle timeout closes the flows, the epoch ends
 
@@ -35,6 +36,9 @@ public sealed class SessionExchangeTests
         Assert.Equal(VoucherPricing.AmountFor((ulong)octets, MeteringHarness.PricePerMiB), BigInteger.Parse(batch.Voucher.CumulativeAmount));
         Assert.Equal(40, batch.Records.Count); // 20 flows, both directions
         Assert.Equal(1, h.ProviderMetrics.Count(MeteringCounters.VouchersAccepted));
+        Assert.Equal(80, h.ProviderMetrics.Count(MeteringCounters.Packets));
+        Assert.Equal(1, h.ProviderMetrics.Count(MeteringCounters.MalformedPackets, "NotIp"));
+        Assert.Equal(80, h.ClientMetrics.Count(MeteringCounters.Packets));
         Assert.Empty(h.ProviderTerminator.Terminated);
     }
 

@@ -29,6 +29,7 @@ internal sealed class TunCapture : IDisposable
     private readonly Lock _statsLock = new();
     private Thread? _thread;
     private volatile bool _stopping;
+    private bool _disposed;
     private ulong _processed;
     private ulong _received;
     private ulong _dropped;
@@ -170,6 +171,12 @@ internal sealed class TunCapture : IDisposable
     /// <summary>Stops the capture thread (after it drained what libpcap holds) and closes the interface.</summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         _stopping = true;
         if (_thread is not null)
         {

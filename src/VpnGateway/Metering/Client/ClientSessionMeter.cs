@@ -87,6 +87,7 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
         try
         {
             Flows.Expire(_context.Time.GetUtcNow().ToUnixTimeMilliseconds(), _closed);
+            Flows.ReportTo(_context.Metrics);
             _ledger.AddSeen(_closed);
             _closed.Clear();
         }
@@ -101,7 +102,6 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
         _capture?.Dispose();
         _subscription?.Dispose();
         _context.Metrics.RemoveCapture(SessionId);
-        _gate.Dispose();
         return ValueTask.CompletedTask;
     }
 

@@ -121,16 +121,6 @@ internal sealed class FlowTable
     /// <summary>The counters of the open flow <paramref name="key"/>, if open.</summary>
     public bool TryGetOpen(in FlowKey key, out FlowEntry entry) => _flows.TryGetValue(key, out entry);
 
-    /// <summary>Calls <paramref name="visit"/> for each open flow (the client's agreement check adds them to what it saw).</summary>
-    public void ForEachOpen<TState>(TState state, Action<TState, FlowKey, FlowEntry> visit)
-    {
-        ArgumentNullException.ThrowIfNull(visit);
-        foreach (var (key, entry) in _flows)
-        {
-            visit(state, key, entry);
-        }
-    }
-
     // A full table closes the least recently seen quarter (by time span) at once, so a flood of new flows costs one
     // scan per many evictions rather than one per packet.
     private void EvictOldest()

@@ -18,6 +18,10 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
     private long _notIp;
     private long _truncated;
     private long _badHeader;
+    private long _reportedPackets;
+    private long _reportedNotIp;
+    private long _reportedTruncated;
+    private long _reportedBadHeader;
 
     public SessionFlowMeter(ulong sessionId, ClientAddresses clientAddresses, FlowTableOptions options)
     {
@@ -30,29 +34,14 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
     /// <summary>Packets counted into flows.</summary>
     public long Packets => Interlocked.Read(ref _packets);
 
-    /// <summary>Packets not counted because their headers could not be read, by reason.</summary>
-    public (long NotIp, long Truncated, long BadHeader) Malformed => (Interlocked.Read(ref _notIp), Interlocked.Read(ref _truncated), Interlocked.Read(ref _badHeader));
-
-    public int OpenFlows
+    /// <summary>Adds the packets counted and the malformed ones since the last call to <paramref name="metrics"/>.</summary>
+    public void ReportTo(MeteringMetrics metrics)
     {
-        get
-        {
-            lock (_lock)
-            {
-                return _table.Count;
-            }
-        }
-    }
-
-    public long Evictions
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _table.Evictions;
-            }
-        }
+        ArgumentNullException.ThrowIfNull(metrics);
+        Report(metrics, MeteringCounters.Packets, null, Packets, ref _reportedPackets);
+        Report(metrics, MeteringCounters.MalformedPackets, "NotIp", Interlocked.Read(ref _notIp), ref _reportedNotIp);
+        Report(metrics, MeteringCounters.MalformedPackets, "Truncated", Interlocked.Read(ref _truncated), ref _reportedTruncated);
+        Report(metrics, MeteringCounters.MalformedPackets, "BadHeader", Interlocked.Read(ref _badHeader), ref _reportedBadHeader);
     }
 
     /// <summary>A forwarded packet seen by capture: <paramref name="captured"/> are its first bytes, <paramref name="wireLength"/> its length.</summary>
@@ -118,12 +107,12 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
         }
     }
 
-    /// <summary>Visits the open flows under the lock.</summary>
-    public void ForEachOpen<TState>(TState state, Action<TState, FlowKey, FlowEntry> visit)
+    private static void Report(MeteringMetrics metrics, string counter, string? reason, long total, ref long reported)
     {
-        lock (_lock)
+        if (total > reported)
         {
-            _table.ForEachOpen(state, visit);
+            metrics.Add(counter, total - reported, reason);
+            reported = total;
         }
     }
 

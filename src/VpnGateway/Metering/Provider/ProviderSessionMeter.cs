@@ -109,6 +109,7 @@ internal sealed class ProviderSessionMeter : IAsyncDisposable
         {
             var now = NowMs;
             Flows.Expire(now, _pending);
+            Flows.ReportTo(_context.Metrics);
             if (now >= _nextEpochMs)
             {
                 await CloseEpochAsync(now, cancellationToken);
@@ -153,7 +154,6 @@ internal sealed class ProviderSessionMeter : IAsyncDisposable
             _context.Spool.EndSession(SessionId);
         }
 
-        _gate.Dispose();
         return ValueTask.CompletedTask;
     }
 
