@@ -191,7 +191,7 @@ internal static class PolicyJson
         if (fields.TryGetValue("ports", out var portsElement))
         {
             ports = [];
-            foreach (var text in Strings(portsElement, where + ".ports", allowEmpty: false))
+            foreach (var text in Strings(portsElement, where + ".ports", allowEmpty: true))
             {
                 if (!PortRange.TryParse(text, out var range, out var error))
                 {
