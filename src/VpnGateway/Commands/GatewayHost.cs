@@ -30,7 +30,8 @@ internal static class GatewayHost
         await using var app = builder.Build();
         app.MapOracleDefaultEndpoints();
         app.MapGatewayStatus();
+        var gateway = app.Services.GetRequiredService<GatewayHostedService>();
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
-        return app.Services.GetRequiredService<GatewayHostedService>().ExitCode;
+        return gateway.ExitCode;
     }
 }

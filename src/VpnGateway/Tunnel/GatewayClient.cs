@@ -182,6 +182,11 @@ internal sealed class GatewayClient : TunnelEngine
     /// <summary>Sends an initiation unless one is pending and younger than the rekey timeout.</summary>
     private void Initiate(bool force = false)
     {
+        if (ShuttingDown)
+        {
+            return;
+        }
+
         byte[] message;
         lock (_handshakeLock)
         {
@@ -266,7 +271,7 @@ internal sealed class GatewayClient : TunnelEngine
             throw;
         }
 
-        var session = new TunnelSession(_client.SessionId, _client.ProviderKey, null, [.. _client.Routes, IpPrefix.Host(gateway)]) { Tun = tun };
+        var session = new TunnelSession(_client.SessionId, _client.ProviderKey, null, [.. _client.Routes, IpPrefix.Host(gateway)], Time.GetTimestamp()) { Tun = tun };
         session.Control = new ControlChannel(_client.SessionId, mtu, frame => SendMessage(session, MessageType.TransportControl, frame.Span), Time, Logger);
         session.Control.Subscribe(ControlMessageTypes.SessionInfo, (message, _) =>
         {

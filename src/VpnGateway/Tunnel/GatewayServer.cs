@@ -163,7 +163,7 @@ internal sealed partial class GatewayServer : TunnelEngine
     {
         foreach (var session in Sessions)
         {
-            if (!session.Ended && Time.GetElapsedTime(Math.Max(session.LastReceived, StartedAt(session)), now) > Options.Timings.SessionIdleTimeout)
+            if (!session.Ended && Time.GetElapsedTime(Math.Max(session.LastReceived, session.Created), now) > Options.Timings.SessionIdleTimeout)
             {
                 _ = EndAndReleaseAsync(session, SessionEndReason.IdleTimeout);
             }
@@ -179,8 +179,6 @@ internal sealed partial class GatewayServer : TunnelEngine
             _infoSent.Remove(session.SessionId);
         }
     }
-
-    private long StartedAt(TunnelSession session) => session.Current?.Created ?? session.Next?.Created ?? 0;
 
     private int CountSessions()
     {
@@ -213,7 +211,7 @@ internal sealed partial class GatewayServer : TunnelEngine
         }
 
         var routes = record.ClientRoutes ?? [];
-        var session = new TunnelSession(sessionId, initiatorStatic, result.ClientAddress, [IpPrefix.Host(address), .. routes]);
+        var session = new TunnelSession(sessionId, initiatorStatic, result.ClientAddress, [IpPrefix.Host(address), .. routes], Time.GetTimestamp());
         var tun = Services.TunFactory.Create(_server.InterfacePattern, Options.Mtu);
         try
         {

@@ -26,6 +26,7 @@ internal abstract partial class TunnelEngine : IAsyncDisposable
     private Task? _handshakeWorker;
     private Task? _timerLoop;
     private int _disposed;
+    private bool _shuttingDown;
 
     protected TunnelEngine(EngineServices services, TunnelOptions options, GatewayRole role)
     {
@@ -61,6 +62,9 @@ internal abstract partial class TunnelEngine : IAsyncDisposable
     protected ILogger Logger { get; }
 
     protected CancellationToken StoppingToken => _stopping.Token;
+
+    /// <summary>Whether the engine is shutting down (no new sessions or handshakes).</summary>
+    protected bool ShuttingDown => Volatile.Read(ref _shuttingDown);
 
     protected int HandshakeBacklog => _handshakes.Reader.Count;
 
@@ -100,6 +104,8 @@ internal abstract partial class TunnelEngine : IAsyncDisposable
         {
             return;
         }
+
+        Volatile.Write(ref _shuttingDown, true);
 
         foreach (var session in _sessions.Values.ToArray())
         {
@@ -246,6 +252,11 @@ internal abstract partial class TunnelEngine : IAsyncDisposable
         {
             await foreach (var item in _handshakes.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (ShuttingDown)
+                {
+                    continue;
+                }
+
                 try
                 {
                     await HandleHandshakeAsync(item.Message, item.Source, cancellationToken).ConfigureAwait(false);

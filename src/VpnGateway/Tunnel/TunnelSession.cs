@@ -25,8 +25,9 @@ internal sealed partial class TunnelSession : IDisposable
     private long _txBytes;
     private long _txPackets;
 
-    public TunnelSession(ulong sessionId, byte[] peerStatic, string? clientAddress, IReadOnlyList<IpPrefix> allowedSources)
+    public TunnelSession(ulong sessionId, byte[] peerStatic, string? clientAddress, IReadOnlyList<IpPrefix> allowedSources, long created)
     {
+        Created = created;
         SessionId = sessionId;
         PeerStatic = peerStatic;
         ClientAddress = clientAddress;
@@ -34,6 +35,9 @@ internal sealed partial class TunnelSession : IDisposable
     }
 
     public ulong SessionId { get; }
+
+    /// <summary>When the session was set up (TimeProvider timestamp).</summary>
+    public long Created { get; }
 
     /// <summary>The peer's static X25519 key.</summary>
     public byte[] PeerStatic { get; set; }
