@@ -311,14 +311,17 @@ done
 # ---------------------------------------------------------------- report
 base1=${R[veth.tcp1]:-0}; base4=${R[veth.tcp4]:-0}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.3f", a/b; else print "null" }'; }
+for n in "${ORDER[@]}"; do
+  [[ -n ${R[$n.fail]:-} ]] && continue
+  R[$n.cpg]=$(awk -v g="${R[$n.tcp1]}" -v c="${R[$n.cpu]}" 'BEGIN{ if (g>0 && c>0) printf "%.1f", c/g; else print "null" }')
+  [[ $n == veth ]] && R[$n.cpg]=null
+done
 {
   cat "$W/header.txt"
   printf '\n%-13s %9s %9s %8s %8s %13s %7s %10s %7s %10s\n' tunnel Gbps_1st Gbps_P4 ratio1 ratioP4 "udp${UDP_LEN}_rxkpps" loss% daemonCPU sysCPU cpu%/Gbps
   for n in "${ORDER[@]}"; do
     if [[ -n ${R[$n.fail]:-} ]]; then printf '%-13s FAILED: %s\n' "$n" "${R[$n.fail]}"; continue; fi
     dcpu=${R[$n.cpu]}%; [[ $n == veth ]] && dcpu=kernel
-    R[$n.cpg]=$(awk -v g="${R[$n.tcp1]}" -v c="${R[$n.cpu]}" 'BEGIN{ if (g>0 && c>0) printf "%.1f", c/g; else print "null" }')
-    [[ $n == veth ]] && R[$n.cpg]=null
     printf '%-13s %9s %9s %8s %8s %13s %7s %10s %6s%% %10s\n' "$n" "${R[$n.tcp1]}" "${R[$n.tcp4]}" \
       "$(ratio "${R[$n.tcp1]}" "$base1")" "$(ratio "${R[$n.tcp4]}" "$base4")" \
       "${R[$n.udp_rx_kpps]}" "${R[$n.udp_loss]}" "$dcpu" "${R[$n.sys]}" "${R[$n.cpg]}"
