@@ -18,6 +18,29 @@ internal static class Tai64N
         return bytes;
     }
 
+    /// <summary>The current time, or one nanosecond after <paramref name="previous"/> when the clock has not moved past it.</summary>
+    public static byte[] NowAfter(TimeProvider time, byte[]? previous)
+    {
+        var now = Now(time);
+        if (previous is null || IsAfter(now, previous))
+        {
+            return now;
+        }
+
+        var bumped = (byte[])previous.Clone();
+        var seconds = BinaryPrimitives.ReadUInt64BigEndian(bumped);
+        var nanoseconds = BinaryPrimitives.ReadUInt32BigEndian(bumped.AsSpan(8)) + 1;
+        if (nanoseconds >= 1_000_000_000)
+        {
+            seconds++;
+            nanoseconds = 0;
+        }
+
+        BinaryPrimitives.WriteUInt64BigEndian(bumped, seconds);
+        BinaryPrimitives.WriteUInt32BigEndian(bumped.AsSpan(8), nanoseconds);
+        return bumped;
+    }
+
     /// <summary>Whether <paramref name="candidate"/> is strictly later than <paramref name="previous"/>.</summary>
     public static bool IsAfter(ReadOnlySpan<byte> candidate, ReadOnlySpan<byte> previous)
         => candidate.SequenceCompareTo(previous) > 0;

@@ -26,6 +26,7 @@ internal sealed class GatewayClient : TunnelEngine
     private long _cookieReceived;
     private long _lastInitiation;
     private int _attempts;
+    private byte[]? _lastTimestamp;
     private TunnelSession? _session;
 
     public GatewayClient(EngineServices services, TunnelOptions options, ClientOptions client)
@@ -210,7 +211,8 @@ internal sealed class GatewayClient : TunnelEngine
                 notAfter = proof.NotAfter;
             }
 
-            new InitiationPayloadLayout(Tai64N.Now(Time), Options.Suite, flags, _client.SessionId, address, notAfter, signature).Write(plaintext);
+            _lastTimestamp = Tai64N.NowAfter(Time, _lastTimestamp);
+            new InitiationPayloadLayout(_lastTimestamp, Options.Suite, flags, _client.SessionId, address, notAfter, signature).Write(plaintext);
             var cookie = _cookie is not null && Time.GetElapsedTime(_cookieReceived, now) < TimeSpan.FromSeconds(110) ? _cookie : null;
             message = new byte[WireFormat.InitiationSize];
             var handshake = InitiatorHandshake.Create(_client.TunnelKey, _client.ProviderKey, NewIndex(), plaintext, cookie, now, message);

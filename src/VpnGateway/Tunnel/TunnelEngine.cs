@@ -223,7 +223,7 @@ internal abstract partial class TunnelEngine : IAsyncDisposable
         }
 
         // The receive thread may be writing this session's last batch; the device goes once it moved on.
-        await Task.Delay(TimeSpan.FromMilliseconds(50), Time, CancellationToken.None).ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None).ConfigureAwait(false);
         session.Tun?.Dispose();
         Interlocked.Add(ref _retiredRxBytes, session.RxBytes);
         Interlocked.Add(ref _retiredTxBytes, session.TxBytes);
@@ -238,7 +238,7 @@ internal abstract partial class TunnelEngine : IAsyncDisposable
     {
         try
         {
-            await call().AsTask().WaitAsync(TimeSpan.FromSeconds(5), Time).ConfigureAwait(false);
+            await call().AsTask().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
