@@ -1,10 +1,11 @@
+using Xunit.Abstractions;
 using System.Buffers.Binary;
 using VpnGateway.Tests.Doubles;
 using VpnGateway.Tunnel;
 
 namespace VpnGateway.Tests.Tunnel;
 
-public sealed class FuzzTests
+public sealed class FuzzTests(ITestOutputHelper output)
 {
     private const int Datagrams = 1_000_000;
 
@@ -56,6 +57,7 @@ public sealed class FuzzTests
 
         Assert.Equal(0, h.ServerTun.WrittenCount);
         var drops = h.Server.Drops.Snapshot();
+        output.WriteLine(string.Join(Environment.NewLine, drops.Select(d => $"{d.Key}: {d.Value}")));
         Assert.True(drops.Count >= 5, string.Join(", ", drops));
         Assert.True(h.Server.Drops[DropReason.Authentication] > 10_000);
         Assert.True(h.Server.Drops[DropReason.UnknownIndex] > 10_000);
