@@ -22,7 +22,7 @@ const require = createRequire(import.meta.url);
 const settings = {
     evmVersion: "cancun",
     optimizer: { enabled: true, runs: 1000 },
-    viaIR: false,
+    viaIR: true,
     metadata: { bytecodeHash: "none", appendCBOR: false },
     outputSelection: {
         "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object", "evm.methodIdentifiers", "devdoc", "userdoc"] },

@@ -2,13 +2,15 @@ using System.Reflection;
 using DbUp;
 using DbUp.Engine;
 using DbUp.Engine.Output;
+using DbUp.Postgresql;
 using Npgsql;
 
 namespace Oracle.Storage;
 
 /// <summary>
 /// Applies versioned SQL migrations (embedded <c>Migrations/NNNN_name.sql</c> files) with DbUp, once each, in name order,
-/// one transaction per script, journalled in <c>&lt;schema&gt;.schema_versions</c>. A PostgreSQL advisory lock makes
+/// one transaction per script, journalled in <c>&lt;schema&gt;.schema_versions</c>. Scripts name tables without a
+/// schema: they run with <c>search_path</c> set to the service's own schema. A PostgreSQL advisory lock makes
 /// concurrent starts of the same service wait for each other instead of racing.
 /// </summary>
 public static class DatabaseMigrator
@@ -38,10 +40,11 @@ public static class DatabaseMigrator
         {
             var prefix = assembly.GetName().Name + ".Migrations.";
             var upgrader = DeployChanges.To
-                .PostgresqlDatabase(dataSource.ConnectionString, schema)
+                .PostgresqlDatabase(new PostgresqlConnectionManager(dataSource))
                 .WithScriptsEmbeddedInAssembly(assembly, name => name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
                 .WithTransactionPerScript()
                 .JournalToPostgresqlTable(schema, "schema_versions")
+                .WithPreprocessor(new SchemaPreprocessor(schema))
                 .LogTo(new NoOpUpgradeLog())
                 .Build();
 

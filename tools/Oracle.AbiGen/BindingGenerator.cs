@@ -67,7 +67,8 @@ public static class BindingGenerator
 
             // Interfaces and libraries have no bytecode to deploy; their errors and events reach the bindings
             // through the ABI of the contracts that use them.
-            if (artifact.Bytecode.Length <= 2)
+            // Libraries of internal functions have bytecode but an empty ABI: nothing to bind.
+            if (artifact.Bytecode.Length <= 2 || artifact.Abi.Count == 0)
             {
                 continue;
             }

@@ -34,7 +34,7 @@ public static class KeyStoreFile
     /// Decrypts the key in <paramref name="path"/> with the password read from <paramref name="passwordFile"/>
     /// (first line, trailing newline ignored) or, when that is null, from <see cref="PasswordVariable"/>.
     /// </summary>
-    public static EthECKey Load(string path, string? passwordFile, Func<string, string?>? environment = null)
+    public static EthECKey LoadWithPasswordFile(string path, string? passwordFile, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
         string password;

@@ -1,0 +1,667 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {IDisputeManager} from "./interfaces/IDisputeManager.sol";
+import {IOracleRegistry} from "./interfaces/IOracleRegistry.sol";
+import {IProviderRegistry} from "./interfaces/IProviderRegistry.sol";
+import {IRandomnessSource} from "./interfaces/IRandomnessSource.sol";
+import {ISessionManager} from "./interfaces/ISessionManager.sol";
+import {FlowRecordHeader} from "./libraries/FlowRecordHeader.sol";
+import {MerkleVerifier} from "./libraries/MerkleVerifier.sol";
+
+/// @title DisputeManager
+/// @notice Disputes about sessions: filing (directly or relayed with an EIP-712 Filing), committee draws from stake
+/// snapshots, commit-reveal voting, appeals to 2n+1, rulings that pay from deposits and bonds, juror rewards and
+/// slashing. Every payout is credited and pulled.
+/// @dev Trust assumptions: trusts the SessionManager, ProviderRegistry and OracleRegistry it was deployed with (and
+/// they trust only it) and the randomness source's unpredictability (see LocalRandomnessSource for its limits).
+/// Jurors are assumed to follow their stake: a juror loses `lockPerSeat` per seat for voting against the round's
+/// majority or not revealing, and shares the round's fee and those losses when with the majority. Commitments bind
+/// juror, dispute, round, vote and salt, so a copied commitment can never be revealed by the copier. Record proofs
+/// are checked here, before any vote. Storage: per dispute the record hash and the current round; per round one
+/// packed word plus the committee hash (the randomness request before the draw); per juror one word.
+contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
+    using SafeERC20 for IERC20;
+
+    bytes32 private constant FILING_TYPEHASH = keccak256(
+        "Filing(uint64 sessionId,uint8 claimType,uint32 ruleId,bytes32 evidenceHash,string evidenceUri,uint256 nonce,uint64 deadline)"
+    );
+    uint256 private constant COMMITMENT_MASK = ~uint256(0xFF_FFFF_FFFF);
+
+    /// @notice Parameters fixed at deployment.
+    struct Parameters {
+        uint96 feePerSeat;
+        uint96 stakePerRound;
+        uint96 lockPerSeat;
+        uint64 commitPeriod;
+        uint64 revealPeriod;
+        uint64 appealPeriod;
+        uint8 maxRounds;
+    }
+
+    /// @notice The contracts a DisputeManager works with.
+    struct Contracts {
+        IERC20 token;
+        ISessionManager sessions;
+        IProviderRegistry providers;
+        IOracleRegistry oracles;
+        IRandomnessSource randomness;
+    }
+
+    struct Round {
+        uint8 size;
+        uint8 upheldSeats;
+        uint8 rejectedSeats;
+        bool settled;
+        bool executed;
+        uint32 snapshotEpoch;
+        uint40 commitDeadline;
+        uint96 rewardPerSeat;
+    }
+
+    IERC20 private immutable _token;
+    ISessionManager private immutable _sessions;
+    IProviderRegistry private immutable _providers;
+    IOracleRegistry private immutable _oracles;
+    IRandomnessSource private immutable _randomness;
+    uint96 private immutable _feePerSeat;
+    uint96 private immutable _stakePerRound;
+    uint96 private immutable _lockPerSeat;
+    uint64 private immutable _commitPeriod;
+    uint64 private immutable _revealPeriod;
+    uint64 private immutable _appealPeriod;
+    uint8 private immutable _maxRounds;
+
+    uint64 private _nextDisputeId = 1;
+    mapping(uint64 disputeId => bytes32 recordHash) private _records;
+    mapping(uint64 disputeId => uint8 round) private _currentRounds;
+    mapping(uint64 disputeId => mapping(uint8 round => Round)) private _rounds;
+    // The committee hash once drawn; before that the randomness request id.
+    mapping(uint64 disputeId => mapping(uint8 round => bytes32)) private _committees;
+    // Commitment (top 216 bits) | seats << 16 | vote << 8 | claimed.
+    mapping(uint64 disputeId => mapping(uint8 round => mapping(address juror => uint256 word))) private _votes;
+    mapping(address account => uint256 amount) private _claimable;
+    mapping(address filer => uint256 nonce) private _nonces;
+
+    /// @param contracts_ The token, the session manager, the registries and the randomness source.
+    /// @param parameters Fees, stakes, periods and the number of rounds.
+    constructor(Contracts memory contracts_, Parameters memory parameters) EIP712("Oracle DisputeManager", "1") {
+        if (parameters.maxRounds == 0 || parameters.maxRounds > 4) revert DisputeInvalidParameter("maxRounds");
+        if (parameters.lockPerSeat == 0 || parameters.lockPerSeat > contracts_.oracles.minStake()) {
+            revert DisputeInvalidParameter("lockPerSeat");
+        }
+        if (parameters.commitPeriod == 0 || parameters.revealPeriod == 0) revert DisputeInvalidParameter("period");
+        _token = contracts_.token;
+        _sessions = contracts_.sessions;
+        _providers = contracts_.providers;
+        _oracles = contracts_.oracles;
+        _randomness = contracts_.randomness;
+        _feePerSeat = parameters.feePerSeat;
+        _stakePerRound = parameters.stakePerRound;
+        _lockPerSeat = parameters.lockPerSeat;
+        _commitPeriod = parameters.commitPeriod;
+        _revealPeriod = parameters.revealPeriod;
+        _appealPeriod = parameters.appealPeriod;
+        _maxRounds = parameters.maxRounds;
+    }
+
+    // ------------------------------------------------------------------ filing
+
+    /// @inheritdoc IDisputeManager
+    function fileDispute(
+        Claim calldata claim,
+        ISessionManager.Session calldata session,
+        address[] calldata panel,
+        RecordProof[] calldata proof
+    ) external returns (uint64) {
+        return _file(msg.sender, claim, session, panel, proof);
+    }
+
+    /// @inheritdoc IDisputeManager
+    function fileFor(
+        address filer,
+        Claim calldata claim,
+        uint64 deadline,
+        bytes calldata signature,
+        ISessionManager.Session calldata session,
+        address[] calldata panel,
+        RecordProof[] calldata proof
+    ) external returns (uint64) {
+        if (block.timestamp > deadline) revert DisputeFilingExpired(deadline);
+        uint256 nonce = _nonces[filer];
+        bytes32 digest = _hashTypedDataV4(_filingStructHash(claim, nonce, deadline));
+        (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(digest, signature);
+        if (err != ECDSA.RecoverError.NoError || signer != filer) revert DisputeInvalidFilingSignature(filer, signer);
+        _nonces[filer] = nonce + 1;
+        return _file(filer, claim, session, panel, proof);
+    }
+
+    /// @inheritdoc IDisputeManager
+    function submitEvidence(uint64 disputeId, Dispute calldata dispute, bytes32 evidenceHash, string calldata evidenceUri)
+        external
+    {
+        _checkRecord(disputeId, dispute);
+        if (msg.sender != dispute.filer && msg.sender != dispute.respondent) revert DisputeNotParty(msg.sender);
+        Phase phase = _phase(disputeId);
+        if (phase == Phase.Executed) revert DisputeWrongPhase(disputeId, phase);
+        emit EvidenceSubmitted(disputeId, msg.sender, evidenceHash, evidenceUri);
+    }
+
+    // ------------------------------------------------------------------ draw, commit, reveal
+
+    /// @inheritdoc IDisputeManager
+    function draw(uint64 disputeId, Dispute calldata dispute) external {
+        _checkRecord(disputeId, dispute);
+        uint8 round = _currentRounds[disputeId];
+        Round memory r = _rounds[disputeId][round];
+        if (r.commitDeadline != 0 || r.executed) revert DisputeWrongPhase(disputeId, _phase(disputeId));
+        uint256 requestId = uint256(_committees[disputeId][round]);
+        (, bool expired) = _randomness.status(requestId);
+        if (expired) {
+            _requestAgain(disputeId, round, false);
+            return;
+        }
+        bytes32 seed = keccak256(abi.encode(_randomness.consumeRandomness(requestId), disputeId, round));
+        address[] memory committee =
+            _oracles.drawCommittee(r.snapshotEpoch, seed, r.size, _lockPerSeat, dispute.filer, dispute.respondent);
+        if (committee.length == 0) {
+            _requestAgain(disputeId, round, true);
+            return;
+        }
+        _seat(disputeId, round, committee);
+    }
+
+    /// @inheritdoc IDisputeManager
+    function commit(uint64 disputeId, uint8 round, address[] calldata committee, bytes32 commitment) external {
+        Round memory r = _rounds[disputeId][round];
+        if (r.commitDeadline == 0 || block.timestamp >= r.commitDeadline || r.executed) {
+            revert DisputeWrongPhase(disputeId, _phase(disputeId));
+        }
+        if (keccak256(abi.encodePacked(committee)) != _committees[disputeId][round]) {
+            revert DisputeCommitteeMismatch(disputeId, round);
+        }
+        uint256 seats = _seatsOf(committee, msg.sender);
+        if (seats == 0) revert DisputeNotJuror(msg.sender);
+        mapping(address => uint256) storage votes = _votes[disputeId][round];
+        if (votes[msg.sender] != 0) revert DisputeAlreadyCommitted(msg.sender);
+        votes[msg.sender] = (uint256(commitment) & COMMITMENT_MASK) | (seats << 16);
+        emit VoteCommitted(disputeId, round, msg.sender);
+    }
+
+    /// @inheritdoc IDisputeManager
+    function reveal(uint64 disputeId, uint8 round, Ruling vote, bytes32 salt) external {
+        Round storage r = _rounds[disputeId][round];
+        uint256 commitDeadline = r.commitDeadline;
+        if (commitDeadline == 0 || block.timestamp < commitDeadline || block.timestamp >= commitDeadline + _revealPeriod) {
+            revert DisputeWrongPhase(disputeId, _phase(disputeId));
+        }
+        if (vote == Ruling.None) revert DisputeInvalidVote(uint8(vote));
+        uint256 word = _votes[disputeId][round][msg.sender];
+        if (word == 0) revert DisputeNotCommitted(msg.sender);
+        if ((word >> 8) & 0xFF != 0) revert DisputeAlreadyRevealed(msg.sender);
+        if (uint256(_commitment(msg.sender, disputeId, round, vote, salt)) & COMMITMENT_MASK != word & COMMITMENT_MASK) {
+            revert DisputeCommitmentMismatch(msg.sender);
+        }
+        _votes[disputeId][round][msg.sender] = word | (uint256(vote) << 8);
+        uint8 seats = uint8(word >> 16);
+        if (vote == Ruling.Upheld) r.upheldSeats += seats;
+        else r.rejectedSeats += seats;
+        emit VoteRevealed(disputeId, round, msg.sender, vote, seats);
+    }
+
+    // ------------------------------------------------------------------ appeal, settle, execute
+
+    /// @inheritdoc IDisputeManager
+    function appeal(uint64 disputeId, Dispute calldata dispute) external {
+        _checkRecord(disputeId, dispute);
+        Phase phase = _phase(disputeId);
+        if (phase != Phase.Appealable) revert DisputeWrongPhase(disputeId, phase);
+        uint8 round = _currentRounds[disputeId];
+        Round memory r = _rounds[disputeId][round];
+        address loser = _ruling(r) == Ruling.Upheld ? dispute.respondent : dispute.filer;
+        if (msg.sender != loser) revert DisputeNotAppellant(msg.sender);
+        uint8 next = round + 1;
+        uint8 size = r.size * 2 + 1;
+        _currentRounds[disputeId] = next;
+        _startDrawnRound(disputeId, next, size);
+        uint256 cost = uint256(_feePerSeat) * size + _stakePerRound;
+        emit Appealed(disputeId, next, msg.sender, cost);
+        _token.safeTransferFrom(msg.sender, address(this), cost);
+    }
+
+    /// @inheritdoc IDisputeManager
+    function settleRound(uint64 disputeId, uint8 round, Dispute calldata dispute, address[] calldata committee) external {
+        _checkRecord(disputeId, dispute);
+        _settle(disputeId, round, dispute, committee);
+    }
+
+    /// @inheritdoc IDisputeManager
+    function executeRuling(
+        uint64 disputeId,
+        Dispute calldata dispute,
+        ISessionManager.Session calldata session,
+        address[] calldata committee
+    ) external {
+        _checkRecord(disputeId, dispute);
+        Phase phase = _phase(disputeId);
+        if (phase != Phase.Executable) revert DisputeWrongPhase(disputeId, phase);
+        uint8 round = _currentRounds[disputeId];
+        Round storage r = _rounds[disputeId][round];
+        if (!r.settled) _settle(disputeId, round, dispute, committee);
+        r.executed = true;
+        Ruling ruling = _ruling(r);
+        bool upheld = ruling == Ruling.Upheld;
+        bool againstClient = dispute.claimType == ClaimType.ClientBreachedPolicy;
+        uint256 penalty = 0;
+        if (againstClient) {
+            penalty = _sessions.disputeResolved(dispute.sessionId, session, upheld ? dispute.penalty : 0);
+        } else {
+            _sessions.disputeResolved(dispute.sessionId, session, 0);
+            if (dispute.bondLocked != 0) {
+                if (upheld) {
+                    _providers.slashBond(dispute.respondent, dispute.bondLocked);
+                    penalty = dispute.bondLocked;
+                } else {
+                    _providers.unlockBond(dispute.respondent, dispute.bondLocked);
+                }
+            }
+        }
+        address winner = upheld ? dispute.filer : dispute.respondent;
+        uint256 stakes = uint256(_stakePerRound) * (uint256(round) + 1);
+        emit RulingExecuted(disputeId, ruling, winner, penalty, stakes);
+        _credit(winner, disputeId, stakes + penalty);
+    }
+
+    // ------------------------------------------------------------------ payouts
+
+    /// @inheritdoc IDisputeManager
+    function claimReward(uint64 disputeId, uint8 round) external nonReentrant {
+        Round memory r = _rounds[disputeId][round];
+        if (!r.settled) revert DisputeWrongPhase(disputeId, _phase(disputeId));
+        uint256 word = _votes[disputeId][round][msg.sender];
+        if (word == 0 || word & 1 == 1 || (word >> 8) & 0xFF != uint256(_ruling(r))) revert DisputeNothingToClaim(msg.sender);
+        _votes[disputeId][round][msg.sender] = word | 1;
+        uint256 seats = (word >> 16) & 0xFF;
+        uint256 amount = seats * r.rewardPerSeat;
+        // seats * lockPerSeat was locked when the juror was drawn; lockPerSeat * 255 < 2^96 is checked at deployment
+        _oracles.unlock(msg.sender, uint96(seats * _lockPerSeat));
+        emit RewardClaimed(disputeId, round, msg.sender, amount);
+        if (amount != 0) _token.safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc IDisputeManager
+    function withdraw() external nonReentrant {
+        uint256 amount = _claimable[msg.sender];
+        if (amount == 0) revert DisputeNothingToClaim(msg.sender);
+        _claimable[msg.sender] = 0;
+        emit Withdrawn(msg.sender, amount);
+        _token.safeTransfer(msg.sender, amount);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IDisputeManager
+    function disputeInfo(uint64 disputeId) external view returns (DisputeInfo memory info) {
+        uint8 round = _currentRounds[disputeId];
+        info = DisputeInfo({
+            phase: _phase(disputeId),
+            round: round,
+            ruling: _ruling(_rounds[disputeId][round]),
+            disputeHash: _records[disputeId]
+        });
+        if (info.phase == Phase.None || info.phase == Phase.Drawing) info.ruling = Ruling.None;
+    }
+
+    /// @inheritdoc IDisputeManager
+    function roundInfo(uint64 disputeId, uint8 round) external view returns (RoundInfo memory info) {
+        Round memory r = _rounds[disputeId][round];
+        info.size = r.size;
+        info.upheldSeats = r.upheldSeats;
+        info.rejectedSeats = r.rejectedSeats;
+        info.settled = r.settled;
+        info.ruling = r.commitDeadline == 0 ? Ruling.None : _ruling(r);
+        info.snapshotEpoch = r.snapshotEpoch;
+        info.rewardPerSeat = r.rewardPerSeat;
+        info.committeeHash = _committees[disputeId][round];
+        if (r.commitDeadline != 0) {
+            info.commitDeadline = r.commitDeadline;
+            info.revealDeadline = r.commitDeadline + _revealPeriod;
+            info.appealDeadline = info.revealDeadline + (round + 1 < _maxRounds ? _appealPeriod : 0);
+        }
+    }
+
+    /// @inheritdoc IDisputeManager
+    function jurorVote(uint64 disputeId, uint8 round, address juror) external view returns (JurorVote memory vote) {
+        uint256 word = _votes[disputeId][round][juror];
+        vote = JurorVote({
+            commitment: bytes27(bytes32(word & COMMITMENT_MASK)),
+            seats: uint8(word >> 16),
+            vote: Ruling(uint8(word >> 8)),
+            claimed: word & 1 == 1
+        });
+    }
+
+    /// @inheritdoc IDisputeManager
+    function claimable(address account) external view returns (uint256) {
+        return _claimable[account];
+    }
+
+    /// @inheritdoc IDisputeManager
+    function commitmentOf(address juror, uint64 disputeId, uint8 round, Ruling vote, bytes32 salt)
+        external
+        pure
+        returns (bytes32)
+    {
+        return _commitment(juror, disputeId, round, vote, salt);
+    }
+
+    /// @inheritdoc IDisputeManager
+    function hashFiling(Filing calldata filing) external view returns (bytes32) {
+        return _hashTypedDataV4(
+            keccak256(
+                abi.encode(
+                    FILING_TYPEHASH,
+                    filing.sessionId,
+                    filing.claimType,
+                    filing.ruleId,
+                    filing.evidenceHash,
+                    keccak256(bytes(filing.evidenceUri)),
+                    filing.nonce,
+                    filing.deadline
+                )
+            )
+        );
+    }
+
+    /// @inheritdoc IDisputeManager
+    function nonces(address filer) external view returns (uint256) {
+        return _nonces[filer];
+    }
+
+    /// @inheritdoc IDisputeManager
+    function domainSeparator() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    /// @inheritdoc IDisputeManager
+    function nextDisputeId() external view returns (uint64) {
+        return _nextDisputeId;
+    }
+
+    /// @inheritdoc IDisputeManager
+    function feePerSeat() external view returns (uint96) {
+        return _feePerSeat;
+    }
+
+    /// @inheritdoc IDisputeManager
+    function stakePerRound() external view returns (uint96) {
+        return _stakePerRound;
+    }
+
+    /// @inheritdoc IDisputeManager
+    function lockPerSeat() external view returns (uint96) {
+        return _lockPerSeat;
+    }
+
+    /// @inheritdoc IDisputeManager
+    function commitPeriod() external view returns (uint64) {
+        return _commitPeriod;
+    }
+
+    /// @inheritdoc IDisputeManager
+    function revealPeriod() external view returns (uint64) {
+        return _revealPeriod;
+    }
+
+    /// @inheritdoc IDisputeManager
+    function appealPeriod() external view returns (uint64) {
+        return _appealPeriod;
+    }
+
+    /// @inheritdoc IDisputeManager
+    function maxRounds() external view returns (uint8) {
+        return _maxRounds;
+    }
+
+    /// @inheritdoc IDisputeManager
+    function token() external view returns (address) {
+        return address(_token);
+    }
+
+    /// @inheritdoc IDisputeManager
+    function sessionManager() external view returns (address) {
+        return address(_sessions);
+    }
+
+    /// @inheritdoc IDisputeManager
+    function providerRegistry() external view returns (address) {
+        return address(_providers);
+    }
+
+    /// @inheritdoc IDisputeManager
+    function oracleRegistry() external view returns (address) {
+        return address(_oracles);
+    }
+
+    /// @inheritdoc IDisputeManager
+    function randomnessSource() external view returns (address) {
+        return address(_randomness);
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    function _file(
+        address filer,
+        Claim calldata claim,
+        ISessionManager.Session calldata session,
+        address[] calldata panel,
+        RecordProof[] calldata proof
+    ) private returns (uint64 disputeId) {
+        bool againstClient = _checkClaim(filer, claim, session);
+        bool verified = _checkProof(claim, session, proof);
+        if (session.panelHash == bytes32(0) ? panel.length != 0 : keccak256(abi.encodePacked(panel)) != session.panelHash) {
+            revert DisputePanelMismatch();
+        }
+        _sessions.disputeFiled(claim.sessionId, session, againstClient);
+        Dispute memory d = Dispute({
+            sessionId: claim.sessionId,
+            filer: filer,
+            respondent: againstClient ? session.client : session.provider,
+            claimType: claim.claimType,
+            ruleId: claim.ruleId,
+            evidenceVerified: verified,
+            filedAt: uint64(block.timestamp),
+            evidenceHash: claim.evidenceHash,
+            penalty: session.penalty,
+            bondLocked: againstClient ? 0 : _providers.lockBond(session.provider, session.penalty)
+        });
+        disputeId = _nextDisputeId;
+        _nextDisputeId = disputeId + 1;
+        _records[disputeId] = keccak256(abi.encode(d));
+        emit DisputeFiled(disputeId, claim.sessionId, filer, d, claim.evidenceUri);
+        uint8 size = session.committeeSize;
+        if (panel.length == 0 || !_oracles.lockPanel(panel, _lockPerSeat)) {
+            _startDrawnRound(disputeId, 0, size);
+        } else {
+            _rounds[disputeId][0].size = size;
+            emit RoundStarted(disputeId, 0, size, 0, 0);
+            _seat(disputeId, 0, panel);
+        }
+        _token.safeTransferFrom(filer, address(this), uint256(_feePerSeat) * size + _stakePerRound);
+    }
+
+    /// Checks who may file the claim; returns whether the client is the respondent.
+    function _checkClaim(address filer, Claim calldata claim, ISessionManager.Session calldata session)
+        private
+        pure
+        returns (bool againstClient)
+    {
+        ClaimType t = claim.claimType;
+        againstClient = t == ClaimType.ClientBreachedPolicy;
+        bool ok = againstClient ? filer == session.provider : (t != ClaimType.None && filer == session.client);
+        if (!ok) revert DisputeInvalidClaim(uint8(t), filer);
+    }
+
+    /// Verifies a record proof, if any: header, inclusion, and the client's voucher over the root.
+    function _checkProof(Claim calldata claim, ISessionManager.Session calldata session, RecordProof[] calldata proof)
+        private
+        view
+        returns (bool verified)
+    {
+        if (proof.length == 0) return false;
+        if (proof.length > 1) revert DisputeTooManyProofs(proof.length);
+        if (claim.claimType != ClaimType.ClientBreachedPolicy) revert DisputeProofNotApplicable(uint8(claim.claimType));
+        RecordProof calldata p = proof[0];
+        (bool ok, uint64 sessionId, uint32 ruleId, uint8 verdict) = FlowRecordHeader.read(p.leaf);
+        if (!ok || sessionId != claim.sessionId || ruleId != claim.ruleId || verdict != FlowRecordHeader.VERDICT_DENIED) {
+            revert DisputeRecordMismatch();
+        }
+        ISessionManager.Voucher calldata v = p.voucher;
+        if (v.sessionId != claim.sessionId) revert DisputeRecordMismatch();
+        if (!MerkleVerifier.verifyInclusion(MerkleVerifier.leafHash(p.leaf), p.leafIndex, v.logSize, p.auditPath, v.logRoot)) {
+            revert DisputeInclusionInvalid();
+        }
+        address signer = _sessions.voucherSigner(v, p.signature);
+        if (signer != session.client) revert DisputeRootSignatureInvalid(session.client, signer);
+        return true;
+    }
+
+    function _startDrawnRound(uint64 disputeId, uint8 round, uint8 size) private {
+        uint32 epoch = _oracles.openSnapshot();
+        uint256 requestId = _randomness.requestRandomness();
+        Round storage r = _rounds[disputeId][round];
+        r.size = size;
+        r.snapshotEpoch = epoch;
+        _committees[disputeId][round] = bytes32(requestId);
+        emit RoundStarted(disputeId, round, size, epoch, requestId);
+    }
+
+    /// A new randomness request for an undrawn round; with `newSnapshot` also a new snapshot (the old one could not
+    /// fill the committee and was released by the draw).
+    function _requestAgain(uint64 disputeId, uint8 round, bool newSnapshot) private {
+        if (newSnapshot) _rounds[disputeId][round].snapshotEpoch = _oracles.openSnapshot();
+        uint256 requestId = _randomness.requestRandomness();
+        _committees[disputeId][round] = bytes32(requestId);
+        emit RandomnessRequestedAgain(disputeId, round, requestId);
+    }
+
+    function _seat(uint64 disputeId, uint8 round, address[] memory committee) private {
+        uint40 commitDeadline = uint40(block.timestamp + _commitPeriod);
+        _rounds[disputeId][round].commitDeadline = commitDeadline;
+        _committees[disputeId][round] = keccak256(abi.encodePacked(committee));
+        uint64 revealDeadline = commitDeadline + _revealPeriod;
+        uint64 appealDeadline = revealDeadline + (round + 1 < _maxRounds ? _appealPeriod : 0);
+        emit CommitteeDrawn(disputeId, round, committee, commitDeadline, revealDeadline, appealDeadline);
+    }
+
+    function _settle(uint64 disputeId, uint8 round, Dispute calldata dispute, address[] calldata committee) private {
+        Round memory r = _rounds[disputeId][round];
+        if (r.commitDeadline == 0 || block.timestamp < r.commitDeadline + _revealPeriod) {
+            revert DisputeWrongPhase(disputeId, _phase(disputeId));
+        }
+        if (r.settled) revert DisputeRoundSettled(disputeId, round);
+        if (keccak256(abi.encodePacked(committee)) != _committees[disputeId][round]) {
+            revert DisputeCommitteeMismatch(disputeId, round);
+        }
+        Ruling ruling = _ruling(r);
+        uint256 slashed = _slashIncoherent(disputeId, round, ruling, committee);
+        uint256 coherentSeats = ruling == Ruling.Upheld ? r.upheldSeats : r.rejectedSeats;
+        uint256 pool = uint256(_feePerSeat) * r.size + slashed;
+        uint256 rewardPerSeat = coherentSeats == 0 ? 0 : pool / coherentSeats;
+        // pool < 2^96 * 256, so rewardPerSeat fits when coherentSeats >= 1 and pool < 2^96; fees and locks are uint96
+        _rounds[disputeId][round].settled = true;
+        _rounds[disputeId][round].rewardPerSeat = uint96(rewardPerSeat);
+        emit RoundSettled(disputeId, round, ruling, uint8(coherentSeats), uint96(rewardPerSeat), slashed);
+        uint256 rest = pool - rewardPerSeat * coherentSeats;
+        if (rest != 0) _credit(ruling == Ruling.Upheld ? dispute.filer : dispute.respondent, disputeId, rest);
+    }
+
+    /// Slashes every juror of the round who did not reveal the round's ruling, once per juror for all its seats.
+    function _slashIncoherent(uint64 disputeId, uint8 round, Ruling ruling, address[] calldata committee)
+        private
+        returns (uint256 slashed)
+    {
+        uint256 n = committee.length;
+        for (uint256 i = 0; i < n; ++i) {
+            address juror = committee[i];
+            bool seen = false;
+            for (uint256 j = 0; j < i; ++j) {
+                if (committee[j] == juror) {
+                    seen = true;
+                    break;
+                }
+            }
+            if (seen) continue;
+            uint256 word = _votes[disputeId][round][juror];
+            if (word != 0 && (word >> 8) & 0xFF == uint256(ruling)) continue;
+            uint256 seats = _seatsOf(committee, juror);
+            // seats <= 255 and lockPerSeat * 255 < 2^96 (both uint96-bounded by the deployment's parameters)
+            uint96 amount = uint96(seats * _lockPerSeat);
+            _oracles.slash(juror, amount);
+            slashed += amount;
+            emit JurorSlashed(disputeId, round, juror, amount);
+        }
+    }
+
+    function _credit(address account, uint64 disputeId, uint256 amount) private {
+        _claimable[account] += amount;
+        emit Credited(account, disputeId, amount);
+    }
+
+    function _checkRecord(uint64 disputeId, Dispute calldata dispute) private view {
+        bytes32 stored = _records[disputeId];
+        if (stored == bytes32(0) || stored != keccak256(abi.encode(dispute))) revert DisputeUnknown(disputeId);
+    }
+
+    function _phase(uint64 disputeId) private view returns (Phase) {
+        if (_records[disputeId] == bytes32(0)) return Phase.None;
+        uint8 round = _currentRounds[disputeId];
+        Round memory r = _rounds[disputeId][round];
+        if (r.executed) return Phase.Executed;
+        if (r.commitDeadline == 0) return Phase.Drawing;
+        uint256 revealDeadline = uint256(r.commitDeadline) + _revealPeriod;
+        if (block.timestamp < r.commitDeadline) return Phase.Commit;
+        if (block.timestamp < revealDeadline) return Phase.Reveal;
+        if (round + 1 < _maxRounds && block.timestamp < revealDeadline + _appealPeriod) return Phase.Appealable;
+        return Phase.Executable;
+    }
+
+    function _ruling(Round memory r) private pure returns (Ruling) {
+        return r.upheldSeats > r.rejectedSeats ? Ruling.Upheld : Ruling.Rejected;
+    }
+
+    function _seatsOf(address[] memory committee, address juror) private pure returns (uint256 seats) {
+        uint256 n = committee.length;
+        for (uint256 i = 0; i < n; ++i) {
+            if (committee[i] == juror) ++seats;
+        }
+    }
+
+    function _commitment(address juror, uint64 disputeId, uint8 round, Ruling vote, bytes32 salt)
+        private
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(juror, disputeId, round, vote, salt));
+    }
+
+    function _filingStructHash(Claim calldata claim, uint256 nonce, uint64 deadline) private pure returns (bytes32) {
+        return keccak256(
+            abi.encode(
+                FILING_TYPEHASH,
+                claim.sessionId,
+                uint8(claim.claimType),
+                claim.ruleId,
+                claim.evidenceHash,
+                keccak256(bytes(claim.evidenceUri)),
+                nonce,
+                deadline
+            )
+        );
+    }
+}

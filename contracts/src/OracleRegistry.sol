@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IOracleRegistry} from "./interfaces/IOracleRegistry.sol";
+import {StakeTree} from "./libraries/StakeTree.sol";
+
+/// @title OracleRegistry
+/// @notice Oracle staking with stake-weighted committee draws in O(log n) from snapshots of a sum tree.
+/// @dev Trust assumptions: the deployer sets the dispute manager once; from then on only it can open snapshots,
+/// draw, lock, unlock and slash, and it can slash only stake it locked. An oracle's draw weight is its stake in
+/// units of 10^15 base units when the stake is at least the minimum, else 0. Stake changed after a filing does not
+/// change that filing's draw: the draw reads the tree snapshot that was open at (or before) the filing
+/// (StakeTree). Locked stake can neither be unstaked nor withdrawn. The randomness is the caller's.
+contract OracleRegistry is IOracleRegistry {
+    using SafeERC20 for IERC20;
+    using StakeTree for StakeTree.Tree;
+
+    /// @notice Base units per unit of draw weight (0.001 token).
+    uint256 public constant WEIGHT_UNIT = 1e15;
+    uint256 private constant MAX_DRAW_ATTEMPTS_PER_SEAT = 8;
+
+    struct Oracle {
+        uint96 stake;
+        uint96 locked;
+        uint32 leafPlusOne;
+    }
+
+    struct Unstaking {
+        uint96 amount;
+        uint64 unstakableAt;
+    }
+
+    IERC20 private immutable _token;
+    address private immutable _deployer;
+    uint96 private immutable _minStake;
+    uint64 private immutable _unbondingDelay;
+    address private _disputeManager;
+    StakeTree.Tree private _tree;
+    mapping(address oracle => Oracle) private _oracles;
+    mapping(address oracle => Unstaking) private _unstaking;
+    mapping(uint256 leaf => address oracle) private _leafOwners;
+
+    modifier onlyDisputeManager() {
+        if (msg.sender != _disputeManager || msg.sender == address(0)) revert OracleRegistryUnauthorized(msg.sender);
+        _;
+    }
+
+    /// @param token_ The VPN token.
+    /// @param minStake_ The smallest stake of an oracle (must exceed any lock per seat the disputes use).
+    /// @param unbondingDelay_ Seconds between an unstake request and the withdrawal.
+    constructor(IERC20 token_, uint96 minStake_, uint64 unbondingDelay_) {
+        _token = token_;
+        _deployer = msg.sender;
+        _minStake = minStake_;
+        _unbondingDelay = unbondingDelay_;
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function setDisputeManager(address disputeManager_) external {
+        if (msg.sender != _deployer) revert OracleRegistryUnauthorized(msg.sender);
+        if (_disputeManager != address(0)) revert OracleRegistryDisputeManagerAlreadySet();
+        _disputeManager = disputeManager_;
+        emit DisputeManagerSet(disputeManager_);
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function stake(uint96 amount) external {
+        _stake(msg.sender, amount);
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function stakeFor(address oracle, uint96 amount) external {
+        _stake(oracle, amount);
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function requestUnstake(uint96 amount) external {
+        if (amount == 0) revert OracleRegistryZeroAmount();
+        Oracle memory o = _oracles[msg.sender];
+        uint96 free = o.stake - o.locked;
+        if (amount > free) revert OracleRegistryInsufficientFreeStake(amount, free);
+        uint96 remaining = o.stake - amount;
+        if (remaining != 0 && remaining < _minStake) revert OracleRegistryBelowMinimum(remaining, _minStake);
+        _oracles[msg.sender].stake = remaining;
+        _updateWeight(o.leafPlusOne, remaining);
+        Unstaking storage u = _unstaking[msg.sender];
+        uint64 unstakableAt = uint64(block.timestamp) + _unbondingDelay;
+        u.amount += amount;
+        u.unstakableAt = unstakableAt;
+        emit UnstakeRequested(msg.sender, amount, remaining, unstakableAt);
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function withdraw() external {
+        Unstaking memory u = _unstaking[msg.sender];
+        if (u.amount == 0 || block.timestamp < u.unstakableAt) revert OracleRegistryNotUnstakable(u.unstakableAt);
+        delete _unstaking[msg.sender];
+        emit Unstaked(msg.sender, u.amount);
+        _token.safeTransfer(msg.sender, u.amount);
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function openSnapshot() external onlyDisputeManager returns (uint32 epoch) {
+        uint32 pending;
+        (epoch, pending) = _tree.openSnapshot();
+        emit SnapshotOpened(epoch, pending);
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function drawCommittee(uint32 epoch, bytes32 seed, uint256 seats, uint96 lockPerSeat, address excludeA, address excludeB)
+        external
+        onlyDisputeManager
+        returns (address[] memory committee)
+    {
+        (uint32 openEpoch, uint32 pending) = (_tree.snapEpoch, _tree.pending);
+        if (pending == 0 || epoch != openEpoch) revert OracleRegistryNoSnapshot(epoch);
+        committee = _select(seed, seats, lockPerSeat, excludeA, excludeB);
+        pending = _tree.releaseSnapshot();
+        emit SnapshotUsed(epoch, pending);
+        if (committee.length == 0) return committee;
+        for (uint256 i = 0; i < seats; ++i) {
+            Oracle storage o = _oracles[committee[i]];
+            uint96 locked = o.locked + lockPerSeat;
+            o.locked = locked;
+            emit StakeLocked(committee[i], lockPerSeat, locked);
+        }
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function lockPanel(address[] calldata panel, uint96 lockPerSeat) external onlyDisputeManager returns (bool ok) {
+        uint256 n = panel.length;
+        for (uint256 i = 0; i < n; ++i) {
+            Oracle memory o = _oracles[panel[i]];
+            if (o.stake < _minStake || o.stake - o.locked < lockPerSeat) return false;
+        }
+        for (uint256 i = 0; i < n; ++i) {
+            Oracle storage o = _oracles[panel[i]];
+            uint96 locked = o.locked + lockPerSeat;
+            o.locked = locked;
+            emit StakeLocked(panel[i], lockPerSeat, locked);
+        }
+        return true;
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function unlock(address oracle, uint96 amount) external onlyDisputeManager {
+        Oracle storage o = _oracles[oracle];
+        uint96 locked = o.locked;
+        if (amount > locked) revert OracleRegistryLockUnderflow(oracle, amount, locked);
+        o.locked = locked - amount;
+        emit StakeUnlocked(oracle, amount, locked - amount);
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function slash(address oracle, uint96 amount) external onlyDisputeManager {
+        Oracle memory o = _oracles[oracle];
+        if (amount > o.locked) revert OracleRegistryLockUnderflow(oracle, amount, o.locked);
+        uint96 remaining = o.stake - amount;
+        _oracles[oracle] = Oracle({stake: remaining, locked: o.locked - amount, leafPlusOne: o.leafPlusOne});
+        _updateWeight(o.leafPlusOne, remaining);
+        emit StakeSlashed(oracle, amount, remaining);
+        _token.safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function oracleInfo(address oracle) external view returns (OracleInfo memory info) {
+        Oracle memory o = _oracles[oracle];
+        Unstaking memory u = _unstaking[oracle];
+        info = OracleInfo({stake: o.stake, locked: o.locked, unstaking: u.amount, unstakableAt: u.unstakableAt});
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function isOracle(address oracle) external view returns (bool) {
+        return _oracles[oracle].stake >= _minStake;
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function totalWeight() external view returns (uint256) {
+        return _tree.total();
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function openSnapshotInfo() external view returns (uint32 epoch, uint32 pending) {
+        pending = _tree.pending;
+        epoch = pending == 0 ? 0 : _tree.snapEpoch;
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function oracleCount() external view returns (uint256) {
+        return _tree.leafCount;
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function minStake() external view returns (uint96) {
+        return _minStake;
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function unbondingDelay() external view returns (uint64) {
+        return _unbondingDelay;
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function token() external view returns (address) {
+        return address(_token);
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function disputeManager() external view returns (address) {
+        return _disputeManager;
+    }
+
+    function _stake(address oracle, uint96 amount) private {
+        if (amount == 0) revert OracleRegistryZeroAmount();
+        Oracle memory o = _oracles[oracle];
+        uint96 total = o.stake + amount;
+        if (total < _minStake) revert OracleRegistryBelowMinimum(total, _minStake);
+        if (o.leafPlusOne == 0) {
+            uint256 leaf = _tree.addLeaf();
+            o.leafPlusOne = uint32(leaf + 1);
+            _leafOwners[leaf] = oracle;
+        }
+        _oracles[oracle] = Oracle({stake: total, locked: o.locked, leafPlusOne: o.leafPlusOne});
+        _updateWeight(o.leafPlusOne, total);
+        emit Staked(oracle, msg.sender, amount, total);
+        _token.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    function _updateWeight(uint32 leafPlusOne, uint96 stake_) private {
+        if (leafPlusOne == 0) return;
+        _tree.set(leafPlusOne - 1, stake_ >= _minStake ? stake_ / WEIGHT_UNIT : 0);
+    }
+
+    /// Picks `seats` oracles from the open snapshot, each with `lockPerSeat` free per seat it holds; none when the
+    /// snapshot cannot fill the committee within a bounded number of attempts.
+    function _select(bytes32 seed, uint256 seats, uint96 lockPerSeat, address excludeA, address excludeB)
+        private
+        view
+        returns (address[] memory committee)
+    {
+        committee = new address[](seats);
+        uint256 snapshotTotal = _tree.snapshotTotal();
+        if (snapshotTotal == 0) return new address[](0);
+        uint256 filled = 0;
+        uint256 maxAttempts = seats * MAX_DRAW_ATTEMPTS_PER_SEAT;
+        for (uint256 attempt = 0; attempt < maxAttempts && filled < seats; ++attempt) {
+            uint256 point = uint256(keccak256(abi.encode(seed, attempt))) % snapshotTotal;
+            address oracle = _leafOwners[_tree.drawFromSnapshot(point)];
+            if (oracle == excludeA || oracle == excludeB) continue;
+            uint256 held = 0;
+            for (uint256 i = 0; i < filled; ++i) {
+                if (committee[i] == oracle) ++held;
+            }
+            Oracle memory o = _oracles[oracle];
+            if (uint256(o.stake) - o.locked < uint256(lockPerSeat) * (held + 1)) continue;
+            committee[filled] = oracle;
+            ++filled;
+        }
+        if (filled < seats) return new address[](0);
+    }
+}

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {IAggregatorV3} from "./interfaces/IAggregatorV3.sol";
+import {ITokenExchange} from "./interfaces/ITokenExchange.sol";
+import {IVpnToken} from "./interfaces/IVpnToken.sol";
+
+/// @title TokenExchange
+/// @notice Sells VPN tokens (minting them) for ETH at the VPN/ETH feed price and for wrapped BTC at the BTC/ETH and
+/// VPN/ETH prices, and buys them back (burning them) from its reserves, with a fee.
+/// @dev Trust assumptions: trusts its two price feeds (see PriceFeed) and refuses their rounds older than
+/// `maxPriceAge`. The owner can only withdraw the accrued fees, never the reserves, and cannot change the fee, the
+/// feeds or the tokens. The only minter of the VPN token. Selling pays ETH to the seller (the caller) last, under a
+/// reentrancy guard.
+contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
+    using SafeERC20 for IERC20;
+
+    uint16 private constant MAX_FEE_BPS = 1000;
+    uint256 private constant BPS = 10_000;
+    uint256 private constant ONE = 1e18;
+
+    IVpnToken private immutable _vpn;
+    IERC20 private immutable _wbtc;
+    IAggregatorV3 private immutable _vpnEth;
+    IAggregatorV3 private immutable _btcEth;
+    uint16 private immutable _feeBps;
+    uint64 private immutable _maxPriceAge;
+    uint256 private immutable _btcScale;
+    uint256 private immutable _vpnEthScale;
+    uint256 private immutable _btcEthScale;
+    uint256 private _ethFees;
+    uint256 private _btcFees;
+
+    /// @param vpn The VPN token (this exchange must be its minter).
+    /// @param wbtc The wrapped BTC token (at most 18 decimals).
+    /// @param vpnEth The VPN / ETH feed (at most 18 decimals).
+    /// @param btcEth The BTC / ETH feed (at most 18 decimals).
+    /// @param feeBps_ The fee, at most 10%.
+    /// @param maxPriceAge_ The oldest feed round a trade accepts, seconds.
+    /// @param owner_ Who may withdraw the fees.
+    constructor(
+        IVpnToken vpn,
+        IERC20Metadata wbtc,
+        IAggregatorV3 vpnEth,
+        IAggregatorV3 btcEth,
+        uint16 feeBps_,
+        uint64 maxPriceAge_,
+        address owner_
+    ) Ownable(owner_) {
+        if (feeBps_ > MAX_FEE_BPS) revert ExchangeInvalidFee(feeBps_);
+        _vpn = vpn;
+        _wbtc = IERC20(address(wbtc));
+        _vpnEth = vpnEth;
+        _btcEth = btcEth;
+        _feeBps = feeBps_;
+        _maxPriceAge = maxPriceAge_;
+        _btcScale = 10 ** (18 - wbtc.decimals());
+        _vpnEthScale = 10 ** (18 - vpnEth.decimals());
+        _btcEthScale = 10 ** (18 - btcEth.decimals());
+    }
+
+    /// @inheritdoc ITokenExchange
+    function buyWithEth(uint256 minVpnOut) external payable nonReentrant returns (uint256 vpnOut) {
+        if (msg.value == 0) revert ExchangeZeroAmount();
+        uint256 vpnPrice = _price(_vpnEth, _vpnEthScale);
+        uint256 fee = msg.value * _feeBps / BPS;
+        vpnOut = (msg.value - fee) * ONE / vpnPrice;
+        if (vpnOut < minVpnOut || vpnOut == 0) revert ExchangeSlippage(vpnOut, minVpnOut);
+        _ethFees += fee;
+        emit VpnBought(msg.sender, address(0), msg.value, fee, vpnOut, vpnPrice);
+        _vpn.mint(msg.sender, vpnOut);
+    }
+
+    /// @inheritdoc ITokenExchange
+    function sellForEth(uint256 vpnIn, uint256 minEthOut) external nonReentrant returns (uint256 ethOut) {
+        if (vpnIn == 0) revert ExchangeZeroAmount();
+        uint256 vpnPrice = _price(_vpnEth, _vpnEthScale);
+        uint256 gross = vpnIn * vpnPrice / ONE;
+        uint256 fee = gross * _feeBps / BPS;
+        ethOut = gross - fee;
+        uint256 reserve = address(this).balance - _ethFees;
+        if (gross > reserve) revert ExchangeInsufficientReserve(gross, reserve);
+        if (ethOut < minEthOut || ethOut == 0) revert ExchangeSlippage(ethOut, minEthOut);
+        _ethFees += fee;
+        emit VpnSold(msg.sender, address(0), vpnIn, fee, ethOut, vpnPrice);
+        IERC20(address(_vpn)).safeTransferFrom(msg.sender, address(this), vpnIn);
+        _vpn.burn(vpnIn);
+        _sendEth(payable(msg.sender), ethOut);
+    }
+
+    /// @inheritdoc ITokenExchange
+    function buyWithBtc(uint256 btcIn, uint256 minVpnOut) external nonReentrant returns (uint256 vpnOut) {
+        if (btcIn == 0) revert ExchangeZeroAmount();
+        (uint256 vpnPrice, uint256 btcPrice) = _prices();
+        uint256 fee = btcIn * _feeBps / BPS;
+        vpnOut = Math.mulDiv((btcIn - fee) * _btcScale, btcPrice, vpnPrice);
+        if (vpnOut < minVpnOut || vpnOut == 0) revert ExchangeSlippage(vpnOut, minVpnOut);
+        _btcFees += fee;
+        emit VpnBought(msg.sender, address(_wbtc), btcIn, fee, vpnOut, Math.mulDiv(vpnPrice, ONE, btcPrice));
+        _wbtc.safeTransferFrom(msg.sender, address(this), btcIn);
+        _vpn.mint(msg.sender, vpnOut);
+    }
+
+    /// @inheritdoc ITokenExchange
+    function sellForBtc(uint256 vpnIn, uint256 minBtcOut) external nonReentrant returns (uint256 btcOut) {
+        if (vpnIn == 0) revert ExchangeZeroAmount();
+        (uint256 vpnPrice, uint256 btcPrice) = _prices();
+        uint256 gross = Math.mulDiv(vpnIn, vpnPrice, btcPrice * _btcScale);
+        uint256 fee = gross * _feeBps / BPS;
+        btcOut = gross - fee;
+        uint256 reserve = _wbtc.balanceOf(address(this)) - _btcFees;
+        if (gross > reserve) revert ExchangeInsufficientReserve(gross, reserve);
+        if (btcOut < minBtcOut || btcOut == 0) revert ExchangeSlippage(btcOut, minBtcOut);
+        _btcFees += fee;
+        emit VpnSold(msg.sender, address(_wbtc), vpnIn, fee, btcOut, Math.mulDiv(vpnPrice, ONE, btcPrice));
+        IERC20(address(_vpn)).safeTransferFrom(msg.sender, address(this), vpnIn);
+        _vpn.burn(vpnIn);
+        _wbtc.safeTransfer(msg.sender, btcOut);
+    }
+
+    /// @inheritdoc ITokenExchange
+    function withdrawFees(address payable to) external onlyOwner nonReentrant {
+        uint256 eth = _ethFees;
+        uint256 btc = _btcFees;
+        _ethFees = 0;
+        _btcFees = 0;
+        emit FeesWithdrawn(to, eth, btc);
+        if (btc != 0) _wbtc.safeTransfer(to, btc);
+        if (eth != 0) _sendEth(to, eth);
+    }
+
+    /// @inheritdoc ITokenExchange
+    function quoteBuyWithEth(uint256 ethIn) external view returns (uint256) {
+        return (ethIn - ethIn * _feeBps / BPS) * ONE / _price(_vpnEth, _vpnEthScale);
+    }
+
+    /// @inheritdoc ITokenExchange
+    function quoteSellForEth(uint256 vpnIn) external view returns (uint256) {
+        uint256 gross = vpnIn * _price(_vpnEth, _vpnEthScale) / ONE;
+        return gross - gross * _feeBps / BPS;
+    }
+
+    /// @inheritdoc ITokenExchange
+    function quoteBuyWithBtc(uint256 btcIn) external view returns (uint256) {
+        (uint256 vpnPrice, uint256 btcPrice) = _prices();
+        return Math.mulDiv((btcIn - btcIn * _feeBps / BPS) * _btcScale, btcPrice, vpnPrice);
+    }
+
+    /// @inheritdoc ITokenExchange
+    function quoteSellForBtc(uint256 vpnIn) external view returns (uint256) {
+        (uint256 vpnPrice, uint256 btcPrice) = _prices();
+        uint256 gross = Math.mulDiv(vpnIn, vpnPrice, btcPrice * _btcScale);
+        return gross - gross * _feeBps / BPS;
+    }
+
+    /// @inheritdoc ITokenExchange
+    function token() external view returns (address) {
+        return address(_vpn);
+    }
+
+    /// @inheritdoc ITokenExchange
+    function wrappedBtc() external view returns (address) {
+        return address(_wbtc);
+    }
+
+    /// @inheritdoc ITokenExchange
+    function vpnEthFeed() external view returns (address) {
+        return address(_vpnEth);
+    }
+
+    /// @inheritdoc ITokenExchange
+    function btcEthFeed() external view returns (address) {
+        return address(_btcEth);
+    }
+
+    /// @inheritdoc ITokenExchange
+    function feeBps() external view returns (uint16) {
+        return _feeBps;
+    }
+
+    /// @inheritdoc ITokenExchange
+    function maxPriceAge() external view returns (uint64) {
+        return _maxPriceAge;
+    }
+
+    /// @inheritdoc ITokenExchange
+    function ethReserve() external view returns (uint256) {
+        return address(this).balance - _ethFees;
+    }
+
+    /// @inheritdoc ITokenExchange
+    function btcReserve() external view returns (uint256) {
+        return _wbtc.balanceOf(address(this)) - _btcFees;
+    }
+
+    /// @inheritdoc ITokenExchange
+    function accruedFees() external view returns (uint256 eth, uint256 btc) {
+        return (_ethFees, _btcFees);
+    }
+
+    function _prices() private view returns (uint256 vpnPrice, uint256 btcPrice) {
+        vpnPrice = _price(_vpnEth, _vpnEthScale);
+        btcPrice = _price(_btcEth, _btcEthScale);
+    }
+
+    /// The feed's latest answer in 18 decimals, refusing stale or non-positive answers.
+    function _price(IAggregatorV3 feed, uint256 scale) private view returns (uint256) {
+        (, int256 answer,, uint256 updatedAt,) = feed.latestRoundData();
+        if (answer <= 0) revert ExchangeInvalidPrice(address(feed), answer);
+        if (block.timestamp > updatedAt + _maxPriceAge) revert ExchangeStalePrice(address(feed), updatedAt);
+        return uint256(answer) * scale;
+    }
+
+    function _sendEth(address payable to, uint256 amount) private {
+        (bool ok,) = to.call{value: amount}("");
+        if (!ok) revert ExchangeEthTransferFailed(to, amount);
+    }
+}

@@ -1,0 +1,330 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Npgsql;
+using Oracle.Chain;
+using Oracle.Chain.Deployment;
+using Oracle.Chain.Keys;
+
+namespace Oracle.Devnet.Runtime;
+
+/// <summary>
+/// The local network: a Hardhat chain, a PostgreSQL cluster and a RabbitMQ node as throwaway processes in one data
+/// folder, the contracts deployed, keystores for every role, and the four services started against them.
+/// </summary>
+public sealed class LocalNetwork : IAsyncDisposable
+{
+    /// <summary>The database the services share (each service owns a schema in it).</summary>
+    public const string DatabaseName = "oracle";
+
+    /// <summary>The roles that get a keystore, and the development key each uses.</summary>
+    public static readonly IReadOnlyDictionary<string, int> Roles = new Dictionary<string, int>
+    {
+        ["deployer"] = 0,
+        ["provider"] = 1,
+        ["client"] = 2,
+        ["collector"] = 3,
+        ["relayer"] = 4,
+        ["oracle-1"] = 10,
+        ["oracle-2"] = 11,
+        ["oracle-3"] = 12,
+        ["oracle-4"] = 13,
+        ["oracle-5"] = 14,
+    };
+
+    private const string Marker = ".oracle-devnet";
+
+    private readonly LocalNetworkOptions _options;
+    private readonly List<LocalService> _services = [];
+    private readonly Dictionary<string, string> _keystores = new(StringComparer.Ordinal);
+    private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
+    private string? _passwordFile;
+    private string? _repositoryManifest;
+    private bool _ready;
+
+    private LocalNetwork(LocalNetworkOptions options)
+    {
+        _options = options;
+        Chain = new HardhatNode(Path.Combine(options.DataDirectory, "hardhat"), options.Repository.ContractsDirectory, options.RpcPort);
+        Postgres = new PostgresCluster(Path.Combine(options.DataDirectory, "postgres"), options.PostgresPort);
+        Bus = new RabbitMqNode(Path.Combine(options.DataDirectory, "rabbitmq"), options.AmqpPort);
+    }
+
+    /// <summary>The chain.</summary>
+    public HardhatNode Chain { get; }
+
+    /// <summary>The database cluster.</summary>
+    public PostgresCluster Postgres { get; }
+
+    /// <summary>The message broker.</summary>
+    public RabbitMqNode Bus { get; }
+
+    /// <summary>The deployed contracts (null when the options said not to deploy).</summary>
+    public DeploymentManifest? Manifest { get; private set; }
+
+    /// <summary>Where the manifest was written.</summary>
+    public string ManifestPath => Path.Combine(_options.DataDirectory, "deployments", "devnet.json");
+
+    /// <summary>The services started, by name.</summary>
+    public IReadOnlyDictionary<string, ServiceProcess> Services => _services.OfType<ServiceProcess>().ToDictionary(s => s.Name);
+
+    /// <summary>The services' shared database, as a connection string.</summary>
+    public string DatabaseConnectionString => new NpgsqlConnectionStringBuilder(Postgres.ConnectionString) { Database = DatabaseName }.ConnectionString;
+
+    /// <summary>
+    /// Brings the network up: cleans a stale folder from a crashed run, starts the servers in parallel, waits for them,
+    /// deploys the contracts, writes keystores and starts the services. On failure everything started is stopped again.
+    /// </summary>
+    /// <exception cref="LocalServiceException">A server failed to start (the message has its log's last lines).</exception>
+    /// <exception cref="DevnetAlreadyRunningException">A devnet is running in that data folder.</exception>
+    public static async Task<LocalNetwork> UpAsync(LocalNetworkOptions options, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        await PrepareDataDirectoryAsync(options.DataDirectory, progress, cancellationToken);
+        var network = new LocalNetwork(options);
+        try
+        {
+            await network.StartAsync(progress, cancellationToken);
+            return network;
+        }
+        catch
+        {
+            await network.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Stops a network recorded in <paramref name="dataDirectory"/> (by a detached <c>up</c>) and removes its folder.</summary>
+    /// <returns>False when no devnet was found there.</returns>
+    public static async Task<bool> DownAsync(string dataDirectory, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var state = DevnetState.Read(dataDirectory);
+        if (state is null && !File.Exists(Path.Combine(dataDirectory, Marker)))
+        {
+            return false;
+        }
+
+        if (state is not null)
+        {
+            await StopRecordedAsync(state, progress, cancellationToken);
+            if (state.RepositoryManifest is not null)
+            {
+                File.Delete(state.RepositoryManifest);
+            }
+        }
+
+        Directory.Delete(dataDirectory, recursive: true);
+        progress?.Report($"removed {dataDirectory}");
+        return true;
+    }
+
+    /// <summary>The state to record in state.json.</summary>
+    public DevnetState State => new()
+    {
+        DataDirectory = _options.DataDirectory,
+        StartedAt = _startedAt,
+        Ready = _ready,
+        RpcUrl = Chain.RpcUrl,
+        Postgres = DatabaseConnectionString,
+        AmqpUrl = Bus.AmqpUrl,
+        Manifest = Manifest is null ? null : ManifestPath,
+        RepositoryManifest = _repositoryManifest,
+        Keystores = new Dictionary<string, string>(_keystores),
+        PasswordFile = _passwordFile,
+        Services = _services.OfType<ServiceProcess>().ToDictionary(s => s.Name, s => s.Url),
+        Processes = [.. new LocalService[] { Chain, Postgres, Bus }.Concat(_services).SelectMany(s => s.StartedProcesses)],
+    };
+
+    /// <summary>Stops every process (services first) and removes the data folder and the repository manifest.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _services.Count - 1; i >= 0; i--)
+        {
+            await _services[i].StopAsync(CancellationToken.None);
+        }
+
+        await Task.WhenAll(Chain.StopAsync(CancellationToken.None), Postgres.StopAsync(CancellationToken.None), Bus.StopAsync(CancellationToken.None));
+        if (_repositoryManifest is not null && File.Exists(_repositoryManifest))
+        {
+            File.Delete(_repositoryManifest);
+        }
+
+        if (Directory.Exists(_options.DataDirectory))
+        {
+            Directory.Delete(_options.DataDirectory, recursive: true);
+        }
+    }
+
+    private async Task StartAsync(IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(_options.DataDirectory);
+        File.WriteAllText(Path.Combine(_options.DataDirectory, Marker), "created by oracle devnet; removed by `oracle devnet down`\n");
+        SaveState();
+
+        // The three servers start in parallel: the slowest (RabbitMQ's Erlang VM) sets the pace.
+        async Task Start(LocalService service, string endpoint)
+        {
+            var watch = Stopwatch.StartNew();
+            progress?.Report($"starting {service.Name}");
+            await service.StartAsync(cancellationToken);
+            SaveState();
+            progress?.Report($"{service.Name} ready at {endpoint} ({watch.Elapsed.TotalSeconds:0.0} s)");
+        }
+
+        await Task.WhenAll(
+            Start(Chain, Chain.RpcUrl),
+            Start(Postgres, $"127.0.0.1:{Postgres.Port}"),
+            Start(Bus, $"127.0.0.1:{Bus.AmqpPort}"));
+
+        await CreateDatabaseAsync(cancellationToken);
+        if (_options.DeployContracts)
+        {
+            var web3 = await ChainConnection.ConnectAsync(Chain.RpcUrl, DevelopmentKeys.Key(Roles["deployer"]), cancellationToken);
+            Manifest = await OracleNetworkDeployer.DeployAsync(web3, "devnet", progress, cancellationToken);
+            Manifest.Save(ManifestPath);
+            if (_options.WriteRepositoryManifest)
+            {
+                _repositoryManifest = Path.Combine(_options.Repository.DeploymentsDirectory, "devnet.json");
+                Manifest.Save(_repositoryManifest);
+            }
+
+            progress?.Report($"contracts deployed: {string.Join(", ", Manifest.Contracts.Select(c => $"{c.Key} {c.Value.Address}"))}");
+        }
+
+        WriteKeystores();
+        SaveState();
+        if (_options.StartServices)
+        {
+            await StartServicesAsync(progress, cancellationToken);
+        }
+
+        _ready = true;
+        SaveState();
+    }
+
+    private async Task CreateDatabaseAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(Postgres.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"CREATE DATABASE {DatabaseName}", connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private void WriteKeystores()
+    {
+        var keys = Path.Combine(_options.DataDirectory, "keys");
+        Directory.CreateDirectory(keys);
+        _passwordFile = Path.Combine(keys, "password");
+        File.WriteAllText(_passwordFile, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) + "\n");
+        File.SetUnixFileMode(_passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var password = File.ReadAllText(_passwordFile).Trim();
+        // Light scrypt: these are public development keys in a throwaway folder, and starting must stay fast.
+        Parallel.ForEach(Roles, role =>
+        {
+            var path = Path.Combine(keys, role.Key + ".json");
+            KeyStoreFile.Create(path, DevelopmentKeys.Key(role.Value), password, KeyStoreCost.Light);
+            lock (_keystores)
+            {
+                _keystores[role.Key] = path;
+            }
+        });
+    }
+
+    private async Task StartServicesAsync(IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var common = new Dictionary<string, string>
+        {
+            ["Chain__RpcUrl"] = Chain.RpcUrl,
+            ["Chain__PasswordFile"] = _passwordFile!,
+            ["Database__ConnectionString"] = DatabaseConnectionString,
+            ["Bus__Url"] = Bus.AmqpUrl,
+        };
+        if (Manifest is not null)
+        {
+            common["Chain__Manifest"] = ManifestPath;
+        }
+
+        var plan = new (string Project, string Role)[]
+        {
+            ("EvidenceCollector", "collector"),
+            ("OracleNode", "oracle-1"),
+            ("Arbitration.Api", "relayer"),
+            ("VpnGateway", "provider"),
+        };
+        var started = new List<Task>();
+        foreach (var (project, role) in plan)
+        {
+            var assembly = _options.Repository.ServiceAssembly(project, project)
+                ?? throw new LocalServiceException($"{project} is not built: run `dotnet build Oracle.sln` (./oracle does it for you)");
+            var environment = new Dictionary<string, string>(common) { ["Chain__Keystore"] = _keystores[role] };
+            var service = new ServiceProcess(project, assembly, Path.Combine(_options.DataDirectory, "services", project), environment);
+            _services.Add(service);
+            started.Add(StartServiceAsync(service, progress, cancellationToken));
+        }
+
+        await Task.WhenAll(started);
+    }
+
+    private async Task StartServiceAsync(ServiceProcess service, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        await service.StartAsync(cancellationToken);
+        SaveState();
+        progress?.Report($"{service.Name} ready at {service.Url} ({watch.Elapsed.TotalSeconds:0.0} s)");
+    }
+
+    private void SaveState()
+    {
+        lock (_services)
+        {
+            State.Write();
+        }
+    }
+
+    private static async Task PrepareDataDirectoryAsync(string dataDirectory, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(dataDirectory))
+        {
+            return;
+        }
+
+        var state = DevnetState.Read(dataDirectory);
+        if (state is not null && state.Processes.Any(p => p.Process.IsAlive()))
+        {
+            throw new DevnetAlreadyRunningException(dataDirectory);
+        }
+
+        if (state is null && !File.Exists(Path.Combine(dataDirectory, Marker)) && Directory.EnumerateFileSystemEntries(dataDirectory).Any())
+        {
+            throw new LocalServiceException($"{dataDirectory} exists and is not a devnet folder; choose another --data-dir");
+        }
+
+        // A crashed run left its folder (and maybe processes that died with it): clean it and start afresh.
+        progress?.Report($"cleaning up the stale data folder of a crashed run: {dataDirectory}");
+        if (state is not null)
+        {
+            await StopRecordedAsync(state, null, cancellationToken);
+            if (state.RepositoryManifest is not null)
+            {
+                File.Delete(state.RepositoryManifest);
+            }
+        }
+
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+
+    private static async Task StopRecordedAsync(DevnetState state, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        // Reverse start order: services, then servers, helpers (epmd) last.
+        foreach (var recorded in state.Processes.Reverse())
+        {
+            var process = ManagedProcess.Attach(recorded.Process, recorded.Log);
+            if (!process.IsAlive)
+            {
+                continue;
+            }
+
+            var killed = await process.StopAsync(recorded.StopSignal, TimeSpan.FromSeconds(15), cancellationToken);
+            progress?.Report($"stopped {recorded.Process.Name} (pid {recorded.Process.Pid}){(killed ? " by SIGKILL" : "")}");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace Oracle.Devnet.Runtime;
+
+/// <summary>One of the Oracle services (a built .NET host) run by the devnet against its chain, database and bus.</summary>
+public sealed class ServiceProcess : LocalService
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(3) };
+    private readonly string _assembly;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+
+    /// <summary>Describes the service; <see cref="LocalService.StartAsync"/> starts it.</summary>
+    /// <param name="name">Its name (the project's).</param>
+    /// <param name="assembly">The built entry assembly.</param>
+    /// <param name="dataDirectory">Its folder (log).</param>
+    /// <param name="environment">Its configuration, as environment variables (<c>Chain__RpcUrl</c>...).</param>
+    public ServiceProcess(string name, string assembly, string dataDirectory, IReadOnlyDictionary<string, string> environment)
+        : base(name, dataDirectory)
+    {
+        _assembly = assembly;
+        Port = PortAllocator.Allocate();
+        var env = new Dictionary<string, string>(environment)
+        {
+            ["ASPNETCORE_URLS"] = Url,
+            ["DOTNET_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+        };
+        _environment = env;
+    }
+
+    /// <summary>The HTTP port (health, metrics, and the service's own API).</summary>
+    public int Port { get; }
+
+    /// <summary>The service's base URL.</summary>
+    public string Url => $"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <inheritdoc />
+    public override async Task<bool> IsHealthyAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await Http.GetAsync(Url + "/healthz", cancellationToken);
+        return response.IsSuccessStatusCode;
+    }
+
+    /// <inheritdoc />
+    protected override Task StartProcessesAsync(CancellationToken cancellationToken)
+    {
+        Launch(Name, "dotnet", [_assembly], workingDirectory: Path.GetDirectoryName(_assembly), environment: _environment);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Oracle.Chain;
+
+namespace Oracle.Hosting;
+
+/// <summary>Healthy while the node answers with the chain id the service started on.</summary>
+internal sealed class ChainHealthCheck(IOptions<ChainOptions> options, ChainIdentity identity) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var chainId = await ChainConnection.GetChainIdAsync(options.Value.RpcUrl!, cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            return chainId == identity.ChainId
+                ? HealthCheckResult.Healthy($"chain {chainId}")
+                : HealthCheckResult.Unhealthy($"the node now reports chain {chainId}, the service started on {identity.ChainId}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy($"chain node {options.Value.RpcUrl} unreachable: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,5 @@
+using Oracle.Testing;
+
+namespace Arbitration.Api.Tests;
+
+public sealed class ArbitrationApiHostTests : DatabaseServiceHostTests<Program>;

@@ -1,0 +1,5 @@
+using Oracle.Testing;
+
+namespace EvidenceCollector.Tests;
+
+public sealed class EvidenceCollectorHostTests : DatabaseServiceHostTests<Program>;

@@ -1,0 +1,4 @@
+using System.Runtime.Versioning;
+
+// The fixtures start Linux processes and network namespaces.
+[assembly: SupportedOSPlatform("linux")]

@@ -1,0 +1,5 @@
+using Oracle.Testing;
+
+namespace OracleNode.Tests;
+
+public sealed class OracleNodeHostTests : DatabaseServiceHostTests<Program>;
