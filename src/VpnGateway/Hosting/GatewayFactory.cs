@@ -70,7 +70,7 @@ internal sealed class GatewayFactory(
             policies[document.HashHex] = document;
         }
 
-        var directory = CreateDirectory(policies);
+        var directory = CreateDirectory(policies, string.Equals(serve.Directory, "chain", StringComparison.OrdinalIgnoreCase));
         var pool = IpPrefix.Parse(serve.AddressPool);
         var devicePrefix = serve.InterfacePattern.Replace("%d", string.Empty, StringComparison.Ordinal);
         var networks = ProviderNetworks.Discover(serve.ProtectedNetworks, serve.ProtectConnectedNetworks, devicePrefix);
@@ -82,7 +82,7 @@ internal sealed class GatewayFactory(
             TunnelKey = tunnelKey,
             ProviderAddress = ethereum?.GetPublicAddress() ?? FirstPinnedProvider(),
             ChainId = new BigInteger(_config.Chain.ChainId),
-            SessionManager = _config.Chain.SessionManager,
+            SessionManager = SessionManagerAddress(),
             AddressPool = pool,
             InterfacePattern = serve.InterfacePattern,
             Policies = policies,
@@ -122,7 +122,7 @@ internal sealed class GatewayFactory(
                 throw new InvalidOperationException("Connect:ProviderKey and Connect:Endpoint, or Connect:Provider (looked up in the directory), must be set");
             }
 
-            var lookup = await CreateDirectory(new Dictionary<string, PolicyDocument>()).GetProviderAsync(connect.Provider, cancellationToken).ConfigureAwait(false);
+            var lookup = await CreateDirectory(new Dictionary<string, PolicyDocument>(), onChain: _config.Chain.RpcUrl is not null).GetProviderAsync(connect.Provider, cancellationToken).ConfigureAwait(false);
             if (lookup.Status != LookupStatus.Found)
             {
                 throw new InvalidOperationException($"provider {connect.Provider}: {lookup.Status} ({lookup.Detail})");
@@ -135,8 +135,8 @@ internal sealed class GatewayFactory(
         ITunnelAuthorizationSource? authorization = null;
         if (ethereum is not null)
         {
-            var sessionManager = _config.Chain.SessionManager
-                ?? throw new InvalidOperationException("Chain:SessionManager is needed to sign the TunnelAuthorization");
+            var sessionManager = SessionManagerAddress()
+                ?? throw new InvalidOperationException("Chain:SessionManager (or Chain:Manifest) is needed to sign the TunnelAuthorization");
             authorization = new EthereumAuthorizationSource(ethereum, new BigInteger(_config.Chain.ChainId), sessionManager, time,
                 TimeSpan.FromHours(connect.AuthorizationLifetimeHours));
         }
@@ -157,11 +157,19 @@ internal sealed class GatewayFactory(
         return client;
     }
 
-    private IProviderDirectory CreateDirectory(Dictionary<string, PolicyDocument> policies)
+    private IProviderDirectory CreateDirectory(Dictionary<string, PolicyDocument> policies, bool onChain)
     {
-        if (string.Equals(_config.Serve.Directory, "chain", StringComparison.OrdinalIgnoreCase) && services.GetService(typeof(IProviderDirectory)) is IProviderDirectory registered)
+        if (services.GetService(typeof(IProviderDirectory)) is IProviderDirectory registered)
         {
             return registered;
+        }
+
+        if (onChain)
+        {
+            var chain = _config.Chain;
+            var rpc = chain.RpcUrl ?? throw new InvalidOperationException("Chain:RpcUrl is needed for the on-chain directory");
+            var (registry, sessionManager) = ContractAddresses();
+            return new ChainProviderDirectory(new Nethereum.Web3.Web3(rpc), registry, sessionManager, time);
         }
 
         var providers = _config.Directory.Providers.Select(p => new ProviderRecord(p.Address, TunnelKeyFile.ParsePublicKey(p.TunnelKey), p.Endpoint, true));
@@ -190,13 +198,37 @@ internal sealed class GatewayFactory(
         return new PinnedProviderDirectory(providers, sessions);
     }
 
+    /// <summary>The ProviderRegistry and SessionManager: from Chain:Manifest, or given one by one.</summary>
+    private (string ProviderRegistry, string SessionManager) ContractAddresses()
+    {
+        var chain = _config.Chain;
+        if (chain.Manifest is { } path)
+        {
+            var manifest = Oracle.Chain.Deployment.DeploymentManifest.Load(path);
+            return (chain.ProviderRegistry ?? manifest.AddressOf("ProviderRegistry"), chain.SessionManager ?? manifest.AddressOf("SessionManager"));
+        }
+
+        return (chain.ProviderRegistry ?? throw new InvalidOperationException("Chain:ProviderRegistry (or Chain:Manifest) is not set"),
+            chain.SessionManager ?? throw new InvalidOperationException("Chain:SessionManager (or Chain:Manifest) is not set"));
+    }
+
+    private string? SessionManagerAddress()
+    {
+        if (_config.Chain.SessionManager is { } address)
+        {
+            return address;
+        }
+
+        return _config.Chain.Manifest is { } path ? Oracle.Chain.Deployment.DeploymentManifest.Load(path).AddressOf("SessionManager") : null;
+    }
+
     private string? FirstPinnedProvider() => _config.Directory.Sessions.Select(s => s.Provider).FirstOrDefault(p => p is not null);
 
     private TunnelKeyPair LoadTunnelKey()
         => TunnelKeyFile.Load(_config.Keys.TunnelKeystore ?? throw new InvalidOperationException("Keys:TunnelKeystore is not set"), _config.Keys.PasswordFile);
 
     private EthECKey? LoadEthereumKey()
-        => _config.Keys.EthereumKeystore is { } path ? KeyStoreFile.Load(path, _config.Keys.PasswordFile, environment: null) : null;
+        => _config.Keys.EthereumKeystore is { } path ? KeyStoreFile.LoadWithPasswordFile(path, _config.Keys.PasswordFile) : null;
 
     private static PolicyDocument LoadPolicy(string file)
     {

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using Nethereum.JsonRpc.Client;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Util;
+using Nethereum.Web3;
+using Oracle.Chain.Contracts.ProviderRegistry;
+using Oracle.Chain.Contracts.SessionManager;
+
+namespace VpnGateway.Directory;
+
+/// <summary>
+/// The directory on-chain: a provider's tunnel key and endpoint from the ProviderRegistry, a session's parties and
+/// policy hash from its SessionOpened event (the SessionManager keeps only a hash of the terms) and its status from
+/// <c>sessionState</c>. The opening facts never change and are cached for good; the status is cached for
+/// <paramref name="statusTtl"/> so that rekeys every two minutes do not each cost a call.
+/// </summary>
+public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, string sessionManager, TimeProvider time, TimeSpan? statusTtl = null)
+    : IProviderDirectory
+{
+    private const byte ProviderActive = 1;
+    private const byte SessionOpen = 1;
+
+    private readonly ProviderRegistryService _registry = new(web3, providerRegistry);
+    private readonly SessionManagerService _sessions = new(web3, sessionManager);
+    private readonly ConcurrentDictionary<ulong, SessionOpenedEvent> _opened = new();
+    private readonly ConcurrentDictionary<ulong, (bool Open, long At)> _status = new();
+    private readonly TimeSpan _statusTtl = statusTtl ?? TimeSpan.FromSeconds(15);
+
+    /// <inheritdoc />
+    public async ValueTask<Lookup<ProviderRecord>> GetProviderAsync(string providerAddress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var provider = (await _registry.GetProviderQueryAsync(providerAddress, null, cancellationToken).ConfigureAwait(false)).P;
+            if (provider.Status == 0)
+            {
+                return Lookup<ProviderRecord>.NotFound($"{providerAddress} is not a registered provider");
+            }
+
+            return Lookup<ProviderRecord>.Found(new ProviderRecord(AddressUtil.Current.ConvertToChecksumAddress(providerAddress),
+                provider.Info.TunnelPublicKey, provider.Info.Endpoint, provider.Status == ProviderActive));
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            return Lookup<ProviderRecord>.Unavailable(e.Message);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<Lookup<SessionRecord>> GetSessionAsync(ulong sessionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!_opened.TryGetValue(sessionId, out var opened))
+            {
+                var handler = web3.Eth.GetEvent<SessionOpenedEvent>(sessionManager);
+                var filter = handler.CreateFilterInput<ulong>(sessionId, BlockParameter.CreateEarliest(), BlockParameter.CreateLatest());
+                var logs = await handler.GetAllChangesAsync(filter).WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (logs.Count == 0)
+                {
+                    return Lookup<SessionRecord>.NotFound($"no SessionOpened event for session {sessionId}");
+                }
+
+                opened = logs[0].Event;
+                _opened[sessionId] = opened;
+            }
+
+            var now = time.GetTimestamp();
+            if (!_status.TryGetValue(sessionId, out var status) || time.GetElapsedTime(status.At, now) > _statusTtl)
+            {
+                var state = (await _sessions.SessionStateQueryAsync(sessionId, null, cancellationToken).ConfigureAwait(false)).State;
+                status = (state.Status == SessionOpen, now);
+                _status[sessionId] = status;
+            }
+
+            return Lookup<SessionRecord>.Found(new SessionRecord(sessionId,
+                AddressUtil.Current.ConvertToChecksumAddress(opened.Client),
+                AddressUtil.Current.ConvertToChecksumAddress(opened.Provider),
+                opened.PolicyHash, status.Open));
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            return Lookup<SessionRecord>.Unavailable(e.Message);
+        }
+    }
+
+    private static bool IsUnavailable(Exception e)
+        => e is RpcClientUnknownException or RpcClientTimeoutException or RpcResponseException or HttpRequestException or TimeoutException
+            || e.InnerException is HttpRequestException or System.Net.Sockets.SocketException;
+}
