@@ -37,6 +37,9 @@ internal sealed class TunnelSettings
     public int PersistentKeepaliveSeconds { get; set; } = 25;
 
     public int SessionIdleSeconds { get; set; } = 180;
+
+    /// <summary>Seconds to wait for a handshake response before trying again.</summary>
+    public int RekeyTimeoutSeconds { get; set; } = 5;
 }
 
 internal sealed class KeySettings
@@ -127,6 +130,12 @@ internal sealed class ConnectSettings
     public string Listen { get; set; } = "0.0.0.0:0";
 
     public int AuthorizationLifetimeHours { get; set; } = 24;
+
+    /// <summary>Initiations sent before <c>connect</c> gives up on an unanswering provider.</summary>
+    public int ConnectAttempts { get; set; } = 3;
+
+    /// <summary>Site-to-site: forward between the local LAN and the tunnel (turns on IP forwarding while connected).</summary>
+    public bool Forward { get; set; }
 }
 
 internal sealed class DirectorySettings

@@ -7,7 +7,7 @@ using Oracle.Chain.Keys;
 using Oracle.Core.Policy;
 using VpnGateway.Crypto;
 using VpnGateway.Diagnostics;
-using VpnGateway.Directory;
+using VpnGateway.Providers;
 using VpnGateway.Network;
 using VpnGateway.Policy;
 using VpnGateway.Sessions;
@@ -46,6 +46,7 @@ internal sealed class GatewayFactory(
             KeepaliveTimeout = TimeSpan.FromSeconds(_config.Tunnel.KeepaliveSeconds),
             PersistentKeepalive = TimeSpan.FromSeconds(_config.Tunnel.PersistentKeepaliveSeconds),
             SessionIdleTimeout = TimeSpan.FromSeconds(_config.Tunnel.SessionIdleSeconds),
+            RekeyTimeout = TimeSpan.FromSeconds(_config.Tunnel.RekeyTimeoutSeconds),
         },
     };
 
@@ -108,6 +109,19 @@ internal sealed class GatewayFactory(
         });
     }
 
+    /// <summary>Turns on forwarding for a site-to-site client (Connect:Forward); null when off.</summary>
+    public async Task<IAsyncDisposable?> EnableClientForwardingAsync(CancellationToken cancellationToken)
+    {
+        if (!_config.Connect.Forward)
+        {
+            return null;
+        }
+
+        var prefix = _config.Connect.InterfacePattern.Replace("%d", string.Empty, StringComparison.Ordinal);
+        return await new LinuxNetworkConfigurator(loggerFactory.CreateLogger<LinuxNetworkConfigurator>())
+            .EnableForwardingAsync($"oracle_gw_{Environment.ProcessId}", IpPrefix.AnyIPv4, prefix, null, masquerade: false, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<GatewayClient> CreateClientAsync(CancellationToken cancellationToken)
     {
         var connect = _config.Connect;
@@ -152,6 +166,7 @@ internal sealed class GatewayFactory(
             Authorization = authorization,
             Routes = [.. connect.Routes.Select(IpPrefix.Parse)],
             InterfacePattern = connect.InterfacePattern,
+            ConnectAttempts = connect.ConnectAttempts,
         });
         metrics.Attach(client);
         return client;

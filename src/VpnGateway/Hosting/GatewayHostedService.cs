@@ -29,6 +29,7 @@ internal sealed class GatewayHostedService(GatewayFactory factory, GatewayRole r
             {
                 var client = await factory.CreateClientAsync(stoppingToken).ConfigureAwait(false);
                 Engine = client;
+                network = await factory.EnableClientForwardingAsync(stoppingToken).ConfigureAwait(false);
                 await client.ConnectAsync(stoppingToken).ConfigureAwait(false);
             }
 

@@ -1,5 +1,5 @@
 using Oracle.Core.Policy;
-using VpnGateway.Directory;
+using VpnGateway.Providers;
 using VpnGateway.Protocol;
 
 namespace VpnGateway.Tunnel;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Oracle.Core.Policy;
 using VpnGateway.Control;
 using VpnGateway.Crypto;
-using VpnGateway.Directory;
+using VpnGateway.Providers;
 using VpnGateway.Policy;
 using VpnGateway.Protocol;
 using VpnGateway.Sessions;

@@ -1,7 +1,7 @@
 using Nethereum.Util;
 using Oracle.Core.Eip712;
 using VpnGateway.Crypto;
-using VpnGateway.Directory;
+using VpnGateway.Providers;
 using VpnGateway.Protocol;
 
 namespace VpnGateway.Tunnel;

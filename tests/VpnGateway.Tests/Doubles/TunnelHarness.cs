@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Oracle.Core.Policy;
 using VpnGateway.Crypto;
-using VpnGateway.Directory;
+using VpnGateway.Providers;
 using VpnGateway.Tunnel;
 
 namespace VpnGateway.Tests.Doubles;

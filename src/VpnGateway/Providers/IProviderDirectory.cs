@@ -1,4 +1,4 @@
-namespace VpnGateway.Directory;
+namespace VpnGateway.Providers;
 
 /// <summary>
 /// Where gateways look up who is who: a provider's tunnel key (the client needs it to start the handshake) and a

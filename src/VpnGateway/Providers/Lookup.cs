@@ -1,4 +1,4 @@
-namespace VpnGateway.Directory;
+namespace VpnGateway.Providers;
 
 /// <summary>A lookup result: the record when found, else why not (expected failures are values).</summary>
 /// <typeparam name="T">The record type.</typeparam>

@@ -1,6 +1,6 @@
 using Nethereum.Util;
 
-namespace VpnGateway.Directory;
+namespace VpnGateway.Providers;
 
 /// <summary>
 /// A directory from the configuration file: providers and sessions whose operators agreed on them out of band (a

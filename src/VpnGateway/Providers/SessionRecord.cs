@@ -1,6 +1,6 @@
 using Oracle.Core.Policy;
 
-namespace VpnGateway.Directory;
+namespace VpnGateway.Providers;
 
 /// <summary>The facts of a session that the gateway checks in the handshake.</summary>
 /// <param name="SessionId">The session id.</param>

@@ -1,4 +1,4 @@
-namespace VpnGateway.Directory;
+namespace VpnGateway.Providers;
 
 /// <summary>The outcome of a directory lookup.</summary>
 public enum LookupStatus

@@ -6,7 +6,7 @@ using Nethereum.Web3;
 using Oracle.Chain.Contracts.ProviderRegistry;
 using Oracle.Chain.Contracts.SessionManager;
 
-namespace VpnGateway.Directory;
+namespace VpnGateway.Providers;
 
 /// <summary>
 /// The directory on-chain: a provider's tunnel key and endpoint from the ProviderRegistry, a session's parties and

@@ -1,4 +1,4 @@
-namespace VpnGateway.Directory;
+namespace VpnGateway.Providers;
 
 /// <summary>A provider gateway as the directory knows it.</summary>
 /// <param name="Address">The provider's Ethereum address (checksummed).</param>
