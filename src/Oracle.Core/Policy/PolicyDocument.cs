@@ -141,9 +141,9 @@ public sealed class PolicyDocument
                 return $"{where}: missing";
             }
 
-            if (rule.Id is PolicyDecision.ProviderGuardRuleId or PolicyDecision.DefaultRuleId)
+            if (rule.Id is PolicyDecision.NoRuleId or PolicyDecision.ProviderGuardRuleId or PolicyDecision.DefaultRuleId)
             {
-                return $"{where}.id: {rule.Id} is reserved (use 1 to 4294967294)";
+                return $"{where}.id: {rule.Id} is reserved (use 1 to 4294967293)";
             }
 
             if (!ids.Add(rule.Id))

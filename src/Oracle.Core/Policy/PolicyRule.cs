@@ -8,7 +8,7 @@ namespace Oracle.Core.Policy;
 public sealed class PolicyRule
 {
     /// <summary>Creates a rule; <see cref="PolicyDocument"/> validates it as part of a document.</summary>
-    /// <param name="id">The rule id (1 to 4294967294; 0 and 4294967295 are reserved).</param>
+    /// <param name="id">The rule id (1 to 4294967293; 0, 4294967294 and 4294967295 are reserved).</param>
     /// <param name="action">Allow or deny.</param>
     /// <param name="direction">Which packets it looks at.</param>
     /// <param name="protocol">The IP protocol number (after IPv6 extension headers), or null for any.</param>

@@ -11,7 +11,8 @@ namespace VpnGateway.Providers;
 /// <summary>
 /// The directory on-chain: a provider's tunnel key and endpoint from the ProviderRegistry, a session's parties and
 /// policy hash from its SessionOpened event (the SessionManager keeps only a hash of the terms) and its status from
-/// <c>sessionState</c>. The opening facts never change and are cached for good; the status is cached for
+/// <c>sessionState</c>; a session counts as open while its status is Open and <c>openedAt + maxSessionDuration()</c> has
+/// not passed (docs/protocol.md §7.2). The opening facts never change and are cached for good; the status is cached for
 /// <paramref name="statusTtl"/> so that rekeys every two minutes do not each cost a call.
 /// </summary>
 public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, string sessionManager, TimeProvider time, TimeSpan? statusTtl = null)
@@ -25,6 +26,7 @@ public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, 
     private readonly ConcurrentDictionary<ulong, SessionOpenedEvent> _opened = new();
     private readonly ConcurrentDictionary<ulong, (bool Open, long At)> _status = new();
     private readonly TimeSpan _statusTtl = statusTtl ?? TimeSpan.FromSeconds(15);
+    private ulong? _maxSessionDuration;
 
     /// <inheritdoc />
     public async ValueTask<Lookup<ProviderRecord>> GetProviderAsync(string providerAddress, CancellationToken cancellationToken)
@@ -65,6 +67,8 @@ public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, 
                 _opened[sessionId] = opened;
             }
 
+            _maxSessionDuration ??= await _sessions.MaxSessionDurationQueryAsync(null, cancellationToken).ConfigureAwait(false);
+            var expired = (ulong)time.GetUtcNow().ToUnixTimeSeconds() >= opened.OpenedAt + _maxSessionDuration.Value;
             var now = time.GetTimestamp();
             if (!_status.TryGetValue(sessionId, out var status) || time.GetElapsedTime(status.At, now) > _statusTtl)
             {
@@ -76,7 +80,7 @@ public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, 
             return Lookup<SessionRecord>.Found(new SessionRecord(sessionId,
                 AddressUtil.Current.ConvertToChecksumAddress(opened.Client),
                 AddressUtil.Current.ConvertToChecksumAddress(opened.Provider),
-                opened.PolicyHash, status.Open));
+                opened.PolicyHash, status.Open && !expired));
         }
         catch (Exception e) when (IsUnavailable(e))
         {

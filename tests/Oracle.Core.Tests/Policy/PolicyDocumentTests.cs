@@ -89,6 +89,7 @@ public sealed class PolicyDocumentTests
     [InlineData("""{"version":1,"defaultAction":"allow"}""", "missing field \"rules\"")]
     [InlineData("""{"version":1,"defaultAction":"allow","rules":[{"id":0,"action":"deny"}]}""", "reserved")]
     [InlineData("""{"version":1,"defaultAction":"allow","rules":[{"id":4294967295,"action":"deny"}]}""", "reserved")]
+    [InlineData("""{"version":1,"defaultAction":"allow","rules":[{"id":4294967294,"action":"deny"}]}""", "reserved")]
     [InlineData("""{"version":1,"defaultAction":"allow","rules":[{"id":4294967296,"action":"deny"}]}""", "rules[0].id")]
     [InlineData("""{"version":1,"defaultAction":"allow","rules":[{"id":3,"action":"deny"},{"id":3,"action":"allow"}]}""", "used twice")]
     [InlineData("""{"version":1,"defaultAction":"allow","rules":[{"id":3,"action":"deny","protocol":"icmp","ports":["1"]}]}""", "ports apply only")]

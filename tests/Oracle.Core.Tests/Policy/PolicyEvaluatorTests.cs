@@ -42,7 +42,7 @@ public sealed class PolicyEvaluatorTests
 
         Assert.True(Decide(document, TestPackets.V4("198.19.0.2", "198.18.10.7", 6, 40000, 80), TrafficDirection.Outbound).IsAllowed);
         Assert.Equal(5u, Decide(document, TestPackets.V4("198.19.0.2", "198.18.10.7", 6, 40000, 445), TrafficDirection.Outbound).RuleId);
-        Assert.Equal(0u, Decide(document, TestPackets.V4("198.19.0.2", "198.18.10.200", 6, 40000, 80), TrafficDirection.Outbound).RuleId);
+        Assert.Equal(PolicyDecision.ProviderGuardRuleId, Decide(document, TestPackets.V4("198.19.0.2", "198.18.10.200", 6, 40000, 80), TrafficDirection.Outbound).RuleId);
     }
 
     [Fact]

@@ -39,7 +39,9 @@ internal sealed class TunnelHarness : IAsyncDisposable
 
     public RecordingNetworkConfigurator ClientNetwork { get; } = new();
 
-    public TunnelKeyPair ServerKey { get; } = TunnelKeyPair.Generate();
+    public TunnelKeyPair ServerKey => ServerKeyOverride ?? _serverKey;
+
+    private readonly TunnelKeyPair _serverKey = TunnelKeyPair.Generate();
 
     public TunnelKeyPair ClientKey { get; } = TunnelKeyPair.Generate();
 
@@ -56,6 +58,16 @@ internal sealed class TunnelHarness : IAsyncDisposable
     public List<SessionRecord> Sessions { get; } = [];
 
     public PolicyDocument Policy { get; set; } = PolicyDocument.DefaultExit;
+
+    /// <summary>Replaces the pinned directory (the on-chain one in chain tests).</summary>
+    public IProviderDirectory? Directory { get; set; }
+
+    public string? ProviderAddress { get; set; }
+
+    public string SessionManagerAddress { get; set; } = SessionManager;
+
+    /// <summary>Set before the server starts to use a known tunnel key (the one registered on-chain).</summary>
+    public TunnelKeyPair? ServerKeyOverride { get; set; }
 
     public InMemoryTun ServerTun => ServerTuns.Devices.Values.Single(d => !d.Disposed);
 
@@ -74,14 +86,14 @@ internal sealed class TunnelHarness : IAsyncDisposable
         harness.Server = new GatewayServer(services, harness.Options, new ServerOptions
         {
             TunnelKey = harness.ServerKey,
-            ProviderAddress = null,
+            ProviderAddress = harness.ProviderAddress,
             ChainId = new BigInteger(31337),
-            SessionManager = SessionManager,
+            SessionManager = harness.SessionManagerAddress,
             AddressPool = IpPrefix.Parse("198.19.0.0/24"),
             InterfacePattern = "ogw%d",
             Policies = policies,
             ProviderNetworks = [IpPrefix.Parse("198.18.10.0/24"), IpPrefix.Parse("198.18.0.2/32"), IpPrefix.Parse("198.19.0.1/32")],
-        }, new PinnedProviderDirectory([], harness.Sessions));
+        }, harness.Directory ?? new PinnedProviderDirectory([], harness.Sessions));
         await harness.Server.StartAsync(CancellationToken.None);
         return harness;
     }

@@ -49,12 +49,12 @@ public sealed class GatewayNamespaceTests(GatewayNetwork net)
     [Fact]
     public async Task ProviderLan_Unreachable_DenialsCounted()
     {
-        var before = GatewayNetwork.Denials(await GatewayNetwork.StatusAsync(net.Provider, GatewayNetwork.ProviderMetrics), 0);
+        var before = GatewayNetwork.Denials(await GatewayNetwork.StatusAsync(net.Provider, GatewayNetwork.ProviderMetrics), Oracle.Core.Policy.PolicyDecision.ProviderGuardRuleId);
 
         var ping = await net.Client.ExecAsync(Short, "ping", "-c", "2", "-W", "1", GatewayNetwork.LanHost);
         var curl = await net.Client.ExecAsync(Short, "curl", "-s", "--max-time", "3", $"http://{GatewayNetwork.LanHost}:8080/hello.txt");
         var router = await net.Client.ExecAsync(Short, "ping", "-c", "1", "-W", "1", "198.18.2.1");
-        var after = GatewayNetwork.Denials(await GatewayNetwork.StatusAsync(net.Provider, GatewayNetwork.ProviderMetrics), 0);
+        var after = GatewayNetwork.Denials(await GatewayNetwork.StatusAsync(net.Provider, GatewayNetwork.ProviderMetrics), Oracle.Core.Policy.PolicyDecision.ProviderGuardRuleId);
 
         Assert.NotEqual(0, ping.ExitCode);
         Assert.NotEqual(0, curl.ExitCode);
