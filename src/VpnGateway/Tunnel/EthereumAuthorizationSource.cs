@@ -9,12 +9,14 @@ namespace VpnGateway.Tunnel;
 internal sealed class EthereumAuthorizationSource(EthECKey key, BigInteger chainId, string sessionManager, TimeProvider time, TimeSpan lifetime) : ITunnelAuthorizationSource
 {
     private SignedTunnelAuthorization? _cached;
+    private (byte[] Client, byte[] Provider, ulong Session)? _cachedFor;
 
     public SignedTunnelAuthorization Get(byte[] clientTunnelKey, byte[] providerTunnelKey, ulong sessionId)
     {
         var now = (ulong)time.GetUtcNow().ToUnixTimeSeconds();
         var cached = _cached;
-        if (cached is not null && cached.NotAfter > now + 300)
+        if (cached is not null && cached.NotAfter > now + 300 && _cachedFor is { } key && key.Session == sessionId
+            && key.Client.AsSpan().SequenceEqual(clientTunnelKey) && key.Provider.AsSpan().SequenceEqual(providerTunnelKey))
         {
             return cached;
         }
@@ -29,6 +31,7 @@ internal sealed class EthereumAuthorizationSource(EthECKey key, BigInteger chain
         var signature = TypedDataSigner.Sign(authorization, TypedDataDomain.SessionManager(chainId, sessionManager), key).HexToByteArray();
         cached = new SignedTunnelAuthorization(key.GetPublicAddress().HexToByteArray(), authorization.NotAfter, signature);
         _cached = cached;
+        _cachedFor = ((byte[])clientTunnelKey.Clone(), (byte[])providerTunnelKey.Clone(), sessionId);
         return cached;
     }
 }
