@@ -15,8 +15,8 @@ internal sealed class EthereumAuthorizationSource(EthECKey key, BigInteger chain
     {
         var now = (ulong)time.GetUtcNow().ToUnixTimeSeconds();
         var cached = _cached;
-        if (cached is not null && cached.NotAfter > now + 300 && _cachedFor is { } key && key.Session == sessionId
-            && key.Client.AsSpan().SequenceEqual(clientTunnelKey) && key.Provider.AsSpan().SequenceEqual(providerTunnelKey))
+        if (cached is not null && cached.NotAfter > now + 300 && _cachedFor is { } inputs && inputs.Session == sessionId
+            && inputs.Client.AsSpan().SequenceEqual(clientTunnelKey) && inputs.Provider.AsSpan().SequenceEqual(providerTunnelKey))
         {
             return cached;
         }
