@@ -50,6 +50,12 @@ internal sealed class InMemoryTransport(InMemoryNetwork network, UdpEndpoint loc
 
     public long Sent;
 
+    /// <summary>When set, sends are counted and dropped without copying (allocation measurements).</summary>
+    public bool Discard { get; set; }
+
+    /// <summary>When set, every sent datagram is handed here (copied) instead of the network.</summary>
+    public Action<byte[]>? Capture { get; set; }
+
     public void Enqueue(byte[] datagram, UdpEndpoint source) => _queue.Add((datagram, source));
 
     public bool Receive(DatagramBatch batch, CancellationToken cancellationToken)
@@ -83,6 +89,17 @@ internal sealed class InMemoryTransport(InMemoryNetwork network, UdpEndpoint loc
     public void Send(ReadOnlySpan<byte> datagram, UdpEndpoint destination)
     {
         Interlocked.Increment(ref Sent);
+        if (Discard)
+        {
+            return;
+        }
+
+        if (Capture is { } capture)
+        {
+            capture(datagram.ToArray());
+            return;
+        }
+
         network.Deliver(LocalEndpoint, destination, datagram.ToArray());
     }
 

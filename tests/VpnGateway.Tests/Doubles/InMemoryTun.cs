@@ -21,6 +21,11 @@ internal sealed class InMemoryTun(string name, int mtu) : ITunDevice
 
     public int WrittenCount => _written.Count;
 
+    /// <summary>When set, writes are counted and dropped without copying (allocation measurements).</summary>
+    public bool DiscardWrites { get; set; }
+
+    public long Discarded;
+
     public IReadOnlyCollection<byte[]> Written => _written;
 
     /// <summary>A packet the local stack sends into the tunnel.</summary>
@@ -59,6 +64,12 @@ internal sealed class InMemoryTun(string name, int mtu) : ITunDevice
 
     public int Write(PacketBatch batch)
     {
+        if (DiscardWrites)
+        {
+            Discarded += batch.Count;
+            return 0;
+        }
+
         for (var i = 0; i < batch.Count; i++)
         {
             _written.Enqueue(batch.Packet(i).ToArray());
