@@ -6,9 +6,10 @@ using VpnGateway.Tunnel;
 namespace VpnGateway.Diagnostics;
 
 /// <summary>
-/// The gateway's instruments (meter <c>Oracle.VpnGateway</c>, exported by prometheus-net at /metrics): sessions,
-/// bytes and packets each way, drops by reason, policy denials by rule, handshakes. Observable instruments read the
-/// engine's own counters, so the packet path pays nothing for them. Also the denial sink that counts by rule.
+/// The gateway's instruments (meter <c>Oracle.VpnGateway</c>, exported by prometheus-net at /metrics as
+/// <c>oracle_vpngateway_&lt;name&gt;</c>): sessions, bytes and packets each way, drops by reason, policy denials by
+/// rule, handshakes. Observable instruments read the engine's own counters, so the packet path pays nothing for them.
+/// Also the denial sink that counts by rule.
 /// </summary>
 internal sealed class GatewayMetrics : IPolicyDenialSink, IDisposable
 {
@@ -20,12 +21,12 @@ internal sealed class GatewayMetrics : IPolicyDenialSink, IDisposable
 
     public GatewayMetrics()
     {
-        _meter.CreateObservableGauge("oracle_gateway_sessions", () => Count(), description: "Sessions running");
-        _meter.CreateObservableCounter("oracle_gateway_bytes", () => Traffic(bytes: true), unit: "By", description: "IP bytes through the tunnel");
-        _meter.CreateObservableCounter("oracle_gateway_packets", () => Traffic(bytes: false), description: "IP packets through the tunnel");
-        _meter.CreateObservableCounter("oracle_gateway_drops", Drops, description: "Datagrams and packets dropped, by reason");
-        _meter.CreateObservableCounter("oracle_gateway_policy_denials", Denials, description: "Packets denied by the session policy, by rule id");
-        _meter.CreateObservableCounter("oracle_gateway_handshakes", () => _engine?.HandshakesCompleted ?? 0, description: "Handshakes completed");
+        _meter.CreateObservableGauge("sessions", () => Count(), description: "Sessions running");
+        _meter.CreateObservableCounter("bytes", () => Traffic(bytes: true), unit: "By", description: "IP bytes through the tunnel");
+        _meter.CreateObservableCounter("packets", () => Traffic(bytes: false), description: "IP packets through the tunnel");
+        _meter.CreateObservableCounter("drops", Drops, description: "Datagrams and packets dropped, by reason");
+        _meter.CreateObservableCounter("policy_denials", Denials, description: "Packets denied by the session policy, by rule id");
+        _meter.CreateObservableCounter("handshakes", () => _engine?.HandshakesCompleted ?? 0, description: "Handshakes completed");
     }
 
     public void Attach(TunnelEngine engine) => _engine = engine;

@@ -185,8 +185,8 @@ public sealed class GatewayNamespaceTests(GatewayNetwork net)
         var metrics = await net.Provider.ExecAsync("curl", "-s", "--max-time", "5", $"http://127.0.0.1:{GatewayNetwork.ProviderMetrics}/metrics");
         var status = await net.Provider.ExecAsync(Short, "dotnet", GatewayNetwork.GatewayDll, "status", "--url", $"http://127.0.0.1:{GatewayNetwork.ProviderMetrics}");
 
-        Assert.Contains("oracle_gateway_sessions", metrics.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("oracle_gateway_policy_denials", metrics.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("oracle_vpngateway_sessions", metrics.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("oracle_vpngateway_policy_denials", metrics.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("reason=\"policy_denied\"", metrics.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(0, status.ExitCode);
         Assert.Contains("2 session(s)", status.StandardOutput, StringComparison.Ordinal);
