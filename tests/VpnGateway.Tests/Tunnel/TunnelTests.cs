@@ -44,6 +44,53 @@ public sealed class TunnelTests
     }
 
     [Fact]
+    public async Task Connect_ProviderSendsSessionInfoWithPolicyContext()
+    {
+        await using var h = await TunnelHarness.ConnectedAsync();
+
+        await TunnelHarness.Until(() => h.Client.SessionInfo is not null, "SessionInfo control message");
+
+        var info = h.Client.SessionInfo!;
+        Assert.Equal(TunnelHarness.PinnedSession, info.SessionId);
+        Assert.Equal(PolicyDocument.DefaultExit.HashHex, info.PolicyHash);
+        Assert.Contains("198.18.10.0/24", info.ProviderNetworks);
+        Assert.Equal(PolicyDocument.DefaultExit.HashHex, PolicyDocument.Parse(info.Policy).HashHex);
+    }
+
+    [Fact]
+    public async Task ControlChannel_MeteringMessagesBothWays_DeliveredInOrderThroughTheTunnel()
+    {
+        await using var h = await TunnelHarness.ConnectedAsync();
+        var provider = Assert.Single(h.ServerObserver.Started).Control;
+        var client = Assert.Single(h.ClientObserver.Started).Control;
+        var atClient = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        var atProvider = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
+        using var s1 = client.Subscribe(VpnGateway.Control.ControlMessageTypes.MeteringCheckpoint, (m, _) =>
+        {
+            atClient.Enqueue(BitConverter.ToInt32(m.Payload.Span));
+            return ValueTask.CompletedTask;
+        });
+        using var s2 = provider.Subscribe(VpnGateway.Control.ControlMessageTypes.MeteringVoucher, (m, _) =>
+        {
+            atProvider.Enqueue(m.Payload.ToArray());
+            return ValueTask.CompletedTask;
+        });
+        var records = new byte[20_000];
+        Random.Shared.NextBytes(records);
+
+        var sends = Enumerable.Range(0, 20).Select(i => provider.SendAsync(VpnGateway.Control.ControlMessageTypes.MeteringCheckpoint, BitConverter.GetBytes(i)).AsTask()).ToList();
+        var voucher = await client.SendAsync(VpnGateway.Control.ControlMessageTypes.MeteringVoucher, records);
+        await Task.WhenAll(sends).WaitAsync(Wait);
+        await TunnelHarness.Until(() => atClient.Count == 20 && atProvider.Count == 1, "control messages");
+
+        Assert.Equal(VpnGateway.Control.ControlSendResult.Delivered, voucher);
+        Assert.All(sends, t => Assert.Equal(VpnGateway.Control.ControlSendResult.Delivered, t.Result));
+        Assert.Equal(Enumerable.Range(0, 20), atClient);
+        Assert.Equal(records, Assert.Single(atProvider));
+        Assert.Equal(0, h.ServerTun.WrittenCount + h.ClientTun.WrittenCount);
+    }
+
+    [Fact]
     public async Task Policy_ProviderLanAndSmb_DroppedReportedAndCounted()
     {
         await using var h = await TunnelHarness.ConnectedAsync();
@@ -59,13 +106,12 @@ public sealed class TunnelTests
 
         Assert.Equal(fine, delivered);
         Assert.Equal(0, h.ServerTun.WrittenCount);
-        var denials = h.Denials.Denials.OrderBy(d => d.Rule).ToArray();
-        Assert.Equal((TunnelHarness.PinnedSession, PolicyDecision.ProviderGuardRuleId, TrafficDirection.Outbound),
-            (denials[0].Session, denials[0].Rule, denials[0].Direction));
-        Assert.Equal(lan, denials[0].Packet);
-        Assert.Equal(1u, denials[1].Rule);
-        Assert.Equal(smb, denials[1].Packet);
-        Assert.Equal(h.Time.GetUtcNow().ToUnixTimeMilliseconds(), denials[0].Time);
+        var guard = Assert.Single(h.Denials.Denials, d => d.Rule == PolicyDecision.ProviderGuardRuleId);
+        var noSmb = Assert.Single(h.Denials.Denials, d => d.Rule == 1);
+        Assert.Equal((TunnelHarness.PinnedSession, TrafficDirection.Outbound), (guard.Session, guard.Direction));
+        Assert.Equal(lan, guard.Packet);
+        Assert.Equal(smb, noSmb.Packet);
+        Assert.Equal(h.Time.GetUtcNow().ToUnixTimeMilliseconds(), guard.Time);
         Assert.Equal(2, h.Server.Drops[DropReason.PolicyDenied]);
     }
 
