@@ -45,7 +45,7 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
     }
 
     /// @notice The contracts a DisputeManager works with.
-    struct Contracts {
+    struct Wiring {
         IERC20 token;
         ISessionManager sessions;
         IProviderRegistry providers;
@@ -88,19 +88,19 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
     mapping(address account => uint256 amount) private _claimable;
     mapping(address filer => uint256 nonce) private _nonces;
 
-    /// @param contracts_ The token, the session manager, the registries and the randomness source.
+    /// @param wiring The token, the session manager, the registries and the randomness source.
     /// @param parameters Fees, stakes, periods and the number of rounds.
-    constructor(Contracts memory contracts_, Parameters memory parameters) EIP712("Oracle DisputeManager", "1") {
+    constructor(Wiring memory wiring, Parameters memory parameters) EIP712("Oracle DisputeManager", "1") {
         if (parameters.maxRounds == 0 || parameters.maxRounds > 4) revert DisputeInvalidParameter("maxRounds");
-        if (parameters.lockPerSeat == 0 || parameters.lockPerSeat > contracts_.oracles.minStake()) {
+        if (parameters.lockPerSeat == 0 || parameters.lockPerSeat > wiring.oracles.minStake()) {
             revert DisputeInvalidParameter("lockPerSeat");
         }
         if (parameters.commitPeriod == 0 || parameters.revealPeriod == 0) revert DisputeInvalidParameter("period");
-        _token = contracts_.token;
-        _sessions = contracts_.sessions;
-        _providers = contracts_.providers;
-        _oracles = contracts_.oracles;
-        _randomness = contracts_.randomness;
+        _token = wiring.token;
+        _sessions = wiring.sessions;
+        _providers = wiring.providers;
+        _oracles = wiring.oracles;
+        _randomness = wiring.randomness;
         _feePerSeat = parameters.feePerSeat;
         _stakePerRound = parameters.stakePerRound;
         _lockPerSeat = parameters.lockPerSeat;

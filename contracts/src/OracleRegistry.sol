@@ -103,9 +103,8 @@ contract OracleRegistry is IOracleRegistry {
 
     /// @inheritdoc IOracleRegistry
     function openSnapshot() external onlyDisputeManager returns (uint32 epoch) {
-        uint32 pending;
-        (epoch, pending) = _tree.openSnapshot();
-        emit SnapshotOpened(epoch, pending);
+        // No event: the dispute manager's RoundStarted carries the epoch.
+        (epoch,) = _tree.openSnapshot();
     }
 
     /// @inheritdoc IOracleRegistry
@@ -117,14 +116,11 @@ contract OracleRegistry is IOracleRegistry {
         (uint32 openEpoch, uint32 pending) = (_tree.snapEpoch, _tree.pending);
         if (pending == 0 || epoch != openEpoch) revert OracleRegistryNoSnapshot(epoch);
         committee = _select(seed, seats, lockPerSeat, excludeA, excludeB);
-        pending = _tree.releaseSnapshot();
-        emit SnapshotUsed(epoch, pending);
+        _tree.releaseSnapshot();
         if (committee.length == 0) return committee;
+        // No StakeLocked per seat: the dispute manager's CommitteeDrawn lists the seats, each locking lockPerSeat.
         for (uint256 i = 0; i < seats; ++i) {
-            Oracle storage o = _oracles[committee[i]];
-            uint96 locked = o.locked + lockPerSeat;
-            o.locked = locked;
-            emit StakeLocked(committee[i], lockPerSeat, locked);
+            _oracles[committee[i]].locked += lockPerSeat;
         }
     }
 

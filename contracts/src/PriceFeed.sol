@@ -12,7 +12,7 @@ import {IPriceFeed} from "./interfaces/IPriceFeed.sol";
 /// 2k+1, the median stays within the honest reports' range while at most k reporters lie, so one outlier cannot
 /// move it; a Sybil holding `quorum` minimum stakes could set the price, which is why the exchange also refuses
 /// stale rounds and the quorum should grow with the value at stake. A round whose reports arrive too slowly is
-/// restarted so that no stale report survives into a finalized round.
+/// restarted so that no stale report survives into a finalized round. Round 1 is the deployer's genesis price.
 contract PriceFeed is IPriceFeed {
     /// @notice The largest quorum.
     uint8 public constant MAX_QUORUM = 15;
@@ -43,12 +43,25 @@ contract PriceFeed is IPriceFeed {
     /// @param description_ What is priced, for example "VPN / ETH".
     /// @param quorum_ Reports that finalize a round, 1 to {MAX_QUORUM} (odd is best).
     /// @param roundTimeout_ Seconds a round may take to reach its quorum before it restarts.
-    constructor(IOracleRegistry registry_, string memory description_, uint8 quorum_, uint64 roundTimeout_) {
+    /// @param genesisAnswer The deployer's price, round 1: it lets the first oracles buy the tokens they stake, and goes
+    /// stale like any round (the exchange refuses it after its `maxPriceAge`).
+    constructor(
+        IOracleRegistry registry_,
+        string memory description_,
+        uint8 quorum_,
+        uint64 roundTimeout_,
+        int256 genesisAnswer
+    ) {
         if (quorum_ == 0 || quorum_ > MAX_QUORUM) revert PriceFeedInvalidQuorum(quorum_);
+        if (genesisAnswer <= 0 || genesisAnswer > type(int128).max) revert PriceFeedInvalidAnswer(genesisAnswer);
         _registry = registry_;
         _description = description_;
         _quorum = quorum_;
         _roundTimeout = roundTimeout_;
+        _rounds[1] = RoundData({answer: int128(genesisAnswer), startedAt: uint64(block.timestamp), updatedAt: uint64(block.timestamp)});
+        _latestRound = 1;
+        emit NewRound(1, msg.sender, block.timestamp);
+        emit AnswerUpdated(genesisAnswer, 1, block.timestamp);
     }
 
     /// @inheritdoc IPriceFeed

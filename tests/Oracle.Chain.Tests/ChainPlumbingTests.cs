@@ -23,7 +23,7 @@ public sealed class ChainPlumbingTests(ChainFixture chain)
         Assert.Equal("VPN", await token.SymbolQueryAsync());
         Assert.Equal(18, await token.DecimalsQueryAsync());
         Assert.Equal(BigInteger.Zero, await token.TotalSupplyQueryAsync());
-        Assert.Equal(Artifacts.ContractArtifacts.Get("VpnToken").BytecodeHash, deployed.BytecodeHash);
+        Assert.Equal(Oracle.Chain.Artifacts.ContractArtifacts.Get("VpnToken").BytecodeHash, deployed.BytecodeHash);
     }
 
     [Fact]

@@ -60,7 +60,8 @@ public sealed class LocalServices
 
     private static async Task<string> StartAsync(string variable, Func<LocalService> create, Func<LocalService, string> endpoint)
     {
-        if (TestEnvironment.Get(variable) is { } existing)
+        var privateChain = variable == TestEnvironment.RpcVariable && TestEnvironment.Get(TestEnvironment.PrivateChainVariable) == "1";
+        if (!privateChain && TestEnvironment.Get(variable) is { } existing)
         {
             return existing;
         }

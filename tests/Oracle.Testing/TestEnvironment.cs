@@ -15,6 +15,12 @@ public static class TestEnvironment
     /// <summary>AMQP URL of a RabbitMQ broker.</summary>
     public const string AmqpVariable = "ORACLE_TEST_AMQP";
 
+    /// <summary>
+    /// Set (to 1) by test projects that move the chain's clock far forward: they then always start a chain of their
+    /// own, whatever <see cref="RpcVariable"/> says, so other test processes sharing the devnet never see it jump.
+    /// </summary>
+    public const string PrivateChainVariable = "ORACLE_TEST_PRIVATE_CHAIN";
+
     /// <summary>The value of <paramref name="variable"/>, or null when unset or empty.</summary>
     public static string? Get(string variable) => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } v ? v : null;
 }

@@ -65,10 +65,10 @@ public static class BindingGenerator
                 throw new AbiGenException($"{path} is not a valid artifact: {e.Message}");
             }
 
-            // Interfaces and libraries have no bytecode to deploy; their errors and events reach the bindings
-            // through the ABI of the contracts that use them.
-            // Libraries of internal functions have bytecode but an empty ABI: nothing to bind.
-            if (artifact.Bytecode.Length <= 2 || artifact.Abi.Count == 0)
+            // Interfaces have no bytecode to deploy; libraries of internal functions have bytecode but nothing to call
+            // (their ABI holds at most errors, which the error decoder reads from the artifacts directly). Their
+            // errors and events reach the bindings through the ABI of the contracts that use them.
+            if (artifact.Bytecode.Length <= 2 || !artifact.Abi.Any(e => e.Type is "function" or "event" or "constructor"))
             {
                 continue;
             }

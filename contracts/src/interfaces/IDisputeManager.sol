@@ -167,8 +167,6 @@ interface IDisputeManager {
 
     /// @notice The dispute id is unknown, or the record passed is not the dispute's.
     error DisputeUnknown(uint64 disputeId);
-    /// @notice The session terms passed are not the session's.
-    error DisputeSessionMismatch(uint64 sessionId);
     /// @notice The filer is not the party that may file this claim type.
     error DisputeInvalidClaim(uint8 claimType, address filer);
     /// @notice The action does not belong to this phase.
@@ -189,8 +187,6 @@ interface IDisputeManager {
     error DisputeInvalidVote(uint8 vote);
     /// @notice Only the loser of the round may appeal.
     error DisputeNotAppellant(address caller);
-    /// @notice No further appeal is possible.
-    error DisputeMaxRounds(uint8 rounds);
     /// @notice The round was already settled.
     error DisputeRoundSettled(uint64 disputeId, uint8 round);
     /// @notice Nothing to claim.

@@ -43,16 +43,13 @@ interface IOracleRegistry {
     event UnstakeRequested(address indexed oracle, uint96 amount, uint96 stake, uint64 unstakableAt);
     /// @notice `amount` was withdrawn.
     event Unstaked(address indexed oracle, uint96 amount);
-    /// @notice A dispute locked `amount` of the oracle's stake.
+    /// @notice A dispute locked `amount` of the oracle's stake (panels; drawn seats appear in the dispute manager's
+    /// CommitteeDrawn, each locking the dispute's lock per seat).
     event StakeLocked(address indexed oracle, uint96 amount, uint96 locked);
     /// @notice A dispute released `amount`.
     event StakeUnlocked(address indexed oracle, uint96 amount, uint96 locked);
     /// @notice A ruling took `amount` of the oracle's locked stake (sent to the dispute manager).
     event StakeSlashed(address indexed oracle, uint96 amount, uint96 stake);
-    /// @notice A filing opened snapshot `epoch` of the draw tree (or joined it: `pending` draws wait on it).
-    event SnapshotOpened(uint32 indexed epoch, uint32 pending);
-    /// @notice A draw used snapshot `epoch`; when `pending` is 0 the snapshot closed.
-    event SnapshotUsed(uint32 indexed epoch, uint32 pending);
     /// @notice The dispute manager was set.
     event DisputeManagerSet(address indexed disputeManager);
 

@@ -19,4 +19,8 @@ public sealed record DeployedContract
 
     /// <summary>SHA-256 of the contract's source file.</summary>
     [JsonPropertyName("sourceHash")] public required string SourceHash { get; init; }
+
+    /// <summary>The artifact (contract name in contracts/artifacts) deployed here, when it differs from the manifest key
+    /// or for clarity; <see langword="null"/> in manifests written before it was recorded.</summary>
+    [JsonPropertyName("contract")] public string? Contract { get; init; }
 }

@@ -1,6 +1,17 @@
 using System.Text.Json;
+using Nethereum.Contracts;
 using Nethereum.Web3;
+using Oracle.Chain.Contracts.DevWrappedBtc;
+using Oracle.Chain.Contracts.DisputeManager;
+using Oracle.Chain.Contracts.EvidenceRegistry;
+using Oracle.Chain.Contracts.LocalRandomnessSource;
+using Oracle.Chain.Contracts.OracleRegistry;
+using Oracle.Chain.Contracts.PriceFeed;
+using Oracle.Chain.Contracts.ProviderRegistry;
+using Oracle.Chain.Contracts.SessionManager;
+using Oracle.Chain.Contracts.TokenExchange;
 using Oracle.Chain.Contracts.VpnToken;
+using Oracle.Chain.Keys;
 
 namespace Oracle.Chain.Deployment;
 
@@ -10,29 +21,114 @@ namespace Oracle.Chain.Deployment;
 /// </summary>
 public static class OracleNetworkDeployer
 {
-    /// <summary>Deploys every contract with <paramref name="web3"/>'s account as deployer.</summary>
+    /// <summary>Deploys every contract with the devnet parameters and <paramref name="web3"/>'s account as deployer.</summary>
     /// <param name="web3">A signing connection (see <see cref="ChainConnection.ConnectAsync"/>).</param>
     /// <param name="network">The network's name, written into the manifest.</param>
     /// <param name="progress">Receives one line per step, for command-line progress.</param>
     /// <param name="cancellationToken">Cancels between transactions.</param>
-    public static async Task<DeploymentManifest> DeployAsync(IWeb3 web3, string network, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    public static Task<DeploymentManifest> DeployAsync(IWeb3 web3, string network, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+        => DeployAsync(web3, network, NetworkParameters.Devnet, progress, cancellationToken);
+
+    /// <summary>Deploys every contract with <paramref name="parameters"/> and <paramref name="web3"/>'s account as deployer.</summary>
+    /// <param name="web3">A signing connection (see <see cref="ChainConnection.ConnectAsync"/>).</param>
+    /// <param name="network">The network's name, written into the manifest.</param>
+    /// <param name="parameters">The network's parameters.</param>
+    /// <param name="progress">Receives one line per step, for command-line progress.</param>
+    /// <param name="cancellationToken">Cancels between transactions.</param>
+    /// <exception cref="ArgumentException">The parameters contradict each other.</exception>
+    public static async Task<DeploymentManifest> DeployAsync(IWeb3 web3, string network, NetworkParameters parameters, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(web3);
+        ArgumentNullException.ThrowIfNull(parameters);
+        parameters.Validate();
         var deployer = web3.TransactionManager.Account?.Address
             ?? throw new ArgumentException("the connection has no account to deploy with", nameof(web3));
         var chainId = (await web3.Eth.ChainId.SendRequestAsync().WaitAsync(cancellationToken)).Value;
+        if (parameters.WrappedBtc is null)
+        {
+            // DevWrappedBtc lets its deployer mint at will: only ever on the local chain.
+            DevelopmentKeys.EnsureLocal(chainId);
+        }
+
         var contracts = new Dictionary<string, DeployedContract>(StringComparer.Ordinal);
 
-        async Task<string> Deploy<T>(string name, T message)
-            where T : Nethereum.Contracts.ContractDeploymentMessage, new()
+        async Task<string> Deploy<T>(string key, string artifact, T message)
+            where T : ContractDeploymentMessage, new()
         {
-            progress?.Report($"deploying {name}");
-            var deployed = await ContractDeployer.DeployAsync(web3, name, message, cancellationToken);
-            contracts[name] = deployed;
+            progress?.Report($"deploying {key}");
+            var deployed = await ContractDeployer.DeployAsync(web3, artifact, message, cancellationToken);
+            contracts[key] = deployed with { Contract = artifact };
             return deployed.Address;
         }
 
-        await Deploy(VpnTokenService.ContractName, new VpnTokenDeployment());
+        async Task Wire(string what, Func<Task> call)
+        {
+            progress?.Report(what);
+            cancellationToken.ThrowIfCancellationRequested();
+            await call();
+        }
+
+        var token = await Deploy(ContractNames.VpnToken, VpnTokenService.ContractName, new VpnTokenDeployment());
+        var wrappedBtc = parameters.WrappedBtc
+            ?? await Deploy(ContractNames.WrappedBtc, DevWrappedBtcService.ContractName, new DevWrappedBtcDeployment());
+        var oracles = await Deploy(ContractNames.OracleRegistry, OracleRegistryService.ContractName, new OracleRegistryDeployment
+        {
+            Token = token,
+            MinStake = parameters.OracleMinStake,
+            UnbondingDelay = Seconds(parameters.OracleUnbondingDelay),
+        });
+        var vpnEth = await Deploy(ContractNames.PriceFeedVpnEth, PriceFeedService.ContractName, Feed(oracles, "VPN / ETH", parameters.GenesisVpnEthPrice, parameters));
+        var btcEth = await Deploy(ContractNames.PriceFeedBtcEth, PriceFeedService.ContractName, Feed(oracles, "BTC / ETH", parameters.GenesisBtcEthPrice, parameters));
+        var exchange = await Deploy(ContractNames.TokenExchange, TokenExchangeService.ContractName, new TokenExchangeDeployment
+        {
+            Vpn = token,
+            Wbtc = wrappedBtc,
+            VpnEth = vpnEth,
+            BtcEth = btcEth,
+            FeeBps = parameters.ExchangeFeeBps,
+            MaxPriceAge = Seconds(parameters.MaxPriceAge),
+            Owner = deployer,
+        });
+        var providers = await Deploy(ContractNames.ProviderRegistry, ProviderRegistryService.ContractName, new ProviderRegistryDeployment
+        {
+            Token = token,
+            MinBond = parameters.ProviderMinBond,
+            UnbondingDelay = Seconds(parameters.ProviderUnbondingDelay),
+        });
+        var sessions = await Deploy(ContractNames.SessionManager, SessionManagerService.ContractName, new SessionManagerDeployment
+        {
+            Token = token,
+            Providers = providers,
+            ChallengeWindow = Seconds(parameters.ChallengeWindow),
+            MaxSessionDuration = Seconds(parameters.MaxSessionDuration),
+            DisputeWindow = Seconds(parameters.DisputeWindow),
+        });
+        await Deploy(ContractNames.EvidenceRegistry, EvidenceRegistryService.ContractName, new EvidenceRegistryDeployment
+        {
+            Token = token,
+            MinBond = parameters.CollectorMinBond,
+            UnbondingDelay = Seconds(parameters.CollectorUnbondingDelay),
+        });
+        var randomness = await Deploy(ContractNames.RandomnessSource, LocalRandomnessSourceService.ContractName, new LocalRandomnessSourceDeployment());
+        var disputes = await Deploy(ContractNames.DisputeManager, DisputeManagerService.ContractName, new DisputeManagerDeployment
+        {
+            Wiring = new Wiring { Token = token, Sessions = sessions, Providers = providers, Oracles = oracles, Randomness = randomness },
+            Parameters = new Parameters
+            {
+                FeePerSeat = parameters.FeePerSeat,
+                StakePerRound = parameters.StakePerRound,
+                LockPerSeat = parameters.LockPerSeat,
+                CommitPeriod = Seconds(parameters.CommitPeriod),
+                RevealPeriod = Seconds(parameters.RevealPeriod),
+                AppealPeriod = Seconds(parameters.AppealPeriod),
+                MaxRounds = parameters.MaxRounds,
+            },
+        });
+
+        await Wire("VpnToken.setMinter(TokenExchange)", () => new VpnTokenService(web3, token).SetMinterAsync(exchange, cancellationToken));
+        await Wire("OracleRegistry.setDisputeManager", () => new OracleRegistryService(web3, oracles).SetDisputeManagerAsync(disputes, cancellationToken));
+        await Wire("ProviderRegistry.setDisputeManager", () => new ProviderRegistryService(web3, providers).SetDisputeManagerAsync(disputes, cancellationToken));
+        await Wire("SessionManager.setDisputeManager", () => new SessionManagerService(web3, sessions).SetDisputeManagerAsync(disputes, cancellationToken));
 
         return new DeploymentManifest
         {
@@ -44,6 +140,17 @@ public static class OracleNetworkDeployer
             Contracts = contracts,
         };
     }
+
+    private static PriceFeedDeployment Feed(string oracles, string description, System.Numerics.BigInteger genesis, NetworkParameters parameters) => new()
+    {
+        GenesisAnswer = genesis,
+        Registry = oracles,
+        Description = description,
+        Quorum = parameters.FeedQuorum,
+        RoundTimeout = Seconds(parameters.FeedRoundTimeout),
+    };
+
+    private static ulong Seconds(TimeSpan span) => (ulong)span.TotalSeconds;
 
     private static string CompilerVersion()
     {

@@ -1,0 +1,207 @@
+using Nethereum.Hex.HexConvertors.Extensions;
+using Oracle.Chain.Contracts.DisputeManager;
+using Oracle.Chain.Deployment;
+using Oracle.Chain.Model;
+using Oracle.Contracts.Tests.Support;
+using Oracle.Core.Eip712;
+using Oracle.Testing;
+using CoreFiling = Oracle.Core.Eip712.Filing;
+using Filing = Oracle.Chain.Contracts.DisputeManager.Filing;
+
+namespace Oracle.Contracts.Tests.DisputeManager;
+
+/// <summary>Relayed filings, named panels, and how disputes hold sessions and bonds.</summary>
+[Collection(ChainCollection.Name)]
+public sealed class DisputeManager_Filing(ChainFixture chain) : IAsyncLifetime
+{
+    private readonly Dictionary<string, Actor> _oracles = new(StringComparer.OrdinalIgnoreCase);
+    private TestNetwork _network = null!;
+    private Actor _provider = null!;
+    private Actor _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _network = await TestNetwork.DeployAsync(chain);
+        foreach (var reporter in _network.PriceOracles)
+        {
+            _oracles[reporter.Address] = reporter;
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            var o = await _network.NewOracleAsync(1000);
+            _oracles[o.Address] = o;
+        }
+
+        _provider = await _network.NewProviderAsync(extraVpn: 1000);
+        _client = await _network.NewActorAsync(vpn: 2000);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private (CoreFiling Filing, byte[] Signature) SignFiling(Actor filer, Claim claim, ulong nonce, ulong deadline)
+    {
+        var filing = new CoreFiling { SessionId = claim.SessionId, ClaimType = claim.ClaimType, RuleId = claim.RuleId, EvidenceHash = claim.EvidenceHash, EvidenceUri = claim.EvidenceUri, Nonce = nonce, Deadline = deadline };
+        var domain = TypedDataDomain.DisputeManager(chain.ChainId, _network.AddressOf(ContractNames.DisputeManager));
+        return (filing, TypedDataSigner.Sign(filing, domain, filer.Key).HexToByteArray());
+    }
+
+    [Fact]
+    public async Task FileFor_RelayedSignedFiling_FilesForTheParty()
+    {
+        var (sessionId, s) = await Sessions.OpenAsync(_network, _client, Sessions.Params(_network, _provider));
+        var terms = Disputes.Terms(s);
+        var claim = Disputes.Claim(sessionId, ClaimType.ProviderOvercharged);
+        await TestNetwork.ApproveAsync(_client, _network.AddressOf(ContractNames.DisputeManager), Disputes.FilingCost(_network, 5));
+        var deadline = await chain.LatestTimestampAsync() + 600;
+        var (filing, signature) = SignFiling(_client, claim, 0, deadline);
+        var relayer = await _network.NewActorAsync();
+
+        Assert.Equal(TypedDataSigner.Hash(filing, TypedDataDomain.DisputeManager(chain.ChainId, _network.AddressOf(ContractNames.DisputeManager))),
+            await relayer.Disputes.HashFilingQueryAsync(new Filing { SessionId = filing.SessionId, ClaimType = filing.ClaimType, RuleId = filing.RuleId, EvidenceHash = filing.EvidenceHash, EvidenceUri = filing.EvidenceUri, NonceValue = 0, Deadline = deadline }));
+        var filed = TestNetwork.Event<DisputeFiledEvent>(await relayer.Disputes.FileForAsync(_client.Address, claim, deadline, signature, terms, [], []));
+
+        Assert.Equal(_client.Address, filed.Filer, ignoreCase: true);
+        Assert.Equal(1, await relayer.Disputes.NoncesQueryAsync(_client.Address));
+        // The same signature cannot be relayed twice: the nonce moved on.
+        await Revert.WithAsync("DisputeInvalidFilingSignature", () => relayer.Disputes.FileForAsync(_client.Address, claim, deadline, signature, terms, [], []));
+        var (_, forged) = SignFiling(relayer, claim, 1, deadline);
+        await Revert.WithAsync("DisputeInvalidFilingSignature", () => relayer.Disputes.FileForAsync(_client.Address, claim, deadline, forged, terms, [], []));
+        var (_, expired) = SignFiling(_client, claim, 1, deadline - 1200);
+        await Revert.WithAsync("DisputeFilingExpired", () => relayer.Disputes.FileForAsync(_client.Address, claim, deadline - 1200, expired, terms, [], []));
+    }
+
+    [Fact]
+    public async Task NamedPanel_PartiesChoseOracles_PanelIsTheCommittee()
+    {
+        var panel = _oracles.Keys.Order(StringComparer.OrdinalIgnoreCase).Take(3).Select(a => _oracles[a].Address).OrderBy(a => a.ToLowerInvariant(), StringComparer.Ordinal).ToList();
+        var (sessionId, s) = await Sessions.OpenAsync(_network, _client, Sessions.Params(_network, _provider, committee: 3, panel: panel));
+        var terms = Disputes.Terms(s);
+        await TestNetwork.ApproveAsync(_client, _network.AddressOf(ContractNames.DisputeManager), Disputes.FilingCost(_network, 3));
+
+        var receipt = await _client.Disputes.FileDisputeAsync(Disputes.Claim(sessionId, ClaimType.ProviderBreachedPolicy), terms, panel, []);
+
+        var drawn = TestNetwork.Event<CommitteeDrawnEvent>(receipt);
+        Assert.Equal(panel, drawn.Committee, StringComparer.OrdinalIgnoreCase);
+        Assert.Equal((byte)DisputePhase.Commit, (await _client.Disputes.DisputeInfoQueryAsync(TestNetwork.Event<DisputeFiledEvent>(receipt).DisputeId)).Info.Phase);
+        foreach (var member in panel)
+        {
+            Assert.Equal(_network.Parameters.LockPerSeat, (await _client.Oracles.OracleInfoQueryAsync(member)).Info.Locked);
+        }
+    }
+
+    [Fact]
+    public async Task NamedPanel_MemberWithoutStake_CommitteeIsDrawnInstead()
+    {
+        var stranger = await _network.NewActorAsync();
+        var panel = _oracles.Keys.Take(2).Append(stranger.Address).OrderBy(a => a.ToLowerInvariant(), StringComparer.Ordinal).ToList();
+        var (sessionId, s) = await Sessions.OpenAsync(_network, _client, Sessions.Params(_network, _provider, committee: 3, panel: panel));
+        var terms = Disputes.Terms(s);
+
+        var (id, dispute) = await Disputes.FileAsync(_network, _client, Disputes.Claim(sessionId, ClaimType.ProviderBreachedPolicy), terms, panel);
+
+        Assert.Equal((byte)DisputePhase.Drawing, (await _client.Disputes.DisputeInfoQueryAsync(id)).Info.Phase);
+        var drawn = await Disputes.DrawAsync(_network, _client, id, dispute);
+        Assert.Equal(3, drawn.Committee.Count);
+    }
+
+    [Fact]
+    public async Task OpenDispute_HoldsTheSession_CloseRevertsSessionDisputeOpen()
+    {
+        var (sessionId, s) = await Sessions.OpenAsync(_network, _client, Sessions.Params(_network, _provider));
+        var (id, dispute) = await Disputes.FileAsync(_network, _provider, Disputes.Claim(sessionId, ClaimType.ClientBreachedPolicy), Disputes.Terms(s));
+
+        await Revert.WithAsync("SessionDisputeOpen", () => _provider.Sessions.CloseSessionAsync(sessionId, s, Sessions.NoVoucher(sessionId), []));
+        await _client.Sessions.StartCloseAsync(sessionId, s);
+        await chain.IncreaseTimeAsync(_network.Parameters.ChallengeWindow);
+        await Revert.WithAsync("SessionDisputeOpen", () => _client.Sessions.FinalizeCloseAsync(sessionId, s));
+        Assert.Equal(1, (await _client.Sessions.SessionStateQueryAsync(sessionId)).State.OpenDisputes);
+        Assert.True(id > 0 && dispute.Penalty > 0);
+    }
+
+    [Fact]
+    public async Task ClaimAgainstProvider_AfterDisputeWindow_RevertsSessionDisputeWindowClosed()
+    {
+        var (sessionId, s) = await Sessions.OpenAsync(_network, _client, Sessions.Params(_network, _provider));
+        await _provider.Sessions.CloseSessionAsync(sessionId, s, Sessions.NoVoucher(sessionId), []);
+        await TestNetwork.ApproveAsync(_provider, _network.AddressOf(ContractNames.DisputeManager), Vpn.Tokens(1000));
+        // Closed: the client's deposit is gone, so no claim against the client any more.
+        await Revert.WithAsync("SessionWrongStatus", () => _provider.Disputes.FileDisputeAsync(Disputes.Claim(sessionId, ClaimType.ClientBreachedPolicy), Disputes.Terms(s), [], []));
+        await chain.IncreaseTimeAsync(_network.Parameters.DisputeWindow + TimeSpan.FromMinutes(1));
+        await TestNetwork.ApproveAsync(_client, _network.AddressOf(ContractNames.DisputeManager), Vpn.Tokens(1000));
+
+        await Revert.WithAsync("SessionDisputeWindowClosed", () => _client.Disputes.FileDisputeAsync(Disputes.Claim(sessionId, ClaimType.ProviderOvercharged), Disputes.Terms(s), [], []));
+    }
+
+    [Fact]
+    public async Task ProviderGuilty_UpheldClaim_BondPaysTheClient()
+    {
+        var (sessionId, s) = await Sessions.OpenAsync(_network, _client, Sessions.Params(_network, _provider));
+        var terms = Disputes.Terms(s);
+        var (id, dispute) = await Disputes.FileAsync(_network, _client, Disputes.Claim(sessionId, ClaimType.ProviderBreachedPolicy), terms);
+        Assert.Equal(terms.Penalty, dispute.BondLocked);
+        var bondBefore = (await _client.Providers.GetProviderQueryAsync(_provider.Address)).P.Bond;
+        var drawn = await Disputes.DrawAsync(_network, _client, id, dispute);
+        var jurors = Disputes.Distinct(drawn.Committee);
+        var salts = jurors.Select(_ => Disputes.Salt()).ToList();
+        for (var i = 0; i < jurors.Count; i++)
+        {
+            await Disputes.CommitAsync(_oracles[jurors[i]], id, 0, drawn.Committee, Ruling.Upheld, salts[i]);
+        }
+
+        await chain.IncreaseTimeAsync(_network.Parameters.CommitPeriod);
+        for (var i = 0; i < jurors.Count; i++)
+        {
+            await _oracles[jurors[i]].Disputes.RevealAsync(id, 0, (byte)Ruling.Upheld, salts[i]);
+        }
+
+        await chain.IncreaseTimeAsync(_network.Parameters.RevealPeriod + _network.Parameters.AppealPeriod);
+        await _client.Disputes.ExecuteRulingAsync(id, dispute, terms, drawn.Committee);
+
+        Assert.Equal(bondBefore - terms.Penalty, (await _client.Providers.GetProviderQueryAsync(_provider.Address)).P.Bond);
+        Assert.Equal(terms.Penalty + _network.Parameters.StakePerRound, await _client.Disputes.ClaimableQueryAsync(_client.Address));
+        Assert.Equal(0, (await _client.Sessions.SessionStateQueryAsync(sessionId)).State.OpenDisputes);
+        Assert.Equal(_network.Parameters.FeePerSeat, await _client.Disputes.FeePerSeatQueryAsync());
+        Assert.Equal(_network.Parameters.StakePerRound, await _client.Disputes.StakePerRoundQueryAsync());
+        Assert.Equal(_network.Parameters.LockPerSeat, await _client.Disputes.LockPerSeatQueryAsync());
+        Assert.Equal(3, await _client.Disputes.MaxRoundsQueryAsync());
+        Assert.Equal(86400UL, await _client.Disputes.CommitPeriodQueryAsync());
+        Assert.Equal(86400UL, await _client.Disputes.RevealPeriodQueryAsync());
+        Assert.Equal(86400UL, await _client.Disputes.AppealPeriodQueryAsync());
+        Assert.True(await _client.Disputes.NextDisputeIdQueryAsync() > id);
+        Assert.Equal(TypedDataSigner.DomainSeparator(TypedDataDomain.DisputeManager(chain.ChainId, _network.AddressOf(ContractNames.DisputeManager))), await _client.Disputes.DomainSeparatorQueryAsync());
+        Assert.Equal(_network.AddressOf(ContractNames.RandomnessSource), await _client.Disputes.RandomnessSourceQueryAsync(), ignoreCase: true);
+        Assert.Equal(_network.AddressOf(ContractNames.SessionManager), await _client.Disputes.SessionManagerQueryAsync(), ignoreCase: true);
+        Assert.Equal(_network.AddressOf(ContractNames.OracleRegistry), await _client.Disputes.OracleRegistryQueryAsync(), ignoreCase: true);
+        Assert.Equal(_network.AddressOf(ContractNames.ProviderRegistry), await _client.Disputes.ProviderRegistryQueryAsync(), ignoreCase: true);
+        Assert.Equal(_network.AddressOf(ContractNames.VpnToken), await _client.Disputes.TokenQueryAsync(), ignoreCase: true);
+    }
+
+    [Fact]
+    public async Task Deploy_InvalidParameters_RevertsDisputeInvalidParameter()
+    {
+        var deployment = new DisputeManagerDeployment
+        {
+            Wiring = new Wiring { Token = _network.AddressOf(ContractNames.VpnToken), Sessions = _network.AddressOf(ContractNames.SessionManager), Providers = _network.AddressOf(ContractNames.ProviderRegistry), Oracles = _network.AddressOf(ContractNames.OracleRegistry), Randomness = _network.AddressOf(ContractNames.RandomnessSource) },
+            Parameters = new Parameters { FeePerSeat = 1, StakePerRound = 1, LockPerSeat = 1, CommitPeriod = 1, RevealPeriod = 1, AppealPeriod = 1, MaxRounds = 9 },
+        };
+
+        await Revert.WithAsync("DisputeInvalidParameter", () => ContractDeployer.DeployAsync(_network.Deployer.Web3, "DisputeManager", deployment));
+    }
+
+    [Fact]
+    public async Task SixtyFourthOpenDispute_OnOneSession_RevertsSessionTooManyDisputes()
+    {
+        var (sessionId, s) = await Sessions.OpenAsync(_network, _client, Sessions.Params(_network, _provider));
+        var terms = Disputes.Terms(s);
+        await _network.BuyAsync(_provider, Vpn.Tokens(6_400));
+        await TestNetwork.ApproveAsync(_provider, _network.AddressOf(ContractNames.DisputeManager), Vpn.Tokens(6_400));
+        for (var i = 0; i < 63; i++)
+        {
+            await _provider.Disputes.FileDisputeAsync(Disputes.Claim(sessionId, ClaimType.ClientBreachedPolicy), terms, [], []);
+        }
+
+        Assert.Equal(63, (await _client.Sessions.SessionStateQueryAsync(sessionId)).State.OpenDisputes);
+        await Revert.WithAsync("SessionTooManyDisputes", () => _provider.Disputes.FileDisputeAsync(Disputes.Claim(sessionId, ClaimType.ClientBreachedPolicy), terms, [], []));
+    }
+}

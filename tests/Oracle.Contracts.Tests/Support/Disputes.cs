@@ -1,0 +1,63 @@
+using System.Numerics;
+using System.Security.Cryptography;
+using Oracle.Chain.Contracts.DisputeManager;
+using Oracle.Chain.Deployment;
+using Oracle.Chain.Model;
+using SessionTerms = Oracle.Chain.Contracts.DisputeManager.Session;
+
+namespace Oracle.Contracts.Tests.Support;
+
+/// <summary>Files, draws, votes and executes disputes the way parties and oracle nodes do.</summary>
+internal static class Disputes
+{
+    public static SessionTerms Terms(Oracle.Chain.Contracts.SessionManager.Session s) => new()
+    {
+        Client = s.Client,
+        Provider = s.Provider,
+        Deposit = s.Deposit,
+        PricePerMiB = s.PricePerMiB,
+        Penalty = s.Penalty,
+        CommitteeSize = s.CommitteeSize,
+        OpenedAt = s.OpenedAt,
+        PolicyHash = s.PolicyHash,
+        PanelHash = s.PanelHash,
+    };
+
+    public static Claim Claim(ulong sessionId, ClaimType type, uint ruleId = 7) => new()
+    {
+        SessionId = sessionId,
+        ClaimType = (byte)type,
+        RuleId = ruleId,
+        EvidenceHash = SHA256.HashData("evidence"u8),
+        EvidenceUri = "ipfs://evidence",
+    };
+
+    public static BigInteger FilingCost(TestNetwork network, byte seats) => network.Parameters.FeePerSeat * seats + network.Parameters.StakePerRound;
+
+    public static async Task<(ulong Id, Dispute Dispute)> FileAsync(TestNetwork network, Actor filer, Claim claim, SessionTerms session, List<string>? panel = null, List<RecordProof>? proof = null)
+    {
+        await TestNetwork.ApproveAsync(filer, network.AddressOf(ContractNames.DisputeManager), FilingCost(network, session.CommitteeSize));
+        var receipt = await filer.Disputes.FileDisputeAsync(claim, session, panel ?? [], proof ?? []);
+        var filed = TestNetwork.Event<DisputeFiledEvent>(receipt);
+        return (filed.DisputeId, filed.Dispute);
+    }
+
+    /// <summary>Mines the block the randomness waits for and draws.</summary>
+    public static async Task<CommitteeDrawnEvent> DrawAsync(TestNetwork network, Actor caller, ulong id, Dispute dispute)
+    {
+        await network.Chain.MineAsync();
+        return TestNetwork.Event<CommitteeDrawnEvent>(await caller.Disputes.DrawAsync(id, dispute));
+    }
+
+    public static byte[] Salt() => RandomNumberGenerator.GetBytes(32);
+
+    public static async Task CommitAsync(Actor juror, ulong id, byte round, List<string> committee, Ruling vote, byte[] salt)
+    {
+        var commitment = await juror.Disputes.CommitmentOfQueryAsync(juror.Address, id, round, (byte)vote, salt);
+        await juror.Disputes.CommitAsync(id, round, committee, commitment);
+    }
+
+    /// <summary>The distinct jurors of a committee, in first-seat order.</summary>
+    public static List<string> Distinct(List<string> committee)
+        => committee.Select(a => a.ToLowerInvariant()).Distinct().ToList();
+}

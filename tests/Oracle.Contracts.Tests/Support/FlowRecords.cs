@@ -1,0 +1,54 @@
+using System.Buffers.Binary;
+using Oracle.Chain.Contracts.DisputeManager;
+using Voucher = Oracle.Chain.Contracts.DisputeManager.Voucher;
+using Oracle.Core.Merkle;
+
+namespace Oracle.Contracts.Tests.Support;
+
+/// <summary>Evidence logs of flow records with the header of docs/protocol.md §7.3, and record proofs into them.</summary>
+internal static class FlowRecords
+{
+    /// <summary>A version 1 flow record (95 bytes, docs/protocol.md §5.1) with the §7.3 header; the rest is filler.</summary>
+    public static byte[] Record(ulong sessionId, uint ruleId, byte verdict, byte fill = 0)
+    {
+        var record = new byte[95];
+        record[0] = 1;
+        BinaryPrimitives.WriteUInt64BigEndian(record.AsSpan(1), sessionId);
+        record[9] = verdict;
+        BinaryPrimitives.WriteUInt32BigEndian(record.AsSpan(10), ruleId);
+        for (var i = 14; i < record.Length; i++)
+        {
+            record[i] = (byte)((i * 7) + fill);
+        }
+
+        return record;
+    }
+
+    /// <summary>A log of <paramref name="size"/> allowed records with one denied record of <paramref name="ruleId"/> at <paramref name="index"/>.</summary>
+    public static (MerkleTree Tree, byte[] Denied) Log(ulong sessionId, uint ruleId, int size, int index)
+    {
+        var tree = new MerkleTree();
+        byte[] denied = [];
+        for (var i = 0; i < size; i++)
+        {
+            var r = i == index ? Record(sessionId, ruleId, 1) : Record(sessionId, 0, 0, fill: (byte)i);
+            if (i == index)
+            {
+                denied = r;
+            }
+
+            tree.Append(r);
+        }
+
+        return (tree, denied);
+    }
+
+    public static RecordProof Proof(byte[] leaf, ulong index, MerkleTree tree, Voucher voucher, byte[] signature) => new()
+    {
+        Leaf = leaf,
+        LeafIndex = index,
+        AuditPath = tree.InclusionProof(index, tree.Size).ToList(),
+        Voucher = voucher,
+        Signature = signature,
+    };
+}

@@ -1,0 +1,73 @@
+using System.Numerics;
+using Nethereum.Hex.HexConvertors.Extensions;
+using Oracle.Chain.Contracts.SessionManager;
+using Oracle.Chain.Deployment;
+using Oracle.Core.Eip712;
+using CoreTypes = Oracle.Core.Eip712;
+using Voucher = Oracle.Chain.Contracts.SessionManager.Voucher;
+
+namespace Oracle.Contracts.Tests.Support;
+
+/// <summary>Opens sessions and signs vouchers and checkpoints the way clients and gateways do.</summary>
+internal static class Sessions
+{
+    public static readonly BigInteger DefaultDeposit = Vpn.Tokens(100);
+
+    public static OpenParams Params(TestNetwork network, Actor provider, BigInteger? deposit = null, BigInteger? penalty = null, byte committee = 5, List<string>? panel = null)
+    {
+        var info = TestNetwork.ProviderInfo();
+        return new OpenParams
+        {
+            Provider = provider.Address,
+            Deposit = deposit ?? DefaultDeposit,
+            PricePerMiB = info.PricePerMiB,
+            PolicyHash = info.PolicyHash,
+            Penalty = penalty ?? Vpn.Tokens(40),
+            CommitteeSize = committee,
+            Panel = panel ?? [],
+        };
+    }
+
+    /// <summary>Opens a session (approving the deposit first) and returns its id and terms.</summary>
+    public static async Task<(ulong Id, Session Session)> OpenAsync(TestNetwork network, Actor client, OpenParams p)
+    {
+        await TestNetwork.ApproveAsync(client, network.AddressOf(ContractNames.SessionManager), p.Deposit);
+        var receipt = await client.Sessions.OpenSessionAsync(p);
+        var opened = TestNetwork.Event<SessionOpenedEvent>(receipt);
+        return (opened.SessionId, FromEvent(opened));
+    }
+
+    public static Session FromEvent(SessionOpenedEvent e) => new()
+    {
+        Client = e.Client,
+        Provider = e.Provider,
+        Deposit = e.Deposit,
+        PricePerMiB = e.PricePerMiB,
+        Penalty = e.Penalty,
+        CommitteeSize = e.CommitteeSize,
+        OpenedAt = e.OpenedAt,
+        PolicyHash = e.PolicyHash,
+        PanelHash = e.PanelHash,
+    };
+
+    public static TypedDataDomain Domain(TestNetwork network, string? contract = null, BigInteger? chainId = null)
+        => TypedDataDomain.SessionManager(chainId ?? network.Chain.ChainId, contract ?? network.AddressOf(ContractNames.SessionManager));
+
+    public static (Voucher Voucher, byte[] Signature) SignVoucher(TestNetwork network, Actor signer, ulong sessionId, BigInteger amount, ulong bytes = 1 << 20, ulong logSize = 0, byte[]? logRoot = null, TypedDataDomain? domain = null)
+    {
+        var core = new CoreTypes.Voucher { SessionId = sessionId, CumulativeAmount = amount, CumulativeBytes = bytes, LogSize = logSize, LogRoot = logRoot ?? new byte[32] };
+        var signature = TypedDataSigner.Sign(core, domain ?? Domain(network), signer.Key).HexToByteArray();
+        return (ToBinding(core), signature);
+    }
+
+    public static Voucher ToBinding(CoreTypes.Voucher v) => new()
+    {
+        SessionId = v.SessionId,
+        CumulativeAmount = v.CumulativeAmount,
+        CumulativeBytes = v.CumulativeBytes,
+        LogSize = v.LogSize,
+        LogRoot = v.LogRoot,
+    };
+
+    public static Voucher NoVoucher(ulong sessionId) => new() { SessionId = sessionId, LogRoot = new byte[32] };
+}
