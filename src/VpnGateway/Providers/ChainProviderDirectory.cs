@@ -23,7 +23,8 @@ public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, 
 
     private readonly ProviderRegistryService _registry = new(web3, providerRegistry);
     private readonly SessionManagerService _sessions = new(web3, sessionManager);
-    private readonly ConcurrentDictionary<ulong, SessionOpenedEvent> _opened = new();
+    private readonly ConcurrentDictionary<ulong, Session> _opened = new();
+    private readonly Oracle.Chain.Sessions.SessionReader _reader = new(web3, sessionManager);
     private readonly ConcurrentDictionary<ulong, (bool Open, long At)> _status = new();
     private readonly TimeSpan _statusTtl = statusTtl ?? TimeSpan.FromSeconds(15);
     private ulong? _maxSessionDuration;
@@ -55,16 +56,16 @@ public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, 
         {
             if (!_opened.TryGetValue(sessionId, out var opened))
             {
-                var handler = web3.Eth.GetEvent<SessionOpenedEvent>(sessionManager);
-                var filter = handler.CreateFilterInput<ulong>(sessionId, BlockParameter.CreateEarliest(), BlockParameter.CreateLatest());
-                var logs = await handler.GetAllChangesAsync(filter).WaitAsync(cancellationToken).ConfigureAwait(false);
-                if (logs.Count == 0)
+                // The reader checks the event's terms against the contract's commitment (a node cannot lie about them).
+                var found = await _reader.FindAsync(sessionId, cancellationToken).ConfigureAwait(false);
+                if (found is null)
                 {
                     return Lookup<SessionRecord>.NotFound($"no SessionOpened event for session {sessionId}");
                 }
 
-                opened = logs[0].Event;
+                opened = found.Value.Record.Terms;
                 _opened[sessionId] = opened;
+                _status[sessionId] = (found.Value.State.Status == SessionOpen, time.GetTimestamp());
             }
 
             _maxSessionDuration ??= await _sessions.MaxSessionDurationQueryAsync(null, cancellationToken).ConfigureAwait(false);
@@ -83,6 +84,10 @@ public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, 
                 opened.PolicyHash, status.Open && !expired));
         }
         catch (Exception e) when (IsUnavailable(e))
+        {
+            return Lookup<SessionRecord>.Unavailable(e.Message);
+        }
+        catch (InvalidDataException e)
         {
             return Lookup<SessionRecord>.Unavailable(e.Message);
         }
