@@ -34,7 +34,7 @@ public sealed class GatewayNamespaceTests(GatewayNetwork net)
     public async Task Tcp_LargeDownloadAcrossKeyRotations_ArrivesIntact()
     {
         var before = (await GatewayNetwork.StatusAsync(net.Client, GatewayNetwork.ClientMetrics)).GetProperty("handshakes").GetInt64();
-        var expected = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(net.Folder, "www", "big.bin"))));
+        var expected = Convert.ToHexStringLower(SHA256.HashData(net.BigFile));
 
         // 24 MiB at 2 MiB/s: twelve seconds, two or three rekeys (every 4 s) under load.
         var download = await net.Client.ExecAsync(TimeSpan.FromSeconds(60), "sh", "-c",

@@ -22,6 +22,10 @@ public sealed class GatewayNetwork : IAsyncLifetime
     public const int ClientMetrics = 9591;
 
     private readonly List<NetworkNamespace> _namespaces = [];
+    private readonly List<TinyHttpServer> _servers = [];
+
+    /// <summary>The 24 MiB file the HTTP servers serve as big.bin.</summary>
+    public byte[] BigFile { get; private set; } = [];
 
     public NetworkNamespace Client { get; private set; } = null!;
 
@@ -78,16 +82,13 @@ public sealed class GatewayNetwork : IAsyncLifetime
         await Run(SiteBHostNamespace, "ip", "route", "add", "198.18.3.0/24", "via", "198.18.20.1");
 
         // Servers: HTTP on the internet host and on the LAN host, and an SMB-port listener on the internet host.
-        var web = Path.Combine(Folder, "www");
-        System.IO.Directory.CreateDirectory(web);
-        await File.WriteAllTextAsync(Path.Combine(web, "hello.txt"), "hello from the internet\n");
         var big = new byte[24 << 20];
         new Random(5).NextBytes(big);
-        await File.WriteAllBytesAsync(Path.Combine(web, "big.bin"), big);
-        Internet.StartProcess(Path.Combine(Folder, "http.log"), "python3", "-m", "http.server", "--bind", InternetHost, "--directory", web, "8080");
-        Lan.StartProcess(Path.Combine(Folder, "lanhttp.log"), "python3", "-m", "http.server", "--bind", LanHost, "--directory", web, "8080");
-        Internet.StartProcess(Path.Combine(Folder, "smb.log"), "python3", "-c",
-            $"import socket\ns=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('{InternetHost}', 445)); s.listen()\nwhile True: s.accept()[0].close()");
+        BigFile = big;
+        var files = new Dictionary<string, byte[]> { ["hello.txt"] = "hello from the internet\n"u8.ToArray(), ["big.bin"] = big };
+        _servers.Add(TinyHttpServer.Start(Internet, InternetHost, 8080, files));
+        _servers.Add(TinyHttpServer.Start(Lan, LanHost, 8080, files));
+        _servers.Add(TinyHttpServer.Start(Internet, InternetHost, 445, new Dictionary<string, byte[]>()));
 
         var providerKey = Key("provider");
         ProviderPublicKey = providerKey;
@@ -178,6 +179,11 @@ public sealed class GatewayNetwork : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var server in _servers)
+        {
+            await server.DisposeAsync();
+        }
+
         foreach (var ns in _namespaces)
         {
             await ns.DisposeAsync();
