@@ -70,9 +70,20 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-for tool in iperf3 wireguard-go wg openvpn jq ip openssl curl; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "missing $tool (apt-get install iperf3 wireguard-go wireguard-tools openvpn jq curl)" >&2; exit 1; }
+# the anchors' tools, installed from Debian when missing (as ../shared/bench/tunnel_anchors.sh does)
+missing=()
+for pair in iperf3:iperf3 wireguard-go:wireguard-go wg:wireguard-tools openvpn:openvpn jq:jq ip:iproute2 \
+            openssl:openssl curl:curl ping:iputils-ping dotnet:; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 && continue
+  [[ -z ${pair#*:} ]] && { echo "missing ${pair%%:*} (the .NET 10 SDK builds and runs vpngateway)" >&2; exit 1; }
+  missing+=("${pair#*:}")
 done
+if [[ ${#missing[@]} -gt 0 ]]; then
+  log "installing: ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >"$W/apt.log" 2>&1 ||
+    { apt-get update >>"$W/apt.log" 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >>"$W/apt.log" 2>&1; } ||
+    { log "apt-get install failed, see $W/apt.log"; exit 1; }
+fi
 
 # ---------------------------------------------------------------- helpers
 ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
