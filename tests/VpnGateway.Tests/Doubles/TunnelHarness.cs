@@ -77,8 +77,12 @@ internal sealed class TunnelHarness : IAsyncDisposable
     public static async Task<TunnelHarness> StartServerAsync(Action<TunnelHarness>? configure = null)
     {
         var harness = new TunnelHarness();
-        harness.Sessions.Add(new SessionRecord(PinnedSession, null, null, harness.Policy.Hash.ToArray(), true, harness.ClientKey.PublicKey));
         configure?.Invoke(harness);
+        if (harness.Sessions.Count == 0)
+        {
+            harness.Sessions.Add(new SessionRecord(PinnedSession, null, null, harness.Policy.Hash.ToArray(), true, harness.ClientKey.PublicKey));
+        }
+
         harness.ServerTransport = harness.Network.Bind(ServerEndpoint);
         var services = new EngineServices(harness.ServerTransport, harness.ServerTuns, harness.ServerNetwork, harness.Time,
             NullLoggerFactory.Instance, harness.Denials, [harness.ServerObserver]);

@@ -129,6 +129,26 @@ public sealed class TunnelTests
     }
 
     [Fact]
+    public async Task Policy_RateLimit_DropsOverBurstWithoutReportingViolations()
+    {
+        await using var h = await TunnelHarness.ConnectedAsync(harness => harness.Policy = PolicyDocument.Parse(
+            """{"version":1,"defaultAction":"allow","rules":[],"rateLimit":{"bytesPerSecond":1000,"burstBytes":3000}}"""));
+
+        for (var i = 0; i < 10; i++)
+        {
+            h.ClientTun.Inject(Packets.Udp("198.19.0.2", "198.18.200.1", 40000, 53, payload: 972)); // 1000-byte packets
+        }
+
+        await TunnelHarness.Until(() => h.Server.Drops[DropReason.RateLimited] == 7, "seven packets over the 3000-byte burst");
+        Assert.Equal(3, h.ServerTun.WrittenCount);
+        Assert.Empty(h.Denials.Denials);
+
+        h.Advance(TimeSpan.FromSeconds(2));
+        h.ClientTun.Inject(Packets.Udp("198.19.0.2", "198.18.200.1", 40000, 53, payload: 972));
+        await TunnelHarness.Until(() => h.ServerTun.WrittenCount == 4, "the bucket refilled");
+    }
+
+    [Fact]
     public async Task Receive_SpoofedSourceAddress_Dropped()
     {
         await using var h = await TunnelHarness.ConnectedAsync();
