@@ -163,6 +163,14 @@ internal sealed class GatewayClient : TunnelEngine
             return;
         }
 
+        // Sending without hearing back for keepalive + rekey timeout: the provider lost our keys (restarted) or the
+        // path changed; a new handshake finds out (WireGuard's rule).
+        var unanswered = session.UnansweredSince;
+        if (unanswered != 0 && Time.GetElapsedTime(unanswered, now) >= timings.KeepaliveTimeout + timings.RekeyTimeout)
+        {
+            Initiate();
+        }
+
         var current = session.Current;
         if (current is null
             || Time.GetElapsedTime(current.Created, now) >= timings.RekeyAfterTime

@@ -99,7 +99,7 @@ internal abstract partial class TunnelEngine
 
         Services.Transport.Send(batch, endpoint.Value);
         session.CountSent(count, bytes);
-        session.MarkSent(now);
+        session.MarkDataSent(now);
         if (keypair.MessagesSent >= Options.Timings.RekeyAfterMessages)
         {
             OnNoKey(session);

@@ -20,6 +20,7 @@ internal sealed partial class TunnelSession : IDisposable
     private volatile EndpointHolder? _endpoint;
     private long _lastReceived;
     private long _lastSent;
+    private long _unansweredSince;
     private long _rxBytes;
     private long _rxPackets;
     private long _txBytes;
@@ -98,7 +99,27 @@ internal sealed partial class TunnelSession : IDisposable
         }
     }
 
-    public void MarkReceived(long now) => Interlocked.Exchange(ref _lastReceived, now);
+    public void MarkReceived(long now)
+    {
+        Interlocked.Exchange(ref _lastReceived, now);
+        if (Interlocked.Read(ref _unansweredSince) != 0)
+        {
+            Interlocked.Exchange(ref _unansweredSince, 0);
+        }
+    }
+
+    /// <summary>Data went out: starts the "no answer" clock unless it already runs.</summary>
+    public void MarkDataSent(long now)
+    {
+        Interlocked.Exchange(ref _lastSent, now);
+        if (Interlocked.Read(ref _unansweredSince) == 0)
+        {
+            Interlocked.CompareExchange(ref _unansweredSince, now, 0);
+        }
+    }
+
+    /// <summary>When data was first sent after the last datagram received from the peer (0: nothing unanswered).</summary>
+    public long UnansweredSince => Interlocked.Read(ref _unansweredSince);
 
     public void MarkSent(long now) => Interlocked.Exchange(ref _lastSent, now);
 

@@ -301,6 +301,27 @@ public sealed class TunnelTests
     }
 
     [Fact]
+    public async Task ProviderForgetsKeys_ClientSendingUnanswered_RehandshakesAndRecovers()
+    {
+        await using var h = await TunnelHarness.ConnectedAsync(harness => harness.Options.Timings.PersistentKeepalive = TimeSpan.Zero);
+        var before = h.Client.HandshakesCompleted;
+        h.Network.Filter = (_, destination, _) => destination != h.ClientTransport.LocalEndpoint; // answers are lost
+
+        h.ClientTun.Inject(Packets.Udp("198.19.0.2", "198.18.200.1", 40000, 53));
+        await h.ServerTun.NextWrittenAsync(Wait);
+        h.Advance(TimeSpan.FromSeconds(16));
+        h.Network.Filter = null;
+        for (var i = 0; i < 30 && h.Client.HandshakesCompleted == before; i++)
+        {
+            h.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(50);
+        }
+
+        await TunnelHarness.Until(() => h.Client.HandshakesCompleted > before,
+            $"a new handshake after 15 s without an answer; client drops {string.Join(",", h.Client.Drops.Snapshot())}, server drops {string.Join(",", h.Server.Drops.Snapshot())}, sent {h.ClientTransport.Sent}");
+    }
+
+    [Fact]
     public async Task IdleSession_EndedAfterTimeout()
     {
         await using var h = await TunnelHarness.ConnectedAsync(harness =>
