@@ -35,8 +35,3 @@ internal static class StatusEndpoint
         return app;
     }
 }
-
-internal sealed record GatewayStatus(string Role, long Handshakes, SessionStatus[] Sessions, IReadOnlyDictionary<string, long> Drops, Dictionary<string, long> DenialsByRule);
-
-internal sealed record SessionStatus(ulong SessionId, string? Interface, string? Client, string[] ClientPrefixes, string? Endpoint,
-    long RxBytes, long TxBytes, long RxPackets, long TxPackets, double? KeyAgeSeconds, string? PolicyHash, long Denied, long RateLimited);
