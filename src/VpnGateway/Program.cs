@@ -1,8 +1,12 @@
-using Oracle.Hosting;
+using System.CommandLine;
+using VpnGateway.Commands;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddOracleServiceDefaults();
-
-var app = builder.Build();
-app.MapOracleDefaultEndpoints();
-app.Run();
+// vpngateway: the Oracle VPN gateway. serve (provider), connect (client), status, keygen.
+var root = new RootCommand("Oracle VPN gateway: an encrypted TUN tunnel whose sessions, keys and policies live on-chain")
+{
+    ServeCommand.Create(),
+    ConnectCommand.Create(),
+    StatusCommand.Create(),
+    KeygenCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

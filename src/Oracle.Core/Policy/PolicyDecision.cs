@@ -1,0 +1,19 @@
+namespace Oracle.Core.Policy;
+
+/// <summary>The verdict on one packet: allowed or denied, and by which rule.</summary>
+/// <param name="Action">Allow or deny.</param>
+/// <param name="RuleId">The deciding rule: a document rule id, <see cref="ProviderGuardRuleId"/> or <see cref="DefaultRuleId"/>.</param>
+public readonly record struct PolicyDecision(PolicyAction Action, uint RuleId)
+{
+    /// <summary>"No rule": what flow records carry for an allowed flow; never a document rule id.</summary>
+    public const uint NoRuleId = 0;
+
+    /// <summary>The implicit first rule: the provider's own networks are denied unless the document exports them.</summary>
+    public const uint ProviderGuardRuleId = uint.MaxValue - 1;
+
+    /// <summary>The implicit last rule: the document's default action.</summary>
+    public const uint DefaultRuleId = uint.MaxValue;
+
+    /// <summary>Whether the packet passes.</summary>
+    public bool IsAllowed => Action == PolicyAction.Allow;
+}

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Oracle.Hosting;
+using VpnGateway.Hosting;
+using VpnGateway.Sessions;
+
+namespace VpnGateway.Commands;
+
+/// <summary>Builds and runs the web host around the engine (metrics, health, status) for serve and connect.</summary>
+internal static class GatewayHost
+{
+    public const string EnvironmentPrefix = "VPNGATEWAY_";
+
+    public static async Task<int> RunAsync(GatewayRole role, string? configFile, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        if (configFile is not null)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+        }
+
+        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        var listen = builder.Configuration["Metrics:Listen"] ?? new MetricsSettings().Listen;
+        builder.WebHost.UseUrls(string.IsNullOrEmpty(listen) ? "http://127.0.0.1:0" : $"http://{listen}");
+        builder.AddOracleServiceDefaults();
+        builder.AddVpnGateway(role);
+
+        await using var app = builder.Build();
+        app.MapOracleDefaultEndpoints();
+        app.MapGatewayStatus();
+        var gateway = app.Services.GetRequiredService<GatewayHostedService>();
+        await app.RunAsync(cancellationToken).ConfigureAwait(false);
+        return gateway.ExitCode;
+    }
+}

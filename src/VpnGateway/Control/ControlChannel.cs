@@ -1,0 +1,376 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace VpnGateway.Control;
+
+/// <summary>
+/// Reliable, ordered delivery over the tunnel's unreliable transport: messages are cut into frames of at most one
+/// MTU, numbered, sent within a window of <see cref="Window"/> unacknowledged frames, acknowledged cumulatively and
+/// retransmitted go-back-N after a timeout that doubles up to <see cref="MaxRetransmitTimeout"/>. Frames out of order
+/// are dropped and re-acknowledged. Received messages go to a dispatcher task, so handlers never run on the packet path.
+/// </summary>
+internal sealed class ControlChannel : IControlChannel, IDisposable
+{
+    public const int HeaderSize = 20;
+    public const int Window = 64;
+    public const byte KindAck = 0;
+    public const byte KindData = 1;
+    public const byte FlagLast = 1;
+
+    private static readonly TimeSpan InitialRetransmitTimeout = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan MaxRetransmitTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly Func<ReadOnlyMemory<byte>, bool> _transmit;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly int _maxFragment;
+    private readonly Lock _lock = new();
+    private readonly Queue<Frame> _unsent = new();
+    private readonly List<Frame> _inflight = [];
+    private readonly Dictionary<ushort, List<Func<ControlMessage, CancellationToken, ValueTask>>> _handlers = [];
+    private readonly Channel<ControlMessage> _inbox = Channel.CreateUnbounded<ControlMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ArrayBufferWriter<byte> _assembly = new();
+    private ulong _nextSequence = 1;
+    private ulong _expected = 1;
+    private ushort _assemblyType;
+    private bool _assemblyOverflow;
+    private TimeSpan _timeout = InitialRetransmitTimeout;
+    private bool _closed;
+    private long _unhandled;
+    private long _retransmissions;
+
+    /// <param name="sessionId">The session.</param>
+    /// <param name="maxFrame">The largest frame (plaintext of one transport message): the tunnel MTU.</param>
+    /// <param name="transmit">Seals and sends one frame; false when there is no key to send with yet.</param>
+    /// <param name="time">The clock for retransmissions.</param>
+    /// <param name="logger">Where handler failures go.</param>
+    public ControlChannel(ulong sessionId, int maxFrame, Func<ReadOnlyMemory<byte>, bool> transmit, TimeProvider time, ILogger logger)
+    {
+        SessionId = sessionId;
+        _maxFragment = maxFrame - HeaderSize;
+        _transmit = transmit;
+        _time = time;
+        _logger = logger;
+    }
+
+    public ulong SessionId { get; }
+
+    public bool IsOpen => !Volatile.Read(ref _closed);
+
+    /// <summary>Messages that arrived for a type nobody subscribed to.</summary>
+    public long Unhandled => Interlocked.Read(ref _unhandled);
+
+    public long Retransmissions => Interlocked.Read(ref _retransmissions);
+
+    public ValueTask<ControlSendResult> SendAsync(ushort messageType, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    {
+        if (messageType == 0 || payload.Length > ControlMessageTypes.MaxPayloadSize)
+        {
+            return ValueTask.FromResult(ControlSendResult.Invalid);
+        }
+
+        var completion = new TaskCompletionSource<ControlSendResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return ValueTask.FromResult(ControlSendResult.SessionClosed);
+            }
+
+            var offset = 0;
+            do
+            {
+                var length = Math.Min(_maxFragment, payload.Length - offset);
+                var last = offset + length == payload.Length;
+                var data = new byte[HeaderSize + length];
+                data[0] = KindData;
+                BinaryPrimitives.WriteUInt64BigEndian(data.AsSpan(1), _nextSequence);
+                data[17] = last ? FlagLast : (byte)0;
+                BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan(18), messageType);
+                payload.Span.Slice(offset, length).CopyTo(data.AsSpan(HeaderSize));
+                _unsent.Enqueue(new Frame(_nextSequence++, data, last ? completion : null));
+                offset += length;
+            }
+            while (offset < payload.Length);
+
+            PumpLocked();
+        }
+
+        return cancellationToken.CanBeCanceled
+            ? new ValueTask<ControlSendResult>(completion.Task.WaitAsync(cancellationToken))
+            : new ValueTask<ControlSendResult>(completion.Task);
+    }
+
+    public IDisposable Subscribe(ushort messageType, Func<ControlMessage, CancellationToken, ValueTask> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_handlers)
+        {
+            if (!_handlers.TryGetValue(messageType, out var list))
+            {
+                _handlers[messageType] = list = [];
+            }
+
+            list.Add(handler);
+        }
+
+        return new Subscription(this, messageType, handler);
+    }
+
+    /// <summary>Handles a decrypted frame (receive thread). Returns false when it is malformed.</summary>
+    public bool OnFrame(ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length < HeaderSize || frame[0] > KindData)
+        {
+            return false;
+        }
+
+        var sequence = BinaryPrimitives.ReadUInt64BigEndian(frame[1..]);
+        var ack = BinaryPrimitives.ReadUInt64BigEndian(frame[9..]);
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return true;
+            }
+
+            Acknowledge(ack);
+            if (frame[0] == KindData)
+            {
+                if (sequence == _expected)
+                {
+                    _expected++;
+                    Assemble(frame);
+                }
+
+                // Acknowledge every data frame, in order or not (a duplicate means our ack was lost).
+                if (!PumpLocked())
+                {
+                    SendAckLocked();
+                }
+            }
+            else
+            {
+                PumpLocked();
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Retransmits what timed out (timer thread).</summary>
+    public void OnTick()
+    {
+        lock (_lock)
+        {
+            if (_closed || _inflight.Count == 0)
+            {
+                if (!_closed)
+                {
+                    PumpLocked();
+                }
+
+                return;
+            }
+
+            var now = _time.GetTimestamp();
+            if (_time.GetElapsedTime(_inflight[0].SentAt, now) < _timeout)
+            {
+                return;
+            }
+
+            // Go-back-N: resend the whole window, back off.
+            foreach (var frame in _inflight)
+            {
+                PatchAck(frame.Data);
+                if (!_transmit(frame.Data))
+                {
+                    break;
+                }
+
+                frame.SentAt = now;
+                Interlocked.Increment(ref _retransmissions);
+            }
+
+            _timeout = TimeSpan.FromTicks(Math.Min(_timeout.Ticks * 2, MaxRetransmitTimeout.Ticks));
+        }
+    }
+
+    /// <summary>Runs the handlers until the channel closes (one task per session).</summary>
+    public async Task RunDispatcherAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var message in _inbox.Reader.ReadAllAsync(cancellationToken))
+            {
+                Func<ControlMessage, CancellationToken, ValueTask>[] handlers;
+                lock (_handlers)
+                {
+                    handlers = _handlers.TryGetValue(message.Type, out var list) ? [.. list] : [];
+                }
+
+                if (handlers.Length == 0)
+                {
+                    Interlocked.Increment(ref _unhandled);
+                    _logger.LogDebug("session {Session}: no handler for control message type 0x{Type:x4}", SessionId, message.Type);
+                    continue;
+                }
+
+                foreach (var handler in handlers)
+                {
+                    try
+                    {
+                        await handler(message, cancellationToken);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        _logger.LogError(e, "session {Session}: control message handler for type 0x{Type:x4} failed", SessionId, message.Type);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Ends the channel: pending sends complete with <see cref="ControlSendResult.SessionClosed"/>.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _closed, true);
+            foreach (var frame in _inflight)
+            {
+                frame.Completion?.TrySetResult(ControlSendResult.SessionClosed);
+            }
+
+            foreach (var frame in _unsent)
+            {
+                frame.Completion?.TrySetResult(ControlSendResult.SessionClosed);
+            }
+
+            _inflight.Clear();
+            _unsent.Clear();
+        }
+
+        _inbox.Writer.TryComplete();
+    }
+
+    private void Acknowledge(ulong ack)
+    {
+        var released = false;
+        while (_inflight.Count > 0 && _inflight[0].Sequence < ack)
+        {
+            _inflight[0].Completion?.TrySetResult(ControlSendResult.Delivered);
+            _inflight.RemoveAt(0);
+            released = true;
+        }
+
+        if (released)
+        {
+            _timeout = InitialRetransmitTimeout;
+            var now = _time.GetTimestamp();
+            foreach (var frame in _inflight)
+            {
+                frame.SentAt = now;
+            }
+        }
+    }
+
+    private void Assemble(ReadOnlySpan<byte> frame)
+    {
+        var type = BinaryPrimitives.ReadUInt16BigEndian(frame[18..]);
+        if (_assembly.WrittenCount == 0)
+        {
+            _assemblyType = type;
+            _assemblyOverflow = false;
+        }
+
+        var fragment = frame[HeaderSize..];
+        if (type != _assemblyType || _assembly.WrittenCount + fragment.Length > ControlMessageTypes.MaxPayloadSize)
+        {
+            _assemblyOverflow = true;
+        }
+        else
+        {
+            _assembly.Write(fragment);
+        }
+
+        if ((frame[17] & FlagLast) != 0)
+        {
+            if (!_assemblyOverflow)
+            {
+                _inbox.Writer.TryWrite(new ControlMessage(SessionId, _assemblyType, _assembly.WrittenSpan.ToArray()));
+            }
+
+            _assembly.Clear();
+        }
+    }
+
+    /// <summary>Sends queued frames while the window has room; true when at least one went out (carrying our ack).</summary>
+    private bool PumpLocked()
+    {
+        var sent = false;
+        while (_unsent.Count > 0 && _inflight.Count < Window)
+        {
+            var frame = _unsent.Peek();
+            PatchAck(frame.Data);
+            if (!_transmit(frame.Data))
+            {
+                break;
+            }
+
+            _unsent.Dequeue();
+            frame.SentAt = _time.GetTimestamp();
+            _inflight.Add(frame);
+            sent = true;
+        }
+
+        return sent;
+    }
+
+    private void SendAckLocked()
+    {
+        var ack = new byte[HeaderSize];
+        ack[0] = KindAck;
+        PatchAck(ack);
+        _transmit(ack);
+    }
+
+    private void PatchAck(byte[] frame) => BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(9), _expected);
+
+    private void Unsubscribe(ushort messageType, Func<ControlMessage, CancellationToken, ValueTask> handler)
+    {
+        lock (_handlers)
+        {
+            if (_handlers.TryGetValue(messageType, out var list))
+            {
+                list.Remove(handler);
+            }
+        }
+    }
+
+    private sealed class Frame(ulong sequence, byte[] data, TaskCompletionSource<ControlSendResult>? completion)
+    {
+        public ulong Sequence { get; } = sequence;
+
+        public byte[] Data { get; } = data;
+
+        public TaskCompletionSource<ControlSendResult>? Completion { get; } = completion;
+
+        public long SentAt { get; set; }
+    }
+
+    private sealed class Subscription(ControlChannel channel, ushort messageType, Func<ControlMessage, CancellationToken, ValueTask> handler) : IDisposable
+    {
+        public void Dispose() => channel.Unsubscribe(messageType, handler);
+    }
+}

@@ -1,0 +1,274 @@
+using System.Net;
+using System.Numerics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Nethereum.Signer;
+using Oracle.Chain.Keys;
+using Oracle.Core.Policy;
+using VpnGateway.Crypto;
+using VpnGateway.Diagnostics;
+using VpnGateway.Providers;
+using VpnGateway.Network;
+using VpnGateway.Policy;
+using VpnGateway.Sessions;
+using VpnGateway.Transport;
+using VpnGateway.Tun;
+using VpnGateway.Tunnel;
+
+namespace VpnGateway.Hosting;
+
+/// <summary>Turns the configuration into a running server or client engine (keys, policies, directory, devices).</summary>
+internal sealed class GatewayFactory(
+    IOptions<GatewayConfiguration> options,
+    ILoggerFactory loggerFactory,
+    TimeProvider time,
+    IEnumerable<ISessionObserver> observers,
+    IEnumerable<IPolicyDenialSink> sinks,
+    GatewayMetrics metrics,
+    IServiceProvider services)
+{
+    private readonly GatewayConfiguration _config = options.Value;
+
+    public TunnelOptions TunnelOptions() => new()
+    {
+        Mtu = _config.Tunnel.Mtu,
+        Suite = _config.Tunnel.Cipher.ToUpperInvariant() switch
+        {
+            "AES-256-GCM" => CipherSuite.Aes256Gcm,
+            "CHACHA20-POLY1305" => CipherSuite.ChaCha20Poly1305,
+            _ => throw new InvalidOperationException($"Tunnel:Cipher '{_config.Tunnel.Cipher}' is neither aes-256-gcm nor chacha20-poly1305"),
+        },
+        Timings = new TunnelTimings
+        {
+            RekeyAfterTime = TimeSpan.FromSeconds(_config.Tunnel.RekeyAfterSeconds),
+            RejectAfterTime = TimeSpan.FromSeconds(_config.Tunnel.RekeyAfterSeconds * 1.5),
+            RekeyAfterMessages = _config.Tunnel.RekeyAfterMessages,
+            KeepaliveTimeout = TimeSpan.FromSeconds(_config.Tunnel.KeepaliveSeconds),
+            PersistentKeepalive = TimeSpan.FromSeconds(_config.Tunnel.PersistentKeepaliveSeconds),
+            SessionIdleTimeout = TimeSpan.FromSeconds(_config.Tunnel.SessionIdleSeconds),
+            RekeyTimeout = TimeSpan.FromSeconds(_config.Tunnel.RekeyTimeoutSeconds),
+        },
+    };
+
+    public EngineServices Services(IDatagramTransport transport) => new(
+        transport,
+        new LinuxTunFactory(_config.Tunnel.Offloads),
+        new LinuxNetworkConfigurator(loggerFactory.CreateLogger<LinuxNetworkConfigurator>()),
+        time,
+        loggerFactory,
+        new CompositeDenialSink([metrics, .. sinks]),
+        [.. observers]);
+
+    public (GatewayServer Server, Func<CancellationToken, Task<IAsyncDisposable?>> Network) CreateServer()
+    {
+        var serve = _config.Serve;
+        var tunnelKey = LoadTunnelKey();
+        var ethereum = LoadEthereumKey();
+        var policies = new Dictionary<string, PolicyDocument>(StringComparer.OrdinalIgnoreCase);
+        foreach (var file in serve.Policies)
+        {
+            var document = LoadPolicy(file);
+            policies[document.HashHex] = document;
+        }
+
+        var directory = CreateDirectory(policies, string.Equals(serve.Directory, "chain", StringComparison.OrdinalIgnoreCase));
+        var pool = IpPrefix.Parse(serve.AddressPool);
+        var devicePrefix = serve.InterfacePattern.Replace("%d", string.Empty, StringComparison.Ordinal);
+        var networks = ProviderNetworks.Discover(serve.ProtectedNetworks, serve.ProtectConnectedNetworks, devicePrefix);
+        var gateway = new AddressPool(pool).Gateway;
+        networks.Add(IpPrefix.Host(gateway));
+        var transport = LinuxUdpTransport.Open(IPEndPoint.Parse(serve.Listen));
+        var server = new GatewayServer(Services(transport), TunnelOptions(), new ServerOptions
+        {
+            TunnelKey = tunnelKey,
+            ProviderAddress = ethereum?.GetPublicAddress() ?? FirstPinnedProvider(),
+            ChainId = new BigInteger(_config.Chain.ChainId),
+            SessionManager = SessionManagerAddress(),
+            AddressPool = pool,
+            InterfacePattern = serve.InterfacePattern,
+            Policies = policies,
+            ProviderNetworks = networks,
+            HandshakesPerSecond = serve.HandshakesPerSecond,
+            HandshakeBurst = serve.HandshakeBurst,
+            MaxSessions = serve.MaxSessions,
+        }, directory);
+        metrics.Attach(server);
+        var logger = loggerFactory.CreateLogger<GatewayFactory>();
+        logger.LogInformation("serving on {Listen} (UDP GRO {Gro}), tunnel key {Key}, pool {Pool}, {Policies} policies, protecting {Networks}",
+            transport.LocalEndpoint, transport.Gro, Convert.ToBase64String(tunnelKey.PublicKey), pool, policies.Count, string.Join(", ", networks));
+        return (server, async ct =>
+        {
+            if (!serve.Exit.Enabled)
+            {
+                return null;
+            }
+
+            var table = $"oracle_gw_{Environment.ProcessId}";
+            return await new LinuxNetworkConfigurator(loggerFactory.CreateLogger<LinuxNetworkConfigurator>())
+                .EnableForwardingAsync(table, pool, devicePrefix, serve.Exit.Uplink, serve.Exit.Masquerade, ct).ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>Turns on forwarding for a site-to-site client (Connect:Forward); null when off.</summary>
+    public async Task<IAsyncDisposable?> EnableClientForwardingAsync(CancellationToken cancellationToken)
+    {
+        if (!_config.Connect.Forward)
+        {
+            return null;
+        }
+
+        var prefix = _config.Connect.InterfacePattern.Replace("%d", string.Empty, StringComparison.Ordinal);
+        return await new LinuxNetworkConfigurator(loggerFactory.CreateLogger<LinuxNetworkConfigurator>())
+            .EnableForwardingAsync($"oracle_gw_{Environment.ProcessId}", IpPrefix.AnyIPv4, prefix, null, masquerade: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<GatewayClient> CreateClientAsync(CancellationToken cancellationToken)
+    {
+        var connect = _config.Connect;
+        var tunnelKey = LoadTunnelKey();
+        var ethereum = LoadEthereumKey();
+        byte[]? providerKey = connect.ProviderKey is null ? null : TunnelKeyFile.ParsePublicKey(connect.ProviderKey);
+        var endpoint = connect.Endpoint;
+        if (providerKey is null || endpoint is null)
+        {
+            if (connect.Provider is null)
+            {
+                throw new InvalidOperationException("Connect:ProviderKey and Connect:Endpoint, or Connect:Provider (looked up in the directory), must be set");
+            }
+
+            var lookup = await CreateDirectory(new Dictionary<string, PolicyDocument>(), onChain: _config.Chain.RpcUrl is not null).GetProviderAsync(connect.Provider, cancellationToken).ConfigureAwait(false);
+            if (lookup.Status != LookupStatus.Found)
+            {
+                throw new InvalidOperationException($"provider {connect.Provider}: {lookup.Status} ({lookup.Detail})");
+            }
+
+            providerKey ??= lookup.Value!.TunnelKey;
+            endpoint ??= lookup.Value!.Endpoint ?? throw new InvalidOperationException($"provider {connect.Provider} publishes no endpoint; set Connect:Endpoint");
+        }
+
+        ITunnelAuthorizationSource? authorization = null;
+        if (ethereum is not null)
+        {
+            var sessionManager = SessionManagerAddress()
+                ?? throw new InvalidOperationException("Chain:SessionManager (or Chain:Manifest) is needed to sign the TunnelAuthorization");
+            authorization = new EthereumAuthorizationSource(ethereum, new BigInteger(_config.Chain.ChainId), sessionManager, time,
+                TimeSpan.FromHours(connect.AuthorizationLifetimeHours));
+        }
+
+        var providerEndpoint = await ResolveAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        var transport = LinuxUdpTransport.Open(IPEndPoint.Parse(connect.Listen));
+        var client = new GatewayClient(Services(transport), TunnelOptions(), new ClientOptions
+        {
+            TunnelKey = tunnelKey,
+            ProviderKey = providerKey,
+            ProviderEndpoint = providerEndpoint,
+            SessionId = connect.SessionId,
+            Authorization = authorization,
+            Routes = [.. connect.Routes.Select(IpPrefix.Parse)],
+            InterfacePattern = connect.InterfacePattern,
+            ConnectAttempts = connect.ConnectAttempts,
+        });
+        metrics.Attach(client);
+        return client;
+    }
+
+    private IProviderDirectory CreateDirectory(Dictionary<string, PolicyDocument> policies, bool onChain)
+    {
+        if (services.GetService(typeof(IProviderDirectory)) is IProviderDirectory registered)
+        {
+            return registered;
+        }
+
+        if (onChain)
+        {
+            var chain = _config.Chain;
+            var rpc = chain.RpcUrl ?? throw new InvalidOperationException("Chain:RpcUrl is needed for the on-chain directory");
+            var (registry, sessionManager) = ContractAddresses();
+            return new ChainProviderDirectory(new Nethereum.Web3.Web3(rpc), registry, sessionManager, time);
+        }
+
+        var providers = _config.Directory.Providers.Select(p => new ProviderRecord(p.Address, TunnelKeyFile.ParsePublicKey(p.TunnelKey), p.Endpoint, true));
+        var sessions = new List<SessionRecord>();
+        foreach (var s in _config.Directory.Sessions)
+        {
+            byte[] hash;
+            if (s.Policy is not null)
+            {
+                var document = LoadPolicy(s.Policy);
+                policies[document.HashHex] = document;
+                hash = document.Hash.ToArray();
+            }
+            else
+            {
+                hash = s.PolicyHash is not null ? Convert.FromHexString(s.PolicyHash.Replace("0x", string.Empty, StringComparison.OrdinalIgnoreCase))
+                    : throw new InvalidOperationException($"pinned session {s.Id} needs Policy (a file) or PolicyHash");
+            }
+
+            sessions.Add(new SessionRecord(s.Id, s.Client, s.Provider, hash, s.Open,
+                s.TunnelKey is null ? null : TunnelKeyFile.ParsePublicKey(s.TunnelKey),
+                [.. s.Routes.Select(IpPrefix.Parse)],
+                s.Address is null ? null : IPAddress.Parse(s.Address)));
+        }
+
+        return new PinnedProviderDirectory(providers, sessions);
+    }
+
+    /// <summary>The ProviderRegistry and SessionManager: from Chain:Manifest, or given one by one.</summary>
+    private (string ProviderRegistry, string SessionManager) ContractAddresses()
+    {
+        var chain = _config.Chain;
+        if (chain.Manifest is { } path)
+        {
+            var manifest = Oracle.Chain.Deployment.DeploymentManifest.Load(path);
+            return (chain.ProviderRegistry ?? manifest.AddressOf("ProviderRegistry"), chain.SessionManager ?? manifest.AddressOf("SessionManager"));
+        }
+
+        return (chain.ProviderRegistry ?? throw new InvalidOperationException("Chain:ProviderRegistry (or Chain:Manifest) is not set"),
+            chain.SessionManager ?? throw new InvalidOperationException("Chain:SessionManager (or Chain:Manifest) is not set"));
+    }
+
+    private string? SessionManagerAddress()
+    {
+        if (_config.Chain.SessionManager is { } address)
+        {
+            return address;
+        }
+
+        return _config.Chain.Manifest is { } path ? Oracle.Chain.Deployment.DeploymentManifest.Load(path).AddressOf("SessionManager") : null;
+    }
+
+    private string? FirstPinnedProvider() => _config.Directory.Sessions.Select(s => s.Provider).FirstOrDefault(p => p is not null);
+
+    private TunnelKeyPair LoadTunnelKey()
+        => TunnelKeyFile.Load(_config.Keys.TunnelKeystore ?? throw new InvalidOperationException("Keys:TunnelKeystore is not set"), _config.Keys.PasswordFile);
+
+    private EthECKey? LoadEthereumKey()
+        => _config.Keys.EthereumKeystore is { } path ? KeyStoreFile.LoadWithPasswordFile(path, _config.Keys.PasswordFile) : null;
+
+    private static PolicyDocument LoadPolicy(string file)
+    {
+        if (!PolicyDocument.TryParse(File.ReadAllBytes(file), out var document, out var error))
+        {
+            throw new InvalidOperationException($"policy {file}: {error}");
+        }
+
+        return document;
+    }
+
+    private static async Task<IPEndPoint> ResolveAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        if (IPEndPoint.TryParse(endpoint, out var parsed) && parsed.Port != 0)
+        {
+            return parsed;
+        }
+
+        var colon = endpoint.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(endpoint[(colon + 1)..], out var port))
+        {
+            throw new InvalidOperationException($"endpoint '{endpoint}' is not host:port");
+        }
+
+        var addresses = await Dns.GetHostAddressesAsync(endpoint[..colon], cancellationToken).ConfigureAwait(false);
+        return new IPEndPoint(addresses[0], port);
+    }
+}

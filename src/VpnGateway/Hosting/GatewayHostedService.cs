@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using VpnGateway.Sessions;
+using VpnGateway.Tunnel;
+
+namespace VpnGateway.Hosting;
+
+/// <summary>Runs the server or client engine for the host's lifetime and tears everything down on stop.</summary>
+internal sealed class GatewayHostedService(GatewayFactory factory, GatewayRole role, IHostApplicationLifetime lifetime, ILogger<GatewayHostedService> logger)
+    : BackgroundService
+{
+    public TunnelEngine? Engine { get; private set; }
+
+    public int ExitCode { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        IAsyncDisposable? network = null;
+        try
+        {
+            if (role == GatewayRole.Provider)
+            {
+                var (server, enableNetwork) = factory.CreateServer();
+                Engine = server;
+                network = await enableNetwork(stoppingToken).ConfigureAwait(false);
+                await server.StartAsync(stoppingToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var client = await factory.CreateClientAsync(stoppingToken).ConfigureAwait(false);
+                Engine = client;
+                network = await factory.EnableClientForwardingAsync(stoppingToken).ConfigureAwait(false);
+                await client.ConnectAsync(stoppingToken).ConfigureAwait(false);
+            }
+
+            await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogCritical("{Message}", e.Message);
+            logger.LogDebug(e, "startup failure");
+            ExitCode = 1;
+            lifetime.StopApplication();
+        }
+        finally
+        {
+            if (Engine is not null)
+            {
+                await Engine.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (network is not null)
+            {
+                await network.DisposeAsync().ConfigureAwait(false);
+            }
+
+            logger.LogInformation("stopped; devices, routes and rules removed");
+        }
+    }
+}

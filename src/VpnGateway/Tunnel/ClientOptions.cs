@@ -1,0 +1,28 @@
+using System.Net;
+using Oracle.Core.Policy;
+using VpnGateway.Crypto;
+
+namespace VpnGateway.Tunnel;
+
+/// <summary>The client's identity, its provider and what it routes through the tunnel.</summary>
+internal sealed class ClientOptions
+{
+    public required TunnelKeyPair TunnelKey { get; init; }
+
+    public required byte[] ProviderKey { get; init; }
+
+    public required IPEndPoint ProviderEndpoint { get; init; }
+
+    public required ulong SessionId { get; init; }
+
+    /// <summary>Produces the TunnelAuthorization proof (null for a key-pinned session without Ethereum identity).</summary>
+    public ITunnelAuthorizationSource? Authorization { get; init; }
+
+    /// <summary>Prefixes routed into the tunnel (0.0.0.0/0: everything).</summary>
+    public IReadOnlyList<IpPrefix> Routes { get; init; } = [];
+
+    public string InterfacePattern { get; init; } = "orc%d";
+
+    /// <summary>Initiations sent before the first connect gives up.</summary>
+    public int ConnectAttempts { get; init; } = 3;
+}

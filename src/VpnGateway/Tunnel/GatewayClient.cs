@@ -1,0 +1,310 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Oracle.Core.Policy;
+using VpnGateway.Control;
+using VpnGateway.Crypto;
+using VpnGateway.Protocol;
+using VpnGateway.Sessions;
+using VpnGateway.Transport;
+
+namespace VpnGateway.Tunnel;
+
+/// <summary>
+/// The client (<c>vpngateway connect</c>): starts handshakes (first, then every <see cref="TunnelTimings.RekeyAfterTime"/>
+/// or volume limit), creates the TUN device with the address the provider assigned and routes the chosen prefixes
+/// into it.
+/// </summary>
+internal sealed class GatewayClient : TunnelEngine
+{
+    private readonly ClientOptions _client;
+    private readonly UdpEndpoint _providerEndpoint;
+    private readonly TaskCompletionSource<TunnelSession> _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _handshakeLock = new();
+    private readonly List<IAsyncDisposable> _undo = [];
+    private InitiatorHandshake? _pending;
+    private byte[]? _cookie;
+    private long _cookieReceived;
+    private long _lastInitiation;
+    private int _attempts;
+    private byte[]? _lastTimestamp;
+    private TunnelSession? _session;
+
+    public GatewayClient(EngineServices services, TunnelOptions options, ClientOptions client)
+        : base(services, options, GatewayRole.Client)
+    {
+        _client = client;
+        _providerEndpoint = UdpEndpoint.From(client.ProviderEndpoint);
+    }
+
+    public TunnelSession? Session => _session;
+
+    /// <summary>The SessionInfo the provider sent, once it arrived.</summary>
+    public SessionInfoMessage? SessionInfo { get; private set; }
+
+    /// <summary>Starts the loops and the first handshake; completes when the tunnel is up.</summary>
+    /// <exception cref="HandshakeRejectedException">The provider refused or never answered.</exception>
+    public async Task<TunnelSession> ConnectAsync(CancellationToken cancellationToken)
+    {
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        Initiate();
+        return await _connected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override ValueTask OnStoppedAsync() => UndoAsync();
+
+    protected override async ValueTask HandleHandshakeAsync(byte[] message, UdpEndpoint source, CancellationToken cancellationToken)
+    {
+        InitiatorHandshake? pending;
+        lock (_handshakeLock)
+        {
+            pending = _pending;
+        }
+
+        if (pending is null)
+        {
+            Drops.Add(DropReason.HandshakeUnexpected);
+            return;
+        }
+
+        if (message[0] == (byte)MessageType.CookieReply)
+        {
+            var cookie = new byte[WireFormat.MacSize];
+            if (!pending.TryConsumeCookie(message, cookie))
+            {
+                Drops.Add(DropReason.HandshakeUnexpected);
+                return;
+            }
+
+            lock (_handshakeLock)
+            {
+                _cookie = cookie;
+                _cookieReceived = Time.GetTimestamp();
+            }
+
+            Logger.LogInformation("provider is under load and sent a cookie; retrying the handshake with it");
+            Initiate(force: true);
+            return;
+        }
+
+        if (message[0] != (byte)MessageType.HandshakeResponse)
+        {
+            Drops.Add(DropReason.HandshakeUnexpected);
+            return;
+        }
+
+        var plaintext = new byte[ResponsePayloadLayout.Size];
+        var sendKey = new byte[32];
+        var receiveKey = new byte[32];
+        if (!pending.TryConsumeResponse(message, plaintext, sendKey, receiveKey, out var responderIndex))
+        {
+            Drops.Add(DropReason.HandshakeUnexpected);
+            return;
+        }
+
+        lock (_handshakeLock)
+        {
+            if (_pending != pending)
+            {
+                return;
+            }
+
+            _pending = null;
+            _attempts = 0;
+        }
+
+        pending.Dispose();
+        var response = ResponsePayloadLayout.Read(plaintext);
+        if (response.Status != HandshakeStatus.Accepted)
+        {
+            Drops.Add(DropReason.HandshakeRejected);
+            Logger.LogError("the provider rejected session {Session}: {Status}", _client.SessionId, response.Status);
+            _connected.TrySetException(new HandshakeRejectedException(response.Status, $"the provider rejected session {_client.SessionId}: {response.Status}"));
+            return;
+        }
+
+        var session = _session ?? await CreateSessionAsync(response, cancellationToken).ConfigureAwait(false);
+        var keypair = new Keypair(session, pending.SenderIndex, responderIndex, response.Suite, sendKey, receiveKey, isInitiator: true, Time.GetTimestamp());
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(sendKey);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(receiveKey);
+        RegisterKeypair(keypair);
+        RetireKeypair(session.InstallInitiatorKeys(keypair));
+        session.SetEndpoint(_providerEndpoint);
+        // Confirms the new keys to the responder at once.
+        SendKeepalive(session);
+        _connected.TrySetResult(session);
+    }
+
+    protected override void OnTick(long now)
+    {
+        var timings = Options.Timings;
+        lock (_handshakeLock)
+        {
+            if (_pending is not null && Time.GetElapsedTime(_lastInitiation, now) >= timings.RekeyTimeout)
+            {
+                if (_session is null && _attempts >= _client.ConnectAttempts)
+                {
+                    _pending.Dispose();
+                    _pending = null;
+                    _connected.TrySetException(new HandshakeRejectedException(null,
+                        $"no handshake response from {_client.ProviderEndpoint} after {_attempts} attempts: is the provider's tunnel key right, and is it reachable?"));
+                    return;
+                }
+            }
+        }
+
+        var session = _session;
+        if (session is null)
+        {
+            if (_pending is not null && Time.GetElapsedTime(_lastInitiation, now) >= timings.RekeyTimeout)
+            {
+                Initiate(force: true);
+            }
+
+            return;
+        }
+
+        // Sending without hearing back for keepalive + rekey timeout: the provider lost our keys (restarted) or the
+        // path changed; a new handshake finds out (WireGuard's rule).
+        var unanswered = session.UnansweredSince;
+        if (unanswered != 0 && Time.GetElapsedTime(unanswered, now) >= timings.KeepaliveTimeout + timings.RekeyTimeout)
+        {
+            Initiate();
+        }
+
+        var current = session.Current;
+        if (current is null
+            || Time.GetElapsedTime(current.Created, now) >= timings.RekeyAfterTime
+            || current.MessagesSent >= timings.RekeyAfterMessages
+            || current.MessagesReceived >= timings.RekeyAfterMessages)
+        {
+            Initiate();
+        }
+
+        if (timings.PersistentKeepalive > TimeSpan.Zero && Time.GetElapsedTime(session.LastSent, now) >= timings.PersistentKeepalive)
+        {
+            SendKeepalive(session);
+        }
+    }
+
+    protected override void OnNoKey(TunnelSession session) => Initiate();
+
+    /// <summary>Sends an initiation unless one is pending and younger than the rekey timeout.</summary>
+    private void Initiate(bool force = false)
+    {
+        if (ShuttingDown)
+        {
+            return;
+        }
+
+        byte[] message;
+        lock (_handshakeLock)
+        {
+            var now = Time.GetTimestamp();
+            if (_pending is not null && !force && Time.GetElapsedTime(_lastInitiation, now) < Options.Timings.RekeyTimeout)
+            {
+                return;
+            }
+
+            var plaintext = new byte[InitiationPayloadLayout.Size];
+            var flags = (byte)0;
+            var address = new byte[20];
+            var signature = new byte[65];
+            ulong notAfter = 0;
+            if (_client.Authorization is { } source)
+            {
+                var proof = source.Get(_client.TunnelKey.PublicKey, _client.ProviderKey, _client.SessionId);
+                flags = InitiationPayloadLayout.FlagAuthorized;
+                address = proof.Address;
+                signature = proof.Signature;
+                notAfter = proof.NotAfter;
+            }
+
+            _lastTimestamp = Tai64N.NowAfter(Time, _lastTimestamp);
+            new InitiationPayloadLayout(_lastTimestamp, Options.Suite, flags, _client.SessionId, address, notAfter, signature).Write(plaintext);
+            var cookie = _cookie is not null && Time.GetElapsedTime(_cookieReceived, now) < TimeSpan.FromSeconds(110) ? _cookie : null;
+            message = new byte[WireFormat.InitiationSize];
+            var handshake = InitiatorHandshake.Create(_client.TunnelKey, _client.ProviderKey, NewIndex(), plaintext, cookie, now, message);
+            if (handshake is null)
+            {
+                _connected.TrySetException(new HandshakeRejectedException(null, "the provider's tunnel key is not a valid X25519 public key"));
+                return;
+            }
+
+            _pending?.Dispose();
+            _pending = handshake;
+            _lastInitiation = now;
+            _attempts++;
+        }
+
+        Services.Transport.Send(message, _providerEndpoint);
+    }
+
+    private async Task<TunnelSession> CreateSessionAsync(ResponsePayloadLayout response, CancellationToken cancellationToken)
+    {
+        var local = new IPAddress(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(response.ClientIPv4)));
+        var gateway = new IPAddress(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(response.GatewayIPv4)));
+        var mtu = response.Mtu is >= 576 and <= 9000 ? response.Mtu : Options.Mtu;
+        var tun = Services.TunFactory.Create(_client.InterfacePattern, mtu);
+        try
+        {
+            await Services.Network.AddAddressAsync(tun.Name, local, gateway, cancellationToken).ConfigureAwait(false);
+            var endpoint = _client.ProviderEndpoint.Address;
+            foreach (var route in _client.Routes)
+            {
+                if (route.Contains(endpoint))
+                {
+                    _undo.Add(await Services.Network.PinEndpointRouteAsync(endpoint, cancellationToken).ConfigureAwait(false));
+                    break;
+                }
+            }
+
+            foreach (var route in _client.Routes)
+            {
+                if (route.Length == 0)
+                {
+                    // Two halves win over the default route without replacing it (as wg-quick and OpenVPN's def1).
+                    var half = route.IsIPv6 ? "::/1" : "0.0.0.0/1";
+                    var otherHalf = route.IsIPv6 ? "8000::/1" : "128.0.0.0/1";
+                    await Services.Network.AddRouteAsync(tun.Name, IpPrefix.Parse(half), cancellationToken).ConfigureAwait(false);
+                    await Services.Network.AddRouteAsync(tun.Name, IpPrefix.Parse(otherHalf), cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await Services.Network.AddRouteAsync(tun.Name, route, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch
+        {
+            tun.Dispose();
+            await UndoAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var session = new TunnelSession(_client.SessionId, _client.ProviderKey, null, [.. _client.Routes, IpPrefix.Host(gateway)], Time.GetTimestamp()) { Tun = tun };
+        session.Control = new ControlChannel(_client.SessionId, mtu, frame => SendMessage(session, MessageType.TransportControl, frame.Span), Time, Logger);
+        session.Control.Subscribe(ControlMessageTypes.SessionInfo, (message, _) =>
+        {
+            SessionInfo = System.Text.Json.JsonSerializer.Deserialize<SessionInfoMessage>(message.Payload.Span, SessionInfoMessage.JsonOptions);
+            return ValueTask.CompletedTask;
+        });
+        var hash = "0x" + Convert.ToHexStringLower(response.PolicyHash);
+        var info = new GatewaySession(_client.SessionId, GatewayRole.Client, null, tun.Name, [IpPrefix.Host(local)], [IpPrefix.Host(gateway)],
+            hash, session.Control, Time.GetUtcNow());
+        _session = session;
+        await StartSessionAsync(session, info).ConfigureAwait(false);
+        Logger.LogInformation("connected: session {Session} on {Device}, address {Address}, gateway {Gateway}, policy {Policy}",
+            _client.SessionId, tun.Name, local, gateway, hash);
+        return session;
+    }
+
+    private async ValueTask UndoAsync()
+    {
+        foreach (var undo in _undo)
+        {
+            await undo.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _undo.Clear();
+    }
+}

@@ -1,0 +1,265 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Oracle.Core.Policy;
+using VpnGateway.Control;
+using VpnGateway.Crypto;
+using VpnGateway.Providers;
+using VpnGateway.Policy;
+using VpnGateway.Protocol;
+using VpnGateway.Sessions;
+using VpnGateway.Transport;
+
+namespace VpnGateway.Tunnel;
+
+/// <summary>
+/// The provider's gateway (<c>vpngateway serve</c>): answers handshakes, gives every authorised session its own TUN
+/// device and tunnel address, enforces the session's policy both ways, ends idle sessions.
+/// </summary>
+internal sealed partial class GatewayServer : TunnelEngine
+{
+    private readonly ServerOptions _server;
+    private readonly SessionAuthorizer _authorizer;
+    private readonly CookieChecker _cookies;
+    private readonly HandshakeRateLimiter _rateLimiter;
+    private readonly AddressPool _pool;
+    private readonly PolicyContext _context;
+    private readonly HashSet<ulong> _infoSent = [];
+
+    public GatewayServer(EngineServices services, TunnelOptions options, ServerOptions server, IProviderDirectory directory)
+        : base(services, options, GatewayRole.Provider)
+    {
+        _server = server;
+        _authorizer = new SessionAuthorizer(directory, server, services.Time);
+        _cookies = new CookieChecker(services.Time, server.TunnelKey.PublicKey);
+        _rateLimiter = new HandshakeRateLimiter(services.Time, server.HandshakesPerSecond, server.HandshakeBurst);
+        _pool = new AddressPool(server.AddressPool);
+        _context = new PolicyContext(server.ProviderNetworks);
+    }
+
+    public IPAddress GatewayAddress => _pool.Gateway;
+
+    public PolicyContext PolicyContext => _context;
+
+    protected override async ValueTask HandleHandshakeAsync(byte[] message, UdpEndpoint source, CancellationToken cancellationToken)
+    {
+        if (message[0] != (byte)MessageType.HandshakeInitiation)
+        {
+            Drops.Add(DropReason.HandshakeUnexpected);
+            return;
+        }
+
+        if (!ResponderHandshake.CheckMac1(_cookies.Mac1Key, message, WireFormat.InitiationMac1))
+        {
+            Drops.Add(DropReason.HandshakeBadMac1);
+            return;
+        }
+
+        if (HandshakeBacklog >= _server.UnderLoadBacklog && !_cookies.CheckMac2(source, message, WireFormat.InitiationMac2))
+        {
+            SendCookie(message, source);
+            Drops.Add(DropReason.HandshakeCookieRequired);
+            return;
+        }
+
+        if (!_rateLimiter.Allow(source.Address))
+        {
+            Drops.Add(DropReason.HandshakeRateLimited);
+            return;
+        }
+
+        var plaintext = new byte[InitiationPayloadLayout.Size];
+        var handshake = ResponderHandshake.TryConsumeInitiation(_server.TunnelKey, message, plaintext);
+        if (handshake is null)
+        {
+            Drops.Add(DropReason.HandshakeInvalid);
+            return;
+        }
+
+        var payload = InitiationPayloadLayout.Read(plaintext);
+        var existing = FindSession(payload.SessionId);
+        if (existing?.LastInitiationTimestamp is { } last && !Tai64N.IsAfter(payload.Timestamp, last))
+        {
+            Drops.Add(DropReason.HandshakeReplay);
+            return;
+        }
+
+        var result = await _authorizer.AuthorizeAsync(payload, handshake.InitiatorStatic, cancellationToken).ConfigureAwait(false);
+        if (result.Status == HandshakeStatus.Accepted && existing is null && CountSessions() >= _server.MaxSessions)
+        {
+            result = AuthorizationResult.Reject(HandshakeStatus.NoAddressAvailable, "the gateway serves its maximum number of sessions");
+        }
+
+        if (result.Status != HandshakeStatus.Accepted)
+        {
+            Logger.LogWarning("handshake from {Source} for session {Session} rejected: {Status} ({Detail})", source, payload.SessionId, result.Status, result.Detail);
+            Reject(handshake, result.Status, source);
+            return;
+        }
+
+        var session = existing;
+        if (session is null)
+        {
+            session = await CreateSessionAsync(payload.SessionId, handshake.InitiatorStatic, result, cancellationToken).ConfigureAwait(false);
+            if (session is null)
+            {
+                Reject(handshake, HandshakeStatus.NoAddressAvailable, source);
+                return;
+            }
+        }
+        else
+        {
+            session.PeerStatic = handshake.InitiatorStatic;
+        }
+
+        session.LastInitiationTimestamp = payload.Timestamp;
+        var clientAddress = session.Info!.ClientPrefixes[0].NetworkAddress;
+        var response = new ResponsePayloadLayout(HandshakeStatus.Accepted, payload.Suite, (ushort)Options.Mtu,
+            (ushort)Options.Timings.KeepaliveTimeout.TotalSeconds, (uint)IpPrefix.ToNumber(clientAddress), 32,
+            (uint)IpPrefix.ToNumber(_pool.Gateway), 0, 0, 0, result.Session!.PolicyHash);
+        var responsePlaintext = new byte[ResponsePayloadLayout.Size];
+        response.Write(responsePlaintext);
+        var responseMessage = new byte[WireFormat.ResponseSize];
+        Span<byte> sendKey = stackalloc byte[32];
+        Span<byte> receiveKey = stackalloc byte[32];
+        var localIndex = NewIndex();
+        if (!handshake.TryCreateResponse(localIndex, responsePlaintext, responseMessage, sendKey, receiveKey))
+        {
+            Drops.Add(DropReason.HandshakeInvalid);
+            return;
+        }
+
+        var keypair = new Keypair(session, localIndex, handshake.InitiatorIndex, payload.Suite, sendKey, receiveKey, isInitiator: false, Time.GetTimestamp());
+        RegisterKeypair(keypair);
+        RetireKeypair(session.InstallResponderKeys(keypair));
+        session.SetEndpoint(source);
+        Services.Transport.Send(responseMessage, source);
+        Logger.LogDebug("handshake with session {Session} from {Source} completed", session.SessionId, source);
+    }
+
+    protected override void OnKeysConfirmed(TunnelSession session)
+    {
+        // First confirmed keys of a session: tell the client the evaluation context of its policy.
+        bool first;
+        lock (_infoSent)
+        {
+            first = _infoSent.Add(session.SessionId);
+        }
+
+        if (first && session.Control is { } control && session.Policy is { } policy)
+        {
+            var info = JsonSerializer.SerializeToUtf8Bytes(new SessionInfoMessage(
+                session.SessionId,
+                policy.Compiled.Document.HashHex,
+                [.. _context.ProviderNetworks.Select(p => p.ToString())],
+                [.. session.Info!.GatewayAddresses.Select(p => p.ToString())],
+                [.. session.Info.ClientPrefixes.Select(p => p.ToString())],
+                System.Text.Encoding.UTF8.GetString(policy.Compiled.Document.CanonicalJson)), SessionInfoMessage.JsonOptions);
+            _ = control.SendAsync(ControlMessageTypes.SessionInfo, info, CancellationToken.None);
+        }
+    }
+
+    protected override void OnTick(long now)
+    {
+        foreach (var session in Sessions)
+        {
+            if (!session.Ended && Time.GetElapsedTime(Math.Max(session.LastReceived, session.Created), now) > Options.Timings.SessionIdleTimeout)
+            {
+                _ = EndAndReleaseAsync(session, SessionEndReason.IdleTimeout);
+            }
+        }
+    }
+
+    private async Task EndAndReleaseAsync(TunnelSession session, SessionEndReason reason)
+    {
+        await EndSessionAsync(session, reason).ConfigureAwait(false);
+        _pool.Release(session.SessionId);
+        lock (_infoSent)
+        {
+            _infoSent.Remove(session.SessionId);
+        }
+    }
+
+    private int CountSessions()
+    {
+        var count = 0;
+        foreach (var _ in Sessions)
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private async Task<TunnelSession?> CreateSessionAsync(ulong sessionId, byte[] initiatorStatic, AuthorizationResult result, CancellationToken cancellationToken)
+    {
+        var record = result.Session!;
+        IPAddress? address;
+        if (record.ClientTunnelAddress is { } fixedAddress)
+        {
+            _pool.Reserve(sessionId, fixedAddress);
+            address = fixedAddress;
+        }
+        else
+        {
+            address = _pool.Allocate(sessionId);
+        }
+
+        if (address is null)
+        {
+            return null;
+        }
+
+        var routes = record.ClientRoutes ?? [];
+        var session = new TunnelSession(sessionId, initiatorStatic, result.ClientAddress, [IpPrefix.Host(address), .. routes], Time.GetTimestamp());
+        var tun = Services.TunFactory.Create(_server.InterfacePattern, Options.Mtu);
+        try
+        {
+            await Services.Network.AddAddressAsync(tun.Name, _pool.Gateway, address, cancellationToken).ConfigureAwait(false);
+            foreach (var route in routes)
+            {
+                await Services.Network.AddRouteAsync(tun.Name, route, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            tun.Dispose();
+            _pool.Release(sessionId);
+            throw;
+        }
+
+        session.Tun = tun;
+        session.Policy = new SessionPolicy(sessionId, CompiledPolicy.Compile(result.Policy!, _context), Services.DenialSink, Time);
+        session.Control = new ControlChannel(sessionId, Options.Mtu, frame => SendMessage(session, MessageType.TransportControl, frame.Span), Time, Logger);
+        var info = new GatewaySession(sessionId, GatewayRole.Provider, result.ClientAddress, tun.Name,
+            [.. session.AllowedSources], [IpPrefix.Host(_pool.Gateway)], result.Policy!.HashHex, session.Control, Time.GetUtcNow());
+        await StartSessionAsync(session, info).ConfigureAwait(false);
+        Logger.LogInformation("session {Session} started on {Device}: client {Client} at {Address}, policy {Policy}",
+            sessionId, tun.Name, result.ClientAddress ?? "(pinned key)", address, result.Policy!.HashHex);
+        return session;
+    }
+
+    private void Reject(ResponderHandshake handshake, HandshakeStatus status, UdpEndpoint source)
+    {
+        Drops.Add(DropReason.HandshakeRejected);
+        var plaintext = new byte[ResponsePayloadLayout.Size];
+        ResponsePayloadLayout.Rejected(status).Write(plaintext);
+        var message = new byte[WireFormat.ResponseSize];
+        Span<byte> unusedSend = stackalloc byte[32];
+        Span<byte> unusedReceive = stackalloc byte[32];
+        if (handshake.TryCreateResponse(0, plaintext, message, unusedSend, unusedReceive))
+        {
+            Services.Transport.Send(message, source);
+        }
+    }
+
+    private void SendCookie(byte[] initiation, UdpEndpoint source)
+    {
+        Span<byte> cookie = stackalloc byte[WireFormat.MacSize];
+        _cookies.MakeCookie(source, cookie);
+        var reply = new byte[WireFormat.CookieSize];
+        var senderIndex = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(initiation.AsSpan(WireFormat.InitiationSenderIndex));
+        CookieReply.Write(_cookies.CookieKey, senderIndex, initiation.AsSpan(WireFormat.InitiationMac1, WireFormat.MacSize), cookie, reply);
+        Services.Transport.Send(reply, source);
+    }
+}

@@ -1,0 +1,257 @@
+using System.Buffers.Binary;
+using Microsoft.Extensions.Logging;
+using Oracle.Core.Policy;
+using VpnGateway.Protocol;
+using VpnGateway.Transport;
+
+namespace VpnGateway.Tunnel;
+
+internal abstract partial class TunnelEngine
+{
+    private TunnelSession[] _touched;
+    private int _touchedCount;
+
+    private void ReceiveLoop()
+    {
+        var batch = _receiveBatch;
+        try
+        {
+            while (Services.Transport.Receive(batch, _stopping.Token))
+            {
+                ProcessReceived(batch);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            if (!_stopping.IsCancellationRequested)
+            {
+                Logger.LogCritical(e, "receive loop failed");
+            }
+        }
+    }
+
+    /// <summary>Handles one received batch: every datagram, then one TUN write per session touched.</summary>
+    internal void ProcessReceived(DatagramBatch batch)
+    {
+        var now = Time.GetTimestamp();
+        var unixMilliseconds = Time.GetUtcNow().ToUnixTimeMilliseconds();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            HandleDatagram(batch, i, now, unixMilliseconds);
+        }
+
+        for (var i = 0; i < _touchedCount; i++)
+        {
+            var session = _touched[i];
+            _touched[i] = null!;
+            var writes = session.PendingWrites!;
+            session.HasPendingWrites = false;
+            var tun = session.Tun;
+            if (tun is null || session.Ended)
+            {
+                Drops.Add(DropReason.NoKey, writes.Count);
+            }
+            else
+            {
+                try
+                {
+                    Drops.Add(DropReason.TunWriteRefused, tun.Write(writes));
+                }
+                catch (ObjectDisposedException)
+                {
+                    Drops.Add(DropReason.TunWriteRefused, writes.Count);
+                }
+            }
+
+            writes.Count = 0;
+        }
+
+        _touchedCount = 0;
+    }
+
+    private void HandleDatagram(DatagramBatch batch, int index, long now, long unixMilliseconds)
+    {
+        var offset = batch.Offsets[index];
+        var datagram = batch.Buffer.Array.AsSpan(offset, batch.Lengths[index]);
+        if (datagram.Length < 4)
+        {
+            Drops.Add(DropReason.TooShort);
+            return;
+        }
+
+        if ((datagram[1] | datagram[2] | datagram[3]) != 0)
+        {
+            Drops.Add(DropReason.UnknownType);
+            return;
+        }
+
+        switch ((MessageType)datagram[0])
+        {
+            case MessageType.TransportData:
+            case MessageType.TransportControl:
+                HandleTransport(datagram, offset, batch.Sources[index], now, unixMilliseconds);
+                return;
+            case MessageType.HandshakeInitiation:
+            case MessageType.HandshakeResponse:
+            case MessageType.CookieReply:
+                EnqueueHandshake(datagram, batch.Sources[index]);
+                return;
+            default:
+                Drops.Add(DropReason.UnknownType);
+                return;
+        }
+    }
+
+    private void EnqueueHandshake(ReadOnlySpan<byte> datagram, UdpEndpoint source)
+    {
+        var expected = (MessageType)datagram[0] switch
+        {
+            MessageType.HandshakeInitiation => WireFormat.InitiationSize,
+            MessageType.HandshakeResponse => WireFormat.ResponseSize,
+            _ => WireFormat.CookieSize,
+        };
+        if (datagram.Length != expected)
+        {
+            Drops.Add(DropReason.WrongSize);
+            return;
+        }
+
+        if (_handshakes.Reader.Count >= HandshakeQueueCapacity || !_handshakes.Writer.TryWrite(new HandshakeItem(datagram.ToArray(), source)))
+        {
+            Drops.Add(DropReason.HandshakeQueueFull);
+        }
+    }
+
+    private void HandleTransport(Span<byte> datagram, int offset, UdpEndpoint source, long now, long unixMilliseconds)
+    {
+        if (datagram.Length < WireFormat.TransportMinimumSize)
+        {
+            Drops.Add(DropReason.TooShort);
+            return;
+        }
+
+        var index = BinaryPrimitives.ReadUInt32BigEndian(datagram[WireFormat.TransportReceiverIndex..]);
+        if (!_keypairs.TryGetValue(index, out var keypair))
+        {
+            Drops.Add(DropReason.UnknownIndex);
+            return;
+        }
+
+        var timings = Options.Timings;
+        var counter = BinaryPrimitives.ReadUInt64BigEndian(datagram[WireFormat.TransportCounter..]);
+        if (!keypair.Replay.MayAccept(counter, timings.RejectAfterMessages))
+        {
+            Drops.Add(DropReason.Replay);
+            return;
+        }
+
+        if (Time.GetElapsedTime(keypair.Created, now) > timings.RejectAfterTime)
+        {
+            Drops.Add(DropReason.ExpiredKey);
+            return;
+        }
+
+        var body = datagram[WireFormat.TransportHeaderSize..^WireFormat.TagSize];
+        if (!keypair.Receiver.Open(counter, datagram[..WireFormat.TransportHeaderSize], body, datagram[^WireFormat.TagSize..]))
+        {
+            Drops.Add(DropReason.Authentication);
+            return;
+        }
+
+        if (!keypair.Replay.TryAccept(counter, timings.RejectAfterMessages))
+        {
+            Drops.Add(DropReason.Replay);
+            return;
+        }
+
+        keypair.CountReceived();
+        var session = keypair.Session;
+        if (session.Next == keypair)
+        {
+            RetireKeypair(session.ConfirmNext(keypair));
+            OnKeysConfirmed(session);
+        }
+
+        session.SetEndpoint(source);
+        session.MarkReceived(now);
+        if (datagram[0] == (byte)MessageType.TransportControl)
+        {
+            if (session.Control is null || !session.Control.OnFrame(body))
+            {
+                Drops.Add(DropReason.ControlInvalid);
+            }
+
+            return;
+        }
+
+        if (body.IsEmpty)
+        {
+            return; // keepalive
+        }
+
+        var length = InnerLength(body);
+        if (length <= 0)
+        {
+            Drops.Add(DropReason.Malformed);
+            return;
+        }
+
+        var packet = body[..length];
+        if (!PacketTuple.TryParse(packet, out var tuple))
+        {
+            Drops.Add(DropReason.Malformed);
+            return;
+        }
+
+        if (!session.IsAllowedSource(tuple))
+        {
+            Drops.Add(DropReason.SourceNotAllowed);
+            return;
+        }
+
+        if (session.Policy is { } policy && policy.Check(packet, tuple, TrafficDirection.Outbound, now, unixMilliseconds) is { } denied)
+        {
+            Drops.Add(denied);
+            return;
+        }
+
+        var writes = session.PendingWrites;
+        if (writes is null)
+        {
+            Drops.Add(DropReason.NoKey);
+            return;
+        }
+
+        if (!session.HasPendingWrites)
+        {
+            if (_touchedCount == _touched.Length)
+            {
+                Array.Resize(ref _touched, _touched.Length * 2);
+            }
+
+            _touched[_touchedCount++] = session;
+            session.HasPendingWrites = true;
+        }
+
+        session.CountReceived(1, length);
+        writes.Add(offset + WireFormat.TransportHeaderSize, length);
+    }
+
+    /// <summary>The IP length of the inner packet (the rest of the plaintext is padding), or 0 when it does not fit.</summary>
+    private static int InnerLength(ReadOnlySpan<byte> body)
+    {
+        if (body.Length < 20)
+        {
+            return 0;
+        }
+
+        var version = body[0] >> 4;
+        var length = version switch
+        {
+            4 => BinaryPrimitives.ReadUInt16BigEndian(body[2..]),
+            6 when body.Length >= 40 => 40 + BinaryPrimitives.ReadUInt16BigEndian(body[4..]),
+            _ => 0,
+        };
+        return length >= 20 && length <= body.Length ? length : 0;
+    }
+}

@@ -1,0 +1,24 @@
+using VpnGateway.Crypto;
+
+namespace VpnGateway.Tunnel;
+
+/// <summary>Data-path settings shared by both ends.</summary>
+internal sealed class TunnelOptions
+{
+    /// <summary>The tunnel MTU (inner packets). 1420 fits an IPv6 underlay with 1500-byte frames.</summary>
+    public int Mtu { get; set; } = 1420;
+
+    /// <summary>The preferred transport cipher.</summary>
+    public CipherSuite Suite { get; set; } = CipherSuite.Aes256Gcm;
+
+    /// <summary>Packets per TUN read batch (a 64 KB TCP segment splits into about 46).</summary>
+    public int TunBatch { get; set; } = 128;
+
+    /// <summary>64 KB receive buffers per recvmmsg call.</summary>
+    public int ReceiveMessages { get; set; } = 8;
+
+    public TunnelTimings Timings { get; set; } = new();
+
+    /// <summary>How often timers run.</summary>
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+}

@@ -1,0 +1,199 @@
+using Oracle.Core.Policy;
+using VpnGateway.Control;
+using VpnGateway.Policy;
+using VpnGateway.Sessions;
+using VpnGateway.Transport;
+using VpnGateway.Tun;
+
+namespace VpnGateway.Tunnel;
+
+/// <summary>
+/// One peer of the tunnel: its keys (current, previous, next as in WireGuard), its endpoint (updated on every
+/// authenticated datagram: roaming), its TUN device and reader thread, its policy, control channel and counters.
+/// </summary>
+internal sealed partial class TunnelSession : IDisposable
+{
+    private readonly Lock _keysLock = new();
+    private volatile Keypair? _current;
+    private volatile Keypair? _previous;
+    private volatile Keypair? _next;
+    private volatile EndpointHolder? _endpoint;
+    private long _lastReceived;
+    private long _lastSent;
+    private long _unansweredSince;
+    private long _rxBytes;
+    private long _rxPackets;
+    private long _txBytes;
+    private long _txPackets;
+
+    public TunnelSession(ulong sessionId, byte[] peerStatic, string? clientAddress, IReadOnlyList<IpPrefix> allowedSources, long created)
+    {
+        Created = created;
+        SessionId = sessionId;
+        PeerStatic = peerStatic;
+        ClientAddress = clientAddress;
+        SetAllowedSources(allowedSources);
+    }
+
+    public ulong SessionId { get; }
+
+    /// <summary>When the session was set up (TimeProvider timestamp).</summary>
+    public long Created { get; }
+
+    /// <summary>The peer's static X25519 key.</summary>
+    public byte[] PeerStatic { get; set; }
+
+    public string? ClientAddress { get; }
+
+    /// <summary>The enforcer of the provider's policy (null on the client).</summary>
+    public SessionPolicy? Policy { get; set; }
+
+    public ITunDevice? Tun { get; set; }
+
+    public Thread? TunThread { get; set; }
+
+    public CancellationTokenSource Stopping { get; } = new();
+
+    public ControlChannel? Control { get; set; }
+
+    public Task? ControlDispatcher { get; set; }
+
+    public GatewaySession? Info { get; set; }
+
+    /// <summary>Decrypted packets waiting for the TUN write at the end of a receive batch (receive thread only).</summary>
+    public PacketBatch? PendingWrites { get; set; }
+
+    public bool HasPendingWrites { get; set; }
+
+    /// <summary>The last initiation timestamp accepted from this peer (responder: replay guard).</summary>
+    public byte[]? LastInitiationTimestamp { get; set; }
+
+    public bool Ended { get; set; }
+
+    public Keypair? Current => _current;
+
+    public Keypair? Previous => _previous;
+
+    public Keypair? Next => _next;
+
+    public UdpEndpoint? Endpoint => _endpoint?.Value;
+
+    public long LastReceived => Interlocked.Read(ref _lastReceived);
+
+    public long LastSent => Interlocked.Read(ref _lastSent);
+
+    public long RxBytes => Interlocked.Read(ref _rxBytes);
+
+    public long RxPackets => Interlocked.Read(ref _rxPackets);
+
+    public long TxBytes => Interlocked.Read(ref _txBytes);
+
+    public long TxPackets => Interlocked.Read(ref _txPackets);
+
+    public void SetEndpoint(UdpEndpoint endpoint)
+    {
+        var holder = _endpoint;
+        if (holder is null || holder.Value != endpoint)
+        {
+            _endpoint = new EndpointHolder(endpoint);
+        }
+    }
+
+    public void MarkReceived(long now)
+    {
+        Interlocked.Exchange(ref _lastReceived, now);
+        if (Interlocked.Read(ref _unansweredSince) != 0)
+        {
+            Interlocked.Exchange(ref _unansweredSince, 0);
+        }
+    }
+
+    /// <summary>Data went out: starts the "no answer" clock unless it already runs.</summary>
+    public void MarkDataSent(long now)
+    {
+        Interlocked.Exchange(ref _lastSent, now);
+        if (Interlocked.Read(ref _unansweredSince) == 0)
+        {
+            Interlocked.CompareExchange(ref _unansweredSince, now, 0);
+        }
+    }
+
+    /// <summary>When data was first sent after the last datagram received from the peer (0: nothing unanswered).</summary>
+    public long UnansweredSince => Interlocked.Read(ref _unansweredSince);
+
+    public void MarkSent(long now) => Interlocked.Exchange(ref _lastSent, now);
+
+    public void CountReceived(long packets, long bytes)
+    {
+        Interlocked.Add(ref _rxPackets, packets);
+        Interlocked.Add(ref _rxBytes, bytes);
+    }
+
+    public void CountSent(long packets, long bytes)
+    {
+        Interlocked.Add(ref _txPackets, packets);
+        Interlocked.Add(ref _txBytes, bytes);
+    }
+
+    /// <summary>Installs the keys of a handshake this side initiated (used at once); returns the keypair that retired.</summary>
+    public Keypair? InstallInitiatorKeys(Keypair keypair)
+    {
+        lock (_keysLock)
+        {
+            var retired = _previous;
+            _previous = _current;
+            _current = keypair;
+            return retired;
+        }
+    }
+
+    /// <summary>Installs the keys of a handshake this side answered (used once the initiator sends with them); returns the replaced next.</summary>
+    public Keypair? InstallResponderKeys(Keypair keypair)
+    {
+        lock (_keysLock)
+        {
+            var replaced = _next;
+            _next = keypair;
+            return replaced;
+        }
+    }
+
+    /// <summary>The initiator used <paramref name="keypair"/>: it becomes current. Returns the keypair that retired.</summary>
+    public Keypair? ConfirmNext(Keypair keypair)
+    {
+        lock (_keysLock)
+        {
+            if (_next != keypair)
+            {
+                return null;
+            }
+
+            var retired = _previous;
+            _previous = _current;
+            _current = keypair;
+            _next = null;
+            return retired;
+        }
+    }
+
+    /// <summary>Removes every keypair (session end); returns them for index removal.</summary>
+    public Keypair?[] ClearKeys()
+    {
+        lock (_keysLock)
+        {
+            Keypair?[] all = [_current, _previous, _next];
+            _current = _previous = _next = null;
+            return all;
+        }
+    }
+
+    public void Dispose()
+    {
+        Stopping.Dispose();
+    }
+
+    private sealed class EndpointHolder(UdpEndpoint value)
+    {
+        public UdpEndpoint Value { get; } = value;
+    }
+}

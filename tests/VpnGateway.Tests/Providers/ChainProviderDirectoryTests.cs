@@ -1,0 +1,149 @@
+using System.Numerics;
+using Nethereum.Signer;
+using Nethereum.Web3;
+using Oracle.Chain.Contracts.ProviderRegistry;
+using Oracle.Chain.Contracts.SessionManager;
+using Oracle.Chain.Contracts.VpnToken;
+using Oracle.Chain.Deployment;
+using Oracle.Core.Policy;
+using Oracle.Testing;
+using VpnGateway.Crypto;
+using VpnGateway.Providers;
+using VpnGateway.Protocol;
+using VpnGateway.Tests.Doubles;
+using VpnGateway.Tunnel;
+
+namespace VpnGateway.Tests.Providers;
+
+/// <summary>
+/// The directory against a real chain: the provider registers its gateway's tunnel key in the ProviderRegistry, a
+/// client opens a session in the SessionManager, and the tunnel handshake checks the client's EIP-712 proof against
+/// the session's client address read from the chain.
+/// </summary>
+[Collection(ChainCollection.Name)]
+public sealed class ChainProviderDirectoryTests(ChainFixture chain)
+{
+    private static readonly BigInteger Token = BigInteger.Pow(10, 18);
+
+    [Fact]
+    public async Task Directory_RegisteredProviderAndOpenSession_ReadFromChain()
+    {
+        var network = await DeployAsync();
+        using var tunnelKey = TunnelKeyPair.Generate();
+        var (provider, _, sessionId) = await OpenSessionAsync(network, tunnelKey.PublicKey);
+        var directory = new ChainProviderDirectory(chain.ReadOnly, network.Registry, network.Sessions, TimeProvider.System);
+
+        var providerLookup = await directory.GetProviderAsync(provider.GetPublicAddress(), CancellationToken.None);
+        var sessionLookup = await directory.GetSessionAsync(sessionId, CancellationToken.None);
+        var missing = await directory.GetSessionAsync(sessionId + 1000, CancellationToken.None);
+        var unregistered = await directory.GetProviderAsync(EthECKey.GenerateKey().GetPublicAddress(), CancellationToken.None);
+
+        Assert.Equal(LookupStatus.Found, providerLookup.Status);
+        Assert.Equal(tunnelKey.PublicKey, providerLookup.Value!.TunnelKey);
+        Assert.Equal("198.18.0.2:51820", providerLookup.Value.Endpoint);
+        Assert.True(providerLookup.Value.Active);
+        Assert.Equal(LookupStatus.Found, sessionLookup.Status);
+        Assert.Equal(provider.GetPublicAddress(), sessionLookup.Value!.Provider);
+        Assert.Equal(PolicyDocument.DefaultExit.Hash.ToArray(), sessionLookup.Value.PolicyHash);
+        Assert.True(sessionLookup.Value.IsOpen);
+        Assert.Equal(LookupStatus.NotFound, missing.Status);
+        Assert.Equal(LookupStatus.NotFound, unregistered.Status);
+    }
+
+    [Fact]
+    public async Task Directory_ChainUnreachable_Unavailable()
+    {
+        var directory = new ChainProviderDirectory(new Web3("http://127.0.0.1:9"), "0x0000000000000000000000000000000000000001",
+            "0x0000000000000000000000000000000000000002", TimeProvider.System);
+
+        var lookup = await directory.GetSessionAsync(1, CancellationToken.None);
+
+        Assert.Equal(LookupStatus.Unavailable, lookup.Status);
+    }
+
+    [Fact]
+    public async Task Tunnel_OnChainSession_ClientProvesItsAddressOthersRefused()
+    {
+        var network = await DeployAsync();
+        var serverKey = TunnelKeyPair.Generate();
+        var (provider, client, sessionId) = await OpenSessionAsync(network, serverKey.PublicKey);
+        await using var h = await TunnelHarness.StartServerAsync(harness =>
+        {
+            harness.ServerKeyOverride = serverKey;
+            harness.Directory = new ChainProviderDirectory(chain.ReadOnly, network.Registry, network.Sessions, TimeProvider.System);
+            harness.ProviderAddress = provider.GetPublicAddress();
+            harness.SessionManagerAddress = network.Sessions;
+        });
+
+        // Someone else's key signing for the session: refused with a reason.
+        var impostor = h.CreateClient(TunnelKeyPair.Generate(), serverKey.PublicKey, sessionId,
+            new EthereumAuthorizationSource(EthECKey.GenerateKey(), chain.ChainId, network.Sessions, h.Time, TimeSpan.FromHours(1)));
+        var refused = await Assert.ThrowsAsync<HandshakeRejectedException>(() => impostor.ConnectAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+        await impostor.DisposeAsync();
+
+        // A signature for another chain (same contract address, chain id 1): refused.
+        h.Network.Rebind(h.ClientTransport, "198.18.0.9:40000");
+        var otherChain = h.CreateClient(TunnelKeyPair.Generate(), serverKey.PublicKey, sessionId,
+            new EthereumAuthorizationSource(client, 1, network.Sessions, h.Time, TimeSpan.FromHours(1)), "198.18.0.10:40000");
+        var wrongChain = await Assert.ThrowsAsync<HandshakeRejectedException>(() => otherChain.ConnectAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+        await otherChain.DisposeAsync();
+
+        // The session's client: accepted, and the gateway knows its address.
+        using var clientTunnelKey = TunnelKeyPair.Generate();
+        var accepted = h.CreateClient(clientTunnelKey, serverKey.PublicKey, sessionId,
+            new EthereumAuthorizationSource(client, chain.ChainId, network.Sessions, h.Time, TimeSpan.FromHours(1)), "198.18.0.11:40000");
+        await accepted.ConnectAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        await TunnelHarness.Until(() => h.ServerObserver.Started.Count == 1, "session started");
+
+        Assert.Equal(HandshakeStatus.BadAuthorization, refused.Status);
+        Assert.Equal(HandshakeStatus.BadAuthorization, wrongChain.Status);
+        Assert.Equal(client.GetPublicAddress(), Assert.Single(h.ServerObserver.Started).ClientAddress);
+        h.ClientTun.Inject(Packets.Udp("198.19.0.2", "198.18.200.1", 40000, 53));
+        await h.ServerTun.NextWrittenAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private async Task<(string Token, string Registry, string Sessions, IWeb3 Deployer)> DeployAsync()
+    {
+        var (_, web3) = await chain.NewAccountAsync();
+        var token = (await ContractDeployer.DeployAsync(web3, VpnTokenService.ContractName, new VpnTokenDeployment())).Address;
+        await new VpnTokenService(web3, token).SetMinterAsync(web3.TransactionManager.Account.Address);
+        var registry = (await ContractDeployer.DeployAsync(web3, ProviderRegistryService.ContractName,
+            new ProviderRegistryDeployment { Token = token, MinBond = Token, UnbondingDelay = 86400 })).Address;
+        var sessions = (await ContractDeployer.DeployAsync(web3, SessionManagerService.ContractName,
+            new SessionManagerDeployment { Token = token, Providers = registry, ChallengeWindow = 3600, MaxSessionDuration = 86400, DisputeWindow = 86400 })).Address;
+        return (token, registry, sessions, web3);
+    }
+
+    private async Task<(EthECKey Provider, EthECKey Client, ulong SessionId)> OpenSessionAsync(
+        (string Token, string Registry, string Sessions, IWeb3 Deployer) network, byte[] tunnelKey)
+    {
+        var (providerKey, providerWeb3) = await chain.NewAccountAsync();
+        var (clientKey, clientWeb3) = await chain.NewAccountAsync();
+        var minter = new VpnTokenService(network.Deployer, network.Token);
+        await minter.MintAsync(providerKey.GetPublicAddress(), 10 * Token);
+        await minter.MintAsync(clientKey.GetPublicAddress(), 10 * Token);
+        await new VpnTokenService(providerWeb3, network.Token).ApproveAsync(network.Registry, 10 * Token);
+        await new ProviderRegistryService(providerWeb3, network.Registry).RegisterAsync(new ProviderInfo
+        {
+            Endpoint = "198.18.0.2:51820",
+            TunnelPublicKey = tunnelKey,
+            Region = "DE\0\0\0\0\0\0"u8.ToArray(),
+            PricePerMiB = 1000,
+            PolicyHash = PolicyDocument.DefaultExit.Hash.ToArray(),
+            PolicyUri = "https://provider.example/policy.json",
+        }, Token);
+        await new VpnTokenService(clientWeb3, network.Token).ApproveAsync(network.Sessions, 5 * Token);
+        var sessions = new SessionManagerService(clientWeb3, network.Sessions);
+        await sessions.OpenSessionAsync(new OpenParams
+        {
+            Provider = providerKey.GetPublicAddress(),
+            Deposit = 5 * Token,
+            PricePerMiB = 1000,
+            PolicyHash = PolicyDocument.DefaultExit.Hash.ToArray(),
+            Penalty = 0,
+            CommitteeSize = 3,
+        });
+        var sessionId = await sessions.NextSessionIdQueryAsync() - 1;
+        return (providerKey, clientKey, sessionId);
+    }
+}
