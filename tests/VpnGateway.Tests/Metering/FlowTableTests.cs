@@ -160,6 +160,44 @@ public sealed class FlowTableTests
     }
 
     [Fact]
+    public void OnDenied_InboundPacketTheCaptureAlsoSaw_CountedOnlyAsDenied()
+    {
+        var meter = new SessionFlowMeter(7, ClientAddresses.Parse("198.18.0.2/32"), new FlowTableOptions(), capturesInboundBeforePolicy: true);
+        var allowed = TestPackets.Udp("198.19.0.1", 53, "198.18.0.2", 5000, 100);
+        var denied = TestPackets.Udp("198.19.0.1", 53, "198.18.0.2", 5000, 10);
+        meter.OnDenied(denied, 9, TrafficDirection.Inbound, T0); // the policy reports it...
+        meter.OnForwarded(denied, denied.Length, T0 + 1);        // ...the capture had its copy too
+        meter.OnForwarded(allowed, allowed.Length, T0 + 2);
+        meter.OnForwarded(denied, denied.Length, T0 + 3);        // capture first this time...
+        meter.OnDenied(denied, 9, TrafficDirection.Inbound, T0 + 3); // ...then the policy
+        var closed = new List<FlowRecord>();
+
+        meter.Flush(FlowEndReason.ForcedEnd, closed);
+
+        var forwarded = Assert.Single(closed, r => r.Verdict == FlowVerdict.Allowed);
+        Assert.Equal(1UL, forwarded.Packets);
+        Assert.Equal((ulong)allowed.Length, forwarded.Octets);
+        Assert.Equal(100UL, forwarded.PayloadOctets);
+        var rejected = Assert.Single(closed, r => r.Verdict == FlowVerdict.Denied);
+        Assert.Equal(2UL, rejected.Packets);
+        Assert.Equal(9U, rejected.RuleId);
+    }
+
+    [Fact]
+    public void OnDenied_EveryCapturedPacketDenied_NoAllowedRecord()
+    {
+        var meter = new SessionFlowMeter(7, ClientAddresses.Parse("198.18.0.2/32"), new FlowTableOptions(), capturesInboundBeforePolicy: true);
+        var packet = TestPackets.Tcp("198.19.0.1", 445, "198.18.0.2", 5000, TestPackets.Syn);
+        meter.OnForwarded(packet, packet.Length, T0);
+        meter.OnDenied(packet, 3, TrafficDirection.Inbound, T0);
+        var closed = new List<FlowRecord>();
+
+        meter.Flush(FlowEndReason.ForcedEnd, closed);
+
+        Assert.Equal(FlowVerdict.Denied, Assert.Single(closed).Verdict);
+    }
+
+    [Fact]
     public void ClientAddresses_Classify_InboundTowardsClientPrefix()
     {
         var addresses = ClientAddresses.Parse("198.18.0.0/24", "2001:db8:1::/48");

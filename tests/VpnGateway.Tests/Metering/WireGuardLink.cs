@@ -95,7 +95,7 @@ internal sealed class WireGuardLink : IAsyncDisposable
     private static async Task<(string PrivateKeyFile, string PublicKey)> KeyPairAsync(string folder, string name)
     {
         var file = Path.Combine(folder, name + ".key");
-        var result = (await Commands.RunAsync("sh", "-c", "umask 077; wg genkey | tee \"$1\" | wg pubkey", "sh", file)).EnsureSuccess();
+        var result = (await Oracle.Testing.Commands.RunAsync("sh", "-c", "umask 077; wg genkey | tee \"$1\" | wg pubkey", "sh", file)).EnsureSuccess();
         return (file, result.StandardOutput.Trim());
     }
 

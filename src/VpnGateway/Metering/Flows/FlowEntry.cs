@@ -9,4 +9,9 @@ internal struct FlowEntry
     public ulong Octets;
     public ulong PayloadOctets;
     public byte TcpFlags;
+
+    /// <summary>Packets counted above that the policy then denied (captured before the policy saw them).</summary>
+    public ulong ExcludedPackets;
+    public ulong ExcludedOctets;
+    public ulong ExcludedPayloadOctets;
 }

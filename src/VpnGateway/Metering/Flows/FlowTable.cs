@@ -72,6 +72,25 @@ internal sealed class FlowTable
         entry.TcpFlags |= h.TcpFlags;
     }
 
+    /// <summary>
+    /// Takes a packet the capture counted (or will count) as forwarded back out of the allowed flow: the policy denied
+    /// it after the capture saw it (inbound on the provider). The packet itself is recorded as denied separately.
+    /// </summary>
+    public void Exclude(in PacketHeaders h, TrafficDirection direction, long timestampMs)
+    {
+        var key = FlowKey.Of(h, direction, FlowVerdict.Allowed, 0);
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_flows, key, out var exists);
+        if (!exists)
+        {
+            entry.FirstSeenMs = timestampMs;
+            entry.LastSeenMs = timestampMs;
+        }
+
+        entry.ExcludedPackets++;
+        entry.ExcludedOctets += h.Octets;
+        entry.ExcludedPayloadOctets += h.PayloadOctets;
+    }
+
     /// <summary>Closes the flows whose idle or active timeout passed at <paramref name="nowMs"/>, and those evicted since the last call.</summary>
     /// <returns>The number of records added to <paramref name="closed"/>.</returns>
     public int Expire(long nowMs, List<FlowRecord> closed)
@@ -94,10 +113,9 @@ internal sealed class FlowTable
             var reason = nowMs - entry.LastSeenMs >= _idleMs
                 ? ((entry.TcpFlags & FinOrRst) != 0 && key.Protocol == 6 ? FlowEndReason.EndOfFlow : FlowEndReason.IdleTimeout)
                 : FlowEndReason.ActiveTimeout;
-            closed.Add(ToRecord(key, entry, reason));
+            count += AddRecord(key, entry, reason, closed);
         }
 
-        count += _scratch.Count;
         _scratch.Clear();
         return count;
     }
@@ -106,12 +124,12 @@ internal sealed class FlowTable
     public int Flush(FlowEndReason reason, List<FlowRecord> closed)
     {
         ArgumentNullException.ThrowIfNull(closed);
-        var count = _evicted.Count + _flows.Count;
+        var count = _evicted.Count;
         closed.AddRange(_evicted);
         _evicted.Clear();
         foreach (var (key, entry) in _flows)
         {
-            closed.Add(ToRecord(key, entry, reason));
+            count += AddRecord(key, entry, reason, closed);
         }
 
         _flows.Clear();
@@ -144,11 +162,27 @@ internal sealed class FlowTable
         foreach (var key in _scratch)
         {
             _flows.Remove(key, out var entry);
-            _evicted.Add(ToRecord(key, entry, FlowEndReason.LackOfResources));
+            AddRecord(key, entry, FlowEndReason.LackOfResources, _evicted);
         }
 
         Evictions += _scratch.Count;
         _scratch.Clear();
+    }
+
+    // A flow whose every counted packet was later denied leaves no allowed record (it was never forwarded).
+    private int AddRecord(in FlowKey key, in FlowEntry entry, FlowEndReason reason, List<FlowRecord> closed)
+    {
+        if (entry.Packets <= entry.ExcludedPackets)
+        {
+            return 0;
+        }
+
+        var kept = entry;
+        kept.Packets -= entry.ExcludedPackets;
+        kept.Octets -= Math.Min(entry.ExcludedOctets, entry.Octets);
+        kept.PayloadOctets -= Math.Min(entry.ExcludedPayloadOctets, entry.PayloadOctets);
+        closed.Add(ToRecord(key, kept, reason));
+        return 1;
     }
 
     private FlowRecord ToRecord(in FlowKey key, in FlowEntry entry, FlowEndReason reason) => new(

@@ -14,6 +14,7 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
     private readonly Lock _lock = new();
     private readonly FlowTable _table;
     private readonly ClientAddresses _clientAddresses;
+    private readonly bool _capturesInboundBeforePolicy;
     private long _packets;
     private long _notIp;
     private long _truncated;
@@ -23,10 +24,18 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
     private long _reportedTruncated;
     private long _reportedBadHeader;
 
-    public SessionFlowMeter(ulong sessionId, ClientAddresses clientAddresses, FlowTableOptions options)
+    /// <param name="sessionId">The session.</param>
+    /// <param name="clientAddresses">The client side's prefixes (direction).</param>
+    /// <param name="options">Timeouts and table size.</param>
+    /// <param name="capturesInboundBeforePolicy">
+    /// The provider's capture sees inbound packets before the policy does (docs/gateway.md): a denied inbound packet was
+    /// then counted as forwarded too, and is taken back out of the allowed flow.
+    /// </param>
+    public SessionFlowMeter(ulong sessionId, ClientAddresses clientAddresses, FlowTableOptions options, bool capturesInboundBeforePolicy = false)
     {
         _clientAddresses = clientAddresses ?? throw new ArgumentNullException(nameof(clientAddresses));
         _table = new FlowTable(sessionId, options);
+        _capturesInboundBeforePolicy = capturesInboundBeforePolicy;
     }
 
     public ulong SessionId => _table.SessionId;
@@ -74,6 +83,10 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
         lock (_lock)
         {
             _table.Observe(headers, direction, FlowVerdict.Denied, ruleId, timestampMs);
+            if (_capturesInboundBeforePolicy && direction == TrafficDirection.Inbound)
+            {
+                _table.Exclude(headers, direction, timestampMs);
+            }
         }
 
         Interlocked.Increment(ref _packets);

@@ -43,7 +43,8 @@ internal sealed class ProviderSessionMeter : IAsyncDisposable
         _channel = channel;
         _logger = context.Loggers.CreateLogger<ProviderSessionMeter>();
         _epochMs = (long)context.Options.EpochInterval.TotalMilliseconds;
-        Flows = new SessionFlowMeter(session.SessionId, ClientAddresses.Parse([.. session.ClientPrefixes]), context.Options.Flows);
+        Flows = new SessionFlowMeter(session.SessionId, ClientAddresses.Parse([.. session.ClientPrefixes]), context.Options.Flows,
+            capturesInboundBeforePolicy: session.InterfaceName is not null);
         var snapshot = context.Spool.LoadSession(session.SessionId);
         _log = new SessionEvidenceLog(session.SessionId, snapshot);
         var now = NowMs;
