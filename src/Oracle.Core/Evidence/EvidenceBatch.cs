@@ -26,8 +26,8 @@ public sealed record EvidenceBatch
     /// <summary>The address whose key signs the checkpoints (the provider's gateway).</summary>
     public required string Gateway { get; init; }
 
-    /// <summary>The address whose key signs the vouchers (the client).</summary>
-    public required string Client { get; init; }
+    /// <summary>The address whose key signs the vouchers (the client); null for a session pinned to a tunnel key without one.</summary>
+    public string? Client { get; init; }
 
     /// <summary>The log index of the first record of this batch (the tree size before it).</summary>
     public required ulong FirstLeafIndex { get; init; }

@@ -16,7 +16,7 @@ public static class EvidenceBatchVerifier
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Records is null || batch.Checkpoint is null || batch.Checkpoint.Root is not { Length: MerkleHash.Size }
-            || string.IsNullOrEmpty(batch.SessionManager) || string.IsNullOrEmpty(batch.Gateway) || string.IsNullOrEmpty(batch.Client))
+            || string.IsNullOrEmpty(batch.SessionManager) || string.IsNullOrEmpty(batch.Gateway) || (batch.Voucher is not null && string.IsNullOrEmpty(batch.Client)))
         {
             return (EvidenceBatchError.Malformed, "missing field, or a root that is not 32 bytes");
         }
@@ -69,7 +69,7 @@ public static class EvidenceBatchVerifier
                 return (EvidenceBatchError.Malformed, "the voucher's amount is not a decimal integer");
             }
 
-            if (!TypedDataSigner.Verify(typed, domain, voucher.Signature ?? string.Empty, batch.Client))
+            if (!TypedDataSigner.Verify(typed, domain, voucher.Signature ?? string.Empty, batch.Client!))
             {
                 return (EvidenceBatchError.BadVoucherSignature, "the voucher is not signed by the client");
             }

@@ -11,10 +11,12 @@ using Oracle.Core.Eip712;
 using Oracle.Core.Policy;
 using Oracle.Hosting;
 using VpnGateway.Metering.Capture;
+using VpnGateway.Metering.Integration;
 using VpnGateway.Metering.Publishing;
 using VpnGateway.Metering.Sessions;
 using VpnGateway.Metering.Signing;
 using VpnGateway.Metering.Spool;
+using VpnGateway.Sessions;
 
 namespace VpnGateway.Metering;
 
@@ -22,24 +24,30 @@ namespace VpnGateway.Metering;
 public static class MeteringHostingExtensions
 {
     /// <summary>
-    /// Adds metering to the gateway. Needs section <c>Metering</c> (<see cref="MeteringOptions"/>), <c>Chain</c>
-    /// (keystore, password file, deployment manifest: the key signs under the manifest's SessionManager domain), the
-    /// bus (<c>AddOracleDependencies(... | OracleDependencies.Bus)</c>, which turns publisher confirms on) and an
-    /// <see cref="ISessionTerminator"/> registered by the tunnel.
+    /// Adds metering to the gateway: the session observer that meters every session the tunnel starts, the policy's
+    /// denial sink, the spool and, when <c>Bus:Url</c> is set (add the bus with <c>AddOracleBus</c>, which turns
+    /// publisher confirms on), the publisher. Settings: section <c>Metering</c> (<see cref="MeteringOptions"/>); the
+    /// gateway's Ethereum key from <c>Keys:EthereumKeystore</c> and <c>Keys:PasswordFile</c> (or <c>Chain:Keystore</c>,
+    /// <c>Chain:PasswordFile</c>); the SessionManager's domain from <c>Chain:SessionManager</c> and <c>Chain:ChainId</c>
+    /// (or the manifest <c>Chain:Manifest</c>).
     /// </summary>
     public static TBuilder AddMetering<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<MeteringOptions>().Bind(builder.Configuration.GetSection(MeteringOptions.Section));
+        var configuration = builder.Configuration;
+        services.AddOptions<MeteringOptions>().Bind(configuration.GetSection(MeteringOptions.Section));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<MeteringOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<MeteringMetrics>();
-        services.AddSingleton(sp => EvidenceSpool.Open(sp.GetRequiredService<IOptions<MeteringOptions>>().Value.SpoolPath));
-        services.AddSingleton<IEvidenceSigner>(sp => CreateSigner(sp.GetRequiredService<IOptions<ChainOptions>>().Value));
+        services.AddSingleton(sp => EvidenceSpool.Open(sp.GetRequiredService<MeteringOptions>().SpoolPath));
+        services.AddSingleton<IEvidenceSigner>(_ => CreateSigner(configuration));
+        services.AddSingleton<ControlChannelTerminator>();
+        services.TryAddSingleton<ISessionTerminator>(sp => sp.GetRequiredService<ControlChannelTerminator>());
         services.AddSingleton(sp =>
         {
-            var options = sp.GetRequiredService<IOptions<MeteringOptions>>().Value;
+            var options = sp.GetRequiredService<MeteringOptions>();
             var loggers = sp.GetRequiredService<ILoggerFactory>();
             var signer = (KeyEvidenceSigner)sp.GetRequiredService<IEvidenceSigner>();
             return new MeteringContext(options, sp.GetRequiredService<EvidenceSpool>(), signer, signer.Domain, sp.GetRequiredService<ISessionTerminator>(),
@@ -49,23 +57,45 @@ public static class MeteringHostingExtensions
         services.AddSingleton(sp => new MeteringService(sp.GetRequiredService<MeteringContext>()));
         services.AddSingleton<IPolicyDenialSink>(sp => sp.GetRequiredService<MeteringService>());
         services.AddHostedService(sp => sp.GetRequiredService<MeteringService>());
+        services.AddSingleton<ISessionObserver>(sp => new MeteringSessionObserver(sp.GetRequiredService<MeteringService>(), sp.GetRequiredService<MeteringOptions>(),
+            sp.GetRequiredService<IEvidenceSigner>(), sp.GetRequiredService<ControlChannelTerminator>(), sp.GetRequiredService<ILoggerFactory>()));
 
-        services.AddSingleton<IEvidenceBus>(sp => new MassTransitEvidenceBus(sp.GetRequiredService<IPublishEndpoint>()));
-        services.AddHostedService(sp => new EvidencePublisher(sp.GetRequiredService<EvidenceSpool>(), sp.GetRequiredService<IEvidenceBus>(),
-            sp.GetRequiredService<IOptions<MeteringOptions>>().Value, sp.GetRequiredService<MeteringMetrics>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<EvidencePublisher>>()));
+        if (!string.IsNullOrEmpty(configuration[$"{BusOptions.Section}:{nameof(BusOptions.Url)}"]))
+        {
+            services.AddSingleton<IEvidenceBus>(sp => new MassTransitEvidenceBus(sp.GetRequiredService<IPublishEndpoint>()));
+            services.AddHostedService(sp => new EvidencePublisher(sp.GetRequiredService<EvidenceSpool>(), sp.GetRequiredService<IEvidenceBus>(),
+                sp.GetRequiredService<MeteringOptions>(), sp.GetRequiredService<MeteringMetrics>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<EvidencePublisher>>()));
+        }
+
         return builder;
     }
 
-    private static KeyEvidenceSigner CreateSigner(ChainOptions chain)
+    private static KeyEvidenceSigner CreateSigner(IConfiguration configuration)
     {
-        if (string.IsNullOrEmpty(chain.Keystore) || string.IsNullOrEmpty(chain.Manifest))
+        var keystore = configuration["Keys:EthereumKeystore"] ?? configuration[$"{ChainOptions.Section}:{nameof(ChainOptions.Keystore)}"];
+        var passwordFile = configuration["Keys:PasswordFile"] ?? configuration[$"{ChainOptions.Section}:{nameof(ChainOptions.PasswordFile)}"];
+        if (string.IsNullOrEmpty(keystore))
         {
-            throw new InvalidOperationException("metering signs evidence with the gateway's key: set Chain:Keystore and Chain:Manifest");
+            throw new InvalidOperationException("metering signs evidence with the gateway's Ethereum key: set Keys:EthereumKeystore");
         }
 
-        var manifest = DeploymentManifest.Load(chain.Manifest);
-        var key = KeyStoreFile.LoadWithPasswordFile(chain.Keystore, chain.PasswordFile);
-        return new KeyEvidenceSigner(key, TypedDataDomain.SessionManager(manifest.ChainId, manifest.AddressOf("SessionManager")));
+        TypedDataDomain domain;
+        if (configuration["Chain:SessionManager"] is { Length: > 0 } sessionManager)
+        {
+            var chainId = configuration["Chain:ChainId"] is { Length: > 0 } id ? ulong.Parse(id, System.Globalization.CultureInfo.InvariantCulture) : 31337UL;
+            domain = TypedDataDomain.SessionManager(chainId, sessionManager);
+        }
+        else if (configuration[$"{ChainOptions.Section}:{nameof(ChainOptions.Manifest)}"] is { Length: > 0 } manifestPath)
+        {
+            var manifest = DeploymentManifest.Load(manifestPath);
+            domain = TypedDataDomain.SessionManager(manifest.ChainId, manifest.AddressOf("SessionManager"));
+        }
+        else
+        {
+            throw new InvalidOperationException("metering signs under the SessionManager's EIP-712 domain: set Chain:SessionManager (and Chain:ChainId) or Chain:Manifest");
+        }
+
+        return new KeyEvidenceSigner(KeyStoreFile.LoadWithPasswordFile(keystore, passwordFile), domain);
     }
 }

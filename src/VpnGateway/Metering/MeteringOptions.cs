@@ -33,6 +33,12 @@ public sealed class MeteringOptions
     /// <summary>Client: end the session when the provider's evidence does not match (default true).</summary>
     public bool EndSessionOnMismatch { get; set; } = true;
 
+    /// <summary>The session's price, VPN base units per MiB (decimal; until it is read from the SessionManager).</summary>
+    public string PricePerMiB { get; set; } = "0";
+
+    /// <summary>Client: the provider's Ethereum address, which signs the checkpoints the client checks.</summary>
+    public string? ProviderAddress { get; set; }
+
     /// <summary>The spool's SQLite file.</summary>
     public string SpoolPath { get; set; } = "metering-spool.db";
 

@@ -198,6 +198,25 @@ public sealed class FlowTableTests
     }
 
     [Fact]
+    public void OnForwarded_TcpSuperPacketAboveTheMtu_CountedAsTheSegmentsTheTunnelCarries()
+    {
+        var meter = new SessionFlowMeter(7, ClientAddresses.Parse("198.18.0.2/32"), new FlowTableOptions(), segmentMtu: 1420);
+        var super = TestPackets.Tcp("198.18.0.2", 40000, "198.19.0.1", 80, TestPackets.Ack, payload: 9948, tcpOptions: 12);
+        var small = TestPackets.Tcp("198.18.0.2", 40000, "198.19.0.1", 80, TestPackets.Ack, payload: 100, tcpOptions: 12);
+        meter.OnForwarded(super.AsSpan(0, 128), super.Length, T0);
+        meter.OnForwarded(small, small.Length, T0 + 1);
+        var closed = new List<FlowRecord>();
+
+        meter.Flush(FlowEndReason.ForcedEnd, closed);
+
+        var r = Assert.Single(closed);
+        Assert.Equal(8UL + 1, r.Packets);                      // 7 × 1368 + 372 payload bytes
+        Assert.Equal(9948UL + 100, r.PayloadOctets);
+        Assert.Equal(9948UL + (8 * 52) + (ulong)small.Length, r.Octets);
+        Assert.Equal(FlowRecordError.None, FlowRecordEncoding.Validate(r));
+    }
+
+    [Fact]
     public void ClientAddresses_Classify_InboundTowardsClientPrefix()
     {
         var addresses = ClientAddresses.Parse("198.18.0.0/24", "2001:db8:1::/48");

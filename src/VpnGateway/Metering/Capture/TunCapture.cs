@@ -49,6 +49,9 @@ internal sealed class TunCapture : IDisposable
 
     public string InterfaceName => _device.Name;
 
+    /// <summary>The interface's MTU when it was opened (0 if unknown).</summary>
+    public int Mtu { get; private init; }
+
     /// <summary>Opens <paramref name="interfaceName"/> (in the calling thread's network namespace) without starting to read.</summary>
     /// <exception cref="CaptureException">The interface is missing, of an unsupported link type, or libpcap refused it.</exception>
     public static TunCapture Open(string interfaceName, CaptureOptions options, ICapturedPacketSink sink, ILogger logger)
@@ -124,7 +127,7 @@ internal sealed class TunCapture : IDisposable
             throw new CaptureException($"BPF filter '{options.Filter}' rejected on {interfaceName}: {e.Message}", e);
         }
 
-        return new TunCapture(device, linkHeader, options.ReadTimeout, sink, logger);
+        return new TunCapture(device, linkHeader, options.ReadTimeout, sink, logger) { Mtu = InterfaceMtu.Read(interfaceName) };
     }
 
     /// <summary>Starts the capture thread.</summary>

@@ -69,6 +69,7 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
         if (session.InterfaceName is { } name)
         {
             meter._capture = context.OpenCapture(name, meter.Flows);
+            meter.Flows.SegmentMtu = meter._capture.Mtu;
             meter._capture.Start();
             context.Metrics.AddCapture(session.SessionId, () =>
             {
@@ -123,7 +124,14 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
                 await DisputeAsync(d.Rejection, d.Observed, payload.ToArray(), cancellationToken);
             }
 
-            await _channel.SendAsync(answerType, answer, cancellationToken);
+            try
+            {
+                await _channel.SendAsync(answerType, answer, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
+            {
+                _logger.LogWarning("session {Session}: could not answer epoch ({Error})", SessionId, e.Message);
+            }
         }
         finally
         {

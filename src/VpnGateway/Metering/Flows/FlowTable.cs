@@ -66,7 +66,7 @@ internal sealed class FlowTable
             entry.FirstSeenMs = timestampMs;
         }
 
-        entry.Packets++;
+        entry.Packets += h.Packets;
         entry.Octets += h.Octets;
         entry.PayloadOctets += h.PayloadOctets;
         entry.TcpFlags |= h.TcpFlags;

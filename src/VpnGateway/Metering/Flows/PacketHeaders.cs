@@ -16,4 +16,7 @@ internal struct PacketHeaders
 
     /// <summary>Bytes after the transport header.</summary>
     public uint PayloadOctets;
+
+    /// <summary>Packets this stands for: 1, or the segments a TCP super-packet is carried as.</summary>
+    public uint Packets;
 }

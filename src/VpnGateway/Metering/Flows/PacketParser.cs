@@ -16,6 +16,7 @@ internal static class PacketParser
     public static PacketParseResult Parse(ReadOnlySpan<byte> captured, int wireLength, out PacketHeaders headers)
     {
         headers = default;
+        headers.Packets = 1;
         if (captured.IsEmpty)
         {
             return PacketParseResult.Truncated;

@@ -15,6 +15,7 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
     private readonly FlowTable _table;
     private readonly ClientAddresses _clientAddresses;
     private readonly bool _capturesInboundBeforePolicy;
+    private int _segmentMtu;
     private long _packets;
     private long _notIp;
     private long _truncated;
@@ -27,12 +28,17 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
     /// <param name="sessionId">The session.</param>
     /// <param name="clientAddresses">The client side's prefixes (direction).</param>
     /// <param name="options">Timeouts and table size.</param>
+    /// <param name="segmentMtu">
+    /// The captured interface's MTU, or 0. A TCP packet longer than it is a segmentation-offload super-packet, which the
+    /// tunnel carries as MTU-sized segments: it is counted as those segments (docs/protocol.md §5.1).
+    /// </param>
     /// <param name="capturesInboundBeforePolicy">
     /// The provider's capture sees inbound packets before the policy does (docs/gateway.md): a denied inbound packet was
     /// then counted as forwarded too, and is taken back out of the allowed flow.
     /// </param>
-    public SessionFlowMeter(ulong sessionId, ClientAddresses clientAddresses, FlowTableOptions options, bool capturesInboundBeforePolicy = false)
+    public SessionFlowMeter(ulong sessionId, ClientAddresses clientAddresses, FlowTableOptions options, bool capturesInboundBeforePolicy = false, int segmentMtu = 0)
     {
+        _segmentMtu = segmentMtu;
         _clientAddresses = clientAddresses ?? throw new ArgumentNullException(nameof(clientAddresses));
         _table = new FlowTable(sessionId, options);
         _capturesInboundBeforePolicy = capturesInboundBeforePolicy;
@@ -60,6 +66,11 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
         if (!Parse(captured, wireLength, out var headers))
         {
             return false;
+        }
+
+        if (headers.Protocol == 6 && _segmentMtu > 0 && headers.Octets > _segmentMtu)
+        {
+            AsSegments(ref headers, _segmentMtu);
         }
 
         var direction = _clientAddresses.DirectionOf(headers);
@@ -118,6 +129,28 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
         {
             return _table.TryGetOpen(key, out entry);
         }
+    }
+
+    /// <summary>The MTU of the captured interface (set when the capture opens it).</summary>
+    public int SegmentMtu
+    {
+        get => Volatile.Read(ref _segmentMtu);
+        set => Volatile.Write(ref _segmentMtu, value);
+    }
+
+    // segments = ceil(payload / (mtu - header)), each with its own copy of the IP and TCP headers.
+    internal static void AsSegments(ref PacketHeaders h, int mtu)
+    {
+        var header = h.Octets - h.PayloadOctets;
+        if (header >= mtu || h.PayloadOctets == 0)
+        {
+            return;
+        }
+
+        var perSegment = (uint)mtu - header;
+        var segments = (h.PayloadOctets + perSegment - 1) / perSegment;
+        h.Packets = segments;
+        h.Octets = h.PayloadOctets + (segments * header);
     }
 
     private static void Report(MeteringMetrics metrics, string counter, string? reason, long total, ref long reported)

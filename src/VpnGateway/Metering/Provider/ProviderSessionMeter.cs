@@ -90,6 +90,7 @@ internal sealed class ProviderSessionMeter : IAsyncDisposable
         if (session.InterfaceName is { } name)
         {
             meter._capture = context.OpenCapture(name, meter.Flows);
+            meter.Flows.SegmentMtu = meter._capture.Mtu;
             meter._capture.Start();
             context.Metrics.AddCapture(session.SessionId, () =>
             {
@@ -214,7 +215,7 @@ internal sealed class ProviderSessionMeter : IAsyncDisposable
 
     private async Task EnforceGraceAsync(long now, CancellationToken cancellationToken)
     {
-        if (_cutOff || _awaiting.Count == 0 || now - _awaiting[0].SignedAtMs < (long)_context.Options.VoucherGrace.TotalMilliseconds)
+        if (_cutOff || _session.ClientAddress is null || _awaiting.Count == 0 || now - _awaiting[0].SignedAtMs < (long)_context.Options.VoucherGrace.TotalMilliseconds)
         {
             return;
         }
@@ -339,7 +340,7 @@ internal sealed class ProviderSessionMeter : IAsyncDisposable
             return VoucherRejection.Underpaid;
         }
 
-        return TypedDataSigner.Verify(typed, _context.Domain, voucher.Signature, _session.ClientAddress) ? null : VoucherRejection.BadSignature;
+        return _session.ClientAddress is { } client && TypedDataSigner.Verify(typed, _context.Domain, voucher.Signature, client) ? null : VoucherRejection.BadSignature;
     }
 
     private void RejectControl(string reason, string detail)
