@@ -23,10 +23,10 @@ public sealed class MeteringMetrics : IDisposable
     public MeteringMetrics()
     {
         _meter = new Meter(MeterName);
-        _meter.CreateObservableCounter("oracle.metering.capture.received", () => Capture(c => c.Received), "packets", "Packets libpcap received, per session");
-        _meter.CreateObservableCounter("oracle.metering.capture.dropped", () => Capture(c => c.Dropped), "packets", "Packets the capture lost (kernel buffer full), per session");
-        _meter.CreateObservableCounter("oracle.metering.capture.interface_dropped", () => Capture(c => c.InterfaceDropped), "packets", "Packets the interface dropped, per session");
-        _meter.CreateObservableGauge("oracle.metering.spool.pending", () => _spoolPending?.Invoke() ?? 0, "batches", "Signed batches waiting for the broker's confirmation");
+        _meter.CreateObservableCounter("capture.received", () => Capture(c => c.Received), "packets", "Packets libpcap received, per session");
+        _meter.CreateObservableCounter("capture.dropped", () => Capture(c => c.Dropped), "packets", "Packets the capture lost (kernel buffer full), per session");
+        _meter.CreateObservableCounter("capture.interface_dropped", () => Capture(c => c.InterfaceDropped), "packets", "Packets the interface dropped, per session");
+        _meter.CreateObservableGauge("spool.pending", () => _spoolPending?.Invoke() ?? 0, "batches", "Signed batches waiting for the broker's confirmation");
     }
 
     /// <summary>Adds <paramref name="delta"/> to counter <paramref name="name"/> (with an optional <c>reason</c> tag).</summary>
