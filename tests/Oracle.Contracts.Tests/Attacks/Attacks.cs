@@ -163,7 +163,8 @@ public sealed class Attacks(ChainFixture chain) : IAsyncLifetime
         await Revert.WithAsync("DisputeCommitmentMismatch", () => copier.Disputes.RevealAsync(disputeId, 0, (byte)Ruling.Upheld, salt));
         var before = (await copier.Oracles.OracleInfoQueryAsync(copier.Address)).Info.Stake;
         await chain.IncreaseTimeAsync(_network.Parameters.RevealPeriod + _network.Parameters.AppealPeriod);
-        await _client.Disputes.ExecuteRulingAsync(disputeId, dispute, terms, drawn.Committee);
+        await _client.Disputes.ExecuteRulingAsync(disputeId, dispute, terms);
+        await _client.Disputes.SettleRoundAsync(disputeId, 0, dispute, drawn.Committee);
         var seats = drawn.Committee.Count(a => a.Equals(copier.Address, StringComparison.OrdinalIgnoreCase));
         Assert.Equal(before - (_network.Parameters.LockPerSeat * seats), (await copier.Oracles.OracleInfoQueryAsync(copier.Address)).Info.Stake);
     }
@@ -245,7 +246,8 @@ public sealed class Attacks(ChainFixture chain) : IAsyncLifetime
         await Revert.WithAsync("DisputeWrongPhase", () => late.Disputes.RevealAsync(disputeId, 0, (byte)Ruling.Rejected, salt));
         var before = (await late.Oracles.OracleInfoQueryAsync(late.Address)).Info.Stake;
         await chain.IncreaseTimeAsync(_network.Parameters.AppealPeriod);
-        await _client.Disputes.ExecuteRulingAsync(disputeId, dispute, terms, drawn.Committee);
+        await _client.Disputes.ExecuteRulingAsync(disputeId, dispute, terms);
+        await _client.Disputes.SettleRoundAsync(disputeId, 0, dispute, drawn.Committee);
         Assert.True((await late.Oracles.OracleInfoQueryAsync(late.Address)).Info.Stake < before);
     }
 
@@ -258,7 +260,7 @@ public sealed class Attacks(ChainFixture chain) : IAsyncLifetime
         var drawn = await Disputes.DrawAsync(_network, _client, disputeId, dispute);
         // Nobody votes: no majority rejects the claim.
         await chain.IncreaseTimeAsync(_network.Parameters.CommitPeriod + _network.Parameters.RevealPeriod + _network.Parameters.AppealPeriod);
-        await _client.Disputes.ExecuteRulingAsync(disputeId, dispute, terms, drawn.Committee);
+        await _client.Disputes.ExecuteRulingAsync(disputeId, dispute, terms);
 
         Assert.Equal(before - Disputes.FilingCost(_network, 5), await _client.VpnBalanceAsync());
         Assert.Equal(0, await _client.Disputes.ClaimableQueryAsync(_client.Address));
