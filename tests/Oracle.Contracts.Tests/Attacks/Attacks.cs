@@ -4,11 +4,13 @@ using Nethereum.Contracts;
 using Oracle.Chain.Contracts.DisputeManager;
 using Oracle.Chain.Contracts.ReentrantSeller;
 using Oracle.Chain.Deployment;
+using Oracle.Chain.Evidence;
 using Oracle.Chain.Model;
 using Oracle.Contracts.Tests.Support;
 using Oracle.Core.Eip712;
 using Oracle.Core.Merkle;
 using Oracle.Testing;
+using CollectorEquivocatedEvent = Oracle.Chain.Contracts.EvidenceRegistry.CollectorEquivocatedEvent;
 using DmVoucher = Oracle.Chain.Contracts.DisputeManager.Voucher;
 
 namespace Oracle.Contracts.Tests.Attacks;
@@ -329,15 +331,23 @@ public sealed class Attacks(ChainFixture chain) : IAsyncLifetime
         await collector.Evidence.AnchorAsync(logId, 8, forked.Root(8));
         var prover = await _network.NewActorAsync();
         var proverBefore = await prover.VpnBalanceAsync();
-        var proof = forked.ConsistencyProof(4, 8).ToList();
+        var registry = _network.AddressOf(ContractNames.EvidenceRegistry);
+        var anchors = await new AnchorReader(prover.Web3, registry).AnchorsAsync(logId);
+        var proof = AnchorChain.Proof(anchors, 0);
+        var consistency = forked.ConsistencyProof(4, 8).ToList();
+        // The watcher stores the chain first: the collector's next anchor (a front-run) cannot make the proof stale.
+        await prover.Evidence.CheckpointChainAsync(logId);
+        await collector.Evidence.AnchorAsync(logId, 9, forked.Root(8));
 
-        await Revert.WithAsync("EvidenceNoEquivocation", () => prover.Evidence.ProveEquivocationAsync(logId, 4, 8, honest.Root(4), proof));
-        var receipt = await prover.Evidence.ProveEquivocationAsync(logId, 4, 8, forked.Root(4), proof);
+        await Revert.WithAsync("EvidenceNoEquivocation", () => prover.Evidence.ProveEquivocationAsync(logId, proof, 0, 1, honest.Root(4), consistency));
+        var receipt = await prover.Evidence.ProveEquivocationAsync(logId, proof, 0, 1, forked.Root(4), consistency);
 
+        var equivocated = TestNetwork.Event<CollectorEquivocatedEvent>(receipt);
+        Assert.Equal(4UL, equivocated.Size1);
+        Assert.Equal(honest.Root(4), equivocated.AnchoredRoot1);
         Assert.Equal(Vpn.Tokens(1000), await prover.VpnBalanceAsync() - proverBefore);
         Assert.Equal((byte)CollectorStatus.Slashed, (await prover.Evidence.GetCollectorQueryAsync(collector.Address)).ReturnValue1.Status);
-        Assert.NotNull(receipt);
-        await Revert.WithAsync("EvidenceCollectorNotActive", () => collector.Evidence.AnchorAsync(logId, 9, honest.Root(8)));
+        await Revert.WithAsync("EvidenceCollectorNotActive", () => collector.Evidence.AnchorAsync(logId, 10, honest.Root(8)));
     }
 
     private static DmVoucher ToDm(Oracle.Chain.Contracts.SessionManager.Voucher v) => new()
