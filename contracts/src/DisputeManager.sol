@@ -260,16 +260,17 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         if (uint256(keccak256(abi.encodePacked(committee))) >> COMMITTEE_SHIFT != r >> COMMITTEE_SHIFT) {
             revert DisputeCommitteeMismatch(disputeId, round);
         }
-        _rounds[key] = r | SETTLED;
         Ruling ruling = _ruling(r);
-        uint256 slashed = _slashIncoherent(disputeId, round, ruling, committee);
         (uint256 coherentSeats, uint256 pool, uint256 rewardPerSeat) = _rewards(r);
-        // Every seat is coherent or slashed, so the stake slashed is exactly what the tallies promised the pool.
-        assert(slashed == pool - uint256(_feePerSeat) * (r & 0xFF));
+        uint256 slashed = pool - uint256(_feePerSeat) * (r & 0xFF);
+        _rounds[key] = r | SETTLED;
         // pool < 2^96 * 256 and coherentSeats >= 1 whenever rewardPerSeat != 0; fees and locks are uint96
         emit RoundSettled(disputeId, round, ruling, uint8(coherentSeats), uint96(rewardPerSeat), slashed);
         uint256 rest = pool - rewardPerSeat * coherentSeats;
         if (rest != 0) _credit(ruling == Ruling.Upheld ? dispute.filer : dispute.respondent, disputeId, rest);
+        uint256 taken = _slashIncoherent(disputeId, round, ruling, committee);
+        // Every seat is coherent or slashed, so the stake taken is exactly what the tallies promised the pool.
+        assert(taken == slashed);
     }
 
     /// @inheritdoc IDisputeManager

@@ -228,9 +228,24 @@ internal sealed class GasScenario(string rpcUrl, TextWriter log)
         _results["dispute_jurors"] = actors.Count;
         _results["dispute_total_5"] = _results["file_dispute"] + _results["draw_5_of_1000"] + commits + reveals + executed;
         // After the ruling: settling the round slashes the juror against the majority (anyone may call), then each
-        // coherent juror claims. Neither is part of dispute_total_5 (filing to executed ruling).
+        // coherent juror claims. Neither is part of dispute_total_5 (filing to executed ruling); dispute_lifecycle_5
+        // adds them, so the whole cost of the dispute stays visible.
         _results["settle_round"] = await Gas(_client.Disputes.SettleRoundAsync(id, 0, dispute, committee, ct));
-        _results["claim_reward"] = await Gas(actors[0].Disputes.ClaimRewardAsync(id, 0, ct));
+        long claims = 0;
+        for (var i = 0; i < actors.Count; i++)
+        {
+            if (VoteOf(i) == 1)
+            {
+                var claimed = await Gas(actors[i].Disputes.ClaimRewardAsync(id, 0, ct));
+                claims += claimed;
+                if (i == 0)
+                {
+                    _results["claim_reward"] = claimed;
+                }
+            }
+        }
+
+        _results["dispute_lifecycle_5"] = _results["dispute_total_5"] + _results["settle_round"] + claims;
         log.WriteLine($"dispute: {actors.Count} distinct jurors for 5 seats; the last voted against the majority");
     }
 
