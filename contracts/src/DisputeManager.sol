@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
@@ -23,8 +24,10 @@ import {MerkleVerifier} from "./libraries/MerkleVerifier.sol";
 /// Jurors are assumed to follow their stake: a juror loses `lockPerSeat` per seat for voting against the round's
 /// majority or not revealing, and shares the round's fee and those losses when with the majority. Commitments bind
 /// juror, dispute, round, vote and salt, so a copied commitment can never be revealed by the copier. Record proofs
-/// are checked here, before any vote. Storage: per dispute the record hash and the current round; per round one
-/// packed word plus the committee hash (the randomness request before the draw); per juror one word.
+/// are checked here, before any vote. Storage: per dispute one word (the record hash with the current round and the
+/// executed flag folded in); per round one word (seats, tallies, deadline, snapshot and the committee hash, or the
+/// randomness request before the draw); per juror one word. Rewards follow from a round's tallies, so a coherent
+/// juror's claim never waits on anything but the slashing of the round's incoherent jurors ({settleRound}, anyone).
 contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
@@ -32,6 +35,24 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         "Filing(uint64 sessionId,uint8 claimType,uint32 ruleId,bytes32 evidenceHash,string evidenceUri,uint256 nonce,uint64 deadline)"
     );
     uint256 private constant COMMITMENT_MASK = ~uint256(0xFF_FFFF_FFFF);
+
+    // Dispute word: the first 248 bits of keccak256(abi.encode(Dispute)) | executed << 7 | current round.
+    uint256 private constant RECORD_MASK = ~uint256(0xFF);
+    uint256 private constant EXECUTED = 0x80;
+    uint256 private constant ROUND_MASK = 0x7F;
+
+    // Round word: seats (bits 0-7), DRAWN (bit 8), SETTLED (bit 9), snapshot epoch (bits 16-47); before the draw the
+    // randomness request id in bits 48-255; once drawn the commit deadline (bits 48-87), the seats revealed Upheld
+    // (88-95) and Rejected (96-103) and the first 152 bits of the committee hash (104-255).
+    uint256 private constant DRAWN = 1 << 8;
+    uint256 private constant SETTLED = 1 << 9;
+    uint256 private constant EPOCH_SHIFT = 16;
+    uint256 private constant EPOCH_MASK = uint256(type(uint32).max) << EPOCH_SHIFT;
+    uint256 private constant DATA_SHIFT = 48;
+    uint256 private constant HEADER_MASK = (1 << DATA_SHIFT) - 1;
+    uint256 private constant UPHELD_SHIFT = 88;
+    uint256 private constant REJECTED_SHIFT = 96;
+    uint256 private constant COMMITTEE_SHIFT = 104;
 
     /// @notice Parameters fixed at deployment.
     struct Parameters {
@@ -53,17 +74,6 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         IRandomnessSource randomness;
     }
 
-    struct Round {
-        uint8 size;
-        uint8 upheldSeats;
-        uint8 rejectedSeats;
-        bool settled;
-        bool executed;
-        uint32 snapshotEpoch;
-        uint40 commitDeadline;
-        uint96 rewardPerSeat;
-    }
-
     IERC20 private immutable _token;
     ISessionManager private immutable _sessions;
     IProviderRegistry private immutable _providers;
@@ -78,11 +88,9 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
     uint8 private immutable _maxRounds;
 
     uint64 private _nextDisputeId = 1;
-    mapping(uint64 disputeId => bytes32 recordHash) private _records;
-    mapping(uint64 disputeId => uint8 round) private _currentRounds;
-    mapping(uint64 disputeId => mapping(uint8 round => Round)) private _rounds;
-    // The committee hash once drawn; before that the randomness request id.
-    mapping(uint64 disputeId => mapping(uint8 round => bytes32)) private _committees;
+    mapping(uint64 disputeId => uint256 word) private _disputes;
+    // Keyed by disputeId << 8 | round (one hash per access instead of two).
+    mapping(uint256 roundKey => uint256 word) private _rounds;
     // Commitment (top 216 bits) | seats << 16 | vote << 8 | claimed.
     mapping(uint64 disputeId => mapping(uint8 round => mapping(address juror => uint256 word))) private _votes;
     mapping(address account => uint256 amount) private _claimable;
@@ -145,10 +153,9 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
     function submitEvidence(uint64 disputeId, Dispute calldata dispute, bytes32 evidenceHash, string calldata evidenceUri)
         external
     {
-        _checkRecord(disputeId, dispute);
+        uint256 word = _checkRecord(disputeId, dispute);
         if (msg.sender != dispute.filer && msg.sender != dispute.respondent) revert DisputeNotParty(msg.sender);
-        Phase phase = _phase(disputeId);
-        if (phase == Phase.Executed) revert DisputeWrongPhase(disputeId, phase);
+        if (word & EXECUTED != 0) revert DisputeWrongPhase(disputeId, Phase.Executed);
         emit EvidenceSubmitted(disputeId, msg.sender, evidenceHash, evidenceUri);
     }
 
@@ -156,33 +163,39 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
 
     /// @inheritdoc IDisputeManager
     function draw(uint64 disputeId, Dispute calldata dispute) external {
-        _checkRecord(disputeId, dispute);
-        uint8 round = _currentRounds[disputeId];
-        Round memory r = _rounds[disputeId][round];
-        if (r.commitDeadline != 0 || r.executed) revert DisputeWrongPhase(disputeId, _phase(disputeId));
-        uint256 requestId = uint256(_committees[disputeId][round]);
-        (, bool expired) = _randomness.status(requestId);
-        if (expired) {
-            _requestAgain(disputeId, round, false);
+        uint256 word = _checkRecord(disputeId, dispute);
+        uint8 round = uint8(word & ROUND_MASK);
+        uint256 key = _roundKey(disputeId, round);
+        uint256 r = _rounds[key];
+        // An undrawn round is never executed (execution needs the round's reveal phase to be over).
+        if (r & DRAWN != 0) revert DisputeWrongPhase(disputeId, _phaseOf(word, r, round));
+        bytes32 value;
+        // One call instead of status() + consumeRandomness(): an expired request is the only failure that asks again.
+        try _randomness.consumeRandomness(r >> DATA_SHIFT) returns (bytes32 v) {
+            value = v;
+        } catch (bytes memory reason) {
+            if (bytes4(reason) != IRandomnessSource.RandomnessExpired.selector) Address.verifyCallResult(false, reason);
+            _requestAgain(disputeId, round, key, r, false);
             return;
         }
-        bytes32 seed = keccak256(abi.encode(_randomness.consumeRandomness(requestId), disputeId, round));
-        address[] memory committee =
-            _oracles.drawCommittee(r.snapshotEpoch, seed, r.size, _lockPerSeat, dispute.filer, dispute.respondent);
+        bytes32 seed = keccak256(abi.encode(value, disputeId, round));
+        address[] memory committee = _oracles.drawCommittee(
+            uint32(r >> EPOCH_SHIFT), seed, r & 0xFF, _lockPerSeat, dispute.filer, dispute.respondent
+        );
         if (committee.length == 0) {
-            _requestAgain(disputeId, round, true);
+            _requestAgain(disputeId, round, key, r, true);
             return;
         }
-        _seat(disputeId, round, committee);
+        _seat(disputeId, round, key, r, committee);
     }
 
     /// @inheritdoc IDisputeManager
     function commit(uint64 disputeId, uint8 round, address[] calldata committee, bytes32 commitment) external {
-        Round memory r = _rounds[disputeId][round];
-        if (r.commitDeadline == 0 || block.timestamp >= r.commitDeadline || r.executed) {
+        uint256 r = _rounds[_roundKey(disputeId, round)];
+        if (r & DRAWN == 0 || block.timestamp >= _commitDeadline(r)) {
             revert DisputeWrongPhase(disputeId, _phase(disputeId));
         }
-        if (keccak256(abi.encodePacked(committee)) != _committees[disputeId][round]) {
+        if (uint256(keccak256(abi.encodePacked(committee))) >> COMMITTEE_SHIFT != r >> COMMITTEE_SHIFT) {
             revert DisputeCommitteeMismatch(disputeId, round);
         }
         uint256 seats = _seatsOf(committee, msg.sender);
@@ -195,9 +208,10 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
 
     /// @inheritdoc IDisputeManager
     function reveal(uint64 disputeId, uint8 round, Ruling vote, bytes32 salt) external {
-        Round storage r = _rounds[disputeId][round];
-        uint256 commitDeadline = r.commitDeadline;
-        if (commitDeadline == 0 || block.timestamp < commitDeadline || block.timestamp >= commitDeadline + _revealPeriod) {
+        uint256 key = _roundKey(disputeId, round);
+        uint256 r = _rounds[key];
+        uint256 commitDeadline = _commitDeadline(r);
+        if (r & DRAWN == 0 || block.timestamp < commitDeadline || block.timestamp >= commitDeadline + _revealPeriod) {
             revert DisputeWrongPhase(disputeId, _phase(disputeId));
         }
         if (vote == Ruling.None) revert DisputeInvalidVote(uint8(vote));
@@ -208,26 +222,26 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
             revert DisputeCommitmentMismatch(msg.sender);
         }
         _votes[disputeId][round][msg.sender] = word | (uint256(vote) << 8);
-        uint8 seats = uint8(word >> 16);
-        if (vote == Ruling.Upheld) r.upheldSeats += seats;
-        else r.rejectedSeats += seats;
-        emit VoteRevealed(disputeId, round, msg.sender, vote, seats);
+        uint256 seats = (word >> 16) & 0xFF;
+        // A tally never exceeds the round's seats (< 128), so it never carries into the next field.
+        _rounds[key] = r + (seats << (vote == Ruling.Upheld ? UPHELD_SHIFT : REJECTED_SHIFT));
+        emit VoteRevealed(disputeId, round, msg.sender, vote, uint8(seats));
     }
 
     // ------------------------------------------------------------------ appeal, settle, execute
 
     /// @inheritdoc IDisputeManager
     function appeal(uint64 disputeId, Dispute calldata dispute) external {
-        _checkRecord(disputeId, dispute);
-        Phase phase = _phase(disputeId);
+        uint256 word = _checkRecord(disputeId, dispute);
+        uint8 round = uint8(word & ROUND_MASK);
+        uint256 r = _rounds[_roundKey(disputeId, round)];
+        Phase phase = _phaseOf(word, r, round);
         if (phase != Phase.Appealable) revert DisputeWrongPhase(disputeId, phase);
-        uint8 round = _currentRounds[disputeId];
-        Round memory r = _rounds[disputeId][round];
         address loser = _ruling(r) == Ruling.Upheld ? dispute.respondent : dispute.filer;
         if (msg.sender != loser) revert DisputeNotAppellant(msg.sender);
         uint8 next = round + 1;
-        uint8 size = r.size * 2 + 1;
-        _currentRounds[disputeId] = next;
+        uint8 size = uint8(r) * 2 + 1;
+        _disputes[disputeId] = word + 1;
         _startDrawnRound(disputeId, next, size);
         uint256 cost = uint256(_feePerSeat) * size + _stakePerRound;
         emit Appealed(disputeId, next, msg.sender, cost);
@@ -237,28 +251,40 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
     /// @inheritdoc IDisputeManager
     function settleRound(uint64 disputeId, uint8 round, Dispute calldata dispute, address[] calldata committee) external {
         _checkRecord(disputeId, dispute);
-        _settle(disputeId, round, dispute, committee);
+        uint256 key = _roundKey(disputeId, round);
+        uint256 r = _rounds[key];
+        if (r & DRAWN == 0 || block.timestamp < _commitDeadline(r) + _revealPeriod) {
+            revert DisputeWrongPhase(disputeId, _phase(disputeId));
+        }
+        if (r & SETTLED != 0) revert DisputeRoundSettled(disputeId, round);
+        if (uint256(keccak256(abi.encodePacked(committee))) >> COMMITTEE_SHIFT != r >> COMMITTEE_SHIFT) {
+            revert DisputeCommitteeMismatch(disputeId, round);
+        }
+        Ruling ruling = _ruling(r);
+        (uint256 coherentSeats, uint256 pool, uint256 rewardPerSeat) = _rewards(r);
+        uint256 slashed = pool - uint256(_feePerSeat) * (r & 0xFF);
+        _rounds[key] = r | SETTLED;
+        // pool < 2^96 * 256 and coherentSeats >= 1 whenever rewardPerSeat != 0; fees and locks are uint96
+        emit RoundSettled(disputeId, round, ruling, uint8(coherentSeats), uint96(rewardPerSeat), slashed);
+        uint256 rest = pool - rewardPerSeat * coherentSeats;
+        if (rest != 0) _credit(ruling == Ruling.Upheld ? dispute.filer : dispute.respondent, disputeId, rest);
+        uint256 taken = _slashIncoherent(disputeId, round, ruling, committee);
+        // Every seat is coherent or slashed, so the stake taken is exactly what the tallies promised the pool.
+        assert(taken == slashed);
     }
 
     /// @inheritdoc IDisputeManager
-    function executeRuling(
-        uint64 disputeId,
-        Dispute calldata dispute,
-        ISessionManager.Session calldata session,
-        address[] calldata committee
-    ) external {
-        _checkRecord(disputeId, dispute);
-        Phase phase = _phase(disputeId);
+    function executeRuling(uint64 disputeId, Dispute calldata dispute, ISessionManager.Session calldata session) external {
+        uint256 word = _checkRecord(disputeId, dispute);
+        uint8 round = uint8(word & ROUND_MASK);
+        uint256 r = _rounds[_roundKey(disputeId, round)];
+        Phase phase = _phaseOf(word, r, round);
         if (phase != Phase.Executable) revert DisputeWrongPhase(disputeId, phase);
-        uint8 round = _currentRounds[disputeId];
-        Round storage r = _rounds[disputeId][round];
-        if (!r.settled) _settle(disputeId, round, dispute, committee);
-        r.executed = true;
+        _disputes[disputeId] = word | EXECUTED;
         Ruling ruling = _ruling(r);
         bool upheld = ruling == Ruling.Upheld;
-        bool againstClient = dispute.claimType == ClaimType.ClientBreachedPolicy;
         uint256 penalty = 0;
-        if (againstClient) {
+        if (dispute.claimType == ClaimType.ClientBreachedPolicy) {
             penalty = _sessions.disputeResolved(dispute.sessionId, session, upheld ? dispute.penalty : 0);
         } else {
             _sessions.disputeResolved(dispute.sessionId, session, 0);
@@ -281,13 +307,18 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
 
     /// @inheritdoc IDisputeManager
     function claimReward(uint64 disputeId, uint8 round) external nonReentrant {
-        Round memory r = _rounds[disputeId][round];
-        if (!r.settled) revert DisputeWrongPhase(disputeId, _phase(disputeId));
+        uint256 r = _rounds[_roundKey(disputeId, round)];
+        if (r & DRAWN == 0 || block.timestamp < _commitDeadline(r) + _revealPeriod) {
+            revert DisputeWrongPhase(disputeId, _phase(disputeId));
+        }
+        (uint256 coherentSeats,, uint256 rewardPerSeat) = _rewards(r);
+        // The reward includes the incoherent seats' stake, which this contract holds once they are slashed.
+        if (r & SETTLED == 0 && coherentSeats != r & 0xFF) revert DisputeRoundNotSettled(disputeId, round);
         uint256 word = _votes[disputeId][round][msg.sender];
         if (word == 0 || word & 1 == 1 || (word >> 8) & 0xFF != uint256(_ruling(r))) revert DisputeNothingToClaim(msg.sender);
         _votes[disputeId][round][msg.sender] = word | 1;
         uint256 seats = (word >> 16) & 0xFF;
-        uint256 amount = seats * r.rewardPerSeat;
+        uint256 amount = seats * rewardPerSeat;
         // seats * lockPerSeat was locked when the juror was drawn; lockPerSeat * 255 < 2^96 is checked at deployment
         _oracles.unlock(msg.sender, uint96(seats * _lockPerSeat));
         emit RewardClaimed(disputeId, round, msg.sender, amount);
@@ -307,31 +338,38 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
 
     /// @inheritdoc IDisputeManager
     function disputeInfo(uint64 disputeId) external view returns (DisputeInfo memory info) {
-        uint8 round = _currentRounds[disputeId];
+        uint256 word = _disputes[disputeId];
+        uint8 round = uint8(word & ROUND_MASK);
+        uint256 r = _rounds[_roundKey(disputeId, round)];
         info = DisputeInfo({
-            phase: _phase(disputeId),
+            phase: _phaseOf(word, r, round),
             round: round,
-            ruling: _ruling(_rounds[disputeId][round]),
-            disputeHash: _records[disputeId]
+            ruling: _ruling(r),
+            disputeHash: bytes32(word & RECORD_MASK)
         });
         if (info.phase == Phase.None || info.phase == Phase.Drawing) info.ruling = Ruling.None;
     }
 
     /// @inheritdoc IDisputeManager
     function roundInfo(uint64 disputeId, uint8 round) external view returns (RoundInfo memory info) {
-        Round memory r = _rounds[disputeId][round];
-        info.size = r.size;
-        info.upheldSeats = r.upheldSeats;
-        info.rejectedSeats = r.rejectedSeats;
-        info.settled = r.settled;
-        info.ruling = r.commitDeadline == 0 ? Ruling.None : _ruling(r);
-        info.snapshotEpoch = r.snapshotEpoch;
-        info.rewardPerSeat = r.rewardPerSeat;
-        info.committeeHash = _committees[disputeId][round];
-        if (r.commitDeadline != 0) {
-            info.commitDeadline = r.commitDeadline;
-            info.revealDeadline = r.commitDeadline + _revealPeriod;
-            info.appealDeadline = info.revealDeadline + (round + 1 < _maxRounds ? _appealPeriod : 0);
+        uint256 r = _rounds[_roundKey(disputeId, round)];
+        info.size = uint8(r);
+        info.settled = r & SETTLED != 0;
+        info.snapshotEpoch = uint32(r >> EPOCH_SHIFT);
+        if (r & DRAWN == 0) {
+            info.committeeHash = bytes32(r >> DATA_SHIFT);
+            return info;
+        }
+        info.upheldSeats = uint8(r >> UPHELD_SHIFT);
+        info.rejectedSeats = uint8(r >> REJECTED_SHIFT);
+        info.ruling = _ruling(r);
+        info.committeeHash = bytes32((r >> COMMITTEE_SHIFT) << COMMITTEE_SHIFT);
+        info.commitDeadline = uint64(_commitDeadline(r));
+        info.revealDeadline = info.commitDeadline + _revealPeriod;
+        info.appealDeadline = info.revealDeadline + (round + 1 < _maxRounds ? _appealPeriod : 0);
+        if (block.timestamp >= info.revealDeadline) {
+            (,, uint256 rewardPerSeat) = _rewards(r);
+            info.rewardPerSeat = uint96(rewardPerSeat);
         }
     }
 
@@ -482,15 +520,15 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         });
         disputeId = _nextDisputeId;
         _nextDisputeId = disputeId + 1;
-        _records[disputeId] = keccak256(abi.encode(d));
+        // Round 0 is current. (A record hash with 248 zero top bits, never met in practice, would read as unknown.)
+        _disputes[disputeId] = uint256(keccak256(abi.encode(d))) & RECORD_MASK;
         emit DisputeFiled(disputeId, claim.sessionId, filer, d, claim.evidenceUri);
         uint8 size = session.committeeSize;
         if (panel.length == 0 || !_oracles.lockPanel(panel, _lockPerSeat)) {
             _startDrawnRound(disputeId, 0, size);
         } else {
-            _rounds[disputeId][0].size = size;
             emit RoundStarted(disputeId, 0, size, 0, 0);
-            _seat(disputeId, 0, panel);
+            _seat(disputeId, 0, _roundKey(disputeId, 0), size, panel);
         }
         _token.safeTransferFrom(filer, address(this), uint256(_feePerSeat) * size + _stakePerRound);
     }
@@ -533,52 +571,36 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
 
     function _startDrawnRound(uint64 disputeId, uint8 round, uint8 size) private {
         uint32 epoch = _oracles.openSnapshot();
-        uint256 requestId = _randomness.requestRandomness();
-        Round storage r = _rounds[disputeId][round];
-        r.size = size;
-        r.snapshotEpoch = epoch;
-        _committees[disputeId][round] = bytes32(requestId);
+        uint256 requestId = _requestRandomness();
+        _rounds[_roundKey(disputeId, round)] = uint256(size) | (uint256(epoch) << EPOCH_SHIFT) | (requestId << DATA_SHIFT);
         emit RoundStarted(disputeId, round, size, epoch, requestId);
     }
 
     /// A new randomness request for an undrawn round; with `newSnapshot` also a new snapshot (the old one could not
     /// fill the committee and was released by the draw).
-    function _requestAgain(uint64 disputeId, uint8 round, bool newSnapshot) private {
-        if (newSnapshot) _rounds[disputeId][round].snapshotEpoch = _oracles.openSnapshot();
-        uint256 requestId = _randomness.requestRandomness();
-        _committees[disputeId][round] = bytes32(requestId);
+    function _requestAgain(uint64 disputeId, uint8 round, uint256 key, uint256 r, bool newSnapshot) private {
+        if (newSnapshot) r = (r & ~EPOCH_MASK) | (uint256(_oracles.openSnapshot()) << EPOCH_SHIFT);
+        uint256 requestId = _requestRandomness();
+        _rounds[key] = (r & HEADER_MASK) | (requestId << DATA_SHIFT);
         emit RandomnessRequestedAgain(disputeId, round, requestId);
     }
 
-    function _seat(uint64 disputeId, uint8 round, address[] memory committee) private {
-        uint40 commitDeadline = uint40(block.timestamp + _commitPeriod);
-        _rounds[disputeId][round].commitDeadline = commitDeadline;
-        _committees[disputeId][round] = keccak256(abi.encodePacked(committee));
-        uint64 revealDeadline = commitDeadline + _revealPeriod;
-        uint64 appealDeadline = revealDeadline + (round + 1 < _maxRounds ? _appealPeriod : 0);
-        emit CommitteeDrawn(disputeId, round, committee, commitDeadline, revealDeadline, appealDeadline);
+    /// Requests randomness; the id must fit the 208 bits the round word keeps for it.
+    function _requestRandomness() private returns (uint256 requestId) {
+        requestId = _randomness.requestRandomness();
+        if (requestId >> (256 - DATA_SHIFT) != 0) revert DisputeRandomnessRequestTooLarge(requestId);
     }
 
-    function _settle(uint64 disputeId, uint8 round, Dispute calldata dispute, address[] calldata committee) private {
-        Round memory r = _rounds[disputeId][round];
-        if (r.commitDeadline == 0 || block.timestamp < r.commitDeadline + _revealPeriod) {
-            revert DisputeWrongPhase(disputeId, _phase(disputeId));
-        }
-        if (r.settled) revert DisputeRoundSettled(disputeId, round);
-        if (keccak256(abi.encodePacked(committee)) != _committees[disputeId][round]) {
-            revert DisputeCommitteeMismatch(disputeId, round);
-        }
-        Ruling ruling = _ruling(r);
-        uint256 slashed = _slashIncoherent(disputeId, round, ruling, committee);
-        uint256 coherentSeats = ruling == Ruling.Upheld ? r.upheldSeats : r.rejectedSeats;
-        uint256 pool = uint256(_feePerSeat) * r.size + slashed;
-        uint256 rewardPerSeat = coherentSeats == 0 ? 0 : pool / coherentSeats;
-        // pool < 2^96 * 256, so rewardPerSeat fits when coherentSeats >= 1 and pool < 2^96; fees and locks are uint96
-        _rounds[disputeId][round].settled = true;
-        _rounds[disputeId][round].rewardPerSeat = uint96(rewardPerSeat);
-        emit RoundSettled(disputeId, round, ruling, uint8(coherentSeats), uint96(rewardPerSeat), slashed);
-        uint256 rest = pool - rewardPerSeat * coherentSeats;
-        if (rest != 0) _credit(ruling == Ruling.Upheld ? dispute.filer : dispute.respondent, disputeId, rest);
+    /// Seats `committee` in the round whose word is `r`: keeps seats, flags and epoch, sets the commit deadline and
+    /// the committee hash in place of the randomness request.
+    function _seat(uint64 disputeId, uint8 round, uint256 key, uint256 r, address[] memory committee) private {
+        uint256 commitDeadline = block.timestamp + _commitPeriod;
+        // 40 bits of seconds last until the year 36812.
+        _rounds[key] = (r & HEADER_MASK) | DRAWN | (uint256(uint40(commitDeadline)) << DATA_SHIFT)
+            | ((uint256(keccak256(abi.encodePacked(committee))) >> COMMITTEE_SHIFT) << COMMITTEE_SHIFT);
+        uint64 revealDeadline = uint64(commitDeadline) + _revealPeriod;
+        uint64 appealDeadline = revealDeadline + (round + 1 < _maxRounds ? _appealPeriod : 0);
+        emit CommitteeDrawn(disputeId, round, committee, uint64(commitDeadline), revealDeadline, appealDeadline);
     }
 
     /// Slashes every juror of the round who did not reveal the round's ruling, once per juror for all its seats.
@@ -613,26 +635,54 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         emit Credited(account, disputeId, amount);
     }
 
-    function _checkRecord(uint64 disputeId, Dispute calldata dispute) private view {
-        bytes32 stored = _records[disputeId];
-        if (stored == bytes32(0) || stored != keccak256(abi.encode(dispute))) revert DisputeUnknown(disputeId);
+    /// Reverts unless `dispute` is the record of `disputeId`; returns the dispute's word.
+    function _checkRecord(uint64 disputeId, Dispute calldata dispute) private view returns (uint256 word) {
+        word = _disputes[disputeId];
+        if (word == 0 || (word ^ uint256(keccak256(abi.encode(dispute)))) & RECORD_MASK != 0) {
+            revert DisputeUnknown(disputeId);
+        }
     }
 
     function _phase(uint64 disputeId) private view returns (Phase) {
-        if (_records[disputeId] == bytes32(0)) return Phase.None;
-        uint8 round = _currentRounds[disputeId];
-        Round memory r = _rounds[disputeId][round];
-        if (r.executed) return Phase.Executed;
-        if (r.commitDeadline == 0) return Phase.Drawing;
-        uint256 revealDeadline = uint256(r.commitDeadline) + _revealPeriod;
-        if (block.timestamp < r.commitDeadline) return Phase.Commit;
+        uint256 word = _disputes[disputeId];
+        uint8 round = uint8(word & ROUND_MASK);
+        return _phaseOf(word, _rounds[_roundKey(disputeId, round)], round);
+    }
+
+    /// The phase of a dispute whose word is `word` and whose current round `round` has the word `r`.
+    function _phaseOf(uint256 word, uint256 r, uint8 round) private view returns (Phase) {
+        if (word == 0) return Phase.None;
+        if (word & EXECUTED != 0) return Phase.Executed;
+        if (r & DRAWN == 0) return Phase.Drawing;
+        uint256 commitDeadline = _commitDeadline(r);
+        uint256 revealDeadline = commitDeadline + _revealPeriod;
+        if (block.timestamp < commitDeadline) return Phase.Commit;
         if (block.timestamp < revealDeadline) return Phase.Reveal;
         if (round + 1 < _maxRounds && block.timestamp < revealDeadline + _appealPeriod) return Phase.Appealable;
         return Phase.Executable;
     }
 
-    function _ruling(Round memory r) private pure returns (Ruling) {
-        return r.upheldSeats > r.rejectedSeats ? Ruling.Upheld : Ruling.Rejected;
+    /// A round's majority: Upheld only with more seats revealed Upheld than Rejected.
+    function _ruling(uint256 r) private pure returns (Ruling) {
+        return uint8(r >> UPHELD_SHIFT) > uint8(r >> REJECTED_SHIFT) ? Ruling.Upheld : Ruling.Rejected;
+    }
+
+    /// A decided round's coherent seats, its pool (every seat's fee plus `lockPerSeat` from each seat that did not
+    /// reveal the majority) and what each coherent seat receives (nothing when no seat is coherent: the round's
+    /// winner then takes the pool when the round is settled).
+    function _rewards(uint256 r) private view returns (uint256 coherentSeats, uint256 pool, uint256 rewardPerSeat) {
+        uint256 size = r & 0xFF;
+        coherentSeats = uint8(r >> (_ruling(r) == Ruling.Upheld ? UPHELD_SHIFT : REJECTED_SHIFT));
+        pool = uint256(_feePerSeat) * size + uint256(_lockPerSeat) * (size - coherentSeats);
+        rewardPerSeat = coherentSeats == 0 ? 0 : pool / coherentSeats;
+    }
+
+    function _commitDeadline(uint256 r) private pure returns (uint256) {
+        return uint40(r >> DATA_SHIFT);
+    }
+
+    function _roundKey(uint64 disputeId, uint8 round) private pure returns (uint256) {
+        return (uint256(disputeId) << 8) | round;
     }
 
     function _seatsOf(address[] memory committee, address juror) private pure returns (uint256 seats) {

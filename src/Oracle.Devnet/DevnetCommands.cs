@@ -72,7 +72,7 @@ internal static class DevnetCommands
                 WriteRepositoryManifest = writeRepositoryManifest,
             }, progress, cancellationToken);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             Console.Error.WriteLine("devnet: interrupted; everything started was stopped and the data folder removed");
             return 130;
@@ -80,6 +80,12 @@ internal static class DevnetCommands
         catch (Exception e) when (e is LocalServiceException or DevnetAlreadyRunningException)
         {
             Console.Error.WriteLine($"devnet: {e.Message}");
+            return 1;
+        }
+        catch (Exception e)
+        {
+            // Anything else is a bug or an environment we did not foresee: say what, with where, and fail.
+            Console.Error.WriteLine($"devnet: failed: {e}");
             return 1;
         }
 

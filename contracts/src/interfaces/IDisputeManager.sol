@@ -116,6 +116,10 @@ interface IDisputeManager {
     }
 
     /// @notice A dispute's changing state.
+    /// @param phase Where the dispute is.
+    /// @param round The current round.
+    /// @param ruling The current round's majority (None before its draw).
+    /// @param disputeHash The first 31 bytes of `keccak256(abi.encode(dispute))` (the last byte is zero).
     struct DisputeInfo {
         Phase phase;
         uint8 round;
@@ -127,14 +131,16 @@ interface IDisputeManager {
     /// @param size Seats.
     /// @param upheldSeats Seats revealed for Upheld.
     /// @param rejectedSeats Seats revealed for Rejected.
-    /// @param settled Whether incoherent jurors were slashed and rewards fixed.
-    /// @param ruling The round's majority (Rejected on a tie or without reveals).
+    /// @param settled Whether the round's incoherent jurors were slashed ({settleRound}).
+    /// @param ruling The round's majority (Rejected on a tie or without reveals; None before the draw).
     /// @param snapshotEpoch The stake snapshot the round draws from (0 for a named panel).
     /// @param commitDeadline End of the commit phase (0 until drawn).
     /// @param revealDeadline End of the reveal phase.
     /// @param appealDeadline End of the appeal window.
-    /// @param rewardPerSeat What each coherent seat receives (set when settled).
-    /// @param committeeHash `keccak256(abi.encodePacked(committee))` once drawn; before that the randomness request.
+    /// @param rewardPerSeat What each coherent seat receives: the round's fees plus `lockPerSeat` per incoherent seat,
+    /// shared by the coherent seats (0 until the reveal phase is over, and when no seat is coherent).
+    /// @param committeeHash Once drawn the first 19 bytes of `keccak256(abi.encodePacked(committee))` (the other 13
+    /// are zero); before that the randomness request.
     // An ABI and hash layout, not storage: field order is fixed.
     // solhint-disable-next-line gas-struct-packing
     struct RoundInfo {
@@ -211,6 +217,10 @@ interface IDisputeManager {
     error DisputeInvalidFilingSignature(address filer, address recovered);
     /// @notice A parameter is out of range.
     error DisputeInvalidParameter(string name);
+    /// @notice The round has incoherent jurors who are not slashed yet: call {settleRound} first.
+    error DisputeRoundNotSettled(uint64 disputeId, uint8 round);
+    /// @notice The randomness source returned a request id of more than 208 bits (the round keeps 208).
+    error DisputeRandomnessRequestTooLarge(uint256 requestId);
 
     /// @notice A dispute was filed. With `evidenceUri` every field of {Dispute} is here.
     event DisputeFiled(uint64 indexed disputeId, uint64 indexed sessionId, address indexed filer, Dispute dispute, string evidenceUri);
@@ -314,29 +324,29 @@ interface IDisputeManager {
     /// @param dispute Its record.
     function appeal(uint64 disputeId, Dispute calldata dispute) external;
 
-    /// @notice Settles a round after its reveal phase: slashes incoherent jurors, fixes each coherent seat's reward
-    /// (the remainder of the division, or the whole pool when no seat is coherent, goes to the round's winner).
-    /// Anyone may call.
+    /// @notice Settles a round after its reveal phase: slashes its incoherent jurors (`lockPerSeat` per seat, for
+    /// revealing against the majority or not revealing) into the round's pool; the remainder of the pool's division
+    /// among the coherent seats, or the whole pool when no seat is coherent, is credited to the round's winner.
+    /// Anyone may call, in any phase after the round's reveal phase (also after {executeRuling}, which does not settle
+    /// the last round). Each coherent seat's reward is fixed by the tallies alone; claims wait for this call only when
+    /// the round has an incoherent seat.
     /// @param disputeId The dispute.
     /// @param round The round.
     /// @param dispute Its record.
     /// @param committee The round's committee.
     function settleRound(uint64 disputeId, uint8 round, Dispute calldata dispute, address[] calldata committee) external;
 
-    /// @notice Executes the final ruling after the last appeal window: settles the last round, credits the winner,
-    /// releases the session and the provider's bond. Anyone may call.
+    /// @notice Executes the final ruling after the last appeal window: credits the winner (every round's stake and,
+    /// when Upheld, the penalty), releases the session and the provider's bond. Anyone may call. Jurors are settled
+    /// separately ({settleRound}), so the ruling never waits on them.
     /// @param disputeId The dispute.
     /// @param dispute Its record.
     /// @param session The session's terms.
-    /// @param committee The last round's committee.
-    function executeRuling(
-        uint64 disputeId,
-        Dispute calldata dispute,
-        ISessionManager.Session calldata session,
-        address[] calldata committee
-    ) external;
+    function executeRuling(uint64 disputeId, Dispute calldata dispute, ISessionManager.Session calldata session) external;
 
-    /// @notice A coherent juror of a settled round takes its reward; its locked stake is released.
+    /// @notice A coherent juror of a decided round (its reveal phase over) takes its reward; its locked stake is
+    /// released. When the round has incoherent seats, their slashed stake is part of the reward, so the round must be
+    /// settled first (`DisputeRoundNotSettled`).
     /// @param disputeId The dispute.
     /// @param round The round.
     function claimReward(uint64 disputeId, uint8 round) external;

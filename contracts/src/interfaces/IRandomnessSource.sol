@@ -20,7 +20,10 @@ interface IRandomnessSource {
     event RandomnessConsumed(uint256 indexed requestId, bytes32 value);
 
     /// @notice Requests a value.
-    /// @return requestId The request, to pass to {consumeRandomness}.
+    /// @return requestId The request, to pass to {consumeRandomness}. Below 2^208: the DisputeManager keeps a pending
+    /// request in 208 bits of the round's storage word (a VRF adapter numbers its own requests).
+    /// @dev LocalRandomnessSource's ids (`readyAtBlock << 160 | requester`) stay below 2^208 while block numbers are
+    /// below 2^48.
     function requestRandomness() external returns (uint256 requestId);
 
     /// @notice Whether the request can be consumed now, and whether it has expired.

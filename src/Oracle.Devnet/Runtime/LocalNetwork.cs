@@ -187,7 +187,7 @@ public sealed class LocalNetwork : IAsyncDisposable
                 Manifest.Save(_repositoryManifest);
             }
 
-            progress?.Report($"contracts deployed: {string.Join(", ", Manifest.Contracts.Select(c => $"{c.Key} {c.Value.Address}"))}");
+            progress?.Report($"{Manifest.Contracts.Count} contracts deployed and wired; manifest {_repositoryManifest ?? ManifestPath}");
         }
 
         WriteKeystores();
@@ -248,7 +248,6 @@ public sealed class LocalNetwork : IAsyncDisposable
             ("EvidenceCollector", "collector"),
             ("OracleNode", "oracle-1"),
             ("Arbitration.Api", "relayer"),
-            ("VpnGateway", "provider"),
         };
         var started = new List<Task>();
         foreach (var (project, role) in plan)
@@ -261,7 +260,36 @@ public sealed class LocalNetwork : IAsyncDisposable
             started.Add(StartServiceAsync(service, progress, cancellationToken));
         }
 
+        started.Add(StartGatewayAsync(progress, cancellationToken));
         await Task.WhenAll(started);
+    }
+
+    // The provider's gateway: registered on-chain, serving sessions from the chain directory. It needs root (TUN devices).
+    private async Task StartGatewayAsync(IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        if (Manifest is null)
+        {
+            return;
+        }
+
+        if (Native.GetEffectiveUserId() != 0)
+        {
+            progress?.Report("VpnGateway not started: it needs root for its TUN devices (run as root to include it)");
+            return;
+        }
+
+        var folder = Path.Combine(_options.DataDirectory, "services", "VpnGateway");
+        var provider = await ChainConnection.ConnectAsync(Chain.RpcUrl, DevelopmentKeys.Key(Roles["provider"]), cancellationToken);
+        var (config, _, metricsPort) = await GatewayProvisioning.ProvisionAsync(_options.Repository, folder, Chain.RpcUrl, provider, Manifest,
+            ManifestPath, _keystores["provider"], _passwordFile!, progress, cancellationToken);
+        var assembly = _options.Repository.ServiceAssembly("VpnGateway", "vpngateway")!;
+        var gateway = new ServiceProcess("VpnGateway", assembly, folder, new Dictionary<string, string>(), ["serve", "--config", config], metricsPort);
+        lock (_services)
+        {
+            _services.Add(gateway);
+        }
+
+        await StartServiceAsync(gateway, progress, cancellationToken);
     }
 
     private async Task StartServiceAsync(ServiceProcess service, IProgress<string>? progress, CancellationToken cancellationToken)

@@ -35,6 +35,44 @@ public static class PortAllocator
         }
     }
 
+    /// <summary>Returns <paramref name="preferred"/> if no UDP socket is bound there, else a free ephemeral UDP port.</summary>
+    public static int AllocateUdp(int preferred = 0)
+    {
+        lock (Handed)
+        {
+            if (preferred > 0 && !Handed.Contains(preferred) && IsUdpFree(preferred))
+            {
+                Handed.Add(preferred);
+                return preferred;
+            }
+
+            for (var attempt = 0; attempt < 50; attempt++)
+            {
+                using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+                var port = ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
+                if (Handed.Add(port))
+                {
+                    return port;
+                }
+            }
+
+            throw new InvalidOperationException("no free UDP port on 127.0.0.1");
+        }
+    }
+
+    private static bool IsUdpFree(int port)
+    {
+        try
+        {
+            using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Whether a TCP listener can bind 127.0.0.1:<paramref name="port"/> right now.</summary>
     public static bool IsFree(int port)
     {

@@ -7,6 +7,7 @@ public sealed class ServiceProcess : LocalService
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(3) };
     private readonly string _assembly;
+    private readonly IReadOnlyList<string> _arguments;
     private readonly IReadOnlyDictionary<string, string> _environment;
 
     /// <summary>Describes the service; <see cref="LocalService.StartAsync"/> starts it.</summary>
@@ -14,17 +15,25 @@ public sealed class ServiceProcess : LocalService
     /// <param name="assembly">The built entry assembly.</param>
     /// <param name="dataDirectory">Its folder (log).</param>
     /// <param name="environment">Its configuration, as environment variables (<c>Chain__RpcUrl</c>...).</param>
-    public ServiceProcess(string name, string assembly, string dataDirectory, IReadOnlyDictionary<string, string> environment)
+    /// <param name="arguments">Command-line arguments after the assembly.</param>
+    /// <param name="port">The HTTP port it serves /healthz on; 0 picks one and passes it as ASPNETCORE_URLS.</param>
+    public ServiceProcess(string name, string assembly, string dataDirectory, IReadOnlyDictionary<string, string> environment,
+        IReadOnlyList<string>? arguments = null, int port = 0)
         : base(name, dataDirectory)
     {
         _assembly = assembly;
-        Port = PortAllocator.Allocate();
+        _arguments = arguments ?? [];
+        Port = port == 0 ? PortAllocator.Allocate() : port;
         var env = new Dictionary<string, string>(environment)
         {
-            ["ASPNETCORE_URLS"] = Url,
             ["DOTNET_ENVIRONMENT"] = "Development",
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
         };
+        if (port == 0)
+        {
+            env["ASPNETCORE_URLS"] = Url;
+        }
+
         _environment = env;
     }
 
@@ -44,7 +53,7 @@ public sealed class ServiceProcess : LocalService
     /// <inheritdoc />
     protected override Task StartProcessesAsync(CancellationToken cancellationToken)
     {
-        Launch(Name, "dotnet", [_assembly], workingDirectory: Path.GetDirectoryName(_assembly), environment: _environment);
+        Launch(Name, "dotnet", [_assembly, .. _arguments], workingDirectory: Path.GetDirectoryName(_assembly), environment: _environment);
         return Task.CompletedTask;
     }
 }

@@ -4,11 +4,13 @@ using Nethereum.Contracts;
 using Oracle.Chain.Contracts.DisputeManager;
 using Oracle.Chain.Contracts.ReentrantSeller;
 using Oracle.Chain.Deployment;
+using Oracle.Chain.Evidence;
 using Oracle.Chain.Model;
 using Oracle.Contracts.Tests.Support;
 using Oracle.Core.Eip712;
 using Oracle.Core.Merkle;
 using Oracle.Testing;
+using CollectorEquivocatedEvent = Oracle.Chain.Contracts.EvidenceRegistry.CollectorEquivocatedEvent;
 using DmVoucher = Oracle.Chain.Contracts.DisputeManager.Voucher;
 
 namespace Oracle.Contracts.Tests.Attacks;
@@ -163,7 +165,8 @@ public sealed class Attacks(ChainFixture chain) : IAsyncLifetime
         await Revert.WithAsync("DisputeCommitmentMismatch", () => copier.Disputes.RevealAsync(disputeId, 0, (byte)Ruling.Upheld, salt));
         var before = (await copier.Oracles.OracleInfoQueryAsync(copier.Address)).Info.Stake;
         await chain.IncreaseTimeAsync(_network.Parameters.RevealPeriod + _network.Parameters.AppealPeriod);
-        await _client.Disputes.ExecuteRulingAsync(disputeId, dispute, terms, drawn.Committee);
+        await _client.Disputes.ExecuteRulingAsync(disputeId, dispute, terms);
+        await _client.Disputes.SettleRoundAsync(disputeId, 0, dispute, drawn.Committee);
         var seats = drawn.Committee.Count(a => a.Equals(copier.Address, StringComparison.OrdinalIgnoreCase));
         Assert.Equal(before - (_network.Parameters.LockPerSeat * seats), (await copier.Oracles.OracleInfoQueryAsync(copier.Address)).Info.Stake);
     }
@@ -245,7 +248,8 @@ public sealed class Attacks(ChainFixture chain) : IAsyncLifetime
         await Revert.WithAsync("DisputeWrongPhase", () => late.Disputes.RevealAsync(disputeId, 0, (byte)Ruling.Rejected, salt));
         var before = (await late.Oracles.OracleInfoQueryAsync(late.Address)).Info.Stake;
         await chain.IncreaseTimeAsync(_network.Parameters.AppealPeriod);
-        await _client.Disputes.ExecuteRulingAsync(disputeId, dispute, terms, drawn.Committee);
+        await _client.Disputes.ExecuteRulingAsync(disputeId, dispute, terms);
+        await _client.Disputes.SettleRoundAsync(disputeId, 0, dispute, drawn.Committee);
         Assert.True((await late.Oracles.OracleInfoQueryAsync(late.Address)).Info.Stake < before);
     }
 
@@ -258,7 +262,7 @@ public sealed class Attacks(ChainFixture chain) : IAsyncLifetime
         var drawn = await Disputes.DrawAsync(_network, _client, disputeId, dispute);
         // Nobody votes: no majority rejects the claim.
         await chain.IncreaseTimeAsync(_network.Parameters.CommitPeriod + _network.Parameters.RevealPeriod + _network.Parameters.AppealPeriod);
-        await _client.Disputes.ExecuteRulingAsync(disputeId, dispute, terms, drawn.Committee);
+        await _client.Disputes.ExecuteRulingAsync(disputeId, dispute, terms);
 
         Assert.Equal(before - Disputes.FilingCost(_network, 5), await _client.VpnBalanceAsync());
         Assert.Equal(0, await _client.Disputes.ClaimableQueryAsync(_client.Address));
@@ -327,15 +331,23 @@ public sealed class Attacks(ChainFixture chain) : IAsyncLifetime
         await collector.Evidence.AnchorAsync(logId, 8, forked.Root(8));
         var prover = await _network.NewActorAsync();
         var proverBefore = await prover.VpnBalanceAsync();
-        var proof = forked.ConsistencyProof(4, 8).ToList();
+        var registry = _network.AddressOf(ContractNames.EvidenceRegistry);
+        var anchors = await new AnchorReader(prover.Web3, registry).AnchorsAsync(logId);
+        var proof = AnchorChain.Proof(anchors, 0);
+        var consistency = forked.ConsistencyProof(4, 8).ToList();
+        // The watcher stores the chain first: the collector's next anchor (a front-run) cannot make the proof stale.
+        await prover.Evidence.CheckpointChainAsync(logId);
+        await collector.Evidence.AnchorAsync(logId, 9, forked.Root(8));
 
-        await Revert.WithAsync("EvidenceNoEquivocation", () => prover.Evidence.ProveEquivocationAsync(logId, 4, 8, honest.Root(4), proof));
-        var receipt = await prover.Evidence.ProveEquivocationAsync(logId, 4, 8, forked.Root(4), proof);
+        await Revert.WithAsync("EvidenceNoEquivocation", () => prover.Evidence.ProveEquivocationAsync(logId, proof, 0, 1, honest.Root(4), consistency));
+        var receipt = await prover.Evidence.ProveEquivocationAsync(logId, proof, 0, 1, forked.Root(4), consistency);
 
+        var equivocated = TestNetwork.Event<CollectorEquivocatedEvent>(receipt);
+        Assert.Equal(4UL, equivocated.Size1);
+        Assert.Equal(honest.Root(4), equivocated.AnchoredRoot1);
         Assert.Equal(Vpn.Tokens(1000), await prover.VpnBalanceAsync() - proverBefore);
         Assert.Equal((byte)CollectorStatus.Slashed, (await prover.Evidence.GetCollectorQueryAsync(collector.Address)).ReturnValue1.Status);
-        Assert.NotNull(receipt);
-        await Revert.WithAsync("EvidenceCollectorNotActive", () => collector.Evidence.AnchorAsync(logId, 9, honest.Root(8)));
+        await Revert.WithAsync("EvidenceCollectorNotActive", () => collector.Evidence.AnchorAsync(logId, 10, honest.Root(8)));
     }
 
     private static DmVoucher ToDm(Oracle.Chain.Contracts.SessionManager.Voucher v) => new()

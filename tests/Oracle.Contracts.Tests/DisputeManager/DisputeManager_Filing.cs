@@ -1,5 +1,9 @@
 using Nethereum.Hex.HexConvertors.Extensions;
 using Oracle.Chain.Contracts.DisputeManager;
+using Oracle.Chain.Contracts.OracleRegistry;
+using Oracle.Chain.Contracts.ProviderRegistry;
+using Oracle.Chain.Contracts.SessionManager;
+using Oracle.Chain.Contracts.WideIdRandomnessSource;
 using Oracle.Chain.Deployment;
 using Oracle.Chain.Model;
 using Oracle.Contracts.Tests.Support;
@@ -156,7 +160,7 @@ public sealed class DisputeManager_Filing(ChainFixture chain) : IAsyncLifetime
         }
 
         await chain.IncreaseTimeAsync(_network.Parameters.RevealPeriod + _network.Parameters.AppealPeriod);
-        await _client.Disputes.ExecuteRulingAsync(id, dispute, terms, drawn.Committee);
+        await _client.Disputes.ExecuteRulingAsync(id, dispute, terms);
 
         Assert.Equal(bondBefore - terms.Penalty, (await _client.Providers.GetProviderQueryAsync(_provider.Address)).P.Bond);
         Assert.Equal(terms.Penalty + _network.Parameters.StakePerRound, await _client.Disputes.ClaimableQueryAsync(_client.Address));
@@ -187,6 +191,37 @@ public sealed class DisputeManager_Filing(ChainFixture chain) : IAsyncLifetime
         };
 
         await Revert.WithAsync("DisputeInvalidParameter", () => ContractDeployer.DeployAsync(_network.Deployer.Web3, "DisputeManager", deployment));
+    }
+
+    [Fact]
+    public async Task File_RandomnessSourceWithWideRequestIds_RevertsDisputeRandomnessRequestTooLarge()
+    {
+        // A second set wired to a source that breaks the 208-bit id bound: the filing fails instead of losing the request.
+        var p = _network.Parameters;
+        var web3 = _network.Deployer.Web3;
+        var token = _network.AddressOf(ContractNames.VpnToken);
+        var oracles = (await ContractDeployer.DeployAsync(web3, "OracleRegistry", new OracleRegistryDeployment { Token = token, MinStake = p.OracleMinStake, UnbondingDelay = 1 })).Address;
+        var providers = (await ContractDeployer.DeployAsync(web3, "ProviderRegistry", new ProviderRegistryDeployment { Token = token, MinBond = p.ProviderMinBond, UnbondingDelay = 1 })).Address;
+        var sessions = (await ContractDeployer.DeployAsync(web3, "SessionManager", new SessionManagerDeployment { Token = token, Providers = providers, ChallengeWindow = 60, MaxSessionDuration = 3600, DisputeWindow = 3600 })).Address;
+        var randomness = (await ContractDeployer.DeployAsync(web3, "WideIdRandomnessSource", new WideIdRandomnessSourceDeployment())).Address;
+        var disputes = (await ContractDeployer.DeployAsync(web3, "DisputeManager", new DisputeManagerDeployment
+        {
+            Wiring = new Wiring { Token = token, Sessions = sessions, Providers = providers, Oracles = oracles, Randomness = randomness },
+            Parameters = new Parameters { FeePerSeat = p.FeePerSeat, StakePerRound = p.StakePerRound, LockPerSeat = p.LockPerSeat, CommitPeriod = 60, RevealPeriod = 60, AppealPeriod = 60, MaxRounds = 3 },
+        })).Address;
+        await new OracleRegistryService(web3, oracles).SetDisputeManagerAsync(disputes);
+        await new ProviderRegistryService(web3, providers).SetDisputeManagerAsync(disputes);
+        await new SessionManagerService(web3, sessions).SetDisputeManagerAsync(disputes);
+        var provider = await _network.NewActorAsync(vpn: 1000);
+        await TestNetwork.ApproveAsync(provider, providers, p.ProviderMinBond);
+        await new ProviderRegistryService(provider.Web3, providers).RegisterAsync(TestNetwork.ProviderInfo(), p.ProviderMinBond);
+        var open = Sessions.Params(_network, provider);
+        await TestNetwork.ApproveAsync(_client, sessions, open.Deposit);
+        var opened = TestNetwork.Event<SessionOpenedEvent>(await new SessionManagerService(_client.Web3, sessions).OpenSessionAsync(open));
+        await TestNetwork.ApproveAsync(_client, disputes, Disputes.FilingCost(_network, 5));
+
+        await Revert.WithAsync("DisputeRandomnessRequestTooLarge", () => new DisputeManagerService(_client.Web3, disputes)
+            .FileDisputeAsync(Disputes.Claim(opened.SessionId, ClaimType.ProviderOvercharged), Disputes.Terms(Sessions.FromEvent(opened)), [], []));
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public sealed class DisputeManager_Voting(ChainFixture chain) : IAsyncLifetime
         await VoteAllAsync(id, 0, drawn.Committee, _ => Ruling.Upheld);
         await chain.IncreaseTimeAsync(_network.Parameters.AppealPeriod);
         var providerCredit = await _client.Disputes.ClaimableQueryAsync(_provider.Address);
-        var executed = TestNetwork.Event<RulingExecutedEvent>(await _client.Disputes.ExecuteRulingAsync(id, dispute, terms, drawn.Committee));
+        var executed = TestNetwork.Event<RulingExecutedEvent>(await _client.Disputes.ExecuteRulingAsync(id, dispute, terms));
 
         Assert.Equal((byte)Ruling.Upheld, executed.Ruling);
         Assert.Equal(terms.Penalty, executed.Penalty);
@@ -81,6 +81,8 @@ public sealed class DisputeManager_Voting(ChainFixture chain) : IAsyncLifetime
         var juror = _oracles[drawn.Committee[0]];
         var seats = drawn.Committee.Count(a => a.Equals(juror.Address, StringComparison.OrdinalIgnoreCase));
         var before = await juror.VpnBalanceAsync();
+        // Every seat revealed the majority: nobody to slash, so the claim needs no settlement.
+        Assert.False((await _client.Disputes.RoundInfoQueryAsync(id, 0)).Info.Settled);
         await juror.Disputes.ClaimRewardAsync(id, 0);
         Assert.Equal(before + (_network.Parameters.FeePerSeat * seats), await juror.VpnBalanceAsync());
         Assert.Equal(0, (await juror.Oracles.OracleInfoQueryAsync(juror.Address)).Info.Locked);
@@ -111,7 +113,10 @@ public sealed class DisputeManager_Voting(ChainFixture chain) : IAsyncLifetime
         await VoteAllAsync(id, 0, drawn.Committee, i => i == jurors.Count - 1 ? Ruling.Upheld : Ruling.Rejected);
         await chain.IncreaseTimeAsync(_network.Parameters.AppealPeriod);
 
-        await _client.Disputes.ExecuteRulingAsync(id, dispute, terms, drawn.Committee);
+        await _client.Disputes.ExecuteRulingAsync(id, dispute, terms);
+        // The ruling does not wait on the jurors: the minority is slashed when anyone settles the round.
+        Assert.Equal(stakeBefore, (await minority.Oracles.OracleInfoQueryAsync(minority.Address)).Info.Stake);
+        await _client.Disputes.SettleRoundAsync(id, 0, dispute, drawn.Committee);
 
         var slashed = _network.Parameters.LockPerSeat * minoritySeats;
         Assert.Equal(stakeBefore - slashed, (await minority.Oracles.OracleInfoQueryAsync(minority.Address)).Info.Stake);
@@ -147,10 +152,13 @@ public sealed class DisputeManager_Voting(ChainFixture chain) : IAsyncLifetime
         await _client.Disputes.SettleRoundAsync(id, 0, dispute, drawn.Committee);
         await Revert.WithAsync("DisputeRoundSettled", () => _client.Disputes.SettleRoundAsync(id, 0, dispute, drawn.Committee));
 
-        var executed = TestNetwork.Event<RulingExecutedEvent>(await _client.Disputes.ExecuteRulingAsync(id, dispute, terms, drawn1.Committee));
+        var executed = TestNetwork.Event<RulingExecutedEvent>(await _client.Disputes.ExecuteRulingAsync(id, dispute, terms));
         Assert.Equal((byte)Ruling.Rejected, executed.Ruling);
         Assert.Equal(_network.Parameters.StakePerRound * 2, executed.Stakes);
         Assert.Equal(_provider.Address, executed.Winner, ignoreCase: true);
+        Assert.False((await _client.Disputes.RoundInfoQueryAsync(id, 1)).Info.Settled);
+        await _client.Disputes.SettleRoundAsync(id, 1, dispute, drawn1.Committee);
+        Assert.True((await _client.Disputes.RoundInfoQueryAsync(id, 1)).Info.Settled);
     }
 
     [Fact]
@@ -164,7 +172,7 @@ public sealed class DisputeManager_Voting(ChainFixture chain) : IAsyncLifetime
 
         await Revert.WithAsync("DisputeWrongPhase", () => _client.Disputes.DrawAsync(id, dispute));
         await Revert.WithAsync("DisputeWrongPhase", () => juror.Disputes.RevealAsync(id, 0, (byte)Ruling.Upheld, salt));
-        await Revert.WithAsync("DisputeWrongPhase", () => _client.Disputes.ExecuteRulingAsync(id, dispute, terms, drawn.Committee));
+        await Revert.WithAsync("DisputeWrongPhase", () => _client.Disputes.ExecuteRulingAsync(id, dispute, terms));
         await Revert.WithAsync("DisputeWrongPhase", () => _client.Disputes.SettleRoundAsync(id, 0, dispute, drawn.Committee));
         await Revert.WithAsync("DisputeWrongPhase", () => _client.Disputes.AppealAsync(id, dispute));
         await Revert.WithAsync("DisputeWrongPhase", () => juror.Disputes.ClaimRewardAsync(id, 0));

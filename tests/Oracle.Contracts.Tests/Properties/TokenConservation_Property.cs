@@ -157,7 +157,9 @@ public sealed class TokenConservation_Property(ChainFixture chain)
         }
 
         await chain.IncreaseTimeAsync(n.Parameters.CommitPeriod + n.Parameters.RevealPeriod + n.Parameters.AppealPeriod);
-        await w.Provider.Disputes.ExecuteRulingAsync(id, dispute, terms, drawn.Committee);
+        await w.Provider.Disputes.ExecuteRulingAsync(id, dispute, terms);
+        // Settling slashes the silent jurors into the round's pool, which goes to the winner (no coherent seat).
+        await w.Provider.Disputes.SettleRoundAsync(id, 0, dispute, drawn.Committee);
         foreach (var party in new[] { s.Client, w.Provider })
         {
             if (await party.Disputes.ClaimableQueryAsync(party.Address) > 0)
@@ -231,7 +233,7 @@ public sealed class TokenConservation_Property(ChainFixture chain)
         }
 
         // Jurors who never revealed were slashed; with no coherent seat the round's pool went to the winner's credit,
-        // so after every dispute is executed the DisputeManager holds only credits not yet withdrawn.
+        // so after every dispute is executed and settled the DisputeManager holds only credits not yet withdrawn.
         Assert.Equal(credits, balances[ContractNames.DisputeManager]);
         Assert.Equal(0, balances[ContractNames.TokenExchange]);
         Assert.Equal(supply, held);

@@ -165,5 +165,9 @@ internal sealed class TestNetwork
         where T : class, Nethereum.ABI.FunctionEncoding.Attributes.IEventDTO, new()
         => Assert.Single(receipt.DecodeAllEvents<T>()).Event;
 
+    public static List<T> Events<T>(TransactionReceipt receipt)
+        where T : class, Nethereum.ABI.FunctionEncoding.Attributes.IEventDTO, new()
+        => receipt.DecodeAllEvents<T>().Select(e => e.Event).ToList();
+
     public static byte[] Hex(string hex) => hex.HexToByteArray();
 }

@@ -8,6 +8,7 @@ using Oracle.Chain.Contracts.SessionManager;
 using Oracle.Chain.Contracts.VpnToken;
 using Voucher = Oracle.Chain.Contracts.SessionManager.Voucher;
 using Oracle.Chain.Deployment;
+using Oracle.Chain.Evidence;
 using Oracle.Contracts.Tests.Support;
 using Oracle.Testing;
 
@@ -116,17 +117,21 @@ public sealed class Vectors_OnChain(ChainFixture chain) : IAsyncLifetime
                 await collector.Evidence.AnchorAsync(logId, size, tree.Root(size));
             }
 
-            Assert.Equal(t.GetProperty("root").GetString()!.HexToByteArray(), await collector.Evidence.RootAtQueryAsync(logId, (ulong)leaves.Count));
+            var anchors = await new AnchorReader(collector.Web3, _network.AddressOf(ContractNames.EvidenceRegistry)).AnchorsAsync(logId);
+            Assert.Equal(t.GetProperty("root").GetString()!.HexToByteArray(), anchors[^1].Root);
+            var proof = AnchorChain.Proof(anchors, 0);
+            int At(ulong size) => sizes.IndexOf(size);
             foreach (var i in t.GetProperty("inclusion").EnumerateArray())
             {
                 var index = i.GetProperty("index").GetUInt64();
-                Assert.True(await collector.Evidence.VerifyInclusionQueryAsync(logId, i.GetProperty("size").GetUInt64(), index, Oracle.Core.Merkle.MerkleHash.Leaf(leaves[(int)index]), Proof(i)));
+                Assert.True(await collector.Evidence.VerifyInclusionQueryAsync(logId, proof, At(i.GetProperty("size").GetUInt64()), index, Oracle.Core.Merkle.MerkleHash.Leaf(leaves[(int)index]), Proof(i)));
                 checkedProofs++;
             }
 
             foreach (var c in t.GetProperty("consistency").EnumerateArray())
             {
-                Assert.True(await collector.Evidence.VerifyConsistencyQueryAsync(logId, c.GetProperty("size1").GetUInt64(), c.GetProperty("size2").GetUInt64(), Proof(c)));
+                var (size1, size2) = (c.GetProperty("size1").GetUInt64(), c.GetProperty("size2").GetUInt64());
+                Assert.True(await collector.Evidence.VerifyConsistencyQueryAsync(logId, proof, At(size1), At(size2), Proof(c)));
                 checkedProofs++;
             }
         }
