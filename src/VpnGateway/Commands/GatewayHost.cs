@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Oracle.Hosting;
 using VpnGateway.Hosting;
+using VpnGateway.Metering;
 using VpnGateway.Sessions;
 
 namespace VpnGateway.Commands;
@@ -26,6 +27,16 @@ internal static class GatewayHost
         builder.WebHost.UseUrls(string.IsNullOrEmpty(listen) ? "http://127.0.0.1:0" : $"http://{listen}");
         builder.AddOracleServiceDefaults();
         builder.AddVpnGateway(role);
+        if (builder.Configuration.GetSection(MeteringOptions.Section).Exists())
+        {
+            // Metering (docs/protocol.md §5): the provider publishes its evidence on the bus (publisher confirms).
+            if (!string.IsNullOrEmpty(builder.Configuration["Bus:Url"]))
+            {
+                builder.AddOracleBus();
+            }
+
+            builder.AddMetering();
+        }
 
         await using var app = builder.Build();
         app.MapOracleDefaultEndpoints();

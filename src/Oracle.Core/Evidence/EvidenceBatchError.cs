@@ -1,0 +1,32 @@
+namespace Oracle.Core.Evidence;
+
+/// <summary>Why an <see cref="EvidenceBatch"/> is not valid (<see cref="EvidenceBatchVerifier"/>).</summary>
+public enum EvidenceBatchError
+{
+    /// <summary>No error.</summary>
+    None = 0,
+
+    /// <summary>A required field is missing or has the wrong length (a root that is not 32 bytes, no records...).</summary>
+    Malformed,
+
+    /// <summary>The batch id is not the one <see cref="EvidenceBatchId.For"/> derives from the batch.</summary>
+    BatchIdMismatch,
+
+    /// <summary>First leaf index plus record count is not the checkpoint's tree size.</summary>
+    RecordCountMismatch,
+
+    /// <summary>A record does not decode (see the detail).</summary>
+    BadRecord,
+
+    /// <summary>A record belongs to another session.</summary>
+    RecordOfOtherSession,
+
+    /// <summary>The checkpoint's signature does not recover to <see cref="EvidenceBatch.Gateway"/>.</summary>
+    BadCheckpointSignature,
+
+    /// <summary>The voucher commits to another log size or root than the checkpoint.</summary>
+    VoucherMismatch,
+
+    /// <summary>The voucher's signature does not recover to <see cref="EvidenceBatch.Client"/>.</summary>
+    BadVoucherSignature,
+}

@@ -1,0 +1,270 @@
+using Microsoft.Extensions.Logging;
+using Oracle.Core.Eip712;
+using Oracle.Core.Evidence;
+using Oracle.Core.Merkle;
+using VpnGateway.Metering.Capture;
+using VpnGateway.Metering.Exchange;
+using VpnGateway.Metering.Flows;
+using VpnGateway.Metering.Sessions;
+using VpnGateway.Metering.Spool;
+
+namespace VpnGateway.Metering.Client;
+
+/// <summary>
+/// Metering of one session on the client's gateway: it meters its own side of the tunnel, checks every epoch of the
+/// provider's evidence (order, encoding, the gateway's signature, the log's root, and the records against its own flows
+/// within the tolerance) and answers with a signed voucher committing to that log size and root, or with a refusal.
+/// Evidence that contradicts the client's own metering puts the session in dispute: the provider's signed epoch is
+/// kept, the mismatch reported, no voucher is signed after it, and the session is ended.
+/// </summary>
+internal sealed class ClientSessionMeter : IAsyncDisposable
+{
+    private readonly MeteredSession _session;
+    private readonly MeteringContext _context;
+    private readonly IEvidenceChannel _channel;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly FlowLedger _ledger = new();
+    private readonly MerkleTree _mirror = new();
+    private readonly List<FlowRecord> _closed = [];
+    private TunCapture? _capture;
+    private IDisposable? _subscription;
+    private ulong _expectedSequence = 1;
+    private ulong _lastEpochTime;
+    private ulong _paidOctets;
+    private byte[]? _lastAccepted;
+    private byte[]? _lastVoucher;
+
+    private ClientSessionMeter(MeteredSession session, IEvidenceChannel channel, MeteringContext context)
+    {
+        _session = session;
+        _channel = channel;
+        _context = context;
+        _logger = context.Loggers.CreateLogger<ClientSessionMeter>();
+        Flows = new SessionFlowMeter(session.SessionId, ClientAddresses.Parse([.. session.ClientPrefixes]), context.Options.Flows);
+    }
+
+    public ulong SessionId => _session.SessionId;
+
+    /// <summary>The client's own flows.</summary>
+    public SessionFlowMeter Flows { get; }
+
+    /// <summary>Whether the client disputes the provider's evidence.</summary>
+    public bool Disputed { get; private set; }
+
+    /// <summary>The log size of the last voucher signed.</summary>
+    public ulong PaidLogSize => _mirror.Size;
+
+    /// <summary>The root of the last voucher signed.</summary>
+    public byte[] PaidLogRoot => _mirror.Root();
+
+    public static Task<ClientSessionMeter> StartAsync(MeteredSession session, IEvidenceChannel channel, MeteringContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(context);
+        cancellationToken.ThrowIfCancellationRequested();
+        var meter = new ClientSessionMeter(session, channel, context);
+        meter._subscription = channel.Subscribe(meter.HandleAsync);
+        if (session.InterfaceName is { } name)
+        {
+            meter._capture = context.OpenCapture(name, meter.Flows);
+            meter.Flows.SegmentMtu = meter._capture.Mtu;
+            meter._capture.Start();
+            context.Metrics.AddCapture(session.SessionId, () =>
+            {
+                var s = meter._capture.Statistics;
+                return (s.Received, s.Dropped, s.InterfaceDropped);
+            });
+        }
+
+        return Task.FromResult(meter);
+    }
+
+    /// <summary>Closes the client's own timed-out flows into its ledger.</summary>
+    public async Task TickAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            Flows.Expire(_context.Time.GetUtcNow().ToUnixTimeMilliseconds(), _closed);
+            Flows.ReportTo(_context.Metrics);
+            _ledger.AddSeen(_closed);
+            _closed.Clear();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _capture?.Dispose();
+        _subscription?.Dispose();
+        _context.Metrics.RemoveCapture(SessionId);
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask HandleAsync(EvidenceMessageType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        if (type != EvidenceMessageType.Epoch)
+        {
+            _context.Metrics.Add(MeteringCounters.ControlMessagesRejected, reason: "UnexpectedType");
+            _logger.LogWarning("session {Session}: message type {Type} is not for the client", SessionId, type);
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var (answerType, answer, dispute) = Answer(payload.Span);
+            if (dispute is { } d)
+            {
+                await DisputeAsync(d.Rejection, d.Observed, payload.ToArray(), cancellationToken);
+            }
+
+            try
+            {
+                await _channel.SendAsync(answerType, answer, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
+            {
+                _logger.LogWarning("session {Session}: could not answer epoch ({Error})", SessionId, e.Message);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private (EvidenceMessageType Type, byte[] Payload, (RejectionMessage Rejection, string Observed)? Dispute) Answer(ReadOnlySpan<byte> payload)
+    {
+        if (EvidenceMessageCodec.TryDecode(payload, out EpochMessage? message) is { } malformed)
+        {
+            return Reject(0, EpochRejectionReason.Malformed, malformed);
+        }
+
+        var m = message!;
+        if (m.SessionId != SessionId)
+        {
+            return Reject(m.Sequence, EpochRejectionReason.WrongSession, $"epoch of session {m.SessionId}");
+        }
+
+        // The provider restarted and repeats the epoch we last paid for: pay it again with the same voucher.
+        if (m.Sequence + 1 == _expectedSequence && _lastAccepted is not null && payload.SequenceEqual(_lastAccepted))
+        {
+            return (EvidenceMessageType.Voucher, _lastVoucher!, null);
+        }
+
+        if (Disputed)
+        {
+            return Reject(m.Sequence, EpochRejectionReason.SessionDisputed, "an earlier epoch of this session is disputed", dispute: true);
+        }
+
+        if (m.Sequence != _expectedSequence)
+        {
+            return Reject(m.Sequence, EpochRejectionReason.OutOfOrder, $"epoch {m.Sequence} while expecting {_expectedSequence}");
+        }
+
+        if (m.FirstLeafIndex != _mirror.Size || m.Checkpoint.TreeSize != m.FirstLeafIndex + (ulong)m.Records.Count || m.Records.Count == 0)
+        {
+            return Reject(m.Sequence, EpochRejectionReason.OutOfOrder, $"{m.Records.Count} records from leaf {m.FirstLeafIndex} to tree size {m.Checkpoint.TreeSize} do not extend the log of {_mirror.Size} leaves");
+        }
+
+        if (m.Checkpoint.EpochTime < _lastEpochTime)
+        {
+            return Reject(m.Sequence, EpochRejectionReason.OutOfOrder, $"epoch time {m.Checkpoint.EpochTime} is before the previous {_lastEpochTime}");
+        }
+
+        var records = new FlowRecord[m.Records.Count];
+        for (var i = 0; i < records.Length; i++)
+        {
+            var error = FlowRecordEncoding.TryDecode(m.Records[i], out records[i]);
+            if (error != FlowRecordError.None || records[i].SessionId != SessionId)
+            {
+                var why = error != FlowRecordError.None ? FlowRecordEncoding.Describe(error) : $"belongs to session {records[i].SessionId}";
+                return Reject(m.Sequence, EpochRejectionReason.BadRecord, $"record {i}: {why}");
+            }
+        }
+
+        if (!TypedDataSigner.Verify(m.Checkpoint.ToCheckpoint(SessionId), _context.Domain, m.Checkpoint.Signature, _session.GatewayAddress))
+        {
+            return Reject(m.Sequence, EpochRejectionReason.BadCheckpointSignature, "the checkpoint is not signed by the provider's gateway");
+        }
+
+        // From here on the epoch is the provider's signed word: a disagreement is evidence, not noise.
+        var before = _mirror.Size;
+        foreach (var record in m.Records)
+        {
+            _mirror.Append(record);
+        }
+
+        if (!_mirror.Root().AsSpan().SequenceEqual(m.Checkpoint.Root))
+        {
+            return Reject(m.Sequence, EpochRejectionReason.RootMismatch, $"the records give another root than the checkpoint's at tree size {m.Checkpoint.TreeSize} (log had {before})", dispute: true);
+        }
+
+        var unverifiable = _capture?.Statistics.Dropped > 0;
+        var check = _ledger.Check(records, Flows, _context.Options.OctetTolerance, _context.Options.OctetToleranceBytes, unverifiable);
+        if (check.Reason is { } reason)
+        {
+            return Reject(m.Sequence, reason, check.Detail, dispute: true, observed: check.Observed);
+        }
+
+        foreach (var record in records)
+        {
+            if (record.Verdict == FlowVerdict.Allowed)
+            {
+                _paidOctets += record.Octets;
+            }
+        }
+
+        var voucher = new Voucher
+        {
+            SessionId = SessionId,
+            CumulativeAmount = VoucherPricing.AmountFor(_paidOctets, _session.PricePerMiB),
+            CumulativeBytes = _paidOctets,
+            LogSize = m.Checkpoint.TreeSize,
+            LogRoot = m.Checkpoint.Root,
+        };
+        var answer = EvidenceMessageCodec.Encode(new VoucherMessage(SessionId, m.Sequence, SignedVoucher.From(voucher, _context.Signer.Sign(voucher))));
+        _expectedSequence++;
+        _lastEpochTime = m.Checkpoint.EpochTime;
+        _lastAccepted = payload.ToArray();
+        _lastVoucher = answer;
+        _context.Metrics.Add(MeteringCounters.VouchersSigned);
+        return (EvidenceMessageType.Voucher, answer, null);
+    }
+
+    private (EvidenceMessageType, byte[], (RejectionMessage, string)?) Reject(ulong sequence, EpochRejectionReason reason, string detail, bool dispute = false, string observed = "{}")
+    {
+        var rejection = new RejectionMessage(SessionId, sequence, reason, detail);
+        _context.Metrics.Add(MeteringCounters.EpochsRejected, reason: reason.ToString());
+        if (!dispute)
+        {
+            _logger.LogWarning("session {Session}: epoch {Sequence} refused ({Reason}): {Detail}", SessionId, sequence, reason, detail);
+        }
+
+        return (EvidenceMessageType.EpochRejected, EvidenceMessageCodec.Encode(rejection), dispute ? (rejection, observed) : null);
+    }
+
+    private async Task DisputeAsync(RejectionMessage rejection, string observed, byte[] message, CancellationToken cancellationToken)
+    {
+        var first = !Disputed;
+        Disputed = true;
+        _context.Spool.KeepDisputedEpoch(new DisputedEpoch(SessionId, rejection.Sequence, rejection.Reason, rejection.Detail, message, observed, _context.Time.GetUtcNow().ToUnixTimeMilliseconds()));
+        if (!first)
+        {
+            return;
+        }
+
+        _context.Metrics.Add(MeteringCounters.ProviderMismatches, reason: rejection.Reason.ToString());
+        _logger.LogError("session {Session}: the provider's evidence does not match this gateway's metering ({Reason}: {Detail}); evidence kept for a dispute, no further vouchers", SessionId, rejection.Reason, rejection.Detail);
+        if (_context.Options.EndSessionOnMismatch)
+        {
+            await _context.Terminator.TerminateAsync(SessionId, $"provider evidence mismatch: {rejection.Reason}", cancellationToken);
+        }
+    }
+}

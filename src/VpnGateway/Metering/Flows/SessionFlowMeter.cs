@@ -1,0 +1,182 @@
+using Oracle.Core.Evidence;
+using Oracle.Core.Policy;
+using VpnGateway.Metering.Capture;
+
+namespace VpnGateway.Metering.Flows;
+
+/// <summary>
+/// One session's flow table behind a lock, fed by two packet paths: the capture of the session's TUN interface
+/// (packets that were forwarded) and the policy's denial sink (packets that were dropped). Both may run on different
+/// threads; each packet holds the lock only for a dictionary update.
+/// </summary>
+internal sealed class SessionFlowMeter : ICapturedPacketSink
+{
+    private readonly Lock _lock = new();
+    private readonly FlowTable _table;
+    private readonly ClientAddresses _clientAddresses;
+    private readonly bool _capturesInboundBeforePolicy;
+    private int _segmentMtu;
+    private long _packets;
+    private long _notIp;
+    private long _truncated;
+    private long _badHeader;
+    private long _reportedPackets;
+    private long _reportedNotIp;
+    private long _reportedTruncated;
+    private long _reportedBadHeader;
+
+    /// <param name="sessionId">The session.</param>
+    /// <param name="clientAddresses">The client side's prefixes (direction).</param>
+    /// <param name="options">Timeouts and table size.</param>
+    /// <param name="segmentMtu">
+    /// The captured interface's MTU, or 0. A TCP packet longer than it is a segmentation-offload super-packet, which the
+    /// tunnel carries as MTU-sized segments: it is counted as those segments (docs/protocol.md §5.1).
+    /// </param>
+    /// <param name="capturesInboundBeforePolicy">
+    /// The provider's capture sees inbound packets before the policy does (docs/gateway.md): a denied inbound packet was
+    /// then counted as forwarded too, and is taken back out of the allowed flow.
+    /// </param>
+    public SessionFlowMeter(ulong sessionId, ClientAddresses clientAddresses, FlowTableOptions options, bool capturesInboundBeforePolicy = false, int segmentMtu = 0)
+    {
+        _segmentMtu = segmentMtu;
+        _clientAddresses = clientAddresses ?? throw new ArgumentNullException(nameof(clientAddresses));
+        _table = new FlowTable(sessionId, options);
+        _capturesInboundBeforePolicy = capturesInboundBeforePolicy;
+    }
+
+    public ulong SessionId => _table.SessionId;
+
+    /// <summary>Packets counted into flows.</summary>
+    public long Packets => Interlocked.Read(ref _packets);
+
+    /// <summary>Adds the packets counted and the malformed ones since the last call to <paramref name="metrics"/>.</summary>
+    public void ReportTo(MeteringMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        Report(metrics, MeteringCounters.Packets, null, Packets, ref _reportedPackets);
+        Report(metrics, MeteringCounters.MalformedPackets, "NotIp", Interlocked.Read(ref _notIp), ref _reportedNotIp);
+        Report(metrics, MeteringCounters.MalformedPackets, "Truncated", Interlocked.Read(ref _truncated), ref _reportedTruncated);
+        Report(metrics, MeteringCounters.MalformedPackets, "BadHeader", Interlocked.Read(ref _badHeader), ref _reportedBadHeader);
+    }
+
+    /// <summary>A forwarded packet seen by capture: <paramref name="captured"/> are its first bytes, <paramref name="wireLength"/> its length.</summary>
+    /// <returns>Whether the packet was counted (malformed ones are counted separately and dropped).</returns>
+    public bool OnForwarded(ReadOnlySpan<byte> captured, int wireLength, long timestampMs)
+    {
+        if (!Parse(captured, wireLength, out var headers))
+        {
+            return false;
+        }
+
+        if (headers.Protocol == 6 && _segmentMtu > 0 && headers.Octets > _segmentMtu)
+        {
+            AsSegments(ref headers, _segmentMtu);
+        }
+
+        var direction = _clientAddresses.DirectionOf(headers);
+        lock (_lock)
+        {
+            _table.Observe(headers, direction, FlowVerdict.Allowed, 0, timestampMs);
+        }
+
+        Interlocked.Increment(ref _packets);
+        return true;
+    }
+
+    /// <summary>A packet the policy denied (and dropped) in the data path.</summary>
+    public bool OnDenied(ReadOnlySpan<byte> packet, uint ruleId, TrafficDirection direction, long timestampMs)
+    {
+        if (!Parse(packet, packet.Length, out var headers))
+        {
+            return false;
+        }
+
+        lock (_lock)
+        {
+            _table.Observe(headers, direction, FlowVerdict.Denied, ruleId, timestampMs);
+            if (_capturesInboundBeforePolicy && direction == TrafficDirection.Inbound)
+            {
+                _table.Exclude(headers, direction, timestampMs);
+            }
+        }
+
+        Interlocked.Increment(ref _packets);
+        return true;
+    }
+
+    /// <summary>Closes the flows whose timeouts passed.</summary>
+    public int Expire(long nowMs, List<FlowRecord> closed)
+    {
+        lock (_lock)
+        {
+            return _table.Expire(nowMs, closed);
+        }
+    }
+
+    /// <summary>Closes every flow.</summary>
+    public int Flush(FlowEndReason reason, List<FlowRecord> closed)
+    {
+        lock (_lock)
+        {
+            return _table.Flush(reason, closed);
+        }
+    }
+
+    /// <summary>The counters of an open flow.</summary>
+    public bool TryGetOpen(in FlowKey key, out FlowEntry entry)
+    {
+        lock (_lock)
+        {
+            return _table.TryGetOpen(key, out entry);
+        }
+    }
+
+    /// <summary>The MTU of the captured interface (set when the capture opens it).</summary>
+    public int SegmentMtu
+    {
+        get => Volatile.Read(ref _segmentMtu);
+        set => Volatile.Write(ref _segmentMtu, value);
+    }
+
+    // segments = ceil(payload / (mtu - header)), each with its own copy of the IP and TCP headers.
+    internal static void AsSegments(ref PacketHeaders h, int mtu)
+    {
+        var header = h.Octets - h.PayloadOctets;
+        if (header >= mtu || h.PayloadOctets == 0)
+        {
+            return;
+        }
+
+        var perSegment = (uint)mtu - header;
+        var segments = (h.PayloadOctets + perSegment - 1) / perSegment;
+        h.Packets = segments;
+        h.Octets = h.PayloadOctets + (segments * header);
+    }
+
+    private static void Report(MeteringMetrics metrics, string counter, string? reason, long total, ref long reported)
+    {
+        if (total > reported)
+        {
+            metrics.Add(counter, total - reported, reason);
+            reported = total;
+        }
+    }
+
+    private bool Parse(ReadOnlySpan<byte> captured, int wireLength, out PacketHeaders headers)
+    {
+        switch (PacketParser.Parse(captured, wireLength, out headers))
+        {
+            case PacketParseResult.Ok:
+                return true;
+            case PacketParseResult.NotIp:
+                Interlocked.Increment(ref _notIp);
+                return false;
+            case PacketParseResult.Truncated:
+                Interlocked.Increment(ref _truncated);
+                return false;
+            default:
+                Interlocked.Increment(ref _badHeader);
+                return false;
+        }
+    }
+}

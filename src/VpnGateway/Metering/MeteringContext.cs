@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+using Oracle.Core.Eip712;
+using VpnGateway.Metering.Capture;
+using VpnGateway.Metering.Sessions;
+using VpnGateway.Metering.Signing;
+using VpnGateway.Metering.Spool;
+
+namespace VpnGateway.Metering;
+
+/// <summary>What every metered session of this gateway shares.</summary>
+/// <param name="Options">Settings.</param>
+/// <param name="Spool">The durable spool.</param>
+/// <param name="Signer">This gateway's key under the SessionManager's domain (provider: checkpoints; client: vouchers).</param>
+/// <param name="Domain">The SessionManager's EIP-712 domain (chain id and address).</param>
+/// <param name="Terminator">Ends a session's tunnel.</param>
+/// <param name="Metrics">Counters.</param>
+/// <param name="Time">The clock.</param>
+/// <param name="Loggers">Loggers.</param>
+/// <param name="OpenCapture">Opens the capture of a session's interface (tests open it inside a namespace).</param>
+internal sealed record MeteringContext(
+    MeteringOptions Options,
+    EvidenceSpool Spool,
+    IEvidenceSigner Signer,
+    TypedDataDomain Domain,
+    ISessionTerminator Terminator,
+    MeteringMetrics Metrics,
+    TimeProvider Time,
+    ILoggerFactory Loggers,
+    Func<string, ICapturedPacketSink, TunCapture> OpenCapture)
+{
+    /// <summary>The chain id as the bus messages carry it.</summary>
+    public ulong ChainId => (ulong)Domain.ChainId;
+}

@@ -1,0 +1,53 @@
+namespace VpnGateway.Metering;
+
+/// <summary>
+/// The names of metering's counters (see <see cref="MeteringMetrics"/>); /metrics shows them prefixed with the meter's
+/// name, for example <c>oracle_vpngateway_metering_vouchers_rejected{reason="Stale"}</c>.
+/// </summary>
+public static class MeteringCounters
+{
+    /// <summary>Packets counted into flows.</summary>
+    public const string Packets = "packets";
+
+    /// <summary>Packets whose headers could not be read (tag reason).</summary>
+    public const string MalformedPackets = "packets.malformed";
+
+    /// <summary>Flow records appended to evidence logs.</summary>
+    public const string Records = "records";
+
+    /// <summary>Flow records that failed to encode and were left out (tag reason).</summary>
+    public const string RecordsRejected = "records.rejected";
+
+    /// <summary>Checkpoints signed by this gateway.</summary>
+    public const string Checkpoints = "checkpoints";
+
+    /// <summary>Provider: vouchers accepted.</summary>
+    public const string VouchersAccepted = "vouchers.accepted";
+
+    /// <summary>Provider: vouchers rejected (tag reason).</summary>
+    public const string VouchersRejected = "vouchers.rejected";
+
+    /// <summary>Provider: epochs the client refused (tag reason).</summary>
+    public const string EpochsRefusedByClient = "epochs.refused_by_client";
+
+    /// <summary>Provider: control messages that could not be used (tag reason).</summary>
+    public const string ControlMessagesRejected = "control.rejected";
+
+    /// <summary>Client: epochs of the provider it refused (tag reason).</summary>
+    public const string EpochsRejected = "epochs.rejected";
+
+    /// <summary>Client: epochs whose records disagree with what the client saw (tag reason).</summary>
+    public const string ProviderMismatches = "provider.mismatches";
+
+    /// <summary>Client: vouchers signed.</summary>
+    public const string VouchersSigned = "vouchers.signed";
+
+    /// <summary>Provider: sessions cut off for not paying.</summary>
+    public const string SessionsCutOff = "sessions.cut_off";
+
+    /// <summary>Batches confirmed by the broker and removed from the spool.</summary>
+    public const string BatchesPublished = "spool.published";
+
+    /// <summary>Failed publication attempts (tag reason: the exception type).</summary>
+    public const string PublishFailures = "spool.publish_failures";
+}

@@ -1,0 +1,59 @@
+using VpnGateway.Metering.Capture;
+using VpnGateway.Metering.Flows;
+
+namespace VpnGateway.Metering;
+
+/// <summary>Metering settings (section <c>Metering</c>).</summary>
+public sealed class MeteringOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Metering";
+
+    /// <summary>How often a session's new records become a signed checkpoint (default 10 s).</summary>
+    public TimeSpan EpochInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often flow timeouts are checked (default 1 s).</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>At most this many records per checkpoint and message; a busier epoch gets several checkpoints (default 4096).</summary>
+    public int MaxRecordsPerCheckpoint { get; set; } = 4096;
+
+    /// <summary>
+    /// Provider: a checkpoint not answered by a valid voucher within this time cuts the client off (default 30 s).
+    /// It is also how long a spooled batch waits for its voucher before it is published without one.
+    /// </summary>
+    public TimeSpan VoucherGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Client: a flow's bytes in the provider's records may exceed what the client saw by this fraction (default 2 %)...</summary>
+    public double OctetTolerance { get; set; } = 0.02;
+
+    /// <summary>...plus this many bytes (default 16 KiB): retransmissions and packets lost inside the tunnel.</summary>
+    public ulong OctetToleranceBytes { get; set; } = 16 * 1024;
+
+    /// <summary>Client: end the session when the provider's evidence does not match (default true).</summary>
+    public bool EndSessionOnMismatch { get; set; } = true;
+
+    /// <summary>The session's price, VPN base units per MiB (decimal; until it is read from the SessionManager).</summary>
+    public string PricePerMiB { get; set; } = "0";
+
+    /// <summary>Client: the provider's Ethereum address, which signs the checkpoints the client checks.</summary>
+    public string? ProviderAddress { get; set; }
+
+    /// <summary>The spool's SQLite file.</summary>
+    public string SpoolPath { get; set; } = "metering-spool.db";
+
+    /// <summary>How long one publication may wait for the broker's confirmation (default 15 s).</summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The first retry delay after a failed publication; doubled per failure up to <see cref="MaxRetryDelay"/> (default 500 ms).</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest retry delay (default 30 s).</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Capture settings.</summary>
+    public CaptureOptions Capture { get; set; } = new();
+
+    /// <summary>Flow timeouts and table size.</summary>
+    public FlowTableOptions Flows { get; set; } = new();
+}

@@ -1,0 +1,376 @@
+using System.Globalization;
+using System.Numerics;
+using Microsoft.Extensions.Logging;
+using Oracle.Core.Eip712;
+using Oracle.Core.Evidence;
+using VpnGateway.Metering.Capture;
+using VpnGateway.Metering.Exchange;
+using VpnGateway.Metering.Flows;
+using VpnGateway.Metering.Sessions;
+
+namespace VpnGateway.Metering.Provider;
+
+/// <summary>
+/// Metering of one session on the provider's gateway: capture and denials feed the flow table; every epoch the closed
+/// records are appended to the session's evidence log, the checkpoint is signed, the batch spooled (durably, before
+/// anything else sees it) and the epoch sent to the client. The client's vouchers are checked and attached to their
+/// batches; a client that leaves a checkpoint without a valid voucher for <see cref="MeteringOptions.VoucherGrace"/> is cut off.
+/// </summary>
+internal sealed class ProviderSessionMeter : IAsyncDisposable
+{
+    private readonly MeteredSession _session;
+    private readonly MeteringContext _context;
+    private readonly IEvidenceChannel _channel;
+    private readonly SessionEvidenceLog _log;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly List<FlowRecord> _pending = [];
+    private readonly List<(ulong TreeSize, long SignedAtMs)> _awaiting = [];
+    private readonly ulong _dropsBase;
+    private readonly long _epochMs;
+    private TunCapture? _capture;
+    private IDisposable? _subscription;
+    private long _nextEpochMs;
+    private ulong _lastVoucherSize;
+    private BigInteger _lastVoucherAmount;
+    private bool _cutOff;
+    private bool _ended;
+
+    private ProviderSessionMeter(MeteredSession session, IEvidenceChannel channel, MeteringContext context)
+    {
+        _session = session;
+        _context = context;
+        _channel = channel;
+        _logger = context.Loggers.CreateLogger<ProviderSessionMeter>();
+        _epochMs = (long)context.Options.EpochInterval.TotalMilliseconds;
+        Flows = new SessionFlowMeter(session.SessionId, ClientAddresses.Parse([.. session.ClientPrefixes]), context.Options.Flows,
+            capturesInboundBeforePolicy: session.InterfaceName is not null);
+        var snapshot = context.Spool.LoadSession(session.SessionId);
+        _log = new SessionEvidenceLog(session.SessionId, snapshot);
+        var now = NowMs;
+        _nextEpochMs = now + _epochMs;
+        if (snapshot is not null)
+        {
+            // Continuing after a restart: the capture counts from zero again, the log and the unpaid checkpoints do not.
+            _dropsBase = snapshot.LastCaptureDrops;
+            _lastVoucherSize = snapshot.LastVoucherLogSize;
+            foreach (var (size, _) in snapshot.Checkpoints)
+            {
+                if (size > _lastVoucherSize)
+                {
+                    _awaiting.Add((size, now));
+                }
+            }
+        }
+    }
+
+    public ulong SessionId => _session.SessionId;
+
+    /// <summary>The session's flows (the denial sink feeds denied packets here).</summary>
+    public SessionFlowMeter Flows { get; }
+
+    /// <summary>Whether every checkpoint sent has been paid for by a voucher.</summary>
+    public bool IsSettled => _awaiting.Count == 0;
+
+    public ulong TreeSize => _log.TreeSize;
+
+    /// <summary>The capture's counters, when the session has an interface (readable after <see cref="CloseAsync"/> too).</summary>
+    public CaptureStatistics? CaptureStatistics => _capture?.Statistics;
+
+    private long NowMs => _context.Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Starts metering <paramref name="session"/>: capture (when it has an interface) and the control channel.</summary>
+    public static async Task<ProviderSessionMeter> StartAsync(MeteredSession session, IEvidenceChannel channel, MeteringContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(context);
+        var meter = new ProviderSessionMeter(session, channel, context);
+        meter._subscription = channel.Subscribe(meter.HandleAsync);
+        if (session.InterfaceName is { } name)
+        {
+            meter._capture = context.OpenCapture(name, meter.Flows);
+            meter.Flows.SegmentMtu = meter._capture.Mtu;
+            meter._capture.Start();
+            context.Metrics.AddCapture(session.SessionId, () =>
+            {
+                var s = meter._capture.Statistics;
+                return (s.Received, s.Dropped, s.InterfaceDropped);
+            });
+        }
+
+        await meter.ResendLastUnpaidAsync(cancellationToken);
+        return meter;
+    }
+
+    /// <summary>Closes timed-out flows; at the end of an epoch signs and spools a checkpoint; cuts off a client that does not pay.</summary>
+    public async Task TickAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var now = NowMs;
+            Flows.Expire(now, _pending);
+            Flows.ReportTo(_context.Metrics);
+            if (now >= _nextEpochMs)
+            {
+                await CloseEpochAsync(now, cancellationToken);
+                _nextEpochMs = now + _epochMs;
+            }
+
+            await EnforceGraceAsync(now, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Stops capture, closes every open flow and signs a last checkpoint. <paramref name="sessionEnded"/>: the session is
+    /// over (its log will not continue); otherwise the gateway is stopping and the session may resume after a restart.
+    /// </summary>
+    public async Task CloseAsync(bool sessionEnded, CancellationToken cancellationToken)
+    {
+        _capture?.Dispose();
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            Flows.Flush(FlowEndReason.ForcedEnd, _pending);
+            await CloseEpochAsync(NowMs, cancellationToken);
+            _ended |= sessionEnded;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _capture?.Dispose();
+        _subscription?.Dispose();
+        _context.Metrics.RemoveCapture(SessionId);
+        if (_ended)
+        {
+            _context.Spool.EndSession(SessionId);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The capture drops of this session so far (across gateway restarts).</summary>
+    private ulong CaptureDrops() => _dropsBase + (_capture?.Statistics.Dropped ?? 0);
+
+    private async Task CloseEpochAsync(long now, CancellationToken cancellationToken)
+    {
+        var drops = CaptureDrops();
+        var epochTime = (ulong)(now / 1000);
+        var max = _context.Options.MaxRecordsPerCheckpoint;
+        for (var start = 0; start < _pending.Count; start += max)
+        {
+            var closed = _log.Append(_pending, start, Math.Min(max, _pending.Count - start), epochTime, drops, RecordRejected);
+            if (closed is null)
+            {
+                continue;
+            }
+
+            var signed = new SignedCheckpoint
+            {
+                TreeSize = closed.Checkpoint.TreeSize,
+                Root = closed.Checkpoint.Root,
+                EpochTime = closed.Checkpoint.EpochTime,
+                CaptureDrops = closed.Checkpoint.CaptureDrops,
+                Signature = _context.Signer.Sign(closed.Checkpoint),
+            };
+            var batch = new EvidenceBatch
+            {
+                BatchId = EvidenceBatchId.For(_context.ChainId, _context.Domain.VerifyingContract, SessionId, signed.TreeSize),
+                ChainId = _context.ChainId,
+                SessionManager = _context.Domain.VerifyingContract,
+                SessionId = SessionId,
+                Gateway = _context.Signer.Address,
+                Client = _session.ClientAddress,
+                FirstLeafIndex = closed.FirstLeafIndex,
+                Records = closed.Records,
+                Checkpoint = signed,
+            };
+
+            // Durable first: the client never sees evidence the provider could lose.
+            _context.Spool.AddCheckpoint(batch, closed.Sequence, closed.AllowedOctets, closed.LeafHashes, now + (long)_context.Options.VoucherGrace.TotalMilliseconds);
+            _context.Metrics.Add(MeteringCounters.Records, closed.Records.Count);
+            _context.Metrics.Add(MeteringCounters.Checkpoints);
+            _awaiting.Add((signed.TreeSize, now));
+            await SendAsync(EvidenceMessageType.Epoch, EvidenceMessageCodec.Encode(new EpochMessage(SessionId, closed.Sequence, closed.FirstLeafIndex, closed.Records, signed)), cancellationToken);
+        }
+
+        _pending.Clear();
+    }
+
+    private void RecordRejected(FlowRecord record, string reason)
+    {
+        _context.Metrics.Add(MeteringCounters.RecordsRejected, reason: reason);
+        _logger.LogWarning("session {Session}: flow record left out of the evidence ({Reason}): {Record}", SessionId, reason, record);
+    }
+
+    private async Task EnforceGraceAsync(long now, CancellationToken cancellationToken)
+    {
+        if (_cutOff || _session.ClientAddress is null || _awaiting.Count == 0 || now - _awaiting[0].SignedAtMs < (long)_context.Options.VoucherGrace.TotalMilliseconds)
+        {
+            return;
+        }
+
+        _cutOff = true;
+        _context.Metrics.Add(MeteringCounters.SessionsCutOff);
+        var reason = $"no valid voucher for the checkpoint of tree size {_awaiting[0].TreeSize} within {_context.Options.VoucherGrace.TotalSeconds:0} s";
+        _logger.LogWarning("session {Session}: cutting the client off: {Reason}", SessionId, reason);
+        await _context.Terminator.TerminateAsync(SessionId, reason, cancellationToken);
+    }
+
+    private async ValueTask HandleAsync(EvidenceMessageType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        switch (type)
+        {
+            case EvidenceMessageType.Voucher:
+                if (EvidenceMessageCodec.TryDecode(payload.Span, out VoucherMessage? voucher) is { } voucherError)
+                {
+                    RejectControl("Malformed", voucherError);
+                }
+                else if (voucher!.SessionId != SessionId)
+                {
+                    RejectControl("WrongSession", $"voucher for session {voucher.SessionId}");
+                }
+                else
+                {
+                    await _gate.WaitAsync(cancellationToken);
+                    try
+                    {
+                        AcceptVoucher(voucher);
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+
+                break;
+            case EvidenceMessageType.EpochRejected:
+                if (EvidenceMessageCodec.TryDecode(payload.Span, out RejectionMessage? rejection) is { } rejectionError)
+                {
+                    RejectControl("Malformed", rejectionError);
+                }
+                else if (rejection!.SessionId != SessionId || !_log.TryGetCheckpoint(rejection.Sequence, out var size, out _))
+                {
+                    RejectControl("UnknownSequence", $"rejection of session {rejection.SessionId} checkpoint {rejection.Sequence}");
+                }
+                else
+                {
+                    _context.Metrics.Add(MeteringCounters.EpochsRefusedByClient, reason: rejection.Reason.ToString());
+                    _logger.LogWarning("session {Session}: the client refused checkpoint {Sequence} ({Reason}: {Detail})", SessionId, rejection.Sequence, rejection.Reason, rejection.Detail);
+                    _context.Spool.AttachRejection(SessionId, size, new ClientRejection { Reason = rejection.Reason, Detail = rejection.Detail });
+                }
+
+                break;
+            default:
+                RejectControl("UnexpectedType", $"message type {type} is not for the provider");
+                break;
+        }
+    }
+
+    private void AcceptVoucher(VoucherMessage message)
+    {
+        if (CheckVoucher(message) is { } rejection)
+        {
+            _context.Metrics.Add(MeteringCounters.VouchersRejected, reason: rejection.ToString());
+            _logger.LogWarning("session {Session}: voucher for checkpoint {Sequence} rejected: {Reason}", SessionId, message.Sequence, rejection);
+            return;
+        }
+
+        var voucher = message.Voucher;
+        _lastVoucherSize = voucher.LogSize;
+        _lastVoucherAmount = BigInteger.Parse(voucher.CumulativeAmount, NumberStyles.None, CultureInfo.InvariantCulture);
+        _awaiting.RemoveAll(a => a.TreeSize <= voucher.LogSize);
+        _context.Metrics.Add(MeteringCounters.VouchersAccepted);
+        if (!_context.Spool.AttachVoucher(SessionId, voucher.LogSize, voucher))
+        {
+            _logger.LogInformation("session {Session}: voucher for tree size {Size} came after its batch was published; the next batch carries a later one", SessionId, voucher.LogSize);
+        }
+    }
+
+    private VoucherRejection? CheckVoucher(VoucherMessage message)
+    {
+        var voucher = message.Voucher;
+        if (!_log.TryGetCheckpoint(message.Sequence, out var size, out var octets))
+        {
+            return VoucherRejection.UnknownSequence;
+        }
+
+        if (voucher.LogSize != size)
+        {
+            return VoucherRejection.LogSizeMismatch;
+        }
+
+        if (size <= _lastVoucherSize)
+        {
+            return VoucherRejection.Stale;
+        }
+
+        if (!voucher.LogRoot.AsSpan().SequenceEqual(_log.Root(size)))
+        {
+            return VoucherRejection.RootMismatch;
+        }
+
+        if (voucher.CumulativeBytes != octets)
+        {
+            return VoucherRejection.BytesMismatch;
+        }
+
+        Voucher typed;
+        try
+        {
+            typed = voucher.ToVoucher(SessionId);
+        }
+        catch (FormatException)
+        {
+            return VoucherRejection.BadAmount;
+        }
+
+        if (typed.CumulativeAmount < VoucherPricing.AmountFor(octets, _session.PricePerMiB) || typed.CumulativeAmount < _lastVoucherAmount)
+        {
+            return VoucherRejection.Underpaid;
+        }
+
+        return _session.ClientAddress is { } client && TypedDataSigner.Verify(typed, _context.Domain, voucher.Signature, client) ? null : VoucherRejection.BadSignature;
+    }
+
+    private void RejectControl(string reason, string detail)
+    {
+        _context.Metrics.Add(MeteringCounters.ControlMessagesRejected, reason: reason);
+        _logger.LogWarning("session {Session}: control message rejected ({Reason}): {Detail}", SessionId, reason, detail);
+    }
+
+    // After a restart the client may have paid for the last checkpoint while this gateway was down: send it again; the
+    // client answers a repeat of its last epoch with the same voucher.
+    private async Task ResendLastUnpaidAsync(CancellationToken cancellationToken)
+    {
+        if (_awaiting.Count == 0 || _context.Spool.Find(SessionId, _log.TreeSize) is not { } batch)
+        {
+            return;
+        }
+
+        await SendAsync(EvidenceMessageType.Epoch, EvidenceMessageCodec.Encode(new EpochMessage(SessionId, _log.Sequence, batch.FirstLeafIndex, batch.Records, batch.Checkpoint)), cancellationToken);
+    }
+
+    private async Task SendAsync(EvidenceMessageType type, byte[] payload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _channel.SendAsync(type, payload, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The batch is spooled; an unanswered checkpoint ends in a cut-off after the grace.
+            _logger.LogWarning("session {Session}: could not send {Type} to the client: {Error}", SessionId, type, e.Message);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Oracle.Core.Evidence;
+using VpnGateway.Metering;
+using VpnGateway.Metering.Publishing;
+using VpnGateway.Metering.Spool;
+
+namespace VpnGateway.Tests.Metering;
+
+/// <summary>The publisher's bookkeeping against a bus stand-in; the real broker is in <see cref="RabbitMqPublishingTests"/>.</summary>
+public sealed class EvidencePublisherTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("metering-pub-").FullName;
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
+    private readonly MeteringMetrics _metrics = new();
+
+    [Fact]
+    public async Task PublishDue_BrokerConfirms_RemovedFromSpool()
+    {
+        using var spool = Spool(3);
+        var bus = new ScriptedBus();
+        using var publisher = Publisher(spool, bus);
+
+        Assert.Equal(3, await publisher.PublishDueAsync(CancellationToken.None));
+
+        Assert.Equal(0, spool.Pending);
+        Assert.Equal(3, bus.Published.Count);
+        Assert.Equal(3, _metrics.Count(MeteringCounters.BatchesPublished));
+    }
+
+    [Fact]
+    public async Task PublishDue_BrokerFails_KeptAndRetriedWithGrowingDelay()
+    {
+        using var spool = Spool(1);
+        var bus = new ScriptedBus { FailuresLeft = 2 };
+        using var publisher = Publisher(spool, bus);
+
+        Assert.Equal(0, await publisher.PublishDueAsync(CancellationToken.None)); // failure 1: retry in 0.5..0.6 s
+        Assert.Equal(0, await publisher.PublishDueAsync(CancellationToken.None)); // not due yet
+        Assert.Equal(0, bus.Attempts - 1);
+        _time.Advance(TimeSpan.FromMilliseconds(601));
+        Assert.Equal(0, await publisher.PublishDueAsync(CancellationToken.None)); // failure 2: retry in 1..1.2 s
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal(0, await publisher.PublishDueAsync(CancellationToken.None));
+        Assert.Equal(1, spool.Pending);
+        _time.Advance(TimeSpan.FromMilliseconds(202));
+
+        Assert.Equal(1, await publisher.PublishDueAsync(CancellationToken.None));
+        Assert.Equal(0, spool.Pending);
+        Assert.Equal(3, bus.Attempts);
+        Assert.Equal(2, _metrics.Count(MeteringCounters.PublishFailures));
+    }
+
+    [Fact]
+    public async Task PublishDue_BrokerHangs_TimesOutAndKeepsTheBatch()
+    {
+        using var spool = Spool(1);
+        var bus = new ScriptedBus { Hang = true };
+        using var publisher = Publisher(spool, bus, o => o.PublishTimeout = TimeSpan.FromMilliseconds(50));
+
+        Assert.Equal(0, await publisher.PublishDueAsync(CancellationToken.None));
+
+        Assert.Equal(1, spool.Pending);
+        Assert.Equal(1, _metrics.Count(MeteringCounters.PublishFailures, "TaskCanceledException"));
+    }
+
+    [Fact]
+    public void Backoff_DoublesUpToTheCap()
+    {
+        using var spool = Spool(0);
+        using var publisher = Publisher(spool, new ScriptedBus());
+
+        Assert.InRange(publisher.Backoff(1).TotalMilliseconds, 500, 600);
+        Assert.InRange(publisher.Backoff(3).TotalMilliseconds, 2000, 2400);
+        Assert.InRange(publisher.Backoff(30).TotalMilliseconds, 30_000, 36_000);
+    }
+
+    public void Dispose()
+    {
+        _metrics.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private EvidenceSpool Spool(int batches)
+    {
+        var spool = EvidenceSpool.Open(Path.Combine(_folder, "spool.db"));
+        for (var i = 1; i <= batches; i++)
+        {
+            var batch = new EvidenceBatch
+            {
+                BatchId = EvidenceBatchId.For(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3", 1, (ulong)i),
+                ChainId = 31337,
+                SessionManager = "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+                SessionId = 1,
+                Gateway = "0x0000000000000000000000000000000000000001",
+                Client = "0x0000000000000000000000000000000000000002",
+                FirstLeafIndex = (ulong)i - 1,
+                Records = [new byte[95]],
+                Checkpoint = new SignedCheckpoint { TreeSize = (ulong)i, Root = new byte[32], EpochTime = 1, CaptureDrops = 0, Signature = "0x00" },
+            };
+            spool.AddCheckpoint(batch, (ulong)i, 0, new byte[32], 0);
+        }
+
+        return spool;
+    }
+
+    private EvidencePublisher Publisher(EvidenceSpool spool, IEvidenceBus bus, Action<MeteringOptions>? configure = null)
+    {
+        var options = new MeteringOptions();
+        configure?.Invoke(options);
+        return new EvidencePublisher(spool, bus, options, _metrics, _time, NullLogger<EvidencePublisher>.Instance);
+    }
+
+    private sealed class ScriptedBus : IEvidenceBus
+    {
+        public int FailuresLeft { get; set; }
+
+        public bool Hang { get; set; }
+
+        public List<EvidenceBatch> Published { get; } = [];
+
+        public int Attempts { get; private set; }
+
+        public async Task PublishAsync(EvidenceBatch batch, CancellationToken cancellationToken)
+        {
+            Attempts++;
+            if (Hang)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            if (FailuresLeft-- > 0)
+            {
+                throw new IOException("broker unreachable");
+            }
+
+            Published.Add(batch);
+        }
+    }
+}

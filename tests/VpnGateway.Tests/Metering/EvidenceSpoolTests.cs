@@ -1,0 +1,205 @@
+using Microsoft.Data.Sqlite;
+using Oracle.Core.Evidence;
+using Oracle.Core.Merkle;
+using VpnGateway.Metering.Spool;
+
+namespace VpnGateway.Tests.Metering;
+
+public sealed class EvidenceSpoolTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("metering-spool-").FullName;
+
+    private string SpoolPath => Path.Combine(_folder, "spool.db");
+
+    [Fact]
+    public void Due_BatchWithoutVoucher_WaitsUntilPublishAfter()
+    {
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        spool.AddCheckpoint(Batch(1, 3), 1, 300, Hashes(3), publishAfterMs: 1000);
+
+        Assert.Empty(spool.Due(999, 10));
+        Assert.Single(spool.Due(1000, 10));
+    }
+
+    [Fact]
+    public void AttachVoucher_MakesThisAndEarlierBatchesDue()
+    {
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        spool.AddCheckpoint(Batch(1, 3), 1, 300, Hashes(3), 1000);
+        spool.AddCheckpoint(Batch(1, 5, first: 3), 2, 500, Hashes(2), 2000);
+        var raised = 0;
+        spool.BatchReady += () => raised++;
+
+        Assert.True(spool.AttachVoucher(1, 5, Voucher(5)));
+
+        var due = spool.Due(0, 10);
+        Assert.Equal(2, due.Count);
+        Assert.Null(due[0].Voucher);
+        Assert.Equal(5UL, due[1].Voucher!.LogSize);
+        Assert.Equal(1, raised);
+    }
+
+    [Fact]
+    public void AttachVoucher_BatchAlreadyPublished_ReturnsFalse()
+    {
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        var batch = Batch(1, 3);
+        spool.AddCheckpoint(batch, 1, 300, Hashes(3), 0);
+        spool.Remove(batch.BatchId);
+
+        Assert.False(spool.AttachVoucher(1, 3, Voucher(3)));
+    }
+
+    [Fact]
+    public void Reopen_AfterDispose_EverythingStillThere()
+    {
+        var batch = Batch(7, 4);
+        using (var spool = EvidenceSpool.Open(SpoolPath))
+        {
+            spool.AddCheckpoint(batch, 1, 400, Hashes(4), 0);
+            spool.AttachVoucher(7, 4, Voucher(4));
+        }
+
+        using var reopened = EvidenceSpool.Open(SpoolPath);
+        var due = Assert.Single(reopened.Due(0, 10));
+        Assert.Equal(batch.BatchId, due.BatchId);
+        Assert.Equal(batch.Records, due.Records);
+        Assert.Equal(batch.Checkpoint.Root, due.Checkpoint.Root);
+        Assert.Equal(4UL, due.Voucher!.LogSize);
+        var log = reopened.LoadSession(7)!;
+        Assert.Equal(Hashes(4), log.LeafHashes);
+        Assert.Equal(4UL, log.LastVoucherLogSize);
+    }
+
+    [Fact]
+    public void Open_UsesWalAndFullSynchronous()
+    {
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        spool.AddCheckpoint(Batch(1, 1), 1, 100, Hashes(1), 0);
+
+        Assert.True(File.Exists(SpoolPath + "-wal"));
+    }
+
+    [Fact]
+    public void Postpone_HidesUntilNextAttemptAndCounts()
+    {
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        var batch = Batch(1, 2);
+        spool.AddCheckpoint(batch, 1, 200, Hashes(2), 0);
+
+        spool.Postpone(batch.BatchId, 5000, "broker down");
+        spool.Postpone(batch.BatchId, 6000, "broker down");
+
+        Assert.Empty(spool.Due(5999, 10));
+        Assert.Single(spool.Due(6000, 10));
+        Assert.Equal(2, spool.Attempts(batch.BatchId));
+        Assert.Equal(1, spool.Pending);
+    }
+
+    [Fact]
+    public void LoadSession_SeveralCheckpoints_RebuildsTheLogInOrder()
+    {
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        var hashes = Hashes(5);
+        spool.AddCheckpoint(Batch(3, 2), 1, 200, hashes.AsSpan(0, 64), 0);
+        spool.AddCheckpoint(Batch(3, 5, first: 2) with { Checkpoint = Batch(3, 5, first: 2).Checkpoint with { CaptureDrops = 9 } }, 2, 500, hashes.AsSpan(64), 0);
+
+        var log = spool.LoadSession(3)!;
+
+        Assert.Equal(hashes, log.LeafHashes);
+        Assert.Equal([(2UL, 200UL), (5UL, 500UL)], log.Checkpoints);
+        Assert.Equal(2UL, log.LastSequence);
+        Assert.Equal(9UL, log.LastCaptureDrops);
+        Assert.Null(spool.LoadSession(4));
+    }
+
+    [Fact]
+    public void EndSession_DropsTheLogButKeepsUnpublishedBatches()
+    {
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        spool.AddCheckpoint(Batch(3, 2), 1, 200, Hashes(2), 0);
+
+        spool.EndSession(3);
+
+        Assert.Null(spool.LoadSession(3));
+        Assert.Single(spool.Due(0, 10));
+    }
+
+    [Fact]
+    public void Due_UnreadableRow_QuarantinedButKept()
+    {
+        using (var spool = EvidenceSpool.Open(SpoolPath))
+        {
+            spool.AddCheckpoint(Batch(1, 2), 1, 200, Hashes(2), 0);
+            spool.AddCheckpoint(Batch(2, 2), 1, 200, Hashes(2), 0);
+        }
+
+        using (var raw = new SqliteConnection($"Data Source={SpoolPath};Pooling=False"))
+        {
+            raw.Open();
+            using var corrupt = raw.CreateCommand();
+            corrupt.CommandText = "UPDATE batches SET body = '{not json' WHERE session_id = 1";
+            corrupt.ExecuteNonQuery();
+        }
+
+        using var reopened = EvidenceSpool.Open(SpoolPath);
+        var due = reopened.Due(0, 10);
+
+        Assert.Equal(2UL, Assert.Single(due).SessionId);
+        Assert.Equal(1, reopened.QuarantinedNow);
+        Assert.Equal(2, reopened.Pending);
+    }
+
+    [Fact]
+    public void KeepDisputedEpoch_StoredForTheSession()
+    {
+        using var spool = EvidenceSpool.Open(SpoolPath);
+
+        spool.KeepDisputedEpoch(new DisputedEpoch(5, 3, EpochRejectionReason.UnknownFlow, "flow x", [1, 2, 3], "{\"a\":1}", 1234));
+
+        var kept = Assert.Single(spool.DisputedEpochs(5));
+        Assert.Equal(EpochRejectionReason.UnknownFlow, kept.Reason);
+        Assert.Equal([1, 2, 3], kept.Message);
+        Assert.Empty(spool.DisputedEpochs(6));
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static EvidenceBatch Batch(ulong session, ulong treeSize, ulong first = 0)
+    {
+        var records = new List<byte[]>();
+        for (var i = first; i < treeSize; i++)
+        {
+            var bytes = new byte[FlowRecordEncoding.Size];
+            bytes[0] = 1;
+            bytes[^1] = (byte)i;
+            records.Add(bytes);
+        }
+
+        return new EvidenceBatch
+        {
+            BatchId = EvidenceBatchId.For(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3", session, treeSize),
+            ChainId = 31337,
+            SessionManager = "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+            SessionId = session,
+            Gateway = "0x0000000000000000000000000000000000000001",
+            Client = "0x0000000000000000000000000000000000000002",
+            FirstLeafIndex = first,
+            Records = records,
+            Checkpoint = new SignedCheckpoint { TreeSize = treeSize, Root = new byte[32], EpochTime = 1, CaptureDrops = 0, Signature = "0x00" },
+        };
+    }
+
+    private static SignedVoucher Voucher(ulong size) => new() { CumulativeAmount = "100", CumulativeBytes = 100, LogSize = size, LogRoot = new byte[32], Signature = "0x00" };
+
+    private static byte[] Hashes(int count)
+    {
+        var hashes = new byte[count * MerkleHash.Size];
+        for (var i = 0; i < count; i++)
+        {
+            MerkleHash.Leaf([(byte)i], hashes.AsSpan(i * MerkleHash.Size, MerkleHash.Size));
+        }
+
+        return hashes;
+    }
+}

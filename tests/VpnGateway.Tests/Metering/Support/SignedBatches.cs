@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using Oracle.Chain.Keys;
+using Oracle.Core.Eip712;
+using Oracle.Core.Evidence;
+using Oracle.Core.Merkle;
+using Oracle.Core.Policy;
+using VpnGateway.Metering.Spool;
+
+namespace VpnGateway.Tests.Metering.Support;
+
+/// <summary>A session's evidence as the provider's gateway spools it: real records, real signatures, growing log.</summary>
+internal sealed class SignedBatches(ulong sessionId)
+{
+    private readonly MerkleTree _tree = new();
+    private readonly Random _random = new((int)sessionId);
+    private ulong _octets;
+
+    public ulong SessionId { get; } = sessionId;
+
+    /// <summary>The content hash of every batch made so far, by batch id.</summary>
+    public Dictionary<Guid, string> Hashes { get; } = [];
+
+    /// <summary>A content hash a consumer can recompute: records, checkpoint and voucher, with their signatures.</summary>
+    public static string Hash(EvidenceBatch batch)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var record in batch.Records)
+        {
+            sha.AppendData(record);
+        }
+
+        sha.AppendData(batch.Checkpoint.Root);
+        sha.AppendData(System.Text.Encoding.ASCII.GetBytes($"{batch.FirstLeafIndex}|{batch.Checkpoint.TreeSize}|{batch.Checkpoint.Signature}|{batch.Voucher?.Signature}"));
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    /// <summary>Appends <paramref name="records"/> records, signs the checkpoint and the voucher, and spools the batch.</summary>
+    public EvidenceBatch AddTo(EvidenceSpool spool, int records, long publishAfterMs = 0)
+    {
+        var first = _tree.Size;
+        var encoded = new List<byte[]>();
+        var hashes = new byte[records * MerkleHash.Size];
+        for (var i = 0; i < records; i++)
+        {
+            var octets = (ulong)_random.Next(1000, 100_000);
+            var record = new FlowRecord(SessionId, FlowVerdict.Allowed, 0, TrafficDirection.Outbound, 4, 17, 0, FlowEndReason.IdleTimeout,
+                FlowRecord.MapIPv4(0xC6120002), FlowRecord.MapIPv4(0xC6130001), (ushort)_random.Next(1024, 65535), 53,
+                1_700_000_000_000 + (long)first, 1_700_000_000_500 + (long)first, 10, octets, octets - 280);
+            var bytes = FlowRecordEncoding.Encode(record);
+            MerkleHash.Leaf(bytes, hashes.AsSpan(i * MerkleHash.Size, MerkleHash.Size));
+            _tree.AppendLeafHash(hashes.AsSpan(i * MerkleHash.Size, MerkleHash.Size));
+            encoded.Add(bytes);
+            _octets += octets;
+        }
+
+        var checkpoint = new Checkpoint { SessionId = SessionId, TreeSize = _tree.Size, Root = _tree.Root(), EpochTime = 1_700_000_000 + _tree.Size, CaptureDrops = 0 };
+        var voucher = new Voucher { SessionId = SessionId, CumulativeAmount = VoucherPricing.AmountFor(_octets, MeteringHarness.PricePerMiB), CumulativeBytes = _octets, LogSize = _tree.Size, LogRoot = _tree.Root() };
+        var batch = new EvidenceBatch
+        {
+            BatchId = EvidenceBatchId.For(MeteringHarness.ChainId, MeteringHarness.SessionManager, SessionId, _tree.Size),
+            ChainId = MeteringHarness.ChainId,
+            SessionManager = MeteringHarness.SessionManager,
+            SessionId = SessionId,
+            Gateway = MeteringHarness.GatewayKey.GetPublicAddress(),
+            Client = MeteringHarness.ClientKey.GetPublicAddress(),
+            FirstLeafIndex = first,
+            Records = encoded,
+            Checkpoint = new SignedCheckpoint
+            {
+                TreeSize = checkpoint.TreeSize,
+                Root = checkpoint.Root,
+                EpochTime = checkpoint.EpochTime,
+                CaptureDrops = 0,
+                Signature = TypedDataSigner.Sign(checkpoint, MeteringHarness.Domain, MeteringHarness.GatewayKey),
+            },
+            Voucher = SignedVoucher.From(voucher, TypedDataSigner.Sign(voucher, MeteringHarness.Domain, MeteringHarness.ClientKey)),
+        };
+        spool.AddCheckpoint(batch, (ulong)Hashes.Count + 1, _octets, hashes, publishAfterMs);
+        Hashes[batch.BatchId] = Hash(batch);
+        return batch;
+    }
+
+    /// <summary>A session id no other test run uses on a shared broker.</summary>
+    public static ulong UniqueSessionId() => BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) >> 1;
+}
