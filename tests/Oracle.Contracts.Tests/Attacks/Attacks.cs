@@ -19,28 +19,13 @@ namespace Oracle.Contracts.Tests.Attacks;
 [Collection(ChainCollection.Name)]
 public sealed class Attacks(ChainFixture chain) : IAsyncLifetime
 {
-    private readonly Dictionary<string, Actor> _oracles = new(StringComparer.OrdinalIgnoreCase);
+    private Dictionary<string, Actor> _oracles = null!;
     private TestNetwork _network = null!;
     private Actor _provider = null!;
     private Actor _client = null!;
 
     public async Task InitializeAsync()
-    {
-        _network = await TestNetwork.DeployAsync(chain);
-        foreach (var reporter in _network.PriceOracles)
-        {
-            _oracles[reporter.Address] = reporter;
-        }
-
-        for (var i = 0; i < 7; i++)
-        {
-            var o = await _network.NewOracleAsync(1000);
-            _oracles[o.Address] = o;
-        }
-
-        _provider = await _network.NewProviderAsync(extraVpn: 1000);
-        _client = await _network.NewActorAsync(vpn: 2000);
-    }
+        => (_network, _oracles, _provider, _client) = await DisputeArena.CreateAsync(chain, oracles: 7, stakeOf: _ => 1000, providerExtraVpn: 1000, clientVpn: 2000);
 
     public Task DisposeAsync() => Task.CompletedTask;
 
@@ -143,14 +128,14 @@ public sealed class Attacks(ChainFixture chain) : IAsyncLifetime
     [Fact]
     public async Task VoteCopying_CopiedCommitment_CannotBeRevealedAndIsSlashed()
     {
-        var (id, _, terms) = await OpenAsync();
-        var (disputeId, dispute) = await Disputes.FileAsync(_network, _client, Disputes.Claim(id, ClaimType.ProviderOvercharged), terms);
-        var drawn = await Disputes.DrawAsync(_network, _client, disputeId, dispute);
+        var (terms, disputeId, dispute, drawn) = await Disputes.FileAndDrawSeveralJurorsAsync(_network, _client,
+            async () =>
+            {
+                var (id, _, t) = await OpenAsync();
+                return (id, t);
+            },
+            ClaimType.ProviderOvercharged);
         var jurors = Disputes.Distinct(drawn.Committee);
-        if (jurors.Count < 2)
-        {
-            return; // a single oracle holds every seat: nobody to copy from
-        }
 
         var honest = _oracles[jurors[0]];
         var copier = _oracles[jurors[1]];

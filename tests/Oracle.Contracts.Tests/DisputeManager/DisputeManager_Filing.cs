@@ -18,28 +18,13 @@ namespace Oracle.Contracts.Tests.DisputeManager;
 [Collection(ChainCollection.Name)]
 public sealed class DisputeManager_Filing(ChainFixture chain) : IAsyncLifetime
 {
-    private readonly Dictionary<string, Actor> _oracles = new(StringComparer.OrdinalIgnoreCase);
+    private Dictionary<string, Actor> _oracles = null!;
     private TestNetwork _network = null!;
     private Actor _provider = null!;
     private Actor _client = null!;
 
     public async Task InitializeAsync()
-    {
-        _network = await TestNetwork.DeployAsync(chain);
-        foreach (var reporter in _network.PriceOracles)
-        {
-            _oracles[reporter.Address] = reporter;
-        }
-
-        for (var i = 0; i < 4; i++)
-        {
-            var o = await _network.NewOracleAsync(1000);
-            _oracles[o.Address] = o;
-        }
-
-        _provider = await _network.NewProviderAsync(extraVpn: 1000);
-        _client = await _network.NewActorAsync(vpn: 2000);
-    }
+        => (_network, _oracles, _provider, _client) = await DisputeArena.CreateAsync(chain, oracles: 4, stakeOf: _ => 1000, providerExtraVpn: 1000, clientVpn: 2000);
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -8,28 +8,13 @@ namespace Oracle.Contracts.Tests.DisputeManager;
 [Collection(ChainCollection.Name)]
 public sealed class DisputeManager_Voting(ChainFixture chain) : IAsyncLifetime
 {
-    private readonly Dictionary<string, Actor> _oracles = new(StringComparer.OrdinalIgnoreCase);
+    private Dictionary<string, Actor> _oracles = null!;
     private TestNetwork _network = null!;
     private Actor _provider = null!;
     private Actor _client = null!;
 
     public async Task InitializeAsync()
-    {
-        _network = await TestNetwork.DeployAsync(chain);
-        foreach (var reporter in _network.PriceOracles)
-        {
-            _oracles[reporter.Address] = reporter;
-        }
-
-        for (var i = 0; i < 8; i++)
-        {
-            var oracle = await _network.NewOracleAsync(1000 + (100 * i));
-            _oracles[oracle.Address] = oracle;
-        }
-
-        _provider = await _network.NewProviderAsync(extraVpn: 500);
-        _client = await _network.NewActorAsync(vpn: 1000);
-    }
+        => (_network, _oracles, _provider, _client) = await DisputeArena.CreateAsync(chain, oracles: 8, stakeOf: i => 1000 + (100 * i), providerExtraVpn: 500, clientVpn: 1000);
 
     public Task DisposeAsync() => Task.CompletedTask;
 
@@ -98,15 +83,8 @@ public sealed class DisputeManager_Voting(ChainFixture chain) : IAsyncLifetime
     [Fact]
     public async Task FullDispute_SplitVote_MinoritySlashedMajorityShares()
     {
-        var (sessionId, terms) = await OpenAsync();
-        var (id, dispute) = await Disputes.FileAsync(_network, _client, Disputes.Claim(sessionId, ClaimType.ProviderOvercharged), terms);
-        var drawn = await Disputes.DrawAsync(_network, _client, id, dispute);
+        var (terms, id, dispute, drawn) = await Disputes.FileAndDrawSeveralJurorsAsync(_network, _client, () => OpenAsync(), ClaimType.ProviderOvercharged);
         var jurors = Disputes.Distinct(drawn.Committee);
-        if (jurors.Count < 2)
-        {
-            return; // one oracle took every seat: no minority possible (the draw is random)
-        }
-
         var minority = _oracles[jurors[^1]];
         var minoritySeats = drawn.Committee.Count(a => a.Equals(minority.Address, StringComparison.OrdinalIgnoreCase));
         var stakeBefore = (await minority.Oracles.OracleInfoQueryAsync(minority.Address)).Info.Stake;
@@ -123,10 +101,11 @@ public sealed class DisputeManager_Voting(ChainFixture chain) : IAsyncLifetime
         var round = (await _client.Disputes.RoundInfoQueryAsync(id, 0)).Info;
         Assert.Equal((byte)Ruling.Rejected, round.Ruling);
         var coherentSeats = 5 - minoritySeats;
-        Assert.Equal(((_network.Parameters.FeePerSeat * 5) + slashed) / coherentSeats, round.RewardPerSeat);
+        var pool = (_network.Parameters.FeePerSeat * 5) + slashed;
+        Assert.Equal(pool / coherentSeats, round.RewardPerSeat);
         await Revert.WithAsync("DisputeNothingToClaim", () => minority.Disputes.ClaimRewardAsync(id, 0));
-        // The provider (respondent) won: it is credited the filer's stake; its bond is unlocked.
-        Assert.Equal(_network.Parameters.StakePerRound, await _client.Disputes.ClaimableQueryAsync(_provider.Address));
+        // The provider (respondent) won: it is credited the filer's stake and the pool's rounding rest; its bond is unlocked.
+        Assert.Equal(_network.Parameters.StakePerRound + (pool - (round.RewardPerSeat * coherentSeats)), await _client.Disputes.ClaimableQueryAsync(_provider.Address));
         Assert.Equal(0, (await _client.Providers.GetProviderQueryAsync(_provider.Address)).P.LockedBond);
     }
 

@@ -58,6 +58,30 @@ internal static class Disputes
     }
 
     /// <summary>The distinct jurors of a committee, in first-seat order.</summary>
+    /// <summary>
+    /// Opens a session, files a dispute on it and draws the committee; when one oracle took every seat (the draw is
+    /// random, weighted by stake) it starts again on a new session, so a test that needs two jurors always has them.
+    /// </summary>
+    public static async Task<(SessionTerms Terms, ulong Id, Dispute Dispute, CommitteeDrawnEvent Drawn)> FileAndDrawSeveralJurorsAsync(
+        TestNetwork network, Actor filer, Func<Task<(ulong SessionId, SessionTerms Terms)>> open, ClaimType claimType)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (sessionId, terms) = await open();
+            var (id, dispute) = await FileAsync(network, filer, Claim(sessionId, claimType), terms);
+            var drawn = await DrawAsync(network, filer, id, dispute);
+            if (Distinct(drawn.Committee).Count >= 2)
+            {
+                return (terms, id, dispute, drawn);
+            }
+
+            if (attempt == 8)
+            {
+                throw new InvalidOperationException("eight draws in a row gave every seat to one oracle: the draw is not spreading seats by stake");
+            }
+        }
+    }
+
     public static List<string> Distinct(List<string> committee)
         => committee.Select(a => a.ToLowerInvariant()).Distinct().ToList();
 }
