@@ -18,7 +18,10 @@ internal sealed class GatewayClient : TunnelEngine
 {
     private readonly ClientOptions _client;
     private readonly UdpEndpoint _providerEndpoint;
+    private static readonly TimeSpan SessionInfoTimeout = TimeSpan.FromSeconds(3);
     private readonly TaskCompletionSource<TunnelSession> _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<(SessionEndReason Reason, string Detail)> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<SessionInfoMessage> _sessionInfo = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _handshakeLock = new();
     private readonly List<IAsyncDisposable> _undo = [];
     private InitiatorHandshake? _pending;
@@ -41,6 +44,9 @@ internal sealed class GatewayClient : TunnelEngine
     /// <summary>The SessionInfo the provider sent, once it arrived.</summary>
     public SessionInfoMessage? SessionInfo { get; private set; }
 
+    /// <summary>Completes when the client's session ended (the provider closed it, or this side ended it), with why.</summary>
+    public Task<(SessionEndReason Reason, string Detail)> Closed => _closed.Task;
+
     /// <summary>Starts the loops and the first handshake; completes when the tunnel is up.</summary>
     /// <exception cref="HandshakeRejectedException">The provider refused or never answered.</exception>
     public async Task<TunnelSession> ConnectAsync(CancellationToken cancellationToken)
@@ -52,6 +58,9 @@ internal sealed class GatewayClient : TunnelEngine
 
     protected override ValueTask OnStoppedAsync() => UndoAsync();
 
+    protected override void OnSessionRemoved(TunnelSession session)
+        => _closed.TrySetResult((session.EndReason ?? SessionEndReason.Shutdown, session.EndDetail ?? string.Empty));
+
     protected override async ValueTask HandleHandshakeAsync(byte[] message, UdpEndpoint source, CancellationToken cancellationToken)
     {
         InitiatorHandshake? pending;
@@ -60,7 +69,7 @@ internal sealed class GatewayClient : TunnelEngine
             pending = _pending;
         }
 
-        if (pending is null)
+        if (pending is null || _session is { State: SessionState.Ended })
         {
             Drops.Add(DropReason.HandshakeUnexpected);
             return;
@@ -122,6 +131,7 @@ internal sealed class GatewayClient : TunnelEngine
             return;
         }
 
+        var created = _session is null;
         var session = _session ?? await CreateSessionAsync(response, cancellationToken).ConfigureAwait(false);
         var keypair = new Keypair(session, pending.SenderIndex, responderIndex, response.Suite, sendKey, receiveKey, isInitiator: true, Time.GetTimestamp());
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(sendKey);
@@ -129,9 +139,12 @@ internal sealed class GatewayClient : TunnelEngine
         RegisterKeypair(keypair);
         RetireKeypair(session.InstallInitiatorKeys(keypair));
         session.SetEndpoint(_providerEndpoint);
-        // Confirms the new keys to the responder at once.
+        // Confirms the new keys to the responder at once (it answers with SessionInfo).
         SendKeepalive(session);
-        _connected.TrySetResult(session);
+        if (created)
+        {
+            _ = Task.Run(() => OpenAsync(session, response), CancellationToken.None);
+        }
     }
 
     protected override void OnTick(long now)
@@ -153,6 +166,11 @@ internal sealed class GatewayClient : TunnelEngine
         }
 
         var session = _session;
+        if (session is { State: SessionState.Ended })
+        {
+            return;
+        }
+
         if (session is null)
         {
             if (_pending is not null && Time.GetElapsedTime(_lastInitiation, now) >= timings.RekeyTimeout)
@@ -191,7 +209,8 @@ internal sealed class GatewayClient : TunnelEngine
     /// <summary>Sends an initiation unless one is pending and younger than the rekey timeout.</summary>
     private void Initiate(bool force = false)
     {
-        if (ShuttingDown)
+        // While shutting down, only the keys of the ending session are renewed (its last control exchange).
+        if (_session is { State: SessionState.Ended } || (ShuttingDown && _session is not { State: SessionState.Ending }))
         {
             return;
         }
@@ -241,8 +260,8 @@ internal sealed class GatewayClient : TunnelEngine
 
     private async Task<TunnelSession> CreateSessionAsync(ResponsePayloadLayout response, CancellationToken cancellationToken)
     {
-        var local = new IPAddress(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(response.ClientIPv4)));
-        var gateway = new IPAddress(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(response.GatewayIPv4)));
+        var local = ToAddress(response.ClientIPv4);
+        var gateway = ToAddress(response.GatewayIPv4);
         var mtu = response.Mtu is >= 576 and <= 9000 ? response.Mtu : Options.Mtu;
         var tun = Services.TunFactory.Create(_client.InterfacePattern, mtu);
         try
@@ -285,18 +304,102 @@ internal sealed class GatewayClient : TunnelEngine
         session.Control = new ControlChannel(_client.SessionId, mtu, frame => SendMessage(session, MessageType.TransportControl, frame.Span), Time, Logger);
         session.Control.Subscribe(ControlMessageTypes.SessionInfo, (message, _) =>
         {
-            SessionInfo = System.Text.Json.JsonSerializer.Deserialize<SessionInfoMessage>(message.Payload.Span, SessionInfoMessage.JsonOptions);
+            try
+            {
+                var info = System.Text.Json.JsonSerializer.Deserialize<SessionInfoMessage>(message.Payload.Span, SessionInfoMessage.JsonOptions);
+                if (info is not null)
+                {
+                    SessionInfo = info;
+                    _sessionInfo.TrySetResult(info);
+                }
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                Logger.LogWarning("session {Session}: the provider's SessionInfo is not valid JSON: {Error}", _client.SessionId, e.Message);
+            }
+
             return ValueTask.CompletedTask;
         });
-        var hash = "0x" + Convert.ToHexStringLower(response.PolicyHash);
-        var info = new GatewaySession(_client.SessionId, GatewayRole.Client, null, tun.Name, [IpPrefix.Host(local)], [IpPrefix.Host(gateway)],
-            hash, session.Control, Time.GetUtcNow());
         _session = session;
-        await StartSessionAsync(session, info).ConfigureAwait(false);
-        Logger.LogInformation("connected: session {Session} on {Device}, address {Address}, gateway {Gateway}, policy {Policy}",
-            _client.SessionId, tun.Name, local, gateway, hash);
+        RegisterSession(session);
         return session;
     }
+
+    /// <summary>
+    /// Once the keys work: waits (briefly) for the provider's SessionInfo, whose client prefixes (site-to-site: the
+    /// client's LAN too) tell metering the direction of each packet, then tells the observers and lets data flow.
+    /// </summary>
+    private async Task OpenAsync(TunnelSession session, ResponsePayloadLayout response)
+    {
+        try
+        {
+            var local = ToAddress(response.ClientIPv4);
+            var gateway = ToAddress(response.GatewayIPv4);
+            SessionInfoMessage? info = null;
+            try
+            {
+                info = await _sessionInfo.Task.WaitAsync(SessionInfoTimeout, StoppingToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                Logger.LogWarning("session {Session}: no SessionInfo from the provider within {Seconds} s; metering counts only {Address} as this side", _client.SessionId, SessionInfoTimeout.TotalSeconds, local);
+            }
+
+            var hash = "0x" + Convert.ToHexStringLower(response.PolicyHash);
+            var gatewaySession = new GatewaySession(_client.SessionId, GatewayRole.Client, null, session.Tun!.Name, ClientPrefixes(info, local), [IpPrefix.Host(gateway)],
+                hash, session.Control!, Time.GetUtcNow());
+            await StartSessionAsync(session, gatewaySession).ConfigureAwait(false);
+            Logger.LogInformation("connected: session {Session} on {Device}, address {Address}, gateway {Gateway}, policy {Policy}, this side {Prefixes}",
+                _client.SessionId, session.Tun.Name, local, gateway, hash, string.Join(", ", gatewaySession.ClientPrefixes));
+            _connected.TrySetResult(session);
+        }
+        catch (OperationCanceledException) when (StoppingToken.IsCancellationRequested)
+        {
+            _connected.TrySetCanceled(StoppingToken);
+        }
+    }
+
+    /// <summary>
+    /// The client side's prefixes as the provider states them in SessionInfo (its tunnel address and, site-to-site, the
+    /// LAN routed to it), so both gateways classify direction the same way; the own tunnel address alone when the
+    /// message is missing or does not fit this session.
+    /// </summary>
+    private IReadOnlyList<IpPrefix> ClientPrefixes(SessionInfoMessage? info, IPAddress local)
+    {
+        var own = IpPrefix.Host(local);
+        if (info is null)
+        {
+            return [own];
+        }
+
+        var prefixes = new List<IpPrefix> { own };
+        var coversOwn = false;
+        foreach (var text in info.ClientPrefixes ?? [])
+        {
+            if (!IpPrefix.TryParse(text, out var prefix, out var error))
+            {
+                Logger.LogWarning("session {Session}: SessionInfo client prefix '{Prefix}' ignored: {Error}", _client.SessionId, text, error);
+                return [own];
+            }
+
+            coversOwn |= prefix.Contains(local);
+            if (prefix != own)
+            {
+                prefixes.Add(prefix);
+            }
+        }
+
+        if (info.SessionId != _client.SessionId || !coversOwn)
+        {
+            Logger.LogWarning("session {Session}: SessionInfo (session {InfoSession}, client prefixes {Prefixes}) does not describe this client at {Address}; ignored",
+                _client.SessionId, info.SessionId, string.Join(", ", info.ClientPrefixes ?? []), local);
+            return [own];
+        }
+
+        return prefixes;
+    }
+
+    private static IPAddress ToAddress(uint address) => new(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(address)));
 
     private async ValueTask UndoAsync()
     {

@@ -32,9 +32,11 @@ internal sealed class ProviderSessionMeter : IAsyncDisposable
     private IDisposable? _subscription;
     private long _nextEpochMs;
     private ulong _lastVoucherSize;
+    private ulong _lastRefusedSize;
     private BigInteger _lastVoucherAmount;
     private bool _cutOff;
     private bool _ended;
+    private bool _closed;
 
     private ProviderSessionMeter(MeteredSession session, IEvidenceChannel channel, MeteringContext context)
     {
@@ -73,6 +75,9 @@ internal sealed class ProviderSessionMeter : IAsyncDisposable
     public bool IsSettled => _awaiting.Count == 0;
 
     public ulong TreeSize => _log.TreeSize;
+
+    /// <summary>Whether <see cref="CloseAsync"/> ran (capture stopped, every flow in a last checkpoint).</summary>
+    public bool IsClosed => Volatile.Read(ref _closed);
 
     /// <summary>The capture's counters, when the session has an interface (readable after <see cref="CloseAsync"/> too).</summary>
     public CaptureStatistics? CaptureStatistics => _capture?.Statistics;
@@ -118,7 +123,7 @@ internal sealed class ProviderSessionMeter : IAsyncDisposable
                 _nextEpochMs = now + _epochMs;
             }
 
-            await EnforceGraceAsync(now, cancellationToken);
+            EnforceGrace(now);
         }
         finally
         {
@@ -139,11 +144,36 @@ internal sealed class ProviderSessionMeter : IAsyncDisposable
             Flows.Flush(FlowEndReason.ForcedEnd, _pending);
             await CloseEpochAsync(NowMs, cancellationToken);
             _ended |= sessionEnded;
+            Volatile.Write(ref _closed, true);
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Waits until the client answered the last checkpoint sent (a voucher, or a refusal), or
+    /// <paramref name="cancellationToken"/> is cancelled: the session's ending gives its last epoch this long.
+    /// </summary>
+    /// <returns>Whether the last checkpoint was answered.</returns>
+    public async Task<bool> WaitForLastAnswerAsync(CancellationToken cancellationToken)
+    {
+        var target = _log.TreeSize;
+        while (_session.ClientAddress is not null && target > 0
+               && Volatile.Read(ref _lastVoucherSize) < target && Volatile.Read(ref _lastRefusedSize) < target)
+        {
+            try
+            {
+                await Task.Delay(20, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public ValueTask DisposeAsync()
@@ -213,18 +243,24 @@ internal sealed class ProviderSessionMeter : IAsyncDisposable
         _logger.LogWarning("session {Session}: flow record left out of the evidence ({Reason}): {Record}", SessionId, reason, record);
     }
 
-    private async Task EnforceGraceAsync(long now, CancellationToken cancellationToken)
+    private void EnforceGrace(long now)
     {
-        if (_cutOff || _session.ClientAddress is null || _awaiting.Count == 0 || now - _awaiting[0].SignedAtMs < (long)_context.Options.VoucherGrace.TotalMilliseconds)
+        if (_cutOff || _closed || _session.ClientAddress is null || _awaiting.Count == 0 || now - _awaiting[0].SignedAtMs < (long)_context.Options.VoucherGrace.TotalMilliseconds)
         {
             return;
         }
 
         _cutOff = true;
         _context.Metrics.Add(MeteringCounters.SessionsCutOff);
-        var reason = $"no valid voucher for the checkpoint of tree size {_awaiting[0].TreeSize} within {_context.Options.VoucherGrace.TotalSeconds:0} s";
+        var reason = $"no valid voucher for the checkpoint of tree size {_awaiting[0].TreeSize} within {_context.Options.VoucherGrace.TotalSeconds:0.#} s";
         _logger.LogWarning("session {Session}: cutting the client off: {Reason}", SessionId, reason);
-        await _context.Terminator.TerminateAsync(SessionId, reason, cancellationToken);
+
+        // The tunnel ends the session in the background (its ending closes this meter's last epoch), and refuses the
+        // session's reconnection: otherwise each reconnection would buy another grace period.
+        if (!_context.Terminator.Terminate(SessionId, reason, refuseReconnection: true))
+        {
+            _logger.LogWarning("session {Session}: the tunnel has no such session to end", SessionId);
+        }
     }
 
     private async ValueTask HandleAsync(EvidenceMessageType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
@@ -266,6 +302,11 @@ internal sealed class ProviderSessionMeter : IAsyncDisposable
                 else
                 {
                     _context.Metrics.Add(MeteringCounters.EpochsRefusedByClient, reason: rejection.Reason.ToString());
+                    if (size > Volatile.Read(ref _lastRefusedSize))
+                    {
+                        Volatile.Write(ref _lastRefusedSize, size);
+                    }
+
                     _logger.LogWarning("session {Session}: the client refused checkpoint {Sequence} ({Reason}: {Detail})", SessionId, rejection.Sequence, rejection.Reason, rejection.Detail);
                     _context.Spool.AttachRejection(SessionId, size, new ClientRejection { Reason = rejection.Reason, Detail = rejection.Detail });
                 }
@@ -287,7 +328,7 @@ internal sealed class ProviderSessionMeter : IAsyncDisposable
         }
 
         var voucher = message.Voucher;
-        _lastVoucherSize = voucher.LogSize;
+        Volatile.Write(ref _lastVoucherSize, voucher.LogSize);
         _lastVoucherAmount = BigInteger.Parse(voucher.CumulativeAmount, NumberStyles.None, CultureInfo.InvariantCulture);
         _awaiting.RemoveAll(a => a.TreeSize <= voucher.LogSize);
         _context.Metrics.Add(MeteringCounters.VouchersAccepted);

@@ -7,9 +7,12 @@ namespace VpnGateway.Metering.Spool;
 
 /// <summary>
 /// The gateway's durable spool: an embedded SQLite file (WAL, <c>synchronous=FULL</c>: a commit is on disk before it
-/// returns) holding every signed batch until the broker confirmed it, the session logs' leaf hashes (to continue a log
-/// after a restart) and, on the client side, the provider epochs it refused. Rows leave only through
-/// <see cref="Remove"/> after a confirmation, or with their session's end (log hashes only); nothing else deletes evidence.
+/// returns) holding every signed batch until the evidence collector acknowledged it, the session logs' leaf hashes (to
+/// continue a log after a restart) and, on the client side, the provider epochs it refused. A batch is
+/// <see cref="SpoolState.Spooled"/> until the broker confirmed its publication, then <see cref="SpoolState.Published"/>
+/// until the collector's acknowledgement (published again if none comes in time); a batch the collector rejected, or one
+/// that can no longer be read, stays quarantined. Rows leave only through <see cref="Acknowledge"/>, or with their
+/// session's end (log hashes only); nothing else deletes evidence.
 /// </summary>
 /// <remarks>One connection behind a lock: writers are the epoch loop and the publisher, a few times per second.</remarks>
 internal sealed class EvidenceSpool : IDisposable
@@ -18,7 +21,16 @@ internal sealed class EvidenceSpool : IDisposable
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
 
-    private EvidenceSpool(SqliteConnection connection) => _connection = connection;
+    private const int SchemaVersion = 2;
+
+    private EvidenceSpool(SqliteConnection connection, Guid id)
+    {
+        _connection = connection;
+        Id = id;
+    }
+
+    /// <summary>This spool's identity (made when the file was created): names its acknowledgement queue.</summary>
+    public Guid Id { get; }
 
     /// <summary>Raised after a batch became publishable (added ready, or its voucher arrived).</summary>
     public event Action? BatchReady;
@@ -51,7 +63,12 @@ internal sealed class EvidenceSpool : IDisposable
                 attempts INTEGER NOT NULL DEFAULT 0,
                 last_error TEXT,
                 quarantined INTEGER NOT NULL DEFAULT 0,
+                state INTEGER NOT NULL DEFAULT 0,
+                publications INTEGER NOT NULL DEFAULT 0,
                 UNIQUE (session_id, tree_size));
+            CREATE TABLE IF NOT EXISTS meta (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS log_checkpoints (
                 session_id INTEGER NOT NULL,
                 tree_size INTEGER NOT NULL,
@@ -74,21 +91,18 @@ internal sealed class EvidenceSpool : IDisposable
                 observed TEXT NOT NULL,
                 received_ms INTEGER NOT NULL);
             """);
-        return new EvidenceSpool(connection);
+        Migrate(connection);
+        return new EvidenceSpool(connection, SpoolId(connection));
     }
 
-    /// <summary>Batches not yet confirmed by the broker.</summary>
-    public long Pending
-    {
-        get
-        {
-            lock (_lock)
-            {
-                using var command = Command("SELECT COUNT(*) FROM batches");
-                return (long)command.ExecuteScalar()!;
-            }
-        }
-    }
+    /// <summary>Batches the collector has not acknowledged yet (spooled or published), quarantined ones aside.</summary>
+    public long Pending => CountWhere("state IN (0, 1)");
+
+    /// <summary>Batches published and waiting for the collector's acknowledgement.</summary>
+    public long AwaitingAcknowledgement => CountWhere("state = 1");
+
+    /// <summary>Batches set aside: rejected by the collector, or unreadable. Kept for inspection, never published again.</summary>
+    public long Quarantined => CountWhere("state IN (2, 3)");
 
     /// <summary>
     /// Stores a freshly signed checkpoint in one durable transaction: the batch (publishable at
@@ -145,14 +159,14 @@ internal sealed class EvidenceSpool : IDisposable
     /// Attaches the client's voucher to the batch of that tree size and makes it and every earlier batch of the session
     /// publishable (a voucher is cumulative: earlier checkpoints will get none of their own).
     /// </summary>
-    /// <returns>False when that batch is no longer spooled (it was published without the voucher).</returns>
+    /// <returns>False when that batch is no longer waiting (it was published without the voucher).</returns>
     public bool AttachVoucher(ulong sessionId, ulong treeSize, SignedVoucher voucher)
     {
         var attached = Update(sessionId, treeSize, b => b with { Voucher = voucher });
         lock (_lock)
         {
             using var transaction = _connection.BeginTransaction();
-            using (var ready = Command("UPDATE batches SET ready = 1 WHERE session_id = $session AND tree_size <= $size", transaction))
+            using (var ready = Command("UPDATE batches SET ready = 1 WHERE session_id = $session AND tree_size <= $size AND state = 0", transaction))
             {
                 ready.Parameters.AddWithValue("$session", unchecked((long)sessionId));
                 ready.Parameters.AddWithValue("$size", unchecked((long)treeSize));
@@ -197,7 +211,7 @@ internal sealed class EvidenceSpool : IDisposable
         {
             using var command = Command("""
                 SELECT batch_id, body, records FROM batches
-                WHERE quarantined = 0 AND (ready = 1 OR publish_after_ms <= $now) AND next_attempt_ms <= $now
+                WHERE next_attempt_ms <= $now AND (state = 1 OR (state = 0 AND (ready = 1 OR publish_after_ms <= $now)))
                 ORDER BY session_id, tree_size LIMIT $limit
                 """);
             command.Parameters.AddWithValue("$now", nowMs);
@@ -220,7 +234,7 @@ internal sealed class EvidenceSpool : IDisposable
             // An unreadable row stays (it is evidence) but is no longer offered; the operator sees it in the log.
             foreach (var (id, error) in broken)
             {
-                using var quarantine = Command("UPDATE batches SET quarantined = 1, last_error = $error WHERE batch_id = $id");
+                using var quarantine = Command("UPDATE batches SET state = 2, last_error = $error WHERE batch_id = $id");
                 quarantine.Parameters.AddWithValue("$id", id);
                 quarantine.Parameters.AddWithValue("$error", error);
                 quarantine.ExecuteNonQuery();
@@ -234,15 +248,105 @@ internal sealed class EvidenceSpool : IDisposable
     /// <summary>Rows set aside by the last <see cref="Due"/> because they could not be read.</summary>
     public int QuarantinedNow { get; private set; }
 
-    /// <summary>Removes a batch the broker confirmed.</summary>
-    public void Remove(Guid batchId)
+    /// <summary>
+    /// The broker confirmed a publication of <paramref name="batchId"/>: the batch waits for the collector's
+    /// acknowledgement until <paramref name="acknowledgeByMs"/>, then it is offered again. A batch already acknowledged or
+    /// rejected (the answer can overtake the broker's confirmation) is left as it is.
+    /// </summary>
+    public void MarkPublished(Guid batchId, long acknowledgeByMs)
     {
         lock (_lock)
         {
-            using var command = Command("DELETE FROM batches WHERE batch_id = $id");
+            using var command = Command("""
+                UPDATE batches SET state = 1, publications = publications + 1, attempts = 0, next_attempt_ms = $next, last_error = NULL
+                WHERE batch_id = $id AND state IN (0, 1)
+                """);
             command.Parameters.AddWithValue("$id", batchId.ToString());
+            command.Parameters.AddWithValue("$next", acknowledgeByMs);
             command.ExecuteNonQuery();
         }
+    }
+
+    /// <summary>The collector holds <paramref name="batchId"/>: removes it. False when it was not spooled (a duplicate answer).</summary>
+    public bool Acknowledge(Guid batchId)
+    {
+        lock (_lock)
+        {
+            using var command = Command("DELETE FROM batches WHERE batch_id = $id AND state <> 2");
+            command.Parameters.AddWithValue("$id", batchId.ToString());
+            return command.ExecuteNonQuery() > 0;
+        }
+    }
+
+    /// <summary>
+    /// The collector refused <paramref name="batchId"/>: it stays in the spool, quarantined with the reason, and is not
+    /// published again. False when it was not spooled (or already set aside).
+    /// </summary>
+    public bool Reject(Guid batchId, string reason)
+    {
+        lock (_lock)
+        {
+            using var command = Command("UPDATE batches SET state = 3, last_error = $error WHERE batch_id = $id AND state IN (0, 1)");
+            command.Parameters.AddWithValue("$id", batchId.ToString());
+            command.Parameters.AddWithValue("$error", reason);
+            return command.ExecuteNonQuery() > 0;
+        }
+    }
+
+    /// <summary>How many times the broker confirmed a publication of <paramref name="batchId"/> (0 when not spooled).</summary>
+    public int Publications(Guid batchId)
+    {
+        lock (_lock)
+        {
+            using var command = Command("SELECT publications FROM batches WHERE batch_id = $id");
+            command.Parameters.AddWithValue("$id", batchId.ToString());
+            return command.ExecuteScalar() is long publications ? (int)publications : 0;
+        }
+    }
+
+    /// <summary>The session ended: its batches still waiting for a voucher are published now (no voucher can come any more).</summary>
+    public void ReleaseSession(ulong sessionId)
+    {
+        bool released;
+        lock (_lock)
+        {
+            using var command = Command("UPDATE batches SET ready = 1 WHERE session_id = $session AND state = 0 AND ready = 0");
+            command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
+            released = command.ExecuteNonQuery() > 0;
+        }
+
+        if (released)
+        {
+            BatchReady?.Invoke();
+        }
+    }
+
+    /// <summary>Every spooled batch with its state, in log order (for inspection and tests).</summary>
+    public IReadOnlyList<SpoolEntry> Entries()
+    {
+        var entries = new List<SpoolEntry>();
+        lock (_lock)
+        {
+            using var command = Command("SELECT batch_id, session_id, tree_size, state, publications, last_error, body, records FROM batches ORDER BY session_id, tree_size");
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                EvidenceBatch? batch = null;
+                try
+                {
+                    batch = JsonSerializer.Deserialize<EvidenceBatch>(reader.GetString(6), Json) is { } b ? b with { Records = Split((byte[])reader.GetValue(7)) } : null;
+                }
+                catch (Exception e) when (e is JsonException or FormatException or InvalidDataException)
+                {
+                    // An unreadable row is listed without its batch.
+                }
+
+                entries.Add(new SpoolEntry(Guid.Parse(reader.GetString(0)), unchecked((ulong)reader.GetInt64(1)), unchecked((ulong)reader.GetInt64(2)),
+                    (SpoolState)reader.GetInt32(3), reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5), batch));
+            }
+        }
+
+        return entries;
     }
 
     /// <summary>Records a failed publication; the batch is offered again at <paramref name="nextAttemptMs"/>.</summary>
@@ -388,7 +492,8 @@ internal sealed class EvidenceSpool : IDisposable
         {
             using var transaction = _connection.BeginTransaction();
             string? body;
-            using (var select = Command("SELECT body FROM batches WHERE session_id = $session AND tree_size = $size", transaction))
+            // A published batch is never changed: its id already names this content at the collector.
+            using (var select = Command("SELECT body FROM batches WHERE session_id = $session AND tree_size = $size AND state = 0", transaction))
             {
                 select.Parameters.AddWithValue("$session", unchecked((long)sessionId));
                 select.Parameters.AddWithValue("$size", unchecked((long)treeSize));
@@ -411,6 +516,57 @@ internal sealed class EvidenceSpool : IDisposable
             transaction.Commit();
             return true;
         }
+    }
+
+    private long CountWhere(string condition)
+    {
+        lock (_lock)
+        {
+            using var command = Command("SELECT COUNT(*) FROM batches WHERE " + condition);
+            return (long)command.ExecuteScalar()!;
+        }
+    }
+
+    // Version 1 files (before collector acknowledgements) get the state columns; their unreadable rows stay set aside.
+    private static void Migrate(SqliteConnection connection)
+    {
+        using (var version = connection.CreateCommand())
+        {
+            version.CommandText = "PRAGMA user_version";
+            if ((long)version.ExecuteScalar()! >= SchemaVersion)
+            {
+                return;
+            }
+        }
+
+        using (var columns = connection.CreateCommand())
+        {
+            columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('batches') WHERE name = 'state'";
+            if ((long)columns.ExecuteScalar()! == 0)
+            {
+                Execute(connection, """
+                    ALTER TABLE batches ADD COLUMN state INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE batches ADD COLUMN publications INTEGER NOT NULL DEFAULT 0;
+                    UPDATE batches SET state = 2 WHERE quarantined = 1;
+                    """);
+            }
+        }
+
+        Execute(connection, $"PRAGMA user_version = {SchemaVersion}");
+    }
+
+    private static Guid SpoolId(SqliteConnection connection)
+    {
+        using (var insert = connection.CreateCommand())
+        {
+            insert.CommandText = "INSERT OR IGNORE INTO meta (key, value) VALUES ('spool_id', $id)";
+            insert.Parameters.AddWithValue("$id", Guid.NewGuid().ToString("N"));
+            insert.ExecuteNonQuery();
+        }
+
+        using var select = connection.CreateCommand();
+        select.CommandText = "SELECT value FROM meta WHERE key = 'spool_id'";
+        return Guid.Parse((string)select.ExecuteScalar()!);
     }
 
     private SqliteCommand Command(string sql, SqliteTransaction? transaction = null)
