@@ -45,6 +45,10 @@ internal static class GatewayHost
         app.MapOracleDefaultEndpoints();
         app.MapGatewayStatus();
         var gateway = app.Services.GetRequiredService<GatewayHostedService>();
+
+        // prometheus-net starts listening to System.Diagnostics.Metrics meters at its first collection: without this,
+        // what the counters record before the first scrape (a cut-off, a rejected voucher) would never be exported.
+        await Prometheus.Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return gateway.ExitCode;
     }
