@@ -10,10 +10,22 @@ namespace VpnGateway.Control;
 /// MTU, numbered, sent within a window of <see cref="Window"/> unacknowledged frames, acknowledged cumulatively and
 /// retransmitted go-back-N after a timeout that doubles up to <see cref="MaxRetransmitTimeout"/>. Frames out of order
 /// are dropped and re-acknowledged. Received messages go to a dispatcher task, so handlers never run on the packet path.
+/// Every frame names its sender's channel (an id that grows with each incarnation) and the receiver's channel as the
+/// sender knows it: when a peer restarts and keeps the session (a provider gateway restarted on its spool, a client
+/// reconnecting before the session idled out), the other side sees a newer channel id, gives up what it had sent to the
+/// old one and numbers from 1 again; until the restarted side is known by its peer, the peer's sequence numbers and acks
+/// (meant for the old incarnation) are ignored and answered with an ack that introduces the new one. Frames of an older
+/// incarnation arriving late are ignored.
 /// </summary>
 internal sealed class ControlChannel : IControlChannel, IDisposable
 {
-    public const int HeaderSize = 20;
+    public const int HeaderSize = 36;
+    private const int ChannelOffset = 1;
+    private const int PeerOffset = 9;
+    private const int SequenceOffset = 17;
+    private const int AckOffset = 25;
+    private const int FlagsOffset = 33;
+    private const int TypeOffset = 34;
     public const int Window = 64;
     public const byte KindAck = 0;
     public const byte KindData = 1;
@@ -32,6 +44,8 @@ internal sealed class ControlChannel : IControlChannel, IDisposable
     private readonly Dictionary<ushort, List<Func<ControlMessage, CancellationToken, ValueTask>>> _handlers = [];
     private readonly Channel<ControlMessage> _inbox = Channel.CreateUnbounded<ControlMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ArrayBufferWriter<byte> _assembly = new();
+    private readonly ulong _localChannel;
+    private ulong _peerChannel;
     private ulong _nextSequence = 1;
     private ulong _expected = 1;
     private ushort _assemblyType;
@@ -40,6 +54,7 @@ internal sealed class ControlChannel : IControlChannel, IDisposable
     private bool _closed;
     private long _unhandled;
     private long _retransmissions;
+    private long _peerRestarts;
 
     /// <param name="sessionId">The session.</param>
     /// <param name="maxFrame">The largest frame (plaintext of one transport message): the tunnel MTU.</param>
@@ -53,6 +68,9 @@ internal sealed class ControlChannel : IControlChannel, IDisposable
         _transmit = transmit;
         _time = time;
         _logger = logger;
+
+        // Creation time in milliseconds, then 16 random bits: a restarted peer's channel has a greater id.
+        _localChannel = ((ulong)time.GetUtcNow().ToUnixTimeMilliseconds() << 16) | (uint)Random.Shared.Next(1, 1 << 16);
     }
 
     public ulong SessionId { get; }
@@ -63,6 +81,12 @@ internal sealed class ControlChannel : IControlChannel, IDisposable
     public long Unhandled => Interlocked.Read(ref _unhandled);
 
     public long Retransmissions => Interlocked.Read(ref _retransmissions);
+
+    /// <summary>How often the peer's channel was replaced by a newer incarnation (the peer restarted).</summary>
+    public long PeerRestarts => Interlocked.Read(ref _peerRestarts);
+
+    /// <summary>This channel's id (its incarnation).</summary>
+    public ulong LocalChannel => _localChannel;
 
     public ValueTask<ControlSendResult> SendAsync(ushort messageType, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
@@ -86,11 +110,11 @@ internal sealed class ControlChannel : IControlChannel, IDisposable
                 var last = offset + length == payload.Length;
                 var data = new byte[HeaderSize + length];
                 data[0] = KindData;
-                BinaryPrimitives.WriteUInt64BigEndian(data.AsSpan(1), _nextSequence);
-                data[17] = last ? FlagLast : (byte)0;
-                BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan(18), messageType);
+                BinaryPrimitives.WriteUInt64BigEndian(data.AsSpan(ChannelOffset), _localChannel);
+                data[FlagsOffset] = last ? FlagLast : (byte)0;
+                BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan(TypeOffset), messageType);
                 payload.Span.Slice(offset, length).CopyTo(data.AsSpan(HeaderSize));
-                _unsent.Enqueue(new Frame(_nextSequence++, data, last ? completion : null));
+                _unsent.Enqueue(new Frame(data, last ? completion : null));
                 offset += length;
             }
             while (offset < payload.Length);
@@ -127,12 +151,36 @@ internal sealed class ControlChannel : IControlChannel, IDisposable
             return false;
         }
 
-        var sequence = BinaryPrimitives.ReadUInt64BigEndian(frame[1..]);
-        var ack = BinaryPrimitives.ReadUInt64BigEndian(frame[9..]);
+        var channel = BinaryPrimitives.ReadUInt64BigEndian(frame[ChannelOffset..]);
+        var peer = BinaryPrimitives.ReadUInt64BigEndian(frame[PeerOffset..]);
+        var sequence = BinaryPrimitives.ReadUInt64BigEndian(frame[SequenceOffset..]);
+        var ack = BinaryPrimitives.ReadUInt64BigEndian(frame[AckOffset..]);
         lock (_lock)
         {
             if (_closed)
             {
+                return true;
+            }
+
+            if (channel != _peerChannel)
+            {
+                if (channel < _peerChannel)
+                {
+                    return true; // a late frame of the peer's previous incarnation
+                }
+
+                if (_peerChannel != 0)
+                {
+                    PeerRestartedLocked();
+                }
+
+                _peerChannel = channel;
+            }
+
+            if (peer != _localChannel && peer != 0)
+            {
+                // The peer still numbers for our previous incarnation (this side restarted): tell it who we are.
+                SendAckLocked();
                 return true;
             }
 
@@ -184,7 +232,7 @@ internal sealed class ControlChannel : IControlChannel, IDisposable
             // Go-back-N: resend the whole window, back off.
             foreach (var frame in _inflight)
             {
-                PatchAck(frame.Data);
+                PatchHeader(frame.Data);
                 if (!_transmit(frame.Data))
                 {
                     break;
@@ -287,7 +335,7 @@ internal sealed class ControlChannel : IControlChannel, IDisposable
 
     private void Assemble(ReadOnlySpan<byte> frame)
     {
-        var type = BinaryPrimitives.ReadUInt16BigEndian(frame[18..]);
+        var type = BinaryPrimitives.ReadUInt16BigEndian(frame[TypeOffset..]);
         if (_assembly.WrittenCount == 0)
         {
             _assemblyType = type;
@@ -304,7 +352,7 @@ internal sealed class ControlChannel : IControlChannel, IDisposable
             _assembly.Write(fragment);
         }
 
-        if ((frame[17] & FlagLast) != 0)
+        if ((frame[FlagsOffset] & FlagLast) != 0)
         {
             if (!_assemblyOverflow)
             {
@@ -322,7 +370,13 @@ internal sealed class ControlChannel : IControlChannel, IDisposable
         while (_unsent.Count > 0 && _inflight.Count < Window)
         {
             var frame = _unsent.Peek();
-            PatchAck(frame.Data);
+            if (frame.Sequence == 0)
+            {
+                frame.Sequence = _nextSequence++;
+                BinaryPrimitives.WriteUInt64BigEndian(frame.Data.AsSpan(SequenceOffset), frame.Sequence);
+            }
+
+            PatchHeader(frame.Data);
             if (!_transmit(frame.Data))
             {
                 break;
@@ -341,11 +395,47 @@ internal sealed class ControlChannel : IControlChannel, IDisposable
     {
         var ack = new byte[HeaderSize];
         ack[0] = KindAck;
-        PatchAck(ack);
+        BinaryPrimitives.WriteUInt64BigEndian(ack.AsSpan(ChannelOffset), _localChannel);
+        PatchHeader(ack);
         _transmit(ack);
     }
 
-    private void PatchAck(byte[] frame) => BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(9), _expected);
+    // Written at every (re)transmission: the peer's channel as known now, and the cumulative ack.
+    private void PatchHeader(byte[] frame)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(PeerOffset), _peerChannel);
+        BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(AckOffset), _expected);
+    }
+
+    // The peer restarted and kept the session: what was sent to its old incarnation is gone with it (each message's
+    // sender learns it was not delivered, and resends what still matters), both directions number from 1 again, and a
+    // message half received from the old incarnation is dropped.
+    private void PeerRestartedLocked()
+    {
+        Interlocked.Increment(ref _peerRestarts);
+        var lost = 0;
+        foreach (var frame in _inflight)
+        {
+            lost += frame.Completion?.TrySetResult(ControlSendResult.PeerRestarted) == true ? 1 : 0;
+        }
+
+        // Whole messages still queued are sent to the new incarnation; a message whose first fragments already went to
+        // the old one is dropped with them.
+        var partial = _inflight.Count > 0 && _inflight[^1].Completion is null;
+        while (partial && _unsent.Count > 0)
+        {
+            var frame = _unsent.Dequeue();
+            partial = frame.Completion is null;
+            lost += frame.Completion?.TrySetResult(ControlSendResult.PeerRestarted) == true ? 1 : 0;
+        }
+
+        _inflight.Clear();
+        _nextSequence = 1;
+        _expected = 1;
+        _assembly.Clear();
+        _timeout = InitialRetransmitTimeout;
+        _logger.LogInformation("session {Session}: the peer's control channel restarted; {Lost} message(s) sent to its previous incarnation not delivered", SessionId, lost);
+    }
 
     private void Unsubscribe(ushort messageType, Func<ControlMessage, CancellationToken, ValueTask> handler)
     {
@@ -358,9 +448,10 @@ internal sealed class ControlChannel : IControlChannel, IDisposable
         }
     }
 
-    private sealed class Frame(ulong sequence, byte[] data, TaskCompletionSource<ControlSendResult>? completion)
+    private sealed class Frame(byte[] data, TaskCompletionSource<ControlSendResult>? completion)
     {
-        public ulong Sequence { get; } = sequence;
+        /// <summary>Given when the frame is first sent (0 until then), so frames queued across a peer's restart number from 1.</summary>
+        public ulong Sequence { get; set; }
 
         public byte[] Data { get; } = data;
 

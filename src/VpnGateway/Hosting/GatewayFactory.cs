@@ -167,7 +167,7 @@ internal sealed class GatewayFactory(
             ProviderEndpoint = providerEndpoint,
             SessionId = connect.SessionId,
             Authorization = authorization,
-            Routes = [.. connect.Routes.Select(IpPrefix.Parse)],
+            Routes = [.. connect.EffectiveRoutes.Select(IpPrefix.Parse)],
             InterfacePattern = connect.InterfacePattern,
             ConnectAttempts = connect.ConnectAttempts,
         });

@@ -12,7 +12,8 @@ namespace VpnGateway.Tests.Metering;
 /// <summary>
 /// A real provider gateway (<c>vpngateway serve</c>, in a namespace, a client connected and paying) killed with SIGKILL
 /// mid-epoch while the collector had not acknowledged its last batches, then restarted on the same spool: nothing
-/// spooled is lost, the session's log continues, and the collector stores every batch once (count and hash check).
+/// spooled is lost, the session's log continues (the client reconnects, its control channel carries on with the new
+/// incarnation, and it pays every checkpoint), and the collector stores every batch once (count and hash check).
 /// </summary>
 public sealed class GatewayCrashTests(RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>
 {
@@ -94,6 +95,8 @@ public sealed class GatewayCrashTests(RabbitMqFixture rabbit) : IClassFixture<Ra
         }
 
         Assert.True(tree.Size > spooledAtKill.Max(e => e.TreeSize), "the log continued after the restart");
+        Assert.All(batches.Values, b => Assert.NotNull(b.Voucher)); // the client went on paying the restarted gateway
+        Assert.DoesNotContain("cutting the client off", net.LogText("provider-restarted"), StringComparison.Ordinal);
         Assert.Empty(net.ProviderSpoolEntries());
     }
 
