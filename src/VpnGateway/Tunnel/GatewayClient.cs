@@ -357,6 +357,11 @@ internal sealed class GatewayClient : TunnelEngine
         {
             _connected.TrySetCanceled(StoppingToken);
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Logger.LogError(e, "session {Session}: starting it failed", _client.SessionId);
+            _connected.TrySetException(e);
+        }
     }
 
     /// <summary>

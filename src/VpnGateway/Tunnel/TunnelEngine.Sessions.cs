@@ -101,6 +101,10 @@ internal abstract partial class TunnelEngine
         {
             await EndAsync(session, reason, detail, peerInitiated).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Logger.LogError(e, "session {Session}: ending it failed", session.SessionId);
+        }
         finally
         {
             session.Completion.TrySetResult();

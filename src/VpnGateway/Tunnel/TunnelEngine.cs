@@ -112,7 +112,7 @@ internal abstract partial class TunnelEngine : IAsyncDisposable, ISessionTermina
         var endings = new List<Task>();
         foreach (var session in _sessions.Values)
         {
-            endings.Add(EndSessionAsync(session, SessionEndReason.Shutdown, "the gateway is shutting down"));
+            endings.Add(Task.Run(() => EndSessionAsync(session, SessionEndReason.Shutdown, "the gateway is shutting down"), CancellationToken.None));
         }
 
         await Task.WhenAll(endings).ConfigureAwait(false);

@@ -15,11 +15,14 @@ namespace VpnGateway.Metering.Publishing;
 internal sealed class MassTransitEvidenceBus(IBus bus, string acknowledgementQueue) : IEvidenceBus
 {
     private readonly Uri _responseAddress = new($"queue:{acknowledgementQueue}");
+    private HostReceiveEndpointHandle? _endpoint;
 
     public async Task<IAsyncDisposable> ListenAsync(IEvidenceAcknowledgementHandler handler, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        var endpoint = bus.ConnectReceiveEndpoint(acknowledgementQueue, configurator =>
+
+        // Connected once: a caller that gave up waiting (the broker was away) waits for the same endpoint again.
+        var endpoint = _endpoint ??= bus.ConnectReceiveEndpoint(acknowledgementQueue, configurator =>
         {
             configurator.ConfigureConsumeTopology = false;
             configurator.Handler<EvidenceBatchAccepted>(context =>
@@ -34,7 +37,7 @@ internal sealed class MassTransitEvidenceBus(IBus bus, string acknowledgementQue
             });
         });
         await endpoint.Ready.WaitAsync(cancellationToken);
-        return new Listening(endpoint);
+        return new Listening(this, endpoint);
     }
 
     public Task PublishAsync(EvidenceBatch batch, CancellationToken cancellationToken)
@@ -53,8 +56,12 @@ internal sealed class MassTransitEvidenceBus(IBus bus, string acknowledgementQue
         }, cancellationToken);
     }
 
-    private sealed class Listening(HostReceiveEndpointHandle endpoint) : IAsyncDisposable
+    private sealed class Listening(MassTransitEvidenceBus owner, HostReceiveEndpointHandle endpoint) : IAsyncDisposable
     {
-        public async ValueTask DisposeAsync() => await endpoint.StopAsync(CancellationToken.None);
+        public async ValueTask DisposeAsync()
+        {
+            owner._endpoint = null;
+            await endpoint.StopAsync(CancellationToken.None);
+        }
     }
 }
