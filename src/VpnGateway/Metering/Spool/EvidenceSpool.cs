@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Oracle.Core.Evidence;
-using Oracle.Core.Merkle;
 
 namespace VpnGateway.Metering.Spool;
 
@@ -15,7 +14,7 @@ namespace VpnGateway.Metering.Spool;
 /// session's end (log hashes only); nothing else deletes evidence.
 /// </summary>
 /// <remarks>One connection behind a lock: writers are the epoch loop and the publisher, a few times per second.</remarks>
-internal sealed class EvidenceSpool : IDisposable
+internal sealed partial class EvidenceSpool : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly SqliteConnection _connection;
@@ -94,15 +93,6 @@ internal sealed class EvidenceSpool : IDisposable
         Migrate(connection);
         return new EvidenceSpool(connection, SpoolId(connection));
     }
-
-    /// <summary>Batches the collector has not acknowledged yet (spooled or published), quarantined ones aside.</summary>
-    public long Pending => CountWhere("state IN (0, 1)");
-
-    /// <summary>Batches published and waiting for the collector's acknowledgement.</summary>
-    public long AwaitingAcknowledgement => CountWhere("state = 1");
-
-    /// <summary>Batches set aside: rejected by the collector, or unreadable. Kept for inspection, never published again.</summary>
-    public long Quarantined => CountWhere("state IN (2, 3)");
 
     /// <summary>
     /// Stores a freshly signed checkpoint in one durable transaction: the batch (publishable at
@@ -202,281 +192,6 @@ internal sealed class EvidenceSpool : IDisposable
         return attached;
     }
 
-    /// <summary>Up to <paramref name="limit"/> batches to publish now, oldest first (per session in log order).</summary>
-    public IReadOnlyList<EvidenceBatch> Due(long nowMs, int limit)
-    {
-        var due = new List<EvidenceBatch>();
-        var broken = new List<(string Id, string Error)>();
-        lock (_lock)
-        {
-            using var command = Command("""
-                SELECT batch_id, body, records FROM batches
-                WHERE next_attempt_ms <= $now AND (state = 1 OR (state = 0 AND (ready = 1 OR publish_after_ms <= $now)))
-                ORDER BY session_id, tree_size LIMIT $limit
-                """);
-            command.Parameters.AddWithValue("$now", nowMs);
-            command.Parameters.AddWithValue("$limit", limit);
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                var id = reader.GetString(0);
-                try
-                {
-                    var batch = JsonSerializer.Deserialize<EvidenceBatch>(reader.GetString(1), Json) ?? throw new JsonException("null batch");
-                    due.Add(batch with { Records = Split((byte[])reader.GetValue(2)) });
-                }
-                catch (Exception e) when (e is JsonException or FormatException or InvalidDataException)
-                {
-                    broken.Add((id, e.Message));
-                }
-            }
-
-            // An unreadable row stays (it is evidence) but is no longer offered; the operator sees it in the log.
-            foreach (var (id, error) in broken)
-            {
-                using var quarantine = Command("UPDATE batches SET state = 2, last_error = $error WHERE batch_id = $id");
-                quarantine.Parameters.AddWithValue("$id", id);
-                quarantine.Parameters.AddWithValue("$error", error);
-                quarantine.ExecuteNonQuery();
-            }
-        }
-
-        QuarantinedNow = broken.Count;
-        return due;
-    }
-
-    /// <summary>Rows set aside by the last <see cref="Due"/> because they could not be read.</summary>
-    public int QuarantinedNow { get; private set; }
-
-    /// <summary>
-    /// The broker confirmed a publication of <paramref name="batchId"/>: the batch waits for the collector's
-    /// acknowledgement until <paramref name="acknowledgeByMs"/>, then it is offered again. A batch already acknowledged or
-    /// rejected (the answer can overtake the broker's confirmation) is left as it is.
-    /// </summary>
-    public void MarkPublished(Guid batchId, long acknowledgeByMs)
-    {
-        lock (_lock)
-        {
-            using var command = Command("""
-                UPDATE batches SET state = 1, publications = publications + 1, attempts = 0, next_attempt_ms = $next, last_error = NULL
-                WHERE batch_id = $id AND state IN (0, 1)
-                """);
-            command.Parameters.AddWithValue("$id", batchId.ToString());
-            command.Parameters.AddWithValue("$next", acknowledgeByMs);
-            command.ExecuteNonQuery();
-        }
-    }
-
-    /// <summary>The collector holds <paramref name="batchId"/>: removes it. False when it was not spooled (a duplicate answer).</summary>
-    public bool Acknowledge(Guid batchId)
-    {
-        lock (_lock)
-        {
-            using var command = Command("DELETE FROM batches WHERE batch_id = $id AND state <> 2");
-            command.Parameters.AddWithValue("$id", batchId.ToString());
-            return command.ExecuteNonQuery() > 0;
-        }
-    }
-
-    /// <summary>
-    /// The collector refused <paramref name="batchId"/>: it stays in the spool, quarantined with the reason, and is not
-    /// published again. False when it was not spooled (or already set aside).
-    /// </summary>
-    public bool Reject(Guid batchId, string reason)
-    {
-        lock (_lock)
-        {
-            using var command = Command("UPDATE batches SET state = 3, last_error = $error WHERE batch_id = $id AND state IN (0, 1)");
-            command.Parameters.AddWithValue("$id", batchId.ToString());
-            command.Parameters.AddWithValue("$error", reason);
-            return command.ExecuteNonQuery() > 0;
-        }
-    }
-
-    /// <summary>How many times the broker confirmed a publication of <paramref name="batchId"/> (0 when not spooled).</summary>
-    public int Publications(Guid batchId)
-    {
-        lock (_lock)
-        {
-            using var command = Command("SELECT publications FROM batches WHERE batch_id = $id");
-            command.Parameters.AddWithValue("$id", batchId.ToString());
-            return command.ExecuteScalar() is long publications ? (int)publications : 0;
-        }
-    }
-
-    /// <summary>The session ended: its batches still waiting for a voucher are published now (no voucher can come any more).</summary>
-    public void ReleaseSession(ulong sessionId)
-    {
-        bool released;
-        lock (_lock)
-        {
-            using var command = Command("UPDATE batches SET ready = 1 WHERE session_id = $session AND state = 0 AND ready = 0");
-            command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
-            released = command.ExecuteNonQuery() > 0;
-        }
-
-        if (released)
-        {
-            BatchReady?.Invoke();
-        }
-    }
-
-    /// <summary>Every spooled batch with its state, in log order (for inspection and tests).</summary>
-    public IReadOnlyList<SpoolEntry> Entries()
-    {
-        var entries = new List<SpoolEntry>();
-        lock (_lock)
-        {
-            using var command = Command("SELECT batch_id, session_id, tree_size, state, publications, last_error, body, records FROM batches ORDER BY session_id, tree_size");
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                EvidenceBatch? batch = null;
-                try
-                {
-                    batch = JsonSerializer.Deserialize<EvidenceBatch>(reader.GetString(6), Json) is { } b ? b with { Records = Split((byte[])reader.GetValue(7)) } : null;
-                }
-                catch (Exception e) when (e is JsonException or FormatException or InvalidDataException)
-                {
-                    // An unreadable row is listed without its batch.
-                }
-
-                entries.Add(new SpoolEntry(Guid.Parse(reader.GetString(0)), unchecked((ulong)reader.GetInt64(1)), unchecked((ulong)reader.GetInt64(2)),
-                    (SpoolState)reader.GetInt32(3), reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5), batch));
-            }
-        }
-
-        return entries;
-    }
-
-    /// <summary>Records a failed publication; the batch is offered again at <paramref name="nextAttemptMs"/>.</summary>
-    public void Postpone(Guid batchId, long nextAttemptMs, string error)
-    {
-        lock (_lock)
-        {
-            using var command = Command("UPDATE batches SET attempts = attempts + 1, next_attempt_ms = $next, last_error = $error WHERE batch_id = $id");
-            command.Parameters.AddWithValue("$id", batchId.ToString());
-            command.Parameters.AddWithValue("$next", nextAttemptMs);
-            command.Parameters.AddWithValue("$error", error);
-            command.ExecuteNonQuery();
-        }
-    }
-
-    /// <summary>The spooled batch of <paramref name="sessionId"/> with <paramref name="treeSize"/> leaves, if still spooled.</summary>
-    public EvidenceBatch? Find(ulong sessionId, ulong treeSize)
-    {
-        lock (_lock)
-        {
-            using var command = Command("SELECT body, records FROM batches WHERE session_id = $session AND tree_size = $size");
-            command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
-            command.Parameters.AddWithValue("$size", unchecked((long)treeSize));
-            using var reader = command.ExecuteReader();
-            return reader.Read() && JsonSerializer.Deserialize<EvidenceBatch>(reader.GetString(0), Json) is { } batch
-                ? batch with { Records = Split((byte[])reader.GetValue(1)) }
-                : null;
-        }
-    }
-
-    /// <summary>How many times publishing <paramref name="batchId"/> failed (0 when it is not spooled).</summary>
-    public int Attempts(Guid batchId)
-    {
-        lock (_lock)
-        {
-            using var command = Command("SELECT attempts FROM batches WHERE batch_id = $id");
-            command.Parameters.AddWithValue("$id", batchId.ToString());
-            return command.ExecuteScalar() is long attempts ? (int)attempts : 0;
-        }
-    }
-
-    /// <summary>The spooled state of a session's log, or null when none is spooled.</summary>
-    public SessionLogSnapshot? LoadSession(ulong sessionId)
-    {
-        lock (_lock)
-        {
-            using var command = Command("SELECT tree_size, sequence, epoch_time, allowed_octets, leaf_hashes, capture_drops FROM log_checkpoints WHERE session_id = $session ORDER BY tree_size");
-            command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
-            using var reader = command.ExecuteReader();
-            var hashes = new MemoryStream();
-            var checkpoints = new List<(ulong, ulong)>();
-            ulong sequence = 0, epochTime = 0, drops = 0;
-            while (reader.Read())
-            {
-                var size = unchecked((ulong)reader.GetInt64(0));
-                var leaves = (byte[])reader.GetValue(4);
-                if ((ulong)(hashes.Length + leaves.Length) != size * MerkleHash.Size)
-                {
-                    throw new InvalidDataException($"spooled log of session {sessionId} has a gap before tree size {size}");
-                }
-
-                hashes.Write(leaves);
-                checkpoints.Add((size, unchecked((ulong)reader.GetInt64(3))));
-                sequence = unchecked((ulong)reader.GetInt64(1));
-                epochTime = unchecked((ulong)reader.GetInt64(2));
-                drops = unchecked((ulong)reader.GetInt64(5));
-            }
-
-            if (checkpoints.Count == 0)
-            {
-                return null;
-            }
-
-            using var voucher = Command("SELECT last_voucher_size FROM sessions WHERE session_id = $session");
-            voucher.Parameters.AddWithValue("$session", unchecked((long)sessionId));
-            var lastVoucher = voucher.ExecuteScalar() is long v ? unchecked((ulong)v) : 0;
-            return new SessionLogSnapshot(hashes.ToArray(), checkpoints, sequence, epochTime, drops, lastVoucher);
-        }
-    }
-
-    /// <summary>The session ended: its log hashes are no longer needed to continue it (its batches stay until confirmed).</summary>
-    public void EndSession(ulong sessionId)
-    {
-        lock (_lock)
-        {
-            using var command = Command("DELETE FROM log_checkpoints WHERE session_id = $session; DELETE FROM sessions WHERE session_id = $session");
-            command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
-            command.ExecuteNonQuery();
-        }
-    }
-
-    /// <summary>Client side: keeps a refused epoch for a dispute.</summary>
-    public void KeepDisputedEpoch(DisputedEpoch epoch)
-    {
-        ArgumentNullException.ThrowIfNull(epoch);
-        lock (_lock)
-        {
-            using var command = Command("""
-                INSERT INTO disputed_epochs (session_id, sequence, reason, detail, message, observed, received_ms)
-                VALUES ($session, $sequence, $reason, $detail, $message, $observed, $at)
-                """);
-            command.Parameters.AddWithValue("$session", unchecked((long)epoch.SessionId));
-            command.Parameters.AddWithValue("$sequence", unchecked((long)epoch.Sequence));
-            command.Parameters.AddWithValue("$reason", (int)epoch.Reason);
-            command.Parameters.AddWithValue("$detail", epoch.Detail);
-            command.Parameters.AddWithValue("$message", epoch.Message);
-            command.Parameters.AddWithValue("$observed", epoch.Observed);
-            command.Parameters.AddWithValue("$at", epoch.ReceivedAtMs);
-            command.ExecuteNonQuery();
-        }
-    }
-
-    /// <summary>Client side: the refused epochs kept for <paramref name="sessionId"/>.</summary>
-    public IReadOnlyList<DisputedEpoch> DisputedEpochs(ulong sessionId)
-    {
-        lock (_lock)
-        {
-            using var command = Command("SELECT sequence, reason, detail, message, observed, received_ms FROM disputed_epochs WHERE session_id = $session ORDER BY id");
-            command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
-            using var reader = command.ExecuteReader();
-            var list = new List<DisputedEpoch>();
-            while (reader.Read())
-            {
-                list.Add(new DisputedEpoch(sessionId, unchecked((ulong)reader.GetInt64(0)), (EpochRejectionReason)reader.GetInt32(1), reader.GetString(2), (byte[])reader.GetValue(3), reader.GetString(4), reader.GetInt64(5)));
-            }
-
-            return list;
-        }
-    }
-
     /// <inheritdoc/>
     public void Dispose()
     {
@@ -515,15 +230,6 @@ internal sealed class EvidenceSpool : IDisposable
 
             transaction.Commit();
             return true;
-        }
-    }
-
-    private long CountWhere(string condition)
-    {
-        lock (_lock)
-        {
-            using var command = Command("SELECT COUNT(*) FROM batches WHERE " + condition);
-            return (long)command.ExecuteScalar()!;
         }
     }
 
