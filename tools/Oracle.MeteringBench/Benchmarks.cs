@@ -7,6 +7,7 @@ using VpnGateway.Metering.Capture;
 using VpnGateway.Metering.Sessions;
 using VpnGateway.Metering.Signing;
 using VpnGateway.Metering.Spool;
+using VpnGateway.Sessions;
 
 namespace Oracle.MeteringBench;
 
@@ -31,10 +32,10 @@ internal static class Benchmarks
     /// <summary>No tunnel to end here: a cut-off is only logged.</summary>
     private sealed class LoggingTerminator(ILogger logger) : ISessionTerminator
     {
-        public ValueTask TerminateAsync(ulong sessionId, string reason, CancellationToken cancellationToken)
+        public bool Terminate(ulong sessionId, string reason, bool refuseReconnection)
         {
             logger.LogWarning("session {Session} would be cut off: {Reason}", sessionId, reason);
-            return ValueTask.CompletedTask;
+            return false;
         }
     }
 }

@@ -17,8 +17,8 @@ namespace Oracle.MeteringBench;
 /// 198.19.0.0/16, never sent anywhere) feeds the session's flow meter, every epoch a signed checkpoint is spooled and
 /// the spool is published to RabbitMQ. It prints <c>resumed &lt;tree size&gt;</c> at start, <c>checkpoint &lt;tree
 /// size&gt;</c> per checkpoint, and after <c>--stop-after</c> checkpoints closes the session's open flows into a last
-/// checkpoint, drains the spool and prints <c>done &lt;tree size&gt;</c>. Killed at any point, a new run with the same
-/// spool continues the session's log and publishes what the killed one had spooled.
+/// checkpoint, drains the spool (every batch acknowledged by the consumer) and prints <c>done &lt;tree size&gt;</c>. Killed
+/// at any point, a new run with the same spool continues the session's log and publishes what the killed one had spooled.
 /// </summary>
 internal static class ServeCommand
 {
@@ -34,6 +34,8 @@ internal static class ServeCommand
             RetryDelay = TimeSpan.FromMilliseconds(200),
             MaxRetryDelay = TimeSpan.FromSeconds(2),
             PublishTimeout = TimeSpan.FromSeconds(5),
+            AcknowledgementTimeout = TimeSpan.FromMilliseconds(args.Long("ack-timeout-ms", 3000)),
+            MaxAcknowledgementTimeout = TimeSpan.FromSeconds(10),
             Flows = new FlowTableOptions { IdleTimeout = TimeSpan.FromMilliseconds(300), ActiveTimeout = TimeSpan.FromSeconds(5) },
         };
 
@@ -49,8 +51,10 @@ internal static class ServeCommand
         using var spool = EvidenceSpool.Open(args.String("spool"));
         var loggers = host.Services.GetRequiredService<ILoggerFactory>();
         var context = Benchmarks.Context(options, spool, Benchmarks.GatewayKey, metrics, loggers);
-        using var publisher = new EvidencePublisher(spool, new MassTransitEvidenceBus(host.Services.GetRequiredService<IBus>()), options, metrics,
-            TimeProvider.System, loggers.CreateLogger<EvidencePublisher>());
+        // The acknowledgement queue is named after the spool, so a restarted process gets the answers meant for the killed one.
+        var bus = new MassTransitEvidenceBus(host.Services.GetRequiredService<IBus>(), $"evidence-acks-{spool.Id:N}");
+        using var publisher = new EvidencePublisher(spool, bus, options, metrics, TimeProvider.System, loggers.CreateLogger<EvidencePublisher>());
+        await publisher.ListenAsync(CancellationToken.None);
         await publisher.StartAsync(CancellationToken.None);
 
         var meter = await ProviderSessionMeter.StartAsync(Benchmarks.Session(sessionId, null, "198.18.0.2/32"), new NullChannel(), context, CancellationToken.None);

@@ -29,4 +29,10 @@ public enum EvidenceBatchError
 
     /// <summary>The voucher's signature does not recover to <see cref="EvidenceBatch.Client"/>.</summary>
     BadVoucherSignature,
+
+    /// <summary>
+    /// The consumer already holds a batch with this id but other content: the gateway signed two versions of the same
+    /// checkpoint, or the spool was tampered with. Both are kept for inspection.
+    /// </summary>
+    ConflictingDuplicate,
 }

@@ -26,7 +26,6 @@ internal static class GatewayHost
         var listen = builder.Configuration["Metrics:Listen"] ?? new MetricsSettings().Listen;
         builder.WebHost.UseUrls(string.IsNullOrEmpty(listen) ? "http://127.0.0.1:0" : $"http://{listen}");
         builder.AddOracleServiceDefaults();
-        builder.AddVpnGateway(role);
         if (builder.Configuration.GetSection(MeteringOptions.Section).Exists())
         {
             // Metering (docs/protocol.md §5): the provider publishes its evidence on the bus (publisher confirms).
@@ -35,13 +34,21 @@ internal static class GatewayHost
                 builder.AddOracleBus();
             }
 
+            // Before the tunnel: the host stops services in reverse order, so the tunnel ends its sessions (each session's
+            // last epoch and voucher) while metering and the bus still run.
             builder.AddMetering();
         }
+
+        builder.AddVpnGateway(role);
 
         await using var app = builder.Build();
         app.MapOracleDefaultEndpoints();
         app.MapGatewayStatus();
         var gateway = app.Services.GetRequiredService<GatewayHostedService>();
+
+        // prometheus-net starts listening to System.Diagnostics.Metrics meters at its first collection: without this,
+        // what the counters record before the first scrape (a cut-off, a rejected voucher) would never be exported.
+        await Prometheus.Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return gateway.ExitCode;
     }

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
 
 namespace VpnGateway.Control;
 
@@ -10,10 +9,22 @@ namespace VpnGateway.Control;
 /// MTU, numbered, sent within a window of <see cref="Window"/> unacknowledged frames, acknowledged cumulatively and
 /// retransmitted go-back-N after a timeout that doubles up to <see cref="MaxRetransmitTimeout"/>. Frames out of order
 /// are dropped and re-acknowledged. Received messages go to a dispatcher task, so handlers never run on the packet path.
+/// Every frame names its sender's channel (an id that grows with each incarnation) and the receiver's channel as the
+/// sender knows it: when a peer restarts and keeps the session (a provider gateway restarted on its spool, a client
+/// reconnecting before the session idled out), the other side sees a newer channel id, gives up what it had sent to the
+/// old one and numbers from 1 again; until the restarted side is known by its peer, the peer's sequence numbers and acks
+/// (meant for the old incarnation) are ignored and answered with an ack that introduces the new one. Frames of an older
+/// incarnation arriving late are ignored.
 /// </summary>
-internal sealed class ControlChannel : IControlChannel, IDisposable
+internal sealed partial class ControlChannel : IControlChannel, IDisposable
 {
-    public const int HeaderSize = 20;
+    public const int HeaderSize = 36;
+    private const int ChannelOffset = 1;
+    private const int PeerOffset = 9;
+    private const int SequenceOffset = 17;
+    private const int AckOffset = 25;
+    private const int FlagsOffset = 33;
+    private const int TypeOffset = 34;
     public const int Window = 64;
     public const byte KindAck = 0;
     public const byte KindData = 1;
@@ -32,6 +43,8 @@ internal sealed class ControlChannel : IControlChannel, IDisposable
     private readonly Dictionary<ushort, List<Func<ControlMessage, CancellationToken, ValueTask>>> _handlers = [];
     private readonly Channel<ControlMessage> _inbox = Channel.CreateUnbounded<ControlMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ArrayBufferWriter<byte> _assembly = new();
+    private readonly ulong _localChannel;
+    private ulong _peerChannel;
     private ulong _nextSequence = 1;
     private ulong _expected = 1;
     private ushort _assemblyType;
@@ -40,6 +53,7 @@ internal sealed class ControlChannel : IControlChannel, IDisposable
     private bool _closed;
     private long _unhandled;
     private long _retransmissions;
+    private long _peerRestarts;
 
     /// <param name="sessionId">The session.</param>
     /// <param name="maxFrame">The largest frame (plaintext of one transport message): the tunnel MTU.</param>
@@ -53,6 +67,9 @@ internal sealed class ControlChannel : IControlChannel, IDisposable
         _transmit = transmit;
         _time = time;
         _logger = logger;
+
+        // Creation time in milliseconds, then 16 random bits: a restarted peer's channel has a greater id.
+        _localChannel = ((ulong)time.GetUtcNow().ToUnixTimeMilliseconds() << 16) | (uint)Random.Shared.Next(1, 1 << 16);
     }
 
     public ulong SessionId { get; }
@@ -63,6 +80,12 @@ internal sealed class ControlChannel : IControlChannel, IDisposable
     public long Unhandled => Interlocked.Read(ref _unhandled);
 
     public long Retransmissions => Interlocked.Read(ref _retransmissions);
+
+    /// <summary>How often the peer's channel was replaced by a newer incarnation (the peer restarted).</summary>
+    public long PeerRestarts => Interlocked.Read(ref _peerRestarts);
+
+    /// <summary>This channel's id (its incarnation).</summary>
+    public ulong LocalChannel => _localChannel;
 
     public ValueTask<ControlSendResult> SendAsync(ushort messageType, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
@@ -86,11 +109,11 @@ internal sealed class ControlChannel : IControlChannel, IDisposable
                 var last = offset + length == payload.Length;
                 var data = new byte[HeaderSize + length];
                 data[0] = KindData;
-                BinaryPrimitives.WriteUInt64BigEndian(data.AsSpan(1), _nextSequence);
-                data[17] = last ? FlagLast : (byte)0;
-                BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan(18), messageType);
+                BinaryPrimitives.WriteUInt64BigEndian(data.AsSpan(ChannelOffset), _localChannel);
+                data[FlagsOffset] = last ? FlagLast : (byte)0;
+                BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan(TypeOffset), messageType);
                 payload.Span.Slice(offset, length).CopyTo(data.AsSpan(HeaderSize));
-                _unsent.Enqueue(new Frame(_nextSequence++, data, last ? completion : null));
+                _unsent.Enqueue(new Frame(data, last ? completion : null));
                 offset += length;
             }
             while (offset < payload.Length);
@@ -117,85 +140,6 @@ internal sealed class ControlChannel : IControlChannel, IDisposable
         }
 
         return new Subscription(this, messageType, handler);
-    }
-
-    /// <summary>Handles a decrypted frame (receive thread). Returns false when it is malformed.</summary>
-    public bool OnFrame(ReadOnlySpan<byte> frame)
-    {
-        if (frame.Length < HeaderSize || frame[0] > KindData)
-        {
-            return false;
-        }
-
-        var sequence = BinaryPrimitives.ReadUInt64BigEndian(frame[1..]);
-        var ack = BinaryPrimitives.ReadUInt64BigEndian(frame[9..]);
-        lock (_lock)
-        {
-            if (_closed)
-            {
-                return true;
-            }
-
-            Acknowledge(ack);
-            if (frame[0] == KindData)
-            {
-                if (sequence == _expected)
-                {
-                    _expected++;
-                    Assemble(frame);
-                }
-
-                // Acknowledge every data frame, in order or not (a duplicate means our ack was lost).
-                if (!PumpLocked())
-                {
-                    SendAckLocked();
-                }
-            }
-            else
-            {
-                PumpLocked();
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>Retransmits what timed out (timer thread).</summary>
-    public void OnTick()
-    {
-        lock (_lock)
-        {
-            if (_closed || _inflight.Count == 0)
-            {
-                if (!_closed)
-                {
-                    PumpLocked();
-                }
-
-                return;
-            }
-
-            var now = _time.GetTimestamp();
-            if (_time.GetElapsedTime(_inflight[0].SentAt, now) < _timeout)
-            {
-                return;
-            }
-
-            // Go-back-N: resend the whole window, back off.
-            foreach (var frame in _inflight)
-            {
-                PatchAck(frame.Data);
-                if (!_transmit(frame.Data))
-                {
-                    break;
-                }
-
-                frame.SentAt = now;
-                Interlocked.Increment(ref _retransmissions);
-            }
-
-            _timeout = TimeSpan.FromTicks(Math.Min(_timeout.Ticks * 2, MaxRetransmitTimeout.Ticks));
-        }
     }
 
     /// <summary>Runs the handlers until the channel closes (one task per session).</summary>
@@ -264,89 +208,6 @@ internal sealed class ControlChannel : IControlChannel, IDisposable
         _inbox.Writer.TryComplete();
     }
 
-    private void Acknowledge(ulong ack)
-    {
-        var released = false;
-        while (_inflight.Count > 0 && _inflight[0].Sequence < ack)
-        {
-            _inflight[0].Completion?.TrySetResult(ControlSendResult.Delivered);
-            _inflight.RemoveAt(0);
-            released = true;
-        }
-
-        if (released)
-        {
-            _timeout = InitialRetransmitTimeout;
-            var now = _time.GetTimestamp();
-            foreach (var frame in _inflight)
-            {
-                frame.SentAt = now;
-            }
-        }
-    }
-
-    private void Assemble(ReadOnlySpan<byte> frame)
-    {
-        var type = BinaryPrimitives.ReadUInt16BigEndian(frame[18..]);
-        if (_assembly.WrittenCount == 0)
-        {
-            _assemblyType = type;
-            _assemblyOverflow = false;
-        }
-
-        var fragment = frame[HeaderSize..];
-        if (type != _assemblyType || _assembly.WrittenCount + fragment.Length > ControlMessageTypes.MaxPayloadSize)
-        {
-            _assemblyOverflow = true;
-        }
-        else
-        {
-            _assembly.Write(fragment);
-        }
-
-        if ((frame[17] & FlagLast) != 0)
-        {
-            if (!_assemblyOverflow)
-            {
-                _inbox.Writer.TryWrite(new ControlMessage(SessionId, _assemblyType, _assembly.WrittenSpan.ToArray()));
-            }
-
-            _assembly.Clear();
-        }
-    }
-
-    /// <summary>Sends queued frames while the window has room; true when at least one went out (carrying our ack).</summary>
-    private bool PumpLocked()
-    {
-        var sent = false;
-        while (_unsent.Count > 0 && _inflight.Count < Window)
-        {
-            var frame = _unsent.Peek();
-            PatchAck(frame.Data);
-            if (!_transmit(frame.Data))
-            {
-                break;
-            }
-
-            _unsent.Dequeue();
-            frame.SentAt = _time.GetTimestamp();
-            _inflight.Add(frame);
-            sent = true;
-        }
-
-        return sent;
-    }
-
-    private void SendAckLocked()
-    {
-        var ack = new byte[HeaderSize];
-        ack[0] = KindAck;
-        PatchAck(ack);
-        _transmit(ack);
-    }
-
-    private void PatchAck(byte[] frame) => BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(9), _expected);
-
     private void Unsubscribe(ushort messageType, Func<ControlMessage, CancellationToken, ValueTask> handler)
     {
         lock (_handlers)
@@ -358,9 +219,10 @@ internal sealed class ControlChannel : IControlChannel, IDisposable
         }
     }
 
-    private sealed class Frame(ulong sequence, byte[] data, TaskCompletionSource<ControlSendResult>? completion)
+    private sealed class Frame(byte[] data, TaskCompletionSource<ControlSendResult>? completion)
     {
-        public ulong Sequence { get; } = sequence;
+        /// <summary>Given when the frame is first sent (0 until then), so frames queued across a peer's restart number from 1.</summary>
+        public ulong Sequence { get; set; }
 
         public byte[] Data { get; } = data;
 

@@ -13,8 +13,14 @@ public static class ControlMessageTypes
     /// <summary>Provider → client, once per session: the session's parameters as JSON (provider networks, exports, policy document).</summary>
     public const ushort SessionInfo = 0x0001;
 
-    /// <summary>Either side: the session is being closed; UTF-8 reason.</summary>
+    /// <summary>Either side, last message of a session: the sender tore it down (or is about to); UTF-8 reason. The receiver ends the session at once.</summary>
     public const ushort Close = 0x0002;
+
+    /// <summary>
+    /// Either side: the sender ends the session; it stopped sending data and finishes its last control exchange (metering's
+    /// last epoch and voucher) before Close; UTF-8 reason. The receiver stops data too, finishes its own, and the provider sends Close.
+    /// </summary>
+    public const ushort Ending = 0x0003;
 
     /// <summary>First type reserved for metering.</summary>
     public const ushort MeteringFirst = 0x0100;

@@ -14,7 +14,15 @@ internal sealed class ConnectSettings
 
     public ulong SessionId { get; set; }
 
-    public List<string> Routes { get; set; } = ["0.0.0.0/0"];
+    /// <summary>What goes through the tunnel; empty (not configured): everything (<c>0.0.0.0/0</c>).</summary>
+    /// <remarks>
+    /// No default in the list itself: the configuration binder adds the configured items to an existing list, so a
+    /// default entry would stay and a site-to-site client would route everything into the tunnel.
+    /// </remarks>
+    public List<string> Routes { get; set; } = [];
+
+    /// <summary>The configured routes, or <c>0.0.0.0/0</c> when none are.</summary>
+    public IReadOnlyList<string> EffectiveRoutes => Routes.Count > 0 ? Routes : ["0.0.0.0/0"];
 
     public string InterfacePattern { get; set; } = "orc%d";
 

@@ -24,6 +24,7 @@ internal sealed class GatewayFactory(
     TimeProvider time,
     IEnumerable<ISessionObserver> observers,
     IEnumerable<IPolicyDenialSink> sinks,
+    IEnumerable<IPolicyRateLimitSink> rateLimitSinks,
     GatewayMetrics metrics,
     IServiceProvider services)
 {
@@ -47,6 +48,7 @@ internal sealed class GatewayFactory(
             PersistentKeepalive = TimeSpan.FromSeconds(_config.Tunnel.PersistentKeepaliveSeconds),
             SessionIdleTimeout = TimeSpan.FromSeconds(_config.Tunnel.SessionIdleSeconds),
             RekeyTimeout = TimeSpan.FromSeconds(_config.Tunnel.RekeyTimeoutSeconds),
+            EndingTimeout = TimeSpan.FromSeconds(_config.Tunnel.EndingSeconds),
         },
     };
 
@@ -57,7 +59,8 @@ internal sealed class GatewayFactory(
         time,
         loggerFactory,
         new CompositeDenialSink([metrics, .. sinks]),
-        [.. observers]);
+        [.. observers],
+        new CompositeRateLimitSink([.. rateLimitSinks]));
 
     public (GatewayServer Server, Func<CancellationToken, Task<IAsyncDisposable?>> Network) CreateServer()
     {
@@ -164,7 +167,7 @@ internal sealed class GatewayFactory(
             ProviderEndpoint = providerEndpoint,
             SessionId = connect.SessionId,
             Authorization = authorization,
-            Routes = [.. connect.Routes.Select(IpPrefix.Parse)],
+            Routes = [.. connect.EffectiveRoutes.Select(IpPrefix.Parse)],
             InterfacePattern = connect.InterfacePattern,
             ConnectAttempts = connect.ConnectAttempts,
         });

@@ -11,6 +11,9 @@ internal sealed class GatewayHostedService(GatewayFactory factory, GatewayRole r
 {
     public TunnelEngine? Engine { get; private set; }
 
+    /// <summary>The exit code of a client whose session the provider closed (or that ended it itself, as in a dispute).</summary>
+    public const int SessionClosedExitCode = 3;
+
     public int ExitCode { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -31,6 +34,13 @@ internal sealed class GatewayHostedService(GatewayFactory factory, GatewayRole r
                 Engine = client;
                 network = await factory.EnableClientForwardingAsync(stoppingToken).ConfigureAwait(false);
                 await client.ConnectAsync(stoppingToken).ConfigureAwait(false);
+
+                // The client lives for its one session: when the provider closes it (or this side terminated it), stop.
+                var (reason, detail) = await client.Closed.WaitAsync(stoppingToken).ConfigureAwait(false);
+                logger.LogError("session ended ({Reason}): {Detail}", reason, detail);
+                ExitCode = SessionClosedExitCode;
+                lifetime.StopApplication();
+                return;
             }
 
             await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(false);

@@ -17,6 +17,7 @@ internal static class GatewayServiceCollectionExtensions
         builder.Services.AddSingleton<GatewayFactory>();
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<GatewayHostedService>(sp, role));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GatewayHostedService>());
+        builder.Services.TryAddSingleton<ISessionTerminator, TunnelSessionTerminator>();
         return builder;
     }
 }

@@ -23,4 +23,7 @@ internal sealed class TunnelSettings
 
     /// <summary>Seconds to wait for a handshake response before trying again.</summary>
     public int RekeyTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>Seconds an ending session waits for metering's last exchange (last epoch and voucher) before Close.</summary>
+    public double EndingSeconds { get; set; } = 5;
 }

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Oracle.Core.Eip712;
 using VpnGateway.Metering.Capture;
-using VpnGateway.Metering.Sessions;
 using VpnGateway.Metering.Signing;
 using VpnGateway.Metering.Spool;
+using VpnGateway.Sessions;
 
 namespace VpnGateway.Metering;
 

@@ -42,12 +42,27 @@ public static class MeteringCounters
     /// <summary>Client: vouchers signed.</summary>
     public const string VouchersSigned = "vouchers.signed";
 
+    /// <summary>Client: vouchers signed but not sent (<see cref="MeteringOptions.WithholdVouchers"/>, testing only).</summary>
+    public const string VouchersWithheld = "vouchers.withheld";
+
+    /// <summary>Provider: packets the policy's rate limit dropped (not violations; left out of the allowed records).</summary>
+    public const string RateLimitedPackets = "packets.rate_limited";
+
     /// <summary>Provider: sessions cut off for not paying.</summary>
     public const string SessionsCutOff = "sessions.cut_off";
 
-    /// <summary>Batches confirmed by the broker and removed from the spool.</summary>
+    /// <summary>Publications the broker confirmed (the batch then waits in the spool for the collector's acknowledgement).</summary>
     public const string BatchesPublished = "spool.published";
 
     /// <summary>Failed publication attempts (tag reason: the exception type).</summary>
     public const string PublishFailures = "spool.publish_failures";
+
+    /// <summary>Batches the collector accepted (tag reason: Verified or Duplicate), removed from the spool.</summary>
+    public const string BatchesAcknowledged = "spool.acknowledged";
+
+    /// <summary>Batches the collector rejected (tag reason: the error), kept quarantined in the spool.</summary>
+    public const string BatchesRejected = "spool.rejected";
+
+    /// <summary>Batches published again because the collector's acknowledgement did not come in time.</summary>
+    public const string BatchesRepublished = "spool.republished";
 }

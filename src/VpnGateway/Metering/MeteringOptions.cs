@@ -33,11 +33,25 @@ public sealed class MeteringOptions
     /// <summary>Client: end the session when the provider's evidence does not match (default true).</summary>
     public bool EndSessionOnMismatch { get; set; } = true;
 
-    /// <summary>The session's price, VPN base units per MiB (decimal; until it is read from the SessionManager).</summary>
+    /// <summary>
+    /// Where a session's terms (client, provider, price) come from: <c>chain</c> (the SessionManager's SessionOpened
+    /// terms, the ProviderRegistry), <c>configuration</c> (<see cref="PricePerMiB"/>, <see cref="ProviderAddress"/>: pinned
+    /// site-to-site links), or <c>auto</c> (default): the chain when the gateway runs with the chain directory
+    /// (<c>Serve:Directory=chain</c>; a client with <c>Chain:RpcUrl</c>), else the configuration.
+    /// </summary>
+    public string SessionTerms { get; set; } = "auto";
+
+    /// <summary>Pinned links only (terms from the configuration): the session's price, VPN base units per MiB (decimal).</summary>
     public string PricePerMiB { get; set; } = "0";
 
-    /// <summary>Client: the provider's Ethereum address, which signs the checkpoints the client checks.</summary>
+    /// <summary>Pinned links only (terms from the configuration), client: the provider's Ethereum address, which signs the checkpoints.</summary>
     public string? ProviderAddress { get; set; }
+
+    /// <summary>
+    /// Testing only: the client meters and checks every epoch but never sends the voucher, as a client that stopped
+    /// paying would; the provider cuts it off after <see cref="VoucherGrace"/>.
+    /// </summary>
+    public bool WithholdVouchers { get; set; }
 
     /// <summary>The spool's SQLite file.</summary>
     public string SpoolPath { get; set; } = "metering-spool.db";
@@ -50,6 +64,21 @@ public sealed class MeteringOptions
 
     /// <summary>The longest retry delay (default 30 s).</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a published batch waits for the collector's acknowledgement before it is published again (default 60 s);
+    /// doubled per publication up to <see cref="MaxAcknowledgementTimeout"/>.
+    /// </summary>
+    public TimeSpan AcknowledgementTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The longest wait for an acknowledgement between publications (default 1 h).</summary>
+    public TimeSpan MaxAcknowledgementTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The queue where the collector's acknowledgements come back to this gateway (durable); default
+    /// <c>evidence-acks-&lt;spool id&gt;</c>, stable across restarts on the same spool.
+    /// </summary>
+    public string? AcknowledgementQueue { get; set; }
 
     /// <summary>Capture settings.</summary>
     public CaptureOptions Capture { get; set; } = new();

@@ -14,13 +14,12 @@ namespace VpnGateway.Metering;
 /// <see cref="MeteringOptions.SweepInterval"/>. The tunnel calls it at session start and end and hands it denied packets
 /// (<see cref="IPolicyDenialSink"/>).
 /// </summary>
-public sealed class MeteringService : BackgroundService, IPolicyDenialSink
+public sealed class MeteringService : BackgroundService, IPolicyDenialSink, IPolicyRateLimitSink
 {
     private readonly MeteringContext _context;
     private readonly ILogger<MeteringService> _logger;
     private readonly ConcurrentDictionary<ulong, ProviderSessionMeter> _providers = new();
     private readonly ConcurrentDictionary<ulong, ClientSessionMeter> _clients = new();
-    private readonly ConcurrentDictionary<ulong, long> _ending = new();
 
     internal MeteringService(MeteringContext context)
     {
@@ -57,15 +56,43 @@ public sealed class MeteringService : BackgroundService, IPolicyDenialSink
     }
 
     /// <summary>
-    /// The session ended: the provider closes every flow into a last checkpoint and keeps listening for its voucher for
-    /// <see cref="MeteringOptions.VoucherGrace"/>; the client stops metering.
+    /// The session is ending (no more data, the control channel still up): the provider closes every flow into a last
+    /// checkpoint, sends it, and waits until the client answered it or <paramref name="cancellationToken"/> is cancelled
+    /// (the tunnel's ending time). Nothing to do for a client: it keeps answering epochs until the session is gone.
+    /// </summary>
+    /// <param name="sessionId">The session.</param>
+    /// <param name="peerGone">The peer is gone (idle timeout): the last checkpoint is made but no answer is waited for.</param>
+    /// <param name="cancellationToken">The end of the ending time.</param>
+    public async Task EndingSessionAsync(ulong sessionId, bool peerGone, CancellationToken cancellationToken)
+    {
+        if (!_providers.TryGetValue(sessionId, out var provider))
+        {
+            return;
+        }
+
+        // Not cancellable: the last checkpoint is made and spooled whatever the time left.
+        await provider.CloseAsync(sessionEnded: true, CancellationToken.None);
+        if (!peerGone && !await provider.WaitForLastAnswerAsync(cancellationToken))
+        {
+            _logger.LogWarning("session {Session}: the client did not answer the last checkpoint before the session ended; it is published without a voucher", sessionId);
+        }
+    }
+
+    /// <summary>
+    /// The session is gone (its control channel too): the provider's meter closes (a last checkpoint if the ending did not
+    /// make one) and the session's batches still waiting for a voucher are published now; the client stops metering.
     /// </summary>
     public async Task EndSessionAsync(ulong sessionId, CancellationToken cancellationToken)
     {
-        if (_providers.TryGetValue(sessionId, out var provider))
+        if (_providers.TryRemove(sessionId, out var provider))
         {
-            await provider.CloseAsync(sessionEnded: true, cancellationToken);
-            _ending[sessionId] = _context.Time.GetUtcNow().ToUnixTimeMilliseconds() + (long)_context.Options.VoucherGrace.TotalMilliseconds;
+            if (!provider.IsClosed)
+            {
+                await provider.CloseAsync(sessionEnded: true, cancellationToken);
+            }
+
+            await provider.DisposeAsync();
+            _context.Spool.ReleaseSession(sessionId);
         }
 
         if (_clients.TryRemove(sessionId, out var client))
@@ -86,6 +113,15 @@ public sealed class MeteringService : BackgroundService, IPolicyDenialSink
         }
     }
 
+    /// <inheritdoc/>
+    public void OnRateLimited(ulong sessionId, ReadOnlySpan<byte> ipPacket, TrafficDirection direction, long unixTimeMilliseconds)
+    {
+        if (_providers.TryGetValue(sessionId, out var meter))
+        {
+            meter.Flows.OnRateLimited(ipPacket, direction, unixTimeMilliseconds);
+        }
+    }
+
     /// <summary>One sweep of every session (flow timeouts, epochs, cut-offs); the loop calls it, tests call it directly.</summary>
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
@@ -94,12 +130,6 @@ public sealed class MeteringService : BackgroundService, IPolicyDenialSink
             try
             {
                 await meter.TickAsync(cancellationToken);
-                if (_ending.TryGetValue(id, out var deadline) && (meter.IsSettled || _context.Time.GetUtcNow().ToUnixTimeMilliseconds() >= deadline))
-                {
-                    _ending.TryRemove(id, out _);
-                    _providers.TryRemove(id, out _);
-                    await meter.DisposeAsync();
-                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -129,7 +159,11 @@ public sealed class MeteringService : BackgroundService, IPolicyDenialSink
         // stay in the spool so they continue after a restart.
         foreach (var (_, meter) in _providers)
         {
-            await meter.CloseAsync(sessionEnded: _ending.ContainsKey(meter.SessionId), cancellationToken);
+            if (!meter.IsClosed)
+            {
+                await meter.CloseAsync(sessionEnded: false, cancellationToken);
+            }
+
             await meter.DisposeAsync();
         }
 

@@ -5,19 +5,21 @@ namespace VpnGateway.Policy;
 
 /// <summary>
 /// A session's policy in the data path: the compiled matcher, the rate limit per direction, and the report of every
-/// denied packet to the <see cref="IPolicyDenialSink"/>. Outbound is evaluated on the receive thread, inbound on the
+/// denied packet to the <see cref="IPolicyDenialSink"/> and of every rate-limited one to the <see cref="IPolicyRateLimitSink"/>. Outbound is evaluated on the receive thread, inbound on the
 /// session's TUN thread, so each bucket has one user.
 /// </summary>
 internal sealed class SessionPolicy
 {
     private readonly IPolicyDenialSink _sink;
+    private readonly IPolicyRateLimitSink? _rateLimitSink;
     private readonly TokenBucket? _outbound;
     private readonly TokenBucket? _inbound;
     private long _denied;
     private long _rateLimited;
 
-    public SessionPolicy(ulong sessionId, CompiledPolicy policy, IPolicyDenialSink sink, TimeProvider time)
+    public SessionPolicy(ulong sessionId, CompiledPolicy policy, IPolicyDenialSink sink, TimeProvider time, IPolicyRateLimitSink? rateLimitSink = null)
     {
+        _rateLimitSink = rateLimitSink;
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(time);
         SessionId = sessionId;
@@ -39,7 +41,7 @@ internal sealed class SessionPolicy
 
     public long RateLimited => Interlocked.Read(ref _rateLimited);
 
-    /// <summary>Decides one packet; null when it passes, else why it was dropped (denials already reported).</summary>
+    /// <summary>Decides one packet; null when it passes, else why it was dropped (denials and rate-limited packets already reported).</summary>
     public DropReason? Check(ReadOnlySpan<byte> packet, in PacketTuple tuple, TrafficDirection direction, long timestamp, long unixMilliseconds)
     {
         var decision = Compiled.Evaluate(tuple, direction);
@@ -54,6 +56,7 @@ internal sealed class SessionPolicy
         if (bucket is not null && !bucket.TryTake(packet.Length, timestamp))
         {
             Interlocked.Increment(ref _rateLimited);
+            _rateLimitSink?.OnRateLimited(SessionId, packet, direction, unixMilliseconds);
             return DropReason.RateLimited;
         }
 

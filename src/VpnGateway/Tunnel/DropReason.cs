@@ -71,4 +71,7 @@ public enum DropReason
 
     /// <summary>The socket refused to send.</summary>
     SendFailed,
+
+    /// <summary>A data packet for a session that is not running (still starting, or ending: data stopped).</summary>
+    SessionNotRunning,
 }

@@ -15,4 +15,5 @@ internal sealed record EngineServices(
     TimeProvider Time,
     ILoggerFactory LoggerFactory,
     IPolicyDenialSink DenialSink,
-    IReadOnlyList<ISessionObserver> Observers);
+    IReadOnlyList<ISessionObserver> Observers,
+    IPolicyRateLimitSink? RateLimitSink = null);

@@ -1,7 +1,3 @@
-using System.Net;
-using Microsoft.Extensions.Logging;
-using Oracle.Core.Policy;
-using VpnGateway.Control;
 using VpnGateway.Crypto;
 using VpnGateway.Protocol;
 using VpnGateway.Sessions;
@@ -14,11 +10,14 @@ namespace VpnGateway.Tunnel;
 /// or volume limit), creates the TUN device with the address the provider assigned and routes the chosen prefixes
 /// into it.
 /// </summary>
-internal sealed class GatewayClient : TunnelEngine
+internal sealed partial class GatewayClient : TunnelEngine
 {
     private readonly ClientOptions _client;
     private readonly UdpEndpoint _providerEndpoint;
+    private static readonly TimeSpan SessionInfoTimeout = TimeSpan.FromSeconds(3);
     private readonly TaskCompletionSource<TunnelSession> _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<(SessionEndReason Reason, string Detail)> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<SessionInfoMessage> _sessionInfo = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _handshakeLock = new();
     private readonly List<IAsyncDisposable> _undo = [];
     private InitiatorHandshake? _pending;
@@ -41,6 +40,9 @@ internal sealed class GatewayClient : TunnelEngine
     /// <summary>The SessionInfo the provider sent, once it arrived.</summary>
     public SessionInfoMessage? SessionInfo { get; private set; }
 
+    /// <summary>Completes when the client's session ended (the provider closed it, or this side ended it), with why.</summary>
+    public Task<(SessionEndReason Reason, string Detail)> Closed => _closed.Task;
+
     /// <summary>Starts the loops and the first handshake; completes when the tunnel is up.</summary>
     /// <exception cref="HandshakeRejectedException">The provider refused or never answered.</exception>
     public async Task<TunnelSession> ConnectAsync(CancellationToken cancellationToken)
@@ -52,6 +54,9 @@ internal sealed class GatewayClient : TunnelEngine
 
     protected override ValueTask OnStoppedAsync() => UndoAsync();
 
+    protected override void OnSessionRemoved(TunnelSession session)
+        => _closed.TrySetResult((session.EndReason ?? SessionEndReason.Shutdown, session.EndDetail ?? string.Empty));
+
     protected override async ValueTask HandleHandshakeAsync(byte[] message, UdpEndpoint source, CancellationToken cancellationToken)
     {
         InitiatorHandshake? pending;
@@ -60,7 +65,7 @@ internal sealed class GatewayClient : TunnelEngine
             pending = _pending;
         }
 
-        if (pending is null)
+        if (pending is null || _session is { State: SessionState.Ended })
         {
             Drops.Add(DropReason.HandshakeUnexpected);
             return;
@@ -122,6 +127,7 @@ internal sealed class GatewayClient : TunnelEngine
             return;
         }
 
+        var created = _session is null;
         var session = _session ?? await CreateSessionAsync(response, cancellationToken).ConfigureAwait(false);
         var keypair = new Keypair(session, pending.SenderIndex, responderIndex, response.Suite, sendKey, receiveKey, isInitiator: true, Time.GetTimestamp());
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(sendKey);
@@ -129,9 +135,12 @@ internal sealed class GatewayClient : TunnelEngine
         RegisterKeypair(keypair);
         RetireKeypair(session.InstallInitiatorKeys(keypair));
         session.SetEndpoint(_providerEndpoint);
-        // Confirms the new keys to the responder at once.
+        // Confirms the new keys to the responder at once (it answers with SessionInfo).
         SendKeepalive(session);
-        _connected.TrySetResult(session);
+        if (created)
+        {
+            _ = Task.Run(() => OpenAsync(session, response), CancellationToken.None);
+        }
     }
 
     protected override void OnTick(long now)
@@ -153,6 +162,11 @@ internal sealed class GatewayClient : TunnelEngine
         }
 
         var session = _session;
+        if (session is { State: SessionState.Ended })
+        {
+            return;
+        }
+
         if (session is null)
         {
             if (_pending is not null && Time.GetElapsedTime(_lastInitiation, now) >= timings.RekeyTimeout)
@@ -191,7 +205,8 @@ internal sealed class GatewayClient : TunnelEngine
     /// <summary>Sends an initiation unless one is pending and younger than the rekey timeout.</summary>
     private void Initiate(bool force = false)
     {
-        if (ShuttingDown)
+        // While shutting down, only the keys of the ending session are renewed (its last control exchange).
+        if (_session is { State: SessionState.Ended } || (ShuttingDown && _session is not { State: SessionState.Ending }))
         {
             return;
         }
@@ -237,74 +252,5 @@ internal sealed class GatewayClient : TunnelEngine
         }
 
         Services.Transport.Send(message, _providerEndpoint);
-    }
-
-    private async Task<TunnelSession> CreateSessionAsync(ResponsePayloadLayout response, CancellationToken cancellationToken)
-    {
-        var local = new IPAddress(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(response.ClientIPv4)));
-        var gateway = new IPAddress(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(response.GatewayIPv4)));
-        var mtu = response.Mtu is >= 576 and <= 9000 ? response.Mtu : Options.Mtu;
-        var tun = Services.TunFactory.Create(_client.InterfacePattern, mtu);
-        try
-        {
-            await Services.Network.AddAddressAsync(tun.Name, local, gateway, cancellationToken).ConfigureAwait(false);
-            var endpoint = _client.ProviderEndpoint.Address;
-            foreach (var route in _client.Routes)
-            {
-                if (route.Contains(endpoint))
-                {
-                    _undo.Add(await Services.Network.PinEndpointRouteAsync(endpoint, cancellationToken).ConfigureAwait(false));
-                    break;
-                }
-            }
-
-            foreach (var route in _client.Routes)
-            {
-                if (route.Length == 0)
-                {
-                    // Two halves win over the default route without replacing it (as wg-quick and OpenVPN's def1).
-                    var half = route.IsIPv6 ? "::/1" : "0.0.0.0/1";
-                    var otherHalf = route.IsIPv6 ? "8000::/1" : "128.0.0.0/1";
-                    await Services.Network.AddRouteAsync(tun.Name, IpPrefix.Parse(half), cancellationToken).ConfigureAwait(false);
-                    await Services.Network.AddRouteAsync(tun.Name, IpPrefix.Parse(otherHalf), cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await Services.Network.AddRouteAsync(tun.Name, route, cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-        catch
-        {
-            tun.Dispose();
-            await UndoAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        var session = new TunnelSession(_client.SessionId, _client.ProviderKey, null, [.. _client.Routes, IpPrefix.Host(gateway)], Time.GetTimestamp()) { Tun = tun };
-        session.Control = new ControlChannel(_client.SessionId, mtu, frame => SendMessage(session, MessageType.TransportControl, frame.Span), Time, Logger);
-        session.Control.Subscribe(ControlMessageTypes.SessionInfo, (message, _) =>
-        {
-            SessionInfo = System.Text.Json.JsonSerializer.Deserialize<SessionInfoMessage>(message.Payload.Span, SessionInfoMessage.JsonOptions);
-            return ValueTask.CompletedTask;
-        });
-        var hash = "0x" + Convert.ToHexStringLower(response.PolicyHash);
-        var info = new GatewaySession(_client.SessionId, GatewayRole.Client, null, tun.Name, [IpPrefix.Host(local)], [IpPrefix.Host(gateway)],
-            hash, session.Control, Time.GetUtcNow());
-        _session = session;
-        await StartSessionAsync(session, info).ConfigureAwait(false);
-        Logger.LogInformation("connected: session {Session} on {Device}, address {Address}, gateway {Gateway}, policy {Policy}",
-            _client.SessionId, tun.Name, local, gateway, hash);
-        return session;
-    }
-
-    private async ValueTask UndoAsync()
-    {
-        foreach (var undo in _undo)
-        {
-            await undo.DisposeAsync().ConfigureAwait(false);
-        }
-
-        _undo.Clear();
     }
 }

@@ -25,6 +25,7 @@ internal sealed partial class GatewayServer : TunnelEngine
     private readonly AddressPool _pool;
     private readonly PolicyContext _context;
     private readonly HashSet<ulong> _infoSent = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, string> _terminated = new();
 
     public GatewayServer(EngineServices services, TunnelOptions options, ServerOptions server, IProviderDirectory directory)
         : base(services, options, GatewayRole.Provider)
@@ -77,7 +78,19 @@ internal sealed partial class GatewayServer : TunnelEngine
         }
 
         var payload = InitiationPayloadLayout.Read(plaintext);
+        if (_terminated.TryGetValue(payload.SessionId, out var terminated))
+        {
+            Logger.LogWarning("handshake from {Source} for session {Session} refused: this gateway terminated the session ({Reason})", source, payload.SessionId, terminated);
+            Reject(handshake, HandshakeStatus.NotPermitted, source);
+            return;
+        }
+
         var existing = FindSession(payload.SessionId);
+        if (existing is null && ShuttingDown)
+        {
+            return; // no new sessions while stopping; handshakes only renew the keys of ending ones
+        }
+
         if (existing?.LastInitiationTimestamp is { } last && !Tai64N.IsAfter(payload.Timestamp, last))
         {
             Drops.Add(DropReason.HandshakeReplay);
@@ -161,18 +174,22 @@ internal sealed partial class GatewayServer : TunnelEngine
 
     protected override void OnTick(long now)
     {
+        var idle = Options.Timings.SessionIdleTimeout;
         foreach (var session in Sessions)
         {
-            if (!session.Ended && Time.GetElapsedTime(Math.Max(session.LastReceived, session.Created), now) > Options.Timings.SessionIdleTimeout)
+            if (session.IsRunning && Time.GetElapsedTime(Math.Max(session.LastReceived, session.Created), now) > idle)
             {
-                _ = EndAndReleaseAsync(session, SessionEndReason.IdleTimeout);
+                _ = EndSessionAsync(session, SessionEndReason.IdleTimeout, $"nothing received for {idle.TotalSeconds:0} s");
             }
         }
     }
 
-    private async Task EndAndReleaseAsync(TunnelSession session, SessionEndReason reason)
+    // A session this gateway ended on purpose (a client cut off for not paying) is not admitted again until a restart:
+    // otherwise reconnecting would buy another grace period each time.
+    protected override void RefuseReconnection(TunnelSession session, string reason) => _terminated[session.SessionId] = reason;
+
+    protected override void OnSessionRemoved(TunnelSession session)
     {
-        await EndSessionAsync(session, reason).ConfigureAwait(false);
         _pool.Release(session.SessionId);
         lock (_infoSent)
         {
@@ -229,10 +246,11 @@ internal sealed partial class GatewayServer : TunnelEngine
         }
 
         session.Tun = tun;
-        session.Policy = new SessionPolicy(sessionId, CompiledPolicy.Compile(result.Policy!, _context), Services.DenialSink, Time);
+        session.Policy = new SessionPolicy(sessionId, CompiledPolicy.Compile(result.Policy!, _context), Services.DenialSink, Time, Services.RateLimitSink);
         session.Control = new ControlChannel(sessionId, Options.Mtu, frame => SendMessage(session, MessageType.TransportControl, frame.Span), Time, Logger);
         var info = new GatewaySession(sessionId, GatewayRole.Provider, result.ClientAddress, tun.Name,
             [.. session.AllowedSources], [IpPrefix.Host(_pool.Gateway)], result.Policy!.HashHex, session.Control, Time.GetUtcNow());
+        RegisterSession(session);
         await StartSessionAsync(session, info).ConfigureAwait(false);
         Logger.LogInformation("session {Session} started on {Device}: client {Client} at {Address}, policy {Policy}",
             sessionId, tun.Name, result.ClientAddress ?? "(pinned key)", address, result.Policy!.HashHex);

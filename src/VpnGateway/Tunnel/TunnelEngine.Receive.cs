@@ -33,6 +33,19 @@ internal abstract partial class TunnelEngine
     /// <summary>Handles one received batch: every datagram, then one TUN write per session touched.</summary>
     internal void ProcessReceived(DatagramBatch batch)
     {
+        Interlocked.Increment(ref _receiveGeneration);
+        try
+        {
+            ProcessBatch(batch);
+        }
+        finally
+        {
+            Interlocked.Increment(ref _receiveGeneration);
+        }
+    }
+
+    private void ProcessBatch(DatagramBatch batch)
+    {
         var now = Time.GetTimestamp();
         var unixMilliseconds = Time.GetUtcNow().ToUnixTimeMilliseconds();
         for (var i = 0; i < batch.Count; i++)
@@ -47,9 +60,9 @@ internal abstract partial class TunnelEngine
             var writes = session.PendingWrites!;
             session.HasPendingWrites = false;
             var tun = session.Tun;
-            if (tun is null || session.Ended)
+            if (tun is null || !session.IsRunning)
             {
-                Drops.Add(DropReason.NoKey, writes.Count);
+                Drops.Add(DropReason.SessionNotRunning, writes.Count);
             }
             else
             {
@@ -189,6 +202,12 @@ internal abstract partial class TunnelEngine
             return; // keepalive
         }
 
+        if (!session.IsRunning)
+        {
+            Drops.Add(DropReason.SessionNotRunning);
+            return;
+        }
+
         var length = InnerLength(body);
         if (length <= 0)
         {
@@ -215,12 +234,7 @@ internal abstract partial class TunnelEngine
             return;
         }
 
-        var writes = session.PendingWrites;
-        if (writes is null)
-        {
-            Drops.Add(DropReason.NoKey);
-            return;
-        }
+        var writes = session.PendingWrites!;
 
         if (!session.HasPendingWrites)
         {

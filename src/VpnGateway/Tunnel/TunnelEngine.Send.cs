@@ -13,7 +13,7 @@ internal abstract partial class TunnelEngine
     {
         var tun = session.Tun!;
         var batch = new PacketBatch(Options.TunBatch, tun.Mtu);
-        var token = session.Stopping.Token;
+        var token = session.DataStopping.Token;
         try
         {
             while (tun.Read(batch, token))

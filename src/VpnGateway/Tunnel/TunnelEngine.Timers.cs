@@ -34,7 +34,7 @@ internal abstract partial class TunnelEngine
         var timings = Options.Timings;
         foreach (var session in _sessions.Values)
         {
-            if (session.Ended)
+            if (session.State == SessionState.Ended)
             {
                 continue;
             }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using VpnGateway.Control;
 using VpnGateway.Sessions;
 using VpnGateway.Transport;
 using VpnGateway.Tun;
@@ -13,7 +14,7 @@ namespace VpnGateway.Tunnel;
 /// thread per session (batches of packets → policy → encrypt → batched sends), the handshake worker and the timers.
 /// The provider (<see cref="GatewayServer"/>) answers handshakes; the client (<see cref="GatewayClient"/>) starts them.
 /// </summary>
-internal abstract partial class TunnelEngine : IAsyncDisposable
+internal abstract partial class TunnelEngine : IAsyncDisposable, ISessionTerminator
 {
     private const int HandshakeQueueCapacity = 1024;
 
@@ -107,11 +108,14 @@ internal abstract partial class TunnelEngine : IAsyncDisposable
 
         Volatile.Write(ref _shuttingDown, true);
 
-        foreach (var session in _sessions.Values.ToArray())
+        // Every session ends at once (each bounded by the ending timeout), so a shutdown takes one ending, not one per session.
+        var endings = new List<Task>();
+        foreach (var session in _sessions.Values)
         {
-            await EndSessionAsync(session, SessionEndReason.Shutdown).ConfigureAwait(false);
+            endings.Add(Task.Run(() => EndSessionAsync(session, SessionEndReason.Shutdown, "the gateway is shutting down"), CancellationToken.None));
         }
 
+        await Task.WhenAll(endings).ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
         _handshakes.Writer.TryComplete();
         _receiveThread?.Join(TimeSpan.FromSeconds(5));
@@ -124,6 +128,16 @@ internal abstract partial class TunnelEngine : IAsyncDisposable
 
     /// <summary>Undoes what the role set up (NAT, routes) after every session ended.</summary>
     protected virtual ValueTask OnStoppedAsync() => ValueTask.CompletedTask;
+
+    /// <summary>A session terminated on purpose must not come back (<see cref="Terminate"/>); the provider refuses its handshakes.</summary>
+    protected virtual void RefuseReconnection(TunnelSession session, string reason)
+    {
+    }
+
+    /// <summary>A session was torn down (its device is gone).</summary>
+    protected virtual void OnSessionRemoved(TunnelSession session)
+    {
+    }
 
     /// <summary>Handles a handshake message on the worker.</summary>
     protected abstract ValueTask HandleHandshakeAsync(byte[] message, UdpEndpoint source, CancellationToken cancellationToken);
@@ -174,89 +188,14 @@ internal abstract partial class TunnelEngine : IAsyncDisposable
         // disposed under its feet.
     }
 
-    /// <summary>Registers a session, starts its TUN reader and control dispatcher, tells the observers.</summary>
-    protected async Task StartSessionAsync(TunnelSession session, GatewaySession info)
-    {
-        session.Info = info;
-        session.PendingWrites = new PacketBatch(_receiveBatch.Buffer, _receiveBatch.Capacity);
-        _sessions[session.SessionId] = session;
-        foreach (var observer in Services.Observers)
-        {
-            await CallObserverAsync(() => observer.OnSessionStartedAsync(info, StoppingToken), "start").ConfigureAwait(false);
-        }
-
-        session.ControlDispatcher = Task.Run(() => session.Control!.RunDispatcherAsync(session.Stopping.Token), CancellationToken.None);
-        var thread = new Thread(() => TunLoop(session)) { IsBackground = true, Name = $"tun-{info.InterfaceName}" };
-        session.TunThread = thread;
-        thread.Start();
-    }
-
-    /// <summary>Stops a session's traffic, tells the observers, removes its device.</summary>
-    protected async Task EndSessionAsync(TunnelSession session, SessionEndReason reason)
-    {
-        lock (session)
-        {
-            if (session.Ended)
-            {
-                return;
-            }
-
-            session.Ended = true;
-        }
-
-        _sessions.TryRemove(new KeyValuePair<ulong, TunnelSession>(session.SessionId, session));
-        foreach (var keypair in session.ClearKeys())
-        {
-            RetireKeypair(keypair);
-        }
-
-        session.Control?.Dispose();
-        await session.Stopping.CancelAsync().ConfigureAwait(false);
-        session.TunThread?.Join(TimeSpan.FromSeconds(5));
-        await WaitQuietly(session.ControlDispatcher).ConfigureAwait(false);
-        if (session.Info is { } info)
-        {
-            foreach (var observer in Services.Observers)
-            {
-                await CallObserverAsync(() => observer.OnSessionEndedAsync(info, reason, CancellationToken.None), "end").ConfigureAwait(false);
-            }
-        }
-
-        // The receive thread may be writing this session's last batch; the device goes once it moved on.
-        await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None).ConfigureAwait(false);
-        session.Tun?.Dispose();
-        Interlocked.Add(ref _retiredRxBytes, session.RxBytes);
-        Interlocked.Add(ref _retiredTxBytes, session.TxBytes);
-        Interlocked.Add(ref _retiredRxPackets, session.RxPackets);
-        Interlocked.Add(ref _retiredTxPackets, session.TxPackets);
-        Logger.LogInformation("session {Session} ended ({Reason}): rx {RxBytes} bytes / {RxPackets} packets, tx {TxBytes} bytes / {TxPackets} packets",
-            session.SessionId, reason, session.RxBytes, session.RxPackets, session.TxBytes, session.TxPackets);
-        session.Dispose();
-    }
-
-    private async Task CallObserverAsync(Func<ValueTask> call, string what)
-    {
-        try
-        {
-            await call().AsTask().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            Logger.LogError(e, "session observer failed at session {What}", what);
-        }
-    }
-
     private async Task HandshakeWorkerAsync(CancellationToken cancellationToken)
     {
         try
         {
             await foreach (var item in _handshakes.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (ShuttingDown)
-                {
-                    continue;
-                }
-
+                // While shutting down, handshakes still renew the keys of ending sessions (their last control exchange);
+                // the roles refuse to start new sessions.
                 try
                 {
                     await HandleHandshakeAsync(item.Message, item.Source, cancellationToken).ConfigureAwait(false);

@@ -25,6 +25,7 @@ internal sealed partial class TunnelSession : IDisposable
     private long _rxPackets;
     private long _txBytes;
     private long _txPackets;
+    private int _state;
 
     public TunnelSession(ulong sessionId, byte[] peerStatic, string? clientAddress, IReadOnlyList<IpPrefix> allowedSources, long created)
     {
@@ -52,7 +53,26 @@ internal sealed partial class TunnelSession : IDisposable
 
     public Thread? TunThread { get; set; }
 
+    /// <summary>Cancelled at the very end: stops the control channel's dispatcher.</summary>
     public CancellationTokenSource Stopping { get; } = new();
+
+    /// <summary>Cancelled when the session starts ending: stops the TUN reader (the control channel goes on).</summary>
+    public CancellationTokenSource DataStopping { get; } = new();
+
+    /// <summary>Cancelled when the peer's Close arrives.</summary>
+    public CancellationTokenSource PeerClosed { get; } = new();
+
+    /// <summary>Completes when the observers were told that the session started (or gave up).</summary>
+    public TaskCompletionSource ObserversStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the session ended and its device is gone.</summary>
+    public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Why the session ends (set when it starts ending).</summary>
+    public SessionEndReason? EndReason { get; private set; }
+
+    /// <summary>The reason in words (what the peer is told, or what it told us).</summary>
+    public string? EndDetail { get; private set; }
 
     public ControlChannel? Control { get; set; }
 
@@ -68,7 +88,32 @@ internal sealed partial class TunnelSession : IDisposable
     /// <summary>The last initiation timestamp accepted from this peer (responder: replay guard).</summary>
     public byte[]? LastInitiationTimestamp { get; set; }
 
-    public bool Ended { get; set; }
+    public SessionState State => (SessionState)Volatile.Read(ref _state);
+
+    /// <summary>Whether data packets flow (the hot paths read it once per packet: one volatile read).</summary>
+    public bool IsRunning => Volatile.Read(ref _state) == (int)SessionState.Running;
+
+    /// <summary>Starting → Running; false when the session already started ending.</summary>
+    public bool TryStart() => Interlocked.CompareExchange(ref _state, (int)SessionState.Running, (int)SessionState.Starting) == (int)SessionState.Starting;
+
+    /// <summary>Starting or Running → Ending, once; false when it already ends.</summary>
+    public bool TryBeginEnding(SessionEndReason reason, string detail)
+    {
+        lock (_keysLock)
+        {
+            if (State >= SessionState.Ending)
+            {
+                return false;
+            }
+
+            EndReason = reason;
+            EndDetail = detail;
+            Volatile.Write(ref _state, (int)SessionState.Ending);
+            return true;
+        }
+    }
+
+    public void MarkEnded() => Volatile.Write(ref _state, (int)SessionState.Ended);
 
     public Keypair? Current => _current;
 
@@ -190,6 +235,8 @@ internal sealed partial class TunnelSession : IDisposable
     public void Dispose()
     {
         Stopping.Dispose();
+        DataStopping.Dispose();
+        PeerClosed.Dispose();
     }
 
     private sealed class EndpointHolder(UdpEndpoint value)

@@ -26,4 +26,10 @@ public sealed class TunnelTimings
 
     /// <summary>The gateway ends a session that was silent this long.</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromSeconds(180);
+
+    /// <summary>
+    /// How long an ending session keeps its control channel for the observers' last exchange (metering's last epoch and
+    /// its voucher) before Close; a silent peer never holds a shutdown longer. Wall-clock time.
+    /// </summary>
+    public TimeSpan EndingTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

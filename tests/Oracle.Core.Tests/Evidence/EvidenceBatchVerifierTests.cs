@@ -129,7 +129,7 @@ public sealed class EvidenceBatchVerifierTests
 
     private static TypedDataDomain Domain => TypedDataDomain.SessionManager(ChainId, Manager);
 
-    private static EvidenceBatch Batch(int recordCount, ulong recordSession = SessionId)
+    internal static EvidenceBatch Batch(int recordCount, ulong recordSession = SessionId)
     {
         var random = new Random(recordCount);
         var tree = new MerkleTree();

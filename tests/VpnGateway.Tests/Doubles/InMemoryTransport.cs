@@ -19,7 +19,18 @@ internal sealed class InMemoryTransport(InMemoryNetwork network, UdpEndpoint loc
     /// <summary>When set, every sent datagram is handed here (copied) instead of the network.</summary>
     public Action<byte[]>? Capture { get; set; }
 
-    public void Enqueue(byte[] datagram, UdpEndpoint source) => _queue.Add((datagram, source));
+    /// <summary>Queues a datagram for the receive loop; one sent to a closed transport is lost, as on a real network.</summary>
+    public void Enqueue(byte[] datagram, UdpEndpoint source)
+    {
+        try
+        {
+            _queue.Add((datagram, source));
+        }
+        catch (InvalidOperationException)
+        {
+            // Closed: the datagram is lost.
+        }
+    }
 
     public bool Receive(DatagramBatch batch, CancellationToken cancellationToken)
     {

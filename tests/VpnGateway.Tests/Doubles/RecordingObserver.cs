@@ -9,11 +9,23 @@ internal sealed class RecordingObserver : ISessionObserver
 
     public ConcurrentQueue<GatewaySession> Started { get; } = new();
 
+    /// <summary>Runs when a session is ending (a last exchange on its control channel, as metering's last epoch).</summary>
+    public Func<GatewaySession, CancellationToken, Task>? Ending { get; set; }
+
     public ValueTask OnSessionStartedAsync(GatewaySession session, CancellationToken cancellationToken)
     {
         Started.Enqueue(session);
         Events.Enqueue($"start {session.SessionId} {session.InterfaceName}");
         return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask OnSessionEndingAsync(GatewaySession session, SessionEndReason reason, CancellationToken cancellationToken)
+    {
+        Events.Enqueue($"ending {session.SessionId} {reason}");
+        if (Ending is { } ending)
+        {
+            await ending(session, cancellationToken);
+        }
     }
 
     public ValueTask OnSessionEndedAsync(GatewaySession session, SessionEndReason reason, CancellationToken cancellationToken)

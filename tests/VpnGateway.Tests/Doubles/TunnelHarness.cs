@@ -31,6 +31,9 @@ internal sealed class TunnelHarness : IAsyncDisposable
 
     public RecordingDenialSink Denials { get; } = new();
 
+    /// <summary>Set before the server starts: where the provider reports rate-limited packets.</summary>
+    public Oracle.Core.Policy.IPolicyRateLimitSink? RateLimitSink { get; set; }
+
     public RecordingObserver ServerObserver { get; } = new();
 
     public RecordingObserver ClientObserver { get; } = new();
@@ -53,7 +56,8 @@ internal sealed class TunnelHarness : IAsyncDisposable
 
     public InMemoryTransport ClientTransport { get; private set; } = null!;
 
-    public TunnelOptions Options { get; } = new() { Mtu = 1420 };
+    /// <summary>The tunnel settings; a 1 s ending time (in memory every answer is immediate; a test that drops them waits that long).</summary>
+    public TunnelOptions Options { get; } = new() { Mtu = 1420, Timings = new TunnelTimings { EndingTimeout = TimeSpan.FromSeconds(1) } };
 
     public List<SessionRecord> Sessions { get; } = [];
 
@@ -85,7 +89,7 @@ internal sealed class TunnelHarness : IAsyncDisposable
 
         harness.ServerTransport = harness.Network.Bind(ServerEndpoint);
         var services = new EngineServices(harness.ServerTransport, harness.ServerTuns, harness.ServerNetwork, harness.Time,
-            NullLoggerFactory.Instance, harness.Denials, [harness.ServerObserver]);
+            NullLoggerFactory.Instance, harness.Denials, [harness.ServerObserver], harness.RateLimitSink);
         var policies = new Dictionary<string, PolicyDocument>(StringComparer.OrdinalIgnoreCase) { [harness.Policy.HashHex] = harness.Policy };
         harness.Server = new GatewayServer(services, harness.Options, new ServerOptions
         {

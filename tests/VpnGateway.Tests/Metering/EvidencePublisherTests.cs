@@ -15,17 +15,86 @@ public sealed class EvidencePublisherTests : IDisposable
     private readonly MeteringMetrics _metrics = new();
 
     [Fact]
-    public async Task PublishDue_BrokerConfirms_RemovedFromSpool()
+    public async Task PublishDue_BrokerConfirms_KeptUntilTheCollectorAcknowledges()
     {
         using var spool = Spool(3);
         var bus = new ScriptedBus();
         using var publisher = Publisher(spool, bus);
 
         Assert.Equal(3, await publisher.PublishDueAsync(CancellationToken.None));
+        Assert.Equal(0, await publisher.PublishDueAsync(CancellationToken.None));
 
-        Assert.Equal(0, spool.Pending);
+        Assert.Equal(3, spool.Pending);
+        Assert.Equal(3, spool.AwaitingAcknowledgement);
         Assert.Equal(3, bus.Published.Count);
         Assert.Equal(3, _metrics.Count(MeteringCounters.BatchesPublished));
+
+        publisher.OnAccepted(Accepted(bus.Published[0], EvidenceBatchVerdict.Verified));
+        publisher.OnAccepted(Accepted(bus.Published[1], EvidenceBatchVerdict.Duplicate));
+        publisher.OnAccepted(Accepted(bus.Published[1], EvidenceBatchVerdict.Duplicate)); // a second answer changes nothing
+
+        Assert.Equal(1, spool.Pending);
+        Assert.Equal(2, _metrics.Count(MeteringCounters.BatchesAcknowledged));
+        Assert.Equal(1, _metrics.Count(MeteringCounters.BatchesAcknowledged, "Duplicate"));
+    }
+
+    [Fact]
+    public async Task PublishDue_NoAcknowledgement_PublishedAgainWithGrowingTimeout()
+    {
+        using var spool = Spool(1);
+        var bus = new ScriptedBus();
+        using var publisher = Publisher(spool, bus, o => o.AcknowledgementTimeout = TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, await publisher.PublishDueAsync(CancellationToken.None));
+        _time.Advance(TimeSpan.FromSeconds(9.9));
+        Assert.Equal(0, await publisher.PublishDueAsync(CancellationToken.None));
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.Equal(1, await publisher.PublishDueAsync(CancellationToken.None)); // after 10 s
+        _time.Advance(TimeSpan.FromSeconds(19.9));
+        Assert.Equal(0, await publisher.PublishDueAsync(CancellationToken.None));
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.Equal(1, await publisher.PublishDueAsync(CancellationToken.None)); // after 20 s more
+
+        Assert.Equal(3, bus.Published.Count);
+        Assert.All(bus.Published, b => Assert.Equal(bus.Published[0].BatchId, b.BatchId));
+        Assert.Equal(2, _metrics.Count(MeteringCounters.BatchesRepublished));
+        publisher.OnAccepted(Accepted(bus.Published[0], EvidenceBatchVerdict.Duplicate));
+        Assert.Equal(0, spool.Pending);
+    }
+
+    [Fact]
+    public async Task OnRejected_BatchQuarantinedAndNotPublishedAgain()
+    {
+        using var spool = Spool(2);
+        var bus = new ScriptedBus();
+        using var publisher = Publisher(spool, bus, o => o.AcknowledgementTimeout = TimeSpan.FromSeconds(1));
+        await publisher.PublishDueAsync(CancellationToken.None);
+
+        publisher.OnRejected(new EvidenceBatchRejected
+        {
+            BatchId = bus.Published[0].BatchId, SessionId = 1, TreeSize = 1, Error = EvidenceBatchError.BadCheckpointSignature, Reason = "not the gateway",
+        });
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await publisher.PublishDueAsync(CancellationToken.None);
+
+        Assert.Equal(3, bus.Published.Count); // the second batch again, the rejected one never
+        Assert.Equal(bus.Published[1].BatchId, bus.Published[2].BatchId);
+        Assert.Equal(1, spool.Quarantined);
+        Assert.Equal(1, _metrics.Count(MeteringCounters.BatchesRejected, "BadCheckpointSignature"));
+        Assert.Contains("not the gateway", spool.Entries().Single(e => e.State == SpoolState.Rejected).LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListenAsync_StartsTheAcknowledgementQueueOnce()
+    {
+        using var spool = Spool(0);
+        var bus = new ScriptedBus();
+        using var publisher = Publisher(spool, bus);
+
+        await publisher.ListenAsync(CancellationToken.None);
+        await publisher.ListenAsync(CancellationToken.None);
+
+        Assert.Same(publisher, Assert.Single(bus.Listeners));
     }
 
     [Fact]
@@ -46,7 +115,7 @@ public sealed class EvidencePublisherTests : IDisposable
         _time.Advance(TimeSpan.FromMilliseconds(202));
 
         Assert.Equal(1, await publisher.PublishDueAsync(CancellationToken.None));
-        Assert.Equal(0, spool.Pending);
+        Assert.Equal(1, spool.AwaitingAcknowledgement);
         Assert.Equal(3, bus.Attempts);
         Assert.Equal(2, _metrics.Count(MeteringCounters.PublishFailures));
     }
@@ -111,8 +180,19 @@ public sealed class EvidencePublisherTests : IDisposable
         return new EvidencePublisher(spool, bus, options, _metrics, _time, NullLogger<EvidencePublisher>.Instance);
     }
 
+    private static EvidenceBatchAccepted Accepted(EvidenceBatch batch, EvidenceBatchVerdict verdict)
+        => new() { BatchId = batch.BatchId, SessionId = batch.SessionId, TreeSize = batch.Checkpoint.TreeSize, Verdict = verdict, Consumer = "test" };
+
     private sealed class ScriptedBus : IEvidenceBus
     {
+        public List<IEvidenceAcknowledgementHandler> Listeners { get; } = [];
+
+        public Task<IAsyncDisposable> ListenAsync(IEvidenceAcknowledgementHandler handler, CancellationToken cancellationToken)
+        {
+            Listeners.Add(handler);
+            return Task.FromResult<IAsyncDisposable>(new Nothing());
+        }
+
         public int FailuresLeft { get; set; }
 
         public bool Hang { get; set; }
@@ -135,6 +215,11 @@ public sealed class EvidencePublisherTests : IDisposable
             }
 
             Published.Add(batch);
+        }
+
+        private sealed class Nothing : IAsyncDisposable
+        {
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
         }
     }
 }

@@ -45,9 +45,106 @@ public sealed class EvidenceSpoolTests : IDisposable
         using var spool = EvidenceSpool.Open(SpoolPath);
         var batch = Batch(1, 3);
         spool.AddCheckpoint(batch, 1, 300, Hashes(3), 0);
-        spool.Remove(batch.BatchId);
+        spool.MarkPublished(batch.BatchId, 10_000);
 
         Assert.False(spool.AttachVoucher(1, 3, Voucher(3)));
+        Assert.Null(Assert.Single(spool.Due(10_000, 10)).Voucher); // published content never changes under its id
+    }
+
+    [Fact]
+    public void MarkPublished_KeptUntilTheCollectorAcknowledges_OfferedAgainAfterTheTimeout()
+    {
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        var batch = Batch(1, 3);
+        spool.AddCheckpoint(batch, 1, 300, Hashes(3), 0);
+
+        spool.MarkPublished(batch.BatchId, acknowledgeByMs: 5000);
+
+        Assert.Empty(spool.Due(4999, 10));
+        Assert.Equal(1, spool.Pending);
+        Assert.Equal(1, spool.AwaitingAcknowledgement);
+        Assert.Equal(batch.BatchId, Assert.Single(spool.Due(5000, 10)).BatchId);
+        Assert.Equal(1, spool.Publications(batch.BatchId));
+        Assert.True(spool.Acknowledge(batch.BatchId));
+        Assert.False(spool.Acknowledge(batch.BatchId));
+        Assert.Equal(0, spool.Pending);
+        Assert.Empty(spool.Entries());
+    }
+
+    [Fact]
+    public void Reject_QuarantinedWithTheReason_NeverOfferedAgain()
+    {
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        var batch = Batch(1, 3);
+        spool.AddCheckpoint(batch, 1, 300, Hashes(3), 0);
+        spool.MarkPublished(batch.BatchId, 5000);
+
+        Assert.True(spool.Reject(batch.BatchId, "BadVoucherSignature: not the client"));
+        spool.MarkPublished(batch.BatchId, 6000); // a late broker confirmation does not revive it
+
+        Assert.Empty(spool.Due(long.MaxValue, 10));
+        Assert.Equal(0, spool.Pending);
+        Assert.Equal(1, spool.Quarantined);
+        var entry = Assert.Single(spool.Entries());
+        Assert.Equal(SpoolState.Rejected, entry.State);
+        Assert.Equal("BadVoucherSignature: not the client", entry.LastError);
+        Assert.Equal(batch.Records, entry.Batch!.Records);
+    }
+
+    [Fact]
+    public void ReleaseSession_BatchesWaitingForAVoucher_DueNow()
+    {
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        spool.AddCheckpoint(Batch(1, 3), 1, 300, Hashes(3), publishAfterMs: 100_000);
+        spool.AddCheckpoint(Batch(2, 3), 1, 300, Hashes(3), publishAfterMs: 100_000);
+        var raised = 0;
+        spool.BatchReady += () => raised++;
+
+        spool.ReleaseSession(1);
+
+        Assert.Equal(1UL, Assert.Single(spool.Due(0, 10)).SessionId);
+        Assert.Equal(1, raised);
+    }
+
+    [Fact]
+    public void Open_SameFileAgain_SameId()
+    {
+        Guid id;
+        using (var spool = EvidenceSpool.Open(SpoolPath))
+        {
+            id = spool.Id;
+        }
+
+        using var reopened = EvidenceSpool.Open(SpoolPath);
+        using var other = EvidenceSpool.Open(Path.Combine(_folder, "other.db"));
+
+        Assert.Equal(id, reopened.Id);
+        Assert.NotEqual(id, other.Id);
+    }
+
+    [Fact]
+    public void Open_SpoolOfTheFirstVersion_MigratedWithItsBatchesAndQuarantine()
+    {
+        using (var raw = new SqliteConnection($"Data Source={SpoolPath};Pooling=False"))
+        {
+            raw.Open();
+            using var create = raw.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE batches (batch_id TEXT PRIMARY KEY, session_id INTEGER NOT NULL, tree_size INTEGER NOT NULL, body TEXT NOT NULL,
+                    records BLOB NOT NULL, ready INTEGER NOT NULL, publish_after_ms INTEGER NOT NULL, next_attempt_ms INTEGER NOT NULL DEFAULT 0,
+                    attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, quarantined INTEGER NOT NULL DEFAULT 0, UNIQUE (session_id, tree_size));
+                INSERT INTO batches (batch_id, session_id, tree_size, body, records, ready, publish_after_ms, quarantined)
+                    VALUES ('00000000-0000-0000-0000-000000000001', 1, 1, '{}', x'', 1, 0, 0),
+                           ('00000000-0000-0000-0000-000000000002', 1, 2, '{not json', x'', 1, 0, 1);
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        using var spool = EvidenceSpool.Open(SpoolPath);
+
+        Assert.Equal(1, spool.Pending);
+        Assert.Equal(1, spool.Quarantined);
+        Assert.Equal([SpoolState.Spooled, SpoolState.Unreadable], spool.Entries().Select(e => e.State));
     }
 
     [Fact]
@@ -147,7 +244,9 @@ public sealed class EvidenceSpoolTests : IDisposable
 
         Assert.Equal(2UL, Assert.Single(due).SessionId);
         Assert.Equal(1, reopened.QuarantinedNow);
-        Assert.Equal(2, reopened.Pending);
+        Assert.Equal(1, reopened.Pending);
+        Assert.Equal(1, reopened.Quarantined);
+        Assert.Equal(2, reopened.Entries().Count);
     }
 
     [Fact]

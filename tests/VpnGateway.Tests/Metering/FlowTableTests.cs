@@ -184,6 +184,50 @@ public sealed class FlowTableTests
     }
 
     [Fact]
+    public void OnRateLimited_InboundPacketsTheCaptureAlsoSaw_LeftOutWithoutADeniedRecord()
+    {
+        var meter = new SessionFlowMeter(7, ClientAddresses.Parse("198.18.0.2/32"), new FlowTableOptions(), capturesInboundBeforePolicy: true);
+        var down = TestPackets.Udp("198.19.0.1", 53, "198.18.0.2", 5000, 1372);
+        var up = TestPackets.Udp("198.18.0.2", 5001, "198.19.0.1", 53, 972);
+        for (var i = 0; i < 10; i++)
+        {
+            meter.OnForwarded(down, down.Length, T0 + i);            // the capture saw all ten...
+            if (i % 2 == 0)
+            {
+                meter.OnRateLimited(down, TrafficDirection.Inbound, T0 + i); // ...the rate limit dropped five
+            }
+        }
+
+        meter.OnRateLimited(up, TrafficDirection.Outbound, T0);      // dropped before the capture could see it
+        meter.OnForwarded(up, up.Length, T0 + 1);
+        var closed = new List<FlowRecord>();
+
+        meter.Flush(FlowEndReason.ForcedEnd, closed);
+
+        Assert.All(closed, r => Assert.Equal(FlowVerdict.Allowed, r.Verdict));
+        var inbound = Assert.Single(closed, r => r.Direction == TrafficDirection.Inbound);
+        Assert.Equal(5UL, inbound.Packets);
+        Assert.Equal(5UL * 1400, inbound.Octets);
+        Assert.Equal(5UL * 1372, inbound.PayloadOctets);
+        Assert.Equal(1UL, Assert.Single(closed, r => r.Direction == TrafficDirection.Outbound).Packets);
+        Assert.Equal(6, meter.RateLimited);
+    }
+
+    [Fact]
+    public void OnRateLimited_EveryCapturedPacketDropped_NoRecordAtAll()
+    {
+        var meter = new SessionFlowMeter(7, ClientAddresses.Parse("198.18.0.2/32"), new FlowTableOptions(), capturesInboundBeforePolicy: true);
+        var packet = TestPackets.Udp("198.19.0.1", 53, "198.18.0.2", 5000, 100);
+        meter.OnRateLimited(packet, TrafficDirection.Inbound, T0);   // the policy first...
+        meter.OnForwarded(packet, packet.Length, T0);               // ...the capture's copy later
+        var closed = new List<FlowRecord>();
+
+        meter.Flush(FlowEndReason.ForcedEnd, closed);
+
+        Assert.Empty(closed);
+    }
+
+    [Fact]
     public void OnDenied_EveryCapturedPacketDenied_NoAllowedRecord()
     {
         var meter = new SessionFlowMeter(7, ClientAddresses.Parse("198.18.0.2/32"), new FlowTableOptions(), capturesInboundBeforePolicy: true);

@@ -9,6 +9,7 @@ using Oracle.Hosting;
 using Oracle.Testing;
 using VpnGateway.Metering;
 using VpnGateway.Metering.Sessions;
+using VpnGateway.Sessions;
 using VpnGateway.Tests.Metering.Support;
 
 namespace VpnGateway.Tests.Metering;

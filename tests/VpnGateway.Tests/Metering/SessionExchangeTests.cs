@@ -376,6 +376,79 @@ public sealed class SessionExchangeTests
         Assert.True(h.Provider.IsSettled);
     }
 
+    // What rate-limited packets did before they were reported (FlowTableTests.OnRateLimited_*: now they are left out, and
+    // RateLimitMeteringTests checks the whole path on the real tunnel).
+    [Fact]
+    public async Task RateLimit_InboundDropsCountedByTheProviderOnly_TheClientDisputesTheBytes()
+    {
+        await using var h = await MeteringHarness.StartAsync();
+        var down = TestPackets.Udp(Server, 53, Client, 5000, payload: 1372);
+        for (var i = 0; i < 100; i++)
+        {
+            h.Provider.Flows.OnForwarded(down, down.Length, h.NowMs);
+            if (i % 5 >= 3)
+            {
+                h.Client.Flows.OnForwarded(down, down.Length, h.NowMs);
+            }
+        }
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.True(h.Client.Disputed);
+        Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.ProviderMismatches, "OctetsExceeded"));
+    }
+
+    [Fact]
+    public async Task Ending_LastCheckpoint_AnsweredByTheClientBeforeTheSessionGoes()
+    {
+        await using var h = await MeteringHarness.StartAsync();
+        SendTraffic(h, flows: 3);
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+
+        await h.Provider.CloseAsync(sessionEnded: true, CancellationToken.None);
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var answered = await h.Provider.WaitForLastAnswerAsync(bound.Token);
+
+        Assert.True(answered);
+        var batch = Assert.Single(h.ProviderSpool.Due(long.MaxValue, 10));
+        Assert.Equal(batch.Checkpoint.TreeSize, batch.Voucher!.LogSize);
+    }
+
+    [Fact]
+    public async Task Ending_ClientSilent_TheWaitEndsWithTheBound()
+    {
+        await using var h = await MeteringHarness.StartAsync();
+        h.ClientChannel.Drop = true;
+        SendTraffic(h, flows: 3);
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+
+        await h.Provider.CloseAsync(sessionEnded: true, CancellationToken.None);
+        using var bound = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var answered = await h.Provider.WaitForLastAnswerAsync(bound.Token);
+
+        Assert.False(answered);
+        Assert.Null(Assert.Single(h.ProviderSpool.Entries()).Batch!.Voucher);
+    }
+
+    [Fact]
+    public async Task Grace_ClientWithholdsVouchers_ChecksEveryEpochButIsCutOff()
+    {
+        await using var h = await MeteringHarness.StartAsync(o =>
+        {
+            o.VoucherGrace = TimeSpan.FromSeconds(30);
+            o.WithholdVouchers = true;
+        });
+        SendTraffic(h, flows: 2);
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+        await h.AdvanceAsync(TimeSpan.FromSeconds(31));
+
+        Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.VouchersSigned));
+        Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.VouchersWithheld));
+        Assert.Equal(0, h.ProviderMetrics.Count(MeteringCounters.VouchersAccepted));
+        Assert.Contains("no valid voucher", Assert.Single(h.ProviderTerminator.Terminated).Reason, StringComparison.Ordinal);
+    }
+
     private static void SendTraffic(MeteringHarness h, int flows, int firstPort = 1000)
     {
         for (var f = 0; f < flows; f++)

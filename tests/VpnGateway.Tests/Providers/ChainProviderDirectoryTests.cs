@@ -1,10 +1,5 @@
-using System.Numerics;
 using Nethereum.Signer;
 using Nethereum.Web3;
-using Oracle.Chain.Contracts.ProviderRegistry;
-using Oracle.Chain.Contracts.SessionManager;
-using Oracle.Chain.Contracts.VpnToken;
-using Oracle.Chain.Deployment;
 using Oracle.Core.Policy;
 using Oracle.Testing;
 using VpnGateway.Crypto;
@@ -23,7 +18,7 @@ namespace VpnGateway.Tests.Providers;
 [Collection(ChainCollection.Name)]
 public sealed class ChainProviderDirectoryTests(ChainFixture chain)
 {
-    private static readonly BigInteger Token = BigInteger.Pow(10, 18);
+    private readonly Dictionary<string, ChainSessions> _networks = [];
 
     [Fact]
     public async Task Directory_RegisteredProviderAndOpenSession_ReadFromChain()
@@ -104,46 +99,17 @@ public sealed class ChainProviderDirectoryTests(ChainFixture chain)
 
     private async Task<(string Token, string Registry, string Sessions, IWeb3 Deployer)> DeployAsync()
     {
-        var (_, web3) = await chain.NewAccountAsync();
-        var token = (await ContractDeployer.DeployAsync(web3, VpnTokenService.ContractName, new VpnTokenDeployment())).Address;
-        await new VpnTokenService(web3, token).SetMinterAsync(web3.TransactionManager.Account.Address);
-        var registry = (await ContractDeployer.DeployAsync(web3, ProviderRegistryService.ContractName,
-            new ProviderRegistryDeployment { Token = token, MinBond = Token, UnbondingDelay = 86400 })).Address;
-        var sessions = (await ContractDeployer.DeployAsync(web3, SessionManagerService.ContractName,
-            new SessionManagerDeployment { Token = token, Providers = registry, ChallengeWindow = 3600, MaxSessionDuration = 86400, DisputeWindow = 86400 })).Address;
-        return (token, registry, sessions, web3);
+        var network = await ChainSessions.DeployAsync(chain);
+        _networks[network.SessionManager] = network;
+        return (network.TokenAddress, network.Registry, network.SessionManager, network.Deployer);
     }
 
     private async Task<(EthECKey Provider, EthECKey Client, ulong SessionId)> OpenSessionAsync(
         (string Token, string Registry, string Sessions, IWeb3 Deployer) network, byte[] tunnelKey)
     {
-        var (providerKey, providerWeb3) = await chain.NewAccountAsync();
-        var (clientKey, clientWeb3) = await chain.NewAccountAsync();
-        var minter = new VpnTokenService(network.Deployer, network.Token);
-        await minter.MintAsync(providerKey.GetPublicAddress(), 10 * Token);
-        await minter.MintAsync(clientKey.GetPublicAddress(), 10 * Token);
-        await new VpnTokenService(providerWeb3, network.Token).ApproveAsync(network.Registry, 10 * Token);
-        await new ProviderRegistryService(providerWeb3, network.Registry).RegisterAsync(new ProviderInfo
-        {
-            Endpoint = "198.18.0.2:51820",
-            TunnelPublicKey = tunnelKey,
-            Region = "DE\0\0\0\0\0\0"u8.ToArray(),
-            PricePerMiB = 1000,
-            PolicyHash = PolicyDocument.DefaultExit.Hash.ToArray(),
-            PolicyUri = "https://provider.example/policy.json",
-        }, Token);
-        await new VpnTokenService(clientWeb3, network.Token).ApproveAsync(network.Sessions, 5 * Token);
-        var sessions = new SessionManagerService(clientWeb3, network.Sessions);
-        await sessions.OpenSessionAsync(new OpenParams
-        {
-            Provider = providerKey.GetPublicAddress(),
-            Deposit = 5 * Token,
-            PricePerMiB = 1000,
-            PolicyHash = PolicyDocument.DefaultExit.Hash.ToArray(),
-            Penalty = 0,
-            CommitteeSize = 3,
-        });
-        var sessionId = await sessions.NextSessionIdQueryAsync() - 1;
-        return (providerKey, clientKey, sessionId);
+        var contracts = _networks[network.Sessions];
+        var provider = await contracts.RegisterProviderAsync(tunnelKey, "198.18.0.2:51820", 1000);
+        var (client, sessionId) = await contracts.OpenSessionAsync(provider.GetPublicAddress(), 1000);
+        return (provider, client, sessionId);
     }
 }

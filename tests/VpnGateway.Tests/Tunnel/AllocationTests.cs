@@ -4,7 +4,11 @@ using VpnGateway.Tun;
 
 namespace VpnGateway.Tests.Tunnel;
 
-/// <summary>The packet path allocates nothing per packet: encrypt-and-send and receive-decrypt-policy-write, measured.</summary>
+/// <summary>
+/// The packet path allocates nothing per packet: encrypt-and-send and receive-decrypt-policy-write, measured. Each path
+/// is measured in three rounds and the least is asserted to be zero: a per-packet allocation shows in every round, while a
+/// one-off runtime event on the thread (tiered JIT under a loaded machine) does not make the test flaky.
+/// </summary>
 public sealed class AllocationTests
 {
     private const int BatchSize = 64;
@@ -24,14 +28,15 @@ public sealed class AllocationTests
             h.Server.SendBatch(session, batch);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 200; i++)
+        var allocated = LeastAllocated(() =>
         {
-            Fill(batch, packet);
-            h.Server.SendBatch(session, batch);
-        }
+            for (var i = 0; i < 70; i++)
+            {
+                Fill(batch, packet);
+                h.Server.SendBatch(session, batch);
+            }
+        });
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
         Assert.True(h.ServerTransport.Sent >= 210 * BatchSize);
     }
@@ -57,26 +62,76 @@ public sealed class AllocationTests
         serverTun.DiscardWrites = true;
         var receive = new DatagramBatch(2, BatchSize);
         var source = h.ClientTransport.LocalEndpoint;
-        long before = 0;
-        for (var b = 0; b < batches; b++)
+        var next = 0;
+        void Receive(int count)
         {
-            if (b == 10)
+            for (var end = next + count; next < end; next++)
             {
-                before = GC.GetAllocatedBytesForCurrentThread();
-            }
+                receive.Count = 0;
+                for (var i = 0; i < BatchSize; i++)
+                {
+                    receive.Add(captured[(next * BatchSize) + i], source);
+                }
 
-            receive.Count = 0;
-            for (var i = 0; i < BatchSize; i++)
-            {
-                receive.Add(captured[(b * BatchSize) + i], source);
+                h.Server.ProcessReceived(receive);
             }
-
-            h.Server.ProcessReceived(receive);
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Receive(12);
+        var allocated = LeastAllocated(() => Receive(66));
+
         Assert.Equal(0, allocated);
         Assert.True(serverTun.Discarded >= batches * BatchSize, $"{serverTun.Discarded} packets written");
+    }
+
+    [Fact]
+    public async Task SendBatch_RateLimitedPacketsReportedToMetering_AllocatesNothingPerPacket()
+    {
+        var sink = new CountingRateLimitSink();
+        await using var h = await TunnelHarness.ConnectedAsync(harness =>
+        {
+            harness.Options.Timings.PersistentKeepalive = TimeSpan.Zero;
+            harness.Policy = Oracle.Core.Policy.PolicyDocument.Parse("""{"version":1,"defaultAction":"allow","rules":[],"rateLimit":{"bytesPerSecond":1000,"burstBytes":3000}}""");
+            harness.RateLimitSink = sink;
+        });
+        var session = h.Server.Sessions.Single();
+        h.ServerTransport.Discard = true;
+        var batch = new PacketBatch(BatchSize, 1420);
+        var packet = Packets.Tcp("198.18.200.1", "198.19.0.2", 443, 40000, 1, payload: 1360);
+        var meter = new VpnGateway.Metering.Flows.SessionFlowMeter(7, VpnGateway.Metering.Flows.ClientAddresses.Parse("198.19.0.2/32"),
+            new VpnGateway.Metering.Flows.FlowTableOptions(), capturesInboundBeforePolicy: true);
+        sink.Meter = meter;
+        for (var i = 0; i < 10; i++)
+        {
+            Fill(batch, packet);
+            h.Server.SendBatch(session, batch);
+        }
+
+        var allocated = LeastAllocated(() =>
+        {
+            for (var i = 0; i < 70; i++)
+            {
+                Fill(batch, packet);
+                h.Server.SendBatch(session, batch);
+            }
+        });
+
+        Assert.Equal(0, allocated);
+        Assert.True(sink.Count >= 200 * BatchSize, $"{sink.Count} packets reported");
+        Assert.True(meter.RateLimited >= 200 * BatchSize);
+    }
+
+    private static long LeastAllocated(Action round)
+    {
+        var least = long.MaxValue;
+        for (var r = 0; r < 3; r++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            round();
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        return least;
     }
 
     private static void Fill(PacketBatch batch, byte[] packet)
@@ -89,5 +144,19 @@ public sealed class AllocationTests
         }
 
         batch.Count = BatchSize;
+    }
+
+    /// <summary>Counts rate-limited packets and hands them to a flow meter, as metering does.</summary>
+    private sealed class CountingRateLimitSink : Oracle.Core.Policy.IPolicyRateLimitSink
+    {
+        public long Count;
+
+        public VpnGateway.Metering.Flows.SessionFlowMeter? Meter { get; set; }
+
+        public void OnRateLimited(ulong sessionId, ReadOnlySpan<byte> ipPacket, Oracle.Core.Policy.TrafficDirection direction, long unixTimeMilliseconds)
+        {
+            Count++;
+            Meter?.OnRateLimited(ipPacket, direction, unixTimeMilliseconds);
+        }
     }
 }

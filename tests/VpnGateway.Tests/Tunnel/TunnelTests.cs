@@ -288,7 +288,7 @@ public sealed class TunnelTests
     }
 
     [Fact]
-    public async Task Shutdown_EndsSessionsAndRemovesDevices()
+    public async Task Shutdown_ClientStops_ProviderEndsTheSessionAsClosedByPeerAndBothRemoveDevices()
     {
         var h = await TunnelHarness.ConnectedAsync();
 
@@ -296,8 +296,25 @@ public sealed class TunnelTests
 
         Assert.All(h.ServerTuns.Devices.Values, d => Assert.True(d.Disposed));
         Assert.All(h.ClientTuns.Devices.Values, d => Assert.True(d.Disposed));
-        Assert.Contains("end 7 Shutdown", h.ServerObserver.Events);
+        Assert.Equal(["start 7 ogw1", "ending 7 ClosedByPeer", "end 7 ClosedByPeer"], h.ServerObserver.Events);
+        Assert.Equal(["start 7 orc1", "ending 7 Shutdown", "end 7 Shutdown"], h.ClientObserver.Events);
         Assert.Contains("unpin 198.18.0.2", h.ClientNetwork.Actions);
+    }
+
+    [Fact]
+    public async Task Shutdown_ProviderStops_EveryObserverToldAndTheClientClosedWithTheReason()
+    {
+        await using var h = await TunnelHarness.ConnectedAsync();
+
+        await h.Server.DisposeAsync();
+        var (reason, detail) = await h.Client.Closed.WaitAsync(Wait);
+
+        Assert.Equal(["start 7 ogw1", "ending 7 Shutdown", "end 7 Shutdown"], h.ServerObserver.Events);
+        Assert.Equal(["start 7 orc1", "ending 7 ClosedByPeer", "end 7 ClosedByPeer"], h.ClientObserver.Events);
+        Assert.Equal(SessionEndReason.ClosedByPeer, reason);
+        Assert.Contains("shutting down", detail, StringComparison.Ordinal);
+        Assert.All(h.ServerTuns.Devices.Values, d => Assert.True(d.Disposed));
+        Assert.All(h.ClientTuns.Devices.Values, d => Assert.True(d.Disposed));
     }
 
     [Fact]

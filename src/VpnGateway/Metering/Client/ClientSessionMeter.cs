@@ -119,18 +119,29 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
         try
         {
             var (answerType, answer, dispute) = Answer(payload.Span);
-            if (dispute is { } d)
+            var end = dispute is { } d && KeepDispute(d.Rejection, d.Observed, payload.ToArray());
+            if (_context.Options.WithholdVouchers && answerType == EvidenceMessageType.Voucher)
             {
-                await DisputeAsync(d.Rejection, d.Observed, payload.ToArray(), cancellationToken);
+                // Testing: a client that stopped paying (it meters and checks, but the provider never gets a voucher).
+                _context.Metrics.Add(MeteringCounters.VouchersWithheld);
+                _logger.LogWarning("session {Session}: withholding the voucher (Metering:WithholdVouchers)", SessionId);
+            }
+            else
+            {
+                try
+                {
+                    await _channel.SendAsync(answerType, answer, cancellationToken);
+                }
+                catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
+                {
+                    _logger.LogWarning("session {Session}: could not answer epoch ({Error})", SessionId, e.Message);
+                }
             }
 
-            try
+            // After the refusal is on its way: the session's ending still carries it to the provider.
+            if (end)
             {
-                await _channel.SendAsync(answerType, answer, cancellationToken);
-            }
-            catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
-            {
-                _logger.LogWarning("session {Session}: could not answer epoch ({Error})", SessionId, e.Message);
+                _context.Terminator.Terminate(SessionId, $"provider evidence mismatch: {dispute!.Value.Rejection.Reason}", refuseReconnection: false);
             }
         }
         finally
@@ -250,21 +261,20 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
         return (EvidenceMessageType.EpochRejected, EvidenceMessageCodec.Encode(rejection), dispute ? (rejection, observed) : null);
     }
 
-    private async Task DisputeAsync(RejectionMessage rejection, string observed, byte[] message, CancellationToken cancellationToken)
+    /// <summary>Keeps the disputed epoch (durably, before anything is answered) and reports the first mismatch.</summary>
+    /// <returns>Whether the session is to end now (the first mismatch, unless <see cref="MeteringOptions.EndSessionOnMismatch"/> is off).</returns>
+    private bool KeepDispute(RejectionMessage rejection, string observed, byte[] message)
     {
         var first = !Disputed;
         Disputed = true;
         _context.Spool.KeepDisputedEpoch(new DisputedEpoch(SessionId, rejection.Sequence, rejection.Reason, rejection.Detail, message, observed, _context.Time.GetUtcNow().ToUnixTimeMilliseconds()));
         if (!first)
         {
-            return;
+            return false;
         }
 
         _context.Metrics.Add(MeteringCounters.ProviderMismatches, reason: rejection.Reason.ToString());
         _logger.LogError("session {Session}: the provider's evidence does not match this gateway's metering ({Reason}: {Detail}); evidence kept for a dispute, no further vouchers", SessionId, rejection.Reason, rejection.Detail);
-        if (_context.Options.EndSessionOnMismatch)
-        {
-            await _context.Terminator.TerminateAsync(SessionId, $"provider evidence mismatch: {rejection.Reason}", cancellationToken);
-        }
+        return _context.Options.EndSessionOnMismatch;
     }
 }

@@ -10,7 +10,7 @@ internal struct FlowEntry
     public ulong PayloadOctets;
     public byte TcpFlags;
 
-    /// <summary>Packets counted above that the policy then denied (captured before the policy saw them).</summary>
+    /// <summary>Packets counted above that the policy then denied or rate-limited (captured before the policy saw them).</summary>
     public ulong ExcludedPackets;
     public ulong ExcludedOctets;
     public ulong ExcludedPayloadOctets;

@@ -73,8 +73,9 @@ internal sealed class FlowTable
     }
 
     /// <summary>
-    /// Takes a packet the capture counted (or will count) as forwarded back out of the allowed flow: the policy denied
-    /// it after the capture saw it (inbound on the provider). The packet itself is recorded as denied separately.
+    /// Takes a packet the capture counted (or will count) as forwarded back out of the allowed flow: the policy denied it
+    /// or the rate limit dropped it after the capture saw it (inbound on the provider). A denied packet is recorded as
+    /// denied separately; a rate-limited one is recorded nowhere.
     /// </summary>
     public void Exclude(in PacketHeaders h, TrafficDirection direction, long timestampMs)
     {

@@ -5,8 +5,9 @@ using VpnGateway.Metering.Capture;
 namespace VpnGateway.Metering.Flows;
 
 /// <summary>
-/// One session's flow table behind a lock, fed by two packet paths: the capture of the session's TUN interface
-/// (packets that were forwarded) and the policy's denial sink (packets that were dropped). Both may run on different
+/// One session's flow table behind a lock, fed by the packet paths: the capture of the session's TUN interface
+/// (packets that were forwarded), the policy's denial sink (packets that were denied) and its rate-limit sink (packets
+/// over the rate limit, dropped but no violation). Both may run on different
 /// threads; each packet holds the lock only for a dictionary update.
 /// </summary>
 internal sealed class SessionFlowMeter : ICapturedPacketSink
@@ -20,6 +21,8 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
     private long _notIp;
     private long _truncated;
     private long _badHeader;
+    private long _rateLimited;
+    private long _reportedRateLimited;
     private long _reportedPackets;
     private long _reportedNotIp;
     private long _reportedTruncated;
@@ -57,7 +60,11 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
         Report(metrics, MeteringCounters.MalformedPackets, "NotIp", Interlocked.Read(ref _notIp), ref _reportedNotIp);
         Report(metrics, MeteringCounters.MalformedPackets, "Truncated", Interlocked.Read(ref _truncated), ref _reportedTruncated);
         Report(metrics, MeteringCounters.MalformedPackets, "BadHeader", Interlocked.Read(ref _badHeader), ref _reportedBadHeader);
+        Report(metrics, MeteringCounters.RateLimitedPackets, null, Interlocked.Read(ref _rateLimited), ref _reportedRateLimited);
     }
+
+    /// <summary>Packets the rate limit dropped so far.</summary>
+    public long RateLimited => Interlocked.Read(ref _rateLimited);
 
     /// <summary>A forwarded packet seen by capture: <paramref name="captured"/> are its first bytes, <paramref name="wireLength"/> its length.</summary>
     /// <returns>Whether the packet was counted (malformed ones are counted separately and dropped).</returns>
@@ -101,6 +108,31 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
         }
 
         Interlocked.Increment(ref _packets);
+        return true;
+    }
+
+    /// <summary>
+    /// A packet the rate limit dropped: no record of its own (it is no violation), but not carried either. The provider's
+    /// capture saw an inbound one before the policy dropped it, so it is taken back out of its allowed flow: the records
+    /// then hold what the client received, and both sides' counts agree. An outbound one was dropped before the
+    /// provider's capture could see it, so nothing is to be taken out; the client saw it leave and is not billed for it.
+    /// </summary>
+    public bool OnRateLimited(ReadOnlySpan<byte> packet, TrafficDirection direction, long timestampMs)
+    {
+        if (!Parse(packet, packet.Length, out var headers))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _rateLimited);
+        if (_capturesInboundBeforePolicy && direction == TrafficDirection.Inbound)
+        {
+            lock (_lock)
+            {
+                _table.Exclude(headers, direction, timestampMs);
+            }
+        }
+
         return true;
     }
 

@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Numerics;
-using Microsoft.Extensions.Logging;
-using Oracle.Core.Eip712;
 using Oracle.Core.Evidence;
 using VpnGateway.Metering.Capture;
 using VpnGateway.Metering.Exchange;
@@ -16,7 +13,7 @@ namespace VpnGateway.Metering.Provider;
 /// anything else sees it) and the epoch sent to the client. The client's vouchers are checked and attached to their
 /// batches; a client that leaves a checkpoint without a valid voucher for <see cref="MeteringOptions.VoucherGrace"/> is cut off.
 /// </summary>
-internal sealed class ProviderSessionMeter : IAsyncDisposable
+internal sealed partial class ProviderSessionMeter : IAsyncDisposable
 {
     private readonly MeteredSession _session;
     private readonly MeteringContext _context;
@@ -32,9 +29,11 @@ internal sealed class ProviderSessionMeter : IAsyncDisposable
     private IDisposable? _subscription;
     private long _nextEpochMs;
     private ulong _lastVoucherSize;
+    private ulong _lastRefusedSize;
     private BigInteger _lastVoucherAmount;
     private bool _cutOff;
     private bool _ended;
+    private bool _closed;
 
     private ProviderSessionMeter(MeteredSession session, IEvidenceChannel channel, MeteringContext context)
     {
@@ -73,6 +72,9 @@ internal sealed class ProviderSessionMeter : IAsyncDisposable
     public bool IsSettled => _awaiting.Count == 0;
 
     public ulong TreeSize => _log.TreeSize;
+
+    /// <summary>Whether <see cref="CloseAsync"/> ran (capture stopped, every flow in a last checkpoint).</summary>
+    public bool IsClosed => Volatile.Read(ref _closed);
 
     /// <summary>The capture's counters, when the session has an interface (readable after <see cref="CloseAsync"/> too).</summary>
     public CaptureStatistics? CaptureStatistics => _capture?.Statistics;
@@ -118,7 +120,7 @@ internal sealed class ProviderSessionMeter : IAsyncDisposable
                 _nextEpochMs = now + _epochMs;
             }
 
-            await EnforceGraceAsync(now, cancellationToken);
+            EnforceGrace(now);
         }
         finally
         {
@@ -139,11 +141,36 @@ internal sealed class ProviderSessionMeter : IAsyncDisposable
             Flows.Flush(FlowEndReason.ForcedEnd, _pending);
             await CloseEpochAsync(NowMs, cancellationToken);
             _ended |= sessionEnded;
+            Volatile.Write(ref _closed, true);
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Waits until the client answered the last checkpoint sent (a voucher, or a refusal), or
+    /// <paramref name="cancellationToken"/> is cancelled: the session's ending gives its last epoch this long.
+    /// </summary>
+    /// <returns>Whether the last checkpoint was answered.</returns>
+    public async Task<bool> WaitForLastAnswerAsync(CancellationToken cancellationToken)
+    {
+        var target = _log.TreeSize;
+        while (_session.ClientAddress is not null && target > 0
+               && Volatile.Read(ref _lastVoucherSize) < target && Volatile.Read(ref _lastRefusedSize) < target)
+        {
+            try
+            {
+                await Task.Delay(20, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public ValueTask DisposeAsync()
@@ -213,140 +240,24 @@ internal sealed class ProviderSessionMeter : IAsyncDisposable
         _logger.LogWarning("session {Session}: flow record left out of the evidence ({Reason}): {Record}", SessionId, reason, record);
     }
 
-    private async Task EnforceGraceAsync(long now, CancellationToken cancellationToken)
+    private void EnforceGrace(long now)
     {
-        if (_cutOff || _session.ClientAddress is null || _awaiting.Count == 0 || now - _awaiting[0].SignedAtMs < (long)_context.Options.VoucherGrace.TotalMilliseconds)
+        if (_cutOff || _closed || _session.ClientAddress is null || _awaiting.Count == 0 || now - _awaiting[0].SignedAtMs < (long)_context.Options.VoucherGrace.TotalMilliseconds)
         {
             return;
         }
 
         _cutOff = true;
         _context.Metrics.Add(MeteringCounters.SessionsCutOff);
-        var reason = $"no valid voucher for the checkpoint of tree size {_awaiting[0].TreeSize} within {_context.Options.VoucherGrace.TotalSeconds:0} s";
+        var reason = $"no valid voucher for the checkpoint of tree size {_awaiting[0].TreeSize} within {_context.Options.VoucherGrace.TotalSeconds:0.#} s";
         _logger.LogWarning("session {Session}: cutting the client off: {Reason}", SessionId, reason);
-        await _context.Terminator.TerminateAsync(SessionId, reason, cancellationToken);
-    }
 
-    private async ValueTask HandleAsync(EvidenceMessageType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
-    {
-        switch (type)
+        // The tunnel ends the session in the background (its ending closes this meter's last epoch), and refuses the
+        // session's reconnection: otherwise each reconnection would buy another grace period.
+        if (!_context.Terminator.Terminate(SessionId, reason, refuseReconnection: true))
         {
-            case EvidenceMessageType.Voucher:
-                if (EvidenceMessageCodec.TryDecode(payload.Span, out VoucherMessage? voucher) is { } voucherError)
-                {
-                    RejectControl("Malformed", voucherError);
-                }
-                else if (voucher!.SessionId != SessionId)
-                {
-                    RejectControl("WrongSession", $"voucher for session {voucher.SessionId}");
-                }
-                else
-                {
-                    await _gate.WaitAsync(cancellationToken);
-                    try
-                    {
-                        AcceptVoucher(voucher);
-                    }
-                    finally
-                    {
-                        _gate.Release();
-                    }
-                }
-
-                break;
-            case EvidenceMessageType.EpochRejected:
-                if (EvidenceMessageCodec.TryDecode(payload.Span, out RejectionMessage? rejection) is { } rejectionError)
-                {
-                    RejectControl("Malformed", rejectionError);
-                }
-                else if (rejection!.SessionId != SessionId || !_log.TryGetCheckpoint(rejection.Sequence, out var size, out _))
-                {
-                    RejectControl("UnknownSequence", $"rejection of session {rejection.SessionId} checkpoint {rejection.Sequence}");
-                }
-                else
-                {
-                    _context.Metrics.Add(MeteringCounters.EpochsRefusedByClient, reason: rejection.Reason.ToString());
-                    _logger.LogWarning("session {Session}: the client refused checkpoint {Sequence} ({Reason}: {Detail})", SessionId, rejection.Sequence, rejection.Reason, rejection.Detail);
-                    _context.Spool.AttachRejection(SessionId, size, new ClientRejection { Reason = rejection.Reason, Detail = rejection.Detail });
-                }
-
-                break;
-            default:
-                RejectControl("UnexpectedType", $"message type {type} is not for the provider");
-                break;
+            _logger.LogWarning("session {Session}: the tunnel has no such session to end", SessionId);
         }
-    }
-
-    private void AcceptVoucher(VoucherMessage message)
-    {
-        if (CheckVoucher(message) is { } rejection)
-        {
-            _context.Metrics.Add(MeteringCounters.VouchersRejected, reason: rejection.ToString());
-            _logger.LogWarning("session {Session}: voucher for checkpoint {Sequence} rejected: {Reason}", SessionId, message.Sequence, rejection);
-            return;
-        }
-
-        var voucher = message.Voucher;
-        _lastVoucherSize = voucher.LogSize;
-        _lastVoucherAmount = BigInteger.Parse(voucher.CumulativeAmount, NumberStyles.None, CultureInfo.InvariantCulture);
-        _awaiting.RemoveAll(a => a.TreeSize <= voucher.LogSize);
-        _context.Metrics.Add(MeteringCounters.VouchersAccepted);
-        if (!_context.Spool.AttachVoucher(SessionId, voucher.LogSize, voucher))
-        {
-            _logger.LogInformation("session {Session}: voucher for tree size {Size} came after its batch was published; the next batch carries a later one", SessionId, voucher.LogSize);
-        }
-    }
-
-    private VoucherRejection? CheckVoucher(VoucherMessage message)
-    {
-        var voucher = message.Voucher;
-        if (!_log.TryGetCheckpoint(message.Sequence, out var size, out var octets))
-        {
-            return VoucherRejection.UnknownSequence;
-        }
-
-        if (voucher.LogSize != size)
-        {
-            return VoucherRejection.LogSizeMismatch;
-        }
-
-        if (size <= _lastVoucherSize)
-        {
-            return VoucherRejection.Stale;
-        }
-
-        if (!voucher.LogRoot.AsSpan().SequenceEqual(_log.Root(size)))
-        {
-            return VoucherRejection.RootMismatch;
-        }
-
-        if (voucher.CumulativeBytes != octets)
-        {
-            return VoucherRejection.BytesMismatch;
-        }
-
-        Voucher typed;
-        try
-        {
-            typed = voucher.ToVoucher(SessionId);
-        }
-        catch (FormatException)
-        {
-            return VoucherRejection.BadAmount;
-        }
-
-        if (typed.CumulativeAmount < VoucherPricing.AmountFor(octets, _session.PricePerMiB) || typed.CumulativeAmount < _lastVoucherAmount)
-        {
-            return VoucherRejection.Underpaid;
-        }
-
-        return _session.ClientAddress is { } client && TypedDataSigner.Verify(typed, _context.Domain, voucher.Signature, client) ? null : VoucherRejection.BadSignature;
-    }
-
-    private void RejectControl(string reason, string detail)
-    {
-        _context.Metrics.Add(MeteringCounters.ControlMessagesRejected, reason: reason);
-        _logger.LogWarning("session {Session}: control message rejected ({Reason}): {Detail}", SessionId, reason, detail);
     }
 
     // After a restart the client may have paid for the last checkpoint while this gateway was down: send it again; the

@@ -1,24 +1,35 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Oracle.Core.Evidence;
-using Oracle.Core.Merkle;
 
 namespace VpnGateway.Metering.Spool;
 
 /// <summary>
 /// The gateway's durable spool: an embedded SQLite file (WAL, <c>synchronous=FULL</c>: a commit is on disk before it
-/// returns) holding every signed batch until the broker confirmed it, the session logs' leaf hashes (to continue a log
-/// after a restart) and, on the client side, the provider epochs it refused. Rows leave only through
-/// <see cref="Remove"/> after a confirmation, or with their session's end (log hashes only); nothing else deletes evidence.
+/// returns) holding every signed batch until the evidence collector acknowledged it, the session logs' leaf hashes (to
+/// continue a log after a restart) and, on the client side, the provider epochs it refused. A batch is
+/// <see cref="SpoolState.Spooled"/> until the broker confirmed its publication, then <see cref="SpoolState.Published"/>
+/// until the collector's acknowledgement (published again if none comes in time); a batch the collector rejected, or one
+/// that can no longer be read, stays quarantined. Rows leave only through <see cref="Acknowledge"/>, or with their
+/// session's end (log hashes only); nothing else deletes evidence.
 /// </summary>
 /// <remarks>One connection behind a lock: writers are the epoch loop and the publisher, a few times per second.</remarks>
-internal sealed class EvidenceSpool : IDisposable
+internal sealed partial class EvidenceSpool : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
 
-    private EvidenceSpool(SqliteConnection connection) => _connection = connection;
+    private const int SchemaVersion = 2;
+
+    private EvidenceSpool(SqliteConnection connection, Guid id)
+    {
+        _connection = connection;
+        Id = id;
+    }
+
+    /// <summary>This spool's identity (made when the file was created): names its acknowledgement queue.</summary>
+    public Guid Id { get; }
 
     /// <summary>Raised after a batch became publishable (added ready, or its voucher arrived).</summary>
     public event Action? BatchReady;
@@ -51,7 +62,12 @@ internal sealed class EvidenceSpool : IDisposable
                 attempts INTEGER NOT NULL DEFAULT 0,
                 last_error TEXT,
                 quarantined INTEGER NOT NULL DEFAULT 0,
+                state INTEGER NOT NULL DEFAULT 0,
+                publications INTEGER NOT NULL DEFAULT 0,
                 UNIQUE (session_id, tree_size));
+            CREATE TABLE IF NOT EXISTS meta (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS log_checkpoints (
                 session_id INTEGER NOT NULL,
                 tree_size INTEGER NOT NULL,
@@ -74,20 +90,8 @@ internal sealed class EvidenceSpool : IDisposable
                 observed TEXT NOT NULL,
                 received_ms INTEGER NOT NULL);
             """);
-        return new EvidenceSpool(connection);
-    }
-
-    /// <summary>Batches not yet confirmed by the broker.</summary>
-    public long Pending
-    {
-        get
-        {
-            lock (_lock)
-            {
-                using var command = Command("SELECT COUNT(*) FROM batches");
-                return (long)command.ExecuteScalar()!;
-            }
-        }
+        Migrate(connection);
+        return new EvidenceSpool(connection, SpoolId(connection));
     }
 
     /// <summary>
@@ -145,14 +149,14 @@ internal sealed class EvidenceSpool : IDisposable
     /// Attaches the client's voucher to the batch of that tree size and makes it and every earlier batch of the session
     /// publishable (a voucher is cumulative: earlier checkpoints will get none of their own).
     /// </summary>
-    /// <returns>False when that batch is no longer spooled (it was published without the voucher).</returns>
+    /// <returns>False when that batch is no longer waiting (it was published without the voucher).</returns>
     public bool AttachVoucher(ulong sessionId, ulong treeSize, SignedVoucher voucher)
     {
         var attached = Update(sessionId, treeSize, b => b with { Voucher = voucher });
         lock (_lock)
         {
             using var transaction = _connection.BeginTransaction();
-            using (var ready = Command("UPDATE batches SET ready = 1 WHERE session_id = $session AND tree_size <= $size", transaction))
+            using (var ready = Command("UPDATE batches SET ready = 1 WHERE session_id = $session AND tree_size <= $size AND state = 0", transaction))
             {
                 ready.Parameters.AddWithValue("$session", unchecked((long)sessionId));
                 ready.Parameters.AddWithValue("$size", unchecked((long)treeSize));
@@ -188,191 +192,6 @@ internal sealed class EvidenceSpool : IDisposable
         return attached;
     }
 
-    /// <summary>Up to <paramref name="limit"/> batches to publish now, oldest first (per session in log order).</summary>
-    public IReadOnlyList<EvidenceBatch> Due(long nowMs, int limit)
-    {
-        var due = new List<EvidenceBatch>();
-        var broken = new List<(string Id, string Error)>();
-        lock (_lock)
-        {
-            using var command = Command("""
-                SELECT batch_id, body, records FROM batches
-                WHERE quarantined = 0 AND (ready = 1 OR publish_after_ms <= $now) AND next_attempt_ms <= $now
-                ORDER BY session_id, tree_size LIMIT $limit
-                """);
-            command.Parameters.AddWithValue("$now", nowMs);
-            command.Parameters.AddWithValue("$limit", limit);
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                var id = reader.GetString(0);
-                try
-                {
-                    var batch = JsonSerializer.Deserialize<EvidenceBatch>(reader.GetString(1), Json) ?? throw new JsonException("null batch");
-                    due.Add(batch with { Records = Split((byte[])reader.GetValue(2)) });
-                }
-                catch (Exception e) when (e is JsonException or FormatException or InvalidDataException)
-                {
-                    broken.Add((id, e.Message));
-                }
-            }
-
-            // An unreadable row stays (it is evidence) but is no longer offered; the operator sees it in the log.
-            foreach (var (id, error) in broken)
-            {
-                using var quarantine = Command("UPDATE batches SET quarantined = 1, last_error = $error WHERE batch_id = $id");
-                quarantine.Parameters.AddWithValue("$id", id);
-                quarantine.Parameters.AddWithValue("$error", error);
-                quarantine.ExecuteNonQuery();
-            }
-        }
-
-        QuarantinedNow = broken.Count;
-        return due;
-    }
-
-    /// <summary>Rows set aside by the last <see cref="Due"/> because they could not be read.</summary>
-    public int QuarantinedNow { get; private set; }
-
-    /// <summary>Removes a batch the broker confirmed.</summary>
-    public void Remove(Guid batchId)
-    {
-        lock (_lock)
-        {
-            using var command = Command("DELETE FROM batches WHERE batch_id = $id");
-            command.Parameters.AddWithValue("$id", batchId.ToString());
-            command.ExecuteNonQuery();
-        }
-    }
-
-    /// <summary>Records a failed publication; the batch is offered again at <paramref name="nextAttemptMs"/>.</summary>
-    public void Postpone(Guid batchId, long nextAttemptMs, string error)
-    {
-        lock (_lock)
-        {
-            using var command = Command("UPDATE batches SET attempts = attempts + 1, next_attempt_ms = $next, last_error = $error WHERE batch_id = $id");
-            command.Parameters.AddWithValue("$id", batchId.ToString());
-            command.Parameters.AddWithValue("$next", nextAttemptMs);
-            command.Parameters.AddWithValue("$error", error);
-            command.ExecuteNonQuery();
-        }
-    }
-
-    /// <summary>The spooled batch of <paramref name="sessionId"/> with <paramref name="treeSize"/> leaves, if still spooled.</summary>
-    public EvidenceBatch? Find(ulong sessionId, ulong treeSize)
-    {
-        lock (_lock)
-        {
-            using var command = Command("SELECT body, records FROM batches WHERE session_id = $session AND tree_size = $size");
-            command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
-            command.Parameters.AddWithValue("$size", unchecked((long)treeSize));
-            using var reader = command.ExecuteReader();
-            return reader.Read() && JsonSerializer.Deserialize<EvidenceBatch>(reader.GetString(0), Json) is { } batch
-                ? batch with { Records = Split((byte[])reader.GetValue(1)) }
-                : null;
-        }
-    }
-
-    /// <summary>How many times publishing <paramref name="batchId"/> failed (0 when it is not spooled).</summary>
-    public int Attempts(Guid batchId)
-    {
-        lock (_lock)
-        {
-            using var command = Command("SELECT attempts FROM batches WHERE batch_id = $id");
-            command.Parameters.AddWithValue("$id", batchId.ToString());
-            return command.ExecuteScalar() is long attempts ? (int)attempts : 0;
-        }
-    }
-
-    /// <summary>The spooled state of a session's log, or null when none is spooled.</summary>
-    public SessionLogSnapshot? LoadSession(ulong sessionId)
-    {
-        lock (_lock)
-        {
-            using var command = Command("SELECT tree_size, sequence, epoch_time, allowed_octets, leaf_hashes, capture_drops FROM log_checkpoints WHERE session_id = $session ORDER BY tree_size");
-            command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
-            using var reader = command.ExecuteReader();
-            var hashes = new MemoryStream();
-            var checkpoints = new List<(ulong, ulong)>();
-            ulong sequence = 0, epochTime = 0, drops = 0;
-            while (reader.Read())
-            {
-                var size = unchecked((ulong)reader.GetInt64(0));
-                var leaves = (byte[])reader.GetValue(4);
-                if ((ulong)(hashes.Length + leaves.Length) != size * MerkleHash.Size)
-                {
-                    throw new InvalidDataException($"spooled log of session {sessionId} has a gap before tree size {size}");
-                }
-
-                hashes.Write(leaves);
-                checkpoints.Add((size, unchecked((ulong)reader.GetInt64(3))));
-                sequence = unchecked((ulong)reader.GetInt64(1));
-                epochTime = unchecked((ulong)reader.GetInt64(2));
-                drops = unchecked((ulong)reader.GetInt64(5));
-            }
-
-            if (checkpoints.Count == 0)
-            {
-                return null;
-            }
-
-            using var voucher = Command("SELECT last_voucher_size FROM sessions WHERE session_id = $session");
-            voucher.Parameters.AddWithValue("$session", unchecked((long)sessionId));
-            var lastVoucher = voucher.ExecuteScalar() is long v ? unchecked((ulong)v) : 0;
-            return new SessionLogSnapshot(hashes.ToArray(), checkpoints, sequence, epochTime, drops, lastVoucher);
-        }
-    }
-
-    /// <summary>The session ended: its log hashes are no longer needed to continue it (its batches stay until confirmed).</summary>
-    public void EndSession(ulong sessionId)
-    {
-        lock (_lock)
-        {
-            using var command = Command("DELETE FROM log_checkpoints WHERE session_id = $session; DELETE FROM sessions WHERE session_id = $session");
-            command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
-            command.ExecuteNonQuery();
-        }
-    }
-
-    /// <summary>Client side: keeps a refused epoch for a dispute.</summary>
-    public void KeepDisputedEpoch(DisputedEpoch epoch)
-    {
-        ArgumentNullException.ThrowIfNull(epoch);
-        lock (_lock)
-        {
-            using var command = Command("""
-                INSERT INTO disputed_epochs (session_id, sequence, reason, detail, message, observed, received_ms)
-                VALUES ($session, $sequence, $reason, $detail, $message, $observed, $at)
-                """);
-            command.Parameters.AddWithValue("$session", unchecked((long)epoch.SessionId));
-            command.Parameters.AddWithValue("$sequence", unchecked((long)epoch.Sequence));
-            command.Parameters.AddWithValue("$reason", (int)epoch.Reason);
-            command.Parameters.AddWithValue("$detail", epoch.Detail);
-            command.Parameters.AddWithValue("$message", epoch.Message);
-            command.Parameters.AddWithValue("$observed", epoch.Observed);
-            command.Parameters.AddWithValue("$at", epoch.ReceivedAtMs);
-            command.ExecuteNonQuery();
-        }
-    }
-
-    /// <summary>Client side: the refused epochs kept for <paramref name="sessionId"/>.</summary>
-    public IReadOnlyList<DisputedEpoch> DisputedEpochs(ulong sessionId)
-    {
-        lock (_lock)
-        {
-            using var command = Command("SELECT sequence, reason, detail, message, observed, received_ms FROM disputed_epochs WHERE session_id = $session ORDER BY id");
-            command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
-            using var reader = command.ExecuteReader();
-            var list = new List<DisputedEpoch>();
-            while (reader.Read())
-            {
-                list.Add(new DisputedEpoch(sessionId, unchecked((ulong)reader.GetInt64(0)), (EpochRejectionReason)reader.GetInt32(1), reader.GetString(2), (byte[])reader.GetValue(3), reader.GetString(4), reader.GetInt64(5)));
-            }
-
-            return list;
-        }
-    }
-
     /// <inheritdoc/>
     public void Dispose()
     {
@@ -388,7 +207,8 @@ internal sealed class EvidenceSpool : IDisposable
         {
             using var transaction = _connection.BeginTransaction();
             string? body;
-            using (var select = Command("SELECT body FROM batches WHERE session_id = $session AND tree_size = $size", transaction))
+            // A published batch is never changed: its id already names this content at the collector.
+            using (var select = Command("SELECT body FROM batches WHERE session_id = $session AND tree_size = $size AND state = 0", transaction))
             {
                 select.Parameters.AddWithValue("$session", unchecked((long)sessionId));
                 select.Parameters.AddWithValue("$size", unchecked((long)treeSize));
@@ -411,6 +231,48 @@ internal sealed class EvidenceSpool : IDisposable
             transaction.Commit();
             return true;
         }
+    }
+
+    // Version 1 files (before collector acknowledgements) get the state columns; their unreadable rows stay set aside.
+    private static void Migrate(SqliteConnection connection)
+    {
+        using (var version = connection.CreateCommand())
+        {
+            version.CommandText = "PRAGMA user_version";
+            if ((long)version.ExecuteScalar()! >= SchemaVersion)
+            {
+                return;
+            }
+        }
+
+        using (var columns = connection.CreateCommand())
+        {
+            columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('batches') WHERE name = 'state'";
+            if ((long)columns.ExecuteScalar()! == 0)
+            {
+                Execute(connection, """
+                    ALTER TABLE batches ADD COLUMN state INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE batches ADD COLUMN publications INTEGER NOT NULL DEFAULT 0;
+                    UPDATE batches SET state = 2 WHERE quarantined = 1;
+                    """);
+            }
+        }
+
+        Execute(connection, $"PRAGMA user_version = {SchemaVersion}");
+    }
+
+    private static Guid SpoolId(SqliteConnection connection)
+    {
+        using (var insert = connection.CreateCommand())
+        {
+            insert.CommandText = "INSERT OR IGNORE INTO meta (key, value) VALUES ('spool_id', $id)";
+            insert.Parameters.AddWithValue("$id", Guid.NewGuid().ToString("N"));
+            insert.ExecuteNonQuery();
+        }
+
+        using var select = connection.CreateCommand();
+        select.CommandText = "SELECT value FROM meta WHERE key = 'spool_id'";
+        return Guid.Parse((string)select.ExecuteScalar()!);
     }
 
     private SqliteCommand Command(string sql, SqliteTransaction? transaction = null)

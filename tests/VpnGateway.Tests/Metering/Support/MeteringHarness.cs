@@ -10,6 +10,7 @@ using VpnGateway.Metering.Provider;
 using VpnGateway.Metering.Sessions;
 using VpnGateway.Metering.Signing;
 using VpnGateway.Metering.Spool;
+using VpnGateway.Sessions;
 
 namespace VpnGateway.Tests.Metering.Support;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using VpnGateway.Metering.Sessions;
+using VpnGateway.Sessions;
 
 namespace VpnGateway.Tests.Metering.Support;
 
@@ -8,9 +8,9 @@ internal sealed class RecordingTerminator : ISessionTerminator
 {
     public ConcurrentQueue<(ulong SessionId, string Reason)> Terminated { get; } = new();
 
-    public ValueTask TerminateAsync(ulong sessionId, string reason, CancellationToken cancellationToken)
+    public bool Terminate(ulong sessionId, string reason, bool refuseReconnection)
     {
         Terminated.Enqueue((sessionId, reason));
-        return ValueTask.CompletedTask;
+        return true;
     }
 }

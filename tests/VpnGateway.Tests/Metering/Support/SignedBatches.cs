@@ -35,7 +35,8 @@ internal sealed class SignedBatches(ulong sessionId)
     }
 
     /// <summary>Appends <paramref name="records"/> records, signs the checkpoint and the voucher, and spools the batch.</summary>
-    public EvidenceBatch AddTo(EvidenceSpool spool, int records, long publishAfterMs = 0)
+    /// <param name="tamper">Changes the signed batch before it is spooled (a forgery the consumer must reject).</param>
+    public EvidenceBatch AddTo(EvidenceSpool spool, int records, long publishAfterMs = 0, Func<EvidenceBatch, EvidenceBatch>? tamper = null)
     {
         var first = _tree.Size;
         var encoded = new List<byte[]>();
@@ -75,6 +76,7 @@ internal sealed class SignedBatches(ulong sessionId)
             },
             Voucher = SignedVoucher.From(voucher, TypedDataSigner.Sign(voucher, MeteringHarness.Domain, MeteringHarness.ClientKey)),
         };
+        batch = tamper?.Invoke(batch) ?? batch;
         spool.AddCheckpoint(batch, (ulong)Hashes.Count + 1, _octets, hashes, publishAfterMs);
         Hashes[batch.BatchId] = Hash(batch);
         return batch;

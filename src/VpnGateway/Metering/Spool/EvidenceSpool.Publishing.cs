@@ -1,0 +1,212 @@
+using System.Text.Json;
+using Oracle.Core.Evidence;
+
+namespace VpnGateway.Metering.Spool;
+
+/// <summary>Publication: what is due, the broker's confirmations, the collector's answers, and the states of the batches.</summary>
+internal sealed partial class EvidenceSpool
+{
+    /// <summary>Batches the collector has not acknowledged yet (spooled or published), quarantined ones aside.</summary>
+    public long Pending => CountWhere("state IN (0, 1)");
+
+    /// <summary>Batches published and waiting for the collector's acknowledgement.</summary>
+    public long AwaitingAcknowledgement => CountWhere("state = 1");
+
+    /// <summary>Batches set aside: rejected by the collector, or unreadable. Kept for inspection, never published again.</summary>
+    public long Quarantined => CountWhere("state IN (2, 3)");
+
+    /// <summary>Up to <paramref name="limit"/> batches to publish now, oldest first (per session in log order).</summary>
+    public IReadOnlyList<EvidenceBatch> Due(long nowMs, int limit)
+    {
+        var due = new List<EvidenceBatch>();
+        var broken = new List<(string Id, string Error)>();
+        lock (_lock)
+        {
+            using var command = Command("""
+                SELECT batch_id, body, records FROM batches
+                WHERE next_attempt_ms <= $now AND (state = 1 OR (state = 0 AND (ready = 1 OR publish_after_ms <= $now)))
+                ORDER BY session_id, tree_size LIMIT $limit
+                """);
+            command.Parameters.AddWithValue("$now", nowMs);
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var id = reader.GetString(0);
+                try
+                {
+                    var batch = JsonSerializer.Deserialize<EvidenceBatch>(reader.GetString(1), Json) ?? throw new JsonException("null batch");
+                    due.Add(batch with { Records = Split((byte[])reader.GetValue(2)) });
+                }
+                catch (Exception e) when (e is JsonException or FormatException or InvalidDataException)
+                {
+                    broken.Add((id, e.Message));
+                }
+            }
+
+            // An unreadable row stays (it is evidence) but is no longer offered; the operator sees it in the log.
+            foreach (var (id, error) in broken)
+            {
+                using var quarantine = Command("UPDATE batches SET state = 2, last_error = $error WHERE batch_id = $id");
+                quarantine.Parameters.AddWithValue("$id", id);
+                quarantine.Parameters.AddWithValue("$error", error);
+                quarantine.ExecuteNonQuery();
+            }
+        }
+
+        QuarantinedNow = broken.Count;
+        return due;
+    }
+
+    /// <summary>Rows set aside by the last <see cref="Due"/> because they could not be read.</summary>
+    public int QuarantinedNow { get; private set; }
+
+    /// <summary>
+    /// The broker confirmed a publication of <paramref name="batchId"/>: the batch waits for the collector's
+    /// acknowledgement until <paramref name="acknowledgeByMs"/>, then it is offered again. A batch already acknowledged or
+    /// rejected (the answer can overtake the broker's confirmation) is left as it is.
+    /// </summary>
+    public void MarkPublished(Guid batchId, long acknowledgeByMs)
+    {
+        lock (_lock)
+        {
+            using var command = Command("""
+                UPDATE batches SET state = 1, publications = publications + 1, attempts = 0, next_attempt_ms = $next, last_error = NULL
+                WHERE batch_id = $id AND state IN (0, 1)
+                """);
+            command.Parameters.AddWithValue("$id", batchId.ToString());
+            command.Parameters.AddWithValue("$next", acknowledgeByMs);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The collector holds <paramref name="batchId"/>: removes it. False when it was not spooled (a duplicate answer).</summary>
+    public bool Acknowledge(Guid batchId)
+    {
+        lock (_lock)
+        {
+            using var command = Command("DELETE FROM batches WHERE batch_id = $id AND state <> 2");
+            command.Parameters.AddWithValue("$id", batchId.ToString());
+            return command.ExecuteNonQuery() > 0;
+        }
+    }
+
+    /// <summary>
+    /// The collector refused <paramref name="batchId"/>: it stays in the spool, quarantined with the reason, and is not
+    /// published again. False when it was not spooled (or already set aside).
+    /// </summary>
+    public bool Reject(Guid batchId, string reason)
+    {
+        lock (_lock)
+        {
+            using var command = Command("UPDATE batches SET state = 3, last_error = $error WHERE batch_id = $id AND state IN (0, 1)");
+            command.Parameters.AddWithValue("$id", batchId.ToString());
+            command.Parameters.AddWithValue("$error", reason);
+            return command.ExecuteNonQuery() > 0;
+        }
+    }
+
+    /// <summary>How many times the broker confirmed a publication of <paramref name="batchId"/> (0 when not spooled).</summary>
+    public int Publications(Guid batchId)
+    {
+        lock (_lock)
+        {
+            using var command = Command("SELECT publications FROM batches WHERE batch_id = $id");
+            command.Parameters.AddWithValue("$id", batchId.ToString());
+            return command.ExecuteScalar() is long publications ? (int)publications : 0;
+        }
+    }
+
+    /// <summary>The session ended: its batches still waiting for a voucher are published now (no voucher can come any more).</summary>
+    public void ReleaseSession(ulong sessionId)
+    {
+        bool released;
+        lock (_lock)
+        {
+            using var command = Command("UPDATE batches SET ready = 1 WHERE session_id = $session AND state = 0 AND ready = 0");
+            command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
+            released = command.ExecuteNonQuery() > 0;
+        }
+
+        if (released)
+        {
+            BatchReady?.Invoke();
+        }
+    }
+
+    /// <summary>Every spooled batch with its state, in log order (for inspection and tests).</summary>
+    public IReadOnlyList<SpoolEntry> Entries()
+    {
+        var entries = new List<SpoolEntry>();
+        lock (_lock)
+        {
+            using var command = Command("SELECT batch_id, session_id, tree_size, state, publications, last_error, body, records FROM batches ORDER BY session_id, tree_size");
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                EvidenceBatch? batch = null;
+                try
+                {
+                    batch = JsonSerializer.Deserialize<EvidenceBatch>(reader.GetString(6), Json) is { } b ? b with { Records = Split((byte[])reader.GetValue(7)) } : null;
+                }
+                catch (Exception e) when (e is JsonException or FormatException or InvalidDataException)
+                {
+                    // An unreadable row is listed without its batch.
+                }
+
+                entries.Add(new SpoolEntry(Guid.Parse(reader.GetString(0)), unchecked((ulong)reader.GetInt64(1)), unchecked((ulong)reader.GetInt64(2)),
+                    (SpoolState)reader.GetInt32(3), reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5), batch));
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>Records a failed publication; the batch is offered again at <paramref name="nextAttemptMs"/>.</summary>
+    public void Postpone(Guid batchId, long nextAttemptMs, string error)
+    {
+        lock (_lock)
+        {
+            using var command = Command("UPDATE batches SET attempts = attempts + 1, next_attempt_ms = $next, last_error = $error WHERE batch_id = $id");
+            command.Parameters.AddWithValue("$id", batchId.ToString());
+            command.Parameters.AddWithValue("$next", nextAttemptMs);
+            command.Parameters.AddWithValue("$error", error);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The spooled batch of <paramref name="sessionId"/> with <paramref name="treeSize"/> leaves, if still spooled.</summary>
+    public EvidenceBatch? Find(ulong sessionId, ulong treeSize)
+    {
+        lock (_lock)
+        {
+            using var command = Command("SELECT body, records FROM batches WHERE session_id = $session AND tree_size = $size");
+            command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
+            command.Parameters.AddWithValue("$size", unchecked((long)treeSize));
+            using var reader = command.ExecuteReader();
+            return reader.Read() && JsonSerializer.Deserialize<EvidenceBatch>(reader.GetString(0), Json) is { } batch
+                ? batch with { Records = Split((byte[])reader.GetValue(1)) }
+                : null;
+        }
+    }
+
+    /// <summary>How many times publishing <paramref name="batchId"/> failed (0 when it is not spooled).</summary>
+    public int Attempts(Guid batchId)
+    {
+        lock (_lock)
+        {
+            using var command = Command("SELECT attempts FROM batches WHERE batch_id = $id");
+            command.Parameters.AddWithValue("$id", batchId.ToString());
+            return command.ExecuteScalar() is long attempts ? (int)attempts : 0;
+        }
+    }
+
+    private long CountWhere(string condition)
+    {
+        lock (_lock)
+        {
+            using var command = Command("SELECT COUNT(*) FROM batches WHERE " + condition);
+            return (long)command.ExecuteScalar()!;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using Oracle.Core.Evidence;
+using Oracle.Core.Merkle;
+
+namespace VpnGateway.Metering.Spool;
+
+/// <summary>Session logs (to continue a log after a restart) and, on the client, the provider epochs kept for a dispute.</summary>
+internal sealed partial class EvidenceSpool
+{
+    /// <summary>The spooled state of a session's log, or null when none is spooled.</summary>
+    public SessionLogSnapshot? LoadSession(ulong sessionId)
+    {
+        lock (_lock)
+        {
+            using var command = Command("SELECT tree_size, sequence, epoch_time, allowed_octets, leaf_hashes, capture_drops FROM log_checkpoints WHERE session_id = $session ORDER BY tree_size");
+            command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
+            using var reader = command.ExecuteReader();
+            var hashes = new MemoryStream();
+            var checkpoints = new List<(ulong, ulong)>();
+            ulong sequence = 0, epochTime = 0, drops = 0;
+            while (reader.Read())
+            {
+                var size = unchecked((ulong)reader.GetInt64(0));
+                var leaves = (byte[])reader.GetValue(4);
+                if ((ulong)(hashes.Length + leaves.Length) != size * MerkleHash.Size)
+                {
+                    throw new InvalidDataException($"spooled log of session {sessionId} has a gap before tree size {size}");
+                }
+
+                hashes.Write(leaves);
+                checkpoints.Add((size, unchecked((ulong)reader.GetInt64(3))));
+                sequence = unchecked((ulong)reader.GetInt64(1));
+                epochTime = unchecked((ulong)reader.GetInt64(2));
+                drops = unchecked((ulong)reader.GetInt64(5));
+            }
+
+            if (checkpoints.Count == 0)
+            {
+                return null;
+            }
+
+            using var voucher = Command("SELECT last_voucher_size FROM sessions WHERE session_id = $session");
+            voucher.Parameters.AddWithValue("$session", unchecked((long)sessionId));
+            var lastVoucher = voucher.ExecuteScalar() is long v ? unchecked((ulong)v) : 0;
+            return new SessionLogSnapshot(hashes.ToArray(), checkpoints, sequence, epochTime, drops, lastVoucher);
+        }
+    }
+
+    /// <summary>The session ended: its log hashes are no longer needed to continue it (its batches stay until confirmed).</summary>
+    public void EndSession(ulong sessionId)
+    {
+        lock (_lock)
+        {
+            using var command = Command("DELETE FROM log_checkpoints WHERE session_id = $session; DELETE FROM sessions WHERE session_id = $session");
+            command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Client side: keeps a refused epoch for a dispute.</summary>
+    public void KeepDisputedEpoch(DisputedEpoch epoch)
+    {
+        ArgumentNullException.ThrowIfNull(epoch);
+        lock (_lock)
+        {
+            using var command = Command("""
+                INSERT INTO disputed_epochs (session_id, sequence, reason, detail, message, observed, received_ms)
+                VALUES ($session, $sequence, $reason, $detail, $message, $observed, $at)
+                """);
+            command.Parameters.AddWithValue("$session", unchecked((long)epoch.SessionId));
+            command.Parameters.AddWithValue("$sequence", unchecked((long)epoch.Sequence));
+            command.Parameters.AddWithValue("$reason", (int)epoch.Reason);
+            command.Parameters.AddWithValue("$detail", epoch.Detail);
+            command.Parameters.AddWithValue("$message", epoch.Message);
+            command.Parameters.AddWithValue("$observed", epoch.Observed);
+            command.Parameters.AddWithValue("$at", epoch.ReceivedAtMs);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Client side: the refused epochs kept for <paramref name="sessionId"/>.</summary>
+    public IReadOnlyList<DisputedEpoch> DisputedEpochs(ulong sessionId)
+    {
+        lock (_lock)
+        {
+            using var command = Command("SELECT sequence, reason, detail, message, observed, received_ms FROM disputed_epochs WHERE session_id = $session ORDER BY id");
+            command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
+            using var reader = command.ExecuteReader();
+            var list = new List<DisputedEpoch>();
+            while (reader.Read())
+            {
+                list.Add(new DisputedEpoch(sessionId, unchecked((ulong)reader.GetInt64(0)), (EpochRejectionReason)reader.GetInt32(1), reader.GetString(2), (byte[])reader.GetValue(3), reader.GetString(4), reader.GetInt64(5)));
+            }
+
+            return list;
+        }
+    }
+}

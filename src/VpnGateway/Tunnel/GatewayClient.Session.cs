@@ -1,0 +1,169 @@
+using System.Net;
+using Oracle.Core.Policy;
+using VpnGateway.Control;
+using VpnGateway.Protocol;
+using VpnGateway.Sessions;
+
+namespace VpnGateway.Tunnel;
+
+/// <summary>The client's one session: its device and routes, the wait for SessionInfo, the start of data.</summary>
+internal sealed partial class GatewayClient
+{
+    private async Task<TunnelSession> CreateSessionAsync(ResponsePayloadLayout response, CancellationToken cancellationToken)
+    {
+        var local = ToAddress(response.ClientIPv4);
+        var gateway = ToAddress(response.GatewayIPv4);
+        var mtu = response.Mtu is >= 576 and <= 9000 ? response.Mtu : Options.Mtu;
+        var tun = Services.TunFactory.Create(_client.InterfacePattern, mtu);
+        try
+        {
+            await Services.Network.AddAddressAsync(tun.Name, local, gateway, cancellationToken).ConfigureAwait(false);
+            var endpoint = _client.ProviderEndpoint.Address;
+            foreach (var route in _client.Routes)
+            {
+                if (route.Contains(endpoint))
+                {
+                    _undo.Add(await Services.Network.PinEndpointRouteAsync(endpoint, cancellationToken).ConfigureAwait(false));
+                    break;
+                }
+            }
+
+            foreach (var route in _client.Routes)
+            {
+                if (route.Length == 0)
+                {
+                    // Two halves win over the default route without replacing it (as wg-quick and OpenVPN's def1).
+                    var half = route.IsIPv6 ? "::/1" : "0.0.0.0/1";
+                    var otherHalf = route.IsIPv6 ? "8000::/1" : "128.0.0.0/1";
+                    await Services.Network.AddRouteAsync(tun.Name, IpPrefix.Parse(half), cancellationToken).ConfigureAwait(false);
+                    await Services.Network.AddRouteAsync(tun.Name, IpPrefix.Parse(otherHalf), cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await Services.Network.AddRouteAsync(tun.Name, route, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch
+        {
+            tun.Dispose();
+            await UndoAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var session = new TunnelSession(_client.SessionId, _client.ProviderKey, null, [.. _client.Routes, IpPrefix.Host(gateway)], Time.GetTimestamp()) { Tun = tun };
+        session.Control = new ControlChannel(_client.SessionId, mtu, frame => SendMessage(session, MessageType.TransportControl, frame.Span), Time, Logger);
+        session.Control.Subscribe(ControlMessageTypes.SessionInfo, (message, _) =>
+        {
+            try
+            {
+                var info = System.Text.Json.JsonSerializer.Deserialize<SessionInfoMessage>(message.Payload.Span, SessionInfoMessage.JsonOptions);
+                if (info is not null)
+                {
+                    SessionInfo = info;
+                    _sessionInfo.TrySetResult(info);
+                }
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                Logger.LogWarning("session {Session}: the provider's SessionInfo is not valid JSON: {Error}", _client.SessionId, e.Message);
+            }
+
+            return ValueTask.CompletedTask;
+        });
+        _session = session;
+        RegisterSession(session);
+        return session;
+    }
+
+    /// <summary>
+    /// Once the keys work: waits (briefly) for the provider's SessionInfo, whose client prefixes (site-to-site: the
+    /// client's LAN too) tell metering the direction of each packet, then tells the observers and lets data flow.
+    /// </summary>
+    private async Task OpenAsync(TunnelSession session, ResponsePayloadLayout response)
+    {
+        try
+        {
+            var local = ToAddress(response.ClientIPv4);
+            var gateway = ToAddress(response.GatewayIPv4);
+            SessionInfoMessage? info = null;
+            try
+            {
+                info = await _sessionInfo.Task.WaitAsync(SessionInfoTimeout, StoppingToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                Logger.LogWarning("session {Session}: no SessionInfo from the provider within {Seconds} s; metering counts only {Address} as this side", _client.SessionId, SessionInfoTimeout.TotalSeconds, local);
+            }
+
+            var hash = "0x" + Convert.ToHexStringLower(response.PolicyHash);
+            var gatewaySession = new GatewaySession(_client.SessionId, GatewayRole.Client, null, session.Tun!.Name, ClientPrefixes(info, local), [IpPrefix.Host(gateway)],
+                hash, session.Control!, Time.GetUtcNow());
+            await StartSessionAsync(session, gatewaySession).ConfigureAwait(false);
+            Logger.LogInformation("connected: session {Session} on {Device}, address {Address}, gateway {Gateway}, policy {Policy}, this side {Prefixes}",
+                _client.SessionId, session.Tun.Name, local, gateway, hash, string.Join(", ", gatewaySession.ClientPrefixes));
+            _connected.TrySetResult(session);
+        }
+        catch (OperationCanceledException) when (StoppingToken.IsCancellationRequested)
+        {
+            _connected.TrySetCanceled(StoppingToken);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Logger.LogError(e, "session {Session}: starting it failed", _client.SessionId);
+            _connected.TrySetException(e);
+        }
+    }
+
+    /// <summary>
+    /// The client side's prefixes as the provider states them in SessionInfo (its tunnel address and, site-to-site, the
+    /// LAN routed to it), so both gateways classify direction the same way; the own tunnel address alone when the
+    /// message is missing or does not fit this session.
+    /// </summary>
+    private IReadOnlyList<IpPrefix> ClientPrefixes(SessionInfoMessage? info, IPAddress local)
+    {
+        var own = IpPrefix.Host(local);
+        if (info is null)
+        {
+            return [own];
+        }
+
+        var prefixes = new List<IpPrefix> { own };
+        var coversOwn = false;
+        foreach (var text in info.ClientPrefixes ?? [])
+        {
+            if (!IpPrefix.TryParse(text, out var prefix, out var error))
+            {
+                Logger.LogWarning("session {Session}: SessionInfo client prefix '{Prefix}' ignored: {Error}", _client.SessionId, text, error);
+                return [own];
+            }
+
+            coversOwn |= prefix.Contains(local);
+            if (prefix != own)
+            {
+                prefixes.Add(prefix);
+            }
+        }
+
+        if (info.SessionId != _client.SessionId || !coversOwn)
+        {
+            Logger.LogWarning("session {Session}: SessionInfo (session {InfoSession}, client prefixes {Prefixes}) does not describe this client at {Address}; ignored",
+                _client.SessionId, info.SessionId, string.Join(", ", info.ClientPrefixes ?? []), local);
+            return [own];
+        }
+
+        return prefixes;
+    }
+
+    private static IPAddress ToAddress(uint address) => new(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(address)));
+
+    private async ValueTask UndoAsync()
+    {
+        foreach (var undo in _undo)
+        {
+            await undo.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _undo.Clear();
+    }
+}

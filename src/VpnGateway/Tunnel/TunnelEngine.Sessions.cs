@@ -1,0 +1,290 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using VpnGateway.Control;
+using VpnGateway.Sessions;
+using VpnGateway.Tun;
+
+namespace VpnGateway.Tunnel;
+
+/// <summary>
+/// A session's life: registered (keys and control channel work), started (observers told, data flows), ending (data
+/// stopped; the control channel stays up for the observers' last exchange, bounded), ended (Close, keys gone, device
+/// removed). docs/protocol.md §4.8 describes Ending and Close on the wire.
+/// </summary>
+internal abstract partial class TunnelEngine
+{
+    private const int MaxReasonBytes = 1024;
+    private static readonly TimeSpan ObserverTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CloseAckTimeout = TimeSpan.FromSeconds(1);
+
+    // Odd while the receive thread works on a batch: an ending session waits for the batch in progress, so no packet is
+    // written to its device after metering closed its last epoch.
+    private long _receiveGeneration;
+
+    /// <inheritdoc/>
+    public bool Terminate(ulong sessionId, string reason, bool refuseReconnection)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        if (FindSession(sessionId) is not { } session || session.State >= SessionState.Ending)
+        {
+            return false;
+        }
+
+        if (refuseReconnection)
+        {
+            RefuseReconnection(session, reason);
+        }
+
+        Logger.LogWarning("session {Session}: terminating it: {Reason}", sessionId, reason);
+        _ = Task.Run(() => EndSessionAsync(session, SessionEndReason.Terminated, reason), CancellationToken.None);
+        return true;
+    }
+
+    /// <summary>
+    /// Registers a session (<see cref="SessionState.Starting"/>): keepalives, control retransmissions and the Close and
+    /// Ending messages work from now on; data waits for <see cref="StartSessionAsync"/>.
+    /// </summary>
+    protected void RegisterSession(TunnelSession session)
+    {
+        session.PendingWrites = new PacketBatch(_receiveBatch.Buffer, _receiveBatch.Capacity);
+        var control = session.Control!;
+        control.Subscribe(ControlMessageTypes.Close, (message, _) => OnPeerCloseAsync(session, message.Payload));
+        control.Subscribe(ControlMessageTypes.Ending, (message, _) => OnPeerEndingAsync(session, message.Payload));
+        _sessions[session.SessionId] = session;
+        session.ControlDispatcher = Task.Run(() => control.RunDispatcherAsync(session.Stopping.Token), CancellationToken.None);
+    }
+
+    /// <summary>Tells the observers, then opens the data path (<see cref="SessionState.Running"/>) and starts the TUN reader.</summary>
+    protected async Task StartSessionAsync(TunnelSession session, GatewaySession info)
+    {
+        session.Info = info;
+        try
+        {
+            foreach (var observer in Services.Observers)
+            {
+                await CallObserverAsync(() => observer.OnSessionStartedAsync(info, StoppingToken), "start", ObserverTimeout).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            session.ObserversStarted.TrySetResult();
+        }
+
+        if (!session.TryStart())
+        {
+            return; // it started ending while the observers were told
+        }
+
+        var thread = new Thread(() => TunLoop(session)) { IsBackground = true, Name = $"tun-{info.InterfaceName}" };
+        session.TunThread = thread;
+        thread.Start();
+    }
+
+    /// <summary>
+    /// Ends a session: data stops, the peer is told (Ending), the observers get their last exchange (bounded by
+    /// <see cref="TunnelTimings.EndingTimeout"/>), Close, then keys, control channel and device go. Completes when the
+    /// session is gone, also when another caller started the ending.
+    /// </summary>
+    /// <param name="session">The session.</param>
+    /// <param name="reason">Why.</param>
+    /// <param name="detail">Why in words (sent to the peer).</param>
+    /// <param name="peerInitiated">The peer asked (its Ending or Close): it is not told again.</param>
+    protected async Task EndSessionAsync(TunnelSession session, SessionEndReason reason, string detail, bool peerInitiated = false)
+    {
+        if (!session.TryBeginEnding(reason, detail))
+        {
+            await session.Completion.Task.ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await EndAsync(session, reason, detail, peerInitiated).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Logger.LogError(e, "session {Session}: ending it failed", session.SessionId);
+        }
+        finally
+        {
+            session.Completion.TrySetResult();
+        }
+    }
+
+    private async Task EndAsync(TunnelSession session, SessionEndReason reason, string detail, bool peerInitiated)
+    {
+        var timings = Options.Timings;
+        var started = TimeProvider.System.GetTimestamp();
+        Logger.LogInformation("session {Session} ending ({Reason}: {Detail})", session.SessionId, reason, detail);
+
+        // 1. Data stops both ways: the TUN reader ends, the receive path drops data, the batch in progress is written.
+        await session.DataStopping.CancelAsync().ConfigureAwait(false);
+        session.TunThread?.Join(ObserverTimeout);
+        await WaitForReceiveBatchAsync().ConfigureAwait(false);
+
+        // 2. The peer learns why and stops its data too (not when it asked, nor when it is gone).
+        var peerGone = reason == SessionEndReason.IdleTimeout;
+        var control = session.Control!;
+        if (!peerInitiated && !peerGone)
+        {
+            _ = control.SendAsync(ControlMessageTypes.Ending, Reason(detail), CancellationToken.None);
+        }
+
+        // 3. The observers' last exchange (metering: the last epoch and its voucher), while the control channel works.
+        if (session.Info is { } info)
+        {
+            await WaitQuietly(session.ObserversStarted.Task).ConfigureAwait(false);
+            using var bound = new CancellationTokenSource(peerGone ? TimeSpan.Zero : timings.EndingTimeout);
+            using var ending = CancellationTokenSource.CreateLinkedTokenSource(bound.Token, session.PeerClosed.Token);
+            foreach (var observer in Services.Observers)
+            {
+                await CallObserverAsync(() => observer.OnSessionEndingAsync(info, reason, ending.Token), "ending", timings.EndingTimeout + ObserverTimeout).ConfigureAwait(false);
+            }
+        }
+
+        // 4. Close. The provider closes; a client waits for the provider's Close (the provider may still be sending its
+        // last epoch), and closes itself only if none comes within the ending time.
+        if (!peerGone && !session.PeerClosed.IsCancellationRequested)
+        {
+            if (Role == GatewayRole.Client)
+            {
+                var left = timings.EndingTimeout + CloseAckTimeout - TimeProvider.System.GetElapsedTime(started);
+                await WaitCancelledAsync(session.PeerClosed.Token, left).ConfigureAwait(false);
+            }
+
+            if (!session.PeerClosed.IsCancellationRequested)
+            {
+                var closing = control.SendAsync(ControlMessageTypes.Close, Reason(detail), CancellationToken.None).AsTask();
+                await WaitQuietly(closing, CloseAckTimeout).ConfigureAwait(false);
+            }
+        }
+
+        // 5. Teardown.
+        session.MarkEnded();
+        _sessions.TryRemove(new KeyValuePair<ulong, TunnelSession>(session.SessionId, session));
+        foreach (var keypair in session.ClearKeys())
+        {
+            RetireKeypair(keypair);
+        }
+
+        control.Dispose();
+        await session.Stopping.CancelAsync().ConfigureAwait(false);
+        await WaitQuietly(session.ControlDispatcher).ConfigureAwait(false);
+        if (session.Info is { } ended)
+        {
+            foreach (var observer in Services.Observers)
+            {
+                await CallObserverAsync(() => observer.OnSessionEndedAsync(ended, reason, CancellationToken.None), "end", ObserverTimeout).ConfigureAwait(false);
+            }
+        }
+
+        session.Tun?.Dispose();
+        Interlocked.Add(ref _retiredRxBytes, session.RxBytes);
+        Interlocked.Add(ref _retiredTxBytes, session.TxBytes);
+        Interlocked.Add(ref _retiredRxPackets, session.RxPackets);
+        Interlocked.Add(ref _retiredTxPackets, session.TxPackets);
+        Logger.LogInformation("session {Session} ended ({Reason}: {Detail}): rx {RxBytes} bytes / {RxPackets} packets, tx {TxBytes} bytes / {TxPackets} packets",
+            session.SessionId, reason, detail, session.RxBytes, session.RxPackets, session.TxBytes, session.TxPackets);
+        OnSessionRemoved(session);
+        session.Dispose();
+    }
+
+    private ValueTask OnPeerCloseAsync(TunnelSession session, ReadOnlyMemory<byte> payload)
+    {
+        var reason = ReadReason(payload);
+        Logger.LogInformation("session {Session}: the peer closed it ({Reason})", session.SessionId, reason);
+        if (!session.PeerClosed.IsCancellationRequested)
+        {
+            session.PeerClosed.Cancel();
+        }
+
+        // Not awaited: the ending waits for this dispatcher to finish.
+        _ = Task.Run(() => EndSessionAsync(session, SessionEndReason.ClosedByPeer, $"closed by the peer: {reason}", peerInitiated: true), CancellationToken.None);
+        return ValueTask.CompletedTask;
+    }
+
+    private ValueTask OnPeerEndingAsync(TunnelSession session, ReadOnlyMemory<byte> payload)
+    {
+        var reason = ReadReason(payload);
+        Logger.LogInformation("session {Session}: the peer is ending it ({Reason})", session.SessionId, reason);
+        _ = Task.Run(() => EndSessionAsync(session, SessionEndReason.ClosedByPeer, $"ended by the peer: {reason}", peerInitiated: true), CancellationToken.None);
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task WaitForReceiveBatchAsync()
+    {
+        var generation = Interlocked.Read(ref _receiveGeneration);
+        if ((generation & 1) == 0)
+        {
+            return;
+        }
+
+        var deadline = TimeProvider.System.GetTimestamp() + TimeProvider.System.TimestampFrequency;
+        while (Interlocked.Read(ref _receiveGeneration) == generation && TimeProvider.System.GetTimestamp() < deadline)
+        {
+            await Task.Delay(1, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CallObserverAsync(Func<ValueTask> call, string what, TimeSpan timeout)
+    {
+        try
+        {
+            await call().AsTask().WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Logger.LogError(e, "session observer failed at session {What}", what);
+        }
+    }
+
+    private static async Task WaitCancelledAsync(CancellationToken token, TimeSpan timeout)
+    {
+        if (timeout <= TimeSpan.Zero || token.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.Delay(timeout, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static async Task WaitQuietly(Task? task, TimeSpan timeout)
+    {
+        if (task is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        {
+        }
+    }
+
+    private static byte[] Reason(string detail)
+    {
+        var bytes = Encoding.UTF8.GetBytes(detail);
+        return bytes.Length <= MaxReasonBytes ? bytes : bytes[..MaxReasonBytes];
+    }
+
+    private static string ReadReason(ReadOnlyMemory<byte> payload)
+    {
+        var text = Encoding.UTF8.GetString(payload.Span[..Math.Min(payload.Length, MaxReasonBytes)]);
+        var clean = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            clean.Append(char.IsControl(c) ? ' ' : c);
+        }
+
+        return clean.ToString();
+    }
+}

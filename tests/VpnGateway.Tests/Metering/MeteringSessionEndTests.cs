@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using Oracle.Chain.Keys;
+using Oracle.Core.Evidence;
+using Oracle.Testing;
+using VpnGateway.Hosting;
+using VpnGateway.Metering.Spool;
+using VpnGateway.Tests.Metering.Support;
+
+namespace VpnGateway.Tests.Metering;
+
+/// <summary>
+/// How metered sessions end on the real tunnel (<c>vpngateway serve</c> and <c>connect</c> in namespaces): a client that
+/// stops paying is cut off after the grace while a paying one keeps its session; every ending gives the last epoch its
+/// checkpoint and the client's voucher before the control channel closes; a client that does not answer does not stall
+/// the provider's shutdown.
+/// </summary>
+public sealed class MeteringSessionEndTests
+{
+    private static readonly TimeSpan Start = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task CutOff_ClientWithholdsVouchers_LosesItsSessionAfterTheGraceWhileThePayingClientKeepsIt()
+    {
+        await using var net = await MeteredTunnel.CreateAsync("mse", clients: 2);
+        var (payer, withholder) = (SignedBatches.UniqueSessionId() % 1_000_000_000, (SignedBatches.UniqueSessionId() % 1_000_000_000) + 1);
+        var provider = DevelopmentKeys.Key(30);
+        var providerTunnel = net.TunnelKey("provider");
+        var serve = net.Start(net.Provider, "provider", "serve", net.ProviderConfig(net.EthereumKey("provider", provider),
+        [
+            Session(net, payer, "payer", DevelopmentKeys.Key(31)),
+            Session(net, withholder, "withholder", DevelopmentKeys.Key(32)),
+        ], new { Metering = new { VoucherGrace = "00:00:04" } }));
+        await WaitForLogAsync(net, "provider", "serving on");
+        var payerConfig = net.ClientConfig(0, "payer", net.EthereumKey("payer", DevelopmentKeys.Key(31)), payer, providerTunnel, provider.GetPublicAddress());
+        var withholderConfig = net.ClientConfig(1, "withholder", net.EthereumKey("withholder", DevelopmentKeys.Key(32)), withholder, providerTunnel, provider.GetPublicAddress(),
+            new { Metering = new { WithholdVouchers = true } });
+        var paying = net.Start(net.Clients[0], "payer", "connect", payerConfig);
+        var withholding = net.Start(net.Clients[1], "withholder", "connect", withholderConfig);
+        await WaitForLogAsync(net, "payer", $"connected: session {payer}");
+        await WaitForLogAsync(net, "withholder", $"connected: session {withholder}");
+        net.Clients[0].StartProcess(net.Log("payer-ping"), "ping", "-i", "0.2", MeteredTunnel.InternetHost);
+        net.Clients[1].StartProcess(net.Log("withholder-ping"), "ping", "-i", "0.2", MeteredTunnel.InternetHost);
+
+        // The withholder's first checkpoint stays unpaid for the 4 s grace: the provider ends its session, the client exits.
+        await withholding.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(GatewayHostedService.SessionClosedExitCode, withholding.ExitCode);
+        Assert.Contains("no valid voucher", net.LogText("withholder"), StringComparison.Ordinal);
+        await MeteredTunnel.UntilAsync(async () => (await MeteredTunnel.SessionsAsync(net.Provider, MeteredTunnel.ProviderMetrics)).SequenceEqual([payer]),
+            TimeSpan.FromSeconds(20), () => net.LogText("provider"));
+        Assert.Equal(1, await MeteredTunnel.DevicesAsync(net.Provider, "omp"));
+
+        // The paying client keeps its session well past the grace, and cannot be replaced by the cut-off one reconnecting.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var ping = await net.Clients[0].ExecAsync(TimeSpan.FromSeconds(20), "ping", "-c", "3", "-i", "0.3", "-W", "2", MeteredTunnel.InternetHost);
+        Assert.Equal(0, ping.ExitCode);
+        Assert.Equal([payer], await MeteredTunnel.SessionsAsync(net.Provider, MeteredTunnel.ProviderMetrics));
+        var again = net.Start(net.Clients[1], "withholder-again", "connect", withholderConfig);
+        await again.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("NotPermitted", net.LogText("withholder-again"), StringComparison.Ordinal);
+        var metrics = await MeteredTunnel.MetricsAsync(net.Provider, MeteredTunnel.ProviderMetrics);
+        Assert.Equal(1, MeteredTunnel.Metric(metrics, "oracle_vpngateway_metering_sessions_cut_off"));
+
+        // The paying client disconnects while its ping runs: the provider's last checkpoint is paid before the channel closes.
+        await MeteredTunnel.SignalAsync(paying, "TERM");
+        await paying.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, paying.ExitCode);
+        await MeteredTunnel.SignalAsync(serve, "TERM");
+        await serve.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        var spool = net.ProviderSpoolEntries();
+        var paid = spool.Where(e => e.SessionId == payer).ToList();
+        Assert.True(paid.Count >= 3, $"{paid.Count} batches of the paying session");
+        Assert.All(paid, e => Assert.NotNull(e.Batch!.Voucher));
+        Assert.Contains(LastOf(paid).Batch!.Records, r => Decode(r).EndReason == FlowEndReason.ForcedEnd);
+        Assert.Contains(spool, e => e.SessionId == withholder);
+        Assert.All(spool.Where(e => e.SessionId == withholder), e => Assert.Null(e.Batch!.Voucher));
+    }
+
+    [Fact]
+    public async Task Shutdown_ProviderStops_LiveClientPaysTheLastEpochAndAFrozenClientDoesNotStallIt()
+    {
+        await using var net = await MeteredTunnel.CreateAsync("msh", clients: 2);
+        var (live, frozen) = (SignedBatches.UniqueSessionId() % 1_000_000_000, (SignedBatches.UniqueSessionId() % 1_000_000_000) + 1);
+        var provider = DevelopmentKeys.Key(33);
+        var providerTunnel = net.TunnelKey("provider");
+        var serve = net.Start(net.Provider, "provider", "serve", net.ProviderConfig(net.EthereumKey("provider", provider),
+        [
+            Session(net, live, "live", DevelopmentKeys.Key(34)),
+            Session(net, frozen, "frozen", DevelopmentKeys.Key(35)),
+        ]));
+        await WaitForLogAsync(net, "provider", "serving on");
+        var liveClient = net.Start(net.Clients[0], "live", "connect",
+            net.ClientConfig(0, "live", net.EthereumKey("live", DevelopmentKeys.Key(34)), live, providerTunnel, provider.GetPublicAddress()));
+        var frozenClient = net.Start(net.Clients[1], "frozen", "connect",
+            net.ClientConfig(1, "frozen", net.EthereumKey("frozen", DevelopmentKeys.Key(35)), frozen, providerTunnel, provider.GetPublicAddress()));
+        await WaitForLogAsync(net, "live", $"connected: session {live}");
+        await WaitForLogAsync(net, "frozen", $"connected: session {frozen}");
+        net.Clients[0].StartProcess(net.Log("live-ping"), "ping", "-i", "0.2", MeteredTunnel.InternetHost);
+        net.Clients[1].StartProcess(net.Log("frozen-ping"), "ping", "-i", "0.2", MeteredTunnel.InternetHost);
+        await MeteredTunnel.UntilAsync(async () => MeteredTunnel.Metric(await MeteredTunnel.MetricsAsync(net.Provider, MeteredTunnel.ProviderMetrics),
+            "oracle_vpngateway_metering_vouchers_accepted") >= 4, TimeSpan.FromSeconds(30), () => net.LogText("provider"));
+
+        // One client stops answering altogether (SIGSTOP); then the provider shuts down.
+        await MeteredTunnel.SignalAsync(frozenClient, "STOP");
+        var watch = Stopwatch.StartNew();
+        await MeteredTunnel.SignalAsync(serve, "TERM");
+        await serve.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        watch.Stop();
+
+        Assert.Equal(0, serve.ExitCode);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"the shutdown took {watch.Elapsed} with a frozen client (ending bound 3 s)");
+        await liveClient.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(GatewayHostedService.SessionClosedExitCode, liveClient.ExitCode);
+        Assert.Contains("shutting down", net.LogText("live"), StringComparison.Ordinal);
+        var spool = net.ProviderSpoolEntries();
+        var paid = spool.Where(e => e.SessionId == live).ToList();
+        Assert.All(paid, e => Assert.NotNull(e.Batch!.Voucher));
+        Assert.Contains(LastOf(paid).Batch!.Records, r => Decode(r).EndReason == FlowEndReason.ForcedEnd);
+        var unanswered = LastOf(spool.Where(e => e.SessionId == frozen).ToList());
+        Assert.Null(unanswered.Batch!.Voucher);
+        Assert.Contains(unanswered.Batch.Records, r => Decode(r).EndReason == FlowEndReason.ForcedEnd);
+    }
+
+    private static object Session(MeteredTunnel net, ulong id, string name, Nethereum.Signer.EthECKey client)
+        => new { Id = id, TunnelKey = net.TunnelKey(name), Client = client.GetPublicAddress(), Policy = net.ExitPolicy };
+
+    private static SpoolEntry LastOf(IReadOnlyList<SpoolEntry> entries)
+    {
+        Assert.NotEmpty(entries);
+        return entries.MaxBy(e => e.TreeSize)!;
+    }
+
+    private static FlowRecord Decode(byte[] encoded)
+    {
+        Assert.Equal(FlowRecordError.None, FlowRecordEncoding.TryDecode(encoded, out var record));
+        return record;
+    }
+
+    private static Task WaitForLogAsync(MeteredTunnel net, string name, string text)
+        => Integration.GatewayNetwork.WaitForLog(net.Log(name), text, Start);
+}

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using Oracle.Core.Policy;
+using VpnGateway.Control;
+using VpnGateway.Protocol;
+using VpnGateway.Providers;
+using VpnGateway.Sessions;
+using VpnGateway.Tests.Doubles;
+using VpnGateway.Tunnel;
+
+namespace VpnGateway.Tests.Tunnel;
+
+/// <summary>
+/// A session's end on the in-memory tunnel: the terminator seam, Ending and Close on both sides, the observers' last
+/// exchange before Close, a silent peer that must not stall it, and the client's prefixes from SessionInfo.
+/// </summary>
+public sealed class SessionEndTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Terminate_ProviderSide_ObserversToldDeviceRemovedClientClosedWithTheReason()
+    {
+        await using var h = await TunnelHarness.ConnectedAsync();
+
+        Assert.True(h.Server.Terminate(TunnelHarness.PinnedSession, "no valid voucher within 30 s", refuseReconnection: true));
+        var (reason, detail) = await h.Client.Closed.WaitAsync(Wait);
+        await TunnelHarness.Until(() => h.ServerObserver.Events.Contains("end 7 Terminated"), "the provider's session ended");
+
+        Assert.Equal(["start 7 ogw1", "ending 7 Terminated", "end 7 Terminated"], h.ServerObserver.Events);
+        Assert.Equal(["start 7 orc1", "ending 7 ClosedByPeer", "end 7 ClosedByPeer"], h.ClientObserver.Events);
+        Assert.Equal(SessionEndReason.ClosedByPeer, reason);
+        Assert.Contains("no valid voucher within 30 s", detail, StringComparison.Ordinal);
+        Assert.Empty(h.Server.Sessions);
+        Assert.All(h.ServerTuns.Devices.Values, d => Assert.True(d.Disposed));
+        Assert.All(h.ClientTuns.Devices.Values, d => Assert.True(d.Disposed));
+        Assert.False(h.Server.Terminate(TunnelHarness.PinnedSession, "again", refuseReconnection: true));
+    }
+
+    [Fact]
+    public async Task Terminate_RefusingReconnection_TheSameSessionIsRefusedAfterwards()
+    {
+        await using var h = await TunnelHarness.ConnectedAsync();
+        h.Server.Terminate(TunnelHarness.PinnedSession, "cut off", refuseReconnection: true);
+        await h.Client.Closed.WaitAsync(Wait);
+        await h.Client.DisposeAsync();
+        h.Network.Rebind(h.ClientTransport, "198.18.0.9:40000");
+
+        var again = h.CreateClient(h.ClientKey, h.ServerKey.PublicKey, TunnelHarness.PinnedSession, null, "198.18.0.10:40000");
+        var error = await Assert.ThrowsAsync<HandshakeRejectedException>(() => again.ConnectAsync(CancellationToken.None).WaitAsync(Wait));
+
+        Assert.Equal(HandshakeStatus.NotPermitted, error.Status);
+    }
+
+    [Fact]
+    public async Task Terminate_NotRefusingReconnection_TheClientMayComeBack()
+    {
+        await using var h = await TunnelHarness.ConnectedAsync();
+        h.Server.Terminate(TunnelHarness.PinnedSession, "metering cannot start", refuseReconnection: false);
+        await h.Client.Closed.WaitAsync(Wait);
+        await TunnelHarness.Until(() => !h.Server.Sessions.Any(), "the provider's session ended");
+        await h.Client.DisposeAsync();
+        h.Network.Rebind(h.ClientTransport, "198.18.0.9:40000");
+
+        var again = h.CreateClient(h.ClientKey, h.ServerKey.PublicKey, TunnelHarness.PinnedSession, null, "198.18.0.10:40000");
+        await again.ConnectAsync(CancellationToken.None).WaitAsync(Wait);
+
+        Assert.Equal(2, h.ServerObserver.Started.Count);
+    }
+
+    [Fact]
+    public async Task Ending_ObserverExchangesALastMessage_DeliveredBeforeClose()
+    {
+        var answered = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var h = await TunnelHarness.ConnectedAsync(harness => harness.ServerObserver.Ending = async (session, ct) =>
+        {
+            // As metering's last epoch: send, then wait for the peer's answer within the ending time.
+            using var answer = session.Control.Subscribe(0x8002, (m, _) =>
+            {
+                answered.TrySetResult(m.Payload.ToArray());
+                return ValueTask.CompletedTask;
+            });
+            await session.Control.SendAsync(0x8001, "last epoch"u8.ToArray(), ct);
+            await answered.Task.WaitAsync(ct);
+        });
+        var client = Assert.Single(h.ClientObserver.Started).Control;
+        using var answering = client.Subscribe(0x8001, async (_, ct) => await client.SendAsync(0x8002, "voucher"u8.ToArray(), ct));
+
+        h.Server.Terminate(TunnelHarness.PinnedSession, "test", refuseReconnection: false);
+        await h.Client.Closed.WaitAsync(Wait);
+
+        Assert.Equal("voucher"u8.ToArray(), await answered.Task.WaitAsync(Wait));
+    }
+
+    [Fact]
+    public async Task Ending_PeerSilent_EndsWithinTheEndingTime()
+    {
+        await using var h = await TunnelHarness.ConnectedAsync(harness =>
+        {
+            harness.Options.Timings.EndingTimeout = TimeSpan.FromSeconds(1);
+            harness.ServerObserver.Ending = (_, ct) => Task.Delay(Timeout.Infinite, ct); // waits for an answer that never comes
+        });
+        h.Network.Filter = (_, _, _) => false; // the client froze
+
+        var watch = Stopwatch.StartNew();
+        await h.Server.DisposeAsync();
+
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(4));
+        Assert.Contains("end 7 Shutdown", h.ServerObserver.Events);
+        Assert.All(h.ServerTuns.Devices.Values, d => Assert.True(d.Disposed));
+    }
+
+    [Fact]
+    public async Task Ending_DataStopsAtOnce_WhileTheControlChannelWorks()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var h = await TunnelHarness.ConnectedAsync(harness => harness.ServerObserver.Ending = (_, ct) => release.Task.WaitAsync(ct));
+        h.ClientTun.Inject(Packets.Udp("198.19.0.2", "198.18.200.1", 40000, 53));
+        await h.ServerTun.NextWrittenAsync(Wait);
+
+        h.Server.Terminate(TunnelHarness.PinnedSession, "test", refuseReconnection: false);
+        await TunnelHarness.Until(() => h.ServerObserver.Events.Contains("ending 7 Terminated"), "ending");
+        h.ClientTun.Inject(Packets.Udp("198.19.0.2", "198.18.200.1", 40000, 53)); // the client may not have heard yet
+        await TunnelHarness.Until(() => h.Server.Drops[DropReason.SessionNotRunning] + h.Client.Drops[DropReason.SessionNotRunning] + h.Client.Drops[DropReason.NoKey] >= 1
+                                        || h.Client.Session!.State != SessionState.Running, "the second packet stopped");
+        release.TrySetResult();
+        await h.Client.Closed.WaitAsync(Wait);
+
+        Assert.Equal(0, h.ServerTuns.Devices.Values.Single().WrittenCount);
+    }
+
+    [Fact]
+    public async Task PeerClose_ClientReceivesClose_EndsAtOnce()
+    {
+        await using var h = await TunnelHarness.ConnectedAsync();
+        var provider = Assert.Single(h.ServerObserver.Started).Control;
+
+        await provider.SendAsync(ControlMessageTypes.Close, "going away"u8.ToArray());
+        var (reason, detail) = await h.Client.Closed.WaitAsync(Wait);
+
+        Assert.Equal(SessionEndReason.ClosedByPeer, reason);
+        Assert.Contains("going away", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SessionInfo_SiteToSiteRoutes_ClientCountsItsLanAsItsOwnSide()
+    {
+        await using var h = await TunnelHarness.StartServerAsync(harness => harness.Sessions.Add(new SessionRecord(
+            TunnelHarness.PinnedSession, null, null, harness.Policy.Hash.ToArray(), true, harness.ClientKey.PublicKey, [IpPrefix.Parse("198.18.20.0/24")])));
+        await h.ConnectClientAsync(h.ClientKey, h.ServerKey.PublicKey, TunnelHarness.PinnedSession, null);
+
+        var client = Assert.Single(h.ClientObserver.Started);
+        var provider = Assert.Single(h.ServerObserver.Started);
+
+        Assert.Equal(["198.19.0.2/32", "198.18.20.0/24"], client.ClientPrefixes.Select(p => p.ToString()));
+        Assert.Equal(provider.ClientPrefixes, client.ClientPrefixes);
+    }
+}
