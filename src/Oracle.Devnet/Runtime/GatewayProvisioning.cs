@@ -27,8 +27,8 @@ internal static class GatewayProvisioning
     /// <summary>Everything the gateway process needs, written into <paramref name="folder"/>.</summary>
     /// <returns>The configuration file's path and the ports it uses.</returns>
     public static async Task<(string ConfigFile, int UdpPort, int MetricsPort)> ProvisionAsync(
-        RepositoryLayout repository, string folder, string rpcUrl, IWeb3 provider, DeploymentManifest manifest, string manifestPath,
-        string ethereumKeystore, string passwordFile, IProgress<string>? progress, CancellationToken cancellationToken)
+        RepositoryLayout repository, string folder, string rpcUrl, string busUrl, IWeb3 provider, DeploymentManifest manifest,
+        string manifestPath, string ethereumKeystore, string passwordFile, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
         var gateway = repository.ServiceAssembly("VpnGateway", "vpngateway")
@@ -85,6 +85,10 @@ internal static class GatewayProvisioning
                 Policies = new[] { policyFile },
                 Exit = new { Enabled = false },
             },
+            // The spool lives in the gateway's own folder (removed with the devnet); batches go to the devnet's broker and
+            // stay in the spool until the evidence collector acknowledges them.
+            Metering = new { SpoolPath = Path.Combine(folder, "metering-spool.db") },
+            Bus = new { Url = busUrl },
             Metrics = new { Listen = $"127.0.0.1:{metricsPort.ToString(CultureInfo.InvariantCulture)}" },
         };
         var configFile = Path.Combine(folder, "gateway.json");

@@ -280,7 +280,7 @@ public sealed class LocalNetwork : IAsyncDisposable
 
         var folder = Path.Combine(_options.DataDirectory, "services", "VpnGateway");
         var provider = await ChainConnection.ConnectAsync(Chain.RpcUrl, DevelopmentKeys.Key(Roles["provider"]), cancellationToken);
-        var (config, _, metricsPort) = await GatewayProvisioning.ProvisionAsync(_options.Repository, folder, Chain.RpcUrl, provider, Manifest,
+        var (config, _, metricsPort) = await GatewayProvisioning.ProvisionAsync(_options.Repository, folder, Chain.RpcUrl, Bus.AmqpUrl, provider, Manifest,
             ManifestPath, _keystores["provider"], _passwordFile!, progress, cancellationToken);
         var assembly = _options.Repository.ServiceAssembly("VpnGateway", "vpngateway")!;
         var gateway = new ServiceProcess("VpnGateway", assembly, folder, new Dictionary<string, string>(), ["serve", "--config", config], metricsPort);
