@@ -129,12 +129,8 @@ internal sealed class InitiatorHandshake : IDisposable
         }
 
         Noise.Kdf(chainKey, dh, default);
-        Span<byte> tau = stackalloc byte[32];
         Span<byte> key = stackalloc byte[32];
-        Span<byte> zero = stackalloc byte[32];
-        zero.Clear();
-        Noise.Kdf(chainKey, zero, tau, key);
-        Noise.MixHash(hash, tau);
+        Noise.MixZeroPresharedKey(chainKey, hash, key);
         var encrypted = message.Slice(WireFormat.ResponsePayload, ResponsePayloadLayout.Size + WireFormat.TagSize);
         if (!Noise.Decrypt(key, hash, encrypted, payload))
         {

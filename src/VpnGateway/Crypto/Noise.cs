@@ -55,6 +55,19 @@ internal static class Noise
         CryptographicOperations.ZeroMemory(prk);
     }
 
+    /// <summary>
+    /// The response's last mixing step, shared by both sides: (ck, τ, key) = HKDF(ck, 0³²) with an all-zero pre-shared
+    /// key, h = HASH(h ‖ τ); <paramref name="key"/> then seals the response's payload.
+    /// </summary>
+    public static void MixZeroPresharedKey(byte[] chainKey, byte[] hash, Span<byte> key)
+    {
+        Span<byte> tau = stackalloc byte[HashSize];
+        Span<byte> zero = stackalloc byte[HashSize];
+        zero.Clear();
+        Kdf(chainKey, zero, tau, key);
+        MixHash(hash, tau);
+    }
+
     /// <summary>Two transport keys from the final chaining key: (first, second) = HKDF(ck, ε).</summary>
     public static void Split(byte[] chainKey, Span<byte> first, Span<byte> second)
     {

@@ -109,12 +109,8 @@ internal sealed class ResponderHandshake
         }
 
         Noise.Kdf(chainKey, dh, default);
-        Span<byte> tau = stackalloc byte[32];
         Span<byte> key = stackalloc byte[32];
-        Span<byte> zero = stackalloc byte[32];
-        zero.Clear();
-        Noise.Kdf(chainKey, zero, tau, key);
-        Noise.MixHash(hash, tau);
+        Noise.MixZeroPresharedKey(chainKey, hash, key);
         var encrypted = message.Slice(WireFormat.ResponsePayload, ResponsePayloadLayout.Size + WireFormat.TagSize);
         Noise.Encrypt(key, hash, payload, encrypted);
         Noise.MixHash(hash, encrypted);

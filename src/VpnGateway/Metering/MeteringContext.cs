@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Oracle.Core.Eip712;
 using VpnGateway.Metering.Capture;
+using VpnGateway.Metering.Flows;
+using VpnGateway.Metering.Sessions;
 using VpnGateway.Metering.Signing;
 using VpnGateway.Metering.Spool;
 using VpnGateway.Sessions;
@@ -30,4 +32,26 @@ internal sealed record MeteringContext(
 {
     /// <summary>The chain id as the bus messages carry it.</summary>
     public ulong ChainId => (ulong)Domain.ChainId;
+
+    /// <summary>
+    /// Starts capturing the session's interface into its flow meter and reports the capture's counters until
+    /// <see cref="MeteringMetrics.RemoveCapture"/>; none for a session without an interface (in-process tests).
+    /// </summary>
+    public TunCapture? StartCapture(MeteredSession session, SessionFlowMeter flows)
+    {
+        if (session.InterfaceName is not { } name)
+        {
+            return null;
+        }
+
+        var capture = OpenCapture(name, flows);
+        flows.SegmentMtu = capture.Mtu;
+        capture.Start();
+        Metrics.AddCapture(session.SessionId, () =>
+        {
+            var s = capture.Statistics;
+            return (s.Received, s.Dropped, s.InterfaceDropped);
+        });
+        return capture;
+    }
 }

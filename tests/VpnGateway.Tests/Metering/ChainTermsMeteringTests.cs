@@ -57,10 +57,8 @@ public sealed class ChainTermsMeteringTests(ChainFixture chain)
             return MeteredTunnel.Metric(metrics, "oracle_vpngateway_metering_checkpoints") >= 1
                 && MeteredTunnel.Metric(metrics, "oracle_vpngateway_metering_vouchers_accepted") >= MeteredTunnel.Metric(metrics, "oracle_vpngateway_metering_checkpoints");
         }, TimeSpan.FromSeconds(30), () => net.LogText("provider") + net.LogText("client"));
-        await MeteredTunnel.SignalAsync(connect, "TERM");
-        await connect.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        await MeteredTunnel.SignalAsync(serve, "TERM");
-        await serve.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await MeteredTunnel.TerminateAsync(connect);
+        await MeteredTunnel.TerminateAsync(serve);
 
         var batches = net.ProviderSpoolEntries().Where(e => e.SessionId == session).Select(e => e.Batch!).ToList();
         Assert.NotEmpty(batches);

@@ -64,12 +64,10 @@ public sealed class GatewayCrashTests(RabbitMqFixture rabbit) : IClassFixture<Ra
         await GatewayNetwork.WaitForLog(net.Log("provider-restarted"), "log continues at", TimeSpan.FromSeconds(60));
         var resumedAt = await CheckpointsAsync(net);
         await MeteredTunnel.UntilAsync(async () => await CheckpointsAsync(net) >= resumedAt + 2, TimeSpan.FromSeconds(30), () => net.LogText("provider-restarted"));
-        await MeteredTunnel.SignalAsync(connect, "TERM");
-        await connect.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await MeteredTunnel.TerminateAsync(connect);
         await MeteredTunnel.UntilAsync(async () => MeteredTunnel.Metric(await MeteredTunnel.MetricsAsync(net.Provider, MeteredTunnel.ProviderMetrics),
             "oracle_vpngateway_metering_spool_pending") == 0, TimeSpan.FromSeconds(60), () => net.LogText("provider-restarted"));
-        await MeteredTunnel.SignalAsync(second, "TERM");
-        await second.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await MeteredTunnel.TerminateAsync(second);
         await consumer.StopAsync();
 
         // Everything spooled at the kill arrived, as spooled; every batch was stored once; the log is one unbroken chain.

@@ -62,11 +62,9 @@ public sealed class MeteringSessionEndTests
         Assert.Equal(1, MeteredTunnel.Metric(metrics, "oracle_vpngateway_metering_sessions_cut_off"));
 
         // The paying client disconnects while its ping runs: the provider's last checkpoint is paid before the channel closes.
-        await MeteredTunnel.SignalAsync(paying, "TERM");
-        await paying.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await MeteredTunnel.TerminateAsync(paying);
         Assert.Equal(0, paying.ExitCode);
-        await MeteredTunnel.SignalAsync(serve, "TERM");
-        await serve.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await MeteredTunnel.TerminateAsync(serve);
 
         var spool = net.ProviderSpoolEntries();
         var paid = spool.Where(e => e.SessionId == payer).ToList();
@@ -104,8 +102,7 @@ public sealed class MeteringSessionEndTests
         // One client stops answering altogether (SIGSTOP); then the provider shuts down.
         await MeteredTunnel.SignalAsync(frozenClient, "STOP");
         var watch = Stopwatch.StartNew();
-        await MeteredTunnel.SignalAsync(serve, "TERM");
-        await serve.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await MeteredTunnel.TerminateAsync(serve);
         watch.Stop();
 
         Assert.Equal(0, serve.ExitCode);

@@ -68,10 +68,8 @@ public sealed class SiteToSiteMeteringTests
         var clientMetrics = await MeteredTunnel.MetricsAsync(net.Clients[0], MeteredTunnel.ClientMetrics);
         Assert.Equal(0, MeteredTunnel.Metric(clientMetrics, "oracle_vpngateway_metering_provider_mismatches"));
         Assert.Equal(0, MeteredTunnel.Metric(clientMetrics, "oracle_vpngateway_metering_epochs_rejected"));
-        await MeteredTunnel.SignalAsync(connect, "TERM");
-        await connect.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        await MeteredTunnel.SignalAsync(serve, "TERM");
-        await serve.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await MeteredTunnel.TerminateAsync(connect);
+        await MeteredTunnel.TerminateAsync(serve);
 
         var batches = net.ProviderSpoolEntries().Where(e => e.SessionId == session).Select(e => e.Batch!).ToList();
         Assert.All(batches, b => Assert.NotNull(b.Voucher));

@@ -66,17 +66,7 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var meter = new ClientSessionMeter(session, channel, context);
         meter._subscription = channel.Subscribe(meter.HandleAsync);
-        if (session.InterfaceName is { } name)
-        {
-            meter._capture = context.OpenCapture(name, meter.Flows);
-            meter.Flows.SegmentMtu = meter._capture.Mtu;
-            meter._capture.Start();
-            context.Metrics.AddCapture(session.SessionId, () =>
-            {
-                var s = meter._capture.Statistics;
-                return (s.Received, s.Dropped, s.InterfaceDropped);
-            });
-        }
+        meter._capture = context.StartCapture(session, meter.Flows);
 
         return Task.FromResult(meter);
     }

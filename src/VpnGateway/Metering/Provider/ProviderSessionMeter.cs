@@ -89,17 +89,7 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(context);
         var meter = new ProviderSessionMeter(session, channel, context);
         meter._subscription = channel.Subscribe(meter.HandleAsync);
-        if (session.InterfaceName is { } name)
-        {
-            meter._capture = context.OpenCapture(name, meter.Flows);
-            meter.Flows.SegmentMtu = meter._capture.Mtu;
-            meter._capture.Start();
-            context.Metrics.AddCapture(session.SessionId, () =>
-            {
-                var s = meter._capture.Statistics;
-                return (s.Received, s.Dropped, s.InterfaceDropped);
-            });
-        }
+        meter._capture = context.StartCapture(session, meter.Flows);
 
         await meter.ResendLastUnpaidAsync(cancellationToken);
         return meter;

@@ -107,15 +107,7 @@ internal sealed partial class EvidenceSpool
     }
 
     /// <summary>How many times the broker confirmed a publication of <paramref name="batchId"/> (0 when not spooled).</summary>
-    public int Publications(Guid batchId)
-    {
-        lock (_lock)
-        {
-            using var command = Command("SELECT publications FROM batches WHERE batch_id = $id");
-            command.Parameters.AddWithValue("$id", batchId.ToString());
-            return command.ExecuteScalar() is long publications ? (int)publications : 0;
-        }
-    }
+    public int Publications(Guid batchId) => BatchCounter("SELECT publications FROM batches WHERE batch_id = $id", batchId);
 
     /// <summary>The session ended: its batches still waiting for a voucher are published now (no voucher can come any more).</summary>
     public void ReleaseSession(ulong sessionId)
@@ -191,13 +183,15 @@ internal sealed partial class EvidenceSpool
     }
 
     /// <summary>How many times publishing <paramref name="batchId"/> failed (0 when it is not spooled).</summary>
-    public int Attempts(Guid batchId)
+    public int Attempts(Guid batchId) => BatchCounter("SELECT attempts FROM batches WHERE batch_id = $id", batchId);
+
+    private int BatchCounter(string query, Guid batchId)
     {
         lock (_lock)
         {
-            using var command = Command("SELECT attempts FROM batches WHERE batch_id = $id");
+            using var command = Command(query);
             command.Parameters.AddWithValue("$id", batchId.ToString());
-            return command.ExecuteScalar() is long attempts ? (int)attempts : 0;
+            return command.ExecuteScalar() is long count ? (int)count : 0;
         }
     }
 

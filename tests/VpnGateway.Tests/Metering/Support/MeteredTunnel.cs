@@ -190,6 +190,13 @@ internal sealed class MeteredTunnel : IAsyncDisposable
     public static async Task SignalAsync(Process process, string signal)
         => (await Oracle.Testing.Commands.RunAsync("kill", "-" + signal, process.Id.ToString(CultureInfo.InvariantCulture))).EnsureSuccess();
 
+    /// <summary>Stops a gateway as its service manager would (SIGTERM) and waits up to 30 s for it to exit.</summary>
+    public static async Task TerminateAsync(Process process)
+    {
+        await SignalAsync(process, "TERM");
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     /// <summary>GET a gateway's /metrics inside its namespace.</summary>
     public static async Task<string> MetricsAsync(NetworkNamespace ns, int port)
         => (await ns.ExecAsync("curl", "-s", "--max-time", "5", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/metrics")).EnsureSuccess().StandardOutput;
