@@ -72,6 +72,8 @@ public static class TestVectors
                 TypedDataDomain.SessionManager(ChainId, SessionManager), provider),
             Item(new Filing { SessionId = 42, ClaimType = 1, RuleId = 7, EvidenceHash = SHA256.HashData("oracle vector evidence"u8), EvidenceUri = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi", Nonce = 0, Deadline = 4_102_444_800 },
                 TypedDataDomain.DisputeManager(ChainId, DisputeManager), provider),
+            Item(new TunnelAuthorization { SessionId = 42, ClientTunnelKey = SHA256.HashData("oracle vector client tunnel key"u8), ProviderTunnelKey = SHA256.HashData("oracle vector provider tunnel key"u8), NotAfter = 1_767_229_200 },
+                TypedDataDomain.SessionManager(ChainId, SessionManager), client),
             Item(new Permit { Owner = client.GetPublicAddress(), Spender = SessionManager, Value = BigInteger.Parse("100000000000000000000", CultureInfo.InvariantCulture), Nonce = 0, Deadline = 4_102_444_800 },
                 new TypedDataDomain("Oracle VPN Token", "1", ChainId, VpnToken), client),
         };

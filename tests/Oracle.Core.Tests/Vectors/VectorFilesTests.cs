@@ -57,6 +57,11 @@ public sealed class VectorFilesTests
                     Assert.Equal(digest, TypedDataSigner.Hash(f, domain));
                     Assert.True(TypedDataSigner.Verify(f, domain, signature, signer));
                     break;
+                case "TunnelAuthorization":
+                    var a = new TunnelAuthorization { SessionId = U64(m, "sessionId"), ClientTunnelKey = Hex(m, "clientTunnelKey"), ProviderTunnelKey = Hex(m, "providerTunnelKey"), NotAfter = U64(m, "notAfter") };
+                    Assert.Equal(digest, TypedDataSigner.Hash(a, domain));
+                    Assert.True(TypedDataSigner.Verify(a, domain, signature, signer));
+                    break;
                 case "Permit":
                     var p = new TestVectors.Permit { Owner = m.GetProperty("owner").GetString()!, Spender = m.GetProperty("spender").GetString()!, Value = Big(m, "value"), Nonce = Big(m, "nonce"), Deadline = Big(m, "deadline") };
                     Assert.Equal(digest, Nethereum.ABI.EIP712.Eip712TypedDataEncoder.Current.EncodeAndHashTypedData(p, TestVectors.PermitTypedData(domain)));
@@ -68,7 +73,7 @@ public sealed class VectorFilesTests
             }
         }
 
-        Assert.Equal(["Checkpoint", "Filing", "Permit", "Voucher"], seen.Order(StringComparer.Ordinal));
+        Assert.Equal(["Checkpoint", "Filing", "Permit", "TunnelAuthorization", "Voucher"], seen.Order(StringComparer.Ordinal));
     }
 
     [Fact]
