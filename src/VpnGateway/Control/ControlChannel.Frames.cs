@@ -229,6 +229,14 @@ internal sealed partial class ControlChannel
         _inflight.Clear();
         _nextSequence = 1;
         _expected = 1;
+
+        // A queued frame may have been numbered for the old incarnation (its send failed, e.g. no keys yet): number it
+        // again, in order, for the new one.
+        foreach (var frame in _unsent)
+        {
+            frame.Sequence = 0;
+        }
+
         _assembly.Clear();
         _timeout = InitialRetransmitTimeout;
         _logger.LogInformation("session {Session}: the peer's control channel restarted; {Lost} message(s) sent to its previous incarnation not delivered", SessionId, lost);

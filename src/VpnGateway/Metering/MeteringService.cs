@@ -31,6 +31,12 @@ public sealed class MeteringService : BackgroundService, IPolicyDenialSink, IPol
     public async Task StartProviderSessionAsync(MeteredSession session, IEvidenceChannel channel, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
+        if (_context.Spool.SessionEndedAt(session.SessionId) is { } endedAt)
+        {
+            // The tunnel ends a session whose metering cannot start: the client learns why and opens a new session.
+            throw new SessionAlreadyEndedException(session.SessionId, DateTimeOffset.FromUnixTimeMilliseconds(endedAt));
+        }
+
         var meter = await ProviderSessionMeter.StartAsync(session, channel, _context, cancellationToken);
         if (!_providers.TryAdd(session.SessionId, meter))
         {
@@ -155,8 +161,9 @@ public sealed class MeteringService : BackgroundService, IPolicyDenialSink, IPol
     {
         await base.StopAsync(cancellationToken);
 
-        // A graceful stop loses nothing: every open flow goes into a last signed checkpoint, and the sessions' logs
-        // stay in the spool so they continue after a restart.
+        // Normally the tunnel has ended every session before this (each ending closes its meter for good). A meter still
+        // here puts its open flows into a last signed checkpoint and keeps its log in the spool, so that it continues
+        // after a restart.
         foreach (var (_, meter) in _providers)
         {
             if (!meter.IsClosed)

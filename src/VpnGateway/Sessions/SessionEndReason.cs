@@ -17,4 +17,7 @@ public enum SessionEndReason
 
     /// <summary>This gateway ended it on purpose (<see cref="ISessionTerminator"/>: a client cut off for not paying, a disputed session).</summary>
     Terminated,
+
+    /// <summary>An observer (metering) could not start with it: the session is ended rather than carried unobserved.</summary>
+    StartFailed,
 }

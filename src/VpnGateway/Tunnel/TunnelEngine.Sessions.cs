@@ -15,6 +15,9 @@ internal abstract partial class TunnelEngine
 {
     private const int MaxReasonBytes = 1024;
     private static readonly TimeSpan ObserverTimeout = TimeSpan.FromSeconds(5);
+
+    // Starting may read the session's terms from the chain: a slow RPC endpoint gets longer than the other steps.
+    private static readonly TimeSpan ObserverStartTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan CloseAckTimeout = TimeSpan.FromSeconds(1);
 
     // Odd while the receive thread works on a batch: an ending session waits for the batch in progress, so no packet is
@@ -58,16 +61,29 @@ internal abstract partial class TunnelEngine
     protected async Task StartSessionAsync(TunnelSession session, GatewaySession info)
     {
         session.Info = info;
+        string? failure = null;
         try
         {
             foreach (var observer in Services.Observers)
             {
-                await CallObserverAsync(() => observer.OnSessionStartedAsync(info, StoppingToken), "start", ObserverTimeout).ConfigureAwait(false);
+                failure = await CallObserverAsync(() => observer.OnSessionStartedAsync(info, StoppingToken), "start", ObserverStartTimeout).ConfigureAwait(false);
+                if (failure is not null)
+                {
+                    break;
+                }
             }
         }
         finally
         {
             session.ObserversStarted.TrySetResult();
+        }
+
+        if (failure is not null)
+        {
+            // Never carried unobserved (unmetered): the session ends and the peer learns why.
+            Logger.LogWarning("session {Session}: not started: {Failure}", session.SessionId, failure);
+            _ = Task.Run(() => EndSessionAsync(session, SessionEndReason.StartFailed, $"the session could not start: {failure}"), CancellationToken.None);
+            return;
         }
 
         if (!session.TryStart())
@@ -226,15 +242,23 @@ internal abstract partial class TunnelEngine
         }
     }
 
-    private async Task CallObserverAsync(Func<ValueTask> call, string what, TimeSpan timeout)
+    /// <returns>Null when the observer completed in time, else what went wrong (one line, fit for the peer).</returns>
+    private async Task<string?> CallObserverAsync(Func<ValueTask> call, string what, TimeSpan timeout)
     {
         try
         {
             await call().AsTask().WaitAsync(timeout).ConfigureAwait(false);
+            return null;
+        }
+        catch (TimeoutException)
+        {
+            Logger.LogError("session observer did not complete the session {What} within {Timeout} s", what, timeout.TotalSeconds);
+            return $"the session {what} did not complete within {timeout.TotalSeconds:0} s";
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Logger.LogError(e, "session observer failed at session {What}", what);
+            return e.Message;
         }
     }
 

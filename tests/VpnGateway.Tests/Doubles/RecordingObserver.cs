@@ -12,11 +12,17 @@ internal sealed class RecordingObserver : ISessionObserver
     /// <summary>Runs when a session is ending (a last exchange on its control channel, as metering's last epoch).</summary>
     public Func<GatewaySession, CancellationToken, Task>? Ending { get; set; }
 
-    public ValueTask OnSessionStartedAsync(GatewaySession session, CancellationToken cancellationToken)
+    /// <summary>Runs when a session starts (metering's start: it may fail).</summary>
+    public Func<GatewaySession, Task>? Starting { get; set; }
+
+    public async ValueTask OnSessionStartedAsync(GatewaySession session, CancellationToken cancellationToken)
     {
         Started.Enqueue(session);
         Events.Enqueue($"start {session.SessionId} {session.InterfaceName}");
-        return ValueTask.CompletedTask;
+        if (Starting is { } starting)
+        {
+            await starting(session);
+        }
     }
 
     public async ValueTask OnSessionEndingAsync(GatewaySession session, SessionEndReason reason, CancellationToken cancellationToken)

@@ -216,10 +216,24 @@ public sealed class EvidenceSpoolTests : IDisposable
         using var spool = EvidenceSpool.Open(SpoolPath);
         spool.AddCheckpoint(Batch(3, 2), 1, 200, Hashes(2), 0);
 
-        spool.EndSession(3);
+        spool.EndSession(3, 1_000);
 
         Assert.Null(spool.LoadSession(3));
         Assert.Single(spool.Due(0, 10));
+    }
+
+    [Fact]
+    public void EndSession_RememberedAcrossReopening_OtherSessionsNot()
+    {
+        using (var spool = EvidenceSpool.Open(SpoolPath))
+        {
+            spool.AddCheckpoint(Batch(3, 2), 1, 200, Hashes(2), 0);
+            spool.EndSession(3, 1_767_225_600_000);
+        }
+
+        using var reopened = EvidenceSpool.Open(SpoolPath);
+        Assert.Equal(1_767_225_600_000, reopened.SessionEndedAt(3));
+        Assert.Null(reopened.SessionEndedAt(4));
     }
 
     [Fact]

@@ -49,12 +49,17 @@ public sealed class MeteringHostTests(RabbitMqFixture rabbit) : IClassFixture<Ra
 
         var metering = host.Services.GetRequiredService<MeteringService>();
         var (channel, _) = InMemoryEvidenceChannel.Pair();
-        await metering.StartProviderSessionAsync(new MeteredSession(session, null, ["198.18.0.2/32"], DevelopmentKeys.Key(13).GetPublicAddress(), key.GetPublicAddress(), 1000), channel, CancellationToken.None);
+        var metered = new MeteredSession(session, null, ["198.18.0.2/32"], DevelopmentKeys.Key(13).GetPublicAddress(), key.GetPublicAddress(), 1000);
+        await metering.StartProviderSessionAsync(metered, channel, CancellationToken.None);
         var smb = TestPackets.Tcp("198.18.0.2", 50000, "198.19.0.5", 445, TestPackets.Syn);
         var sink = host.Services.GetRequiredService<IPolicyDenialSink>();
         sink.OnDenied(session, smb, 7, TrafficDirection.Outbound, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         sink.OnDenied(session, smb, 7, TrafficDirection.Outbound, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         await metering.EndSessionAsync(session, CancellationToken.None);
+
+        // An ended session is never metered again from an empty log (batch ids and cumulative vouchers would restart).
+        var again = await Assert.ThrowsAsync<SessionAlreadyEndedException>(() => metering.StartProviderSessionAsync(metered, channel, CancellationToken.None));
+        Assert.Equal(session, again.SessionId);
 
         await inbox.WaitForAsync(1, TimeSpan.FromSeconds(30));
         await host.StopAsync();

@@ -37,6 +37,23 @@ public sealed class SessionEndTests
     }
 
     [Fact]
+    public async Task Start_ProviderObserverFails_SessionEndedWithTheReasonInsteadOfCarriedUnobserved()
+    {
+        await using var h = await TunnelHarness.StartServerAsync(h =>
+            h.ServerObserver.Starting = _ => throw new InvalidOperationException("session 7 ended on this gateway; open a new session"));
+        var client = h.CreateClient(h.ClientKey, h.ServerKey.PublicKey, TunnelHarness.PinnedSession, null);
+        _ = client.ConnectAsync(CancellationToken.None);
+
+        var (reason, detail) = await client.Closed.WaitAsync(Wait);
+        await TunnelHarness.Until(() => h.ServerObserver.Events.Contains("end 7 StartFailed"), "the provider's session ended");
+
+        Assert.Equal(SessionEndReason.ClosedByPeer, reason);
+        Assert.Contains("open a new session", detail, StringComparison.Ordinal);
+        Assert.Empty(h.Server.Sessions);
+        Assert.Equal(0, h.ServerTuns.Devices.Values.Sum(d => d.WrittenCount));
+    }
+
+    [Fact]
     public async Task Terminate_RefusingReconnection_TheSameSessionIsRefusedAfterwards()
     {
         await using var h = await TunnelHarness.ConnectedAsync();

@@ -170,7 +170,7 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
         _context.Metrics.RemoveCapture(SessionId);
         if (_ended)
         {
-            _context.Spool.EndSession(SessionId);
+            _context.Spool.EndSession(SessionId, NowMs);
         }
 
         return ValueTask.CompletedTask;

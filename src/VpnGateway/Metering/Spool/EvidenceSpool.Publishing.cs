@@ -85,7 +85,7 @@ internal sealed partial class EvidenceSpool
     {
         lock (_lock)
         {
-            using var command = Command("DELETE FROM batches WHERE batch_id = $id AND state <> 2");
+            using var command = Command("DELETE FROM batches WHERE batch_id = $id AND state IN (0, 1)");
             command.Parameters.AddWithValue("$id", batchId.ToString());
             return command.ExecuteNonQuery() > 0;
         }

@@ -45,14 +45,36 @@ internal sealed partial class EvidenceSpool
         }
     }
 
-    /// <summary>The session ended: its log hashes are no longer needed to continue it (its batches stay until confirmed).</summary>
-    public void EndSession(ulong sessionId)
+    /// <summary>
+    /// The session ended: its log hashes are no longer needed (its batches stay until the collector holds them), and the
+    /// session is remembered as ended, so it is never metered again from an empty log: a log that started over would
+    /// reuse batch ids and count the client's cumulative vouchers from zero (docs/protocol.md §5.2).
+    /// </summary>
+    public void EndSession(ulong sessionId, long endedAtMs)
     {
         lock (_lock)
         {
-            using var command = Command("DELETE FROM log_checkpoints WHERE session_id = $session; DELETE FROM sessions WHERE session_id = $session");
+            using var transaction = _connection.BeginTransaction();
+            using var command = Command("""
+                DELETE FROM log_checkpoints WHERE session_id = $session;
+                DELETE FROM sessions WHERE session_id = $session;
+                INSERT OR IGNORE INTO ended_sessions (session_id, ended_ms) VALUES ($session, $at);
+                """, transaction);
             command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
+            command.Parameters.AddWithValue("$at", endedAtMs);
             command.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>When <paramref name="sessionId"/> ended on this gateway (Unix milliseconds), or null when it did not.</summary>
+    public long? SessionEndedAt(ulong sessionId)
+    {
+        lock (_lock)
+        {
+            using var command = Command("SELECT ended_ms FROM ended_sessions WHERE session_id = $session");
+            command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
+            return command.ExecuteScalar() is long at ? at : null;
         }
     }
 

@@ -80,6 +80,9 @@ internal sealed partial class EvidenceSpool : IDisposable
             CREATE TABLE IF NOT EXISTS sessions (
                 session_id INTEGER PRIMARY KEY,
                 last_voucher_size INTEGER NOT NULL DEFAULT 0);
+            CREATE TABLE IF NOT EXISTS ended_sessions (
+                session_id INTEGER PRIMARY KEY,
+                ended_ms INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS disputed_epochs (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                 session_id INTEGER NOT NULL,

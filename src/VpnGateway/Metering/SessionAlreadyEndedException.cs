@@ -1,0 +1,15 @@
+namespace VpnGateway.Metering;
+
+/// <summary>
+/// A session that already ended on this gateway is not metered again: its evidence log and the client's cumulative
+/// vouchers would start over from zero. The client opens a new session on-chain instead.
+/// </summary>
+public sealed class SessionAlreadyEndedException(ulong sessionId, DateTimeOffset endedAt)
+    : InvalidOperationException($"session {sessionId} ended on this gateway at {endedAt:u}; open a new session")
+{
+    /// <summary>The session.</summary>
+    public ulong SessionId { get; } = sessionId;
+
+    /// <summary>When it ended.</summary>
+    public DateTimeOffset EndedAt { get; } = endedAt;
+}
