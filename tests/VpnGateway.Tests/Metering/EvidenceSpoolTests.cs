@@ -52,6 +52,18 @@ public sealed class EvidenceSpoolTests : IDisposable
     }
 
     [Fact]
+    public void AttachVoucher_BatchHandedToThePublisherButNotYetConfirmed_LeavesItUnchanged()
+    {
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        spool.AddCheckpoint(Batch(1, 3), 1, 300, Hashes(3), publishAfterMs: 0);
+        var handedOut = Assert.Single(spool.Due(1_000, 10));
+
+        Assert.False(spool.AttachVoucher(1, 3, Voucher(3)));
+        Assert.Null(handedOut.Voucher);
+        Assert.Null(Assert.Single(spool.Due(1_000, 10)).Voucher); // offered again (not confirmed) exactly as handed out
+    }
+
+    [Fact]
     public void MarkPublished_KeptUntilTheCollectorAcknowledges_OfferedAgainAfterTheTimeout()
     {
         using var spool = EvidenceSpool.Open(SpoolPath);

@@ -38,7 +38,7 @@ public sealed class RabbitMqPublishingTests(RabbitMqFixture rabbit) : IClassFixt
 
         using var publisher = Publisher(spool, gateway);
         await publisher.ListenAsync(CancellationToken.None);
-        while (spool.Due(long.MaxValue, 100).Count > 0)
+        while (spool.Peek(long.MaxValue, 100).Count > 0)
         {
             await publisher.PublishDueAsync(CancellationToken.None);
         }

@@ -25,7 +25,7 @@ public sealed class SessionExchangeTests
 
         await h.AdvanceAsync(TimeSpan.FromSeconds(16)); // idle timeout closes the flows, the epoch ends
 
-        var batch = Assert.Single(h.ProviderSpool.Due(long.MaxValue, 10));
+        var batch = Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10));
         Assert.NotNull(batch.Voucher);
         Assert.Equal(batch.Checkpoint.TreeSize, batch.Voucher.LogSize);
         Assert.Equal(batch.Checkpoint.Root, batch.Voucher.LogRoot);
@@ -53,7 +53,7 @@ public sealed class SessionExchangeTests
 
         await h.AdvanceAsync(TimeSpan.FromSeconds(16));
 
-        var batch = Assert.Single(h.ProviderSpool.Due(long.MaxValue, 10));
+        var batch = Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10));
         var denied = Assert.Single(batch.Records.Select(Decode), r => r.Verdict == FlowVerdict.Denied);
         Assert.Equal(7U, denied.RuleId);
         Assert.Equal(445, denied.DestinationPort);
@@ -75,7 +75,7 @@ public sealed class SessionExchangeTests
             await h.AdvanceAsync(TimeSpan.FromSeconds(16));
         }
 
-        var batches = h.ProviderSpool.Due(long.MaxValue, 100);
+        var batches = h.ProviderSpool.Peek(long.MaxValue, 100);
         Assert.Equal(9, batches.Count); // 60 records, at most 7 per checkpoint, three epochs of 20
         var tree = new MerkleTree();
         ulong previousBytes = 0;
@@ -118,7 +118,7 @@ public sealed class SessionExchangeTests
         Assert.Contains("seenOctets", kept.Observed, StringComparison.Ordinal);
         Assert.Single(h.ClientTerminator.Terminated);
 
-        var batch = Assert.Single(h.ProviderSpool.Due(long.MaxValue, 10));
+        var batch = Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10));
         Assert.Null(batch.Voucher);
         Assert.Equal(EpochRejectionReason.OctetsExceeded, batch.Rejection!.Reason);
         Assert.Equal(1, h.ProviderMetrics.Count(MeteringCounters.EpochsRefusedByClient, "OctetsExceeded"));
@@ -156,7 +156,7 @@ public sealed class SessionExchangeTests
         await h.AdvanceAsync(TimeSpan.FromSeconds(16));
 
         Assert.False(h.Client.Disputed);
-        Assert.NotNull(Assert.Single(h.ProviderSpool.Due(long.MaxValue, 10)).Voucher);
+        Assert.NotNull(Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10)).Voucher);
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public sealed class SessionExchangeTests
         h.ClientChannel.Drop = true;
         SendTraffic(h, flows: 2);
         await h.AdvanceAsync(TimeSpan.FromSeconds(16));
-        Assert.Empty(h.ProviderSpool.Due(h.NowMs, 10)); // waiting for the voucher
+        Assert.Empty(h.ProviderSpool.Peek(h.NowMs, 10)); // waiting for the voucher
 
         await h.AdvanceAsync(TimeSpan.FromSeconds(20));
         Assert.Empty(h.ProviderTerminator.Terminated);
@@ -176,7 +176,7 @@ public sealed class SessionExchangeTests
         Assert.Equal(MeteringHarness.SessionId, session);
         Assert.Contains("no valid voucher", reason, StringComparison.Ordinal);
         Assert.Equal(1, h.ProviderMetrics.Count(MeteringCounters.SessionsCutOff));
-        var batch = Assert.Single(h.ProviderSpool.Due(h.NowMs, 10));
+        var batch = Assert.Single(h.ProviderSpool.Peek(h.NowMs, 10));
         Assert.Null(batch.Voucher);
         await h.AdvanceAsync(TimeSpan.FromSeconds(60));
         Assert.Single(h.ProviderTerminator.Terminated);
@@ -229,7 +229,7 @@ public sealed class SessionExchangeTests
 
         Assert.Equal(1, h.ProviderMetrics.Count(MeteringCounters.VouchersAccepted));
         Assert.Equal(1, h.ProviderMetrics.Count(MeteringCounters.VouchersRejected, "Stale"));
-        Assert.All(h.ProviderSpool.Due(h.NowMs, 10), b => Assert.True(b.Voucher is not null || b.Checkpoint.TreeSize < second.Checkpoint.TreeSize));
+        Assert.All(h.ProviderSpool.Peek(h.NowMs, 10), b => Assert.True(b.Voucher is not null || b.Checkpoint.TreeSize < second.Checkpoint.TreeSize));
     }
 
     [Fact]
@@ -266,7 +266,7 @@ public sealed class SessionExchangeTests
         Assert.Equal(1, h.ProviderMetrics.Count(MeteringCounters.ControlMessagesRejected, "UnknownSequence")); // the client's refusal of the garbage epoch
         Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.EpochsRejected, "Malformed"));
         Assert.False(h.Client.Disputed);
-        Assert.NotNull(Assert.Single(h.ProviderSpool.Due(long.MaxValue, 10)).Voucher); // the real epoch still went through
+        Assert.NotNull(Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10)).Voucher); // the real epoch still went through
     }
 
     [Fact]
@@ -334,7 +334,7 @@ public sealed class SessionExchangeTests
         SendTraffic(h, flows: 2, firstPort: 5000);
         await h.AdvanceAsync(TimeSpan.FromSeconds(16));
 
-        var batches = h.ProviderSpool.Due(long.MaxValue, 10);
+        var batches = h.ProviderSpool.Peek(long.MaxValue, 10);
         Assert.Equal(2, batches.Count);
         Assert.All(batches, b => Assert.NotNull(b.Voucher));
         Assert.Equal(before.Checkpoint.TreeSize, batches[1].FirstLeafIndex);
@@ -349,13 +349,13 @@ public sealed class SessionExchangeTests
         SendTraffic(h, flows: 3);
         h.ClientChannel.Drop = true; // the voucher is lost with the crash
         await h.AdvanceAsync(TimeSpan.FromSeconds(16));
-        Assert.Null(Assert.Single(h.ProviderSpool.Due(long.MaxValue, 10)).Voucher);
+        Assert.Null(Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10)).Voucher);
 
         h.ClientChannel.Drop = false;
         await h.RestartProviderAsync();
         await h.ClientChannel.SettleAsync();
 
-        Assert.NotNull(Assert.Single(h.ProviderSpool.Due(long.MaxValue, 10)).Voucher);
+        Assert.NotNull(Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10)).Voucher);
         Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.VouchersSigned));
     }
 
@@ -369,7 +369,7 @@ public sealed class SessionExchangeTests
         await h.Provider.CloseAsync(sessionEnded: true, CancellationToken.None);
         await h.ProviderChannel.SettleAsync();
 
-        var batch = Assert.Single(h.ProviderSpool.Due(long.MaxValue, 10));
+        var batch = Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10));
         Assert.Equal(8, batch.Records.Count);
         Assert.All(batch.Records.Select(Decode), r => Assert.Equal(FlowEndReason.ForcedEnd, r.EndReason));
         Assert.NotNull(batch.Voucher); // the client's open flows count as seen
@@ -410,7 +410,7 @@ public sealed class SessionExchangeTests
         var answered = await h.Provider.WaitForLastAnswerAsync(bound.Token);
 
         Assert.True(answered);
-        var batch = Assert.Single(h.ProviderSpool.Due(long.MaxValue, 10));
+        var batch = Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10));
         Assert.Equal(batch.Checkpoint.TreeSize, batch.Voucher!.LogSize);
     }
 
@@ -478,7 +478,7 @@ public sealed class SessionExchangeTests
 
     private static byte[] Voucher(MeteringHarness h, EpochMessage epoch, Nethereum.Signer.EthECKey key, int amountDivisor = 1, byte[]? root = null)
     {
-        var bytes = (ulong)h.ProviderSpool.Due(long.MaxValue, 100).Where(b => b.Checkpoint.TreeSize <= epoch.Checkpoint.TreeSize)
+        var bytes = (ulong)h.ProviderSpool.Peek(long.MaxValue, 100).Where(b => b.Checkpoint.TreeSize <= epoch.Checkpoint.TreeSize)
             .SelectMany(b => b.Records).Select(Decode).Where(r => r.Verdict == FlowVerdict.Allowed).Sum(r => (long)r.Octets);
         var voucher = new Voucher
         {

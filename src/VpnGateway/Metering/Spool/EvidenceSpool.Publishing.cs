@@ -15,11 +15,20 @@ internal sealed partial class EvidenceSpool
     /// <summary>Batches set aside: rejected by the collector, or unreadable. Kept for inspection, never published again.</summary>
     public long Quarantined => CountWhere("state IN (2, 3)");
 
-    /// <summary>Up to <paramref name="limit"/> batches to publish now, oldest first (per session in log order).</summary>
-    public IReadOnlyList<EvidenceBatch> Due(long nowMs, int limit)
+    /// <summary>
+    /// Up to <paramref name="limit"/> batches to publish now, oldest first (per session in log order). They are claimed
+    /// for publication: a voucher or refusal that comes later no longer changes them.
+    /// </summary>
+    public IReadOnlyList<EvidenceBatch> Due(long nowMs, int limit) => Offer(nowMs, limit, claim: true);
+
+    /// <summary>What <see cref="Due"/> would offer, without claiming it (inspection: status, tests).</summary>
+    public IReadOnlyList<EvidenceBatch> Peek(long nowMs, int limit) => Offer(nowMs, limit, claim: false);
+
+    private List<EvidenceBatch> Offer(long nowMs, int limit, bool claim)
     {
         var due = new List<EvidenceBatch>();
         var broken = new List<(string Id, string Error)>();
+        var claimed = new List<string>();
         lock (_lock)
         {
             using var command = Command("""
@@ -37,11 +46,24 @@ internal sealed partial class EvidenceSpool
                 {
                     var batch = JsonSerializer.Deserialize<EvidenceBatch>(reader.GetString(1), Json) ?? throw new JsonException("null batch");
                     due.Add(batch with { Records = Split((byte[])reader.GetValue(2)) });
+                    if (claim)
+                    {
+                        claimed.Add(id);
+                    }
                 }
                 catch (Exception e) when (e is JsonException or FormatException or InvalidDataException)
                 {
                     broken.Add((id, e.Message));
                 }
+            }
+
+            // What is handed to the publisher is what the broker gets: from now on a late voucher no longer changes the
+            // batch (its id names this content at the collector), and it is published again as it is until acknowledged.
+            foreach (var id in claimed)
+            {
+                using var handOut = Command("UPDATE batches SET state = 1 WHERE batch_id = $id AND state = 0");
+                handOut.Parameters.AddWithValue("$id", id);
+                handOut.ExecuteNonQuery();
             }
 
             // An unreadable row stays (it is evidence) but is no longer offered; the operator sees it in the log.
