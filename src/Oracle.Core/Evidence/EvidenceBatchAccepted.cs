@@ -16,6 +16,12 @@ public sealed record EvidenceBatchAccepted
     /// <summary>The batch's checkpoint tree size.</summary>
     public required ulong TreeSize { get; init; }
 
+    /// <summary>
+    /// The <see cref="EvidenceBatchDigest"/> of the batch the consumer holds (32 bytes). The gateway removes its spooled
+    /// batch only when its own copy has this digest: an acknowledgement cannot make it drop other content under the id.
+    /// </summary>
+    public required byte[] Digest { get; init; }
+
     /// <summary>Stored now, or already held.</summary>
     public required EvidenceBatchVerdict Verdict { get; init; }
 

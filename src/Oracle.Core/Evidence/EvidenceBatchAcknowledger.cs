@@ -28,18 +28,19 @@ public static class EvidenceBatchAcknowledger
             return Rejected(batch, treeSize, error, detail, consumer);
         }
 
-        var outcome = await store.TryStoreAsync(batch, EvidenceBatchDigest.Compute(batch), cancellationToken).ConfigureAwait(false);
+        var digest = EvidenceBatchDigest.Compute(batch);
+        var outcome = await store.TryStoreAsync(batch, digest, cancellationToken).ConfigureAwait(false);
         return outcome switch
         {
-            EvidenceStoreOutcome.Stored => Accepted(batch, treeSize, EvidenceBatchVerdict.Verified, consumer),
-            EvidenceStoreOutcome.Duplicate => Accepted(batch, treeSize, EvidenceBatchVerdict.Duplicate, consumer),
+            EvidenceStoreOutcome.Stored => Accepted(batch, treeSize, digest, EvidenceBatchVerdict.Verified, consumer),
+            EvidenceStoreOutcome.Duplicate => Accepted(batch, treeSize, digest, EvidenceBatchVerdict.Duplicate, consumer),
             _ => Rejected(batch, treeSize, EvidenceBatchError.ConflictingDuplicate,
                 $"a different batch with id {batch.BatchId} (session {batch.SessionId}, tree size {treeSize}) is already held", consumer),
         };
     }
 
-    private static EvidenceBatchAcknowledgement Accepted(EvidenceBatch batch, ulong treeSize, EvidenceBatchVerdict verdict, string? consumer)
-        => new(new EvidenceBatchAccepted { BatchId = batch.BatchId, SessionId = batch.SessionId, TreeSize = treeSize, Verdict = verdict, Consumer = consumer }, null);
+    private static EvidenceBatchAcknowledgement Accepted(EvidenceBatch batch, ulong treeSize, byte[] digest, EvidenceBatchVerdict verdict, string? consumer)
+        => new(new EvidenceBatchAccepted { BatchId = batch.BatchId, SessionId = batch.SessionId, TreeSize = treeSize, Digest = digest, Verdict = verdict, Consumer = consumer }, null);
 
     private static EvidenceBatchAcknowledgement Rejected(EvidenceBatch batch, ulong treeSize, EvidenceBatchError error, string detail, string? consumer)
         => new(null, new EvidenceBatchRejected { BatchId = batch.BatchId, SessionId = batch.SessionId, TreeSize = treeSize, Error = error, Reason = detail, Consumer = consumer });

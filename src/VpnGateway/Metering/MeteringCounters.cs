@@ -60,6 +60,9 @@ public static class MeteringCounters
     /// <summary>Batches the collector accepted (tag reason: Verified or Duplicate), removed from the spool.</summary>
     public const string BatchesAcknowledged = "spool.acknowledged";
 
+    /// <summary>Acknowledgements whose digest is not the spooled batch's: the batch is kept and published again.</summary>
+    public const string AcknowledgementsMismatched = "spool.acknowledgements_mismatched";
+
     /// <summary>Batches the collector rejected (tag reason: the error), kept quarantined in the spool.</summary>
     public const string BatchesRejected = "spool.rejected";
 

@@ -27,6 +27,12 @@ public sealed class MeteringService : BackgroundService, IPolicyDenialSink, IPol
         _logger = context.Loggers.CreateLogger<MeteringService>();
     }
 
+    /// <summary>Why session <paramref name="sessionId"/> may not start on this gateway (it already ended here), or null.</summary>
+    public string? RefusalOf(ulong sessionId)
+        => _context.Spool.SessionEndedAt(sessionId) is { } endedAt
+            ? new SessionAlreadyEndedException(sessionId, DateTimeOffset.FromUnixTimeMilliseconds(endedAt)).Message
+            : null;
+
     /// <summary>Starts metering a session this gateway provides (capture of its interface, evidence log, checkpoints).</summary>
     public async Task StartProviderSessionAsync(MeteredSession session, IEvidenceChannel channel, CancellationToken cancellationToken)
     {

@@ -7,8 +7,16 @@ namespace VpnGateway.Sessions;
 public interface ISessionObserver
 {
     /// <summary>
-    /// The session's TUN interface is up and its first handshake completed; its traffic flows as soon as this returns
-    /// (or after 5 seconds, whichever comes first), so an observer may start capturing before the first packet.
+    /// Provider: asked before a handshake creates session <paramref name="sessionId"/> on this gateway; a non-null
+    /// answer refuses it (the client gets NotPermitted with no session created). Metering refuses a session that
+    /// already ended here: its evidence log and the client's cumulative vouchers must not start over.
+    /// </summary>
+    string? RefuseSession(ulong sessionId) => null;
+
+    /// <summary>
+    /// The session's TUN interface is up and its first handshake completed; its traffic flows as soon as this returns,
+    /// so an observer may start capturing before the first packet. An observer that throws, or does not return within
+    /// 10 seconds, ends the session instead: it is never carried unobserved (unmetered).
     /// </summary>
     ValueTask OnSessionStartedAsync(GatewaySession session, CancellationToken cancellationToken);
 

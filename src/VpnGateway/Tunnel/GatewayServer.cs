@@ -91,6 +91,13 @@ internal sealed partial class GatewayServer : TunnelEngine
             return; // no new sessions while stopping; handshakes only renew the keys of ending ones
         }
 
+        if (existing is null && Services.Observers.Select(o => o.RefuseSession(payload.SessionId)).FirstOrDefault(r => r is not null) is { } refusal)
+        {
+            Logger.LogWarning("handshake from {Source} for session {Session} refused: {Reason}", source, payload.SessionId, refusal);
+            Reject(handshake, HandshakeStatus.NotPermitted, source);
+            return;
+        }
+
         if (existing?.LastInitiationTimestamp is { } last && !Tai64N.IsAfter(payload.Timestamp, last))
         {
             Drops.Add(DropReason.HandshakeReplay);

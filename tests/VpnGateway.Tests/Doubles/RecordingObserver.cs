@@ -12,6 +12,11 @@ internal sealed class RecordingObserver : ISessionObserver
     /// <summary>Runs when a session is ending (a last exchange on its control channel, as metering's last epoch).</summary>
     public Func<GatewaySession, CancellationToken, Task>? Ending { get; set; }
 
+    /// <summary>Answers <see cref="RefuseSession"/> (metering refuses a session that already ended).</summary>
+    public Func<ulong, string?>? Refuse { get; set; }
+
+    public string? RefuseSession(ulong sessionId) => Refuse?.Invoke(sessionId);
+
     /// <summary>Runs when a session starts (metering's start: it may fail).</summary>
     public Func<GatewaySession, Task>? Starting { get; set; }
 

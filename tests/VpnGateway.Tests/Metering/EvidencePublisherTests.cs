@@ -39,6 +39,26 @@ public sealed class EvidencePublisherTests : IDisposable
     }
 
     [Fact]
+    public async Task OnAccepted_DigestOfOtherContent_BatchKeptAndPublishedAgain()
+    {
+        using var spool = Spool(1);
+        var bus = new ScriptedBus();
+        using var publisher = Publisher(spool, bus, o => o.AcknowledgementTimeout = TimeSpan.FromSeconds(10));
+        await publisher.PublishDueAsync(CancellationToken.None);
+
+        // Anyone who can reach the gateway's acknowledgement queue knows the batch id; only the collector holding this
+        // very content knows its digest.
+        publisher.OnAccepted(Accepted(bus.Published[0], EvidenceBatchVerdict.Verified, digest: new byte[32]));
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, spool.Pending);
+        Assert.Equal(1, _metrics.Count(MeteringCounters.AcknowledgementsMismatched));
+        Assert.Equal(0, _metrics.Count(MeteringCounters.BatchesAcknowledged));
+        Assert.Equal(1, await publisher.PublishDueAsync(CancellationToken.None));
+        Assert.Equal(EvidenceBatchDigest.Compute(bus.Published[0]), EvidenceBatchDigest.Compute(bus.Published[1]));
+    }
+
+    [Fact]
     public async Task PublishDue_NoAcknowledgement_PublishedAgainWithGrowingTimeout()
     {
         using var spool = Spool(1);
@@ -180,8 +200,8 @@ public sealed class EvidencePublisherTests : IDisposable
         return new EvidencePublisher(spool, bus, options, _metrics, _time, NullLogger<EvidencePublisher>.Instance);
     }
 
-    private static EvidenceBatchAccepted Accepted(EvidenceBatch batch, EvidenceBatchVerdict verdict)
-        => new() { BatchId = batch.BatchId, SessionId = batch.SessionId, TreeSize = batch.Checkpoint.TreeSize, Verdict = verdict, Consumer = "test" };
+    private static EvidenceBatchAccepted Accepted(EvidenceBatch batch, EvidenceBatchVerdict verdict, byte[]? digest = null)
+        => new() { BatchId = batch.BatchId, SessionId = batch.SessionId, TreeSize = batch.Checkpoint.TreeSize, Digest = digest ?? EvidenceBatchDigest.Compute(batch), Verdict = verdict, Consumer = "test" };
 
     private sealed class ScriptedBus : IEvidenceBus
     {

@@ -77,8 +77,11 @@ public sealed class EvidenceSpoolTests : IDisposable
         Assert.Equal(1, spool.AwaitingAcknowledgement);
         Assert.Equal(batch.BatchId, Assert.Single(spool.Due(5000, 10)).BatchId);
         Assert.Equal(1, spool.Publications(batch.BatchId));
-        Assert.True(spool.Acknowledge(batch.BatchId));
-        Assert.False(spool.Acknowledge(batch.BatchId));
+        var digest = EvidenceBatchDigest.Compute(Assert.Single(spool.Peek(5000, 10)));
+        Assert.Equal(AcknowledgementOutcome.OtherContent, spool.Acknowledge(batch.BatchId, new byte[32]));
+        Assert.Equal(1, spool.Pending);
+        Assert.Equal(AcknowledgementOutcome.Removed, spool.Acknowledge(batch.BatchId, digest));
+        Assert.Equal(AcknowledgementOutcome.NotSpooled, spool.Acknowledge(batch.BatchId, digest));
         Assert.Equal(0, spool.Pending);
         Assert.Empty(spool.Entries());
     }
@@ -91,8 +94,10 @@ public sealed class EvidenceSpoolTests : IDisposable
         spool.AddCheckpoint(batch, 1, 300, Hashes(3), 0);
         spool.MarkPublished(batch.BatchId, 5000);
 
+        var digest = EvidenceBatchDigest.Compute(Assert.Single(spool.Peek(5000, 10)));
         Assert.True(spool.Reject(batch.BatchId, "BadVoucherSignature: not the client"));
         spool.MarkPublished(batch.BatchId, 6000); // a late broker confirmation does not revive it
+        Assert.Equal(AcknowledgementOutcome.NotSpooled, spool.Acknowledge(batch.BatchId, digest)); // nor deletes it
 
         Assert.Empty(spool.Due(long.MaxValue, 10));
         Assert.Equal(0, spool.Pending);

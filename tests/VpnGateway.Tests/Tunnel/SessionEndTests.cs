@@ -42,15 +42,30 @@ public sealed class SessionEndTests
         await using var h = await TunnelHarness.StartServerAsync(h =>
             h.ServerObserver.Starting = _ => throw new InvalidOperationException("session 7 ended on this gateway; open a new session"));
         var client = h.CreateClient(h.ClientKey, h.ServerKey.PublicKey, TunnelHarness.PinnedSession, null);
-        _ = client.ConnectAsync(CancellationToken.None);
+        var connecting = client.ConnectAsync(CancellationToken.None);
 
-        var (reason, detail) = await client.Closed.WaitAsync(Wait);
         await TunnelHarness.Until(() => h.ServerObserver.Events.Contains("end 7 StartFailed"), "the provider's session ended");
+        await TunnelHarness.Until(() => !h.Server.Sessions.Any(), "the provider's session removed");
 
-        Assert.Equal(SessionEndReason.ClosedByPeer, reason);
-        Assert.Contains("open a new session", detail, StringComparison.Ordinal);
-        Assert.Empty(h.Server.Sessions);
+        Assert.Equal(["start 7 ogw1", "ending 7 StartFailed", "end 7 StartFailed"], h.ServerObserver.Events.Take(3));
         Assert.Equal(0, h.ServerTuns.Devices.Values.Sum(d => d.WrittenCount));
+        Assert.All(h.ServerTuns.Devices.Values, d => Assert.True(d.Disposed));
+        await client.DisposeAsync();
+        await Task.WhenAny(connecting);
+    }
+
+    [Fact]
+    public async Task Handshake_ObserverRefusesTheSession_NotPermittedAndNoSessionCreated()
+    {
+        await using var h = await TunnelHarness.StartServerAsync(h =>
+            h.ServerObserver.Refuse = id => id == TunnelHarness.PinnedSession ? "session 7 ended on this gateway; open a new session" : null);
+        var client = h.CreateClient(h.ClientKey, h.ServerKey.PublicKey, TunnelHarness.PinnedSession, null);
+
+        var error = await Assert.ThrowsAsync<HandshakeRejectedException>(() => client.ConnectAsync(CancellationToken.None).WaitAsync(Wait));
+
+        Assert.Equal(HandshakeStatus.NotPermitted, error.Status);
+        Assert.Empty(h.ServerObserver.Events);
+        Assert.Empty(h.ServerTuns.Devices);
     }
 
     [Fact]

@@ -18,6 +18,8 @@ internal sealed class MeteringSessionObserver(
 {
     private readonly ILogger _logger = loggers.CreateLogger<MeteringSessionObserver>();
 
+    public string? RefuseSession(ulong sessionId) => metering.RefusalOf(sessionId);
+
     public async ValueTask OnSessionStartedAsync(GatewaySession session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);

@@ -93,11 +93,18 @@ internal sealed class EvidencePublisher : BackgroundService, IEvidenceAcknowledg
     public void OnAccepted(EvidenceBatchAccepted accepted)
     {
         ArgumentNullException.ThrowIfNull(accepted);
-        if (_spool.Acknowledge(accepted.BatchId))
+        switch (_spool.Acknowledge(accepted.BatchId, accepted.Digest ?? []))
         {
-            _metrics.Add(MeteringCounters.BatchesAcknowledged, reason: accepted.Verdict.ToString());
-            _logger.LogDebug("evidence batch {Batch} (session {Session}, tree size {Size}) acknowledged by {Consumer} ({Verdict})",
-                accepted.BatchId, accepted.SessionId, accepted.TreeSize, accepted.Consumer, accepted.Verdict);
+            case AcknowledgementOutcome.Removed:
+                _metrics.Add(MeteringCounters.BatchesAcknowledged, reason: accepted.Verdict.ToString());
+                _logger.LogDebug("evidence batch {Batch} (session {Session}, tree size {Size}) acknowledged by {Consumer} ({Verdict})",
+                    accepted.BatchId, accepted.SessionId, accepted.TreeSize, accepted.Consumer, accepted.Verdict);
+                break;
+            case AcknowledgementOutcome.OtherContent:
+                _metrics.Add(MeteringCounters.AcknowledgementsMismatched);
+                _logger.LogWarning("evidence batch {Batch} (session {Session}, tree size {Size}): {Consumer} acknowledged other content under its id; kept and published again",
+                    accepted.BatchId, accepted.SessionId, accepted.TreeSize, accepted.Consumer);
+                break;
         }
     }
 

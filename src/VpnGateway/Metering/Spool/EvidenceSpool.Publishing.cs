@@ -102,14 +102,39 @@ internal sealed partial class EvidenceSpool
         }
     }
 
-    /// <summary>The collector holds <paramref name="batchId"/>: removes it. False when it was not spooled (a duplicate answer).</summary>
-    public bool Acknowledge(Guid batchId)
+    /// <summary>
+    /// The collector holds <paramref name="batchId"/> with content digest <paramref name="digest"/>
+    /// (<see cref="EvidenceBatchDigest"/>): removes the spooled batch if it is that content. A quarantined batch is
+    /// never removed.
+    /// </summary>
+    public AcknowledgementOutcome Acknowledge(Guid batchId, ReadOnlySpan<byte> digest)
     {
         lock (_lock)
         {
+            EvidenceBatch? batch;
+            using (var select = Command("SELECT body, records FROM batches WHERE batch_id = $id AND state IN (0, 1)"))
+            {
+                select.Parameters.AddWithValue("$id", batchId.ToString());
+                using var reader = select.ExecuteReader();
+                batch = reader.Read() && JsonSerializer.Deserialize<EvidenceBatch>(reader.GetString(0), Json) is { } b
+                    ? b with { Records = Split((byte[])reader.GetValue(1)) }
+                    : null;
+            }
+
+            if (batch is null)
+            {
+                return AcknowledgementOutcome.NotSpooled;
+            }
+
+            if (!EvidenceBatchDigest.Compute(batch).AsSpan().SequenceEqual(digest))
+            {
+                return AcknowledgementOutcome.OtherContent;
+            }
+
             using var command = Command("DELETE FROM batches WHERE batch_id = $id AND state IN (0, 1)");
             command.Parameters.AddWithValue("$id", batchId.ToString());
-            return command.ExecuteNonQuery() > 0;
+            command.ExecuteNonQuery();
+            return AcknowledgementOutcome.Removed;
         }
     }
 
