@@ -28,6 +28,10 @@ internal abstract partial class TunnelEngine
                 Logger.LogError(e, "session {Session}: TUN reader failed", session.SessionId);
             }
         }
+        finally
+        {
+            session.TunReaderStopped.TrySetResult();
+        }
     }
 
     /// <summary>Encrypts and sends the packets read from a session's TUN device (policy first, on the provider).</summary>

@@ -135,7 +135,11 @@ internal abstract partial class TunnelEngine
 
         // 1. Data stops both ways: the TUN reader ends, the receive path drops data, the batch in progress is written.
         await session.DataStopping.CancelAsync().ConfigureAwait(false);
-        session.TunThread?.Join(ObserverTimeout);
+        if (session.TunThread is not null)
+        {
+            await WaitQuietly(session.TunReaderStopped.Task, ObserverTimeout).ConfigureAwait(false);
+        }
+
         await WaitForReceiveBatchAsync().ConfigureAwait(false);
 
         // 2. The peer learns why and stops its data too (not when it asked, nor when it is gone).

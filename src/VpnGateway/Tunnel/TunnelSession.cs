@@ -53,6 +53,9 @@ internal sealed partial class TunnelSession : IDisposable
 
     public Thread? TunThread { get; set; }
 
+    /// <summary>Completed when the TUN reader thread has left its loop (an ending awaits it without blocking a thread).</summary>
+    public TaskCompletionSource TunReaderStopped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Cancelled at the very end: stops the control channel's dispatcher.</summary>
     public CancellationTokenSource Stopping { get; } = new();
 

@@ -130,7 +130,11 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
         {
             Flows.Flush(FlowEndReason.ForcedEnd, _pending);
             await CloseEpochAsync(NowMs, cancellationToken);
-            _ended |= sessionEnded;
+            if (sessionEnded && !_ended)
+            {
+                _context.Spool.MarkEnded(SessionId, NowMs);
+                _ended = true;
+            }
             Volatile.Write(ref _closed, true);
         }
         finally

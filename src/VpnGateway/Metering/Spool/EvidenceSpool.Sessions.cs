@@ -67,6 +67,21 @@ internal sealed partial class EvidenceSpool
         }
     }
 
+    /// <summary>
+    /// The session is ending (its last checkpoint is made): from now on it is refused, also while its last voucher is
+    /// still awaited; <see cref="EndSession"/> drops its log once it is gone.
+    /// </summary>
+    public void MarkEnded(ulong sessionId, long endedAtMs)
+    {
+        lock (_lock)
+        {
+            using var command = Command("INSERT OR IGNORE INTO ended_sessions (session_id, ended_ms) VALUES ($session, $at)");
+            command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
+            command.Parameters.AddWithValue("$at", endedAtMs);
+            command.ExecuteNonQuery();
+        }
+    }
+
     /// <summary>When <paramref name="sessionId"/> ended on this gateway (Unix milliseconds), or null when it did not.</summary>
     public long? SessionEndedAt(ulong sessionId)
     {
