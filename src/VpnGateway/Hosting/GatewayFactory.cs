@@ -78,8 +78,9 @@ internal sealed class GatewayFactory(
         var pool = IpPrefix.Parse(serve.AddressPool);
         var devicePrefix = serve.InterfacePattern.Replace("%d", string.Empty, StringComparison.Ordinal);
         var networks = ProviderNetworks.Discover(serve.ProtectedNetworks, serve.ProtectConnectedNetworks, devicePrefix);
-        var gateway = new AddressPool(pool).Gateway;
-        networks.Add(IpPrefix.Host(gateway));
+        // The whole pool, the gateway's own address included: one client never reaches another through this gateway
+        // (the forwarding rules also drop tunnel-to-tunnel traffic, which covers site-to-site clients' routed LANs).
+        networks.Add(pool);
         var transport = LinuxUdpTransport.Open(IPEndPoint.Parse(serve.Listen));
         var server = new GatewayServer(Services(transport), TunnelOptions(), new ServerOptions
         {

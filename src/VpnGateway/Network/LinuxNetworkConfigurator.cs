@@ -71,6 +71,7 @@ internal sealed partial class LinuxNetworkConfigurator(ILogger<LinuxNetworkConfi
             table inet {{tableName}} {
               chain forward {
                 type filter hook forward priority filter; policy accept;
+                iifname "{{devicePrefix}}*" oifname "{{devicePrefix}}*" drop
                 iifname "{{devicePrefix}}*" accept
                 oifname "{{devicePrefix}}*" ct state established,related accept
               }

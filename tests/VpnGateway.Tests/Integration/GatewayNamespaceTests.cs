@@ -93,6 +93,26 @@ public sealed class GatewayNamespaceTests(GatewayNetwork net)
     }
 
     [Fact]
+    public async Task ClientIsolation_ExitClient_ReachesNeitherAnotherClientNorItsRoutedLan()
+    {
+        // Site B is the provider's other client: its tunnel address is in the provider's pool, its LAN routed to its session.
+        var addresses = await net.SiteBGateway.ExecAsync("ip", "-4", "-o", "addr", "show");
+        var siteBTunnel = addresses.StandardOutput.Split('\n').Where(l => l.Contains(" inet 198.19.200.", StringComparison.Ordinal))
+            .Select(l => l.Split(" inet ", StringSplitOptions.None)[1].Split(' ', '/')[0]).Single();
+        var before = GatewayNetwork.Denials(await GatewayNetwork.StatusAsync(net.Provider, GatewayNetwork.ProviderMetrics), Oracle.Core.Policy.PolicyDecision.ProviderGuardRuleId);
+
+        var toClient = await net.Client.ExecAsync(Short, "ping", "-c", "2", "-W", "1", siteBTunnel);
+        var toItsLan = await net.Client.ExecAsync(Short, "ping", "-c", "2", "-W", "1", GatewayNetwork.SiteBHost);
+        var internet = await net.Client.ExecAsync(Short, "ping", "-c", "1", "-W", "2", GatewayNetwork.InternetHost);
+        var after = GatewayNetwork.Denials(await GatewayNetwork.StatusAsync(net.Provider, GatewayNetwork.ProviderMetrics), Oracle.Core.Policy.PolicyDecision.ProviderGuardRuleId);
+
+        Assert.NotEqual(0, toClient.ExitCode);
+        Assert.NotEqual(0, toItsLan.ExitCode); // tunnel to tunnel: the forwarding rules drop it (and site B's policy would)
+        Assert.Equal(0, internet.ExitCode);
+        Assert.True(after - before >= 2, $"provider-guard denials: {after - before}"); // the pool is guarded
+    }
+
+    [Fact]
     public async Task Roaming_ClientAddressChanges_SessionContinues()
     {
         var addresses = await net.Client.ExecAsync("ip", "-4", "-o", "addr", "show", "dev", net.ClientUnderlayDevice);
