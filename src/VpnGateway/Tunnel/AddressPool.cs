@@ -5,11 +5,13 @@ namespace VpnGateway.Tunnel;
 
 /// <summary>
 /// Tunnel addresses of one IPv4 pool: the first host address is the gateway's, the others go to sessions (the same
-/// session gets the same address back while it lives).
+/// session gets the same address back while it lives). Each <see cref="Allocate"/> or <see cref="Reserve"/> is one hold,
+/// each <see cref="Release"/> gives one back: a session id that reconnects while its previous incarnation is still being
+/// torn down keeps its address until both have let go, so it is never handed to a third session meanwhile.
 /// </summary>
 internal sealed class AddressPool
 {
-    private readonly Dictionary<ulong, uint> _bySession = [];
+    private readonly Dictionary<ulong, (uint Address, int Holds)> _bySession = [];
     private readonly HashSet<uint> _used = [];
 
     public AddressPool(IpPrefix pool)
@@ -33,7 +35,8 @@ internal sealed class AddressPool
         {
             if (_bySession.TryGetValue(sessionId, out var existing))
             {
-                return ToAddress(existing);
+                _bySession[sessionId] = (existing.Address, existing.Holds + 1);
+                return ToAddress(existing.Address);
             }
 
             var first = (uint)Pool.Network + 2;
@@ -42,7 +45,7 @@ internal sealed class AddressPool
             {
                 if (_used.Add(candidate))
                 {
-                    _bySession[sessionId] = candidate;
+                    _bySession[sessionId] = (candidate, 1);
                     return ToAddress(candidate);
                 }
             }
@@ -58,7 +61,7 @@ internal sealed class AddressPool
         lock (_bySession)
         {
             _used.Add(value);
-            _bySession[sessionId] = value;
+            _bySession[sessionId] = (value, _bySession.TryGetValue(sessionId, out var held) ? held.Holds + 1 : 1);
         }
     }
 
@@ -66,10 +69,19 @@ internal sealed class AddressPool
     {
         lock (_bySession)
         {
-            if (_bySession.Remove(sessionId, out var value))
+            if (!_bySession.TryGetValue(sessionId, out var held))
             {
-                _used.Remove(value);
+                return;
             }
+
+            if (held.Holds > 1)
+            {
+                _bySession[sessionId] = (held.Address, held.Holds - 1);
+                return;
+            }
+
+            _bySession.Remove(sessionId);
+            _used.Remove(held.Address);
         }
     }
 
