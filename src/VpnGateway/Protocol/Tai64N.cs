@@ -41,6 +41,16 @@ internal static class Tai64N
         return bumped;
     }
 
+    /// <summary>How far <paramref name="timestamp"/> lies from the current time (positive: in the past).</summary>
+    public static TimeSpan Age(ReadOnlySpan<byte> timestamp, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var seconds = (long)(BinaryPrimitives.ReadUInt64BigEndian(timestamp) - 0x4000000000000000UL);
+        var nanoseconds = BinaryPrimitives.ReadUInt32BigEndian(timestamp[8..]);
+        var stamped = DateTimeOffset.FromUnixTimeSeconds(seconds).AddTicks(nanoseconds / 100);
+        return time.GetUtcNow() - stamped;
+    }
+
     /// <summary>Whether <paramref name="candidate"/> is strictly later than <paramref name="previous"/>.</summary>
     public static bool IsAfter(ReadOnlySpan<byte> candidate, ReadOnlySpan<byte> previous)
         => candidate.SequenceCompareTo(previous) > 0;

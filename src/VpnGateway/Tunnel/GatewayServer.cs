@@ -27,6 +27,9 @@ internal sealed partial class GatewayServer : TunnelEngine
     private readonly HashSet<ulong> _infoSent = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, string> _terminated = new();
 
+    /// <summary>How far a new session's initiation timestamp may be from this gateway's clock.</summary>
+    private static readonly TimeSpan MaxInitiationSkew = TimeSpan.FromMinutes(10);
+
     public GatewayServer(EngineServices services, TunnelOptions options, ServerOptions server, IProviderDirectory directory)
         : base(services, options, GatewayRole.Provider)
     {
@@ -100,6 +103,16 @@ internal sealed partial class GatewayServer : TunnelEngine
 
         if (existing?.LastInitiationTimestamp is { } last && !Tai64N.IsAfter(payload.Timestamp, last))
         {
+            Drops.Add(DropReason.HandshakeReplay);
+            return;
+        }
+
+        // With no session to compare against (after a restart, or once a session ended), a recorded initiation could be
+        // replayed for as long as its authorisation lasts: one that new must also be close to this gateway's clock.
+        if (existing is null && Tai64N.Age(payload.Timestamp, Time).Duration() > MaxInitiationSkew)
+        {
+            Logger.LogWarning("handshake from {Source} for session {Session} dropped: its timestamp is {Age} off this gateway's clock (more than {Max})",
+                source, payload.SessionId, Tai64N.Age(payload.Timestamp, Time), MaxInitiationSkew);
             Drops.Add(DropReason.HandshakeReplay);
             return;
         }

@@ -4,6 +4,7 @@ using VpnGateway.Control;
 using VpnGateway.Protocol;
 using VpnGateway.Providers;
 using VpnGateway.Sessions;
+using VpnGateway.Transport;
 using VpnGateway.Tests.Doubles;
 using VpnGateway.Tunnel;
 
@@ -52,6 +53,36 @@ public sealed class SessionEndTests
         Assert.All(h.ServerTuns.Devices.Values, d => Assert.True(d.Disposed));
         await client.DisposeAsync();
         await Task.WhenAny(connecting);
+    }
+
+    [Fact]
+    public async Task Handshake_RecordedInitiationReplayedAfterTheSessionEnded_DroppedAsStale()
+    {
+        byte[]? initiation = null;
+        UdpEndpoint? from = null;
+        await using var h = await TunnelHarness.StartServerAsync(h => h.Network.Filter = (source, _, datagram) =>
+        {
+            if (datagram[0] == (byte)MessageType.HandshakeInitiation)
+            {
+                initiation ??= datagram;
+                from ??= source;
+            }
+
+            return true;
+        });
+        await h.ConnectClientAsync(h.ClientKey, h.ServerKey.PublicKey, TunnelHarness.PinnedSession, null);
+        h.Server.Terminate(TunnelHarness.PinnedSession, "ended", refuseReconnection: false);
+        await h.Client.Closed.WaitAsync(Wait);
+        await TunnelHarness.Until(() => !h.Server.Sessions.Any(), "the provider's session ended");
+        await h.Client.DisposeAsync();
+        var replaysBefore = h.Server.Drops[DropReason.HandshakeReplay];
+
+        h.Time.Advance(TimeSpan.FromMinutes(11));
+        h.ServerTransport.Enqueue(initiation!, from!.Value);
+        await TunnelHarness.Until(() => h.Server.Drops[DropReason.HandshakeReplay] > replaysBefore, "the replay dropped");
+
+        Assert.Empty(h.Server.Sessions);
+        Assert.Single(h.ServerObserver.Started);
     }
 
     [Fact]
