@@ -188,7 +188,12 @@ internal sealed class GatewayFactory(
             var chain = _config.Chain;
             var rpc = chain.RpcUrl ?? throw new InvalidOperationException("Chain:RpcUrl is needed for the on-chain directory");
             var (registry, sessionManager) = ContractAddresses();
-            return new ChainProviderDirectory(new Nethereum.Web3.Web3(rpc), registry, sessionManager, time);
+            var fromBlock = chain.Manifest is { } path
+                && Oracle.Chain.Deployment.DeploymentManifest.Load(path).Contracts.TryGetValue("SessionManager", out var deployed)
+                && string.Equals(deployed.Address, sessionManager, StringComparison.OrdinalIgnoreCase)
+                    ? deployed.BlockNumber
+                    : 0;
+            return new ChainProviderDirectory(new Nethereum.Web3.Web3(rpc), registry, sessionManager, time, fromBlock: fromBlock);
         }
 
         var providers = _config.Directory.Providers.Select(p => new ProviderRecord(p.Address, TunnelKeyFile.ParsePublicKey(p.TunnelKey), p.Endpoint, true));

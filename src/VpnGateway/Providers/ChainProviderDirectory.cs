@@ -13,19 +13,27 @@ namespace VpnGateway.Providers;
 /// policy hash from its SessionOpened event (the SessionManager keeps only a hash of the terms) and its status from
 /// <c>sessionState</c>; a session counts as open while its status is Open and <c>openedAt + maxSessionDuration()</c> has
 /// not passed (docs/protocol.md §7.2). The opening facts never change and are cached for good; the status is cached for
-/// <paramref name="statusTtl"/> so that rekeys every two minutes do not each cost a call.
+/// <paramref name="statusTtl"/> so that rekeys every two minutes do not each cost a call. A session id the contract does
+/// not know costs one call (its state, before any log search) and is remembered as unknown for
+/// <see cref="UnknownSessionTtl"/>, so handshakes for made-up sessions cannot keep the handshake worker busy with log
+/// searches; the log search starts at <paramref name="fromBlock"/> (the SessionManager's deployment block).
 /// </summary>
-public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, string sessionManager, TimeProvider time, TimeSpan? statusTtl = null)
+public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, string sessionManager, TimeProvider time, TimeSpan? statusTtl = null, ulong fromBlock = 0)
     : IProviderDirectory
 {
+    /// <summary>How long a session id the contract does not know is answered from memory.</summary>
+    public static readonly TimeSpan UnknownSessionTtl = TimeSpan.FromSeconds(30);
+
     private const byte ProviderActive = 1;
+    private const byte SessionNone = 0;
     private const byte SessionOpen = 1;
 
     private readonly ProviderRegistryService _registry = new(web3, providerRegistry);
     private readonly SessionManagerService _sessions = new(web3, sessionManager);
     private readonly ConcurrentDictionary<ulong, Session> _opened = new();
-    private readonly Oracle.Chain.Sessions.SessionReader _reader = new(web3, sessionManager);
+    private readonly Oracle.Chain.Sessions.SessionReader _reader = new(web3, sessionManager, fromBlock);
     private readonly ConcurrentDictionary<ulong, (bool Open, long At)> _status = new();
+    private readonly ConcurrentDictionary<ulong, long> _unknown = new();
     private readonly TimeSpan _statusTtl = statusTtl ?? TimeSpan.FromSeconds(15);
     private ulong? _maxSessionDuration;
 
@@ -56,6 +64,19 @@ public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, 
         {
             if (!_opened.TryGetValue(sessionId, out var opened))
             {
+                if (_unknown.TryGetValue(sessionId, out var since) && time.GetElapsedTime(since) < UnknownSessionTtl)
+                {
+                    return Lookup<SessionRecord>.NotFound($"no session {sessionId} on the SessionManager");
+                }
+
+                // One cheap call first: an id the contract never opened needs no log search.
+                if ((await _sessions.SessionStateQueryAsync(sessionId, null, cancellationToken).ConfigureAwait(false)).State.Status == SessionNone)
+                {
+                    ForgetUnknownSessions();
+                    _unknown[sessionId] = time.GetTimestamp();
+                    return Lookup<SessionRecord>.NotFound($"no session {sessionId} on the SessionManager");
+                }
+
                 // The reader checks the event's terms against the contract's commitment (a node cannot lie about them).
                 var found = await _reader.FindAsync(sessionId, cancellationToken).ConfigureAwait(false);
                 if (found is null)
@@ -90,6 +111,28 @@ public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, 
         catch (InvalidDataException e)
         {
             return Lookup<SessionRecord>.Unavailable(e.Message);
+        }
+    }
+
+    // Bounded memory whatever ids a flood makes up: past this many, expired entries go (all of them, if none expired).
+    private void ForgetUnknownSessions()
+    {
+        if (_unknown.Count < 4096)
+        {
+            return;
+        }
+
+        foreach (var (id, since) in _unknown)
+        {
+            if (time.GetElapsedTime(since) >= UnknownSessionTtl)
+            {
+                _unknown.TryRemove(id, out _);
+            }
+        }
+
+        if (_unknown.Count >= 4096)
+        {
+            _unknown.Clear();
         }
     }
 

@@ -46,6 +46,41 @@ public sealed class ChainProviderDirectoryTests(ChainFixture chain)
     }
 
     [Fact]
+    public async Task Directory_UnknownSessionIds_OneCheapCallEachThenAnsweredFromMemory()
+    {
+        var network = await DeployAsync();
+        var web3 = new Web3(chain.RpcUrl);
+        var calls = new CountingInterceptor();
+        web3.Client.OverridingRequestInterceptor = calls;
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var directory = new ChainProviderDirectory(web3, network.Registry, network.Sessions, time);
+
+        var first = await directory.GetSessionAsync(987_654, CancellationToken.None);
+        var afterFirst = calls.Methods.ToList();
+        var again = await directory.GetSessionAsync(987_654, CancellationToken.None);
+        var afterAgain = calls.Methods.Count;
+        time.Advance(ChainProviderDirectory.UnknownSessionTtl);
+        await directory.GetSessionAsync(987_654, CancellationToken.None);
+
+        Assert.Equal(LookupStatus.NotFound, first.Status);
+        Assert.Equal(LookupStatus.NotFound, again.Status);
+        Assert.Equal(["eth_call"], afterFirst); // the session's state, no log search
+        Assert.Equal(afterFirst.Count, afterAgain); // from memory
+        Assert.Equal(2, calls.Methods.Count); // asked again once the memory expired
+    }
+
+    private sealed class CountingInterceptor : Nethereum.JsonRpc.Client.RequestInterceptor
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Methods { get; } = new();
+
+        public override Task<object> InterceptSendRequestAsync<T>(Func<Nethereum.JsonRpc.Client.RpcRequest, string, Task<T>> interceptedSendRequestAsync, Nethereum.JsonRpc.Client.RpcRequest request, string? route = null)
+        {
+            Methods.Enqueue(request.Method);
+            return base.InterceptSendRequestAsync(interceptedSendRequestAsync, request, route);
+        }
+    }
+
+    [Fact]
     public async Task Directory_ChainUnreachable_Unavailable()
     {
         var directory = new ChainProviderDirectory(new Web3("http://127.0.0.1:9"), "0x0000000000000000000000000000000000000001",
