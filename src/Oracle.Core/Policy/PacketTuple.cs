@@ -20,6 +20,9 @@ public readonly struct PacketTuple
         DestinationPort = destinationPort;
     }
 
+    /// <summary>The most IPv6 extension headers read before the upper-layer header; a longer chain is malformed.</summary>
+    public const int MaxExtensionHeaders = 8;
+
     /// <summary>Protocol number of TCP.</summary>
     public const byte Tcp = 6;
 
@@ -44,7 +47,7 @@ public readonly struct PacketTuple
     /// <summary>The upper-layer protocol number.</summary>
     public byte Protocol { get; }
 
-    /// <summary>Whether the ports are known: a TCP or UDP packet that is not a later fragment and holds the port fields.</summary>
+    /// <summary>Whether the ports are known: a TCP or UDP packet that is not a later fragment (which always holds them).</summary>
     public bool HasPorts { get; }
 
     /// <summary>The source port, when <see cref="HasPorts"/>.</summary>
@@ -55,7 +58,9 @@ public readonly struct PacketTuple
 
     /// <summary>
     /// Parses an IPv4 or IPv6 packet starting at its IP header. Fails on anything that is not a well-formed IP header
-    /// whose length fields fit in <paramref name="packet"/>.
+    /// whose length fields fit in <paramref name="packet"/>, on an IPv6 extension header chain longer than
+    /// <see cref="MaxExtensionHeaders"/> or cut short, and (RFC 7112) on a packet that is not a later fragment but does
+    /// not hold its whole TCP (20 bytes), UDP, ICMP or ICMPv6 (8 bytes) header, so no such packet escapes port rules.
     /// </summary>
     public static bool TryParse(ReadOnlySpan<byte> packet, out PacketTuple tuple)
     {
@@ -77,6 +82,11 @@ public readonly struct PacketTuple
 
             var protocol = packet[9];
             var laterFragment = (BinaryPrimitives.ReadUInt16BigEndian(packet[6..]) & 0x1FFF) != 0;
+            if (!laterFragment && !HoldsTransportHeader(protocol, totalLength - headerLength))
+            {
+                return false;
+            }
+
             var source = BinaryPrimitives.ReadUInt32BigEndian(packet[12..]);
             var destination = BinaryPrimitives.ReadUInt32BigEndian(packet[16..]);
             ReadPorts(packet[headerLength..totalLength], protocol, laterFragment, out var hasPorts, out var sp, out var dp);
@@ -100,30 +110,41 @@ public readonly struct PacketTuple
             var next = packet[6];
             var offset = 40;
             var laterFragment = false;
-            for (var i = 0; i < 8 && IsExtensionHeader(next); i++)
+            for (var count = 0; IsExtensionHeader(next); count++)
             {
-                if (offset + 8 > end)
+                // RFC 7112: the whole header chain is in the packet (its first fragment); a longer chain than the
+                // limit, or one cut short, is malformed rather than read as carrying no ports.
+                if (count == MaxExtensionHeaders || offset + 8 > end)
                 {
                     return false;
                 }
 
-                int length = next switch
+                var header = next;
+                int length = header switch
                 {
                     44 => 8,
                     51 => (packet[offset + 1] + 2) * 4,
                     _ => (packet[offset + 1] + 1) * 8,
                 };
-                if (next == 44)
-                {
-                    laterFragment |= (BinaryPrimitives.ReadUInt16BigEndian(packet[(offset + 2)..]) & 0xFFF8) != 0;
-                }
-
+                var later = header == 44 && (BinaryPrimitives.ReadUInt16BigEndian(packet[(offset + 2)..]) & 0xFFF8) != 0;
                 next = packet[offset];
                 offset += length;
                 if (offset > end)
                 {
                     return false;
                 }
+
+                if (later)
+                {
+                    // A later fragment: what follows is the middle of the payload, not headers.
+                    laterFragment = true;
+                    break;
+                }
+            }
+
+            if (!laterFragment && !HoldsTransportHeader(next, end - offset))
+            {
+                return false;
             }
 
             var source = BinaryPrimitives.ReadUInt128BigEndian(packet[8..]);
@@ -136,7 +157,16 @@ public readonly struct PacketTuple
         return false;
     }
 
-    private static bool IsExtensionHeader(byte next) => next is 0 or 43 or 44 or 51 or 60;
+    // Hop-by-hop, routing, fragment, AH, destination options, mobility, HIP, shim6 (the set metering walks too).
+    private static bool IsExtensionHeader(byte next) => next is 0 or 43 or 44 or 51 or 60 or 135 or 139 or 140;
+
+    // The fixed transport header a packet that is not a later fragment must hold whole: TCP 20 bytes, UDP and ICMP 8.
+    private static bool HoldsTransportHeader(byte protocol, int length) => protocol switch
+    {
+        Tcp => length >= 20,
+        Udp or Icmp or IcmpV6 => length >= 8,
+        _ => true,
+    };
 
     private static void ReadPorts(ReadOnlySpan<byte> payload, byte protocol, bool laterFragment, out bool hasPorts, out ushort sourcePort, out ushort destinationPort)
     {

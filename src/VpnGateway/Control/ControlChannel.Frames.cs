@@ -52,8 +52,17 @@ internal sealed partial class ControlChannel
             {
                 if (sequence == _expected)
                 {
-                    _expected++;
-                    Assemble(frame);
+                    if (HasRoomLocked(frame.Length - HeaderSize))
+                    {
+                        _expected++;
+                        Assemble(frame);
+                    }
+                    else
+                    {
+                        // Backpressure: refused like an out-of-order frame; the peer retransmits it later.
+                        _refusing = true;
+                        Interlocked.Increment(ref _inboxRefusals);
+                    }
                 }
 
                 // Acknowledge every data frame, in order or not (a duplicate means our ack was lost).
@@ -64,6 +73,11 @@ internal sealed partial class ControlChannel
             }
             else
             {
+                if ((frame[FlagsOffset] & FlagResume) != 0)
+                {
+                    ResumeLocked();
+                }
+
                 PumpLocked();
             }
         }
@@ -93,21 +107,49 @@ internal sealed partial class ControlChannel
             }
 
             // Go-back-N: resend the whole window, back off.
-            foreach (var frame in _inflight)
-            {
-                PatchHeader(frame.Data);
-                if (!_transmit(frame.Data))
-                {
-                    break;
-                }
-
-                frame.SentAt = now;
-                Interlocked.Increment(ref _retransmissions);
-            }
-
+            RetransmitLocked(now);
             _timeout = TimeSpan.FromTicks(Math.Min(_timeout.Ticks * 2, MaxRetransmitTimeout.Ticks));
         }
     }
+
+    private void RetransmitLocked(long now)
+    {
+        foreach (var frame in _inflight)
+        {
+            PatchHeader(frame.Data);
+            if (!_transmit(frame.Data))
+            {
+                break;
+            }
+
+            frame.SentAt = now;
+            Interlocked.Increment(ref _retransmissions);
+        }
+    }
+
+    // The peer refused our data for a full inbox and has room again: retransmit the window now rather than after the
+    // (backed-off) timeout, at most once per MinResumeInterval; the timeout starts over from its initial value.
+    private void ResumeLocked()
+    {
+        _timeout = InitialRetransmitTimeout;
+        if (_inflight.Count == 0)
+        {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        if (_lastResume != 0 && _time.GetElapsedTime(_lastResume, now) < MinResumeInterval)
+        {
+            return;
+        }
+
+        _lastResume = now;
+        RetransmitLocked(now);
+    }
+
+    // Whether a data frame with this much payload fits in what the channel holds for its dispatcher.
+    private bool HasRoomLocked(int fragment) =>
+        _inboxMessages < MaxInboxMessages && _inboxBytes + _assembly.WrittenCount + fragment <= MaxInboxBytes;
 
     private void Acknowledge(ulong ack)
     {
@@ -151,9 +193,10 @@ internal sealed partial class ControlChannel
 
         if ((frame[FlagsOffset] & FlagLast) != 0)
         {
-            if (!_assemblyOverflow)
+            if (!_assemblyOverflow && _inbox.Writer.TryWrite(new ControlMessage(SessionId, _assemblyType, _assembly.WrittenSpan.ToArray())))
             {
-                _inbox.Writer.TryWrite(new ControlMessage(SessionId, _assemblyType, _assembly.WrittenSpan.ToArray()));
+                _inboxMessages++;
+                _inboxBytes += _assembly.WrittenCount;
             }
 
             _assembly.Clear();
@@ -188,10 +231,11 @@ internal sealed partial class ControlChannel
         return sent;
     }
 
-    private void SendAckLocked()
+    private void SendAckLocked(byte flags = 0)
     {
         var ack = new byte[HeaderSize];
         ack[0] = KindAck;
+        ack[FlagsOffset] = flags;
         BinaryPrimitives.WriteUInt64BigEndian(ack.AsSpan(ChannelOffset), _localChannel);
         PatchHeader(ack);
         _transmit(ack);

@@ -15,6 +15,10 @@ namespace VpnGateway.Control;
 /// old one and numbers from 1 again; until the restarted side is known by its peer, the peer's sequence numbers and acks
 /// (meant for the old incarnation) are ignored and answered with an ack that introduces the new one. Frames of an older
 /// incarnation arriving late are ignored.
+/// What the channel holds for its dispatcher (messages queued or being handled, and the one being reassembled) is
+/// bounded by <see cref="MaxInboxMessages"/> and <see cref="MaxInboxBytes"/>: when a data frame does not fit, it is
+/// refused like an out-of-order one (not acknowledged), so the peer's window stalls and it retransmits later; once the
+/// dispatcher has drained the inbox to half, an ack flagged <see cref="FlagResume"/> asks the peer to retransmit at once.
 /// </summary>
 internal sealed partial class ControlChannel : IControlChannel, IDisposable
 {
@@ -30,8 +34,23 @@ internal sealed partial class ControlChannel : IControlChannel, IDisposable
     public const byte KindData = 1;
     public const byte FlagLast = 1;
 
+    /// <summary>On an ack-only frame: the sender refused data for a full inbox and has room again; retransmit now.</summary>
+    public const byte FlagResume = 2;
+
+    /// <summary>The most messages held for the dispatcher (queued or being handled).</summary>
+    public const int MaxInboxMessages = 256;
+
+    /// <summary>
+    /// The most payload bytes held for the dispatcher (queued or being handled) plus the message being reassembled:
+    /// 32 MiB, twice the largest message, so one message of any size always fits into an empty inbox.
+    /// </summary>
+    public const long MaxInboxBytes = 32L << 20;
+
     private static readonly TimeSpan InitialRetransmitTimeout = TimeSpan.FromMilliseconds(300);
     private static readonly TimeSpan MaxRetransmitTimeout = TimeSpan.FromSeconds(5);
+
+    // A peer's resume requests trigger at most one retransmission of the window per interval (they cost it 36 bytes each).
+    private static readonly TimeSpan MinResumeInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly Func<ReadOnlyMemory<byte>, bool> _transmit;
     private readonly TimeProvider _time;
@@ -51,6 +70,11 @@ internal sealed partial class ControlChannel : IControlChannel, IDisposable
     private bool _assemblyOverflow;
     private TimeSpan _timeout = InitialRetransmitTimeout;
     private bool _closed;
+    private int _inboxMessages;
+    private long _inboxBytes;
+    private bool _refusing;
+    private long _lastResume;
+    private long _inboxRefusals;
     private long _unhandled;
     private long _retransmissions;
     private long _peerRestarts;
@@ -83,6 +107,36 @@ internal sealed partial class ControlChannel : IControlChannel, IDisposable
 
     /// <summary>How often the peer's channel was replaced by a newer incarnation (the peer restarted).</summary>
     public long PeerRestarts => Interlocked.Read(ref _peerRestarts);
+
+    /// <summary>Messages held for the dispatcher: queued or being handled (at most <see cref="MaxInboxMessages"/>).</summary>
+    public int InboxMessages
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _inboxMessages;
+            }
+        }
+    }
+
+    /// <summary>Bytes held for the dispatcher, with the message being reassembled (at most <see cref="MaxInboxBytes"/>).</summary>
+    public long InboxBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _inboxBytes + _assembly.WrittenCount;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Data frames refused because the inbox was full: the next expected one, each time it arrives (the rest of the
+    /// peer's window is dropped as out of order); the peer retransmits them.
+    /// </summary>
+    public long InboxRefusals => Interlocked.Read(ref _inboxRefusals);
 
     /// <summary>This channel's id (its incarnation).</summary>
     public ulong LocalChannel => _localChannel;
@@ -149,34 +203,56 @@ internal sealed partial class ControlChannel : IControlChannel, IDisposable
         {
             await foreach (var message in _inbox.Reader.ReadAllAsync(cancellationToken))
             {
-                Func<ControlMessage, CancellationToken, ValueTask>[] handlers;
-                lock (_handlers)
-                {
-                    handlers = _handlers.TryGetValue(message.Type, out var list) ? [.. list] : [];
-                }
-
-                if (handlers.Length == 0)
-                {
-                    Interlocked.Increment(ref _unhandled);
-                    _logger.LogDebug("session {Session}: no handler for control message type 0x{Type:x4}", SessionId, message.Type);
-                    continue;
-                }
-
-                foreach (var handler in handlers)
-                {
-                    try
-                    {
-                        await handler(message, cancellationToken);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        _logger.LogError(e, "session {Session}: control message handler for type 0x{Type:x4} failed", SessionId, message.Type);
-                    }
-                }
+                await DispatchAsync(message, cancellationToken);
+                Dispatched(message.Payload.Length);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private async ValueTask DispatchAsync(ControlMessage message, CancellationToken cancellationToken)
+    {
+        Func<ControlMessage, CancellationToken, ValueTask>[] handlers;
+        lock (_handlers)
+        {
+            handlers = _handlers.TryGetValue(message.Type, out var list) ? [.. list] : [];
+        }
+
+        if (handlers.Length == 0)
+        {
+            Interlocked.Increment(ref _unhandled);
+            _logger.LogDebug("session {Session}: no handler for control message type 0x{Type:x4}", SessionId, message.Type);
+            return;
+        }
+
+        foreach (var handler in handlers)
+        {
+            try
+            {
+                await handler(message, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _logger.LogError(e, "session {Session}: control message handler for type 0x{Type:x4} failed", SessionId, message.Type);
+            }
+        }
+    }
+
+    // A message was handled: its room is free again. After refusing data, the peer is asked to resume once the inbox is
+    // down to half (so the window it then retransmits fits).
+    private void Dispatched(int length)
+    {
+        lock (_lock)
+        {
+            _inboxMessages--;
+            _inboxBytes -= length;
+            if (_refusing && !_closed && _inboxMessages <= MaxInboxMessages / 2 && _inboxBytes + _assembly.WrittenCount <= MaxInboxBytes / 2)
+            {
+                _refusing = false;
+                SendAckLocked(FlagResume);
+            }
         }
     }
 

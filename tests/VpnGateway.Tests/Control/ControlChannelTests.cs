@@ -111,6 +111,138 @@ public sealed class ControlChannelTests
     }
 
     [Fact]
+    public async Task Flood_HandlerBlocked_InboxStaysBoundedAndAllArrivesInOrderOnceItResumes()
+    {
+        var time = new FakeTimeProvider();
+        using var link = new Link(time);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var received = new ConcurrentQueue<string>();
+        var peak = 0;
+        using var subscription = link.B.Subscribe(0x0100, async (m, ct) =>
+        {
+            peak = Math.Max(peak, link.B.InboxMessages);
+            await gate.Task.WaitAsync(ct);
+            received.Enqueue(System.Text.Encoding.UTF8.GetString(m.Payload.Span));
+        });
+        using var cts = new CancellationTokenSource();
+        var dispatcher = link.B.RunDispatcherAsync(cts.Token);
+        const int Count = 700;
+
+        var sends = Enumerable.Range(0, Count).Select(i => link.A.SendAsync(0x0100, System.Text.Encoding.UTF8.GetBytes($"message {i}")).AsTask()).ToArray();
+        await Doubles.TunnelHarness.Until(() => link.B.InboxRefusals > 0, "a refused frame");
+
+        // The sender retransmits its stalled window again and again; nothing more is taken while the handler blocks.
+        for (var i = 0; i < 5; i++)
+        {
+            var refusals = link.B.InboxRefusals;
+            time.Advance(TimeSpan.FromSeconds(6));
+            link.A.OnTick();
+            await Doubles.TunnelHarness.Until(() => link.B.InboxRefusals > refusals, "the retransmitted window refused");
+            Assert.Equal(ControlChannel.MaxInboxMessages, link.B.InboxMessages);
+        }
+
+        Assert.Empty(received);
+        Assert.Equal(ControlChannel.MaxInboxMessages, sends.Count(s => s.IsCompleted));
+
+        gate.SetResult();
+        for (var i = 0; i < 2000 && !sends.All(s => s.IsCompleted); i++)
+        {
+            await Task.Delay(5);
+            time.Advance(TimeSpan.FromMilliseconds(400));
+            link.A.OnTick();
+            link.B.OnTick();
+        }
+
+        var results = await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(10));
+        await Doubles.TunnelHarness.Until(() => received.Count == Count, "every message");
+        Assert.All(results, r => Assert.Equal(ControlSendResult.Delivered, r));
+        Assert.Equal(Enumerable.Range(0, Count).Select(i => $"message {i}"), received);
+        Assert.InRange(peak, 1, ControlChannel.MaxInboxMessages);
+        await cts.CancelAsync();
+        await dispatcher;
+    }
+
+    [Fact]
+    public async Task Flood_HandlerCatchesUp_ReceiverAsksToResumeWithoutWaitingForTheSendersTimer()
+    {
+        var time = new FakeTimeProvider();
+        using var link = new Link(time);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var received = new ConcurrentQueue<int>();
+        using var subscription = link.B.Subscribe(0x0100, async (m, ct) =>
+        {
+            await gate.Task.WaitAsync(ct);
+            received.Enqueue(BitConverter.ToInt32(m.Payload.Span));
+        });
+        using var cts = new CancellationTokenSource();
+        var dispatcher = link.B.RunDispatcherAsync(cts.Token);
+
+        // Exactly one window more than the inbox holds: the window is refused whole, then fits once the inbox is half empty.
+        const int Count = ControlChannel.MaxInboxMessages + ControlChannel.Window;
+        var sends = Enumerable.Range(0, Count).Select(i => link.A.SendAsync(0x0100, BitConverter.GetBytes(i)).AsTask()).ToArray();
+        await Doubles.TunnelHarness.Until(() => link.B.InboxRefusals > 0 && sends.Count(s => s.IsCompleted) == ControlChannel.MaxInboxMessages, "the last window refused");
+        Assert.Equal(0, link.A.Retransmissions);
+
+        // No clock moves and nobody ticks: only the resume request can bring the refused window over.
+        gate.SetResult();
+
+        var results = await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(10));
+        await Doubles.TunnelHarness.Until(() => received.Count == Count, "every message");
+        Assert.All(results, r => Assert.Equal(ControlSendResult.Delivered, r));
+        Assert.Equal(Enumerable.Range(0, Count), received);
+        Assert.Equal(ControlChannel.Window, link.A.Retransmissions);
+        Assert.Equal(0, link.B.InboxMessages);
+        await cts.CancelAsync();
+        await dispatcher;
+    }
+
+    [Fact]
+    public async Task Flood_LargeMessages_InboxBytesStayBounded()
+    {
+        var time = new FakeTimeProvider();
+        using var link = new Link(time, maxFrame: 65_536);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var received = new ConcurrentQueue<byte[]>();
+        using var subscription = link.B.Subscribe(ControlMessageTypes.MeteringFlowRecords, async (m, ct) =>
+        {
+            await gate.Task.WaitAsync(ct);
+            received.Enqueue(m.Payload.ToArray());
+        });
+        using var cts = new CancellationTokenSource();
+        var dispatcher = link.B.RunDispatcherAsync(cts.Token);
+        const int Count = 48;
+        const int Size = 1 << 20;
+
+        var sends = Enumerable.Range(0, Count).Select(i =>
+        {
+            var payload = new byte[Size];
+            payload.AsSpan().Fill((byte)i);
+            return link.A.SendAsync(ControlMessageTypes.MeteringFlowRecords, payload).AsTask();
+        }).ToArray();
+        await Doubles.TunnelHarness.Until(() => link.B.InboxRefusals > 0, "a refused frame");
+
+        var held = link.B.InboxBytes;
+        Assert.InRange(held, ControlChannel.MaxInboxBytes - 65_536, ControlChannel.MaxInboxBytes);
+        Assert.True(link.B.InboxMessages < Count);
+
+        gate.SetResult();
+        for (var i = 0; i < 2000 && !sends.All(s => s.IsCompleted); i++)
+        {
+            await Task.Delay(5);
+            time.Advance(TimeSpan.FromMilliseconds(400));
+            link.A.OnTick();
+            link.B.OnTick();
+        }
+
+        Assert.All(await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(10)), r => Assert.Equal(ControlSendResult.Delivered, r));
+        await Doubles.TunnelHarness.Until(() => received.Count == Count, "every message");
+        Assert.Equal(Enumerable.Range(0, Count).Select(i => (byte)i), received.Select(m => m[Size - 1]));
+        Assert.All(received, m => Assert.Equal(Size, m.Length));
+        await cts.CancelAsync();
+        await dispatcher;
+    }
+
+    [Fact]
     public async Task SendAsync_SessionEndsFirst_SessionClosed()
     {
         var time = new FakeTimeProvider();
