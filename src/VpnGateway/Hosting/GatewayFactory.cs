@@ -140,10 +140,24 @@ internal sealed class GatewayFactory(
                 throw new InvalidOperationException("Connect:ProviderKey and Connect:Endpoint, or Connect:Provider (looked up in the directory), must be set");
             }
 
-            var lookup = await CreateDirectory(new Dictionary<string, PolicyDocument>(), onChain: _config.Chain.RpcUrl is not null).GetProviderAsync(connect.Provider, cancellationToken).ConfigureAwait(false);
+            var directory = CreateDirectory(new Dictionary<string, PolicyDocument>(), onChain: _config.Chain.RpcUrl is not null);
+            var lookup = await directory.GetProviderAsync(connect.Provider, cancellationToken).ConfigureAwait(false);
             if (lookup.Status != LookupStatus.Found)
             {
                 throw new InvalidOperationException($"provider {connect.Provider}: {lookup.Status} ({lookup.Detail})");
+            }
+
+            if (!lookup.Value!.Active)
+            {
+                throw new InvalidOperationException($"provider {connect.Provider} is registered but not active (it is unbonding): it takes no new sessions");
+            }
+
+            // The session must be with this provider: its checkpoints are what the client pays for.
+            var session = await directory.GetSessionAsync(connect.SessionId, cancellationToken).ConfigureAwait(false);
+            if (session.Status == LookupStatus.Found && session.Value!.Provider is { Length: > 0 } sessionProvider
+                && !string.Equals(sessionProvider, lookup.Value.Address, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"session {connect.SessionId} is with provider {sessionProvider}, not {connect.Provider}");
             }
 
             providerKey ??= lookup.Value!.TunnelKey;
@@ -171,6 +185,7 @@ internal sealed class GatewayFactory(
             Routes = [.. connect.EffectiveRoutes.Select(IpPrefix.Parse)],
             InterfacePattern = connect.InterfacePattern,
             ConnectAttempts = connect.ConnectAttempts,
+            LocalNetworks = ProviderNetworks.Discover([], connectedSubnets: true, connect.InterfacePattern.Replace("%d", string.Empty, StringComparison.Ordinal)),
         });
         metrics.Attach(client);
         return client;

@@ -23,6 +23,9 @@ internal sealed class ClientOptions
 
     public string InterfacePattern { get; init; } = "orc%d";
 
+    /// <summary>This host's own networks (its addresses and connected subnets): the provider may not assign tunnel addresses there.</summary>
+    public IReadOnlyList<IpPrefix> LocalNetworks { get; init; } = [];
+
     /// <summary>Initiations sent before the first connect gives up.</summary>
     public int ConnectAttempts { get; init; } = 3;
 }

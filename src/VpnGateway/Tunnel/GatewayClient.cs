@@ -127,6 +127,14 @@ internal sealed partial class GatewayClient : TunnelEngine
             return;
         }
 
+        if (_session is null && RefuseResponse(response) is { } refusal)
+        {
+            Drops.Add(DropReason.HandshakeRejected);
+            Logger.LogError("session {Session}: the provider's answer is refused: {Reason}", _client.SessionId, refusal);
+            _connected.TrySetException(new HandshakeRejectedException(response.Status, $"session {_client.SessionId}: {refusal}"));
+            return;
+        }
+
         var created = _session is null;
         var session = _session ?? await CreateSessionAsync(response, cancellationToken).ConfigureAwait(false);
         var keypair = new Keypair(session, pending.SenderIndex, responderIndex, response.Suite, sendKey, receiveKey, isInitiator: true, Time.GetTimestamp());
@@ -252,5 +260,35 @@ internal sealed partial class GatewayClient : TunnelEngine
         }
 
         Services.Transport.Send(message, _providerEndpoint);
+    }
+
+    // The provider chooses the cipher suite and the addresses; the client accepts them only where they cannot hurt it: a
+    // suite it knows, and tunnel addresses outside this host's own networks (a gateway address on the client's LAN would
+    // pull that host's traffic, its router's or DNS server's, into the tunnel).
+    private string? RefuseResponse(in ResponsePayloadLayout response)
+    {
+        if (!Enum.IsDefined(response.Suite))
+        {
+            return $"unknown cipher suite {(byte)response.Suite}";
+        }
+
+        foreach (var value in (ReadOnlySpan<uint>)[response.ClientIPv4, response.GatewayIPv4])
+        {
+            var address = ToAddress(value);
+            if (value == 0 || value == uint.MaxValue || (value >> 24) is 0 or 127 || (value >> 28) >= 14)
+            {
+                return $"tunnel address {address} is not a unicast address";
+            }
+
+            foreach (var local in _client.LocalNetworks)
+            {
+                if (local.Contains(address))
+                {
+                    return $"tunnel address {address} lies inside this host's network {local}";
+                }
+            }
+        }
+
+        return null;
     }
 }

@@ -114,7 +114,8 @@ internal sealed class TunnelHarness : IAsyncDisposable
         return harness;
     }
 
-    public GatewayClient CreateClient(TunnelKeyPair key, byte[] providerKey, ulong sessionId, ITunnelAuthorizationSource? authorization, string endpoint = ClientEndpoint)
+    public GatewayClient CreateClient(TunnelKeyPair key, byte[] providerKey, ulong sessionId, ITunnelAuthorizationSource? authorization, string endpoint = ClientEndpoint,
+        IReadOnlyList<IpPrefix>? localNetworks = null)
     {
         ClientTransport = Network.Bind(endpoint);
         var services = new EngineServices(ClientTransport, ClientTuns, ClientNetwork, Time, NullLoggerFactory.Instance, new RecordingDenialSink(), [ClientObserver]);
@@ -126,6 +127,7 @@ internal sealed class TunnelHarness : IAsyncDisposable
             SessionId = sessionId,
             Authorization = authorization,
             Routes = [IpPrefix.Parse("0.0.0.0/0")],
+            LocalNetworks = localNetworks ?? [],
         });
         return Client;
     }

@@ -86,6 +86,19 @@ public sealed class SessionEndTests
     }
 
     [Fact]
+    public async Task Handshake_ProviderAssignsAnAddressInsideTheClientsLan_ClientRefusesAndCreatesNoDevice()
+    {
+        await using var h = await TunnelHarness.StartServerAsync();
+        var lan = IpPrefix.Create(h.Server.GatewayAddress, 24); // as if the client's own LAN were the provider's pool
+        var client = h.CreateClient(h.ClientKey, h.ServerKey.PublicKey, TunnelHarness.PinnedSession, null, localNetworks: [lan]);
+
+        var error = await Assert.ThrowsAsync<HandshakeRejectedException>(() => client.ConnectAsync(CancellationToken.None).WaitAsync(Wait));
+
+        Assert.Contains("inside this host's network", error.Message, StringComparison.Ordinal);
+        Assert.Empty(h.ClientTuns.Devices);
+    }
+
+    [Fact]
     public async Task Handshake_ObserverRefusesTheSession_NotPermittedAndNoSessionCreated()
     {
         await using var h = await TunnelHarness.StartServerAsync(h =>
