@@ -190,6 +190,30 @@ public sealed class DisputeManager_Drawing(ChainFixture chain) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EndDrawing_ClaimAgainstClientNeverFilled_ProviderRefundedClientClosesTheSession()
+    {
+        var p = _network.Parameters;
+        var (sessionId, session, terms) = await OpenAsync(committee: 7);
+        var providerBefore = await _provider.VpnBalanceAsync();
+        var (id, dispute) = await Disputes.FileAsync(_network, _provider, Disputes.Claim(sessionId, ClaimType.ClientBreachedPolicy), terms);
+        Assert.Equal(0, dispute.BondLocked);
+        await DrawFailsAsync(id, dispute);
+        await _client.Sessions.StartCloseAsync(sessionId, session);
+        await chain.IncreaseTimeAsync(p.DrawingPeriod);
+        await Revert.WithAsync("SessionDisputeOpen", () => _client.Sessions.FinalizeCloseAsync(sessionId, session));
+
+        var dismissed = TestNetwork.Event<DisputeDismissedEvent>(await _client.Disputes.EndDrawingAsync(id, dispute, terms));
+
+        Assert.Equal(_provider.Address, dismissed.Filer, ignoreCase: true);
+        await _provider.Disputes.WithdrawAsync();
+        Assert.Equal(providerBefore, await _provider.VpnBalanceAsync());
+        // The client's deposit is not touched: the challenge window is over, so its close finalizes with the refund.
+        var clientBefore = await _client.VpnBalanceAsync();
+        await _client.Sessions.FinalizeCloseAsync(sessionId, session);
+        Assert.Equal(clientBefore + terms.Deposit, await _client.VpnBalanceAsync());
+    }
+
+    [Fact]
     public async Task EndDrawing_DrawnOrUnknown_RevertsAndDeployRejectsZeroPeriod()
     {
         var (sessionId, _, terms) = await OpenAsync(committee: 3);
