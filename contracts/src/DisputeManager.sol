@@ -26,7 +26,11 @@ import {MerkleVerifier} from "./libraries/MerkleVerifier.sol";
 /// juror, dispute, round, vote and salt, so a copied commitment can never be revealed by the copier. Record proofs
 /// are checked here, before any vote. Storage: per dispute one word (the record hash with the current round and the
 /// executed flag folded in); per round one word (seats, tallies, deadline, snapshot and the committee hash, or the
-/// randomness request before the draw); per juror one word. Rewards follow from a round's tallies, so a coherent
+/// randomness request before the draw); per juror one word. Drawing is bounded: a round not drawn within
+/// `drawingPeriod` (from the filing, or from the end of the previous round's appeal window) can be ended by anyone
+/// ({endDrawing}): round 0 is dismissed with the filer refunded, an appeal round falls back to the previous round's
+/// ruling with the appellant refunded. The deadline is derived from the record and the previous round's word, so it
+/// costs no storage. Rewards follow from a round's tallies, so a coherent
 /// juror's claim never waits on anything but the slashing of the round's incoherent jurors ({settleRound}, anyone).
 contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
     using SafeERC20 for IERC20;
@@ -62,6 +66,7 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         uint64 commitPeriod;
         uint64 revealPeriod;
         uint64 appealPeriod;
+        uint64 drawingPeriod;
         uint8 maxRounds;
     }
 
@@ -85,6 +90,7 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
     uint64 private immutable _commitPeriod;
     uint64 private immutable _revealPeriod;
     uint64 private immutable _appealPeriod;
+    uint64 private immutable _drawingPeriod;
     uint8 private immutable _maxRounds;
 
     uint64 private _nextDisputeId = 1;
@@ -104,6 +110,7 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
             revert DisputeInvalidParameter("lockPerSeat");
         }
         if (parameters.commitPeriod == 0 || parameters.revealPeriod == 0) revert DisputeInvalidParameter("period");
+        if (parameters.drawingPeriod == 0) revert DisputeInvalidParameter("drawingPeriod");
         _token = wiring.token;
         _sessions = wiring.sessions;
         _providers = wiring.providers;
@@ -115,6 +122,7 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         _commitPeriod = parameters.commitPeriod;
         _revealPeriod = parameters.revealPeriod;
         _appealPeriod = parameters.appealPeriod;
+        _drawingPeriod = parameters.drawingPeriod;
         _maxRounds = parameters.maxRounds;
     }
 
@@ -167,8 +175,8 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         uint8 round = uint8(word & ROUND_MASK);
         uint256 key = _roundKey(disputeId, round);
         uint256 r = _rounds[key];
-        // An undrawn round is never executed (execution needs the round's reveal phase to be over).
-        if (r & DRAWN != 0) revert DisputeWrongPhase(disputeId, _phaseOf(word, r, round));
+        // An undrawn round is executed only when its Drawing phase was ended ({endDrawing}).
+        if ((r & DRAWN) | (word & EXECUTED) != 0) revert DisputeWrongPhase(disputeId, _phaseOf(word, r, round));
         bytes32 value;
         // One call instead of status() + consumeRandomness(): an expired request is the only failure that asks again.
         try _randomness.consumeRandomness(r >> DATA_SHIFT) returns (bytes32 v) {
@@ -281,26 +289,39 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         Phase phase = _phaseOf(word, r, round);
         if (phase != Phase.Executable) revert DisputeWrongPhase(disputeId, phase);
         _disputes[disputeId] = word | EXECUTED;
-        Ruling ruling = _ruling(r);
-        bool upheld = ruling == Ruling.Upheld;
-        uint256 penalty = 0;
-        if (dispute.claimType == ClaimType.ClientBreachedPolicy) {
-            penalty = _sessions.disputeResolved(dispute.sessionId, session, upheld ? dispute.penalty : 0);
-        } else {
+        _execute(disputeId, dispute, session, round, r);
+    }
+
+    /// @inheritdoc IDisputeManager
+    function endDrawing(uint64 disputeId, Dispute calldata dispute, ISessionManager.Session calldata session) external {
+        uint256 word = _checkRecord(disputeId, dispute);
+        uint8 round = uint8(word & ROUND_MASK);
+        uint256 r = _rounds[_roundKey(disputeId, round)];
+        Phase phase = _phaseOf(word, r, round);
+        if (phase != Phase.Drawing) revert DisputeWrongPhase(disputeId, phase);
+        uint256 deadline = _drawingDeadline(disputeId, dispute.filedAt, round);
+        if (block.timestamp < deadline) revert DisputeDrawingNotOver(disputeId, uint64(deadline));
+        // What the round's starter paid: the filing or the appeal.
+        uint256 refund = uint256(_feePerSeat) * (r & 0xFF) + _stakePerRound;
+        if (round == 0) {
+            _disputes[disputeId] = word | EXECUTED;
+            emit DisputeDismissed(disputeId, dispute.filer, refund);
+            _credit(dispute.filer, disputeId, refund);
+            // An undrawn round always holds one pending draw of the open snapshot of its epoch.
+            _oracles.releaseSnapshot(uint32(r >> EPOCH_SHIFT));
             _sessions.disputeResolved(dispute.sessionId, session, 0);
-            if (dispute.bondLocked != 0) {
-                if (upheld) {
-                    _providers.slashBond(dispute.respondent, dispute.bondLocked);
-                    penalty = dispute.bondLocked;
-                } else {
-                    _providers.unlockBond(dispute.respondent, dispute.bondLocked);
-                }
-            }
+            if (dispute.bondLocked != 0) _providers.unlockBond(dispute.respondent, dispute.bondLocked);
+        } else {
+            uint8 previous = round - 1;
+            uint256 p = _rounds[_roundKey(disputeId, previous)];
+            address appellant = _ruling(p) == Ruling.Upheld ? dispute.respondent : dispute.filer;
+            // The previous round becomes the current one again (round >= 1, so the decrement stays in the round bits).
+            _disputes[disputeId] = (word - 1) | EXECUTED;
+            emit AppealDismissed(disputeId, round, appellant, refund);
+            _credit(appellant, disputeId, refund);
+            _oracles.releaseSnapshot(uint32(r >> EPOCH_SHIFT));
+            _execute(disputeId, dispute, session, previous, p);
         }
-        address winner = upheld ? dispute.filer : dispute.respondent;
-        uint256 stakes = uint256(_stakePerRound) * (uint256(round) + 1);
-        emit RulingExecuted(disputeId, ruling, winner, penalty, stakes);
-        _credit(winner, disputeId, stakes + penalty);
     }
 
     // ------------------------------------------------------------------ payouts
@@ -347,7 +368,8 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
             ruling: _ruling(r),
             disputeHash: bytes32(word & RECORD_MASK)
         });
-        if (info.phase == Phase.None || info.phase == Phase.Drawing) info.ruling = Ruling.None;
+        // No ruling before the draw, nor for a dispute dismissed undrawn.
+        if (info.phase == Phase.None || r & DRAWN == 0) info.ruling = Ruling.None;
     }
 
     /// @inheritdoc IDisputeManager
@@ -459,6 +481,19 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
     /// @inheritdoc IDisputeManager
     function appealPeriod() external view returns (uint64) {
         return _appealPeriod;
+    }
+
+    /// @inheritdoc IDisputeManager
+    function drawingPeriod() external view returns (uint64) {
+        return _drawingPeriod;
+    }
+
+    /// @inheritdoc IDisputeManager
+    function drawingDeadline(uint64 disputeId, Dispute calldata dispute) external view returns (uint64) {
+        uint256 word = _checkRecord(disputeId, dispute);
+        uint8 round = uint8(word & ROUND_MASK);
+        if (_phaseOf(word, _rounds[_roundKey(disputeId, round)], round) != Phase.Drawing) return 0;
+        return uint64(_drawingDeadline(disputeId, dispute.filedAt, round));
     }
 
     /// @inheritdoc IDisputeManager
@@ -601,6 +636,45 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         uint64 revealDeadline = uint64(commitDeadline) + _revealPeriod;
         uint64 appealDeadline = revealDeadline + (round + 1 < _maxRounds ? _appealPeriod : 0);
         emit CommitteeDrawn(disputeId, round, committee, uint64(commitDeadline), revealDeadline, appealDeadline);
+    }
+
+    /// Executes the ruling of `round` (word `r`), the dispute's last: pays the winner every stake paid up to that round
+    /// and, when Upheld, the penalty; releases the session and the provider's bond. The caller marked it executed.
+    function _execute(
+        uint64 disputeId,
+        Dispute calldata dispute,
+        ISessionManager.Session calldata session,
+        uint8 round,
+        uint256 r
+    ) private {
+        Ruling ruling = _ruling(r);
+        bool upheld = ruling == Ruling.Upheld;
+        uint256 penalty = 0;
+        if (dispute.claimType == ClaimType.ClientBreachedPolicy) {
+            penalty = _sessions.disputeResolved(dispute.sessionId, session, upheld ? dispute.penalty : 0);
+        } else {
+            _sessions.disputeResolved(dispute.sessionId, session, 0);
+            if (dispute.bondLocked != 0) {
+                if (upheld) {
+                    _providers.slashBond(dispute.respondent, dispute.bondLocked);
+                    penalty = dispute.bondLocked;
+                } else {
+                    _providers.unlockBond(dispute.respondent, dispute.bondLocked);
+                }
+            }
+        }
+        address winner = upheld ? dispute.filer : dispute.respondent;
+        uint256 stakes = uint256(_stakePerRound) * (uint256(round) + 1);
+        emit RulingExecuted(disputeId, ruling, winner, penalty, stakes);
+        _credit(winner, disputeId, stakes + penalty);
+    }
+
+    /// When round `round`'s Drawing phase may be ended: `drawingPeriod` after the filing (round 0) or after the end of
+    /// the previous round's appeal window (an appeal round; the previous round was drawn and was not the last).
+    function _drawingDeadline(uint64 disputeId, uint64 filedAt, uint8 round) private view returns (uint256) {
+        if (round == 0) return uint256(filedAt) + _drawingPeriod;
+        uint256 previous = _rounds[_roundKey(disputeId, round - 1)];
+        return _commitDeadline(previous) + _revealPeriod + _appealPeriod + _drawingPeriod;
     }
 
     /// Slashes every juror of the round who did not reveal the round's ruling, once per juror for all its seats.

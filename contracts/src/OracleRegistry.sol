@@ -125,6 +125,13 @@ contract OracleRegistry is IOracleRegistry {
     }
 
     /// @inheritdoc IOracleRegistry
+    function releaseSnapshot(uint32 epoch) external onlyDisputeManager {
+        (uint32 openEpoch, uint32 pending) = (_tree.snapEpoch, _tree.pending);
+        if (pending == 0 || epoch != openEpoch) revert OracleRegistryNoSnapshot(epoch);
+        _tree.releaseSnapshot();
+    }
+
+    /// @inheritdoc IOracleRegistry
     function lockPanel(address[] calldata panel, uint96 lockPerSeat) external onlyDisputeManager returns (bool ok) {
         uint256 n = panel.length;
         for (uint256 i = 0; i < n; ++i) {

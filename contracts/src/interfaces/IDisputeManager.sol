@@ -33,6 +33,8 @@ interface IDisputeManager {
 
     /// @notice Where a dispute is. Commit, Reveal, Appealable and Executable follow from the clock alone: nobody
     /// has to advance them, and the action of the next phase is open to anyone once the deadline has passed.
+    /// Drawing ends with a committee ({draw}) or, once its deadline has passed ({drawingDeadline}), by {endDrawing}
+    /// (anyone): a dispute is never stuck waiting for a committee its oracles cannot fill.
     enum Phase {
         None,
         Drawing,
@@ -221,6 +223,8 @@ interface IDisputeManager {
     error DisputeRoundNotSettled(uint64 disputeId, uint8 round);
     /// @notice The randomness source returned a request id of more than 208 bits (the round keeps 208).
     error DisputeRandomnessRequestTooLarge(uint256 requestId);
+    /// @notice The current round may still be drawn until `deadline`: {endDrawing} waits for it.
+    error DisputeDrawingNotOver(uint64 disputeId, uint64 deadline);
 
     /// @notice A dispute was filed. With `evidenceUri` every field of {Dispute} is here.
     event DisputeFiled(uint64 indexed disputeId, uint64 indexed sessionId, address indexed filer, Dispute dispute, string evidenceUri);
@@ -228,8 +232,15 @@ interface IDisputeManager {
     event EvidenceSubmitted(uint64 indexed disputeId, address indexed party, bytes32 evidenceHash, string evidenceUri);
     /// @notice A round began: drawn from `snapshotEpoch` with randomness `randomnessRequest` (0 for a named panel).
     event RoundStarted(uint64 indexed disputeId, uint8 indexed round, uint8 size, uint32 snapshotEpoch, uint256 randomnessRequest);
-    /// @notice The randomness expired before the draw; the round waits for a new request.
+    /// @notice The randomness expired before the draw, or the snapshot could not fill the committee; the round waits
+    /// for a new request (until its drawing deadline, see {endDrawing}).
     event RandomnessRequestedAgain(uint64 indexed disputeId, uint8 indexed round, uint256 randomnessRequest);
+    /// @notice Round 0 was not drawn by its drawing deadline: the dispute ends without a ruling; the filer is
+    /// credited `refund` (its fee and stake), the session's dispute count and the provider's bond lock are released.
+    event DisputeDismissed(uint64 indexed disputeId, address indexed filer, uint256 refund);
+    /// @notice Appeal round `round` was not drawn by its drawing deadline: the appellant is credited `refund` (what
+    /// it paid for the appeal) and round `round - 1`'s ruling is executed as if nobody had appealed ({RulingExecuted}).
+    event AppealDismissed(uint64 indexed disputeId, uint8 indexed round, address indexed appellant, uint256 refund);
     /// @notice The round's committee: one address per seat. Jurors pass it to {commit}.
     event CommitteeDrawn(
         uint64 indexed disputeId, uint8 indexed round, address[] committee, uint64 commitDeadline, uint64 revealDeadline, uint64 appealDeadline
@@ -299,10 +310,22 @@ interface IDisputeManager {
         external;
 
     /// @notice Draws the current round's committee once the randomness is ready. Anyone may call. When the
-    /// randomness expired, or the snapshot could not fill the committee, a new request is made instead.
+    /// randomness expired, or the snapshot could not fill the committee, a new request (and, after a failed draw, a
+    /// new snapshot) is made instead. Draws stay possible after the drawing deadline until {endDrawing} is called.
     /// @param disputeId The dispute.
     /// @param dispute Its record (its parties are never drawn).
     function draw(uint64 disputeId, Dispute calldata dispute) external;
+
+    /// @notice Ends a Drawing phase that passed its {drawingDeadline} without a committee. Anyone may call.
+    /// Round 0: the dispute is dismissed without a ruling against anyone ({DisputeDismissed}): the filer is credited
+    /// its fee and stake, the session's dispute count and the provider's bond lock are released, the dispute is
+    /// Executed (ruling None). An appeal round: the appellant is credited what it paid for the appeal
+    /// ({AppealDismissed}) and the previous round's ruling is executed as {executeRuling} would have executed it
+    /// without the appeal (that round becomes the current one). Reverts `DisputeDrawingNotOver` before the deadline.
+    /// @param disputeId The dispute.
+    /// @param dispute Its record.
+    /// @param session The session's terms.
+    function endDrawing(uint64 disputeId, Dispute calldata dispute, ISessionManager.Session calldata session) external;
 
     /// @notice A juror commits `keccak256(abi.encode(juror, disputeId, round, vote, salt))` (see {commitmentOf}).
     /// @param disputeId The dispute.
@@ -422,6 +445,17 @@ interface IDisputeManager {
 
     /// @notice Seconds of the appeal window.
     function appealPeriod() external view returns (uint64);
+
+    /// @notice Seconds a round may stay in Drawing: from the filing (round 0) or from the end of the previous round's
+    /// appeal window (an appeal round).
+    function drawingPeriod() external view returns (uint64);
+
+    /// @notice When the current round's Drawing phase may be ended by {endDrawing} (0 when the dispute is not in
+    /// Drawing).
+    /// @param disputeId The dispute.
+    /// @param dispute Its record (round 0's deadline follows from its `filedAt`).
+    /// @return The deadline (seconds since the epoch).
+    function drawingDeadline(uint64 disputeId, Dispute calldata dispute) external view returns (uint64);
 
     /// @notice Rounds a dispute may have (the first plus appeals).
     function maxRounds() external view returns (uint8);

@@ -89,6 +89,11 @@ interface IOracleRegistry {
         external
         returns (address[] memory committee);
 
+    /// @notice Gives up a pending draw of snapshot `epoch` without drawing (a dispute whose Drawing phase ended
+    /// without a committee); the snapshot closes with its last pending draw. Only the dispute manager.
+    /// @param epoch The snapshot the dispute opened (the open one).
+    function releaseSnapshot(uint32 epoch) external;
+
     /// @notice Locks `lockPerSeat` for each member of a panel the parties named. Only the dispute manager.
     /// @param panel The named oracles.
     /// @param lockPerSeat Stake locked per member.

@@ -76,6 +76,13 @@ public sealed record NetworkParameters
     /// <summary>The appeal window.</summary>
     public TimeSpan AppealPeriod { get; init; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// How long a dispute round may wait for its committee (from the filing, or from the end of the previous round's
+    /// appeal window) before anyone may end the drawing: round 0 is then dismissed with the filer refunded, an appeal
+    /// round falls back to the previous ruling with the appellant refunded.
+    /// </summary>
+    public TimeSpan DrawingPeriod { get; init; } = TimeSpan.FromDays(1);
+
     /// <summary>Rounds a dispute may have (first plus appeals), 1 to 4.</summary>
     public byte MaxRounds { get; init; } = 3;
 
@@ -96,6 +103,11 @@ public sealed record NetworkParameters
         if (LockPerSeat <= 0 || LockPerSeat > OracleMinStake)
         {
             throw new ArgumentException("the lock per seat must be positive and at most the minimum oracle stake", nameof(LockPerSeat));
+        }
+
+        if (DrawingPeriod < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException("the drawing period must be at least one second", nameof(DrawingPeriod));
         }
 
         if (MaxRounds is 0 or > 4)

@@ -121,6 +121,7 @@ public static class OracleNetworkDeployer
                 CommitPeriod = Seconds(parameters.CommitPeriod),
                 RevealPeriod = Seconds(parameters.RevealPeriod),
                 AppealPeriod = Seconds(parameters.AppealPeriod),
+                DrawingPeriod = Seconds(parameters.DrawingPeriod),
                 MaxRounds = parameters.MaxRounds,
             },
         });

@@ -6,7 +6,7 @@ public enum DisputePhase : byte
     /// <summary>No such dispute.</summary>
     None = 0,
 
-    /// <summary>Waiting for the randomness and the draw.</summary>
+    /// <summary>Waiting for the randomness and the draw; after the round's drawing deadline anyone may end it.</summary>
     Drawing = 1,
 
     /// <summary>Jurors commit.</summary>
@@ -21,6 +21,6 @@ public enum DisputePhase : byte
     /// <summary>Anyone may execute the ruling.</summary>
     Executable = 5,
 
-    /// <summary>Done.</summary>
+    /// <summary>Done: the ruling was executed, or round 0 was dismissed undrawn (ruling None).</summary>
     Executed = 6,
 }

@@ -157,6 +157,7 @@ public sealed class DisputeManager_Filing(ChainFixture chain) : IAsyncLifetime
         Assert.Equal(86400UL, await _client.Disputes.CommitPeriodQueryAsync());
         Assert.Equal(86400UL, await _client.Disputes.RevealPeriodQueryAsync());
         Assert.Equal(86400UL, await _client.Disputes.AppealPeriodQueryAsync());
+        Assert.Equal(86400UL, await _client.Disputes.DrawingPeriodQueryAsync());
         Assert.True(await _client.Disputes.NextDisputeIdQueryAsync() > id);
         Assert.Equal(TypedDataSigner.DomainSeparator(TypedDataDomain.DisputeManager(chain.ChainId, _network.AddressOf(ContractNames.DisputeManager))), await _client.Disputes.DomainSeparatorQueryAsync());
         Assert.Equal(_network.AddressOf(ContractNames.RandomnessSource), await _client.Disputes.RandomnessSourceQueryAsync(), ignoreCase: true);
@@ -172,7 +173,7 @@ public sealed class DisputeManager_Filing(ChainFixture chain) : IAsyncLifetime
         var deployment = new DisputeManagerDeployment
         {
             Wiring = new Wiring { Token = _network.AddressOf(ContractNames.VpnToken), Sessions = _network.AddressOf(ContractNames.SessionManager), Providers = _network.AddressOf(ContractNames.ProviderRegistry), Oracles = _network.AddressOf(ContractNames.OracleRegistry), Randomness = _network.AddressOf(ContractNames.RandomnessSource) },
-            Parameters = new Parameters { FeePerSeat = 1, StakePerRound = 1, LockPerSeat = 1, CommitPeriod = 1, RevealPeriod = 1, AppealPeriod = 1, MaxRounds = 9 },
+            Parameters = new Parameters { FeePerSeat = 1, StakePerRound = 1, LockPerSeat = 1, CommitPeriod = 1, RevealPeriod = 1, AppealPeriod = 1, DrawingPeriod = 1, MaxRounds = 9 },
         };
 
         await Revert.WithAsync("DisputeInvalidParameter", () => ContractDeployer.DeployAsync(_network.Deployer.Web3, "DisputeManager", deployment));
@@ -192,7 +193,7 @@ public sealed class DisputeManager_Filing(ChainFixture chain) : IAsyncLifetime
         var disputes = (await ContractDeployer.DeployAsync(web3, "DisputeManager", new DisputeManagerDeployment
         {
             Wiring = new Wiring { Token = token, Sessions = sessions, Providers = providers, Oracles = oracles, Randomness = randomness },
-            Parameters = new Parameters { FeePerSeat = p.FeePerSeat, StakePerRound = p.StakePerRound, LockPerSeat = p.LockPerSeat, CommitPeriod = 60, RevealPeriod = 60, AppealPeriod = 60, MaxRounds = 3 },
+            Parameters = new Parameters { FeePerSeat = p.FeePerSeat, StakePerRound = p.StakePerRound, LockPerSeat = p.LockPerSeat, CommitPeriod = 60, RevealPeriod = 60, AppealPeriod = 60, DrawingPeriod = 60, MaxRounds = 3 },
         })).Address;
         await new OracleRegistryService(web3, oracles).SetDisputeManagerAsync(disputes);
         await new ProviderRegistryService(web3, providers).SetDisputeManagerAsync(disputes);
