@@ -16,7 +16,12 @@ import {IVpnToken} from "./interfaces/IVpnToken.sol";
 /// @notice Sells VPN tokens (minting them) for ETH at the VPN/ETH feed price and for wrapped BTC at the BTC/ETH and
 /// VPN/ETH prices, and buys them back (burning them) from its reserves, with a fee.
 /// @dev Trust assumptions: trusts its two price feeds (see PriceFeed) and refuses their rounds older than
-/// `maxPriceAge`. The owner can only withdraw the accrued fees, never the reserves, and cannot change the fee, the
+/// `maxPriceAge`. It does not trust a single round: a feed's quorum of Sybil reporters can finalize any price in one
+/// round, so a round more than `maxPriceJumpBps` away from the last accepted price (the reference) only trades after
+/// the run of such rounds has stood for `priceJumpDelay`, which gives the honest oracles that long to finalize a
+/// corrective round; an attacker who holds a feed for longer than that still sets its price. The walk over the run
+/// reads at most 8 rounds (older ones make the pause longer, never shorter) and assumes consecutive round ids, as
+/// PriceFeed has. The owner can only withdraw the accrued fees, never the reserves, and cannot change the fee, the
 /// feeds or the tokens. The only minter of the VPN token. Selling pays ETH to the seller (the caller) last, under a
 /// reentrancy guard.
 contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
@@ -25,6 +30,13 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
     uint16 private constant MAX_FEE_BPS = 1000;
     uint256 private constant BPS = 10_000;
     uint256 private constant ONE = 1e18;
+    uint256 private constant JUMP_LOOKBACK = 8;
+
+    /// The last round of a feed the exchange accepted: the reference for the next round's jump check.
+    struct Reference {
+        uint80 roundId;
+        uint176 answer;
+    }
 
     IVpnToken private immutable _vpn;
     IERC20 private immutable _wbtc;
@@ -35,6 +47,10 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
     uint256 private immutable _btcScale;
     uint256 private immutable _vpnEthScale;
     uint256 private immutable _btcEthScale;
+    uint16 private immutable _maxPriceJumpBps;
+    uint64 private immutable _priceJumpDelay;
+    Reference private _vpnEthRef;
+    Reference private _btcEthRef;
     uint256 private _ethFees;
     uint256 private _btcFees;
 
@@ -44,6 +60,10 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
     /// @param btcEth The BTC / ETH feed (at most 18 decimals).
     /// @param feeBps_ The fee, at most 10%.
     /// @param maxPriceAge_ The oldest feed round a trade accepts, seconds.
+    /// @param maxPriceJumpBps_ The band around the reference price inside which a new round trades at once, 1 to
+    /// 10,000 basis points.
+    /// @param priceJumpDelay_ How long a jump outside the band pauses trading, seconds; positive and below
+    /// `maxPriceAge_`.
     /// @param owner_ Who may withdraw the fees.
     constructor(
         IVpnToken vpn,
@@ -52,9 +72,15 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
         IAggregatorV3 btcEth,
         uint16 feeBps_,
         uint64 maxPriceAge_,
+        uint16 maxPriceJumpBps_,
+        uint64 priceJumpDelay_,
         address owner_
     ) Ownable(owner_) {
         if (feeBps_ > MAX_FEE_BPS) revert ExchangeInvalidFee(feeBps_);
+        if (maxPriceJumpBps_ == 0 || maxPriceJumpBps_ > BPS) revert ExchangeInvalidPriceJump(maxPriceJumpBps_);
+        if (priceJumpDelay_ == 0 || priceJumpDelay_ >= maxPriceAge_) {
+            revert ExchangeInvalidPriceJumpDelay(priceJumpDelay_, maxPriceAge_);
+        }
         _vpn = vpn;
         _wbtc = IERC20(address(wbtc));
         _vpnEth = vpnEth;
@@ -64,12 +90,16 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
         _btcScale = 10 ** (18 - wbtc.decimals());
         _vpnEthScale = 10 ** (18 - vpnEth.decimals());
         _btcEthScale = 10 ** (18 - btcEth.decimals());
+        _maxPriceJumpBps = maxPriceJumpBps_;
+        _priceJumpDelay = priceJumpDelay_;
+        _vpnEthRef = _initialReference(vpnEth);
+        _btcEthRef = _initialReference(btcEth);
     }
 
     /// @inheritdoc ITokenExchange
     function buyWithEth(uint256 minVpnOut) external payable nonReentrant returns (uint256 vpnOut) {
         if (msg.value == 0) revert ExchangeZeroAmount();
-        uint256 vpnPrice = _price(_vpnEth, _vpnEthScale);
+        uint256 vpnPrice = _acceptPrice(_vpnEth, _vpnEthScale, _vpnEthRef);
         uint256 fee = msg.value * _feeBps / BPS;
         vpnOut = (msg.value - fee) * ONE / vpnPrice;
         if (vpnOut < minVpnOut || vpnOut == 0) revert ExchangeSlippage(vpnOut, minVpnOut);
@@ -81,7 +111,7 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
     /// @inheritdoc ITokenExchange
     function sellForEth(uint256 vpnIn, uint256 minEthOut) external nonReentrant returns (uint256 ethOut) {
         if (vpnIn == 0) revert ExchangeZeroAmount();
-        uint256 vpnPrice = _price(_vpnEth, _vpnEthScale);
+        uint256 vpnPrice = _acceptPrice(_vpnEth, _vpnEthScale, _vpnEthRef);
         uint256 gross = vpnIn * vpnPrice / ONE;
         uint256 fee = gross * _feeBps / BPS;
         ethOut = gross - fee;
@@ -98,7 +128,7 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
     /// @inheritdoc ITokenExchange
     function buyWithBtc(uint256 btcIn, uint256 minVpnOut) external nonReentrant returns (uint256 vpnOut) {
         if (btcIn == 0) revert ExchangeZeroAmount();
-        (uint256 vpnPrice, uint256 btcPrice) = _prices();
+        (uint256 vpnPrice, uint256 btcPrice) = _acceptPrices();
         uint256 fee = btcIn * _feeBps / BPS;
         vpnOut = Math.mulDiv((btcIn - fee) * _btcScale, btcPrice, vpnPrice);
         if (vpnOut < minVpnOut || vpnOut == 0) revert ExchangeSlippage(vpnOut, minVpnOut);
@@ -111,7 +141,7 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
     /// @inheritdoc ITokenExchange
     function sellForBtc(uint256 vpnIn, uint256 minBtcOut) external nonReentrant returns (uint256 btcOut) {
         if (vpnIn == 0) revert ExchangeZeroAmount();
-        (uint256 vpnPrice, uint256 btcPrice) = _prices();
+        (uint256 vpnPrice, uint256 btcPrice) = _acceptPrices();
         uint256 gross = Math.mulDiv(vpnIn, vpnPrice, btcPrice * _btcScale);
         uint256 fee = gross * _feeBps / BPS;
         btcOut = gross - fee;
@@ -138,12 +168,12 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
 
     /// @inheritdoc ITokenExchange
     function quoteBuyWithEth(uint256 ethIn) external view returns (uint256) {
-        return (ethIn - ethIn * _feeBps / BPS) * ONE / _price(_vpnEth, _vpnEthScale);
+        return (ethIn - ethIn * _feeBps / BPS) * ONE / _price(_vpnEth, _vpnEthScale, _vpnEthRef);
     }
 
     /// @inheritdoc ITokenExchange
     function quoteSellForEth(uint256 vpnIn) external view returns (uint256) {
-        uint256 gross = vpnIn * _price(_vpnEth, _vpnEthScale) / ONE;
+        uint256 gross = vpnIn * _price(_vpnEth, _vpnEthScale, _vpnEthRef) / ONE;
         return gross - gross * _feeBps / BPS;
     }
 
@@ -191,6 +221,22 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
     }
 
     /// @inheritdoc ITokenExchange
+    function maxPriceJumpBps() external view returns (uint16) {
+        return _maxPriceJumpBps;
+    }
+
+    /// @inheritdoc ITokenExchange
+    function priceJumpDelay() external view returns (uint64) {
+        return _priceJumpDelay;
+    }
+
+    /// @inheritdoc ITokenExchange
+    function referencePrice(address feed) external view returns (uint80 roundId, uint256 answer) {
+        Reference memory r = feed == address(_vpnEth) ? _vpnEthRef : feed == address(_btcEth) ? _btcEthRef : Reference(0, 0);
+        return (r.roundId, r.answer);
+    }
+
+    /// @inheritdoc ITokenExchange
     function ethReserve() external view returns (uint256) {
         return address(this).balance - _ethFees;
     }
@@ -206,16 +252,72 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
     }
 
     function _prices() private view returns (uint256 vpnPrice, uint256 btcPrice) {
-        vpnPrice = _price(_vpnEth, _vpnEthScale);
-        btcPrice = _price(_btcEth, _btcEthScale);
+        vpnPrice = _price(_vpnEth, _vpnEthScale, _vpnEthRef);
+        btcPrice = _price(_btcEth, _btcEthScale, _btcEthRef);
     }
 
-    /// The feed's latest answer in 18 decimals, refusing stale or non-positive answers.
-    function _price(IAggregatorV3 feed, uint256 scale) private view returns (uint256) {
-        (, int256 answer,, uint256 updatedAt,) = feed.latestRoundData();
-        if (answer <= 0) revert ExchangeInvalidPrice(address(feed), answer);
+    function _acceptPrices() private returns (uint256 vpnPrice, uint256 btcPrice) {
+        vpnPrice = _acceptPrice(_vpnEth, _vpnEthScale, _vpnEthRef);
+        btcPrice = _acceptPrice(_btcEth, _btcEthScale, _btcEthRef);
+    }
+
+    /// {_price}, and the round becomes the feed's reference (an effect, before the trade's interactions).
+    function _acceptPrice(IAggregatorV3 feed, uint256 scale, Reference storage ref) private returns (uint256) {
+        (uint256 price, uint80 roundId, uint256 answer) = _checkedPrice(feed, scale, ref);
+        if (roundId != ref.roundId) {
+            ref.roundId = roundId;
+            ref.answer = uint176(answer);
+        }
+        return price;
+    }
+
+    function _price(IAggregatorV3 feed, uint256 scale, Reference storage ref) private view returns (uint256 price) {
+        (price,,) = _checkedPrice(feed, scale, ref);
+    }
+
+    /// The feed's latest answer in 18 decimals, refusing stale or non-positive answers and unconfirmed jumps.
+    function _checkedPrice(IAggregatorV3 feed, uint256 scale, Reference storage ref)
+        private
+        view
+        returns (uint256 price, uint80 roundId, uint256 answer)
+    {
+        int256 signed;
+        uint256 updatedAt;
+        (roundId, signed,, updatedAt,) = feed.latestRoundData();
+        if (signed <= 0 || signed > int256(uint256(type(uint176).max))) revert ExchangeInvalidPrice(address(feed), signed);
         if (block.timestamp > updatedAt + _maxPriceAge) revert ExchangeStalePrice(address(feed), updatedAt);
-        return uint256(answer) * scale;
+        answer = uint256(signed);
+        Reference memory r = ref;
+        if (roundId != r.roundId && !_withinBand(answer, r.answer)) _requireConfirmedJump(feed, roundId, updatedAt, r);
+        price = answer * scale;
+    }
+
+    /// Reverts unless the run of rounds outside the band that ends with the latest one (`roundId`) began at least
+    /// `priceJumpDelay` ago. Walks back at most {JUMP_LOOKBACK} rounds and never past the reference round; a longer run
+    /// is dated by its oldest round read, which can only make the pause longer.
+    function _requireConfirmedJump(IAggregatorV3 feed, uint80 roundId, uint256 updatedAt, Reference memory r) private view {
+        uint256 firstOutside = updatedAt;
+        for (uint256 i = 1; i < JUMP_LOOKBACK && roundId > i && roundId - i > r.roundId; ++i) {
+            (, int256 earlier,, uint256 earlierAt,) = feed.getRoundData(uint80(roundId - i));
+            if (earlier > 0 && _withinBand(uint256(earlier), r.answer)) break;
+            firstOutside = earlierAt;
+        }
+        uint256 confirmsAt = firstOutside + _priceJumpDelay;
+        if (block.timestamp < confirmsAt) revert ExchangePriceJumpUnconfirmed(address(feed), firstOutside, confirmsAt);
+    }
+
+    /// Whether `answer` is within `maxPriceJumpBps` of `refAnswer` (no reference yet: every answer is).
+    function _withinBand(uint256 answer, uint256 refAnswer) private view returns (bool) {
+        if (refAnswer == 0) return true;
+        uint256 diff = answer > refAnswer ? answer - refAnswer : refAnswer - answer;
+        return diff * BPS <= refAnswer * _maxPriceJumpBps;
+    }
+
+    /// The feed's latest round as the first reference (none when its answer is unusable; trades then refuse it anyway).
+    function _initialReference(IAggregatorV3 feed) private view returns (Reference memory) {
+        (uint80 roundId, int256 answer,,,) = feed.latestRoundData();
+        if (answer <= 0 || answer > int256(uint256(type(uint176).max))) return Reference(0, 0);
+        return Reference(roundId, uint176(uint256(answer)));
     }
 
     function _sendEth(address payable to, uint256 amount) private {

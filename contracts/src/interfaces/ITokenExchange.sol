@@ -4,7 +4,13 @@ pragma solidity ^0.8.28;
 /// @title ITokenExchange
 /// @notice Sells VPN tokens for ETH or wrapped BTC at the oracle price, and buys them back, with a fee. The only way
 /// VPN tokens are created (bought) or destroyed (sold back).
-/// @dev Every trade takes a minimum-out argument (slippage protection) and reverts when a feed is stale.
+/// @dev Every trade takes a minimum-out argument (slippage protection) and reverts when a feed is stale. Circuit
+/// breaker: each feed has a reference price, the answer of the last round the exchange accepted (at deployment, the
+/// feed's latest round). A newer round within `maxPriceJumpBps` of the reference is accepted at once and becomes the
+/// reference. A round further away is a jump: trades using that feed revert with {ExchangePriceJumpUnconfirmed} until
+/// `priceJumpDelay` has passed since the first round of the run of rounds outside the band (the honest oracles' time
+/// to report a corrective round; a corrective round back inside the band ends the pause at once, as it is compared
+/// with the reference, not with the jump).
 interface ITokenExchange {
     /// @notice A trade of zero.
     error ExchangeZeroAmount();
@@ -20,6 +26,14 @@ interface ITokenExchange {
     error ExchangeEthTransferFailed(address to, uint256 amount);
     /// @notice The fee is at most 10%.
     error ExchangeInvalidFee(uint16 feeBps);
+    /// @notice The feed's latest answer moved more than `maxPriceJumpBps` away from the exchange's reference price;
+    /// trades using the feed resume at `confirmsAt` (`updatedAt` of the first round outside the band plus
+    /// `priceJumpDelay`) unless a round back inside the band arrives first.
+    error ExchangePriceJumpUnconfirmed(address feed, uint256 updatedAt, uint256 confirmsAt);
+    /// @notice The price band is 1 to 10,000 basis points.
+    error ExchangeInvalidPriceJump(uint16 maxPriceJumpBps);
+    /// @notice The jump delay is positive and shorter than the largest price age (else a jump goes stale first).
+    error ExchangeInvalidPriceJumpDelay(uint64 priceJumpDelay, uint64 maxPriceAge);
 
     /// @notice `buyer` paid `paid` of `asset` (address 0 = ETH) and received `vpnOut` tokens; `fee` of the payment was
     /// kept as the exchange's fee; `price` is the VPN price in that asset (18 decimals).
@@ -30,6 +44,8 @@ interface ITokenExchange {
     event FeesWithdrawn(address indexed to, uint256 eth, uint256 btc);
 
     /// @notice Buys VPN tokens with the ETH sent.
+    /// @dev Untrusted entry point (as are the other three trades): reverts while the feed's latest round is an
+    /// unconfirmed jump (see the interface's circuit breaker).
     /// @param minVpnOut The least the caller accepts.
     /// @return vpnOut Tokens minted to the caller.
     function buyWithEth(uint256 minVpnOut) external payable returns (uint256 vpnOut);
@@ -93,6 +109,19 @@ interface ITokenExchange {
 
     /// @notice The oldest feed round a trade accepts, in seconds.
     function maxPriceAge() external view returns (uint64);
+
+    /// @notice The largest move of a feed's answer from the exchange's reference price accepted without delay, in basis
+    /// points of the reference.
+    function maxPriceJumpBps() external view returns (uint16);
+
+    /// @notice How long a jump outside the band must stand before trades accept it, in seconds.
+    function priceJumpDelay() external view returns (uint64);
+
+    /// @notice The reference price of `feed` (one of the exchange's two feeds): the last round the exchange accepted.
+    /// @param feed The VPN / ETH or BTC / ETH feed.
+    /// @return roundId The accepted round.
+    /// @return answer Its answer, in the feed's decimals.
+    function referencePrice(address feed) external view returns (uint80 roundId, uint256 answer);
 
     /// @notice ETH available to buy tokens back (fees excluded).
     function ethReserve() external view returns (uint256);

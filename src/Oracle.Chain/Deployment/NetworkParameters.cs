@@ -19,6 +19,18 @@ public sealed record NetworkParameters
     /// <summary>The oldest feed round a trade accepts.</summary>
     public TimeSpan MaxPriceAge { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// TokenExchange circuit breaker: the largest move of a feed's answer from the last accepted price that trades at
+    /// once, basis points (1 to 10,000).
+    /// </summary>
+    public ushort MaxPriceJumpBps { get; init; } = 2000;
+
+    /// <summary>
+    /// How long a price jump beyond <see cref="MaxPriceJumpBps"/> pauses the exchange (the honest oracles' time to
+    /// correct it); positive and shorter than <see cref="MaxPriceAge"/>.
+    /// </summary>
+    public TimeSpan PriceJumpDelay { get; init; } = TimeSpan.FromMinutes(30);
+
     /// <summary>Reports that finalize a price round.</summary>
     public byte FeedQuorum { get; init; } = 3;
 
@@ -118,6 +130,16 @@ public sealed record NetworkParameters
         if (ExchangeFeeBps > 1000)
         {
             throw new ArgumentException("the exchange fee is at most 10%", nameof(ExchangeFeeBps));
+        }
+
+        if (MaxPriceJumpBps is 0 or > 10_000)
+        {
+            throw new ArgumentException("the price band is 1 to 10,000 basis points", nameof(MaxPriceJumpBps));
+        }
+
+        if (PriceJumpDelay < TimeSpan.FromSeconds(1) || PriceJumpDelay >= MaxPriceAge)
+        {
+            throw new ArgumentException("the price jump delay must be at least one second and shorter than the max price age", nameof(PriceJumpDelay));
         }
 
         if (FeedQuorum is 0 or > 15)

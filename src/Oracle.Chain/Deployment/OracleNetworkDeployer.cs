@@ -87,6 +87,8 @@ public static class OracleNetworkDeployer
             BtcEth = btcEth,
             FeeBps = parameters.ExchangeFeeBps,
             MaxPriceAge = Seconds(parameters.MaxPriceAge),
+            MaxPriceJumpBps = parameters.MaxPriceJumpBps,
+            PriceJumpDelay = Seconds(parameters.PriceJumpDelay),
             Owner = deployer,
         });
         var providers = await Deploy(ContractNames.ProviderRegistry, ProviderRegistryService.ContractName, new ProviderRegistryDeployment

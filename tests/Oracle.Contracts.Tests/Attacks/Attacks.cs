@@ -297,6 +297,51 @@ public sealed class Attacks(ChainFixture chain) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ManipulatedPrice_TwoColludingReporters_CannotDrainTheExchangeWithinTheDelay()
+    {
+        var honest = _network.Parameters.GenesisVpnEthPrice;
+        var attacker = await _network.NewActorAsync(vpn: 1000);
+        var exchange = _network.AddressOf(ContractNames.TokenExchange);
+        await TestNetwork.ApproveAsync(attacker, exchange, Vpn.Tokens(1000));
+        var reporters = _oracles.Values.ToList();
+        var (sybil1, sybil2) = (reporters[0], reporters[1]);
+        var reserve = await attacker.Exchange.EthReserveQueryAsync();
+        var delay = (ulong)_network.Parameters.PriceJumpDelay.TotalSeconds;
+
+        // Two Sybils report first in two rounds in a row: with one honest report each, the median is theirs.
+        var round = await attacker.VpnEthFeed.LatestRoundQueryAsync() + 1;
+        await sybil1.VpnEthFeed.ReportAsync(round, honest * 1_000_000);
+        await sybil2.VpnEthFeed.ReportAsync(round, honest * 1_000_000);
+        await reporters[2].VpnEthFeed.ReportAsync(round, honest);
+        var jumpedAt = (ulong)(await attacker.VpnEthFeed.LatestRoundDataQueryAsync()).UpdatedAt;
+        await sybil1.VpnEthFeed.ReportAsync(round + 1, honest * 1_000_000);
+        await sybil2.VpnEthFeed.ReportAsync(round + 1, honest * 1_000_000);
+        await reporters[3].VpnEthFeed.ReportAsync(round + 1, honest);
+        Assert.Equal(honest * 1_000_000, (await attacker.VpnEthFeed.LatestRoundDataQueryAsync()).Answer);
+
+        // Selling 1000 VPN at a million times the price would take the whole ETH reserve: the exchange refuses.
+        var paused = await Revert.WithAsync("ExchangePriceJumpUnconfirmed", () => attacker.Exchange.SellForEthAsync(Vpn.Tokens(1000), 0));
+        Assert.Equal(new BigInteger(jumpedAt + delay), Assert.IsType<BigInteger>(paused["confirmsAt"]));
+        await chain.IncreaseTimeAsync(_network.Parameters.PriceJumpDelay / 2);
+        await Revert.WithAsync("ExchangePriceJumpUnconfirmed", () => attacker.Exchange.SellForEthAsync(Vpn.Tokens(1000), 0));
+        Assert.Equal(reserve, await attacker.Exchange.EthReserveQueryAsync());
+
+        // The honest oracles correct the price within the delay; trades resume at once, at the honest price.
+        await reporters[4].VpnEthFeed.ReportAsync(round + 2, honest);
+        await reporters[5].VpnEthFeed.ReportAsync(round + 2, honest);
+        await reporters[6].VpnEthFeed.ReportAsync(round + 2, honest);
+        var sold = TestNetwork.Event<Oracle.Chain.Contracts.TokenExchange.VpnSoldEvent>(await attacker.Exchange.SellForEthAsync(Vpn.Tokens(1000), 0));
+        Assert.Equal(honest, sold.Price);
+        Assert.Equal(reserve - sold.Received - sold.Fee, await attacker.Exchange.EthReserveQueryAsync());
+
+        // The other direction: a price a million times too low would mint tokens for nothing.
+        await sybil1.VpnEthFeed.ReportAsync(round + 3, 1);
+        await sybil2.VpnEthFeed.ReportAsync(round + 3, 1);
+        await reporters[2].VpnEthFeed.ReportAsync(round + 3, honest);
+        await Revert.WithAsync("ExchangePriceJumpUnconfirmed", () => attacker.Exchange.BuyWithEthAsync(0, BigInteger.Pow(10, 15)));
+    }
+
+    [Fact]
     public async Task CollectorEquivocation_TwoRootsForOneSize_SlashesTheBondToTheProver()
     {
         var collector = await _network.NewActorAsync(vpn: 1000);

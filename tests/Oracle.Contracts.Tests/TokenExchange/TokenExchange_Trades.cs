@@ -138,7 +138,7 @@ public sealed class TokenExchange_Trades(ChainFixture chain) : IAsyncLifetime
         var deployment = new TokenExchangeDeployment
         {
             Vpn = _network.AddressOf(ContractNames.VpnToken), Wbtc = _network.AddressOf(ContractNames.WrappedBtc), VpnEth = zeroFeed.Address,
-            BtcEth = zeroFeed.Address, FeeBps = 2000, MaxPriceAge = 60, Owner = _trader.Address,
+            BtcEth = zeroFeed.Address, FeeBps = 2000, MaxPriceAge = 60, MaxPriceJumpBps = 2000, PriceJumpDelay = 30, Owner = _trader.Address,
         };
         await Revert.WithAsync("ExchangeInvalidFee", () => ContractDeployer.DeployAsync(web3, "TokenExchange", deployment));
         deployment.FeeBps = 10;
