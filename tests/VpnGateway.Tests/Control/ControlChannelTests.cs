@@ -8,6 +8,21 @@ namespace VpnGateway.Tests.Control;
 public sealed class ControlChannelTests
 {
     /// <summary>Two channels wired back to back; <c>Drop</c> decides per frame whether the link loses it.</summary>
+    // Ticks both ends (400 ms of fake time each) until done, bounded in real time: the link's pump thread may lag on a
+    // busy machine, and every tick it lags costs a spurious retransmission timeout, so a fixed number of ticks is not a
+    // fair bound.
+    private static async Task TickUntilAsync(Link link, FakeTimeProvider time, Func<bool> done)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!done() && watch.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(5);
+            time.Advance(TimeSpan.FromMilliseconds(400));
+            link.A.OnTick();
+            link.B.OnTick();
+        }
+    }
+
     private sealed class Link : IDisposable
     {
         private readonly BlockingCollection<(ControlChannel Target, byte[] Frame)> _wire = [];
@@ -94,13 +109,7 @@ public sealed class ControlChannelTests
         var dispatcher = link.B.RunDispatcherAsync(cts.Token);
 
         var send = link.A.SendAsync(ControlMessageTypes.MeteringFlowRecords, payload).AsTask();
-        for (var i = 0; i < 400 && !send.IsCompleted; i++)
-        {
-            await Task.Delay(5);
-            time.Advance(TimeSpan.FromMilliseconds(400));
-            link.A.OnTick();
-            link.B.OnTick();
-        }
+        await TickUntilAsync(link, time, () => send.IsCompleted);
 
         Assert.Equal(ControlSendResult.Delivered, await send.WaitAsync(TimeSpan.FromSeconds(10)));
         await Doubles.TunnelHarness.Until(() => got is not null, "reassembled message");
@@ -145,13 +154,7 @@ public sealed class ControlChannelTests
         Assert.Equal(ControlChannel.MaxInboxMessages, sends.Count(s => s.IsCompleted));
 
         gate.SetResult();
-        for (var i = 0; i < 2000 && !sends.All(s => s.IsCompleted); i++)
-        {
-            await Task.Delay(5);
-            time.Advance(TimeSpan.FromMilliseconds(400));
-            link.A.OnTick();
-            link.B.OnTick();
-        }
+        await TickUntilAsync(link, time, () => sends.All(s => s.IsCompleted));
 
         var results = await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(10));
         await Doubles.TunnelHarness.Until(() => received.Count == Count, "every message");
@@ -226,13 +229,7 @@ public sealed class ControlChannelTests
         Assert.True(link.B.InboxMessages < Count);
 
         gate.SetResult();
-        for (var i = 0; i < 2000 && !sends.All(s => s.IsCompleted); i++)
-        {
-            await Task.Delay(5);
-            time.Advance(TimeSpan.FromMilliseconds(400));
-            link.A.OnTick();
-            link.B.OnTick();
-        }
+        await TickUntilAsync(link, time, () => sends.All(s => s.IsCompleted));
 
         Assert.All(await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(10)), r => Assert.Equal(ControlSendResult.Delivered, r));
         await Doubles.TunnelHarness.Until(() => received.Count == Count, "every message");
