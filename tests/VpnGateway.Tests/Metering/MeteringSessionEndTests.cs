@@ -70,7 +70,9 @@ public sealed class MeteringSessionEndTests
         var paid = spool.Where(e => e.SessionId == payer).ToList();
         Assert.True(paid.Count >= 3, $"{paid.Count} batches of the paying session");
         Assert.All(paid, e => Assert.NotNull(e.Batch!.Voucher));
-        Assert.Contains(LastOf(paid).Batch!.Records, r => Decode(r).EndReason == FlowEndReason.ForcedEnd);
+        // The ending's last checkpoint (open flows force-ended, unless the tests' 1-2 s flow timeouts closed them first)
+        // was answered before Close: the provider did not have to publish it without a voucher.
+        Assert.DoesNotContain($"session {payer}: the client did not answer the last checkpoint", net.LogText("provider"), StringComparison.Ordinal);
         Assert.Contains(spool, e => e.SessionId == withholder);
         Assert.All(spool.Where(e => e.SessionId == withholder), e => Assert.Null(e.Batch!.Voucher));
     }
