@@ -104,8 +104,12 @@ contract SessionManager is ISessionManager, EIP712 {
         SessionStatus status = _status(word);
         if (status != SessionStatus.Open && status != SessionStatus.Closing) revert SessionWrongStatus(sessionId, status);
         Ledger memory ledger = _ledgers[sessionId];
-        if (status == SessionStatus.Closing && block.timestamp >= ledger.closeDeadline) {
-            revert SessionChallengeWindowClosed(ledger.closeDeadline);
+        if (status == SessionStatus.Closing) {
+            // The provider's answer to a client's close: bounded by the challenge window, not by the session's end.
+            if (block.timestamp >= ledger.closeDeadline) revert SessionChallengeWindowClosed(ledger.closeDeadline);
+        } else {
+            uint256 endsAt = session.openedAt + uint256(_maxSessionDuration);
+            if (block.timestamp >= endsAt) revert SessionExpired(sessionId, endsAt);
         }
         _checkVoucher(sessionId, session.client, voucher, signature);
         uint96 target = _payable(session, ledger, voucher.cumulativeAmount);

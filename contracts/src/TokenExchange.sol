@@ -17,9 +17,12 @@ import {IVpnToken} from "./interfaces/IVpnToken.sol";
 /// VPN/ETH prices, and buys them back (burning them) from its reserves, with a fee.
 /// @dev Trust assumptions: trusts its two price feeds (see PriceFeed) and refuses their rounds older than
 /// `maxPriceAge`. It does not trust a single round: a feed's quorum of Sybil reporters can finalize any price in one
-/// round, so a round more than `maxPriceJumpBps` away from the last accepted price (the reference) only trades after
-/// the run of such rounds has stood for `priceJumpDelay`, which gives the honest oracles that long to finalize a
-/// corrective round; an attacker who holds a feed for longer than that still sets its price. The walk over the run
+/// round, so a round more than `maxPriceJumpBps` away from the reference price only trades after the run of such
+/// rounds has stood for `priceJumpDelay`, which gives the honest oracles that long to finalize a corrective round; an
+/// attacker who holds a feed for longer than that still sets its price. The reference moves at most once per
+/// `priceJumpDelay` (a round inside the band trades at once but replaces the reference only when the reference is at
+/// least that old), so a walk of quick in-band rounds cannot carry the price more than one band away from a
+/// reference younger than the delay. The walk over the run
 /// reads at most 8 rounds (older ones make the pause longer, never shorter) and assumes consecutive round ids, as
 /// PriceFeed has. The owner can only withdraw the accrued fees, never the reserves, and cannot change the fee, the
 /// feeds or the tokens. The only minter of the VPN token. Selling pays ETH to the seller (the caller) last, under a
@@ -32,10 +35,11 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
     uint256 private constant ONE = 1e18;
     uint256 private constant JUMP_LOOKBACK = 8;
 
-    /// The last round of a feed the exchange accepted: the reference for the next round's jump check.
+    /// The round of a feed the exchange last adopted as its reference for the jump check, and when (one slot).
     struct Reference {
         uint80 roundId;
-        uint176 answer;
+        uint128 answer;
+        uint48 acceptedAt;
     }
 
     IVpnToken private immutable _vpn;
@@ -231,9 +235,10 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
     }
 
     /// @inheritdoc ITokenExchange
-    function referencePrice(address feed) external view returns (uint80 roundId, uint256 answer) {
-        Reference memory r = feed == address(_vpnEth) ? _vpnEthRef : feed == address(_btcEth) ? _btcEthRef : Reference(0, 0);
-        return (r.roundId, r.answer);
+    function referencePrice(address feed) external view returns (uint80 roundId, uint256 answer, uint256 acceptedAt) {
+        Reference memory r =
+            feed == address(_vpnEth) ? _vpnEthRef : feed == address(_btcEth) ? _btcEthRef : Reference(0, 0, 0);
+        return (r.roundId, r.answer, r.acceptedAt);
     }
 
     /// @inheritdoc ITokenExchange
@@ -261,35 +266,45 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
         btcPrice = _acceptPrice(_btcEth, _btcEthScale, _btcEthRef);
     }
 
-    /// {_price}, and the round becomes the feed's reference (an effect, before the trade's interactions).
+    /// {_price}, and the round becomes the feed's reference when it may move (an effect, before the trade's
+    /// interactions).
     function _acceptPrice(IAggregatorV3 feed, uint256 scale, Reference storage ref) private returns (uint256) {
-        (uint256 price, uint80 roundId, uint256 answer) = _checkedPrice(feed, scale, ref);
-        if (roundId != ref.roundId) {
+        (uint256 price, uint80 roundId, uint256 answer, bool advance) = _checkedPrice(feed, scale, ref);
+        if (advance) {
             ref.roundId = roundId;
-            ref.answer = uint176(answer);
+            ref.answer = uint128(answer);
+            ref.acceptedAt = uint48(block.timestamp);
         }
         return price;
     }
 
     function _price(IAggregatorV3 feed, uint256 scale, Reference storage ref) private view returns (uint256 price) {
-        (price,,) = _checkedPrice(feed, scale, ref);
+        (price,,,) = _checkedPrice(feed, scale, ref);
     }
 
-    /// The feed's latest answer in 18 decimals, refusing stale or non-positive answers and unconfirmed jumps.
+    /// The feed's latest answer in 18 decimals, refusing stale or non-positive answers and unconfirmed jumps, and
+    /// whether its round replaces the reference: a newer round does once the reference is `priceJumpDelay` old, or
+    /// when it is a confirmed jump (which stood that long after the reference was accepted).
     function _checkedPrice(IAggregatorV3 feed, uint256 scale, Reference storage ref)
         private
         view
-        returns (uint256 price, uint80 roundId, uint256 answer)
+        returns (uint256 price, uint80 roundId, uint256 answer, bool advance)
     {
         int256 signed;
         uint256 updatedAt;
         (roundId, signed,, updatedAt,) = feed.latestRoundData();
-        if (signed <= 0 || signed > int256(uint256(type(uint176).max))) revert ExchangeInvalidPrice(address(feed), signed);
+        if (signed <= 0 || signed > int256(uint256(type(uint128).max))) revert ExchangeInvalidPrice(address(feed), signed);
         if (block.timestamp > updatedAt + _maxPriceAge) revert ExchangeStalePrice(address(feed), updatedAt);
         answer = uint256(signed);
-        Reference memory r = ref;
-        if (roundId != r.roundId && !_withinBand(answer, r.answer)) _requireConfirmedJump(feed, roundId, updatedAt, r);
         price = answer * scale;
+        Reference memory r = ref;
+        if (roundId == r.roundId) return (price, roundId, answer, false);
+        if (_withinBand(answer, r.answer)) {
+            advance = block.timestamp >= uint256(r.acceptedAt) + _priceJumpDelay;
+        } else {
+            _requireConfirmedJump(feed, roundId, updatedAt, r);
+            advance = true;
+        }
     }
 
     /// Reverts unless the run of rounds outside the band that ends with the latest one (`roundId`) began at least
@@ -313,11 +328,12 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
         return diff * BPS <= refAnswer * _maxPriceJumpBps;
     }
 
-    /// The feed's latest round as the first reference (none when its answer is unusable; trades then refuse it anyway).
+    /// The feed's latest round as the first reference, accepted now (none when its answer is unusable; trades then
+    /// refuse it anyway).
     function _initialReference(IAggregatorV3 feed) private view returns (Reference memory) {
         (uint80 roundId, int256 answer,,,) = feed.latestRoundData();
-        if (answer <= 0 || answer > int256(uint256(type(uint176).max))) return Reference(0, 0);
-        return Reference(roundId, uint176(uint256(answer)));
+        if (answer <= 0 || answer > int256(uint256(type(uint128).max))) return Reference(0, 0, 0);
+        return Reference(roundId, uint128(uint256(answer)), uint48(block.timestamp));
     }
 
     function _sendEth(address payable to, uint256 amount) private {

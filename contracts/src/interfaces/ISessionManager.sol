@@ -122,6 +122,9 @@ interface ISessionManager {
     error SessionChallengeWindowOpen(uint64 closeDeadline);
     /// @notice The challenge window of the client's close has ended; no voucher can be settled any more.
     error SessionChallengeWindowClosed(uint64 closeDeadline);
+    /// @notice The session ran out (`openedAt + maxSessionDuration`, at `endsAt`) while Open: its vouchers are no
+    /// longer settled alone; the provider closes it with its last voucher ({closeSession}).
+    error SessionExpired(uint64 sessionId, uint256 endsAt);
     /// @notice A dispute on the session is open; the session cannot close until it is executed.
     error SessionDisputeOpen(uint64 sessionId, uint8 openDisputes);
     /// @notice The dispute window for claims against the provider has passed.
@@ -193,7 +196,10 @@ interface ISessionManager {
 
     /// @notice Pays the provider what a client voucher adds to what was paid so far, without closing.
     /// @dev Untrusted entry point: anyone may submit (the voucher is the client's signature). Allowed while the
-    /// session is Open or Closing; during a client's close this is how the provider answers with its latest voucher.
+    /// session is Open and has not run out (before `openedAt + maxSessionDuration`, the time gateways stop serving it;
+    /// {SessionExpired} after it: the provider then closes with its last voucher, {closeSession}), and while Closing
+    /// until `closeDeadline`: during a client's close this is how the provider answers with its latest voucher, also
+    /// after the session ran out and while a dispute keeps {closeSession} from closing.
     /// @param sessionId The session.
     /// @param session Its terms.
     /// @param voucher The client's voucher.

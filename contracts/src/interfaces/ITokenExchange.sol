@@ -5,12 +5,13 @@ pragma solidity ^0.8.28;
 /// @notice Sells VPN tokens for ETH or wrapped BTC at the oracle price, and buys them back, with a fee. The only way
 /// VPN tokens are created (bought) or destroyed (sold back).
 /// @dev Every trade takes a minimum-out argument (slippage protection) and reverts when a feed is stale. Circuit
-/// breaker: each feed has a reference price, the answer of the last round the exchange accepted (at deployment, the
-/// feed's latest round). A newer round within `maxPriceJumpBps` of the reference is accepted at once and becomes the
-/// reference. A round further away is a jump: trades using that feed revert with {ExchangePriceJumpUnconfirmed} until
-/// `priceJumpDelay` has passed since the first round of the run of rounds outside the band (the honest oracles' time
-/// to report a corrective round; a corrective round back inside the band ends the pause at once, as it is compared
-/// with the reference, not with the jump).
+/// breaker: each feed has a reference price, the answer of a round the exchange accepted (at deployment, the feed's
+/// latest round). A newer round within `maxPriceJumpBps` of the reference trades at once; it becomes the reference
+/// only when the reference is at least `priceJumpDelay` old, so the reference moves at most once per delay and quick
+/// in-band rounds cannot walk the price further than one band from it. A round further away is a jump: trades using
+/// that feed revert with {ExchangePriceJumpUnconfirmed} until `priceJumpDelay` has passed since the first round of
+/// the run of rounds outside the band (the honest oracles' time to report a corrective round; a corrective round back
+/// inside the band ends the pause at once, as it is compared with the reference, not with the jump).
 interface ITokenExchange {
     /// @notice A trade of zero.
     error ExchangeZeroAmount();
@@ -117,11 +118,14 @@ interface ITokenExchange {
     /// @notice How long a jump outside the band must stand before trades accept it, in seconds.
     function priceJumpDelay() external view returns (uint64);
 
-    /// @notice The reference price of `feed` (one of the exchange's two feeds): the last round the exchange accepted.
+    /// @notice The reference price of `feed` (one of the exchange's two feeds): the round the exchange last adopted
+    /// as the centre of its band. It moves to a newer round traded at only once it is `priceJumpDelay` old, or to a
+    /// confirmed jump.
     /// @param feed The VPN / ETH or BTC / ETH feed.
-    /// @return roundId The accepted round.
+    /// @return roundId The reference round.
     /// @return answer Its answer, in the feed's decimals.
-    function referencePrice(address feed) external view returns (uint80 roundId, uint256 answer);
+    /// @return acceptedAt When it became the reference (block timestamp).
+    function referencePrice(address feed) external view returns (uint80 roundId, uint256 answer, uint256 acceptedAt);
 
     /// @notice ETH available to buy tokens back (fees excluded).
     function ethReserve() external view returns (uint256);

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Oracle.Chain.Contracts.SessionManager;
 using Oracle.Chain.Model;
 using Oracle.Chain.Deployment;
@@ -123,6 +124,52 @@ public sealed class SessionManager_Lifecycle(ChainFixture chain) : IAsyncLifetim
 
         await Revert.WithAsync("SessionChallengeWindowClosed", () => _provider.Sessions.SettleVoucherAsync(id, session, v, s));
         await Revert.WithAsync("SessionChallengeWindowClosed", () => _provider.Sessions.CloseSessionAsync(id, session, v, s));
+    }
+
+    [Fact]
+    public async Task SettleVoucher_AfterMaxSessionDuration_RevertsSessionExpiredAndCloseStillPaysTheLastVoucher()
+    {
+        var (id, session) = await Sessions.OpenAsync(_network, _client, Sessions.Params(_network, _provider));
+        var (v1, s1) = Sessions.SignVoucher(_network, _client, id, Vpn.Tokens(10));
+        await _provider.Sessions.SettleVoucherAsync(id, session, v1, s1);
+        var (last, lastSignature) = Sessions.SignVoucher(_network, _client, id, Vpn.Tokens(25));
+
+        await chain.IncreaseTimeAsync(_network.Parameters.MaxSessionDuration);
+        var error = await Revert.WithAsync("SessionExpired", () => _provider.Sessions.SettleVoucherAsync(id, session, last, lastSignature));
+        Assert.Equal(new BigInteger(id), Assert.IsType<BigInteger>(error["sessionId"]));
+        var endsAt = session.OpenedAt + (ulong)_network.Parameters.MaxSessionDuration.TotalSeconds;
+        Assert.Equal(new BigInteger(endsAt), Assert.IsType<BigInteger>(error["endsAt"]));
+        // Anyone's submission is refused alike, and nothing moved.
+        var stranger = await _network.NewActorAsync();
+        await Revert.WithAsync("SessionExpired", () => stranger.Sessions.SettleVoucherAsync(id, session, last, lastSignature));
+        Assert.Equal(Vpn.Tokens(10), (await _client.Sessions.SessionStateQueryAsync(id)).State.Paid);
+
+        // The provider closes with its last voucher: paid the rest of it, the client refunded the remainder.
+        var providerBefore = await _provider.VpnBalanceAsync();
+        var clientBefore = await _client.VpnBalanceAsync();
+        var closed = TestNetwork.Event<SessionClosedEvent>(await _provider.Sessions.CloseSessionAsync(id, session, last, lastSignature));
+        Assert.Equal(Vpn.Tokens(15), closed.PaidToProvider);
+        Assert.Equal(Vpn.Tokens(75), closed.RefundedToClient);
+        Assert.Equal(providerBefore + Vpn.Tokens(15), await _provider.VpnBalanceAsync());
+        Assert.Equal(clientBefore + Vpn.Tokens(75), await _client.VpnBalanceAsync());
+    }
+
+    [Fact]
+    public async Task StartClose_AfterMaxSessionDuration_ProviderStillAnswersWithItsLastVoucher()
+    {
+        var (id, session) = await Sessions.OpenAsync(_network, _client, Sessions.Params(_network, _provider));
+        var (v, s) = Sessions.SignVoucher(_network, _client, id, Vpn.Tokens(40));
+        await chain.IncreaseTimeAsync(_network.Parameters.MaxSessionDuration + TimeSpan.FromHours(1));
+        await Revert.WithAsync("SessionExpired", () => _provider.Sessions.SettleVoucherAsync(id, session, v, s));
+
+        // The client's close opens the challenge window: the provider's answer is bounded by it, not by the end.
+        await _client.Sessions.StartCloseAsync(id, session);
+        var settled = TestNetwork.Event<VoucherSettledEvent>(await _provider.Sessions.SettleVoucherAsync(id, session, v, s));
+        Assert.Equal(Vpn.Tokens(40), settled.Paid);
+
+        await chain.IncreaseTimeAsync(_network.Parameters.ChallengeWindow);
+        var closed = TestNetwork.Event<SessionClosedEvent>(await _client.Sessions.FinalizeCloseAsync(id, session));
+        Assert.Equal(Vpn.Tokens(60), closed.RefundedToClient);
     }
 
     [Fact]

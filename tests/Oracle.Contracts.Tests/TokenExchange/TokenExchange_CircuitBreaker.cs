@@ -67,6 +67,7 @@ public sealed class TokenExchange_CircuitBreaker(ChainFixture chain) : IAsyncLif
         Assert.Equal(Ether / 5 * 9970 / 10_000, sold.Received);
         var reference = await _trader.Exchange.ReferencePriceQueryAsync(feed);
         Assert.Equal(_vpnEth * 2, reference.Answer);
+        Assert.Equal(await chain.LatestTimestampAsync(), (ulong)reference.AcceptedAt);
     }
 
     [Fact]
@@ -87,14 +88,75 @@ public sealed class TokenExchange_CircuitBreaker(ChainFixture chain) : IAsyncLif
     [Fact]
     public async Task Trades_MovesInsideBand_DoNotPause()
     {
-        // +20 % exactly, then +15 % on the new reference: each within the band of the last accepted price.
+        // +20 % exactly, then -15 %: each within the band of the reference, which stays put within the delay.
+        var feed = _network.AddressOf(ContractNames.PriceFeedVpnEth);
         await ReportVpnEthAsync(_vpnEth * 12 / 10);
         var first = TestNetwork.Event<VpnBoughtEvent>(await _trader.Exchange.BuyWithEthAsync(0, Ether));
         Assert.Equal(_vpnEth * 12 / 10, first.Price);
 
-        await ReportVpnEthAsync(_vpnEth * 12 / 10 * 115 / 100);
+        await ReportVpnEthAsync(_vpnEth * 85 / 100);
         var second = TestNetwork.Event<VpnSoldEvent>(await _trader.Exchange.SellForEthAsync(Vpn.Tokens(100), 0));
-        Assert.Equal(_vpnEth * 12 / 10 * 115 / 100, second.Price);
+        Assert.Equal(_vpnEth * 85 / 100, second.Price);
+        Assert.Equal(_vpnEth, (await _trader.Exchange.ReferencePriceQueryAsync(feed)).Answer);
+    }
+
+    [Fact]
+    public async Task Trades_WalkOfQuickInBandRounds_PausesOneBandFromTheReference()
+    {
+        // The attack: +5 % a round, each step traded at, so that each round is inside the band of the last one.
+        var feed = _network.AddressOf(ContractNames.PriceFeedVpnEth);
+        var before = await _trader.Exchange.ReferencePriceQueryAsync(feed);
+        var price = _vpnEth;
+        var steps = 0;
+        while (true)
+        {
+            price = price * 105 / 100;
+            var updatedAt = await ReportVpnEthAsync(price);
+            if ((price - _vpnEth) * 10_000 > _vpnEth * 2000)
+            {
+                // 1.05^4 = 1.2155: beyond the band of the reference, however small the steps were.
+                await AssertPausedAsync(() => _trader.Exchange.SellForEthAsync(Vpn.Tokens(1), 0), feed, updatedAt);
+                await AssertPausedAsync(() => _trader.Exchange.BuyWithEthAsync(0, Ether / 1000), feed, updatedAt);
+                break;
+            }
+
+            var sold = TestNetwork.Event<VpnSoldEvent>(await _trader.Exchange.SellForEthAsync(Vpn.Tokens(1), 0));
+            Assert.Equal(price, sold.Price);
+            steps++;
+        }
+
+        Assert.Equal(3, steps);
+        var after = await _trader.Exchange.ReferencePriceQueryAsync(feed);
+        Assert.Equal(before.RoundId, after.RoundId);
+        Assert.Equal(_vpnEth, after.Answer);
+        Assert.Equal(before.AcceptedAt, after.AcceptedAt);
+    }
+
+    [Fact]
+    public async Task Trades_InBandRoundAfterDelay_AdvancesTheReference()
+    {
+        var feed = _network.AddressOf(ContractNames.PriceFeedVpnEth);
+        await ReportVpnEthAsync(_vpnEth * 11 / 10);
+        await _trader.Exchange.SellForEthAsync(Vpn.Tokens(1), 0);
+        Assert.Equal(_vpnEth, (await _trader.Exchange.ReferencePriceQueryAsync(feed)).Answer);
+
+        // Once the reference is priceJumpDelay old, the next trade adopts the round it trades at.
+        await chain.IncreaseTimeAsync(_network.Parameters.PriceJumpDelay);
+        var round = (await _trader.VpnEthFeed.LatestRoundDataQueryAsync()).RoundId;
+        await _trader.Exchange.SellForEthAsync(Vpn.Tokens(1), 0);
+        var reference = await _trader.Exchange.ReferencePriceQueryAsync(feed);
+        Assert.Equal(round, reference.RoundId);
+        Assert.Equal(_vpnEth * 11 / 10, reference.Answer);
+        Assert.Equal(await chain.LatestTimestampAsync(), (ulong)reference.AcceptedAt);
+
+        // The band is now around 1.1: 1.3 trades at once (it would be a jump from the old reference) ...
+        await ReportVpnEthAsync(_vpnEth * 13 / 10);
+        var sold = TestNetwork.Event<VpnSoldEvent>(await _trader.Exchange.SellForEthAsync(Vpn.Tokens(1), 0));
+        Assert.Equal(_vpnEth * 13 / 10, sold.Price);
+        // ... but does not move it again within the delay: 1.4 is beyond 1.1 + 20 %.
+        var updatedAt = await ReportVpnEthAsync(_vpnEth * 14 / 10);
+        await AssertPausedAsync(() => _trader.Exchange.SellForEthAsync(Vpn.Tokens(1), 0), feed, updatedAt);
+        Assert.Equal(_vpnEth * 11 / 10, (await _trader.Exchange.ReferencePriceQueryAsync(feed)).Answer);
     }
 
     [Fact]
