@@ -94,14 +94,8 @@ PUBA=$("$GATEWAY" keygen --light --out "$W/a.key" | head -1) || exit 1
 PUBB=$("$GATEWAY" keygen --light --out "$W/b.key" | head -1) || exit 1
 CLIENT_ETH=$(dotnet "$TOOL" keystore --out "$W/a.eth" --index 41) || exit 1
 PROVIDER_ETH=$(dotnet "$TOOL" keystore --out "$W/b.eth" --index 40) || exit 1
-cat >"$W/policy.json" <<JSON
-{ "version": 1, "defaultAction": "allow", "exports": ["198.19.4.1/32"],
-  "description": "benchmark: exit policy with the gateway address exported",
-  "rules": [
-    { "id": 1, "action": "deny", "protocol": "tcp", "ports": ["445", "139"] },
-    { "id": 2, "action": "deny", "protocol": "udp", "ports": ["137-138"] },
-    { "id": 3, "action": "deny", "direction": "outbound", "protocol": "tcp", "ports": ["25", "465", "587"] } ] }
-JSON
+# The exit policy (SMB/NetBIOS/SMTP denied) with the gateway address exported: iperf3 listens on the provider host.
+cp "$ROOT/bench/exit-policy.json" "$W/policy.json"
 
 configs() { # configs on|off
   local metering_b="" metering_a="" keys_b="\"TunnelKeystore\": \"$W/b.key\"" keys_a="\"TunnelKeystore\": \"$W/a.key\""

@@ -272,14 +272,7 @@ bench_oracle() {
   pubb=$("$ORACLE_BIN" keygen --light --out "$d/b.key" | head -1) || { failed oracle "keygen"; return; }
   # The exit policy (SMB/NetBIOS/SMTP denied, provider networks guarded) with the gateway's own tunnel address
   # exported, because the iperf3 server listens on the provider host in this benchmark.
-  cat >"$d/policy.json" <<EOF
-{ "version": 1, "defaultAction": "allow", "exports": ["198.19.4.1/32"],
-  "description": "benchmark: exit policy with the gateway address exported",
-  "rules": [
-    { "id": 1, "action": "deny", "protocol": "tcp", "ports": ["445", "139"] },
-    { "id": 2, "action": "deny", "protocol": "udp", "ports": ["137-138"] },
-    { "id": 3, "action": "deny", "direction": "outbound", "protocol": "tcp", "ports": ["25", "465", "587"] } ] }
-EOF
+  cp "$REPO/bench/exit-policy.json" "$d/policy.json"
   cat >"$d/serve.json" <<EOF
 { "Tunnel": { "Mtu": $TUN_MTU, "Cipher": "$ORACLE_CIPHER", "Offloads": $ORACLE_OFFLOADS },
   "Keys": { "TunnelKeystore": "$d/b.key" },
