@@ -202,12 +202,7 @@ internal sealed class GatewayFactory(
         {
             var chain = _config.Chain;
             var rpc = chain.RpcUrl ?? throw new InvalidOperationException("Chain:RpcUrl is needed for the on-chain directory");
-            var (registry, sessionManager) = ContractAddresses();
-            var fromBlock = chain.Manifest is { } path
-                && Oracle.Chain.Deployment.DeploymentManifest.Load(path).Contracts.TryGetValue("SessionManager", out var deployed)
-                && string.Equals(deployed.Address, sessionManager, StringComparison.OrdinalIgnoreCase)
-                    ? deployed.BlockNumber
-                    : 0;
+            var (registry, sessionManager, fromBlock) = ContractAddresses();
             return new ChainProviderDirectory(new Nethereum.Web3.Web3(rpc), registry, sessionManager, time, fromBlock: fromBlock);
         }
 
@@ -238,17 +233,22 @@ internal sealed class GatewayFactory(
     }
 
     /// <summary>The ProviderRegistry and SessionManager: from Chain:Manifest, or given one by one.</summary>
-    private (string ProviderRegistry, string SessionManager) ContractAddresses()
+    // The addresses from the configuration or the manifest, and the SessionManager's deployment block when the manifest
+    // names it (where log searches start; 0 otherwise).
+    private (string ProviderRegistry, string SessionManager, ulong SessionManagerBlock) ContractAddresses()
     {
         var chain = _config.Chain;
         if (chain.Manifest is { } path)
         {
             var manifest = Oracle.Chain.Deployment.DeploymentManifest.Load(path);
-            return (chain.ProviderRegistry ?? manifest.AddressOf("ProviderRegistry"), chain.SessionManager ?? manifest.AddressOf("SessionManager"));
+            var sessionManager = chain.SessionManager ?? manifest.AddressOf("SessionManager");
+            var block = manifest.Contracts.TryGetValue("SessionManager", out var deployed)
+                && string.Equals(deployed.Address, sessionManager, StringComparison.OrdinalIgnoreCase) ? deployed.BlockNumber : 0;
+            return (chain.ProviderRegistry ?? manifest.AddressOf("ProviderRegistry"), sessionManager, block);
         }
 
         return (chain.ProviderRegistry ?? throw new InvalidOperationException("Chain:ProviderRegistry (or Chain:Manifest) is not set"),
-            chain.SessionManager ?? throw new InvalidOperationException("Chain:SessionManager (or Chain:Manifest) is not set"));
+            chain.SessionManager ?? throw new InvalidOperationException("Chain:SessionManager (or Chain:Manifest) is not set"), 0);
     }
 
     private string? SessionManagerAddress()

@@ -30,7 +30,7 @@ public sealed class MeteringService : BackgroundService, IPolicyDenialSink, IPol
     /// <summary>Why session <paramref name="sessionId"/> may not start on this gateway (it already ended here), or null.</summary>
     public string? RefusalOf(ulong sessionId)
         => _context.Spool.SessionEndedAt(sessionId) is { } endedAt
-            ? new SessionAlreadyEndedException(sessionId, DateTimeOffset.FromUnixTimeMilliseconds(endedAt)).Message
+            ? SessionAlreadyEndedException.Describe(sessionId, DateTimeOffset.FromUnixTimeMilliseconds(endedAt))
             : null;
 
     /// <summary>Starts metering a session this gateway provides (capture of its interface, evidence log, checkpoints).</summary>

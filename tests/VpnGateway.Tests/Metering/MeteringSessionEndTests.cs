@@ -18,6 +18,10 @@ public sealed class MeteringSessionEndTests
 {
     private static readonly TimeSpan Start = TimeSpan.FromSeconds(60);
 
+    // Flows that stay open across the shutdown (the tests' default 1 s idle / 2 s active timeouts can close a ping flow
+    // between its last packet and the ending's flush on a busy machine), on both sides so their records agree.
+    private static readonly object SlowerFlows = new { Metering = new { Flows = new { IdleTimeout = "00:00:05", ActiveTimeout = "00:00:05" } } };
+
     [Fact]
     public async Task CutOff_ClientWithholdsVouchers_LosesItsSessionAfterTheGraceWhileThePayingClientKeepsIt()
     {
@@ -88,12 +92,12 @@ public sealed class MeteringSessionEndTests
         [
             Session(net, live, "live", DevelopmentKeys.Key(34)),
             Session(net, frozen, "frozen", DevelopmentKeys.Key(35)),
-        ]));
+        ], SlowerFlows));
         await WaitForLogAsync(net, "provider", "serving on");
         var liveClient = net.Start(net.Clients[0], "live", "connect",
-            net.ClientConfig(0, "live", net.EthereumKey("live", DevelopmentKeys.Key(34)), live, providerTunnel, provider.GetPublicAddress()));
+            net.ClientConfig(0, "live", net.EthereumKey("live", DevelopmentKeys.Key(34)), live, providerTunnel, provider.GetPublicAddress(), SlowerFlows));
         var frozenClient = net.Start(net.Clients[1], "frozen", "connect",
-            net.ClientConfig(1, "frozen", net.EthereumKey("frozen", DevelopmentKeys.Key(35)), frozen, providerTunnel, provider.GetPublicAddress()));
+            net.ClientConfig(1, "frozen", net.EthereumKey("frozen", DevelopmentKeys.Key(35)), frozen, providerTunnel, provider.GetPublicAddress(), SlowerFlows));
         await WaitForLogAsync(net, "live", $"connected: session {live}");
         await WaitForLogAsync(net, "frozen", $"connected: session {frozen}");
         net.Clients[0].StartProcess(net.Log("live-ping"), "ping", "-i", "0.2", MeteredTunnel.InternetHost);
