@@ -102,14 +102,31 @@ internal sealed class GatewayFactory(
             transport.LocalEndpoint, transport.Gro, Convert.ToBase64String(tunnelKey.PublicKey), pool, policies.Count, string.Join(", ", networks));
         return (server, async ct =>
         {
-            if (!serve.Exit.Enabled)
+            // The kernel's line behind the policy guard, on every provider (forwarding or not): no broadcast or multicast
+            // from the tunnels to this host, no new connections towards clients' tunnel addresses, and networks that
+            // appear while sessions run closed at once (docs/gateway.md, Policy).
+            var firewall = await ProviderFirewall.InstallAsync(new ProviderFirewallSettings
             {
-                return null;
+                TableName = $"oracle_gw_{Environment.ProcessId}",
+                Pool = pool,
+                DevicePrefix = devicePrefix,
+                Forward = serve.Exit.Enabled,
+                Masquerade = serve.Exit.Masquerade,
+                Uplink = serve.Exit.Uplink,
+                Exports = [.. policies.Values.SelectMany(p => p.Exports).Distinct()],
+            }, loggerFactory.CreateLogger<ProviderFirewall>(), ct).ConfigureAwait(false);
+            try
+            {
+                var monitor = await ProtectedNetworkMonitor.StartAsync(networks,
+                    () => ProviderNetworks.Discover(serve.ProtectedNetworks, serve.ProtectConnectedNetworks, devicePrefix),
+                    firewall, server, loggerFactory.CreateLogger<ProtectedNetworkMonitor>(), ct).ConfigureAwait(false);
+                return new Teardown(monitor, firewall);
             }
-
-            var table = $"oracle_gw_{Environment.ProcessId}";
-            return await new LinuxNetworkConfigurator(loggerFactory.CreateLogger<LinuxNetworkConfigurator>())
-                .EnableForwardingAsync(table, pool, devicePrefix, serve.Exit.Uplink, serve.Exit.Masquerade, ct).ConfigureAwait(false);
+            catch
+            {
+                await firewall.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         });
     }
 
@@ -185,7 +202,7 @@ internal sealed class GatewayFactory(
             Routes = [.. connect.EffectiveRoutes.Select(IpPrefix.Parse)],
             InterfacePattern = connect.InterfacePattern,
             ConnectAttempts = connect.ConnectAttempts,
-            LocalNetworks = ProviderNetworks.Discover([], connectedSubnets: true, connect.InterfacePattern.Replace("%d", string.Empty, StringComparison.Ordinal)),
+            LocalNetworks = ProviderNetworks.Local(connect.InterfacePattern.Replace("%d", string.Empty, StringComparison.Ordinal)),
         });
         metrics.Attach(client);
         return client;
@@ -294,5 +311,17 @@ internal sealed class GatewayFactory(
 
         var addresses = await Dns.GetHostAddressesAsync(endpoint[..colon], cancellationToken).ConfigureAwait(false);
         return new IPEndPoint(addresses[0], port);
+    }
+
+    /// <summary>Disposes its parts in order.</summary>
+    private sealed class Teardown(params IAsyncDisposable[] parts) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var part in parts)
+            {
+                await part.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 }

@@ -23,7 +23,8 @@ internal sealed partial class GatewayServer : TunnelEngine
     private readonly CookieChecker _cookies;
     private readonly HandshakeRateLimiter _rateLimiter;
     private readonly AddressPool _pool;
-    private readonly PolicyContext _context;
+    private readonly object _contextLock = new();
+    private volatile PolicyContext _context;
     private readonly HashSet<ulong> _infoSent = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, string> _terminated = new();
 
@@ -43,7 +44,21 @@ internal sealed partial class GatewayServer : TunnelEngine
 
     public IPAddress GatewayAddress => _pool.Gateway;
 
+    /// <summary>The context new sessions' policies are compiled with (a running session keeps the one it started with).</summary>
     public PolicyContext PolicyContext => _context;
+
+    /// <summary>
+    /// Protects <paramref name="prefixes"/> in the guard of every session that starts from now on (networks that appeared
+    /// on the host). A running session keeps the context it was told in its SessionInfo, so its evidence stays a function
+    /// of what both ends know; the kernel's firewall closes the new networks to it instead.
+    /// </summary>
+    public void AddProviderNetworks(IReadOnlyCollection<IpPrefix> prefixes)
+    {
+        lock (_contextLock)
+        {
+            _context = new PolicyContext([.. _context.ProviderNetworks, .. prefixes.Where(p => !_context.ProviderNetworks.Contains(p))]);
+        }
+    }
 
     protected override async ValueTask HandleHandshakeAsync(byte[] message, UdpEndpoint source, CancellationToken cancellationToken)
     {
@@ -184,7 +199,7 @@ internal sealed partial class GatewayServer : TunnelEngine
             var info = JsonSerializer.SerializeToUtf8Bytes(new SessionInfoMessage(
                 session.SessionId,
                 policy.Compiled.Document.HashHex,
-                [.. _context.ProviderNetworks.Select(p => p.ToString())],
+                [.. policy.Compiled.Context.ProviderNetworks.Select(p => p.ToString())],
                 [.. session.Info!.GatewayAddresses.Select(p => p.ToString())],
                 [.. session.Info.ClientPrefixes.Select(p => p.ToString())],
                 System.Text.Encoding.UTF8.GetString(policy.Compiled.Document.CanonicalJson)), SessionInfoMessage.JsonOptions);
