@@ -81,7 +81,7 @@ internal sealed class GatewayFactory(
         // The whole pool, the gateway's own address included: one client never reaches another through this gateway
         // (the forwarding rules also drop tunnel-to-tunnel traffic, which covers site-to-site clients' routed LANs).
         networks.Add(pool);
-        var transport = LinuxUdpTransport.Open(IPEndPoint.Parse(serve.Listen));
+        var transport = OpenTransport("Serve:Listen", serve.Listen);
         var server = new GatewayServer(Services(transport), TunnelOptions(), new ServerOptions
         {
             TunnelKey = tunnelKey,
@@ -191,7 +191,14 @@ internal sealed class GatewayFactory(
         }
 
         var providerEndpoint = await ResolveAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        var transport = LinuxUdpTransport.Open(IPEndPoint.Parse(connect.Listen));
+        var ipv6 = providerEndpoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && !providerEndpoint.Address.IsIPv4MappedToIPv6;
+        if (UnderlayMtu.ToPeer(providerEndpoint) is { } path && _config.Tunnel.Mtu + UnderlayMtu.Overhead(ipv6) > path)
+        {
+            throw new GatewayConfigurationException($"Tunnel:Mtu {_config.Tunnel.Mtu} does not fit the path to the provider {providerEndpoint}: it carries {path} bytes, "
+                + $"minus {UnderlayMtu.Overhead(ipv6)} of {(ipv6 ? "IPv6" : "IPv4")}, UDP and tunnel headers leaves at most {path - UnderlayMtu.Overhead(ipv6)}");
+        }
+
+        var transport = OpenTransport("Connect:Listen", connect.Listen);
         var client = new GatewayClient(Services(transport), TunnelOptions(), new ClientOptions
         {
             TunnelKey = tunnelKey,
@@ -199,6 +206,7 @@ internal sealed class GatewayFactory(
             ProviderEndpoint = providerEndpoint,
             SessionId = connect.SessionId,
             Authorization = authorization,
+            ClientAddress = ethereum?.GetPublicAddress(),
             Routes = [.. connect.EffectiveRoutes.Select(IpPrefix.Parse)],
             InterfacePattern = connect.InterfacePattern,
             ConnectAttempts = connect.ConnectAttempts,
@@ -285,6 +293,18 @@ internal sealed class GatewayFactory(
 
     private EthECKey? LoadEthereumKey()
         => _config.Keys.EthereumKeystore is { } path ? KeyStoreFile.LoadWithPasswordFile(path, _config.Keys.PasswordFile) : null;
+
+    private static LinuxUdpTransport OpenTransport(string key, string listen)
+    {
+        try
+        {
+            return LinuxUdpTransport.Open(IPEndPoint.Parse(listen));
+        }
+        catch (Native.NativeException e)
+        {
+            throw new GatewayConfigurationException($"{key} {listen}: {e.Message} (another gateway on this port?)", e);
+        }
+    }
 
     private static PolicyDocument LoadPolicy(string file)
     {

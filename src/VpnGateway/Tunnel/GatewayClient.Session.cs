@@ -13,7 +13,7 @@ internal sealed partial class GatewayClient
     {
         var local = ToAddress(response.ClientIPv4);
         var gateway = ToAddress(response.GatewayIPv4);
-        var mtu = response.Mtu is >= 576 and <= 9000 ? response.Mtu : Options.Mtu;
+        var mtu = response.Mtu; // checked by RefuseResponse: the session's MTU, the same on both ends
         var tun = Services.TunFactory.Create(_client.InterfacePattern, mtu);
         try
         {
@@ -51,7 +51,7 @@ internal sealed partial class GatewayClient
             throw;
         }
 
-        var session = new TunnelSession(_client.SessionId, _client.ProviderKey, null, [.. _client.Routes, IpPrefix.Host(gateway)], Time.GetTimestamp()) { Tun = tun };
+        var session = new TunnelSession(_client.SessionId, _client.ProviderKey, _client.ClientAddress, [.. _client.Routes, IpPrefix.Host(gateway)], Time.GetTimestamp()) { Tun = tun };
         session.Control = new ControlChannel(_client.SessionId, mtu, frame => SendMessage(session, MessageType.TransportControl, frame.Span), Time, Logger);
         session.Control.Subscribe(ControlMessageTypes.SessionInfo, (message, _) =>
         {

@@ -262,14 +262,22 @@ internal sealed partial class GatewayClient : TunnelEngine
         Services.Transport.Send(message, _providerEndpoint);
     }
 
-    // The provider chooses the cipher suite and the addresses; the client accepts them only where they cannot hurt it: a
-    // suite it knows, and tunnel addresses outside this host's own networks (a gateway address on the client's LAN would
+    // The provider chooses the cipher suite, the MTU and the addresses; the client accepts them only where they cannot hurt
+    // it: a suite it knows, an MTU it carries, and tunnel addresses outside this host's own networks (a gateway address on the client's LAN would
     // pull that host's traffic, its router's or DNS server's, into the tunnel).
     private string? RefuseResponse(in ResponsePayloadLayout response)
     {
         if (!Enum.IsDefined(response.Suite))
         {
             return $"unknown cipher suite {(byte)response.Suite}";
+        }
+
+        // Both ends use the provider's tunnel MTU; it must fit what this side carries (its Tunnel:Mtu, checked against
+        // its path to the provider), or packets of the provider's size would be lost on the way here.
+        if (response.Mtu < TunnelOptions.MinimumMtu || response.Mtu > Options.Mtu)
+        {
+            return $"the provider's tunnel MTU {response.Mtu} is outside what this client carries ({TunnelOptions.MinimumMtu}–{Options.Mtu}, Tunnel:Mtu): "
+                + "both ends must agree; lower the provider's Tunnel:Mtu, or raise this client's within its path";
         }
 
         foreach (var value in (ReadOnlySpan<uint>)[response.ClientIPv4, response.GatewayIPv4])

@@ -156,6 +156,9 @@ public sealed class GatewayNamespaceTests(GatewayNetwork net)
         await using var attacker = await NetworkNamespace.CreateAsync("gwf");
         await NetworkNamespace.ConnectAsync(attacker, "198.18.6.1/30", net.Provider, "198.18.6.2/30");
         const int flood = 400;
+        // Resolve the neighbour first: a flood sent at once into an unresolved ARP entry is mostly dropped by the sender's
+        // kernel (unres_qlen_bytes holds about 166 of these datagrams), which is not what this test measures.
+        (await attacker.ExecAsync("ping", "-c", "1", "-W", "2", "198.18.6.2")).EnsureSuccess();
 
         attacker.RunInside(() =>
         {
@@ -187,7 +190,7 @@ public sealed class GatewayNamespaceTests(GatewayNetwork net)
             processed = Delta("handshake_rejected") + Delta("handshake_invalid") + Delta("handshake_replay");
         }
         while (limited + processed < flood && DateTime.UtcNow < deadline);
-        Assert.Equal(flood, limited + processed);
+        Assert.True(flood == limited + processed, $"before {before.GetProperty("drops")} after {after.GetProperty("drops")}");
 
         Assert.True(limited >= flood - 40, $"rate-limited {limited} of {flood}");
         Assert.True(processed <= 40, $"{processed} initiations cost a Diffie-Hellman");
@@ -211,5 +214,36 @@ public sealed class GatewayNamespaceTests(GatewayNetwork net)
         Assert.Equal(0, status.ExitCode);
         Assert.Contains("2 session(s)", status.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("policy rule", status.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StatusCommand_Piped_WholeRowsWithColumnsNamedTheSameOnBothSides()
+    {
+        var provider = await net.Provider.ExecAsync(Short, "dotnet", GatewayNetwork.GatewayDll, "status", "--url", $"http://127.0.0.1:{GatewayNetwork.ProviderMetrics}");
+        var client = await net.Client.ExecAsync(Short, "dotnet", GatewayNetwork.GatewayDll, "status", "--url", $"http://127.0.0.1:{GatewayNetwork.ClientMetrics}");
+        var clientAddress = (await GatewayNetwork.StatusAsync(net.Client, GatewayNetwork.ClientMetrics)).GetProperty("sessions")[0].GetProperty("clientPrefixes")[0].GetString()!;
+
+        foreach (var output in new[] { provider.StandardOutput, client.StandardOutput })
+        {
+            // Redirected output has no terminal width: every session is one line, not wrapped at 80 columns.
+            Assert.Contains(output.Split('\n'), l => l.Contains("client account", StringComparison.Ordinal) && l.Contains("client side", StringComparison.Ordinal)
+                && l.Contains("peer endpoint", StringComparison.Ordinal) && l.Contains("rate-limited", StringComparison.Ordinal));
+            Assert.Contains(output.Split('\n'), l => l.Contains(clientAddress, StringComparison.Ordinal) && l.Contains(" 198.18.1.", StringComparison.Ordinal));
+        }
+
+        Assert.Contains(provider.StandardOutput.Split('\n'), l => l.Contains(clientAddress, StringComparison.Ordinal) && l.Contains("(pinned key)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task MetricsScrapes_NotLoggedAtInformation()
+    {
+        await net.Provider.ExecAsync("curl", "-s", "--max-time", "5", $"http://127.0.0.1:{GatewayNetwork.ProviderMetrics}/metrics");
+        await net.Provider.ExecAsync("curl", "-s", "--max-time", "5", $"http://127.0.0.1:{GatewayNetwork.ProviderMetrics}/healthz");
+        await Task.Delay(200);
+
+        var log = await File.ReadAllTextAsync(net.ProviderLog);
+
+        Assert.DoesNotContain("Request starting", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("/healthz", log, StringComparison.Ordinal);
     }
 }
