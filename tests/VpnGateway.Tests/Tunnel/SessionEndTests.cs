@@ -99,6 +99,30 @@ public sealed class SessionEndTests
     }
 
     [Fact]
+    public async Task Connect_ProviderMtuAboveClients_RefusedNoDevice()
+    {
+        // The provider runs 1420 (the harness); this client carries at most 1380 (a PPPoE line, say).
+        await using var h = await TunnelHarness.StartServerAsync();
+        var client = h.CreateClient(h.ClientKey, h.ServerKey.PublicKey, TunnelHarness.PinnedSession, null, options: new TunnelOptions { Mtu = 1380 });
+
+        var error = await Assert.ThrowsAsync<HandshakeRejectedException>(() => client.ConnectAsync(CancellationToken.None).WaitAsync(Wait));
+
+        Assert.Contains("the provider's tunnel MTU 1420 is outside what this client carries (576–1380", error.Message, StringComparison.Ordinal);
+        Assert.Empty(h.ClientTuns.Devices);
+    }
+
+    [Fact]
+    public async Task Connect_ProviderMtuBelowClients_BothEndsUseTheProviders()
+    {
+        await using var h = await TunnelHarness.StartServerAsync();
+        var client = h.CreateClient(h.ClientKey, h.ServerKey.PublicKey, TunnelHarness.PinnedSession, null, options: new TunnelOptions { Mtu = 1500 });
+
+        await client.ConnectAsync(CancellationToken.None).WaitAsync(Wait);
+
+        Assert.Equal(1420, h.ClientTun.Mtu);
+    }
+
+    [Fact]
     public async Task Handshake_ObserverRefusesTheSession_NotPermittedAndNoSessionCreated()
     {
         await using var h = await TunnelHarness.StartServerAsync(h =>
