@@ -4,8 +4,8 @@ using System.Text.Json;
 namespace Oracle.Devnet.Runtime;
 
 /// <summary>
-/// A Hardhat node (the version pinned in contracts/package.json) on 127.0.0.1: chain id 31337, instant mining,
-/// the 64 development accounts of contracts/hardhat.config.cjs funded.
+/// A Hardhat node (the version pinned in contracts/package.json) on 127.0.0.1: chain id 31337 (or another local id),
+/// instant mining, the 64 development accounts of contracts/hardhat.config.cjs funded.
 /// </summary>
 public sealed class HardhatNode : LocalService
 {
@@ -15,11 +15,21 @@ public sealed class HardhatNode : LocalService
     /// <param name="dataDirectory">Its folder (log, Hardhat cache).</param>
     /// <param name="contractsDirectory">contracts/ of the repository, with node_modules installed.</param>
     /// <param name="port">The JSON-RPC port (0: any free port, 8545 preferred).</param>
-    public HardhatNode(string dataDirectory, string contractsDirectory, int port = 0) : base("hardhat", dataDirectory)
+    /// <param name="chainId">The chain id: 31337, or 1337 (a local chain id the development keys are allowed on too).</param>
+    public HardhatNode(string dataDirectory, string contractsDirectory, int port = 0, ulong chainId = 31337) : base("hardhat", dataDirectory)
     {
+        if (!Oracle.Chain.Keys.DevelopmentKeys.IsLocal(chainId))
+        {
+            throw new ArgumentOutOfRangeException(nameof(chainId), chainId, $"a local chain id ({string.Join(" or ", Oracle.Chain.Keys.DevelopmentKeys.LocalChainIds)})");
+        }
+
         ContractsDirectory = contractsDirectory;
         Port = port == 0 ? PortAllocator.Allocate(8545) : port;
+        ChainId = chainId;
     }
+
+    /// <summary>The chain id.</summary>
+    public ulong ChainId { get; }
 
     /// <summary>contracts/ of the repository.</summary>
     public string ContractsDirectory { get; }
@@ -40,7 +50,7 @@ public sealed class HardhatNode : LocalService
         }
 
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-        return body.RootElement.TryGetProperty("result", out var result) && result.GetString() == "0x7a69";
+        return body.RootElement.TryGetProperty("result", out var result) && result.GetString() == $"0x{ChainId:x}";
     }
 
     /// <inheritdoc />
@@ -57,6 +67,7 @@ public sealed class HardhatNode : LocalService
             environment: new Dictionary<string, string>
             {
                 ["HARDHAT_DISABLE_TELEMETRY_PROMPT"] = "true",
+                ["ORACLE_CHAIN_ID"] = ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["DO_NOT_TRACK"] = "1",
             });
         return Task.CompletedTask;
