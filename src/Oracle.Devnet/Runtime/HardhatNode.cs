@@ -34,8 +34,8 @@ public sealed class HardhatNode : LocalService
     /// <summary>contracts/ of the repository.</summary>
     public string ContractsDirectory { get; }
 
-    /// <summary>The JSON-RPC port.</summary>
-    public int Port { get; }
+    /// <summary>The JSON-RPC port (another free one when the chosen port was taken before the node started).</summary>
+    public int Port { get; private set; }
 
     /// <summary>The JSON-RPC endpoint.</summary>
     public string RpcUrl => $"http://127.0.0.1:{Port}";
@@ -43,6 +43,13 @@ public sealed class HardhatNode : LocalService
     /// <inheritdoc />
     public override async Task<bool> IsHealthyAsync(CancellationToken cancellationToken = default)
     {
+        // Our own node must have said it listens: another node that took the port first (another checkout's devnet, a
+        // parallel test) answers eth_chainId just the same.
+        if (!File.Exists(LogPath) || !(await File.ReadAllTextAsync(LogPath, cancellationToken)).Contains($"JSON-RPC server at http://127.0.0.1:{Port}/", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         using var response = await Http.PostAsJsonAsync(RpcUrl, new { jsonrpc = "2.0", id = 1, method = "eth_chainId", @params = Array.Empty<object>() }, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
@@ -54,7 +61,7 @@ public sealed class HardhatNode : LocalService
     }
 
     /// <inheritdoc />
-    protected override Task StartProcessesAsync(CancellationToken cancellationToken)
+    protected override async Task StartProcessesAsync(CancellationToken cancellationToken)
     {
         var cli = Path.Combine(ContractsDirectory, "node_modules", "hardhat", "internal", "cli", "bootstrap.js");
         if (!File.Exists(cli))
@@ -62,14 +69,44 @@ public sealed class HardhatNode : LocalService
             throw new LocalServiceException($"Hardhat is not installed in {ContractsDirectory}: run `npm ci` there (the README commands do)");
         }
 
-        Launch("hardhat", "node", [cli, "node", "--hostname", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-            workingDirectory: ContractsDirectory,
-            environment: new Dictionary<string, string>
+        // Another process (a parallel test's node, another checkout's devnet) may take the port between choosing it and
+        // the node's listen: then the node exits with EADDRINUSE and starts again on a free port.
+        for (var attempt = 1; ; attempt++)
+        {
+            if (!PortAllocator.IsFree(Port))
             {
-                ["HARDHAT_DISABLE_TELEMETRY_PROMPT"] = "true",
-                ["ORACLE_CHAIN_ID"] = ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["DO_NOT_TRACK"] = "1",
-            });
-        return Task.CompletedTask;
+                Port = PortAllocator.Allocate();
+            }
+
+            if (File.Exists(LogPath))
+            {
+                File.Delete(LogPath);
+            }
+
+            var process = Launch("hardhat", "node", [cli, "node", "--hostname", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+                workingDirectory: ContractsDirectory,
+                environment: new Dictionary<string, string>
+                {
+                    ["HARDHAT_DISABLE_TELEMETRY_PROMPT"] = "true",
+                    ["ORACLE_CHAIN_ID"] = ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["DO_NOT_TRACK"] = "1",
+                });
+            var deadline = DateTime.UtcNow + StartTimeout;
+            while (process.IsAlive && DateTime.UtcNow < deadline && !Log().Contains("JSON-RPC server at", StringComparison.Ordinal))
+            {
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (process.IsAlive || attempt == 5 || !Log().Contains("EADDRINUSE", StringComparison.Ordinal))
+            {
+                // Listening, or failed for another reason: the health wait reports it.
+                return;
+            }
+
+            Forget(process);
+            Port = PortAllocator.Allocate();
+        }
+
+        string Log() => File.Exists(LogPath) ? File.ReadAllText(LogPath) : string.Empty;
     }
 }
