@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using Oracle.Chain;
 using Oracle.Chain.Keys;
 using Oracle.Hosting;
 using VpnGateway.Hosting;
@@ -20,7 +21,7 @@ internal static class GatewayHost
     public const string EnvironmentPrefix = "VPNGATEWAY_";
 
     /// <summary>The exit status of a start refused for the operator's mistake (one line each says what and where).</summary>
-    public const int ConfigurationErrorExitCode = 2;
+    public const int ConfigurationErrorExitCode = StartupErrors.ExitCode;
 
     public static async Task<int> RunAsync(GatewayRole role, string? configFile, CancellationToken cancellationToken)
     {
@@ -32,10 +33,14 @@ internal static class GatewayHost
         {
             foreach (var problem in e.Problems)
             {
-                await Console.Error.WriteLineAsync($"vpngateway {(role == GatewayRole.Provider ? "serve" : "connect")}: {problem}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"vpngateway {Verb(role)}: {problem}").ConfigureAwait(false);
             }
 
             return ConfigurationErrorExitCode;
+        }
+        catch (Exception e) when (StartupErrors.IsOperatorError(e))
+        {
+            return StartupErrors.Report($"vpngateway {Verb(role)}", e);
         }
     }
 
@@ -53,8 +58,13 @@ internal static class GatewayHost
         }
 
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        if (builder.Configuration["Keys:EthereumKeystore"] is { Length: > 0 })
+        {
+            throw new ChainContextException("Keys:EthereumKeystore is now Chain:Keystore (with Chain:PasswordFile): the gateway's Ethereum key is the same setting as every service's");
+        }
+
         var config = Bind(builder.Configuration);
-        var problems = GatewayConfigurationValidator.Validate(config, role, builder.Configuration);
+        var problems = GatewayConfigurationValidator.Validate(config, role);
         if (problems.Count > 0)
         {
             throw new GatewayConfigurationException(problems);
@@ -68,6 +78,9 @@ internal static class GatewayHost
 
         builder.WebHost.UseUrls(listen.Length == 0 ? "http://127.0.0.1:0" : $"http://{listen}");
         builder.AddOracleServiceDefaults();
+        // Section Chain, read once: the chain id, the contracts, the Ethereum key (optional: a pinned link without
+        // metering needs none of it; metering and the chain directory say what they miss).
+        await builder.AddOracleChainAsync(ChainRequirements.None, cancellationToken).ConfigureAwait(false);
         if (builder.Configuration.GetSection(MeteringOptions.Section).Exists())
         {
             // Metering (docs/protocol.md §5): the provider publishes its evidence on the bus (publisher confirms).
@@ -112,6 +125,8 @@ internal static class GatewayHost
 
         return gateway.ExitCode;
     }
+
+    private static string Verb(GatewayRole role) => role == GatewayRole.Provider ? "serve" : "connect";
 
     private static void AddConfigurationFile(ConfigurationManager configuration, string configFile)
     {

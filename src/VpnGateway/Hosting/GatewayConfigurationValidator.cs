@@ -8,18 +8,16 @@ namespace VpnGateway.Hosting;
 /// <summary>
 /// Checks the values of a bound configuration before the gateway touches anything (devices, firewall, chain): each
 /// problem one line naming the key. What needs the chain, a keystore password or the network (a provider's key on-chain,
-/// a wrong password, an unreachable endpoint) is found when the gateway starts and logged the same way.
+/// a wrong password, an unreachable endpoint) is found when the gateway starts and logged the same way; section
+/// <c>Chain</c> is checked by the chain context.
 /// </summary>
 internal static class GatewayConfigurationValidator
 {
     /// <param name="config">The bound configuration.</param>
     /// <param name="role">Provider (serve) or client (connect).</param>
-    /// <param name="raw">The configuration itself, for the keys other components read (metering, the chain).</param>
-    public static IReadOnlyList<string> Validate(GatewayConfiguration config, GatewayRole role, Microsoft.Extensions.Configuration.IConfiguration raw)
+    public static IReadOnlyList<string> Validate(GatewayConfiguration config, GatewayRole role)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(raw);
-        var metering = raw.GetSection("Metering").Exists();
         var errors = new List<string>();
         Tunnel(config.Tunnel, role, config, errors);
         if (config.Keys.TunnelKeystore is null)
@@ -27,8 +25,7 @@ internal static class GatewayConfigurationValidator
             errors.Add("Keys:TunnelKeystore is not set: the tunnel key's keystore file ('vpngateway keygen --out FILE' makes one)");
         }
 
-        Files(errors, ("Keys:TunnelKeystore", config.Keys.TunnelKeystore), ("Keys:EthereumKeystore", config.Keys.EthereumKeystore),
-            ("Keys:PasswordFile", config.Keys.PasswordFile), ("Chain:Manifest", config.Chain.Manifest));
+        Files(errors, ("Keys:TunnelKeystore", config.Keys.TunnelKeystore), ("Keys:PasswordFile", config.Keys.PasswordFile));
         if (config.Metrics.Listen is { Length: > 0 } metricsListen && !IPEndPoint.TryParse(metricsListen, out _))
         {
             errors.Add($"Metrics:Listen '{metricsListen}' is not address:port (for example 127.0.0.1:9580; empty turns the endpoint off)");
@@ -44,16 +41,6 @@ internal static class GatewayConfigurationValidator
         }
 
         Directory(config, role, errors);
-        if (metering && config.Keys.EthereumKeystore is null && string.IsNullOrEmpty(raw["Chain:Keystore"]))
-        {
-            errors.Add("Keys:EthereumKeystore is not set: metering signs checkpoints and vouchers with it ('vpngateway keygen --ethereum --out FILE' makes one)");
-        }
-
-        if (metering && config.Chain.SessionManager is null && config.Chain.Manifest is null)
-        {
-            errors.Add("Chain:SessionManager (or Chain:Manifest) is not set: metering signs under the SessionManager's EIP-712 domain, pinned links too");
-        }
-
         return errors;
     }
 
@@ -131,22 +118,9 @@ internal static class GatewayConfigurationValidator
         {
             errors.Add($"Serve:Directory '{serve.Directory}' is neither pinned nor chain");
         }
-        else if (string.Equals(serve.Directory, "chain", StringComparison.OrdinalIgnoreCase))
+        else if (string.Equals(serve.Directory, "chain", StringComparison.OrdinalIgnoreCase) && serve.Policies.Count == 0)
         {
-            if (config.Chain.RpcUrl is null)
-            {
-                errors.Add("Chain:RpcUrl is not set: Serve:Directory=chain reads sessions from the chain");
-            }
-
-            if (config.Chain.Manifest is null && (config.Chain.SessionManager is null || config.Chain.ProviderRegistry is null))
-            {
-                errors.Add("Chain:Manifest (or Chain:SessionManager and Chain:ProviderRegistry) is not set: Serve:Directory=chain needs the contracts");
-            }
-
-            if (serve.Policies.Count == 0)
-            {
-                errors.Add("Serve:Policies is empty: with Serve:Directory=chain the gateway serves only sessions whose policy hash names one of these files");
-            }
+            errors.Add("Serve:Policies is empty: with Serve:Directory=chain the gateway serves only sessions whose policy hash names one of these files");
         }
 
         if (serve.Exit.Uplink is { } uplink && !System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().Any(n => n.Name == uplink))
