@@ -235,6 +235,43 @@ public sealed class GatewayNamespaceTests(GatewayNetwork net)
     }
 
     [Fact]
+    public async Task InterfaceCounters_WithOffloads_FewerBytesThanTunnelByOneHeaderPerExtraSegment()
+    {
+        // docs/gateway.md, "Comparing with the kernel's counters": the provider's device counts a TSO super-packet once,
+        // the tunnel (and billing) counts every MTU-sized segment with its own IP + TCP header (20 + 32 with timestamps).
+        var status = await GatewayNetwork.StatusAsync(net.Provider, GatewayNetwork.ProviderMetrics);
+        var device = status.GetProperty("sessions").EnumerateArray().Single(s => s.GetProperty("sessionId").GetUInt64() == 1).GetProperty("interface").GetString()!;
+        var (deviceBytes0, devicePackets0) = await DeviceTxAsync(device);
+        var (tunnelBytes0, tunnelPackets0) = await TunnelTxAsync();
+
+        var download = await net.Client.ExecAsync(TimeSpan.FromSeconds(60), "sh", "-c",
+            $"curl -s --max-time 40 http://{GatewayNetwork.InternetHost}:8080/big.bin | wc -c");
+        var (deviceBytes, devicePackets) = await DeviceTxAsync(device);
+        var (tunnelBytes, tunnelPackets) = await TunnelTxAsync();
+        long kernelBytes = deviceBytes - deviceBytes0, kernelPackets = devicePackets - devicePackets0;
+        long carriedBytes = tunnelBytes - tunnelBytes0, carriedPackets = tunnelPackets - tunnelPackets0;
+
+        Assert.Equal(net.BigFile.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), download.StandardOutput.Trim());
+        Assert.True(kernelPackets < carriedPackets / 4, $"the device saw {kernelPackets} (super-)packets, the tunnel carried {carriedPackets}");
+        Assert.True(carriedBytes > kernelBytes * 1.02, $"tunnel {carriedBytes} bytes, device {kernelBytes}");
+        Assert.Equal(52 * (carriedPackets - kernelPackets), carriedBytes - kernelBytes);
+
+        async Task<(long Bytes, long Packets)> DeviceTxAsync(string name)
+        {
+            var link = await net.Provider.ExecAsync("ip", "-s", "-j", "link", "show", "dev", name);
+            var tx = System.Text.Json.JsonDocument.Parse(link.EnsureSuccess().StandardOutput).RootElement[0].GetProperty("stats64").GetProperty("tx");
+            return (tx.GetProperty("bytes").GetInt64(), tx.GetProperty("packets").GetInt64());
+        }
+
+        async Task<(long Bytes, long Packets)> TunnelTxAsync()
+        {
+            var session = (await GatewayNetwork.StatusAsync(net.Provider, GatewayNetwork.ProviderMetrics)).GetProperty("sessions").EnumerateArray()
+                .Single(s => s.GetProperty("sessionId").GetUInt64() == 1);
+            return (session.GetProperty("txBytes").GetInt64(), session.GetProperty("txPackets").GetInt64());
+        }
+    }
+
+    [Fact]
     public async Task MetricsScrapes_NotLoggedAtInformation()
     {
         await net.Provider.ExecAsync("curl", "-s", "--max-time", "5", $"http://127.0.0.1:{GatewayNetwork.ProviderMetrics}/metrics");
