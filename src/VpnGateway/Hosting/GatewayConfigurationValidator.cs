@@ -210,6 +210,15 @@ internal static class GatewayConfigurationValidator
             }
 
             Prefixes($"{key}:Routes", session.Routes, errors);
+            if (session.Renew.ToLowerInvariant() is not ("settled" or "always" or "never"))
+            {
+                errors.Add($"{key}:Renew '{session.Renew}' is none of settled, always, never");
+            }
+            else if (role == GatewayRole.Provider && !string.Equals(session.Renew, "never", StringComparison.OrdinalIgnoreCase) && session.Id > uint.MaxValue)
+            {
+                errors.Add($"{key}:Id {session.Id} is above 4294967295: a renewing link's successors carry their generation in the id's high 32 bits (or set Renew to never)");
+            }
+
             if (session.Address is { } address && (!IPAddress.TryParse(address, out var parsed)
                 || !IpPrefix.TryParse(config.Serve.AddressPool, out var pool, out _) || !pool.Contains(parsed)))
             {

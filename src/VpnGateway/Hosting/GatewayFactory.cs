@@ -254,7 +254,13 @@ internal sealed class GatewayFactory(
             sessions.Add(new SessionRecord(s.Id, s.Client, s.Provider, hash, s.Open,
                 s.TunnelKey is null ? null : TunnelKeyFile.ParsePublicKey(s.TunnelKey),
                 [.. s.Routes.Select(IpPrefix.Parse)],
-                s.Address is null ? null : IPAddress.Parse(s.Address)));
+                s.Address is null ? null : IPAddress.Parse(s.Address),
+                s.Renew.ToLowerInvariant() switch
+                {
+                    "always" => SessionRenewal.Always,
+                    "never" => SessionRenewal.None,
+                    _ => SessionRenewal.Settled,
+                }));
         }
 
         return new PinnedProviderDirectory(providers, sessions);

@@ -20,6 +20,7 @@ internal sealed partial class GatewayServer : TunnelEngine
 {
     private readonly ServerOptions _server;
     private readonly SessionAuthorizer _authorizer;
+    private readonly bool _pinnedDirectory;
     private readonly CookieChecker _cookies;
     private readonly HandshakeRateLimiter _rateLimiter;
     private readonly AddressPool _pool;
@@ -36,6 +37,7 @@ internal sealed partial class GatewayServer : TunnelEngine
     {
         _server = server;
         _authorizer = new SessionAuthorizer(directory, server, services.Time);
+        _pinnedDirectory = directory is PinnedProviderDirectory;
         _cookies = new CookieChecker(services.Time, server.TunnelKey.PublicKey);
         _rateLimiter = new HandshakeRateLimiter(services.Time, server.HandshakesPerSecond, server.HandshakeBurst);
         _pool = new AddressPool(server.AddressPool);
@@ -98,8 +100,7 @@ internal sealed partial class GatewayServer : TunnelEngine
         var payload = InitiationPayloadLayout.Read(plaintext);
         if (_terminated.TryGetValue(payload.SessionId, out var terminated))
         {
-            Logger.LogWarning("handshake from {Source} for session {Session} refused: this gateway terminated the session ({Reason})", source, payload.SessionId, terminated);
-            Reject(handshake, HandshakeStatus.NotPermitted, source);
+            await RefuseOrContinueAsync(payload, handshake, source, $"this gateway terminated the session ({terminated})", cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -109,10 +110,9 @@ internal sealed partial class GatewayServer : TunnelEngine
             return; // no new sessions while stopping; handshakes only renew the keys of ending ones
         }
 
-        if (existing is null && Services.Observers.Select(o => o.RefuseSession(payload.SessionId)).FirstOrDefault(r => r is not null) is { } refusal)
+        if (existing is null && Refusal(payload.SessionId) is { } refusal)
         {
-            Logger.LogWarning("handshake from {Source} for session {Session} refused: {Reason}", source, payload.SessionId, refusal);
-            Reject(handshake, HandshakeStatus.NotPermitted, source);
+            await RefuseOrContinueAsync(payload, handshake, source, refusal, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -292,11 +292,80 @@ internal sealed partial class GatewayServer : TunnelEngine
         return session;
     }
 
+    private string? Refusal(ulong sessionId)
+        => _terminated.TryGetValue(sessionId, out var terminated)
+            ? terminated
+            : Services.Observers.Select(o => o.RefuseSession(sessionId)).FirstOrDefault(r => r is not null);
+
+    /// <summary>
+    /// The session named ended here. A pinned link that renews continues in its successor: the next generation of the
+    /// link that did not end (docs/protocol.md §4.4), offered to the link's authenticated client only, and only if the
+    /// generation before it left nothing unpaid (renewal <c>settled</c>) — so ending a session unpaid and starting the
+    /// next one never buys free traffic. Otherwise the client gets NotPermitted.
+    /// </summary>
+    private async ValueTask RefuseOrContinueAsync(InitiationPayloadLayout payload, ResponderHandshake handshake, UdpEndpoint source, string reason,
+        CancellationToken cancellationToken)
+    {
+        if (_pinnedDirectory && !ShuttingDown)
+        {
+            var authorization = await _authorizer.AuthorizeAsync(payload, handshake.InitiatorStatic, cancellationToken).ConfigureAwait(false);
+            if (authorization.Status == HandshakeStatus.Accepted && authorization.Session!.Renewal != SessionRenewal.None)
+            {
+                if (Successor(payload.SessionId, authorization.Session.Renewal, out var unsettled) is { } successor)
+                {
+                    Logger.LogInformation("handshake from {Source} for session {Session}, which ended ({Reason}): its link continues as session {Successor}",
+                        source, payload.SessionId, reason, successor);
+                    Drops.Add(DropReason.HandshakeRejected);
+                    var plaintext = new byte[ResponsePayloadLayout.Size];
+                    ResponsePayloadLayout.WriteSuccessor(plaintext, successor);
+                    Respond(handshake, plaintext, source);
+                    return;
+                }
+
+                reason += $"; no successor: session {unsettled} of the link ended with a checkpoint unpaid (Directory:Sessions:Renew=always continues anyway)";
+            }
+        }
+
+        Logger.LogWarning("handshake from {Source} for session {Session} refused: {Reason}", source, payload.SessionId, reason);
+        Reject(handshake, HandshakeStatus.NotPermitted, source);
+    }
+
+    // The first generation after sessionId's that did not end: one running (a client that restarted comes back to it),
+    // or a new one when the generation before it is settled (or renewal is always).
+    private ulong? Successor(ulong sessionId, SessionRenewal renewal, out ulong unsettled)
+    {
+        var (link, generation) = SessionRecord.SplitGeneration(sessionId);
+        unsettled = sessionId;
+        for (var next = generation + 1; next <= uint.MaxValue; next++)
+        {
+            var candidate = SessionRecord.GenerationId(link, next);
+            if (FindSession(candidate) is not null)
+            {
+                return candidate;
+            }
+
+            if (Refusal(candidate) is null)
+            {
+                var previous = SessionRecord.GenerationId(link, next - 1);
+                unsettled = previous;
+                var settled = !_terminated.ContainsKey(previous) && Services.Observers.All(o => o.IsSettled(previous));
+                return renewal == SessionRenewal.Always || settled ? candidate : null;
+            }
+        }
+
+        return null;
+    }
+
     private void Reject(ResponderHandshake handshake, HandshakeStatus status, UdpEndpoint source)
     {
         Drops.Add(DropReason.HandshakeRejected);
         var plaintext = new byte[ResponsePayloadLayout.Size];
         ResponsePayloadLayout.Rejected(status).Write(plaintext);
+        Respond(handshake, plaintext, source);
+    }
+
+    private void Respond(ResponderHandshake handshake, byte[] plaintext, UdpEndpoint source)
+    {
         var message = new byte[WireFormat.ResponseSize];
         Span<byte> unusedSend = stackalloc byte[32];
         Span<byte> unusedReceive = stackalloc byte[32];
