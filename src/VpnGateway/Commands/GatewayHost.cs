@@ -63,6 +63,20 @@ internal static class GatewayHost
             throw new ChainContextException("Keys:EthereumKeystore is now Chain:Keystore (with Chain:PasswordFile): the gateway's Ethereum key is the same setting as every service's");
         }
 
+        // Keys nothing reads (a typo would silently switch a feature off) and values that do not convert: only what the
+        // operator wrote, the file and the VPNGATEWAY_ variables, not the host's own defaults and environment.
+        var written = new ConfigurationBuilder();
+        if (configFile is not null)
+        {
+            written.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+        }
+
+        var unknown = GatewayConfigurationSchema.Create().Check(written.AddEnvironmentVariables(EnvironmentPrefix).Build());
+        if (unknown.Count > 0)
+        {
+            throw new GatewayConfigurationException([.. unknown.Select(p => p.Message)]);
+        }
+
         var config = Bind(builder.Configuration);
         var problems = GatewayConfigurationValidator.Validate(config, role);
         if (problems.Count > 0)

@@ -50,7 +50,41 @@ public sealed class OperatorErrorTests : IDisposable
 
         var result = await GatewayAsync("serve", "--config", config);
 
-        AssertOneLine(result, "'Tunnel:Mtu'");
+        AssertOneLine(result, $"Tunnel:Mtu in {config}: 'large' is not an integer (Int32)");
+    }
+
+    [Fact]
+    public async Task Serve_MisspeltKey_RefusedNamingTheNearestKey()
+    {
+        var config = Write("typo.json", ProviderConfig().Replace("\"Listen\": \"127.0.0.1", "\"Lisen\": \"127.0.0.1", StringComparison.Ordinal));
+
+        var result = await GatewayAsync("serve", "--config", config);
+
+        AssertOneLine(result, $"unknown key Serve:Lisen in {config} (did you mean Serve:Listen?)");
+    }
+
+    [Fact]
+    public async Task Serve_MisspeltMeteringSection_RefusedRatherThanRunningUnmetered()
+    {
+        var config = Write("metring.json", ProviderConfig("\"Metring\": { \"SpoolPath\": \"/tmp/x.db\", \"EpochInterval\": \"00:00:10\" },"));
+
+        var result = await GatewayAsync("serve", "--config", config);
+
+        AssertOneLine(result, $"unknown section Metring in {config} (did you mean Metering?)");
+    }
+
+    [Fact]
+    public async Task Connect_MisspeltKeyInEnvironment_RefusedNamingTheVariable()
+    {
+        var config = Write("client.json", $$"""
+            { "Keys": { "TunnelKeystore": "{{_folder}}/tunnel.key", "PasswordFile": "{{Password}}" }, "Metrics": { "Listen": "" },
+              "Connect": { "ProviderKey": "{{Convert.ToBase64String(new byte[32])}}", "Endpoint": "198.18.9.9:51820", "SessionId": 1 } }
+            """);
+
+        var result = await Oracle.Testing.Commands.RunAsync(TimeSpan.FromSeconds(60),
+            ["env", "VPNGATEWAY_Connect__SesionId=2", "dotnet", GatewayNetwork.GatewayDll, "connect", "--config", config]);
+
+        AssertOneLine(result, "unknown key Connect:SesionId from the environment (VPNGATEWAY_Connect__SesionId) (did you mean Connect:SessionId?)");
     }
 
     [Fact]
