@@ -118,12 +118,14 @@ public sealed class OperatorErrorTests : IDisposable
         var tooBig = Write("big.json", ProviderConfig("\"Tunnel\": { \"Mtu\": 1441 },", listen: "198.18.9.1:51820"));
 
         var result = await ns.ExecAsync(TimeSpan.FromSeconds(60), ["env", "-u", KeyStoreFile.PasswordVariable, "dotnet", GatewayNetwork.GatewayDll, "serve", "--config", tooBig]);
-        var validated = await ns.ExecAsync(TimeSpan.FromSeconds(60), ["timeout", "-s", "TERM", "4", "dotnet", GatewayNetwork.GatewayDll, "serve", "--config", fits]);
+        var log = Path.Combine(_folder, "fits.log");
+        var validated = ns.StartProcess(log, "dotnet", GatewayNetwork.GatewayDll, "serve", "--config", fits);
+        await GatewayNetwork.WaitForLog(log, "serving on 198.18.9.1:51820", TimeSpan.FromSeconds(60));
+        await TerminateAsync(validated);
 
         AssertOneLine(result, "Tunnel:Mtu 1441 does not fit the underlay");
         Assert.Contains("at most 1440", result.StandardError, StringComparison.Ordinal);
-        Assert.DoesNotContain("Tunnel:Mtu", validated.StandardError + validated.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("serving on 198.18.9.1:51820", validated.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Tunnel:Mtu", await File.ReadAllTextAsync(log), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -201,6 +203,8 @@ public sealed class OperatorErrorTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static Task TerminateAsync(System.Diagnostics.Process process) => Metering.Support.MeteredTunnel.TerminateAsync(process);
 
     private static void AssertOneLine(ProcessResult result, string expected)
     {
