@@ -107,6 +107,90 @@ public sealed class ProviderHostGuardTests(GatewayNetwork net)
         }
     }
 
+    [Fact]
+    public async Task GatewaysOwnServices_FromClientThroughTheTunnel_Unreachable()
+    {
+        // A service on the provider host listening on every address (an SSH daemon, a misconfigured metrics port).
+        await using var service = TinyHttpServer.Start(net.Provider, "0.0.0.0", 8099, new Dictionary<string, byte[]> { ["x"] = "provider host\n"u8.ToArray() });
+        var before = GatewayNetwork.Denials(await GatewayNetwork.StatusAsync(net.Provider, GatewayNetwork.ProviderMetrics), PolicyDecision.ProviderGuardRuleId);
+
+        var tunnelAddress = await net.Client.ExecAsync(Short, "curl", "-s", "--max-time", "3", "http://198.19.200.1:8099/x");
+        var uplinkAddress = await net.Client.ExecAsync(Short, "curl", "-s", "--max-time", "3", "http://198.18.2.1:8099/x");
+        var lanAddress = await net.Client.ExecAsync(Short, "curl", "-s", "--max-time", "3", "http://198.18.3.1:8099/x");
+        var after = GatewayNetwork.Denials(await GatewayNetwork.StatusAsync(net.Provider, GatewayNetwork.ProviderMetrics), PolicyDecision.ProviderGuardRuleId);
+
+        Assert.NotEqual(0, tunnelAddress.ExitCode);
+        Assert.NotEqual(0, uplinkAddress.ExitCode);
+        Assert.NotEqual(0, lanAddress.ExitCode);
+        Assert.True(after - before >= 3, $"provider-guard denials: {after - before}");
+    }
+
+    [Fact]
+    public async Task SourceRoute_ThroughTheProviderToItsLan_NeverArrives()
+    {
+        const int port = 5999;
+        var clientDevice = await ClientDeviceAsync();
+        var clientAddress = await ClientTunnelAddressAsync();
+        Socket Receiver()
+        {
+            var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            s.Bind(new IPEndPoint(IPAddress.Any, port));
+            return s;
+        }
+
+        using var lanReceiver = net.Lan.RunInside(Receiver);
+        using var internetReceiver = net.Internet.RunInside(Receiver);
+
+        // Loose source routes that would take a datagram on to the LAN host: first hop the internet host (allowed by
+        // the policy: the provider forwards it and its kernel must not act on the route), then the provider's uplink
+        // address itself (guarded).
+        net.Client.RunInside(() =>
+        {
+            using var raw = new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Raw); // IP_HDRINCL
+            raw.SetRawSocketOption(1 /* SOL_SOCKET */, 25 /* SO_BINDTODEVICE */, System.Text.Encoding.ASCII.GetBytes(clientDevice + "\0"));
+            foreach (var firstHop in new[] { GatewayNetwork.InternetHost, "198.18.2.1" })
+            {
+                var packet = SourceRouted(clientAddress, firstHop, GatewayNetwork.LanHost, port);
+                raw.SendTo(packet, new IPEndPoint(IPAddress.Parse(firstHop), 0));
+            }
+
+            // The control: the same datagram without the route option goes through to the internet host.
+            var plain = SourceRouted(clientAddress, GatewayNetwork.InternetHost, GatewayNetwork.InternetHost, port);
+            plain[0] = 0x45;
+            plain = [.. plain.AsSpan(0, 20), .. plain.AsSpan(28)];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(plain.AsSpan(2), (ushort)plain.Length);
+            raw.SendTo(plain, new IPEndPoint(IPAddress.Parse(GatewayNetwork.InternetHost), 0));
+            return 0;
+        });
+
+        var received = await ReceiveAllAsync(lanReceiver, TimeSpan.FromSeconds(2));
+        var control = await ReceiveAllAsync(internetReceiver, TimeSpan.FromMilliseconds(200));
+
+        Assert.Empty(received);
+        Assert.Single(control);
+    }
+
+    // IPv4 with a loose source route option (LSRR, type 131) listing the final destination, then UDP to it (no checksum).
+    private static byte[] SourceRouted(string source, string firstHop, string finalDestination, int port)
+    {
+        var packet = new byte[28 + 8 + 8];
+        packet[0] = 0x47; // a 28-byte header: 20 + the 7-byte option + end of options
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)packet.Length);
+        packet[8] = 64;
+        packet[9] = 17;
+        IPAddress.Parse(source).TryWriteBytes(packet.AsSpan(12), out _);
+        IPAddress.Parse(firstHop).TryWriteBytes(packet.AsSpan(16), out _);
+        packet[20] = 131; // LSRR
+        packet[21] = 7;   // type, length, pointer, one address
+        packet[22] = 4;   // pointer to the first address
+        IPAddress.Parse(finalDestination).TryWriteBytes(packet.AsSpan(23), out _);
+        packet[27] = 0;   // end of options
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(28), 40000);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(30), (ushort)port);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(32), 16);
+        return packet;
+    }
+
     private async Task<string> ProviderDeviceAsync(ulong session)
     {
         var status = await GatewayNetwork.StatusAsync(net.Provider, GatewayNetwork.ProviderMetrics);
