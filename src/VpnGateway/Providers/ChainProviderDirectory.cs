@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
-using Nethereum.JsonRpc.Client;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Util;
 using Nethereum.Web3;
 using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.ProviderRegistry;
 using Oracle.Chain.Contracts.SessionManager;
+using Oracle.Chain.Errors;
 
 namespace VpnGateway.Providers;
 
@@ -52,7 +52,7 @@ public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, 
             return Lookup<ProviderRecord>.Found(new ProviderRecord(AddressUtil.Current.ConvertToChecksumAddress(providerAddress),
                 provider.Info.TunnelPublicKey, provider.Info.Endpoint, provider.Status == ProviderActive));
         }
-        catch (Exception e) when (IsUnavailable(e))
+        catch (Exception e) when (ChainErrors.IsUnavailable(e))
         {
             return Lookup<ProviderRecord>.Unavailable(e.Message);
         }
@@ -105,7 +105,7 @@ public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, 
                 AddressUtil.Current.ConvertToChecksumAddress(opened.Provider),
                 opened.PolicyHash, status.Open && !expired));
         }
-        catch (Exception e) when (IsUnavailable(e))
+        catch (Exception e) when (ChainErrors.IsUnavailable(e))
         {
             return Lookup<SessionRecord>.Unavailable(e.Message);
         }
@@ -136,8 +136,4 @@ public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, 
             _unknown.Clear();
         }
     }
-
-    private static bool IsUnavailable(Exception e)
-        => e is RpcClientUnknownException or RpcClientTimeoutException or RpcResponseException or HttpRequestException or TimeoutException
-            || e.InnerException is HttpRequestException or System.Net.Sockets.SocketException;
 }

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using Nethereum.JsonRpc.Client;
 using Nethereum.Util;
 using Nethereum.Web3;
 using Oracle.Chain.Contracts.ProviderRegistry;
+using Oracle.Chain.Errors;
 using Oracle.Chain.Sessions;
 using VpnGateway.Sessions;
 
@@ -63,8 +63,7 @@ internal sealed class ChainSessionTerms(IWeb3 web3, string sessionManager, strin
         {
             return SessionTermsResult.Refused(e.Message);
         }
-        catch (Exception e) when (e is RpcClientUnknownException or RpcClientTimeoutException or RpcResponseException or HttpRequestException or TimeoutException
-                                       || e.InnerException is HttpRequestException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (ChainErrors.IsUnavailable(e))
         {
             return SessionTermsResult.Unavailable($"the chain did not answer: {e.Message}");
         }
