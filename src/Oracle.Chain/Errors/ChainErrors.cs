@@ -22,6 +22,14 @@ public static class ChainErrors
         "connection reset", "connection refused", "econnreset", "econnrefused",
     ];
 
+    // How nodes and providers refuse an eth_getLogs over too many blocks or results (Infura, Alchemy, QuickNode, Ankr,
+    // BSC-style nodes...). Not transient: the same request fails again; a smaller range does not.
+    private static readonly string[] TooLargeMessages =
+    [
+        "query returned more than", "too large", "too wide", "too many blocks", "block range", "range limit",
+        "max range", "is limited to", "response size", "results limit", "query exceeds", "exceed maximum",
+    ];
+
     /// <summary>JSON-RPC code for "limit exceeded" (EIP-1474), used by providers for rate limiting.</summary>
     private const int LimitExceededCode = -32005;
 
@@ -43,7 +51,7 @@ public static class ChainErrors
             case AggregateException aggregate:
                 return aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsTransient);
             case RpcResponseException rpc:
-                return !ContractErrorDecoder.TryDecode(rpc, out _) && IsTransientRpcError(rpc.RpcError);
+                return !ContractErrorDecoder.TryDecode(rpc, out _) && !IsLogQueryTooLarge(rpc) && IsTransientRpcError(rpc.RpcError);
             case RpcClientTimeoutException or TimeoutException:
                 return true;
             case HttpRequestException http:
@@ -77,6 +85,22 @@ public static class ChainErrors
             RpcClientUnknownException or RpcClientTimeoutException or HttpRequestException or TimeoutException or SocketException => true,
             _ => IsTransient(exception),
         };
+    }
+
+    /// <summary>
+    /// Whether the node refused a log query as too large (too many blocks or results): the same query fails again, a
+    /// smaller block range may not (<see cref="Events.LogRangeReader"/> halves it).
+    /// </summary>
+    public static bool IsLogQueryTooLarge(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (exception is AggregateException { InnerExceptions.Count: 1 } aggregate)
+        {
+            return IsLogQueryTooLarge(aggregate.InnerException!);
+        }
+
+        var message = (exception as RpcResponseException)?.RpcError?.Message;
+        return message is not null && TooLargeMessages.Any(m => message.Contains(m, StringComparison.OrdinalIgnoreCase));
     }
 
     private static bool IsTransientHttp(HttpRequestException http)
