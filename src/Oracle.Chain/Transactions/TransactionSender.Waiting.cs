@@ -82,6 +82,13 @@ public sealed partial class TransactionSender
             throw new TransactionRejectedException($"nonce {pending.Nonce} of {Address} was used by another transaction, so {string.Join(", ", pending.Hashes)} will never be mined; is the key used by another process?");
         }
 
+        if (mined < pending.Nonce)
+        {
+            // Nonces below ours are pending too: ours cannot be mined before them. Those nobody here waits for are
+            // cancelled (they may be what keeps ours stuck); ours is bumped below all the same.
+            await CancelOrphansAsync(mined, pending.Nonce, head, cancellationToken).ConfigureAwait(false);
+        }
+
         var (oldMaxFee, oldTip) = pending.Fees;
         var tip = BigInteger.Max(Bump(oldTip), oldTip + 1);
         var baseFee = await BaseFeeAsync(cancellationToken).ConfigureAwait(false);
@@ -124,6 +131,50 @@ public sealed partial class TransactionSender
             default:
                 _logger.LogWarning("replacing nonce {Nonce} of {Address}: the node said {Outcome}; trying again in {Blocks} blocks", pending.Nonce, Address, outcome, _options.StuckBlocks);
                 break;
+        }
+    }
+
+    // Replaces each pending nonce in [from, to) that no caller of this sender waits for (left by an earlier run) by a
+    // zero-value transfer to this account, raising its fees every StuckBlocks blocks like any stuck transaction.
+    private async Task CancelOrphansAsync(BigInteger from, BigInteger to, BigInteger head, CancellationToken cancellationToken)
+    {
+        await _orphanLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            foreach (var done in _orphans.Keys.Where(n => n < from).ToList())
+            {
+                _orphans.Remove(done);
+            }
+
+            for (var nonce = from; nonce < to; nonce++)
+            {
+                if (_inFlight.ContainsKey(nonce))
+                {
+                    continue;
+                }
+
+                if (!_orphans.TryGetValue(nonce, out var orphan))
+                {
+                    // Its fees are unknown: start at twice what a new transaction would offer now.
+                    var fees = await FeesAsync(cancellationToken).ConfigureAwait(false);
+                    orphan = new PendingTransaction(new TransactionRequest(Address, []), nonce, 21_000)
+                    {
+                        Fees = (fees.MaxFee, fees.Tip),
+                        SentAtBlock = head - _options.StuckBlocks,
+                    };
+                    _orphans[nonce] = orphan;
+                    _logger.LogWarning("nonce {Nonce} of {Address} is held by a pending transaction this sender did not send (left by an earlier run?) and blocks later ones; cancelling it", nonce, Address);
+                }
+
+                if (head >= orphan.SentAtBlock + _options.StuckBlocks)
+                {
+                    await ReplaceAsync(orphan, head, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            _orphanLock.Release();
         }
     }
 

@@ -31,13 +31,21 @@ namespace Oracle.Chain.Transactions;
 /// <item>The result comes when the transaction is <see cref="TransactionSenderOptions.Confirmations"/> blocks deep; a
 /// transaction taken out by a reorganization is waited for again.</item>
 /// <item>RPC requests are retried only on transient errors (<see cref="ChainErrors.IsTransient"/>).</item>
+/// <item>After a restart, a transaction the previous run left pending keeps its nonce (the node's pending count includes
+/// it) but has no one waiting for it. If the transactions sent since are stuck behind it, the sender cancels it: a
+/// zero-value transfer to itself with the same nonce and higher fees (the previous run's caller never got an answer; a
+/// service redoes what its crash interrupted).</item>
 /// </list>
 /// Use one sender per account and process: a second sender (or wallet) on the same key makes nonces collide; this one
-/// notices (the node says the nonce is used), resynchronizes and signs again, but cannot replace what the other sent.
+/// notices (the node says the nonce is used), resynchronizes and signs again, but cannot replace what the other sent
+/// (and may cancel it as above if it blocks this one's transactions).
 /// </summary>
 public sealed partial class TransactionSender : ITransactionSender
 {
     private static readonly Transaction1559Signer Signer = new();
+
+    // How many pending nonces (of an earlier run, or another process) a new transaction steps over before giving up.
+    private const int MaxOccupiedNonces = 64;
 
     private readonly EthECKey _key;
     private readonly TransactionSenderOptions _options;
@@ -48,6 +56,12 @@ public sealed partial class TransactionSender : ITransactionSender
     // Guards _nextNonce and serializes signing + broadcasting, so nonces are handed out in the order the node sees them.
     private readonly SemaphoreSlim _nonceLock = new(1, 1);
     private BigInteger? _nextNonce;
+
+    // Transactions this sender is waiting for, by nonce; and cancellations of nonces held by transactions it did not
+    // send (an earlier run's), which block the ones it did.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<BigInteger, PendingTransaction> _inFlight = new();
+    private readonly SemaphoreSlim _orphanLock = new(1, 1);
+    private readonly Dictionary<BigInteger, PendingTransaction> _orphans = [];
 
     /// <summary>Creates a sender for <paramref name="key"/>'s account on the node at <paramref name="rpcUrl"/>.</summary>
     /// <param name="rpcUrl">The node's JSON-RPC endpoint.</param>
@@ -124,7 +138,16 @@ public sealed partial class TransactionSender : ITransactionSender
         }
 
         var pending = await BroadcastNewAsync(request, gas.Value, cancellationToken).ConfigureAwait(false);
-        var receipt = await WaitAsync(pending, cancellationToken).ConfigureAwait(false);
+        TransactionReceipt receipt;
+        try
+        {
+            receipt = await WaitAsync(pending, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _inFlight.TryRemove(pending.Nonce, out _);
+        }
+
         if (receipt.Status?.Value == 1)
         {
             return TransactionResult.Succeeded(receipt);
@@ -153,7 +176,8 @@ public sealed partial class TransactionSender : ITransactionSender
         await _nonceLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            for (var attempt = 1; ; attempt++)
+            var (resyncs, occupied) = (0, 0);
+            while (true)
             {
                 _nextNonce ??= await PendingNonceAsync(cancellationToken).ConfigureAwait(false);
                 var pending = new PendingTransaction(request, _nextNonce.Value, gas);
@@ -179,6 +203,7 @@ public sealed partial class TransactionSender : ITransactionSender
                 if (outcome == BroadcastOutcome.Accepted)
                 {
                     _nextNonce = pending.Nonce + 1;
+                    _inFlight[pending.Nonce] = pending;
                     pending.Hashes.Add(hash);
                     pending.Fees = (fees.MaxFee, fees.Tip);
                     pending.SentAtBlock = await HeadAsync(cancellationToken).ConfigureAwait(false);
@@ -186,10 +211,20 @@ public sealed partial class TransactionSender : ITransactionSender
                     return pending;
                 }
 
+                if (outcome == BroadcastOutcome.Underpriced && occupied < MaxOccupiedNonces)
+                {
+                    // A pending transaction already holds this nonce, though the node's pending count left it out (some
+                    // nodes count only what fits the next block): it is used, so the next one is ours.
+                    occupied++;
+                    _nextNonce = pending.Nonce + 1;
+                    _logger.LogWarning("nonce {Nonce} of {Address} is held by a pending transaction; taking the next", pending.Nonce, Address);
+                    continue;
+                }
+
                 // The node's view of the account differs from ours (the key used elsewhere, a transaction dropped):
                 // take its pending count and sign again.
                 _nextNonce = null;
-                if (attempt == 3)
+                if (++resyncs == 3 || outcome == BroadcastOutcome.Underpriced)
                 {
                     throw new TransactionRejectedException($"the node keeps refusing nonce {pending.Nonce} of {Address} ({outcome}); is the key used by another process?");
                 }

@@ -163,6 +163,42 @@ public sealed class TransactionSenderReplacementTests(PrivateChainFixture fixtur
         Assert.Equal(3, await new VpnTokenService(Chain.ReadOnly, token).BalanceOfQueryAsync(after.Address));
     }
 
+    [Fact]
+    public async Task TrySendAsync_BehindAStuckTransactionOfAnEarlierRun_CancelsItAndGetsMined()
+    {
+        var (key, token) = await TokenWithMinterAsync();
+        var nonce = await NonceAsync(key.GetPublicAddress(), BlockParameter.CreateLatest());
+        await Chain.SetAutomineAsync(false);
+        var log = new RecordingLogger<TransactionSender>();
+        using var crashed = new CancellationTokenSource();
+        var before = new TransactionSender(Chain.RpcUrl, Chain.ChainId, key, Options, log);
+        var orphan = before.TrySendAsync(token, new MintFunction { To = before.Address, Amount = 1 }, crashed.Token);
+        var orphanHash = (string)(await EventuallyAsync(() => log.Values("sent {Hash}", "Hash").FirstOrDefault()))!;
+        var offered = (await Chain.ReadOnly.Eth.Transactions.GetTransactionByHash.SendRequestAsync(orphanHash)).MaxFeePerGas.Value;
+        // The run dies, and its transaction is priced out: nobody is left to replace it.
+        await crashed.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => orphan);
+        var spike = offered * 20;
+
+        var after = new TransactionSender(Chain.RpcUrl, Chain.ChainId, key, Options, log);
+        var send = after.TrySendAsync(token, new MintFunction { To = after.Address, Amount = 2 });
+        while (!send.IsCompleted)
+        {
+            await Chain.RpcAsync<object>("hardhat_setNextBlockBaseFeePerGas", new HexBigInteger(spike).HexValue);
+            await Chain.MineAsync();
+            await Task.WhenAny(send, Task.Delay(100));
+        }
+
+        var result = await send.WaitAsync(Bound);
+        Assert.True(result.IsSuccess);
+        Assert.Equal(nonce + 1, (await Chain.ReadOnly.Eth.Transactions.GetTransactionByHash.SendRequestAsync(result.TransactionHash)).Nonce.Value);
+        Assert.Null(await Chain.ReadOnly.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(orphanHash));
+        Assert.Equal([nonce], log.Values("nonce {Nonce} of {Address} is held by a pending transaction this sender did not send", "Nonce").Select(n => (BigInteger)n!));
+        // Only the second mint happened: the first was cancelled by a zero-value transfer to the account itself.
+        Assert.Equal(2, await new VpnTokenService(Chain.ReadOnly, token).BalanceOfQueryAsync(after.Address));
+        Assert.Equal(nonce + 2, await NonceAsync(after.Address, BlockParameter.CreateLatest()));
+    }
+
     private async Task<(EthECKey Key, string Token)> TokenWithMinterAsync(bool setMinter = true)
     {
         var (key, web3) = await Chain.NewAccountAsync();
