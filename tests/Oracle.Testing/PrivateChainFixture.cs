@@ -13,8 +13,10 @@ public sealed class PrivateChainFixture : IAsyncLifetime
     private HardhatNode? _node;
     private string? _folder;
 
+    private ChainFixture? _chain;
+
     /// <summary>The chain, with the helpers of <see cref="ChainFixture"/>.</summary>
-    public ChainFixture Chain { get; } = new();
+    public ChainFixture Chain => _chain ?? throw new InvalidOperationException("the fixture is not initialized");
 
     /// <summary>The node, to stop or kill in a test.</summary>
     public HardhatNode Node => _node ?? throw new InvalidOperationException("the fixture is not initialized");
@@ -30,7 +32,7 @@ public sealed class PrivateChainFixture : IAsyncLifetime
         List<LocalService> started = [_node];
         await _node.StartAsync();
         StaleTestFolders.Record(_folder, started);
-        await Chain.InitializeAsync(_node.RpcUrl);
+        _chain = await ChainFixture.ForAsync(_node.RpcUrl);
     }
 
     /// <inheritdoc />

@@ -12,15 +12,15 @@ namespace Oracle.Chain.Events;
 /// <summary>
 /// Follows contract events from a cursor kept in the service's database and feeds them to an
 /// <see cref="IChainEventHandler"/>: several event types of several contracts in one watcher, one <c>eth_getLogs</c>
-/// per batch of at most <see cref="ChainWatcherOptions.MaxBlockRange"/> blocks, only blocks
-/// <see cref="ChainWatcherOptions.Confirmations"/> deep. The handler's writes and the cursor commit together.
+/// per batch of at most <see cref="ChainOptions.MaxLogRange"/> blocks (halved if the node refuses), only blocks
+/// <see cref="ChainOptions.Confirmations"/> deep. The handler's writes and the cursor commit together.
 /// <para>
 /// Reorganizations: the watcher remembers the hash of the last block of each batch and of every block with an event.
 /// Before each step it compares the newest remembered block with the chain; if the hash changed, it walks down to the
 /// newest remembered block that is still on the chain (the fork point, or a block below it), calls
 /// <see cref="IChainEventHandler.RollbackAsync"/> with it, and reads again from the block after.
 /// </para>
-/// Usage: <c>new ChainWatcher(web3, "read-model", deploymentBlock, store, handler, options).Subscribe&lt;DisputeFiledEvent&gt;(disputeManager)</c>,
+/// Usage: <c>new ChainWatcher(chain, "read-model", chain.DeploymentBlock("DisputeManager"), store, handler).Subscribe&lt;DisputeFiledEvent&gt;(disputeManager)</c>,
 /// then <see cref="RunAsync"/> in a hosted service (or <see cref="StepAsync"/> in tests).
 /// </summary>
 public sealed class ChainWatcher
@@ -35,35 +35,61 @@ public sealed class ChainWatcher
     private readonly RpcRetry _retry;
     private readonly Dictionary<(string Address, string Topic), Func<FilterLog, IEventDTO>> _decoders = [];
 
-    /// <summary>Creates a watcher; add its events with <see cref="Subscribe{TEvent}"/>.</summary>
-    /// <param name="web3">A connection.</param>
+    /// <summary>
+    /// Creates a watcher on the service's chain: its node, and its confirmations and log range
+    /// (<see cref="ChainOptions.Confirmations"/>, <see cref="ChainOptions.MaxLogRange"/>). Add events with <see cref="Subscribe{TEvent}"/>.
+    /// </summary>
+    /// <param name="chain">The service's chain context (online).</param>
     /// <param name="name">The cursor's name in the store (one per watcher and service, such as <c>read-model</c>).</param>
     /// <param name="startBlock">Where a watcher without a cursor starts (the deployment block of the contracts it follows).</param>
     /// <param name="store">Where the cursor lives.</param>
     /// <param name="handler">What receives the events.</param>
-    /// <param name="options">Confirmations, ranges, memory, polling (defaults when omitted).</param>
+    /// <param name="options">Memory and polling (defaults when omitted).</param>
+    /// <param name="logger">Where reorganizations and failures are reported.</param>
+    /// <param name="time">The clock for polling.</param>
+    /// <exception cref="ChainContextException">The service has no chain node.</exception>
+    public ChainWatcher(ChainContext chain, string name, ulong startBlock, IChainCursorStore store, IChainEventHandler handler,
+        ChainWatcherOptions? options = null, ILogger<ChainWatcher>? logger = null, TimeProvider? time = null)
+        : this((chain ?? throw new ArgumentNullException(nameof(chain))).Web3, chain.Confirmations, chain.MaxLogRange, name, startBlock, store, handler, options, logger, time)
+    {
+    }
+
+    /// <summary>Creates a watcher on <paramref name="web3"/>'s node; add its events with <see cref="Subscribe{TEvent}"/>.</summary>
+    /// <param name="web3">A connection.</param>
+    /// <param name="confirmations">Blocks a batch's last block must have on top before the handler sees it (0 on the local chain).</param>
+    /// <param name="maxLogRange">The most blocks one batch (and one <c>eth_getLogs</c>) covers.</param>
+    /// <param name="name">The cursor's name in the store (one per watcher and service, such as <c>read-model</c>).</param>
+    /// <param name="startBlock">Where a watcher without a cursor starts (the deployment block of the contracts it follows).</param>
+    /// <param name="store">Where the cursor lives.</param>
+    /// <param name="handler">What receives the events.</param>
+    /// <param name="options">Memory and polling (defaults when omitted).</param>
     /// <param name="logger">Where reorganizations and failures are reported.</param>
     /// <param name="time">The clock for polling.</param>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">An option is out of range.</exception>
-    public ChainWatcher(IWeb3 web3, string name, ulong startBlock, IChainCursorStore store, IChainEventHandler handler,
+    public ChainWatcher(IWeb3 web3, uint confirmations, ulong maxLogRange, string name, ulong startBlock, IChainCursorStore store, IChainEventHandler handler,
         ChainWatcherOptions? options = null, ILogger<ChainWatcher>? logger = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(web3);
+        ArgumentOutOfRangeException.ThrowIfZero(maxLogRange);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(handler);
         _options = options ?? new ChainWatcherOptions();
         _options.Validate();
         _web3 = web3;
+        Confirmations = confirmations;
         Name = name;
         StartBlock = startBlock;
         _store = store;
         _handler = handler;
         _logger = logger ?? NullLogger<ChainWatcher>.Instance;
         _time = time ?? TimeProvider.System;
-        _logs = new LogRangeReader(web3, (ulong)_options.MaxBlockRange, _logger, _time);
+        _logs = new LogRangeReader(web3, maxLogRange, _logger, _time);
         _retry = new RpcRetry(6, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5), _time, _logger);
     }
+
+    /// <summary>Blocks a batch's last block has on top before the handler sees it.</summary>
+    public uint Confirmations { get; }
 
     /// <summary>The cursor's name.</summary>
     public string Name { get; }
@@ -173,13 +199,13 @@ public sealed class ChainWatcher
         }
 
         // 2. The next confirmed range.
-        if (head < (ulong)_options.Confirmations || head - (ulong)_options.Confirmations < cursor.NextBlock)
+        if (head < (ulong)Confirmations || head - (ulong)Confirmations < cursor.NextBlock)
         {
             return ChainWatcherStep.Idle;
         }
 
         var from = cursor.NextBlock;
-        var to = Math.Min(head - (ulong)_options.Confirmations, from + _logs.CurrentRange - 1);
+        var to = Math.Min(head - (ulong)Confirmations, from + _logs.CurrentRange - 1);
         var toHash = await HashAsync(to, cancellationToken).ConfigureAwait(false);
         var logs = await _logs.ReadAsync(Filter(), from, to, cancellationToken).ConfigureAwait(false);
         if (toHash is null || await HashAsync(to, cancellationToken).ConfigureAwait(false) != toHash || logs.Any(l => l.Removed))

@@ -2,22 +2,16 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Oracle.Chain.Events;
 
-/// <summary>How a <see cref="ChainWatcher"/> follows the chain (configuration section <see cref="SectionName"/>).</summary>
+/// <summary>
+/// How a <see cref="ChainWatcher"/> remembers blocks and polls (configuration section <see cref="SectionName"/>). How deep
+/// a block must be and how many blocks one log query covers are the service's chain settings
+/// (<see cref="ChainOptions.Confirmations"/>, <see cref="ChainOptions.MaxLogRange"/>), which the watcher takes from the
+/// <see cref="ChainContext"/>.
+/// </summary>
 public sealed record ChainWatcherOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Chain:Watcher";
-
-    /// <summary>
-    /// Blocks a batch's last block must have on top before the handler sees it. Reorganizations shallower than this
-    /// never reach the handler; deeper ones roll it back. 0 on the local chain.
-    /// </summary>
-    [Range(0, 10_000)]
-    public int Confirmations { get; set; } = 12;
-
-    /// <summary>The most blocks one batch (and one <c>eth_getLogs</c>) covers; halved when the node refuses a range as too large.</summary>
-    [Range(1, 1_000_000)]
-    public long MaxBlockRange { get; set; } = (long)LogRangeReader.DefaultMaxRange;
 
     /// <summary>
     /// How many processed blocks the watcher remembers by hash (the last block of each batch and every block with an

@@ -4,7 +4,7 @@ namespace Oracle.Chain.Events;
 /// What a <see cref="ChainWatcher"/> feeds: a projection (the API's read model), the collector, the oracle node.
 /// <list type="bullet">
 /// <item>Batches arrive in block order, each right after the previous one, with their events in block and log order,
-/// and only once their last block is <see cref="ChainWatcherOptions.Confirmations"/> deep.</item>
+/// and only once their last block is <see cref="ChainWatcher.Confirmations"/> deep.</item>
 /// <item>Database writes go through the <see cref="IChainCursorTransaction"/> passed in: they commit together with the
 /// watcher's cursor, so a crash between the two can neither skip a batch nor apply one twice. An effect outside the
 /// database (a bus message, a transaction) must be idempotent: it may be repeated if the process dies before the commit.</item>

@@ -63,6 +63,17 @@ public sealed partial class TransactionSender : ITransactionSender
     private readonly SemaphoreSlim _orphanLock = new(1, 1);
     private readonly Dictionary<BigInteger, PendingTransaction> _orphans = [];
 
+    /// <summary>Creates a sender for the service's key on the service's chain.</summary>
+    /// <param name="chain">The service's chain context (online, with a key: <c>Chain:RpcUrl</c>, <c>Chain:Keystore</c>).</param>
+    /// <param name="options">Fees, confirmations, replacement and retries (section <see cref="TransactionSenderOptions.SectionName"/>; defaults when omitted).</param>
+    /// <param name="logger">Where replacements, retries and refusals are reported.</param>
+    /// <param name="time">The clock for polling and back-off.</param>
+    /// <exception cref="ChainContextException">The service has no chain node or no key.</exception>
+    public TransactionSender(ChainContext chain, TransactionSenderOptions? options = null, ILogger<TransactionSender>? logger = null, TimeProvider? time = null)
+        : this(RequireOnline(chain), chain.ChainId, chain.RequireSigner("sending transactions"), options, logger, time)
+    {
+    }
+
     /// <summary>Creates a sender for <paramref name="key"/>'s account on the node at <paramref name="rpcUrl"/>.</summary>
     /// <param name="rpcUrl">The node's JSON-RPC endpoint.</param>
     /// <param name="chainId">The chain id every transaction is signed for (checked against the node by the caller).</param>
@@ -93,6 +104,13 @@ public sealed partial class TransactionSender : ITransactionSender
 
     /// <inheritdoc />
     public string Address { get; }
+
+    private static string RequireOnline(ChainContext chain)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        chain.RequireOnline("sending transactions");
+        return chain.RpcUrl!;
+    }
 
     /// <summary>The chain id transactions are signed for.</summary>
     public BigInteger ChainId { get; }

@@ -77,8 +77,8 @@ internal static class GatewayProvisioning
         // policy, metering and the chain directory all work without it (the tests run exits in namespaces).
         var config = new
         {
-            Keys = new { TunnelKeystore = tunnelKeystore, EthereumKeystore = ethereumKeystore, PasswordFile = passwordFile },
-            Chain = new { RpcUrl = rpcUrl, Manifest = manifestPath },
+            Keys = new { TunnelKeystore = tunnelKeystore, PasswordFile = passwordFile },
+            Chain = new { RpcUrl = rpcUrl, Manifest = manifestPath, Keystore = ethereumKeystore, PasswordFile = passwordFile },
             Serve = new
             {
                 Listen = endpoint,

@@ -33,9 +33,9 @@ public sealed class ChainWatcherPostgresTests(ChainFixture chain, PostgresFixtur
         }
 
         // Two replicas of a service: same watcher name, same database, stepping at the same time in small batches.
-        var options = new ChainWatcherOptions { Confirmations = 0, MaxBlockRange = 2, PollInterval = TimeSpan.FromMilliseconds(20) };
+        var options = new ChainWatcherOptions { PollInterval = TimeSpan.FromMilliseconds(20) };
         var handlers = new[] { new ProjectionHandler(), new ProjectionHandler() };
-        var watchers = handlers.Select(h => new ChainWatcher(chain.ReadOnly, "read-model", deployed.BlockNumber, store, h, options).Subscribe<TransferEvent>(deployed.Address)).ToList();
+        var watchers = handlers.Select(h => new ChainWatcher(chain.ReadOnly, 0, 2, "read-model", deployed.BlockNumber, store, h, options).Subscribe<TransferEvent>(deployed.Address)).ToList();
         var steps = await Task.WhenAll(watchers.Select(w => Task.Run(() => w.CatchUpAsync())));
         foreach (var w in watchers)
         {

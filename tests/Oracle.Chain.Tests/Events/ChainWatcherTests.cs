@@ -17,7 +17,7 @@ namespace Oracle.Chain.Tests.Events;
 /// </summary>
 public sealed class ChainWatcherTests(PrivateChainFixture fixture) : IClassFixture<PrivateChainFixture>, IAsyncLifetime
 {
-    private static readonly ChainWatcherOptions Options = new() { Confirmations = 0, PollInterval = TimeSpan.FromMilliseconds(20), MaxBlockRange = 500 };
+    private static readonly ChainWatcherOptions Options = new() { PollInterval = TimeSpan.FromMilliseconds(20) };
 
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("watcher-");
     private SqliteChainCursorStore _store = null!;
@@ -154,7 +154,7 @@ public sealed class ChainWatcherTests(PrivateChainFixture fixture) : IClassFixtu
     public async Task StepAsync_Confirmations_HoldsBlocksBackUntilDeepEnough()
     {
         var handler = new ProjectionHandler();
-        var watcher = Watcher(handler, Options with { Confirmations = 3 });
+        var watcher = Watcher(handler, confirmations: 3);
         await MintAsync(_token, 5);
         var minted = await Chain.BlockNumberAsync();
 
@@ -173,7 +173,7 @@ public sealed class ChainWatcherTests(PrivateChainFixture fixture) : IClassFixtu
     {
         var handler = new ProjectionHandler();
         var snapshot = await Chain.SnapshotAsync();
-        var watcher = Watcher(handler, Options with { RememberedBlocks = 2, MaxBlockRange = 1 });
+        var watcher = Watcher(handler, Options with { RememberedBlocks = 2 }, range: 1);
         await MintAsync(_token, 1);
         await Chain.MineAsync(4);
         await watcher.CatchUpAsync();
@@ -206,8 +206,8 @@ public sealed class ChainWatcherTests(PrivateChainFixture fixture) : IClassFixtu
         Assert.Equal([("transfer", 1), ("transfer", 2)], await ProjectionAsync());
     }
 
-    private ChainWatcher Watcher(ProjectionHandler handler, ChainWatcherOptions? options = null)
-        => new ChainWatcher(Chain.ReadOnly, "test", _deployedAt, _store, handler, options ?? Options)
+    private ChainWatcher Watcher(ProjectionHandler handler, ChainWatcherOptions? options = null, uint confirmations = 0, ulong range = 500)
+        => new ChainWatcher(Chain.ReadOnly, confirmations, range, "test", _deployedAt, _store, handler, options ?? Options)
             .Subscribe<TransferEvent>(_token)
             .Subscribe<ApprovalEvent>(_token)
             .Subscribe<TransferEvent>(_otherToken);

@@ -178,6 +178,36 @@ public sealed class TransactionSenderTests(ChainFixture chain)
         Assert.Contains("MaxGas", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Constructor_FromTheChainContext_SendsWithTheServicesKeyOrSaysWhatIsMissing()
+    {
+        var (key, token) = await TokenWithMinterAsync();
+        var folder = Directory.CreateTempSubdirectory("sender-");
+        try
+        {
+            var keystore = Path.Combine(folder.FullName, "key.json");
+            var password = Path.Combine(folder.FullName, "password");
+            Oracle.Chain.Keys.KeyStoreFile.Create(keystore, key, "pw", Oracle.Chain.Keys.KeyStoreCost.Light);
+            await File.WriteAllTextAsync(password, "pw\n");
+            var context = await ChainContext.CreateAsync(new ChainOptions { RpcUrl = chain.RpcUrl, Keystore = keystore, PasswordFile = password });
+
+            var sender = new TransactionSender(context, Fast);
+            var result = await sender.TrySendAsync(token, new MintFunction { To = sender.Address, Amount = 9 });
+
+            Assert.True(result.IsSuccess);
+            Assert.Equal(key.GetPublicAddress(), sender.Address, ignoreCase: true);
+            Assert.Equal(context.ChainId, (ulong)sender.ChainId);
+            var offline = Assert.Throws<ChainContextException>(() => new TransactionSender(ChainContext.Offline(31337, new Dictionary<string, string>()), Fast));
+            Assert.Contains("Chain:RpcUrl", offline.Message, StringComparison.Ordinal);
+            var keyless = await ChainContext.CreateAsync(new ChainOptions { RpcUrl = chain.RpcUrl });
+            Assert.Throws<ChainContextException>(() => new TransactionSender(keyless, Fast));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     private async Task<(EthECKey Key, string Token)> TokenWithMinterAsync()
     {
         var (key, web3) = await chain.NewAccountAsync();
