@@ -97,7 +97,10 @@ public sealed class ChainWatcher
     /// <summary>Where a watcher without a cursor starts.</summary>
     public ulong StartBlock { get; }
 
-    /// <summary>Watches <typeparamref name="TEvent"/> (a generated <c>&lt;Name&gt;Event</c>) emitted by <paramref name="contract"/>.</summary>
+    /// <summary>
+    /// Watches <typeparamref name="TEvent"/> (a generated <c>&lt;Name&gt;Event</c>) emitted by <paramref name="contract"/>.
+    /// Subscribe before the first step: a subscription added later does not see the blocks already passed.
+    /// </summary>
     /// <returns>This watcher, to chain subscriptions.</returns>
     public ChainWatcher Subscribe<TEvent>(string contract)
         where TEvent : IEventDTO, new()
@@ -118,8 +121,11 @@ public sealed class ChainWatcher
     /// <see cref="ChainWatcherOptions.PollInterval"/>. A failing step (node down, database restarting, handler
     /// throwing) is logged and tried again with growing waits; <see cref="ChainReorganizationException"/> stops it.
     /// </summary>
+    /// <exception cref="InvalidOperationException">No event is subscribed.</exception>
+    /// <exception cref="ChainReorganizationException">No remembered block is on the chain any more.</exception>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        EnsureSubscribed();
         var delay = _options.PollInterval;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -168,11 +174,7 @@ public sealed class ChainWatcher
     /// <exception cref="ChainReorganizationException">No remembered block is on the chain any more.</exception>
     public async Task<ChainWatcherStep> StepAsync(CancellationToken cancellationToken = default)
     {
-        if (_decoders.Count == 0)
-        {
-            throw new InvalidOperationException($"chain watcher {Name} watches no events: call Subscribe first");
-        }
-
+        EnsureSubscribed();
         var cursor = await _store.ReadAsync(Name, cancellationToken).ConfigureAwait(false) ?? await InitialCursorAsync(cancellationToken).ConfigureAwait(false);
         var head = await _logs.HeadAsync(cancellationToken).ConfigureAwait(false);
 
@@ -303,6 +305,14 @@ public sealed class ChainWatcher
         var hash = await HashAsync(StartBlock - 1, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"chain watcher {Name} starts at block {StartBlock}, beyond the chain's head");
         return new ChainCursor(StartBlock, [new RememberedBlock(StartBlock - 1, hash)]);
+    }
+
+    private void EnsureSubscribed()
+    {
+        if (_decoders.Count == 0)
+        {
+            throw new InvalidOperationException($"chain watcher {Name} watches no events: call Subscribe first");
+        }
     }
 
     private NewFilterInput Filter() => new()

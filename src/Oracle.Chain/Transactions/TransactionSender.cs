@@ -191,6 +191,7 @@ public sealed partial class TransactionSender : ITransactionSender
         // Fees are read before the lock so that callers queue only for the nonce; a few blocks' drift is what the
         // base-fee multiplier and replacement are for.
         var fees = await FeesAsync(cancellationToken).ConfigureAwait(false);
+        var head = await HeadAsync(cancellationToken).ConfigureAwait(false);
         await _nonceLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -221,10 +222,10 @@ public sealed partial class TransactionSender : ITransactionSender
                 if (outcome == BroadcastOutcome.Accepted)
                 {
                     _nextNonce = pending.Nonce + 1;
-                    _inFlight[pending.Nonce] = pending;
                     pending.Hashes.Add(hash);
                     pending.Fees = (fees.MaxFee, fees.Tip);
-                    pending.SentAtBlock = await HeadAsync(cancellationToken).ConfigureAwait(false);
+                    pending.SentAtBlock = head;
+                    _inFlight[pending.Nonce] = pending;
                     _logger.LogDebug("sent {Hash} (nonce {Nonce}) to {To} from {From}", hash, pending.Nonce, request.To, Address);
                     return pending;
                 }
@@ -266,21 +267,16 @@ public sealed partial class TransactionSender : ITransactionSender
         }
         catch (RpcResponseException e) when (!ChainErrors.IsTransient(e))
         {
-            var message = e.RpcError?.Message ?? "";
-            var outcome = Classify(message);
-            if (outcome is null)
-            {
-                throw new TransactionRejectedException($"the node refused a transaction from {Address}: {message}", e);
-            }
-
-            // A nonce that looks taken may be taken by this very transaction (an earlier attempt got through, and the
-            // node mined it at once).
-            if (outcome != BroadcastOutcome.Accepted && await IsKnownAsync(hash, cancellationToken).ConfigureAwait(false))
+            // Whatever the node says, it may have the transaction: an earlier attempt got through and was mined at once
+            // (the nonce then looks taken), or a node that mines on arrival (Hardhat) reports the transaction's revert
+            // as the error of the broadcast. Then it is ours, mined, and its receipt tells the rest.
+            if (await IsKnownAsync(hash, cancellationToken).ConfigureAwait(false))
             {
                 return BroadcastOutcome.Accepted;
             }
 
-            return outcome.Value;
+            var message = e.RpcError?.Message ?? "";
+            return Classify(message) ?? throw new TransactionRejectedException($"the node refused a transaction from {Address}: {message}", e);
         }
     }
 

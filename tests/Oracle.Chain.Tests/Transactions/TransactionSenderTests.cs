@@ -65,6 +65,25 @@ public sealed class TransactionSenderTests(ChainFixture chain)
     }
 
     [Fact]
+    public async Task TrySendAsync_ConflictingCallsAtOnce_OneSucceedsAndTheOthersReturnTheirRevert()
+    {
+        var (key, web3) = await chain.NewAccountAsync();
+        var token = (await ContractDeployer.DeployAsync(web3, VpnTokenService.ContractName, new VpnTokenDeployment())).Address;
+        var sender = new TransactionSender(chain.RpcUrl, chain.ChainId, key, Fast);
+        var first = await NonceAsync(sender.Address);
+
+        // Each estimates before the others are mined, so some revert only once mined (which the local node, mining on
+        // arrival, reports as the broadcast's error): a revert whichever way, never a refusal.
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => sender.TrySendAsync(token, new SetMinterFunction { Minter = sender.Address })));
+
+        Assert.Single(results, r => r.IsSuccess);
+        Assert.All(results.Where(r => !r.IsSuccess), r => Assert.Equal("VpnTokenMinterAlreadySet", r.Error!.Name));
+        var mined = results.Count(r => r.TransactionHash is not null);
+        Assert.Equal(first + mined, await NonceAsync(sender.Address));
+        Assert.True((await sender.TrySendAsync(token, new MintFunction { To = sender.Address, Amount = 1 })).IsSuccess);
+    }
+
+    [Fact]
     public async Task GeneratedService_OnASender_SendsThroughItAndQueriesFromItsAccount()
     {
         var (key, token) = await TokenWithMinterAsync();
