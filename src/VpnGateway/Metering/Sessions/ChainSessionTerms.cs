@@ -15,9 +15,10 @@ namespace VpnGateway.Metering.Sessions;
 /// key); a client also checks in the ProviderRegistry that its provider is still registered (its bond answers for it).
 /// Terms never change, so they are read once per session.
 /// </summary>
-internal sealed class ChainSessionTerms(IWeb3 web3, string sessionManager, string providerRegistry, string signerAddress) : ISessionTermsSource
+internal sealed class ChainSessionTerms(IWeb3 web3, string sessionManager, string providerRegistry, string signerAddress, ulong fromBlock = 0,
+    ulong maxLogRange = Oracle.Chain.Events.LogRangeReader.DefaultMaxRange) : ISessionTermsSource
 {
-    private readonly SessionReader _reader = new(web3, sessionManager);
+    private readonly SessionReader _reader = new(web3, sessionManager, fromBlock, maxLogRange);
     private readonly ProviderRegistryService _registry = new(web3, providerRegistry);
     private readonly ConcurrentDictionary<ulong, SessionRecord> _opened = new();
 
