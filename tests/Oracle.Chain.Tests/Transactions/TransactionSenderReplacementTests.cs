@@ -139,6 +139,33 @@ public sealed class TransactionSenderReplacementTests(PrivateChainFixture fixtur
     }
 
     [Fact]
+    public async Task TrySendAsync_BlockReorganizedAwayWhileConfirming_ReturnsTheReceiptOfTheChainThatStays()
+    {
+        var (key, token) = await TokenWithMinterAsync();
+        var (_, other) = await Chain.NewAccountAsync();
+        var sender = new TransactionSender(Chain.RpcUrl, Chain.ChainId, key, Options with { Confirmations = 3, StuckBlocks = 100 });
+        await Chain.SetAutomineAsync(false);
+
+        var send = sender.TrySendAsync(token, new MintFunction { To = sender.Address, Amount = 1 });
+        await EventuallyAsync(async () => await NonceAsync(sender.Address, BlockParameter.CreatePending()) > await NonceAsync(sender.Address, BlockParameter.CreateLatest()) ? "" : null);
+        var snapshot = await Chain.SnapshotAsync();
+        await Chain.MineAsync();
+        var first = await Chain.ReadOnly.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest());
+        await Task.Delay(200);
+
+        // The block is replaced by one that also holds another account's transfer; then it gets deep enough.
+        await Chain.RevertAsync(snapshot);
+        await other.Eth.GetEtherTransferService().TransferEtherAsync(sender.Address, 0.001m);
+        await Chain.MineAsync(3);
+        var result = await send.WaitAsync(Bound);
+
+        var canonical = await Chain.ReadOnly.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new BlockParameter(result.Receipt!.BlockNumber));
+        Assert.True(result.IsSuccess);
+        Assert.Equal(canonical.BlockHash, result.Receipt.BlockHash);
+        Assert.NotEqual(first.BlockHash, result.Receipt.BlockHash);
+    }
+
+    [Fact]
     public async Task TrySendAsync_RestartedWithATransactionPending_TakesTheNodesPendingNonce()
     {
         var (key, token) = await TokenWithMinterAsync();
