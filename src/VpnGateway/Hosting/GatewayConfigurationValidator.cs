@@ -99,14 +99,31 @@ internal static class GatewayConfigurationValidator
         }
         else if (pool.IsIPv6 || pool.Length > 30)
         {
-            errors.Add($"Serve:AddressPool {serve.AddressPool}: an IPv4 prefix of at most /30 (the tunnel is IPv4; the gateway takes the first host)");
+            errors.Add($"Serve:AddressPool {serve.AddressPool}: an IPv4 prefix of at most /30 (IPv6 addresses come from Serve:AddressPool6; the gateway takes the first host)");
+        }
+
+        if (serve.AddressPool6 is { Length: > 0 } text6)
+        {
+            if (!IpPrefix.TryParse(text6, out var pool6, out var pool6Error))
+            {
+                errors.Add($"Serve:AddressPool6: {pool6Error}");
+            }
+            else if (!pool6.IsIPv6)
+            {
+                errors.Add($"Serve:AddressPool6 {text6}: an IPv6 prefix (the IPv4 pool is Serve:AddressPool)");
+            }
+            else if (pool is { IsIPv6: false, Length: <= 30 } && 128 - pool6.Length < 32 - pool.Length)
+            {
+                errors.Add($"Serve:AddressPool6 {text6} is smaller than Serve:AddressPool {serve.AddressPool}: a session's IPv6 address has its IPv4 address's host number, so /{96 + pool.Length} or larger");
+            }
+        }
+
+        if (serve.Workers < 0 || serve.Workers > 64)
+        {
+            errors.Add($"Serve:Workers {serve.Workers}: 0 (one per core) to 64");
         }
 
         Pattern("Serve:InterfacePattern", serve.InterfacePattern, errors);
-        if (!serve.InterfacePattern.Contains("%d", StringComparison.Ordinal))
-        {
-            errors.Add($"Serve:InterfacePattern '{serve.InterfacePattern}' has no %d: every session gets its own device");
-        }
 
         Prefixes("Serve:ProtectedNetworks", serve.ProtectedNetworks, errors);
         for (var i = 0; i < serve.Policies.Count; i++)

@@ -55,15 +55,16 @@ internal sealed class GatewayFactory(
         },
     };
 
-    public EngineServices Services(IDatagramTransport transport) => new(
-        transport,
+    public EngineServices Services(IReadOnlyList<IDatagramTransport> transports) => new(
+        transports[0],
         new LinuxTunFactory(_config.Tunnel.Offloads),
         new LinuxNetworkConfigurator(loggerFactory.CreateLogger<LinuxNetworkConfigurator>()),
         time,
         loggerFactory,
         new CompositeDenialSink([metrics, .. sinks]),
         [.. observers],
-        new CompositeRateLimitSink([.. rateLimitSinks]));
+        new CompositeRateLimitSink([.. rateLimitSinks]),
+        transports);
 
     public (GatewayServer Server, Func<CancellationToken, Task<IAsyncDisposable?>> Network) CreateServer()
     {
@@ -79,20 +80,51 @@ internal sealed class GatewayFactory(
 
         var directory = CreateDirectory(policies, string.Equals(serve.Directory, "chain", StringComparison.OrdinalIgnoreCase));
         var pool = IpPrefix.Parse(serve.AddressPool);
+        IpPrefix? pool6 = serve.AddressPool6 is { Length: > 0 } text6 ? IpPrefix.Parse(text6) : null;
         var devicePrefix = serve.InterfacePattern.Replace("%d", string.Empty, StringComparison.Ordinal);
         var networks = ProviderNetworks.Discover(serve.ProtectedNetworks, serve.ProtectConnectedNetworks, devicePrefix);
         // The whole pool, the gateway's own address included: one client never reaches another through this gateway
         // (the forwarding rules also drop tunnel-to-tunnel traffic, which covers site-to-site clients' routed LANs).
         networks.Add(pool);
-        var transport = OpenTransport("Serve:Listen", serve.Listen);
-        var server = new GatewayServer(Services(transport), TunnelOptions(), new ServerOptions
+        if (pool6 is { } guarded6)
+        {
+            networks.Add(guarded6);
+        }
+
+        // One worker per core (never per session): each has a queue of the device and a socket of the port.
+        var workers = serve.Workers > 0 ? serve.Workers : Environment.ProcessorCount;
+        var transports = new List<IDatagramTransport>();
+        if (workers > 1)
+        {
+            // Sockets with SO_REUSEPORT of the same user share a port: a plain bind first finds out whether another
+            // process (another gateway) holds it, which would otherwise silently take part of our clients.
+            OpenTransport("Serve:Listen", serve.Listen).Dispose();
+        }
+
+        try
+        {
+            for (var i = 0; i < workers; i++)
+            {
+                transports.Add(OpenTransport("Serve:Listen", serve.Listen, reusePort: workers > 1));
+            }
+        }
+        catch
+        {
+            transports.ForEach(t => t.Dispose());
+            throw;
+        }
+
+        var transport = (LinuxUdpTransport)transports[0];
+        var server = new GatewayServer(Services(transports), TunnelOptions(), new ServerOptions
         {
             TunnelKey = tunnelKey,
             ProviderAddress = ethereum?.GetPublicAddress() ?? FirstPinnedProvider(),
             ChainId = new BigInteger(_chain?.ChainId ?? 0),
             SessionManager = _chain?.TryAddressOf(ContractNames.SessionManager),
             AddressPool = pool,
+            AddressPool6 = pool6,
             InterfacePattern = serve.InterfacePattern,
+            Workers = workers,
             Policies = policies,
             ProviderNetworks = networks,
             HandshakesPerSecond = serve.HandshakesPerSecond,
@@ -101,8 +133,9 @@ internal sealed class GatewayFactory(
         }, directory);
         metrics.Attach(server);
         var logger = loggerFactory.CreateLogger<GatewayFactory>();
-        logger.LogInformation("serving on {Listen} (UDP GRO {Gro}), tunnel key {Key}, pool {Pool}, {Policies} policies, protecting {Networks}",
-            transport.LocalEndpoint, transport.Gro, Convert.ToBase64String(tunnelKey.PublicKey), pool, policies.Count, string.Join(", ", networks));
+        logger.LogInformation("serving on {Listen} (UDP GRO {Gro}, {Workers} workers), tunnel key {Key}, pool {Pool}{Pool6}, {Policies} policies, protecting {Networks}",
+            transport.LocalEndpoint, transport.Gro, workers, Convert.ToBase64String(tunnelKey.PublicKey), pool, pool6 is { } p6 ? $" and {p6}" : string.Empty,
+            policies.Count, string.Join(", ", networks));
         return (server, async ct =>
         {
             // The kernel's line behind the policy guard, on every provider (forwarding or not): no broadcast or multicast
@@ -112,12 +145,14 @@ internal sealed class GatewayFactory(
             {
                 TableName = $"oracle_gw_{Environment.ProcessId}",
                 Pool = pool,
+                Pool6 = pool6,
                 DevicePrefix = devicePrefix,
                 Forward = serve.Exit.Enabled,
                 Masquerade = serve.Exit.Masquerade,
                 Uplink = serve.Exit.Uplink,
                 Exports = [.. policies.Values.SelectMany(p => p.Exports).Distinct()],
             }, loggerFactory.CreateLogger<ProviderFirewall>(), ct).ConfigureAwait(false);
+            server.SessionFirewall = firewall;
             try
             {
                 var monitor = await ProtectedNetworkMonitor.StartAsync(networks,
@@ -202,7 +237,7 @@ internal sealed class GatewayFactory(
         }
 
         var transport = OpenTransport("Connect:Listen", connect.Listen);
-        var client = new GatewayClient(Services(transport), TunnelOptions(), new ClientOptions
+        var client = new GatewayClient(Services([transport]), TunnelOptions(), new ClientOptions
         {
             TunnelKey = tunnelKey,
             ProviderKey = providerKey,
@@ -271,11 +306,11 @@ internal sealed class GatewayFactory(
     private TunnelKeyPair LoadTunnelKey()
         => TunnelKeyFile.Load(_config.Keys.TunnelKeystore ?? throw new InvalidOperationException("Keys:TunnelKeystore is not set"), _config.Keys.PasswordFile);
 
-    private static LinuxUdpTransport OpenTransport(string key, string listen)
+    private static LinuxUdpTransport OpenTransport(string key, string listen, bool reusePort = false)
     {
         try
         {
-            return LinuxUdpTransport.Open(IPEndPoint.Parse(listen));
+            return LinuxUdpTransport.Open(IPEndPoint.Parse(listen), reusePort: reusePort);
         }
         catch (Native.NativeException e)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Oracle.Core.Policy;
 using Oracle.Core.Eip712;
 using VpnGateway.Metering.Capture;
 using VpnGateway.Metering.Flows;
@@ -18,7 +19,7 @@ namespace VpnGateway.Metering;
 /// <param name="Metrics">Counters.</param>
 /// <param name="Time">The clock.</param>
 /// <param name="Loggers">Loggers.</param>
-/// <param name="OpenCapture">Opens the capture of a session's interface (tests open it inside a namespace).</param>
+/// <param name="OpenCapture">Opens the capture of a device (tests open it inside a namespace).</param>
 internal sealed record MeteringContext(
     MeteringOptions Options,
     EvidenceSpool Spool,
@@ -33,25 +34,66 @@ internal sealed record MeteringContext(
     /// <summary>The chain id as the bus messages carry it.</summary>
     public ulong ChainId => (ulong)Domain.ChainId;
 
+    private readonly Dictionary<string, SharedCapture> _captures = [];
+
     /// <summary>
-    /// Starts capturing the session's interface into its flow meter and reports the capture's counters until
-    /// <see cref="MeteringMetrics.RemoveCapture"/>; none for a session without an interface (in-process tests).
+    /// Feeds the session's packets from the capture of its device to its flow meter, and reports the session's capture
+    /// counters until <see cref="MeteringMetrics.RemoveCapture"/>. Every session on one device shares one capture (the
+    /// provider's device carries them all); none for a session without an interface (in-process tests).
     /// </summary>
-    public TunCapture? StartCapture(MeteredSession session, SessionFlowMeter flows)
+    /// <exception cref="CaptureException">The device cannot be captured.</exception>
+    public CaptureAttachment? AttachCapture(MeteredSession session, SessionFlowMeter flows)
     {
         if (session.InterfaceName is not { } name)
         {
             return null;
         }
 
-        var capture = OpenCapture(name, flows);
-        flows.SegmentMtu = capture.Mtu;
-        capture.Start();
+        SharedCapture shared;
+        lock (_captures)
+        {
+            if (!_captures.TryGetValue(name, out shared!))
+            {
+                shared = new SharedCapture(name, sink => OpenCapture(name, sink));
+                _captures[name] = shared;
+                Metrics.AddDeviceCapture(name, () =>
+                {
+                    var s = shared.Statistics;
+                    return (s.Received, s.Dropped, s.InterfaceDropped, shared.Unattributed);
+                });
+            }
+        }
+
+        var attachment = shared.Attach([.. session.ClientPrefixes.Select(IpPrefix.Parse)], flows);
         Metrics.AddCapture(session.SessionId, () =>
         {
-            var s = capture.Statistics;
+            var s = attachment.Statistics;
             return (s.Received, s.Dropped, s.InterfaceDropped);
         });
-        return capture;
+        return attachment;
+    }
+
+    /// <summary>The shared captures (one per device), for their malformed-packet counters.</summary>
+    public IReadOnlyList<SharedCapture> Captures
+    {
+        get
+        {
+            lock (_captures)
+            {
+                return [.. _captures.Values];
+            }
+        }
+    }
+
+    /// <summary>Closes every capture (the gateway stops).</summary>
+    public void CloseCaptures()
+    {
+        lock (_captures)
+        {
+            foreach (var capture in _captures.Values)
+            {
+                capture.Dispose();
+            }
+        }
     }
 }

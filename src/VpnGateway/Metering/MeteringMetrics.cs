@@ -17,15 +17,19 @@ public sealed class MeteringMetrics : IDisposable
     private readonly ConcurrentDictionary<string, Counter<long>> _counters = new();
     private readonly ConcurrentDictionary<(string, string?), long> _totals = new();
     private readonly ConcurrentDictionary<ulong, Func<(ulong Received, ulong Dropped, ulong InterfaceDropped)>> _captures = new();
+    private readonly ConcurrentDictionary<string, Func<(ulong Received, ulong Dropped, ulong InterfaceDropped, long Unattributed)>> _devices = new();
     private Func<long>? _spoolPending;
 
     /// <summary>Creates the instruments.</summary>
     public MeteringMetrics()
     {
         _meter = new Meter(MeterName);
-        _meter.CreateObservableCounter("capture.received", () => Capture(c => c.Received), "packets", "Packets libpcap received, per session");
-        _meter.CreateObservableCounter("capture.dropped", () => Capture(c => c.Dropped), "packets", "Packets the capture lost (kernel buffer full), per session");
+        _meter.CreateObservableCounter("capture.received", () => Capture(c => c.Received), "packets", "Packets captured and counted into the session's flows, per session");
+        _meter.CreateObservableCounter("capture.dropped", () => Capture(c => c.Dropped), "packets", "Packets the capture of the session's device lost while the session ran (kernel buffer full), per session");
         _meter.CreateObservableCounter("capture.interface_dropped", () => Capture(c => c.InterfaceDropped), "packets", "Packets the interface dropped, per session");
+        _meter.CreateObservableCounter("capture.device_received", () => Device(d => (long)d.Received), "packets", "Packets libpcap received, per captured device");
+        _meter.CreateObservableCounter("capture.device_dropped", () => Device(d => (long)d.Dropped), "packets", "Packets the capture lost (kernel buffer full), per captured device");
+        _meter.CreateObservableCounter("capture.device_unattributed", () => Device(d => d.Unattributed), "packets", "Captured packets of no metered session, per captured device");
         _meter.CreateObservableGauge("spool.pending", () => _spoolPending?.Invoke() ?? 0, "batches", "Signed batches waiting for the broker's confirmation");
     }
 
@@ -63,6 +67,9 @@ public sealed class MeteringMetrics : IDisposable
     /// <summary>Reports a session's capture counters until <see cref="RemoveCapture"/>.</summary>
     public void AddCapture(ulong sessionId, Func<(ulong Received, ulong Dropped, ulong InterfaceDropped)> read) => _captures[sessionId] = read;
 
+    /// <summary>Reports a device's shared capture (for as long as the gateway runs).</summary>
+    public void AddDeviceCapture(string device, Func<(ulong Received, ulong Dropped, ulong InterfaceDropped, long Unattributed)> read) => _devices[device] = read;
+
     /// <summary>Stops reporting a session's capture.</summary>
     public void RemoveCapture(ulong sessionId) => _captures.TryRemove(sessionId, out _);
 
@@ -71,6 +78,14 @@ public sealed class MeteringMetrics : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _meter.Dispose();
+
+    private IEnumerable<Measurement<long>> Device(Func<(ulong Received, ulong Dropped, ulong InterfaceDropped, long Unattributed), long> field)
+    {
+        foreach (var (device, read) in _devices)
+        {
+            yield return new Measurement<long>(field(read()), new KeyValuePair<string, object?>("device", device));
+        }
+    }
 
     private IEnumerable<Measurement<long>> Capture(Func<(ulong Received, ulong Dropped, ulong InterfaceDropped), ulong> field)
     {

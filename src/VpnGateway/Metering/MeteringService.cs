@@ -140,6 +140,11 @@ public sealed class MeteringService : BackgroundService, IPolicyDenialSink, IPol
     /// <summary>One sweep of every session (flow timeouts, epochs, cut-offs); the loop calls it, tests call it directly.</summary>
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
+        foreach (var capture in _context.Captures)
+        {
+            capture.ReportTo(_context.Metrics);
+        }
+
         foreach (var (id, meter) in _providers)
         {
             try
@@ -190,6 +195,7 @@ public sealed class MeteringService : BackgroundService, IPolicyDenialSink, IPol
 
         _providers.Clear();
         _clients.Clear();
+        _context.CloseCaptures();
     }
 
     /// <inheritdoc/>

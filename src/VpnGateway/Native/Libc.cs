@@ -28,6 +28,7 @@ internal static unsafe partial class Libc
     public const int SOCK_CLOEXEC = 0x80000;
 
     public const int SOL_SOCKET = 1;
+    public const int SO_REUSEPORT = 15;
     public const int SO_SNDBUF = 7;
     public const int SO_RCVBUF = 8;
     public const int SO_SNDBUFFORCE = 32;

@@ -22,8 +22,33 @@ internal sealed partial class LinuxNetworkConfigurator(ILogger<LinuxNetworkConfi
         return CommandRunner.RunAsync("ip", ["address", "add", $"{local}/{bits}", "peer", $"{peer}/{bits}", "dev", device], cancellationToken);
     }
 
+    public Task AddPrefixAddressAsync(string device, IPAddress address, int prefixLength, CancellationToken cancellationToken)
+    {
+        // nodad: a point-to-point device has no neighbours to detect duplicates with (and no link-local address).
+        var isIPv6 = address.AddressFamily == AddressFamily.InterNetworkV6;
+        List<string> arguments = [isIPv6 ? "-6" : "-4", "address", "add", $"{address}/{prefixLength.ToString(CultureInfo.InvariantCulture)}", "dev", device];
+        if (isIPv6)
+        {
+            arguments.Add("nodad");
+        }
+
+        return CommandRunner.RunAsync("ip", arguments, cancellationToken);
+    }
+
     public Task AddRouteAsync(string device, IpPrefix prefix, CancellationToken cancellationToken)
         => CommandRunner.RunAsync("ip", [prefix.IsIPv6 ? "-6" : "-4", "route", "replace", prefix.ToString(), "dev", device], cancellationToken);
+
+    public async Task RemoveRouteAsync(string device, IpPrefix prefix, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CommandRunner.RunAsync("ip", [prefix.IsIPv6 ? "-6" : "-4", "route", "del", prefix.ToString(), "dev", device], cancellationToken).ConfigureAwait(false);
+        }
+        catch (NetworkConfigurationException e) when (e.Message.Contains("No such process", StringComparison.Ordinal))
+        {
+            // Gone already (the device went, or someone removed it).
+        }
+    }
 
     public async Task<IAsyncDisposable> PinEndpointRouteAsync(IPAddress endpoint, CancellationToken cancellationToken)
     {

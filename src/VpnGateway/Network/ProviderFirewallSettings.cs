@@ -11,6 +11,9 @@ internal sealed record ProviderFirewallSettings
     /// <summary>The tunnel address pool: clients' tunnel addresses, which take no new connections from outside.</summary>
     public required IpPrefix Pool { get; init; }
 
+    /// <summary>The IPv6 tunnel address pool, when the gateway carries IPv6 inside the tunnel (null: IPv4 only).</summary>
+    public IpPrefix? Pool6 { get; init; }
+
     /// <summary>The tunnel devices' name prefix (<c>ogw</c>).</summary>
     public required string DevicePrefix { get; init; }
 

@@ -5,8 +5,8 @@ namespace VpnGateway.Policy;
 
 /// <summary>
 /// A session's policy in the data path: the compiled matcher, the rate limit per direction, and the report of every
-/// denied packet to the <see cref="IPolicyDenialSink"/> and of every rate-limited one to the <see cref="IPolicyRateLimitSink"/>. Outbound is evaluated on the receive thread, inbound on the
-/// session's TUN thread, so each bucket has one user.
+/// denied packet to the <see cref="IPolicyDenialSink"/> and of every rate-limited one to the <see cref="IPolicyRateLimitSink"/>. Outbound is evaluated by a receive worker, inbound by the
+/// TUN workers; the compiled matcher is shared by every session with the same document and context.
 /// </summary>
 internal sealed class SessionPolicy
 {

@@ -1,8 +1,12 @@
 namespace VpnGateway.Policy;
 
-/// <summary>A byte token bucket on TimeProvider timestamps, used by one thread (one direction of one session).</summary>
+/// <summary>
+/// A byte token bucket on TimeProvider timestamps (one direction of one session). Several workers may carry one session
+/// (its flows spread over the device's queues), so taking is serialised; the lock is almost always uncontended.
+/// </summary>
 internal sealed class TokenBucket(ulong bytesPerSecond, ulong burstBytes, long now, long frequency)
 {
+    private readonly Lock _lock = new();
     private readonly double _ratePerTick = bytesPerSecond / (double)frequency;
     private readonly double _burst = burstBytes;
     private double _tokens = burstBytes;
@@ -10,6 +14,14 @@ internal sealed class TokenBucket(ulong bytesPerSecond, ulong burstBytes, long n
 
     /// <summary>Takes <paramref name="bytes"/> tokens if available at <paramref name="timestamp"/>.</summary>
     public bool TryTake(int bytes, long timestamp)
+    {
+        lock (_lock)
+        {
+            return TryTakeLocked(bytes, timestamp);
+        }
+    }
+
+    private bool TryTakeLocked(int bytes, long timestamp)
     {
         if (timestamp > _last)
         {

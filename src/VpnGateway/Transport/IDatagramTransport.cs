@@ -18,6 +18,9 @@ internal interface IDatagramTransport : IDisposable
     /// </summary>
     void Send(PacketBatch batch, UdpEndpoint destination);
 
+    /// <summary>Sends packets <paramref name="start"/>… (<paramref name="count"/> of them) of <paramref name="batch"/>, as <see cref="Send(PacketBatch, UdpEndpoint)"/>.</summary>
+    void Send(PacketBatch batch, int start, int count, UdpEndpoint destination);
+
     /// <summary>Sends one datagram.</summary>
     void Send(ReadOnlySpan<byte> datagram, UdpEndpoint destination);
 }

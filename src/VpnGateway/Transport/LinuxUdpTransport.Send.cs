@@ -6,9 +6,11 @@ namespace VpnGateway.Transport;
 /// <summary>The send side: runs of equal-sized datagrams as UDP GSO messages through sendmmsg.</summary>
 internal sealed unsafe partial class LinuxUdpTransport
 {
-    public void Send(PacketBatch batch, UdpEndpoint destination)
+    public void Send(PacketBatch batch, UdpEndpoint destination) => Send(batch, 0, batch.Count, destination);
+
+    public void Send(PacketBatch batch, int start, int count, UdpEndpoint destination)
     {
-        if (batch.Count == 0)
+        if (count <= 0)
         {
             return;
         }
@@ -16,10 +18,11 @@ internal sealed unsafe partial class LinuxUdpTransport
         lock (_sendLock)
         {
             Write(ref _sendName, destination);
-            var index = 0;
-            while (index < batch.Count)
+            var index = start;
+            var end = start + count;
+            while (index < end)
             {
-                index = SendGroups(batch, index);
+                index = SendGroups(batch, index, end);
             }
         }
     }
@@ -49,21 +52,21 @@ internal sealed unsafe partial class LinuxUdpTransport
         }
     }
 
-    /// <summary>Builds up to <see cref="MaxGroups"/> messages from packets starting at <paramref name="start"/>, sends them, returns the next packet.</summary>
-    private int SendGroups(PacketBatch batch, int start)
+    /// <summary>Builds up to <see cref="MaxGroups"/> messages from packets <paramref name="start"/>…<paramref name="end"/>, sends them, returns the next packet.</summary>
+    private int SendGroups(PacketBatch batch, int start, int end)
     {
         var groups = 0;
         var iov = 0;
         var index = start;
         fixed (SockAddrIn6* name = &_sendName)
         {
-            while (index < batch.Count && groups < MaxGroups)
+            while (index < end && groups < MaxGroups)
             {
                 var size = batch.Lengths[index];
                 var count = 0;
                 var total = 0;
                 var first = iov;
-                while (index < batch.Count && count < (_gso ? MaxSegmentsPerSend : 1) && iov < _sendIovCapacity)
+                while (index < end && count < (_gso ? MaxSegmentsPerSend : 1) && iov < _sendIovCapacity)
                 {
                     var length = batch.Lengths[index];
                     if (count > 0 && (length > size || total + length > 65000))

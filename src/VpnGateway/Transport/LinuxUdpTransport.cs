@@ -68,7 +68,11 @@ internal sealed unsafe partial class LinuxUdpTransport : IDatagramTransport
     /// <param name="bind">Address and port to bind (port 0: any free port).</param>
     /// <param name="receiveMessages">Receive buffers of 64 KB handed to one recvmmsg call.</param>
     /// <param name="socketBuffer">SO_SNDBUF/SO_RCVBUF in bytes.</param>
-    public static LinuxUdpTransport Open(IPEndPoint bind, int receiveMessages = 8, int socketBuffer = 8 << 20)
+    /// <param name="reusePort">
+    /// SO_REUSEPORT: several sockets share the port and the kernel gives each peer (by address and port) to one of them,
+    /// so one worker per socket receives all of a peer's datagrams in order.
+    /// </param>
+    public static LinuxUdpTransport Open(IPEndPoint bind, int receiveMessages = 8, int socketBuffer = 8 << 20, bool reusePort = false)
     {
         ArgumentNullException.ThrowIfNull(bind);
         var fd = Libc.Socket(Libc.AF_INET6, Libc.SOCK_DGRAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
@@ -88,6 +92,11 @@ internal sealed unsafe partial class LinuxUdpTransport : IDatagramTransport
             if (Libc.SetSockOptInt(fd, Libc.SOL_SOCKET, Libc.SO_SNDBUFFORCE, socketBuffer) < 0)
             {
                 _ = Libc.SetSockOptInt(fd, Libc.SOL_SOCKET, Libc.SO_SNDBUF, socketBuffer);
+            }
+
+            if (reusePort && Libc.SetSockOptInt(fd, Libc.SOL_SOCKET, Libc.SO_REUSEPORT, 1) < 0)
+            {
+                throw new NativeException("SO_REUSEPORT", Libc.LastError);
             }
 
             var gro = Libc.SetSockOptInt(fd, Libc.SOL_UDP, Libc.UDP_GRO, 1) == 0;

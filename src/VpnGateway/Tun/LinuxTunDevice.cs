@@ -23,6 +23,7 @@ internal sealed unsafe partial class LinuxTunDevice : ITunDevice
     private const short IffTun = 0x0001;
     private const short IffNoPi = 0x1000;
     private const short IffVnetHdr = 0x4000;
+    private const short IffMultiQueue = 0x0100;
     private const short IffUp = 0x1;
     private const uint TunFCsum = 0x01;
     private const uint TunFTso4 = 0x02;
@@ -64,18 +65,92 @@ internal sealed unsafe partial class LinuxTunDevice : ITunDevice
     /// <summary>Packets the device handed over that could not be parsed or segmented.</summary>
     public long MalformedReads { get; private set; }
 
-    /// <summary>Creates the device without IPv6 (the tunnel carries IPv4), sets its MTU and brings it up.</summary>
+    /// <summary>Creates a single-queue device, sets its MTU and brings it up (see <see cref="CreateQueues"/>).</summary>
+    public static LinuxTunDevice Create(string name, int mtu, bool offloads = true, bool ipv6 = false) => CreateQueues(name, mtu, offloads, 1, ipv6)[0];
+
+    /// <summary>
+    /// Creates a device with <paramref name="queues"/> queues (IFF_MULTI_QUEUE when more than one: the kernel spreads
+    /// the packets it sends into the device over the queues by flow, and each queue is its own file descriptor with its
+    /// own reader), sets its MTU and brings it up. Without <paramref name="ipv6"/> the device has no IPv6 at all; with
+    /// it, IPv6 works but the kernel makes no link-local address and sends no router solicitation, so it sends nothing
+    /// into the device on its own (a silent device: drops at start would be noise).
+    /// </summary>
     /// <param name="name">The interface name (at most 15 bytes; <c>%d</c> lets the kernel number it).</param>
     /// <param name="mtu">The MTU.</param>
     /// <param name="offloads">Whether to use IFF_VNET_HDR with TSO and checksum offloads.</param>
-    public static LinuxTunDevice Create(string name, int mtu, bool offloads = true)
+    /// <param name="queues">The number of queues (1: a plain device).</param>
+    /// <param name="ipv6">Whether the device carries IPv6.</param>
+    /// <returns>One object per queue; all share the device's name. The device goes when every queue is disposed.</returns>
+    public static LinuxTunDevice[] CreateQueues(string name, int mtu, bool offloads, int queues, bool ipv6)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(queues, 1);
         if (Encoding.ASCII.GetByteCount(name) > 15)
         {
             throw new ArgumentException($"interface name '{name}' is longer than 15 bytes", nameof(name));
         }
 
+        var flags = (short)(IffTun | IffNoPi | (offloads ? IffVnetHdr : 0) | (queues > 1 ? IffMultiQueue : 0));
+        var fds = new List<int>();
+        var wakes = new List<int>();
+        try
+        {
+            var actualName = name;
+            for (var q = 0; q < queues; q++)
+            {
+                var fd = OpenQueue(actualName, flags, offloads, out var created);
+                fds.Add(fd);
+                actualName = created;
+            }
+
+            if (ipv6)
+            {
+                // No link-local address (addr_gen_mode 1): no router solicitation, no MLD report, no neighbour discovery
+                // on a point-to-point device; the gateway's addresses are set by whoever owns the device.
+                WriteSysctl($"/proc/sys/net/ipv6/conf/{actualName}/addr_gen_mode", "1");
+                WriteSysctl($"/proc/sys/net/ipv6/conf/{actualName}/accept_ra", "0");
+                WriteSysctl($"/proc/sys/net/ipv6/conf/{actualName}/router_solicitations", "0");
+                WriteSysctl($"/proc/sys/net/ipv6/conf/{actualName}/disable_ipv6", "0");
+            }
+            else
+            {
+                // IPv4 only inside the tunnel: without IPv6 on the device before it comes up, the kernel sends no router
+                // solicitation or MLD report into it (they were counted as no_key and source_not_allowed at every start).
+                WriteSysctl($"/proc/sys/net/ipv6/conf/{actualName}/disable_ipv6", "1");
+            }
+
+            SetMtuAndUp(actualName, mtu);
+            var devices = new LinuxTunDevice[queues];
+            for (var q = 0; q < queues; q++)
+            {
+                var wake = Libc.EventFd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
+                if (wake < 0)
+                {
+                    throw new NativeException("eventfd", Libc.LastError);
+                }
+
+                wakes.Add(wake);
+                devices[q] = new LinuxTunDevice(fds[q], wake, actualName, mtu, offloads) { Queue = q };
+            }
+
+            return devices;
+        }
+        catch
+        {
+            foreach (var fd in fds.Concat(wakes))
+            {
+                Libc.Close(fd);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Which queue of its device this object reads and writes (0 for a single-queue device).</summary>
+    public int Queue { get; private init; }
+
+    private static int OpenQueue(string name, short flags, bool offloads, out string actualName)
+    {
         var fd = Libc.Open("/dev/net/tun", Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
         if (fd < 0)
         {
@@ -87,13 +162,13 @@ internal sealed unsafe partial class LinuxTunDevice : ITunDevice
             var request = stackalloc byte[40];
             new Span<byte>(request, 40).Clear();
             Encoding.ASCII.GetBytes(name, new Span<byte>(request, 16));
-            *(short*)(request + 16) = (short)(IffTun | IffNoPi | (offloads ? IffVnetHdr : 0));
+            *(short*)(request + 16) = flags;
             if (Libc.Ioctl(fd, TunSetIff, request) < 0)
             {
                 throw new NativeException($"TUNSETIFF {name}", Libc.LastError);
             }
 
-            var actualName = Encoding.ASCII.GetString(new ReadOnlySpan<byte>(request, 16)).TrimEnd('\0');
+            actualName = Encoding.ASCII.GetString(new ReadOnlySpan<byte>(request, 16)).TrimEnd('\0');
             if (offloads)
             {
                 var size = VirtioNetHeader.Size;
@@ -108,27 +183,20 @@ internal sealed unsafe partial class LinuxTunDevice : ITunDevice
                 }
             }
 
-            // IPv4 only inside the tunnel: without IPv6 on the device before it comes up, the kernel sends no router
-            // solicitation or MLD report into it (they were counted as no_key and source_not_allowed at every start).
-            var ipv6 = $"/proc/sys/net/ipv6/conf/{actualName}/disable_ipv6";
-            if (File.Exists(ipv6))
-            {
-                File.WriteAllText(ipv6, "1");
-            }
-
-            SetMtuAndUp(actualName, mtu);
-            var wake = Libc.EventFd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
-            if (wake < 0)
-            {
-                throw new NativeException("eventfd", Libc.LastError);
-            }
-
-            return new LinuxTunDevice(fd, wake, actualName, mtu, offloads);
+            return fd;
         }
         catch
         {
             Libc.Close(fd);
             throw;
+        }
+    }
+
+    private static void WriteSysctl(string path, string value)
+    {
+        if (File.Exists(path))
+        {
+            File.WriteAllText(path, value);
         }
     }
 

@@ -74,4 +74,7 @@ public enum DropReason
 
     /// <summary>A data packet for a session that is not running (still starting, or ending: data stopped).</summary>
     SessionNotRunning,
+
+    /// <summary>A packet from the TUN device whose address belongs to no session (a client that left, an unassigned tunnel address).</summary>
+    NoSession,
 }

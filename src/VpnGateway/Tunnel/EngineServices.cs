@@ -7,7 +7,10 @@ using VpnGateway.Tun;
 
 namespace VpnGateway.Tunnel;
 
-/// <summary>What an engine is given: devices, clock, and the seams to metering.</summary>
+/// <summary>
+/// What an engine is given: devices, clock, and the seams to metering. <see cref="Transports"/> are the UDP sockets of
+/// one port (SO_REUSEPORT), one receive worker each; without it, <see cref="Transport"/> alone.
+/// </summary>
 internal sealed record EngineServices(
     IDatagramTransport Transport,
     ITunFactory TunFactory,
@@ -16,4 +19,5 @@ internal sealed record EngineServices(
     ILoggerFactory LoggerFactory,
     IPolicyDenialSink DenialSink,
     IReadOnlyList<ISessionObserver> Observers,
-    IPolicyRateLimitSink? RateLimitSink = null);
+    IPolicyRateLimitSink? RateLimitSink = null,
+    IReadOnlyList<IDatagramTransport>? Transports = null);

@@ -14,7 +14,8 @@ internal sealed partial class GatewayClient
         var local = ToAddress(response.ClientIPv4);
         var gateway = ToAddress(response.GatewayIPv4);
         var mtu = response.Mtu; // checked by RefuseResponse: the session's MTU, the same on both ends
-        var tun = Services.TunFactory.Create(_client.InterfacePattern, mtu);
+        var queues = Services.TunFactory.Create(_client.InterfacePattern, mtu);
+        var tun = queues[0];
         try
         {
             await Services.Network.AddAddressAsync(tun.Name, local, gateway, cancellationToken).ConfigureAwait(false);
@@ -51,7 +52,8 @@ internal sealed partial class GatewayClient
             throw;
         }
 
-        var session = new TunnelSession(_sessionId, _client.ProviderKey, _client.ClientAddress, [.. _client.Routes, IpPrefix.Host(gateway)], Time.GetTimestamp()) { Tun = tun };
+        _device = queues;
+        var session = new TunnelSession(_sessionId, _client.ProviderKey, _client.ClientAddress, [.. _client.Routes, IpPrefix.Host(gateway)], Time.GetTimestamp(), mtu);
         session.Control = new ControlChannel(_sessionId, mtu, frame => SendMessage(session, MessageType.TransportControl, frame.Span), Time, Logger);
         session.Control.Subscribe(ControlMessageTypes.SessionInfo, (message, _) =>
         {
@@ -97,11 +99,11 @@ internal sealed partial class GatewayClient
             }
 
             var hash = "0x" + Convert.ToHexStringLower(response.PolicyHash);
-            var gatewaySession = new GatewaySession(_sessionId, GatewayRole.Client, null, session.Tun!.Name, ClientPrefixes(info, local), [IpPrefix.Host(gateway)],
+            var gatewaySession = new GatewaySession(_sessionId, GatewayRole.Client, null, _device![0].Name, ClientPrefixes(info, local), [IpPrefix.Host(gateway)],
                 hash, session.Control!, Time.GetUtcNow());
             await StartSessionAsync(session, gatewaySession).ConfigureAwait(false);
             Logger.LogInformation("connected: session {Session} on {Device}, address {Address}, gateway {Gateway}, policy {Policy}, this side {Prefixes}",
-                _sessionId, session.Tun.Name, local, gateway, hash, string.Join(", ", gatewaySession.ClientPrefixes));
+                _sessionId, _device[0].Name, local, gateway, hash, string.Join(", ", gatewaySession.ClientPrefixes));
             _connected.TrySetResult(session);
         }
         catch (OperationCanceledException) when (StoppingToken.IsCancellationRequested)
@@ -154,6 +156,31 @@ internal sealed partial class GatewayClient
 
         return prefixes;
     }
+
+    /// <summary>Data flows: the device's reader starts (the kernel's packets waited in the device until now).</summary>
+    protected override void OnSessionRunning(TunnelSession session) => AttachDevice(_device!);
+
+    /// <summary>Data stops: the device's reader ends (the device stays until the session is gone).</summary>
+    protected override Task OnDataStoppingAsync(TunnelSession session) => StopDeviceAsync(dispose: false);
+
+    /// <summary>The device goes with the session (its addresses and routes with it).</summary>
+    protected override async Task ReleaseSessionAsync(TunnelSession session)
+    {
+        if (DeviceQueues.Count > 0)
+        {
+            await StopDeviceAsync(dispose: true).ConfigureAwait(false);
+        }
+        else
+        {
+            foreach (var queue in _device ?? [])
+            {
+                queue.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Every packet of the client's device is its one session's.</summary>
+    protected override TunnelSession? OutgoingSession(ReadOnlySpan<byte> packet) => _session;
 
     private static IPAddress ToAddress(uint address) => new(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(address)));
 

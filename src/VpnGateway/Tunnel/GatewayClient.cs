@@ -14,7 +14,9 @@ internal sealed partial class GatewayClient : TunnelEngine
 {
     private readonly ClientOptions _client;
     private readonly UdpEndpoint _providerEndpoint;
-    private static readonly TimeSpan SessionInfoTimeout = TimeSpan.FromSeconds(3);
+    // The provider sends SessionInfo once the session runs there: its metering has started, which may read the session's
+    // terms from the chain (bounded by 10 s); data waits for it.
+    private static readonly TimeSpan SessionInfoTimeout = TimeSpan.FromSeconds(12);
     private readonly TaskCompletionSource<TunnelSession> _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<(SessionEndReason Reason, string Detail)> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<SessionInfoMessage> _sessionInfo = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -29,6 +31,7 @@ internal sealed partial class GatewayClient : TunnelEngine
     private ulong _sessionId;
     private byte[]? _lastTimestamp;
     private TunnelSession? _session;
+    private IReadOnlyList<VpnGateway.Tun.ITunDevice>? _device;
 
     public GatewayClient(EngineServices services, TunnelOptions options, ClientOptions client)
         : base(services, options, GatewayRole.Client)
@@ -280,7 +283,7 @@ internal sealed partial class GatewayClient : TunnelEngine
             _attempts++;
         }
 
-        Services.Transport.Send(message, _providerEndpoint);
+        PrimaryTransport.Send(message, _providerEndpoint);
     }
 
     // The provider chooses the cipher suite, the MTU and the addresses; the client accepts them only where they cannot hurt

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Oracle.Core.Policy;
 using VpnGateway.Control;
 using VpnGateway.Crypto;
+using VpnGateway.Network;
 using VpnGateway.Providers;
 using VpnGateway.Policy;
 using VpnGateway.Protocol;
@@ -13,8 +14,9 @@ using VpnGateway.Transport;
 namespace VpnGateway.Tunnel;
 
 /// <summary>
-/// The provider's gateway (<c>vpngateway serve</c>): answers handshakes, gives every authorised session its own TUN
-/// device and tunnel address, enforces the session's policy both ways, ends idle sessions.
+/// The provider's gateway (<c>vpngateway serve</c>): one multiqueue TUN device for every session, with the gateway's
+/// tunnel addresses and the pools routed into it; answers handshakes, gives every authorised session its tunnel
+/// addresses (and routes its site-to-site LANs to it), enforces the session's policy both ways, ends idle sessions.
 /// </summary>
 internal sealed partial class GatewayServer : TunnelEngine
 {
@@ -28,6 +30,8 @@ internal sealed partial class GatewayServer : TunnelEngine
     private volatile PolicyContext _context;
     private readonly HashSet<ulong> _infoSent = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, string> _terminated = new();
+    private readonly Dictionary<(string Hash, PolicyContext Context), CompiledPolicy> _compiled = [];
+    private readonly SemaphoreSlim _networkGate = new(1, 1);
 
     /// <summary>How far a new session's initiation timestamp may be from this gateway's clock.</summary>
     private static readonly TimeSpan MaxInitiationSkew = TimeSpan.FromMinutes(10);
@@ -40,11 +44,50 @@ internal sealed partial class GatewayServer : TunnelEngine
         _pinnedDirectory = directory is PinnedProviderDirectory;
         _cookies = new CookieChecker(services.Time, server.TunnelKey.PublicKey);
         _rateLimiter = new HandshakeRateLimiter(services.Time, server.HandshakesPerSecond, server.HandshakeBurst);
-        _pool = new AddressPool(server.AddressPool);
+        _pool = new AddressPool(server.AddressPool, server.AddressPool6);
         _context = new PolicyContext(server.ProviderNetworks);
     }
 
     public IPAddress GatewayAddress => _pool.Gateway;
+
+    /// <summary>The gateway's IPv6 tunnel address (null without an IPv6 pool).</summary>
+    public IPAddress? GatewayAddress6 => _pool.Gateway6;
+
+    /// <summary>The firewall's per-session entries (null: none, as in unit tests); set before the engine starts.</summary>
+    public ISessionFirewall? SessionFirewall { get; set; }
+
+    /// <summary>
+    /// Creates the shared device (one queue per worker), gives it the gateway's tunnel addresses with the pools on-link
+    /// (so the kernel routes every client's tunnel address into it), starts its workers, then the engine's.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var queues = Services.TunFactory.Create(_server.InterfacePattern, Options.Mtu, Math.Max(1, _server.Workers), ipv6: _pool.Pool6 is not null);
+        try
+        {
+            await Services.Network.AddPrefixAddressAsync(queues[0].Name, _pool.Gateway, _pool.Pool.Length, cancellationToken).ConfigureAwait(false);
+            if (_pool is { Gateway6: { } gateway6, Pool6: { } pool6 })
+            {
+                await Services.Network.AddPrefixAddressAsync(queues[0].Name, gateway6, pool6.Length, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            foreach (var queue in queues)
+            {
+                queue.Dispose();
+            }
+
+            throw;
+        }
+
+        AttachDevice(queues);
+        Logger.LogInformation("device {Device}: {Queues} queue(s), {Pool}{Pool6} routed into it", queues[0].Name, queues.Count, _pool.Pool,
+            _pool.Pool6 is { } p6 ? $" and {p6}" : string.Empty);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override int HandshakeWorkers => Math.Max(1, _server.Workers);
 
     /// <summary>The context new sessions' policies are compiled with (a running session keeps the one it started with).</summary>
     public PolicyContext PolicyContext => _context;
@@ -133,7 +176,7 @@ internal sealed partial class GatewayServer : TunnelEngine
         }
 
         var result = await _authorizer.AuthorizeAsync(payload, handshake.InitiatorStatic, cancellationToken).ConfigureAwait(false);
-        if (result.Status == HandshakeStatus.Accepted && existing is null && CountSessions() >= _server.MaxSessions)
+        if (result.Status == HandshakeStatus.Accepted && existing is null && SessionCount >= _server.MaxSessions)
         {
             result = AuthorizationResult.Reject(HandshakeStatus.NoAddressAvailable, "the gateway serves its maximum number of sessions");
         }
@@ -148,12 +191,15 @@ internal sealed partial class GatewayServer : TunnelEngine
         var session = existing;
         if (session is null)
         {
-            session = await CreateSessionAsync(payload.SessionId, handshake.InitiatorStatic, result, cancellationToken).ConfigureAwait(false);
-            if (session is null)
+            var (created, refused) = CreateSession(payload.SessionId, handshake.InitiatorStatic, result);
+            if (created is null)
             {
-                Reject(handshake, HandshakeStatus.NoAddressAvailable, source);
+                Logger.LogWarning("handshake from {Source} for session {Session} rejected: {Status} ({Detail})", source, payload.SessionId, refused!.Value.Status, refused.Value.Detail);
+                Reject(handshake, refused.Value.Status, source);
                 return;
             }
+
+            session = created;
         }
         else
         {
@@ -161,10 +207,7 @@ internal sealed partial class GatewayServer : TunnelEngine
         }
 
         session.LastInitiationTimestamp = payload.Timestamp;
-        var clientAddress = session.Info!.ClientPrefixes[0].NetworkAddress;
-        var response = new ResponsePayloadLayout(HandshakeStatus.Accepted, payload.Suite, (ushort)Options.Mtu,
-            (ushort)Options.Timings.KeepaliveTimeout.TotalSeconds, (uint)IpPrefix.ToNumber(clientAddress), 32,
-            (uint)IpPrefix.ToNumber(_pool.Gateway), 0, 0, 0, result.Session!.PolicyHash);
+        var response = Accepted(session, payload.Suite, result.Session!.PolicyHash);
         var responsePlaintext = new byte[ResponsePayloadLayout.Size];
         response.Write(responsePlaintext);
         var responseMessage = new byte[WireFormat.ResponseSize];
@@ -181,13 +224,70 @@ internal sealed partial class GatewayServer : TunnelEngine
         RegisterKeypair(keypair);
         RetireKeypair(session.InstallResponderKeys(keypair));
         session.SetEndpoint(source);
-        Services.Transport.Send(responseMessage, source);
+        PrimaryTransport.Send(responseMessage, source);
         Logger.LogDebug("handshake with session {Session} from {Source} completed", session.SessionId, source);
     }
 
-    protected override void OnKeysConfirmed(TunnelSession session)
+    // SessionInfo tells the client the evaluation context of its policy and that its data may flow: once the first keys
+    // are confirmed and the session runs (metering is ready), whichever comes last.
+    protected override void OnKeysConfirmed(TunnelSession session) => SendSessionInfo(session);
+
+    protected override void OnSessionRunning(TunnelSession session) => SendSessionInfo(session);
+
+    protected override async Task PrepareSessionAsync(TunnelSession session, CancellationToken cancellationToken)
     {
-        // First confirmed keys of a session: tell the client the evaluation context of its policy.
+        var routes = session.Record?.ClientRoutes ?? [];
+        await _networkGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            foreach (var route in routes)
+            {
+                await Services.Network.AddRouteAsync(DeviceName!, route, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (SessionFirewall is { } firewall)
+            {
+                await firewall.AllowSourcesAsync([.. session.RoutedPrefixes], cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _networkGate.Release();
+        }
+    }
+
+    protected override async Task ReleaseSessionAsync(TunnelSession session)
+    {
+        // Another session may hold the same prefix (a pinned link's successor that started while this one ended): what it
+        // holds stays.
+        var routes = session.Record?.ClientRoutes ?? [];
+        await _networkGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            var released = session.RoutedPrefixes.Where(p => !Routes.Holds(p)).ToList();
+            if (SessionFirewall is { } firewall && released.Count > 0)
+            {
+                await firewall.RevokeSourcesAsync(released, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            foreach (var route in routes.Where(released.Contains))
+            {
+                await Services.Network.RemoveRouteAsync(DeviceName!, route, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _networkGate.Release();
+        }
+    }
+
+    private void SendSessionInfo(TunnelSession session)
+    {
+        if (!session.IsRunning || session.Current is null)
+        {
+            return;
+        }
+
         bool first;
         lock (_infoSent)
         {
@@ -232,18 +332,12 @@ internal sealed partial class GatewayServer : TunnelEngine
         }
     }
 
-    private int CountSessions()
-    {
-        var count = 0;
-        foreach (var _ in Sessions)
-        {
-            count++;
-        }
-
-        return count;
-    }
-
-    private async Task<TunnelSession?> CreateSessionAsync(ulong sessionId, byte[] initiatorStatic, AuthorizationResult result, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates and registers an authorised session (its keys and control channel work at once) and starts it in the
+    /// background: its routes and firewall entries, then the observers (metering); its data flows once they are done.
+    /// </summary>
+    /// <returns>The session, or null with why not.</returns>
+    private (TunnelSession? Session, (HandshakeStatus Status, string Detail)? Refusal) CreateSession(ulong sessionId, byte[] initiatorStatic, AuthorizationResult result)
     {
         var record = result.Session!;
         IPAddress? address;
@@ -259,37 +353,74 @@ internal sealed partial class GatewayServer : TunnelEngine
 
         if (address is null)
         {
-            return null;
+            return (null, (HandshakeStatus.NoAddressAvailable, $"the pool {_pool.Pool} has no address left"));
         }
 
-        var routes = record.ClientRoutes ?? [];
-        var session = new TunnelSession(sessionId, initiatorStatic, result.ClientAddress, [IpPrefix.Host(address), .. routes], Time.GetTimestamp());
-        var tun = Services.TunFactory.Create(_server.InterfacePattern, Options.Mtu);
-        try
+        List<IpPrefix> prefixes = [IpPrefix.Host(address)];
+        if (_pool.Address6Of(address) is { } address6)
         {
-            await Services.Network.AddAddressAsync(tun.Name, _pool.Gateway, address, cancellationToken).ConfigureAwait(false);
-            foreach (var route in routes)
+            prefixes.Add(IpPrefix.Host(address6));
+        }
+
+        prefixes.AddRange(record.ClientRoutes ?? []);
+        var session = new TunnelSession(sessionId, initiatorStatic, result.ClientAddress, prefixes, Time.GetTimestamp(), Options.Mtu)
+        {
+            RoutedPrefixes = prefixes,
+            Record = record,
+        };
+        foreach (var prefix in prefixes)
+        {
+            if (Routes.Overlapping(prefix, session) is { } other)
             {
-                await Services.Network.AddRouteAsync(tun.Name, route, cancellationToken).ConfigureAwait(false);
+                _pool.Release(sessionId);
+                return (null, (HandshakeStatus.NotPermitted, $"its prefix {prefix} overlaps session {other.SessionId}'s"));
             }
         }
-        catch
+
+        session.Policy = new SessionPolicy(sessionId, Compiled(result.Policy!), Services.DenialSink, Time, Services.RateLimitSink);
+        session.Control = new ControlChannel(sessionId, Options.Mtu, frame => SendMessage(session, MessageType.TransportControl, frame.Span), Time, Logger);
+        List<IpPrefix> gateway = [IpPrefix.Host(_pool.Gateway)];
+        if (_pool.Gateway6 is { } gateway6)
         {
-            tun.Dispose();
-            _pool.Release(sessionId);
-            throw;
+            gateway.Add(IpPrefix.Host(gateway6));
         }
 
-        session.Tun = tun;
-        session.Policy = new SessionPolicy(sessionId, CompiledPolicy.Compile(result.Policy!, _context), Services.DenialSink, Time, Services.RateLimitSink);
-        session.Control = new ControlChannel(sessionId, Options.Mtu, frame => SendMessage(session, MessageType.TransportControl, frame.Span), Time, Logger);
-        var info = new GatewaySession(sessionId, GatewayRole.Provider, result.ClientAddress, tun.Name,
-            [.. session.AllowedSources], [IpPrefix.Host(_pool.Gateway)], result.Policy!.HashHex, session.Control, Time.GetUtcNow());
+        var info = new GatewaySession(sessionId, GatewayRole.Provider, result.ClientAddress, DeviceName!,
+            [.. session.AllowedSources], gateway, result.Policy!.HashHex, session.Control, Time.GetUtcNow());
+        session.Info = info;
         RegisterSession(session);
-        await StartSessionAsync(session, info).ConfigureAwait(false);
-        Logger.LogInformation("session {Session} started on {Device}: client {Client} at {Address}, policy {Policy}",
-            sessionId, tun.Name, result.ClientAddress ?? "(pinned key)", address, result.Policy!.HashHex);
-        return session;
+        _ = Task.Run(() => StartSessionAsync(session, info), CancellationToken.None);
+        Logger.LogInformation("session {Session} started: client {Client} at {Addresses}, policy {Policy}",
+            sessionId, result.ClientAddress ?? "(pinned key)", string.Join(", ", prefixes), result.Policy!.HashHex);
+        return (session, null);
+    }
+
+    /// <summary>The accepted response for <paramref name="session"/>: its addresses, the MTU, the policy hash.</summary>
+    private ResponsePayloadLayout Accepted(TunnelSession session, CipherSuite suite, byte[] policyHash)
+    {
+        var prefixes = session.RoutedPrefixes;
+        var v4 = prefixes.First(p => !p.IsIPv6).NetworkAddress;
+        var v6 = prefixes.FirstOrDefault(p => p.IsIPv6 && p.Length == 128 && _pool.Pool6 is { } pool6 && pool6.Covers(p));
+        var gateway6 = _pool.Gateway6 is { } g6 ? AddressPool.Number6(g6) : UInt128.Zero;
+        return new ResponsePayloadLayout(HandshakeStatus.Accepted, suite, (ushort)Options.Mtu,
+            (ushort)Options.Timings.KeepaliveTimeout.TotalSeconds, AddressPool.Number4(v4), 32, AddressPool.Number4(_pool.Gateway),
+            _pool.Gateway6 is null ? UInt128.Zero : AddressPool.Number6(v6.NetworkAddress), (byte)(_pool.Gateway6 is null ? 0 : 128), gateway6, policyHash);
+    }
+
+    /// <summary>The session's policy compiled under the current context, once per document and context for every session.</summary>
+    private CompiledPolicy Compiled(PolicyDocument document)
+    {
+        var context = _context;
+        lock (_compiled)
+        {
+            if (!_compiled.TryGetValue((document.HashHex, context), out var compiled))
+            {
+                compiled = CompiledPolicy.Compile(document, context);
+                _compiled[(document.HashHex, context)] = compiled;
+            }
+
+            return compiled;
+        }
     }
 
     private string? Refusal(ulong sessionId)
@@ -371,7 +502,7 @@ internal sealed partial class GatewayServer : TunnelEngine
         Span<byte> unusedReceive = stackalloc byte[32];
         if (handshake.TryCreateResponse(0, plaintext, message, unusedSend, unusedReceive))
         {
-            Services.Transport.Send(message, source);
+            PrimaryTransport.Send(message, source);
         }
     }
 
@@ -382,6 +513,6 @@ internal sealed partial class GatewayServer : TunnelEngine
         var reply = new byte[WireFormat.CookieSize];
         var senderIndex = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(initiation.AsSpan(WireFormat.InitiationSenderIndex));
         CookieReply.Write(_cookies.CookieKey, senderIndex, initiation.AsSpan(WireFormat.InitiationMac1, WireFormat.MacSize), cookie, reply);
-        Services.Transport.Send(reply, source);
+        PrimaryTransport.Send(reply, source);
     }
 }

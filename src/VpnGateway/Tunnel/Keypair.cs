@@ -5,7 +5,7 @@ namespace VpnGateway.Tunnel;
 /// <summary>
 /// The transport keys of one handshake: one AEAD per direction, the local index the peer addresses us by, the peer's
 /// index, the send counter and the replay window. Sealing is serialised by <see cref="SendLock"/> (the session's TUN
-/// thread and the timer thread both send); opening happens on the single receive thread.
+/// thread and the timer thread both send); opening and the replay window are serialised by <see cref="ReceiveLock"/>.
 /// </summary>
 internal sealed class Keypair : IDisposable
 {
@@ -44,6 +44,9 @@ internal sealed class Keypair : IDisposable
     public long Created { get; }
 
     public Lock SendLock { get; } = new();
+
+    /// <summary>Serialises opening and the replay window (one receive worker per peer; two only while it roams).</summary>
+    public Lock ReceiveLock { get; } = new();
 
     public ulong MessagesSent => (ulong)Interlocked.Read(ref _sendCounter);
 

@@ -20,8 +20,14 @@ internal sealed class ServerOptions
 
     public required IpPrefix AddressPool { get; init; }
 
-    /// <summary>Interface name pattern of session devices.</summary>
+    /// <summary>The IPv6 tunnel address pool (null: IPv4 only inside the tunnel).</summary>
+    public IpPrefix? AddressPool6 { get; init; }
+
+    /// <summary>Interface name pattern of the gateway's device.</summary>
     public string InterfacePattern { get; init; } = "ogw%d";
+
+    /// <summary>Workers (queues of the device, UDP sockets, handshake workers): one per core by default, never per session.</summary>
+    public int Workers { get; init; } = 1;
 
     /// <summary>The policy documents this gateway can enforce, by hash (0x-hex).</summary>
     public required IReadOnlyDictionary<string, PolicyDocument> Policies { get; init; }

@@ -3,86 +3,113 @@ using Microsoft.Extensions.Logging;
 using Oracle.Core.Policy;
 using VpnGateway.Protocol;
 using VpnGateway.Transport;
+using VpnGateway.Tun;
 
 namespace VpnGateway.Tunnel;
 
 internal abstract partial class TunnelEngine
 {
-    private TunnelSession[] _touched;
-    private int _touchedCount;
-
-    private void ReceiveLoop()
+    private void ReceiveLoop(ReceiveWorker worker)
     {
-        var batch = _receiveBatch;
+        var batch = worker.Batch;
         try
         {
-            while (Services.Transport.Receive(batch, _stopping.Token))
+            while (worker.Transport.Receive(batch, _stopping.Token))
             {
-                ProcessReceived(batch);
+                ProcessReceived(worker, batch);
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             if (!_stopping.IsCancellationRequested)
             {
-                Logger.LogCritical(e, "receive loop failed");
+                Logger.LogCritical(e, "receive worker {Worker} failed", worker.Index);
             }
         }
     }
 
-    /// <summary>Handles one received batch: every datagram, then one TUN write per session touched.</summary>
-    internal void ProcessReceived(DatagramBatch batch)
+    /// <summary>Handles one received batch on the first receive worker (tests feed batches here).</summary>
+    internal void ProcessReceived(DatagramBatch batch) => ProcessReceived(_receivers[0], batch);
+
+    /// <summary>Handles one received batch: every datagram, then one write of every packet decrypted into the device.</summary>
+    private void ProcessReceived(ReceiveWorker worker, DatagramBatch batch)
     {
-        Interlocked.Increment(ref _receiveGeneration);
+        Interlocked.Increment(ref worker.Generation);
         try
         {
-            ProcessBatch(batch);
+            ProcessBatch(worker, batch);
         }
         finally
         {
-            Interlocked.Increment(ref _receiveGeneration);
+            Interlocked.Increment(ref worker.Generation);
         }
     }
 
-    private void ProcessBatch(DatagramBatch batch)
+    private void ProcessBatch(ReceiveWorker worker, DatagramBatch batch)
     {
         var now = Time.GetTimestamp();
         var unixMilliseconds = Time.GetUtcNow().ToUnixTimeMilliseconds();
+        var writes = worker.WritesFor(batch);
         for (var i = 0; i < batch.Count; i++)
         {
-            HandleDatagram(batch, i, now, unixMilliseconds);
+            HandleDatagram(batch, i, writes, now, unixMilliseconds);
         }
 
-        for (var i = 0; i < _touchedCount; i++)
+        if (writes.Count == 0)
         {
-            var session = _touched[i];
-            _touched[i] = null!;
-            var writes = session.PendingWrites!;
-            session.HasPendingWrites = false;
-            var tun = session.Tun;
-            if (tun is null || !session.IsRunning)
-            {
-                Drops.Add(DropReason.SessionNotRunning, writes.Count);
-            }
-            else
-            {
-                try
-                {
-                    Drops.Add(DropReason.TunWriteRefused, tun.Write(writes));
-                }
-                catch (ObjectDisposedException)
-                {
-                    Drops.Add(DropReason.TunWriteRefused, writes.Count);
-                }
-            }
-
-            writes.Count = 0;
+            return;
         }
 
-        _touchedCount = 0;
+        var queues = _queues;
+        if (queues.Length == 0)
+        {
+            Drops.Add(DropReason.SessionNotRunning, writes.Count);
+        }
+        else
+        {
+            try
+            {
+                Drops.Add(DropReason.TunWriteRefused, queues[worker.Index % queues.Length].Write(writes));
+            }
+            catch (ObjectDisposedException)
+            {
+                Drops.Add(DropReason.TunWriteRefused, writes.Count);
+            }
+        }
+
+        writes.Count = 0;
     }
 
-    private void HandleDatagram(DatagramBatch batch, int index, long now, long unixMilliseconds)
+    /// <summary>Waits (at most a second) until no worker is in the middle of a batch it started before this call.</summary>
+    private async Task WaitForBatchesAsync()
+    {
+        var deadline = TimeProvider.System.GetTimestamp() + TimeProvider.System.TimestampFrequency;
+        foreach (var worker in _receivers)
+        {
+            await WaitForGenerationAsync(() => Interlocked.Read(ref worker.Generation), deadline).ConfigureAwait(false);
+        }
+
+        foreach (var worker in _tunWorkers)
+        {
+            await WaitForGenerationAsync(() => Interlocked.Read(ref worker.Generation), deadline).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WaitForGenerationAsync(Func<long> read, long deadline)
+    {
+        var generation = read();
+        if ((generation & 1) == 0)
+        {
+            return;
+        }
+
+        while (read() == generation && TimeProvider.System.GetTimestamp() < deadline)
+        {
+            await Task.Delay(1, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private void HandleDatagram(DatagramBatch batch, int index, PacketBatch writes, long now, long unixMilliseconds)
     {
         var offset = batch.Offsets[index];
         var datagram = batch.Buffer.Array.AsSpan(offset, batch.Lengths[index]);
@@ -102,7 +129,7 @@ internal abstract partial class TunnelEngine
         {
             case MessageType.TransportData:
             case MessageType.TransportControl:
-                HandleTransport(datagram, offset, batch.Sources[index], now, unixMilliseconds);
+                HandleTransport(datagram, offset, batch.Sources[index], writes, now, unixMilliseconds);
                 return;
             case MessageType.HandshakeInitiation:
             case MessageType.HandshakeResponse:
@@ -129,13 +156,16 @@ internal abstract partial class TunnelEngine
             return;
         }
 
-        if (_handshakes.Reader.Count >= HandshakeQueueCapacity || !_handshakes.Writer.TryWrite(new HandshakeItem(datagram.ToArray(), source)))
+        if (_handshakes.Reader.Count >= HandshakeQueueCapacity)
         {
             Drops.Add(DropReason.HandshakeQueueFull);
+            return;
         }
+
+        EnqueueHandshake(datagram.ToArray(), source);
     }
 
-    private void HandleTransport(Span<byte> datagram, int offset, UdpEndpoint source, long now, long unixMilliseconds)
+    private void HandleTransport(Span<byte> datagram, int offset, UdpEndpoint source, PacketBatch writes, long now, long unixMilliseconds)
     {
         if (datagram.Length < WireFormat.TransportMinimumSize)
         {
@@ -165,16 +195,22 @@ internal abstract partial class TunnelEngine
         }
 
         var body = datagram[WireFormat.TransportHeaderSize..^WireFormat.TagSize];
-        if (!keypair.Receiver.Open(counter, datagram[..WireFormat.TransportHeaderSize], body, datagram[^WireFormat.TagSize..]))
-        {
-            Drops.Add(DropReason.Authentication);
-            return;
-        }
 
-        if (!keypair.Replay.TryAccept(counter, timings.RejectAfterMessages))
+        // One receive worker per peer (the kernel gives a peer's address to one socket); the lock only matters while a
+        // roaming peer's datagrams reach two workers at once, and is uncontended otherwise.
+        lock (keypair.ReceiveLock)
         {
-            Drops.Add(DropReason.Replay);
-            return;
+            if (!keypair.Receiver.Open(counter, datagram[..WireFormat.TransportHeaderSize], body, datagram[^WireFormat.TagSize..]))
+            {
+                Drops.Add(DropReason.Authentication);
+                return;
+            }
+
+            if (!keypair.Replay.TryAccept(counter, timings.RejectAfterMessages))
+            {
+                Drops.Add(DropReason.Replay);
+                return;
+            }
         }
 
         keypair.CountReceived();
@@ -234,19 +270,6 @@ internal abstract partial class TunnelEngine
             return;
         }
 
-        var writes = session.PendingWrites!;
-
-        if (!session.HasPendingWrites)
-        {
-            if (_touchedCount == _touched.Length)
-            {
-                Array.Resize(ref _touched, _touched.Length * 2);
-            }
-
-            _touched[_touchedCount++] = session;
-            session.HasPendingWrites = true;
-        }
-
         session.CountReceived(1, length);
         writes.Add(offset + WireFormat.TransportHeaderSize, length);
     }
@@ -269,3 +292,4 @@ internal abstract partial class TunnelEngine
         return length >= 20 && length <= body.Length ? length : 0;
     }
 }
+

@@ -3,56 +3,89 @@ using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 using Oracle.Core.Policy;
 using VpnGateway.Protocol;
+using VpnGateway.Transport;
 using VpnGateway.Tun;
 
 namespace VpnGateway.Tunnel;
 
 internal abstract partial class TunnelEngine
 {
-    private void TunLoop(TunnelSession session)
+    /// <summary>
+    /// Encrypts and sends a batch read from the device: each packet goes to the session its address belongs to (longest
+    /// prefix match), in runs of consecutive packets of one session (a TCP super-packet's segments are one run).
+    /// </summary>
+    internal void SendRouted(PacketBatch batch) => SendRouted(batch, PrimaryTransport);
+
+    private void SendRouted(PacketBatch batch, IDatagramTransport transport)
     {
-        var tun = session.Tun!;
-        var batch = new PacketBatch(Options.TunBatch, tun.Mtu);
-        var token = session.DataStopping.Token;
-        try
+        var count = batch.Count;
+        var runStart = 0;
+        TunnelSession? runSession = null;
+        var array = batch.Buffer.Array;
+        for (var i = 0; i < count; i++)
         {
-            while (tun.Read(batch, token))
+            var session = OutgoingSession(array.AsSpan(batch.Offsets[i], batch.Lengths[i]));
+            if (i > 0 && session == runSession)
             {
-                SendBatch(session, batch);
+                continue;
             }
+
+            Flush(batch, runSession, runStart, i - runStart, transport);
+            runSession = session;
+            runStart = i;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            if (!token.IsCancellationRequested)
-            {
-                Logger.LogError(e, "session {Session}: TUN reader failed", session.SessionId);
-            }
-        }
-        finally
-        {
-            session.TunReaderStopped.TrySetResult();
-        }
+
+        Flush(batch, runSession, runStart, count - runStart, transport);
     }
 
-    /// <summary>Encrypts and sends the packets read from a session's TUN device (policy first, on the provider).</summary>
-    internal void SendBatch(TunnelSession session, PacketBatch batch)
+    private void Flush(PacketBatch batch, TunnelSession? session, int start, int count, IDatagramTransport transport)
     {
+        if (count <= 0)
+        {
+            return;
+        }
+
+        if (session is null)
+        {
+            Drops.Add(DropReason.NoSession, count);
+            return;
+        }
+
+        SendRun(session, batch, start, count, transport);
+    }
+
+    /// <summary>Encrypts and sends every packet of <paramref name="batch"/> for <paramref name="session"/> (policy first, on the provider).</summary>
+    internal void SendBatch(TunnelSession session, PacketBatch batch) => SendRun(session, batch, 0, batch.Count, PrimaryTransport);
+
+    /// <summary>
+    /// Encrypts and sends packets <paramref name="start"/>… (<paramref name="count"/>) of <paramref name="batch"/> for
+    /// <paramref name="session"/>: the ones the policy lets through are moved together at <paramref name="start"/>,
+    /// sealed in place and sent as one run of datagrams.
+    /// </summary>
+    private void SendRun(TunnelSession session, PacketBatch batch, int start, int count, IDatagramTransport transport)
+    {
+        if (!session.IsRunning)
+        {
+            Drops.Add(DropReason.SessionNotRunning, count);
+            return;
+        }
+
         var now = Time.GetTimestamp();
         var keypair = session.Current;
         var endpoint = session.Endpoint;
         if (keypair is null || endpoint is null || !IsUsable(keypair, now))
         {
-            Drops.Add(DropReason.NoKey, batch.Count);
+            Drops.Add(DropReason.NoKey, count);
             OnNoKey(session);
             return;
         }
 
-        var mtu = session.Tun?.Mtu ?? Options.Mtu;
+        var mtu = session.Mtu;
         var array = batch.Buffer.Array;
         long unixMilliseconds = 0;
-        var count = 0;
+        var sent = 0;
         long bytes = 0;
-        for (var i = 0; i < batch.Count; i++)
+        for (var i = start; i < start + count; i++)
         {
             var offset = batch.Offsets[i];
             var length = batch.Lengths[i];
@@ -79,30 +112,29 @@ internal abstract partial class TunnelEngine
 
             var padded = WireFormat.Padded(length, Math.Max(mtu, length));
             array.AsSpan(offset + length, padded - length).Clear();
-            batch.Offsets[count] = offset - WireFormat.TransportHeaderSize;
-            batch.Lengths[count] = WireFormat.TransportHeaderSize + padded + WireFormat.TagSize;
-            count++;
+            batch.Offsets[start + sent] = offset - WireFormat.TransportHeaderSize;
+            batch.Lengths[start + sent] = WireFormat.TransportHeaderSize + padded + WireFormat.TagSize;
+            sent++;
             bytes += length;
         }
 
-        if (count == 0)
+        if (sent == 0)
         {
             return;
         }
 
-        batch.Count = count;
-        var first = keypair.ReserveCounters(count);
+        var first = keypair.ReserveCounters(sent);
         lock (keypair.SendLock)
         {
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < sent; i++)
             {
-                var message = array.AsSpan(batch.Offsets[i], batch.Lengths[i]);
+                var message = array.AsSpan(batch.Offsets[start + i], batch.Lengths[start + i]);
                 Seal(keypair, MessageType.TransportData, first + (ulong)i, message);
             }
         }
 
-        Services.Transport.Send(batch, endpoint.Value);
-        session.CountSent(count, bytes);
+        transport.Send(batch, start, sent, endpoint.Value);
+        session.CountSent(sent, bytes);
         session.MarkDataSent(now);
         if (keypair.MessagesSent >= Options.Timings.RekeyAfterMessages)
         {
@@ -133,7 +165,7 @@ internal abstract partial class TunnelEngine
                 Seal(keypair, type, counter, message);
             }
 
-            Services.Transport.Send(message, endpoint.Value);
+            PrimaryTransport.Send(message, endpoint.Value);
             session.MarkSent(now);
             return true;
         }

@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using VpnGateway.Control;
 using VpnGateway.Sessions;
-using VpnGateway.Tun;
 
 namespace VpnGateway.Tunnel;
 
@@ -19,10 +18,6 @@ internal abstract partial class TunnelEngine
     // Starting may read the session's terms from the chain: a slow RPC endpoint gets longer than the other steps.
     private static readonly TimeSpan ObserverStartTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan CloseAckTimeout = TimeSpan.FromSeconds(1);
-
-    // Odd while the receive thread works on a batch: an ending session waits for the batch in progress, so no packet is
-    // written to its device after metering closed its last epoch.
-    private long _receiveGeneration;
 
     /// <inheritdoc/>
     public bool Terminate(ulong sessionId, string reason, bool refuseReconnection)
@@ -49,22 +44,58 @@ internal abstract partial class TunnelEngine
     /// </summary>
     protected void RegisterSession(TunnelSession session)
     {
-        session.PendingWrites = new PacketBatch(_receiveBatch.Buffer, _receiveBatch.Capacity);
         var control = session.Control!;
         control.Subscribe(ControlMessageTypes.Close, (message, _) => OnPeerCloseAsync(session, message.Payload));
         control.Subscribe(ControlMessageTypes.Ending, (message, _) => OnPeerEndingAsync(session, message.Payload));
         _sessions[session.SessionId] = session;
+        Interlocked.Increment(ref _sessionCount);
+        foreach (var prefix in session.RoutedPrefixes)
+        {
+            Routes.Add(prefix, session);
+        }
+
         session.ControlDispatcher = Task.Run(() => control.RunDispatcherAsync(session.Stopping.Token), CancellationToken.None);
     }
 
-    /// <summary>Tells the observers, then opens the data path (<see cref="SessionState.Running"/>) and starts the TUN reader.</summary>
+    /// <summary>
+    /// What a session needs outside the engine before its data may flow (the provider: its routes and firewall entries);
+    /// a failure ends the session like an observer's.
+    /// </summary>
+    protected virtual Task PrepareSessionAsync(TunnelSession session, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The session's data flows from now on (the provider tells the client; the client starts its device).</summary>
+    protected virtual void OnSessionRunning(TunnelSession session)
+    {
+    }
+
+    /// <summary>Data of the ending <paramref name="session"/> stops: what the role must stop besides the engine's check.</summary>
+    protected virtual Task OnDataStoppingAsync(TunnelSession session) => Task.CompletedTask;
+
+    /// <summary>Gives back what <see cref="PrepareSessionAsync"/> took (routes, firewall entries, the client's device).</summary>
+    protected virtual Task ReleaseSessionAsync(TunnelSession session) => Task.CompletedTask;
+
+    /// <summary>
+    /// Prepares the session's network and tells the observers (metering starts, which may read the chain), then opens
+    /// the data path (<see cref="SessionState.Running"/>). Runs in the background of the handshake that created the
+    /// session: the keys work at once, data waits until this completes.
+    /// </summary>
     protected async Task StartSessionAsync(TunnelSession session, GatewaySession info)
     {
         session.Info = info;
         string? failure = null;
         try
         {
-            foreach (var observer in Services.Observers)
+            try
+            {
+                await PrepareSessionAsync(session, StoppingToken).WaitAsync(ObserverStartTimeout, StoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Logger.LogError("session {Session}: setting up its network failed: {Error}", session.SessionId, e.Message);
+                failure = e is TimeoutException ? $"setting up its network did not complete within {ObserverStartTimeout.TotalSeconds:0} s" : e.Message;
+            }
+
+            foreach (var observer in failure is null ? Services.Observers : [])
             {
                 failure = await CallObserverAsync(() => observer.OnSessionStartedAsync(info, StoppingToken), "start", ObserverStartTimeout).ConfigureAwait(false);
                 if (failure is not null)
@@ -91,9 +122,7 @@ internal abstract partial class TunnelEngine
             return; // it started ending while the observers were told
         }
 
-        var thread = new Thread(() => TunLoop(session)) { IsBackground = true, Name = $"tun-{info.InterfaceName}" };
-        session.TunThread = thread;
-        thread.Start();
+        OnSessionRunning(session);
     }
 
     /// <summary>
@@ -133,14 +162,10 @@ internal abstract partial class TunnelEngine
         var started = TimeProvider.System.GetTimestamp();
         Logger.LogInformation("session {Session} ending ({Reason}: {Detail})", session.SessionId, reason, detail);
 
-        // 1. Data stops both ways: the TUN reader ends, the receive path drops data, the batch in progress is written.
-        await session.DataStopping.CancelAsync().ConfigureAwait(false);
-        if (session.TunThread is not null)
-        {
-            await WaitQuietly(session.TunReaderStopped.Task, ObserverTimeout).ConfigureAwait(false);
-        }
-
-        await WaitForReceiveBatchAsync().ConfigureAwait(false);
+        // 1. Data stops both ways: the workers drop the session's packets from now on, and the batches in progress are
+        // written or sent.
+        await OnDataStoppingAsync(session).ConfigureAwait(false);
+        await WaitForBatchesAsync().ConfigureAwait(false);
 
         // 2. The peer learns why and stops its data too (not when it asked, nor when it is gone).
         var peerGone = reason == SessionEndReason.IdleTimeout;
@@ -181,7 +206,16 @@ internal abstract partial class TunnelEngine
 
         // 5. Teardown.
         session.MarkEnded();
-        _sessions.TryRemove(new KeyValuePair<ulong, TunnelSession>(session.SessionId, session));
+        if (_sessions.TryRemove(new KeyValuePair<ulong, TunnelSession>(session.SessionId, session)))
+        {
+            Interlocked.Decrement(ref _sessionCount);
+        }
+
+        foreach (var prefix in session.RoutedPrefixes)
+        {
+            Routes.Remove(prefix, session);
+        }
+
         foreach (var keypair in session.ClearKeys())
         {
             RetireKeypair(keypair);
@@ -198,7 +232,15 @@ internal abstract partial class TunnelEngine
             }
         }
 
-        session.Tun?.Dispose();
+        try
+        {
+            await ReleaseSessionAsync(session).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Logger.LogWarning("session {Session}: releasing its network failed: {Error}", session.SessionId, e.Message);
+        }
+
         Interlocked.Add(ref _retiredRxBytes, session.RxBytes);
         Interlocked.Add(ref _retiredTxBytes, session.TxBytes);
         Interlocked.Add(ref _retiredRxPackets, session.RxPackets);
@@ -229,21 +271,6 @@ internal abstract partial class TunnelEngine
         Logger.LogInformation("session {Session}: the peer is ending it ({Reason})", session.SessionId, reason);
         _ = Task.Run(() => EndSessionAsync(session, SessionEndReason.ClosedByPeer, $"ended by the peer: {reason}", peerInitiated: true), CancellationToken.None);
         return ValueTask.CompletedTask;
-    }
-
-    private async Task WaitForReceiveBatchAsync()
-    {
-        var generation = Interlocked.Read(ref _receiveGeneration);
-        if ((generation & 1) == 0)
-        {
-            return;
-        }
-
-        var deadline = TimeProvider.System.GetTimestamp() + TimeProvider.System.TimestampFrequency;
-        while (Interlocked.Read(ref _receiveGeneration) == generation && TimeProvider.System.GetTimestamp() < deadline)
-        {
-            await Task.Delay(1, CancellationToken.None).ConfigureAwait(false);
-        }
     }
 
     /// <returns>Null when the observer completed in time, else what went wrong (one line, fit for the peer).</returns>

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using VpnGateway.Control;
+using VpnGateway.Routing;
 using VpnGateway.Sessions;
 using VpnGateway.Transport;
 using VpnGateway.Tun;
@@ -10,9 +10,11 @@ using VpnGateway.Tun;
 namespace VpnGateway.Tunnel;
 
 /// <summary>
-/// What both ends share: the receive thread (batches of datagrams → decrypt → policy → batched TUN writes), one TUN
-/// thread per session (batches of packets → policy → encrypt → batched sends), the handshake worker and the timers.
-/// The provider (<see cref="GatewayServer"/>) answers handshakes; the client (<see cref="GatewayClient"/>) starts them.
+/// What both ends share: a fixed set of workers whatever the number of sessions — one receive worker per UDP socket
+/// (batches of datagrams → decrypt → policy → one batched write to the TUN device) and one TUN worker per queue of the
+/// device (batches of packets → the session of each by longest-prefix match → policy → encrypt → batched sends) — the
+/// handshake workers and the timers. The provider (<see cref="GatewayServer"/>) answers handshakes and carries every
+/// session on one multiqueue device; the client (<see cref="GatewayClient"/>) starts them and has a device of its own.
 /// </summary>
 internal abstract partial class TunnelEngine : IAsyncDisposable, ISessionTerminator
 {
@@ -22,12 +24,17 @@ internal abstract partial class TunnelEngine : IAsyncDisposable, ISessionTermina
     private readonly ConcurrentDictionary<ulong, TunnelSession> _sessions = new();
     private readonly Channel<HandshakeItem> _handshakes;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly DatagramBatch _receiveBatch;
-    private Thread? _receiveThread;
-    private Task? _handshakeWorker;
+    private readonly IDatagramTransport[] _transports;
+    private readonly ReceiveWorker[] _receivers;
+    private readonly Lock _deviceLock = new();
+    private volatile ITunDevice[] _queues = [];
+    private TunWorker[] _tunWorkers = [];
+    private CancellationTokenSource? _deviceStopping;
+    private Task[] _handshakeWorkers = [];
     private Task? _timerLoop;
     private int _disposed;
     private bool _shuttingDown;
+    private int _sessionCount;
 
     protected TunnelEngine(EngineServices services, TunnelOptions options, GatewayRole role)
     {
@@ -36,13 +43,18 @@ internal abstract partial class TunnelEngine : IAsyncDisposable, ISessionTermina
         Role = role;
         Time = services.Time;
         Logger = services.LoggerFactory.CreateLogger(GetType());
-        _receiveBatch = new DatagramBatch(options.ReceiveMessages, options.ReceiveMessages * (DatagramBatch.BufferSize / 32));
+        _transports = [.. services.Transports ?? [services.Transport]];
+        _receivers = new ReceiveWorker[_transports.Length];
+        for (var i = 0; i < _receivers.Length; i++)
+        {
+            _receivers[i] = new ReceiveWorker(i, _transports[i], options.ReceiveMessages);
+        }
+
         _handshakes = Channel.CreateBounded<HandshakeItem>(new BoundedChannelOptions(HandshakeQueueCapacity)
         {
-            SingleReader = true,
+            SingleReader = false,
             FullMode = BoundedChannelFullMode.DropWrite,
         });
-        _touched = new TunnelSession[64];
     }
 
     public GatewayRole Role { get; }
@@ -51,8 +63,14 @@ internal abstract partial class TunnelEngine : IAsyncDisposable, ISessionTermina
 
     public IEnumerable<TunnelSession> Sessions => _sessions.Values;
 
+    /// <summary>Sessions registered (starting, running or ending).</summary>
+    public int SessionCount => Volatile.Read(ref _sessionCount);
+
     /// <summary>Handshakes completed (accepted or initiated) since start.</summary>
     public long HandshakesCompleted => Interlocked.Read(ref _handshakesCompleted);
+
+    /// <summary>The inner addresses of the sessions: which session a packet read from the TUN device belongs to.</summary>
+    internal RouteTable<TunnelSession> Routes { get; } = new();
 
     protected EngineServices Services { get; }
 
@@ -68,6 +86,18 @@ internal abstract partial class TunnelEngine : IAsyncDisposable, ISessionTermina
     protected bool ShuttingDown => Volatile.Read(ref _shuttingDown);
 
     protected int HandshakeBacklog => _handshakes.Reader.Count;
+
+    /// <summary>How many handshake messages are worked on at once (the provider: one per core; the client: one).</summary>
+    protected virtual int HandshakeWorkers => 1;
+
+    /// <summary>
+    /// Whether a packet read from the TUN device belongs to the session holding its source address (a swarm of clients
+    /// on one device) rather than its destination (the provider: towards a client's address or routed LAN).
+    /// </summary>
+    protected virtual bool RouteBySource => false;
+
+    /// <summary>The transport handshake answers and control frames go out on (any socket of the port will do).</summary>
+    protected IDatagramTransport PrimaryTransport => _transports[0];
 
     private long _handshakesCompleted;
     private long _retiredRxBytes;
@@ -89,12 +119,16 @@ internal abstract partial class TunnelEngine : IAsyncDisposable, ISessionTermina
         return (rx, tx);
     }
 
-    /// <summary>Starts the receive thread, the handshake worker and the timers.</summary>
+    /// <summary>Starts the receive workers, the handshake workers and the timers.</summary>
     public virtual Task StartAsync(CancellationToken cancellationToken)
     {
-        _receiveThread = new Thread(ReceiveLoop) { IsBackground = true, Name = "tunnel-receive" };
-        _receiveThread.Start();
-        _handshakeWorker = Task.Run(() => HandshakeWorkerAsync(_stopping.Token), CancellationToken.None);
+        foreach (var worker in _receivers)
+        {
+            worker.Thread = new Thread(() => ReceiveLoop(worker)) { IsBackground = true, Name = $"tunnel-receive-{worker.Index}" };
+            worker.Thread.Start();
+        }
+
+        _handshakeWorkers = [.. Enumerable.Range(0, Math.Max(1, HandshakeWorkers)).Select(_ => Task.Run(() => HandshakeWorkerAsync(_stopping.Token), CancellationToken.None))];
         _timerLoop = Task.Run(() => TimerLoopAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -118,11 +152,24 @@ internal abstract partial class TunnelEngine : IAsyncDisposable, ISessionTermina
         await Task.WhenAll(endings).ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
         _handshakes.Writer.TryComplete();
-        _receiveThread?.Join(TimeSpan.FromSeconds(5));
-        await WaitQuietly(_handshakeWorker).ConfigureAwait(false);
+        await StopDeviceAsync(dispose: true).ConfigureAwait(false);
+        foreach (var worker in _receivers)
+        {
+            worker.Thread?.Join(TimeSpan.FromSeconds(5));
+        }
+
+        foreach (var worker in _handshakeWorkers)
+        {
+            await WaitQuietly(worker).ConfigureAwait(false);
+        }
+
         await WaitQuietly(_timerLoop).ConfigureAwait(false);
         await OnStoppedAsync().ConfigureAwait(false);
-        Services.Transport.Dispose();
+        foreach (var transport in _transports)
+        {
+            transport.Dispose();
+        }
+
         _stopping.Dispose();
     }
 
@@ -134,12 +181,12 @@ internal abstract partial class TunnelEngine : IAsyncDisposable, ISessionTermina
     {
     }
 
-    /// <summary>A session was torn down (its device is gone).</summary>
+    /// <summary>A session was torn down (its keys and routes are gone).</summary>
     protected virtual void OnSessionRemoved(TunnelSession session)
     {
     }
 
-    /// <summary>Handles a handshake message on the worker.</summary>
+    /// <summary>Handles a handshake message on a handshake worker.</summary>
     protected abstract ValueTask HandleHandshakeAsync(byte[] message, UdpEndpoint source, CancellationToken cancellationToken);
 
     /// <summary>Role-specific timers.</summary>
@@ -154,6 +201,9 @@ internal abstract partial class TunnelEngine : IAsyncDisposable, ISessionTermina
     protected virtual void OnKeysConfirmed(TunnelSession session)
     {
     }
+
+    /// <summary>The session a packet read from the TUN device belongs to (null: none; the packet is dropped).</summary>
+    protected virtual TunnelSession? OutgoingSession(ReadOnlySpan<byte> packet) => Routes.LookupPacket(packet, RouteBySource);
 
     protected TunnelSession? FindSession(ulong sessionId) => _sessions.TryGetValue(sessionId, out var s) ? s : null;
 
@@ -184,8 +234,20 @@ internal abstract partial class TunnelEngine : IAsyncDisposable, ISessionTermina
         }
 
         _keypairs.TryRemove(keypair.LocalIndex, out _);
-        // The receive thread may still hold it for a datagram in flight; AEAD objects are left to the GC rather than
-        // disposed under its feet.
+        // A worker may still hold it for a datagram in flight; AEAD objects are left to the GC rather than disposed under
+        // its feet.
+    }
+
+    /// <summary>Queues a handshake message for the workers; false (and counted) when the queue is full.</summary>
+    protected bool EnqueueHandshake(byte[] message, UdpEndpoint source)
+    {
+        if (_handshakes.Reader.Count >= HandshakeQueueCapacity || !_handshakes.Writer.TryWrite(new HandshakeItem(message, source)))
+        {
+            Drops.Add(DropReason.HandshakeQueueFull);
+            return false;
+        }
+
+        return true;
     }
 
     private async Task HandshakeWorkerAsync(CancellationToken cancellationToken)

@@ -3,13 +3,15 @@ using VpnGateway.Control;
 using VpnGateway.Policy;
 using VpnGateway.Sessions;
 using VpnGateway.Transport;
-using VpnGateway.Tun;
+using VpnGateway.Providers;
 
 namespace VpnGateway.Tunnel;
 
 /// <summary>
-/// One peer of the tunnel: its keys (current, previous, next as in WireGuard), its endpoint (updated on every
-/// authenticated datagram: roaming), its TUN device and reader thread, its policy, control channel and counters.
+/// One peer of the tunnel, and all a gateway keeps per session: its keys (current, previous, next as in WireGuard, each
+/// with its replay window), its endpoint (updated on every authenticated datagram: roaming), the prefixes the engine
+/// routes to it, a reference to its policy (compiled once per document and shared) with its own rate-limit buckets, its
+/// control channel and counters. No device and no thread of its own: the engine's workers carry every session.
 /// </summary>
 internal sealed partial class TunnelSession : IDisposable
 {
@@ -27,12 +29,13 @@ internal sealed partial class TunnelSession : IDisposable
     private long _txPackets;
     private int _state;
 
-    public TunnelSession(ulong sessionId, byte[] peerStatic, string? clientAddress, IReadOnlyList<IpPrefix> allowedSources, long created)
+    public TunnelSession(ulong sessionId, byte[] peerStatic, string? clientAddress, IReadOnlyList<IpPrefix> allowedSources, long created, int mtu)
     {
         Created = created;
         SessionId = sessionId;
         PeerStatic = peerStatic;
         ClientAddress = clientAddress;
+        Mtu = mtu;
         SetAllowedSources(allowedSources);
     }
 
@@ -46,21 +49,23 @@ internal sealed partial class TunnelSession : IDisposable
 
     public string? ClientAddress { get; }
 
+    /// <summary>The session's tunnel MTU (the same on both ends).</summary>
+    public int Mtu { get; }
+
+    /// <summary>
+    /// The prefixes whose packets on the TUN device belong to this session (the provider: the client's tunnel addresses
+    /// and routed LANs); set before the engine registers the session.
+    /// </summary>
+    public IReadOnlyList<IpPrefix> RoutedPrefixes { get; init; } = [];
+
+    /// <summary>The provider: the directory's record the session was authorised with (refreshed while it runs).</summary>
+    public SessionRecord? Record { get; set; }
+
     /// <summary>The enforcer of the provider's policy (null on the client).</summary>
     public SessionPolicy? Policy { get; set; }
 
-    public ITunDevice? Tun { get; set; }
-
-    public Thread? TunThread { get; set; }
-
-    /// <summary>Completed when the TUN reader thread has left its loop (an ending awaits it without blocking a thread).</summary>
-    public TaskCompletionSource TunReaderStopped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     /// <summary>Cancelled at the very end: stops the control channel's dispatcher.</summary>
     public CancellationTokenSource Stopping { get; } = new();
-
-    /// <summary>Cancelled when the session starts ending: stops the TUN reader (the control channel goes on).</summary>
-    public CancellationTokenSource DataStopping { get; } = new();
 
     /// <summary>Cancelled when the peer's Close arrives.</summary>
     public CancellationTokenSource PeerClosed { get; } = new();
@@ -82,11 +87,6 @@ internal sealed partial class TunnelSession : IDisposable
     public Task? ControlDispatcher { get; set; }
 
     public GatewaySession? Info { get; set; }
-
-    /// <summary>Decrypted packets waiting for the TUN write at the end of a receive batch (receive thread only).</summary>
-    public PacketBatch? PendingWrites { get; set; }
-
-    public bool HasPendingWrites { get; set; }
 
     /// <summary>The last initiation timestamp accepted from this peer (responder: replay guard).</summary>
     public byte[]? LastInitiationTimestamp { get; set; }
@@ -238,7 +238,6 @@ internal sealed partial class TunnelSession : IDisposable
     public void Dispose()
     {
         Stopping.Dispose();
-        DataStopping.Dispose();
         PeerClosed.Dispose();
     }
 

@@ -52,9 +52,11 @@ internal sealed class InMemoryTransport(InMemoryNetwork network, UdpEndpoint loc
         }
     }
 
-    public void Send(PacketBatch batch, UdpEndpoint destination)
+    public void Send(PacketBatch batch, UdpEndpoint destination) => Send(batch, 0, batch.Count, destination);
+
+    public void Send(PacketBatch batch, int start, int count, UdpEndpoint destination)
     {
-        for (var i = 0; i < batch.Count; i++)
+        for (var i = start; i < start + count; i++)
         {
             Send(batch.Packet(i), destination);
         }

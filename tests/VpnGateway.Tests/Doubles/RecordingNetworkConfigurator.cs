@@ -15,9 +15,21 @@ internal sealed class RecordingNetworkConfigurator : INetworkConfigurator
         return Task.CompletedTask;
     }
 
+    public Task AddPrefixAddressAsync(string device, IPAddress address, int prefixLength, CancellationToken cancellationToken)
+    {
+        Actions.Enqueue($"address {device} {address}/{prefixLength}");
+        return Task.CompletedTask;
+    }
+
     public Task AddRouteAsync(string device, IpPrefix prefix, CancellationToken cancellationToken)
     {
         Actions.Enqueue($"route {prefix} dev {device}");
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveRouteAsync(string device, IpPrefix prefix, CancellationToken cancellationToken)
+    {
+        Actions.Enqueue($"unroute {prefix} dev {device}");
         return Task.CompletedTask;
     }
 

@@ -31,6 +31,8 @@ internal sealed class TunCapture : IDisposable
     private volatile bool _stopping;
     private bool _disposed;
     private ulong _processed;
+    private long _lastTimestampMs;
+    private long _idleReads;
     private ulong _received;
     private ulong _dropped;
     private ulong _interfaceDropped;
@@ -171,6 +173,23 @@ internal sealed class TunCapture : IDisposable
         }
     }
 
+    /// <summary>
+    /// Completes when every packet captured before the call was handed to the sink: the thread handed over a packet
+    /// stamped at or after that moment, or found libpcap's buffer empty twice (an idle interface); at most
+    /// <paramref name="timeout"/>. A session leaving a shared capture waits for it, so none of its last packets is lost.
+    /// </summary>
+    public async Task DrainAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var since = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var idle = Interlocked.Read(ref _idleReads);
+        var deadline = DateTime.UtcNow + timeout;
+        while (_thread is { IsAlive: true } && DateTime.UtcNow < deadline
+               && Interlocked.Read(ref _lastTimestampMs) < since && Interlocked.Read(ref _idleReads) < idle + 2)
+        {
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Stops the capture thread (after it drained what libpcap holds) and closes the interface.</summary>
     public void Dispose()
     {
@@ -211,16 +230,20 @@ internal sealed class TunCapture : IDisposable
                     var seconds = *(long*)header;
                     var microseconds = *(long*)((byte*)header + 8);
                     var packet = new ReadOnlySpan<byte>((byte*)data, (int)capLength);
+                    var timestampMs = (seconds * 1000) + (microseconds / 1000);
                     if (_linkHeader == 0 || SkipEthernet(ref packet))
                     {
-                        if (_sink.OnForwarded(packet, (int)wireLength - _linkHeader, (seconds * 1000) + (microseconds / 1000)))
+                        if (_sink.OnForwarded(packet, (int)wireLength - _linkHeader, timestampMs))
                         {
                             Interlocked.Increment(ref _processed);
                         }
                     }
+
+                    Volatile.Write(ref _lastTimestampMs, timestampMs);
                 }
                 else if (status == 0)
                 {
+                    Interlocked.Increment(ref _idleReads);
                     // Read timeout: libpcap had nothing buffered. Stop only here, so what was buffered is drained first.
                     if (_stopping)
                     {

@@ -27,7 +27,7 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
     private readonly FlowLedger _ledger = new();
     private readonly MerkleTree _mirror = new();
     private readonly List<FlowRecord> _closed = [];
-    private TunCapture? _capture;
+    private CaptureAttachment? _capture;
     private IDisposable? _subscription;
     private ulong _expectedSequence = 1;
     private ulong _lastEpochTime;
@@ -66,7 +66,7 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var meter = new ClientSessionMeter(session, channel, context);
         meter._subscription = channel.Subscribe(meter.HandleAsync);
-        meter._capture = context.StartCapture(session, meter.Flows);
+        meter._capture = context.AttachCapture(session, meter.Flows);
 
         return Task.FromResult(meter);
     }
@@ -88,12 +88,15 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _capture?.Dispose();
+        if (_capture is not null)
+        {
+            await _capture.DisposeAsync();
+        }
+
         _subscription?.Dispose();
         _context.Metrics.RemoveCapture(SessionId);
-        return ValueTask.CompletedTask;
     }
 
     private async ValueTask HandleAsync(EvidenceMessageType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)

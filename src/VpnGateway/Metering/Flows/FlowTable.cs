@@ -31,7 +31,8 @@ internal sealed class FlowTable
         _activeMs = (long)options.ActiveTimeout.TotalMilliseconds;
         _idleMs = (long)options.IdleTimeout.TotalMilliseconds;
         _maxFlows = options.MaxFlows;
-        _flows = new Dictionary<FlowKey, FlowEntry>(Math.Min(_maxFlows, 4096));
+        // Grown as flows come: an idle session costs a few hundred bytes, not a table sized for its busiest moment.
+        _flows = [];
     }
 
     public ulong SessionId { get; }

@@ -5,8 +5,8 @@ using VpnGateway.Metering.Capture;
 namespace VpnGateway.Metering.Flows;
 
 /// <summary>
-/// One session's flow table behind a lock, fed by the packet paths: the capture of the session's TUN interface
-/// (packets that were forwarded), the policy's denial sink (packets that were denied) and its rate-limit sink (packets
+/// One session's flow table behind a lock, fed by the packet paths: the capture of the TUN device (packets that were
+/// forwarded; on the provider's shared device, the packets of this session's addresses), the policy's denial sink (packets that were denied) and its rate-limit sink (packets
 /// over the rate limit, dropped but no violation). Both may run on different
 /// threads; each packet holds the lock only for a dictionary update.
 /// </summary>
@@ -75,9 +75,17 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
             return false;
         }
 
-        if (headers.Protocol == 6 && _segmentMtu > 0 && headers.Octets > _segmentMtu)
+        OnCaptured(headers, timestampMs);
+        return true;
+    }
+
+    /// <summary>A forwarded packet seen by a capture shared with other sessions, which parsed it and found it to be this session's.</summary>
+    public void OnCaptured(PacketHeaders headers, long timestampMs)
+    {
+        var mtu = SegmentMtu;
+        if (headers.Protocol == 6 && mtu > 0 && headers.Octets > mtu)
         {
-            AsSegments(ref headers, _segmentMtu);
+            AsSegments(ref headers, mtu);
         }
 
         var direction = _clientAddresses.DirectionOf(headers);
@@ -87,7 +95,6 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
         }
 
         Interlocked.Increment(ref _packets);
-        return true;
     }
 
     /// <summary>A packet the policy denied (and dropped) in the data path.</summary>

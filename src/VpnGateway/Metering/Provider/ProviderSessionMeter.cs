@@ -25,7 +25,7 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
     private readonly List<(ulong TreeSize, long SignedAtMs)> _awaiting = [];
     private readonly ulong _dropsBase;
     private readonly long _epochMs;
-    private TunCapture? _capture;
+    private CaptureAttachment? _capture;
     private IDisposable? _subscription;
     private long _nextEpochMs;
     private ulong _lastVoucherSize;
@@ -89,7 +89,7 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(context);
         var meter = new ProviderSessionMeter(session, channel, context);
         meter._subscription = channel.Subscribe(meter.HandleAsync);
-        meter._capture = context.StartCapture(session, meter.Flows);
+        meter._capture = context.AttachCapture(session, meter.Flows);
 
         await meter.ResendLastUnpaidAsync(cancellationToken);
         return meter;
@@ -124,7 +124,11 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
     /// </summary>
     public async Task CloseAsync(bool sessionEnded, CancellationToken cancellationToken)
     {
-        _capture?.Dispose();
+        if (_capture is not null)
+        {
+            await _capture.DisposeAsync();
+        }
+
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -167,9 +171,13 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
         return true;
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _capture?.Dispose();
+        if (_capture is not null)
+        {
+            await _capture.DisposeAsync();
+        }
+
         _subscription?.Dispose();
         _context.Metrics.RemoveCapture(SessionId);
         if (_ended)
@@ -178,11 +186,12 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
             var settled = _session.ClientAddress is null || Volatile.Read(ref _lastVoucherSize) >= _log.TreeSize;
             _context.Spool.EndSession(SessionId, NowMs, settled);
         }
-
-        return ValueTask.CompletedTask;
     }
 
-    /// <summary>The capture drops of this session so far (across gateway restarts).</summary>
+    /// <summary>
+    /// The capture drops of this session so far (across gateway restarts): every drop of its device's capture while the
+    /// session ran (on the provider's shared device an upper bound of its own: whose packets were lost cannot be told).
+    /// </summary>
     private ulong CaptureDrops() => _dropsBase + (_capture?.Statistics.Dropped ?? 0);
 
     private async Task CloseEpochAsync(long now, CancellationToken cancellationToken)
