@@ -61,7 +61,10 @@ interface IDisputeManager {
         string evidenceUri;
     }
 
-    /// @notice EIP-712 `Filing`: a party's signed claim, which a relayer files with {fileFor}.
+    /// @notice EIP-712 `Filing`: a party's signed claim, which a relayer files with {fileFor}. It covers what the
+    /// relayer passes besides the claim: `proofHash` is zero without a record proof, else
+    /// `keccak256(abi.encode(proof))` of the one {RecordProof}; `panelHash` is the session's panel hash (zero for a
+    /// drawn committee).
     // An ABI and hash layout, not storage: field order is fixed.
     // solhint-disable-next-line gas-struct-packing
     struct Filing {
@@ -70,6 +73,8 @@ interface IDisputeManager {
         uint32 ruleId;
         bytes32 evidenceHash;
         string evidenceUri;
+        bytes32 proofHash;
+        bytes32 panelHash;
         uint256 nonce;
         uint64 deadline;
     }
@@ -83,8 +88,8 @@ interface IDisputeManager {
     /// @param evidenceVerified Whether the contract verified a {RecordProof} at filing.
     /// @param filedAt When it was filed.
     /// @param evidenceHash The evidence document's hash.
-    /// @param penalty The most the ruling takes from the respondent (the session's penalty).
-    /// @param bondLocked Provider bond locked for the dispute (0 when the client is the respondent).
+    /// @param penalty The session's penalty: the most all rulings of the session take from the respondent together.
+    /// @param recordHash The RFC 9162 leaf hash of the verified record (zero without one); a record is filed once.
     // An ABI and hash layout, not storage: field order is fixed.
     // solhint-disable-next-line gas-struct-packing
     struct Dispute {
@@ -97,7 +102,7 @@ interface IDisputeManager {
         uint64 filedAt;
         bytes32 evidenceHash;
         uint96 penalty;
-        uint96 bondLocked;
+        bytes32 recordHash;
     }
 
     /// @notice A flow record proven to be in an evidence log root the client signed in a voucher. Only for
@@ -213,6 +218,8 @@ interface IDisputeManager {
     error DisputeRootSignatureInvalid(address respondent, address recovered);
     /// @notice A claim carries at most one record proof.
     error DisputeTooManyProofs(uint256 count);
+    /// @notice The record was already filed in a dispute that was not dismissed: one breach, one claim.
+    error DisputeRecordAlreadyFiled(bytes32 recordHash);
     /// @notice The relayed filing's deadline has passed.
     error DisputeFilingExpired(uint64 deadline);
     /// @notice The relayed filing is not signed by `filer` (or its nonce was used).
@@ -236,7 +243,8 @@ interface IDisputeManager {
     /// for a new request (until its drawing deadline, see {endDrawing}).
     event RandomnessRequestedAgain(uint64 indexed disputeId, uint8 indexed round, uint256 randomnessRequest);
     /// @notice Round 0 was not drawn by its drawing deadline: the dispute ends without a ruling; the filer is
-    /// credited `refund` (its fee and stake), the session's dispute count and the provider's bond lock are released.
+    /// credited `refund` (its fee and stake), the session's dispute count is released and its record may be filed
+    /// again.
     event DisputeDismissed(uint64 indexed disputeId, address indexed filer, uint256 refund);
     /// @notice Appeal round `round` was not drawn by its drawing deadline: the appellant is credited `refund` (what
     /// it paid for the appeal) and round `round - 1`'s ruling is executed as if nobody had appealed ({RulingExecuted}).
@@ -257,7 +265,8 @@ interface IDisputeManager {
     );
     /// @notice A juror voted against the round's majority or did not reveal and lost `amount`.
     event JurorSlashed(uint64 indexed disputeId, uint8 indexed round, address indexed juror, uint96 amount);
-    /// @notice The final ruling was executed: `winner` is credited the stakes and, when Upheld, the penalty.
+    /// @notice The final ruling was executed: `winner` is credited the stakes and, when Upheld, the penalty (what the
+    /// session's penalty on the respondent's side still allowed).
     event RulingExecuted(uint64 indexed disputeId, Ruling ruling, address indexed winner, uint256 penalty, uint256 stakes);
     /// @notice A coherent juror claimed its reward and its stake was unlocked.
     event RewardClaimed(uint64 indexed disputeId, uint8 indexed round, address indexed juror, uint256 amount);
@@ -281,8 +290,9 @@ interface IDisputeManager {
         RecordProof[] calldata proof
     ) external returns (uint64 disputeId);
 
-    /// @notice Files a dispute for `filer`, who signed the EIP-712 {Filing}; the relayer pays the gas, the filer the fee
-    /// and stake (approved to this contract, for example by a permit the relayer submitted).
+    /// @notice Files a dispute for `filer`, who signed the EIP-712 {Filing} (which covers the proof and the panel, so a
+    /// relayer cannot strip them); the relayer pays the gas, the filer the fee and stake (approved to this contract,
+    /// for example by a permit the relayer submitted).
     /// @param filer The party filing.
     /// @param claim The claim.
     /// @param deadline The filing's deadline.
@@ -318,8 +328,8 @@ interface IDisputeManager {
 
     /// @notice Ends a Drawing phase that passed its {drawingDeadline} without a committee. Anyone may call.
     /// Round 0: the dispute is dismissed without a ruling against anyone ({DisputeDismissed}): the filer is credited
-    /// its fee and stake, the session's dispute count and the provider's bond lock are released, the dispute is
-    /// Executed (ruling None). An appeal round: the appellant is credited what it paid for the appeal
+    /// its fee and stake, the session's dispute count is released, the record (if any) may be filed again, the
+    /// dispute is Executed (ruling None). An appeal round: the appellant is credited what it paid for the appeal
     /// ({AppealDismissed}) and the previous round's ruling is executed as {executeRuling} would have executed it
     /// without the appeal (that round becomes the current one). Reverts `DisputeDrawingNotOver` before the deadline.
     /// @param disputeId The dispute.
@@ -360,8 +370,9 @@ interface IDisputeManager {
     function settleRound(uint64 disputeId, uint8 round, Dispute calldata dispute, address[] calldata committee) external;
 
     /// @notice Executes the final ruling after the last appeal window: credits the winner (every round's stake and,
-    /// when Upheld, the penalty), releases the session and the provider's bond. Anyone may call. Jurors are settled
-    /// separately ({settleRound}), so the ruling never waits on them.
+    /// when Upheld, what the session's penalty on the respondent's side still allows, from the deposit or the bond
+    /// the session reserved), releases the session. Anyone may call. Jurors are settled separately ({settleRound}), so
+    /// the ruling never waits on them.
     /// @param disputeId The dispute.
     /// @param dispute Its record.
     /// @param session The session's terms.
@@ -465,9 +476,6 @@ interface IDisputeManager {
 
     /// @notice The session manager.
     function sessionManager() external view returns (address);
-
-    /// @notice The provider registry.
-    function providerRegistry() external view returns (address);
 
     /// @notice The oracle registry.
     function oracleRegistry() external view returns (address);

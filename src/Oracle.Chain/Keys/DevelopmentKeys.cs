@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using Nethereum.Signer;
+using Oracle.Core.Randomness;
 
 namespace Oracle.Chain.Keys;
 
@@ -27,6 +28,13 @@ public static class DevelopmentKeys
         var seed = SHA256.HashData(Encoding.UTF8.GetBytes("oracle devnet account " + index.ToString(CultureInfo.InvariantCulture)));
         return new EthECKey(seed, isPrivate: true);
     }
+
+    /// <summary>
+    /// The local network's VRF proving key (LocalVrfCoordinator): SHA-256 of the UTF-8 text
+    /// <c>"oracle devnet vrf key"</c> as a BN254 scalar. Public, like the accounts: the devnet's draws are as unpredictable
+    /// as a public key holder allows, which is enough for development only.
+    /// </summary>
+    public static VrfKey Vrf() => VrfKey.FromSecret(SHA256.HashData("oracle devnet vrf key"u8));
 
     /// <summary>Throws unless <paramref name="chainId"/> is the local network's.</summary>
     /// <exception cref="InvalidOperationException">A development key was about to be used on a real chain.</exception>

@@ -13,6 +13,7 @@ using Oracle.Contracts.Tests.Support;
 using Oracle.Core.Eip712;
 using Oracle.Testing;
 using CoreFiling = Oracle.Core.Eip712.Filing;
+using RecordProof = Oracle.Chain.Contracts.DisputeManager.RecordProof;
 using DmVoucher = Oracle.Chain.Contracts.DisputeManager.Voucher;
 using Session = Oracle.Chain.Contracts.DisputeManager.Session;
 
@@ -325,7 +326,7 @@ public sealed class HardeningAttacks(ChainFixture chain) : IAsyncLifetime
 
     private RecordProof RecordProofOf(ulong sessionId, int index)
     {
-        var (tree, denied) = FlowRecords.Log(sessionId, 7, size: 9, index: index);
+        var (tree, denied) = FlowRecords.Log(sessionId, 7, size: 9, index: index, deniedFill: (byte)index);
         var (v, s) = Sessions.SignVoucher(_network, _client, sessionId, Vpn.Tokens(1), logSize: tree.Size, logRoot: tree.Root());
         return FlowRecords.Proof(denied, (ulong)index, tree, ToDm(v), s);
     }
@@ -369,7 +370,8 @@ public sealed class HardeningAttacks(ChainFixture chain) : IAsyncLifetime
         var claim = Disputes.Claim(sessionId, ClaimType.ClientBreachedPolicy, 7);
         await TestNetwork.ApproveAsync(_provider, _network.AddressOf(ContractNames.DisputeManager), Disputes.FilingCost(_network, 5));
         var deadline = await chain.LatestTimestampAsync() + 600;
-        var filing = new CoreFiling { SessionId = sessionId, ClaimType = claim.ClaimType, RuleId = claim.RuleId, EvidenceHash = claim.EvidenceHash, EvidenceUri = claim.EvidenceUri, Nonce = 0, Deadline = deadline };
+        // The provider signs its filing with the proof it means to attach.
+        var filing = new CoreFiling { SessionId = sessionId, ClaimType = claim.ClaimType, RuleId = claim.RuleId, EvidenceHash = claim.EvidenceHash, EvidenceUri = claim.EvidenceUri, ProofHash = Oracle.Core.Eip712.RecordProof.Hash(FlowRecords.ToCore(proof)), PanelHash = terms.PanelHash, Nonce = 0, Deadline = deadline };
         var signature = TypedDataSigner.Sign(filing, TypedDataDomain.DisputeManager(chain.ChainId, _network.AddressOf(ContractNames.DisputeManager)), _provider.Key).HexToByteArray();
         var frontRunner = await _network.NewActorAsync();
 

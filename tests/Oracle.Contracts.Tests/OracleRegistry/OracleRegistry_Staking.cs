@@ -81,24 +81,35 @@ public sealed class OracleRegistry_Staking(ChainFixture chain) : IAsyncLifetime
         Assert.Equal(_network.AddressOf(ContractNames.DisputeManager), await actor.Oracles.DisputeManagerQueryAsync(), ignoreCase: true);
         Assert.Equal(_network.AddressOf(ContractNames.VpnToken), await actor.Oracles.TokenQueryAsync(), ignoreCase: true);
         Assert.True(await actor.Oracles.OracleCountQueryAsync() >= 4);
-        Assert.Equal(0U, (await actor.Oracles.OpenSnapshotInfoQueryAsync()).Epoch);
+        Assert.Equal((ulong)_network.Parameters.SnapshotJoinWindow.TotalSeconds, await actor.Oracles.SnapshotJoinWindowQueryAsync());
     }
 
     [Fact]
-    public async Task DisputeManagerCalls_BeyondLockOrWithoutSnapshot_RevertWithNamedErrors()
+    public async Task DisputeManagerCalls_BeyondLockOrWithoutSnapshot_RevertOrDrawNothing()
     {
         // A registry whose "dispute manager" is a test account, to reach the guards the real one never trips.
         var manager = await _network.NewActorAsync();
-        var deployed = await ContractDeployer.DeployAsync(manager.Web3, "OracleRegistry", new OracleRegistryDeployment { Token = _network.AddressOf(ContractNames.VpnToken), MinStake = Vpn.Tokens(1000), UnbondingDelay = 60 });
+        await Revert.WithAsync("OracleRegistryInvalidJoinWindow", () => ContractDeployer.DeployAsync(manager.Web3, "OracleRegistry", new OracleRegistryDeployment { Token = _network.AddressOf(ContractNames.VpnToken), MinStake = Vpn.Tokens(1000), UnbondingDelay = 60, SnapshotJoinWindow = 0 }));
+        var deployed = await ContractDeployer.DeployAsync(manager.Web3, "OracleRegistry", new OracleRegistryDeployment { Token = _network.AddressOf(ContractNames.VpnToken), MinStake = Vpn.Tokens(1000), UnbondingDelay = 60, SnapshotJoinWindow = 60 });
         var registry = new OracleRegistryService(manager.Web3, deployed.Address);
         await registry.SetDisputeManagerAsync(manager.Address);
 
-        await Revert.WithAsync("OracleRegistryNoSnapshot", () => registry.DrawCommitteeAsync(1, new byte[32], 1, 1, manager.Address, manager.Address));
+        // No snapshot yet: a draw of epoch 1 draws nothing (the dispute manager then asks again).
+        var none = await registry.DrawCommitteeAsync(1, new byte[32], 1, 1, manager.Address, manager.Address);
+        Assert.Empty(none.Logs);
         await Revert.WithAsync("OracleRegistryLockUnderflow", () => registry.UnlockAsync(manager.Address, 1));
         await Revert.WithAsync("OracleRegistryLockUnderflow", () => registry.SlashAsync(manager.Address, 1));
         await registry.OpenSnapshotAsync();
-        // An empty registry cannot fill a committee: the draw returns no one and releases the snapshot.
+        var info = await registry.SnapshotInfoQueryAsync();
+        Assert.Equal(1U, info.Epoch);
+        Assert.False(info.Exhausted);
+        // An empty registry cannot fill a committee: the draw returns no one and exhausts the snapshot, so the next
+        // request opens a fresh one even within the join window.
         await registry.DrawCommitteeAsync(1, new byte[32], 3, 1, manager.Address, manager.Address);
-        Assert.Equal(0U, (await registry.OpenSnapshotInfoQueryAsync()).Pending);
+        Assert.True((await registry.SnapshotInfoQueryAsync()).Exhausted);
+        await registry.OpenSnapshotAsync();
+        info = await registry.SnapshotInfoQueryAsync();
+        Assert.Equal(2U, info.Epoch);
+        Assert.False(info.Exhausted);
     }
 }

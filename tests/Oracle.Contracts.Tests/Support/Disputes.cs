@@ -43,10 +43,11 @@ internal static class Disputes
         return (filed.DisputeId, filed.Dispute);
     }
 
-    /// <summary>Mines the block the randomness waits for and draws.</summary>
+    /// <summary>Makes the randomness ready (mines the block a local source waits for, answers VRF requests) and draws.</summary>
     public static async Task<CommitteeDrawnEvent> DrawAsync(TestNetwork network, Actor caller, ulong id, Dispute dispute)
     {
         await network.Chain.MineAsync();
+        await network.FulfillRandomnessAsync();
         return TestNetwork.Event<CommitteeDrawnEvent>(await caller.Disputes.DrawAsync(id, dispute));
     }
 
@@ -57,6 +58,7 @@ internal static class Disputes
     public static async Task<CommitteeDrawnEvent?> TryDrawAsync(TestNetwork network, Actor caller, ulong id, Dispute dispute)
     {
         await network.Chain.MineAsync();
+        await network.FulfillRandomnessAsync();
         var receipt = await caller.Disputes.DrawAsync(id, dispute);
         return receipt.DecodeAllEvents<CommitteeDrawnEvent>().SingleOrDefault()?.Event;
     }
@@ -64,7 +66,7 @@ internal static class Disputes
     /// <summary>Draws in the next block (after making a pending randomness request ready, when one needs it).</summary>
     public static async Task<CommitteeDrawnEvent> DrawNowAsync(TestNetwork network, Actor caller, ulong id, Dispute dispute)
     {
-        _ = network;
+        await network.FulfillRandomnessAsync();
         return TestNetwork.Event<CommitteeDrawnEvent>(await caller.Disputes.DrawAsync(id, dispute));
     }
 
