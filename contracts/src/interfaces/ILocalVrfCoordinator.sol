@@ -82,7 +82,8 @@ interface ILocalVrfCoordinator is IVrfCoordinatorV2Plus {
 
     /// @notice The message the proving key signs for a request: `keccak256(abi.encode(requestId, blockhash))`.
     /// @param requestId The request.
-    /// @return The seed (reverts when the request block's hash is unavailable).
+    /// @return The seed (reverts when the request block's hash is unavailable: before the next block, or after 256
+    /// blocks unless stored).
     function seedOf(uint256 requestId) external view returns (bytes32);
 
     /// @notice The G1 point `message` hashes to (what the key signs).

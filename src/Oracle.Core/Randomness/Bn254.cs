@@ -11,8 +11,8 @@ namespace Oracle.Core.Randomness;
 /// contracts' (the pairing precompile).
 /// </summary>
 /// <remarks>
-/// Affine coordinates with modular inverses: slow (milliseconds per multiplication) but simple, and a VRF key signs
-/// one message per committee draw. Not constant-time: it runs on the key holder's machine only.
+/// Jacobian coordinates (one inverse per multiplication) over BigInteger: a few milliseconds per multiplication, and a
+/// VRF key signs one message per committee draw. Not constant-time: it runs on the key holder's machine only.
 /// </remarks>
 public static class Bn254
 {
@@ -34,6 +34,9 @@ public static class Bn254
     public static readonly Fp2 TwistB = new Fp2(3, 0).Divide(new Fp2(9, 1));
 
     private static readonly BigInteger SqrtExponent = (P + 1) / 4;
+    private static readonly Fp2 Two = new(2, 0);
+    private static readonly Fp2 Three = new(3, 0);
+    private static readonly Fp2 Eight = new(8, 0);
 
     /// <summary>
     /// The G1 point a 32-byte message hashes to: for i = 0, 1, … take x = keccak256(abi.encode(message, i)) mod p
@@ -68,21 +71,13 @@ public static class Bn254
     /// <summary><paramref name="k"/> times <paramref name="point"/> in G1.</summary>
     public static G1Point Multiply(G1Point point, BigInteger k)
     {
-        var result = G1Point.Infinity;
-        var addend = point;
-        k %= R;
-        while (!k.IsZero)
+        if (point.IsInfinity)
         {
-            if (!k.IsEven)
-            {
-                result = Add(result, addend);
-            }
-
-            addend = Add(addend, addend);
-            k >>= 1;
+            return point;
         }
 
-        return result;
+        var (x, y) = Multiply(new Fp2(point.X, 0), new Fp2(point.Y, 0), k);
+        return x is { } ax ? new G1Point(ax.Re, y!.Value.Re) : G1Point.Infinity;
     }
 
     /// <summary>The sum of two G1 points.</summary>
@@ -98,43 +93,20 @@ public static class Bn254
             return a;
         }
 
-        BigInteger lambda;
-        if (a.X == b.X)
-        {
-            if ((a.Y + b.Y) % P == 0)
-            {
-                return G1Point.Infinity;
-            }
-
-            lambda = 3 * a.X * a.X % P * Inverse(2 * a.Y) % P;
-        }
-        else
-        {
-            lambda = Mod(b.Y - a.Y) * Inverse(Mod(b.X - a.X)) % P;
-        }
-
-        var x = Mod((lambda * lambda) - a.X - b.X);
-        return new G1Point(x, Mod((lambda * (a.X - x)) - a.Y));
+        var sum = ToAffine(AddJacobian(FromAffine(new Fp2(a.X, 0), new Fp2(a.Y, 0)), FromAffine(new Fp2(b.X, 0), new Fp2(b.Y, 0))));
+        return sum is { } s ? new G1Point(s.X.Re, s.Y.Re) : G1Point.Infinity;
     }
 
     /// <summary><paramref name="k"/> times <paramref name="point"/> in G2.</summary>
     public static G2Point Multiply(G2Point point, BigInteger k)
     {
-        var result = G2Point.Infinity;
-        var addend = point;
-        k %= R;
-        while (!k.IsZero)
+        if (point.IsInfinity)
         {
-            if (!k.IsEven)
-            {
-                result = Add(result, addend);
-            }
-
-            addend = Add(addend, addend);
-            k >>= 1;
+            return point;
         }
 
-        return result;
+        var (x, y) = Multiply(point.X, point.Y, k);
+        return x is { } ax ? new G2Point(ax, y!.Value) : G2Point.Infinity;
     }
 
     /// <summary>The sum of two G2 points.</summary>
@@ -150,23 +122,106 @@ public static class Bn254
             return a;
         }
 
-        Fp2 lambda;
-        if (a.X == b.X)
+        var sum = ToAffine(AddJacobian(FromAffine(a.X, a.Y), FromAffine(b.X, b.Y)));
+        return sum is { } s ? new G2Point(s.X, s.Y) : G2Point.Infinity;
+    }
+
+    // Points of y² = x³ + b (a = 0) over F_p² in Jacobian coordinates (x = X/Z², y = Y/Z³; Z = 0 is infinity): G1's
+    // points are those with zero imaginary parts, and b never enters the formulas, so one implementation serves both.
+    private static (Fp2? X, Fp2? Y) Multiply(Fp2 x, Fp2 y, BigInteger k)
+    {
+        k %= R;
+        if (k.Sign < 0)
         {
-            if ((a.Y + b.Y).IsZero)
+            k += R;
+        }
+
+        var result = (X: new Fp2(1, 0), Y: new Fp2(1, 0), Z: default(Fp2));
+        var addend = FromAffine(x, y);
+        while (!k.IsZero)
+        {
+            if (!k.IsEven)
             {
-                return G2Point.Infinity;
+                result = AddJacobian(result, addend);
             }
 
-            lambda = (a.X * a.X * new Fp2(3, 0)).Divide(a.Y + a.Y);
-        }
-        else
-        {
-            lambda = (b.Y - a.Y).Divide(b.X - a.X);
+            addend = DoubleJacobian(addend);
+            k >>= 1;
         }
 
-        var x = (lambda * lambda) - a.X - b.X;
-        return new G2Point(x, (lambda * (a.X - x)) - a.Y);
+        var affine = ToAffine(result);
+        return affine is { } a ? (a.X, a.Y) : (null, null);
+    }
+
+    private static (Fp2 X, Fp2 Y, Fp2 Z) FromAffine(Fp2 x, Fp2 y) => (x, y, new Fp2(1, 0));
+
+    private static (Fp2 X, Fp2 Y)? ToAffine((Fp2 X, Fp2 Y, Fp2 Z) p)
+    {
+        if (p.Z.IsZero)
+        {
+            return null;
+        }
+
+        var zInverse = new Fp2(1, 0).Divide(p.Z);
+        var zInverse2 = zInverse * zInverse;
+        return (p.X * zInverse2, p.Y * zInverse2 * zInverse);
+    }
+
+    // dbl-2009-l
+    private static (Fp2 X, Fp2 Y, Fp2 Z) DoubleJacobian((Fp2 X, Fp2 Y, Fp2 Z) p)
+    {
+        if (p.Z.IsZero || p.Y.IsZero)
+        {
+            return (new Fp2(1, 0), new Fp2(1, 0), default);
+        }
+
+        var a = p.X * p.X;
+        var b = p.Y * p.Y;
+        var c = b * b;
+        var t = p.X + b;
+        var d = ((t * t) - a - c) * Two;
+        var e = a * Three;
+        var f = e * e;
+        var x3 = f - d - d;
+        var y3 = (e * (d - x3)) - (c * Eight);
+        var z3 = p.Y * p.Z * Two;
+        return (x3, y3, z3);
+    }
+
+    // add-2007-bl
+    private static (Fp2 X, Fp2 Y, Fp2 Z) AddJacobian((Fp2 X, Fp2 Y, Fp2 Z) p, (Fp2 X, Fp2 Y, Fp2 Z) q)
+    {
+        if (p.Z.IsZero)
+        {
+            return q;
+        }
+
+        if (q.Z.IsZero)
+        {
+            return p;
+        }
+
+        var z1z1 = p.Z * p.Z;
+        var z2z2 = q.Z * q.Z;
+        var u1 = p.X * z2z2;
+        var u2 = q.X * z1z1;
+        var s1 = p.Y * q.Z * z2z2;
+        var s2 = q.Y * p.Z * z1z1;
+        var h = u2 - u1;
+        var r = (s2 - s1) * Two;
+        if (h.IsZero)
+        {
+            return r.IsZero ? DoubleJacobian(p) : (new Fp2(1, 0), new Fp2(1, 0), default);
+        }
+
+        var i = (h * Two) * (h * Two);
+        var j = h * i;
+        var v = u1 * i;
+        var x3 = (r * r) - j - v - v;
+        var y3 = (r * (v - x3)) - (s1 * j * Two);
+        var zs = p.Z + q.Z;
+        var z3 = ((zs * zs) - z1z1 - z2z2) * h;
+        return (x3, y3, z3);
     }
 
     /// <summary>Whether a G1 point is on the curve (infinity counts).</summary>
@@ -182,6 +237,7 @@ public static class Bn254
     }
 
     internal static BigInteger Inverse(BigInteger v) => BigInteger.ModPow(Mod(v), P - 2, P);
+
 
     private static BigInteger Parse(string s) => BigInteger.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
 }
