@@ -184,7 +184,7 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
             value = v;
         } catch (bytes memory reason) {
             if (bytes4(reason) != IRandomnessSource.RandomnessExpired.selector) Address.verifyCallResult(false, reason);
-            _requestAgain(disputeId, round, key, r);
+            _requestAgain(disputeId, dispute.filedAt, round, key, r);
             return;
         }
         bytes32 seed = keccak256(abi.encode(value, disputeId, round));
@@ -192,7 +192,7 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
             uint32(r >> EPOCH_SHIFT), seed, r & 0xFF, _lockPerSeat, dispute.filer, dispute.respondent
         );
         if (committee.length == 0) {
-            _requestAgain(disputeId, round, key, r);
+            _requestAgain(disputeId, dispute.filedAt, round, key, r);
             return;
         }
         _seat(disputeId, round, key, r, committee);
@@ -616,8 +616,11 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
 
     /// A new snapshot and a new randomness request for an undrawn round whose randomness expired or whose draw drew
     /// nothing (its snapshot could not fill the committee, or is no longer readable). The snapshot comes first, so its
-    /// weights are fixed before the new randomness is requested.
-    function _requestAgain(uint64 disputeId, uint8 round, uint256 key, uint256 r) private {
+    /// weights are fixed before the new randomness is requested. Never after the round's drawing deadline: whoever
+    /// withheld or delayed the randomness past it gets no new value, only {endDrawing}.
+    function _requestAgain(uint64 disputeId, uint64 filedAt, uint8 round, uint256 key, uint256 r) private {
+        uint256 deadline = _drawingDeadline(disputeId, filedAt, round);
+        if (block.timestamp >= deadline) revert DisputeDrawingEnded(disputeId, uint64(deadline));
         r = (r & ~EPOCH_MASK) | (uint256(_oracles.openSnapshot()) << EPOCH_SHIFT);
         uint256 requestId = _requestRandomness();
         _rounds[key] = (r & HEADER_MASK) | (requestId << DATA_SHIFT);

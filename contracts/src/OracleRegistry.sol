@@ -14,9 +14,9 @@ import {StakeTree} from "./libraries/StakeTree.sol";
 /// a snapshot taken before its randomness was requested (StakeTree: the current epoch while it is younger than the
 /// join window, else a new one), so stake added after that cannot be placed to win a known draw; and it seats an
 /// oracle picked with snapshot weight s and live weight l < s only with probability l / s, so the effective weight
-/// is min(snapshot, live): stake that left after the snapshot never counts. A snapshot is readable for two epochs
-/// and a draw whose snapshot is no longer readable, or that could not fill its committee, gets a fresh one (and
-/// fresh randomness from its caller). Locked stake can neither be unstaked nor withdrawn. The randomness is the
+/// is min(snapshot, live): stake that left after the snapshot never counts. A snapshot is readable while it is the
+/// current or the previous one and younger than its lifetime; a draw whose snapshot is no longer readable, or that
+/// could not fill its committee, gets a fresh one (and fresh randomness from its caller). Locked stake can neither be unstaked nor withdrawn. The randomness is the
 /// caller's.
 contract OracleRegistry is IOracleRegistry {
     using SafeERC20 for IERC20;
@@ -42,6 +42,7 @@ contract OracleRegistry is IOracleRegistry {
     uint96 private immutable _minStake;
     uint64 private immutable _unbondingDelay;
     uint64 private immutable _snapshotJoinWindow;
+    uint64 private immutable _snapshotLifetime;
     address private _disputeManager;
     StakeTree.Tree private _tree;
     mapping(address oracle => Oracle) private _oracles;
@@ -58,13 +59,24 @@ contract OracleRegistry is IOracleRegistry {
     /// @param unbondingDelay_ Seconds between an unstake request and the withdrawal.
     /// @param snapshotJoinWindow_ Seconds after a snapshot opens during which new draws join it (positive): a draw's
     /// weights are at most that much older than its randomness request.
-    constructor(IERC20 token_, uint96 minStake_, uint64 unbondingDelay_, uint64 snapshotJoinWindow_) {
-        if (snapshotJoinWindow_ == 0) revert OracleRegistryInvalidJoinWindow();
+    /// @param snapshotLifetime_ Seconds a snapshot can be read after it opened (at least the join window): the dispute
+    /// manager's deployer makes it cover every round's drawing deadline (join window + appeal period + drawing period).
+    constructor(
+        IERC20 token_,
+        uint96 minStake_,
+        uint64 unbondingDelay_,
+        uint64 snapshotJoinWindow_,
+        uint64 snapshotLifetime_
+    ) {
+        if (snapshotJoinWindow_ == 0 || snapshotLifetime_ < snapshotJoinWindow_) {
+            revert OracleRegistryInvalidSnapshotWindows(snapshotJoinWindow_, snapshotLifetime_);
+        }
         _token = token_;
         _deployer = msg.sender;
         _minStake = minStake_;
         _unbondingDelay = unbondingDelay_;
         _snapshotJoinWindow = snapshotJoinWindow_;
+        _snapshotLifetime = snapshotLifetime_;
     }
 
     /// @inheritdoc IOracleRegistry
@@ -124,7 +136,7 @@ contract OracleRegistry is IOracleRegistry {
         returns (address[] memory committee)
     {
         // A snapshot two epochs old can no longer be read: the caller asks again (a fresh snapshot, fresh randomness).
-        if (!_tree.readable(epoch)) return new address[](0);
+        if (!_tree.readable(epoch, _snapshotLifetime)) return new address[](0);
         committee = _select(epoch, seed, seats, lockPerSeat, excludeA, excludeB);
         if (committee.length == 0) {
             // The current snapshot cannot fill this committee: the next draw takes a fresh one of the live stake.
@@ -201,6 +213,11 @@ contract OracleRegistry is IOracleRegistry {
     }
 
     /// @inheritdoc IOracleRegistry
+    function snapshotLifetime() external view returns (uint64) {
+        return _snapshotLifetime;
+    }
+
+    /// @inheritdoc IOracleRegistry
     function oracleCount() external view returns (uint256) {
         return _tree.leafCount;
     }
@@ -243,7 +260,7 @@ contract OracleRegistry is IOracleRegistry {
 
     function _updateWeight(uint32 leafPlusOne, uint96 stake_) private {
         if (leafPlusOne == 0) return;
-        _tree.set(leafPlusOne - 1, stake_ >= _minStake ? stake_ / WEIGHT_UNIT : 0);
+        _tree.set(leafPlusOne - 1, stake_ >= _minStake ? stake_ / WEIGHT_UNIT : 0, _snapshotLifetime);
     }
 
     /// Picks `seats` oracles from snapshot `epoch`, each with `lockPerSeat` free per seat it holds; none when the

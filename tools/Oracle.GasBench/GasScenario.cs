@@ -19,6 +19,7 @@ using Oracle.Chain.Contracts.TokenExchange;
 using Oracle.Chain.Contracts.VpnToken;
 using Oracle.Chain.Deployment;
 using Oracle.Chain.Keys;
+using Oracle.Chain.Randomness;
 using Oracle.Core.Eip712;
 using CoreVoucher = Oracle.Core.Eip712.Voucher;
 using Session = Oracle.Chain.Contracts.SessionManager.Session;
@@ -41,6 +42,9 @@ internal sealed class GasScenario(string rpcUrl, TextWriter log)
         var deployerWeb3 = await ChainConnection.ConnectAsync(rpcUrl, DevelopmentKeys.Key(0), ct);
         _manifest = await OracleNetworkDeployer.DeployAsync(deployerWeb3, "gasbench", NetworkParameters.Devnet, null, ct);
         var deployer = await ActorAsync(DevelopmentKeys.Key(0), ct);
+        // The randomness duty (an oracle node's): answer LocalVrfCoordinator's requests with the development VRF key.
+        _fulfiller = new VrfFulfiller(deployerWeb3, Address(ContractNames.VrfCoordinator), DevelopmentKeys.Vrf());
+        _fulfilledFrom = _manifest.Contracts[ContractNames.VrfCoordinator].BlockNumber;
 
         // Price reporters (3 = quorum) and a funder who buys the stake of 1000 oracles.
         var reporters = new List<Actor>();
@@ -71,6 +75,7 @@ internal sealed class GasScenario(string rpcUrl, TextWriter log)
         await SessionsAsync(ct);
         await AnchorsAsync(ct);
         await DisputeAsync(ct);
+        await ReleaseAsync(ct);
         return _results;
     }
 
@@ -89,6 +94,26 @@ internal sealed class GasScenario(string rpcUrl, TextWriter log)
 
     private Actor _client = null!;
     private Actor _provider = null!;
+    private VrfFulfiller _fulfiller = null!;
+    private (ulong Id, Session Session) _closed;
+    private ulong _fulfilledFrom;
+
+    /// <summary>Answers the pending VRF requests; returns the gas of the last answer.</summary>
+    private async Task<long> FulfillAsync(CancellationToken ct)
+    {
+        var before = _fulfilledFrom;
+        var pass = await _fulfiller.FulfillPendingAsync(_fulfilledFrom, ct);
+        _fulfilledFrom = pass.NextFromBlock;
+        if (pass.Answered.Count == 0)
+        {
+            throw new InvalidOperationException($"no VRF request to answer from block {before}");
+        }
+
+        var fulfilled = ChainConnection.ReadOnly(rpcUrl).Eth.GetEvent<Oracle.Chain.Contracts.LocalVrfCoordinator.RandomWordsFulfilledEvent>(Address(ContractNames.VrfCoordinator));
+        var logs = await fulfilled.GetAllChangesAsync(fulfilled.CreateFilterInput(new BlockParameter(new HexBigInteger(before)), BlockParameter.CreateLatest()));
+        var receipt = await ChainConnection.ReadOnly(rpcUrl).Eth.Transactions.GetTransactionReceipt.SendRequestAsync(logs[^1].Log.TransactionHash);
+        return (long)receipt.GasUsed.Value;
+    }
 
     private async Task SessionsAsync(CancellationToken ct)
     {
@@ -120,6 +145,15 @@ internal sealed class GasScenario(string rpcUrl, TextWriter log)
         _results["close_session"] = await Gas(_provider.Sessions.CloseSessionAsync(id, session, v3, s3, ct));
         var (wv, ws) = Sign(warmId, 5 * Token);
         _results["close_session_first_payment"] = await Gas(_provider.Sessions.CloseSessionAsync(warmId, warm, wv, ws, ct));
+        _closed = (id, session);
+    }
+
+    /// <summary>Once no claim can come (last: it moves the clock two weeks), anyone releases the session's reservation.</summary>
+    private async Task ReleaseAsync(CancellationToken ct)
+    {
+        await RpcAsync("evm_increaseTime", (long)(NetworkParameters.Devnet.DisputeWindow.TotalSeconds + 60));
+        await RpcAsync("evm_mine");
+        _results["release_bond"] = await Gas(_client.Sessions.ReleaseBondAsync(_closed.Id, _closed.Session, ct));
     }
 
     private async Task<(ulong Id, Session Session)> OpenAsync(OpenParams p, string key, CancellationToken ct)
@@ -181,12 +215,12 @@ internal sealed class GasScenario(string rpcUrl, TextWriter log)
         // The network's first dispute also creates the DisputeManager's token balance; measure the steady state after it.
         var warm = await FileOnNewSessionAsync(ct);
         _results["file_dispute_first"] = (long)warm.Filed.GasUsed.Value;
-        await RpcAsync("evm_mine");
+        await FulfillAsync(ct);
         await _client.Disputes.DrawAsync(warm.Id, warm.Dispute, ct);
 
         var (id, dispute, terms, filed) = await FileOnNewSessionAsync(ct);
         _results["file_dispute"] = (long)filed.GasUsed.Value;
-        await RpcAsync("evm_mine");
+        _results["vrf_fulfill"] = await FulfillAsync(ct);
         var drawn = await _client.Disputes.DrawAsync(id, dispute, ct);
         _results["draw_5_of_1000"] = (long)drawn.GasUsed.Value;
         log.WriteLine($"draw tx {drawn.TransactionHash}; file tx {filed.TransactionHash}");
@@ -227,6 +261,9 @@ internal sealed class GasScenario(string rpcUrl, TextWriter log)
         _results["execute_ruling"] = executed;
         _results["dispute_jurors"] = actors.Count;
         _results["dispute_total_5"] = _results["file_dispute"] + _results["draw_5_of_1000"] + commits + reveals + executed;
+        // The randomness operator's answer is a transaction of its own (paid by the operator, or on Chainlink by the
+        // subscription), not the parties' or jurors'; shown beside the total.
+        _results["dispute_total_5_with_randomness"] = _results["dispute_total_5"] + _results["vrf_fulfill"];
         // After the ruling: settling the round slashes the juror against the majority (anyone may call), then each
         // coherent juror claims. Neither is part of dispute_total_5 (filing to executed ruling); dispute_lifecycle_5
         // adds them, so the whole cost of the dispute stays visible.

@@ -232,6 +232,9 @@ interface IDisputeManager {
     error DisputeRandomnessRequestTooLarge(uint256 requestId);
     /// @notice The current round may still be drawn until `deadline`: {endDrawing} waits for it.
     error DisputeDrawingNotOver(uint64 disputeId, uint64 deadline);
+    /// @notice The round's draw drew nothing after its drawing deadline: no new randomness is asked any more (it would
+    /// let whoever delayed the randomness choose again); {endDrawing} ends the round.
+    error DisputeDrawingEnded(uint64 disputeId, uint64 deadline);
 
     /// @notice A dispute was filed. With `evidenceUri` every field of {Dispute} is here.
     event DisputeFiled(uint64 indexed disputeId, uint64 indexed sessionId, address indexed filer, Dispute dispute, string evidenceUri);
@@ -320,8 +323,10 @@ interface IDisputeManager {
         external;
 
     /// @notice Draws the current round's committee once the randomness is ready. Anyone may call. When the
-    /// randomness expired, or the snapshot could not fill the committee, a new request (and, after a failed draw, a
-    /// new snapshot) is made instead. Draws stay possible after the drawing deadline until {endDrawing} is called.
+    /// randomness expired (LocalRandomnessSource), or the snapshot could not fill the committee or can no longer be
+    /// read, a new snapshot and a new randomness request are made instead ({RandomnessRequestedAgain}) — before the
+    /// round's drawing deadline only ({DisputeDrawingEnded} after it). A draw that fills the committee stays possible
+    /// after the drawing deadline until {endDrawing} is called.
     /// @param disputeId The dispute.
     /// @param dispute Its record (its parties are never drawn).
     function draw(uint64 disputeId, Dispute calldata dispute) external;

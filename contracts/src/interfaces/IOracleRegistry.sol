@@ -24,8 +24,8 @@ interface IOracleRegistry {
 
     /// @notice A stake or unstake of zero.
     error OracleRegistryZeroAmount();
-    /// @notice The snapshot join window must be positive.
-    error OracleRegistryInvalidJoinWindow();
+    /// @notice The snapshot join window must be positive and the lifetime at least as long.
+    error OracleRegistryInvalidSnapshotWindows(uint64 joinWindow, uint64 lifetime);
     /// @notice The stake would end up above zero but below the minimum.
     error OracleRegistryBelowMinimum(uint256 stake, uint256 minimum);
     /// @notice More was asked than the free (unlocked) stake.
@@ -82,8 +82,9 @@ interface IOracleRegistry {
     /// Only the dispute manager. An oracle can hold several seats; `excludeA` and `excludeB` (the dispute's
     /// parties) and oracles without `lockPerSeat` of free stake are skipped; an oracle whose stake fell below its
     /// snapshot weight is seated with probability stake / weight. Nothing is drawn (an empty committee) when the
-    /// snapshot is no longer readable (two epochs old), or when it cannot fill the committee (the current snapshot is
-    /// then exhausted: the next {openSnapshot} opens a fresh one).
+    /// snapshot is no longer readable (neither the current nor the previous snapshot, or older than
+    /// {snapshotLifetime}), or when it cannot fill the committee (the current snapshot is then exhausted: the next
+    /// {openSnapshot} opens a fresh one).
     /// @param epoch The snapshot the dispute opened.
     /// @param seed The dispute's randomness.
     /// @param seats Seats to fill.
@@ -136,6 +137,9 @@ interface IOracleRegistry {
 
     /// @notice Seconds after a snapshot opens during which new draws join it.
     function snapshotJoinWindow() external view returns (uint64);
+
+    /// @notice Seconds after a snapshot opens during which draws can read it (and stake changes are copied for it).
+    function snapshotLifetime() external view returns (uint64);
 
     /// @notice How many oracles have ever staked (leaves of the draw tree).
     function oracleCount() external view returns (uint256);

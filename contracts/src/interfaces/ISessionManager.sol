@@ -111,6 +111,8 @@ interface ISessionManager {
     /// @param closeDeadline End of the challenge window of a client's close (0 when none).
     /// @param bondTaken Tokens taken from the provider's bond by rulings on this session.
     /// @param bondReleased Whether the rest of the session's bond reservation was released ({releaseBond}).
+    // An ABI layout (a view's answer), not storage: field order is fixed.
+    // solhint-disable-next-line gas-struct-packing
     struct SessionState {
         SessionStatus status;
         uint8 openDisputes;

@@ -46,27 +46,21 @@ library Bn254 {
     function verify(bytes32 message, uint256[2] memory signature, uint256[4] memory publicKey) internal view returns (bool) {
         (uint256 hx, uint256 hy) = hashToG1(message);
         // e(signature, g2) * e(-H, publicKey) == 1
-        uint256[12] memory input = [
+        bytes memory input = abi.encode(
             signature[0], signature[1], G2_X_IM, G2_X_RE, G2_Y_IM, G2_Y_RE,
             hx, (P - hy) % P, publicKey[0], publicKey[1], publicKey[2], publicKey[3]
-        ];
-        uint256[1] memory out;
-        bool ok;
-        assembly ("memory-safe") {
-            ok := staticcall(gas(), 0x08, input, 384, out, 32)
-        }
-        return ok && out[0] == 1;
+        );
+        // The precompile fails on points off the curves (or out of G2's subgroup): not a signature.
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool ok, bytes memory out) = address(0x08).staticcall(input);
+        return ok && out.length == 32 && abi.decode(out, (uint256)) == 1;
     }
 
-    function _modExp(uint256 base, uint256 exponent) private view returns (uint256 result) {
-        uint256[6] memory input = [uint256(32), 32, 32, base, exponent, P];
-        uint256[1] memory out;
-        bool ok;
-        assembly ("memory-safe") {
-            ok := staticcall(gas(), 0x05, input, 192, out, 32)
-        }
+    function _modExp(uint256 base, uint256 exponent) private view returns (uint256) {
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool ok, bytes memory out) = address(0x05).staticcall(abi.encode(32, 32, 32, base, exponent, P));
         // The precompile fails only when out of gas, which reverts the caller anyway.
-        if (!ok) revert Bn254HashToCurveFailed();
-        result = out[0];
+        if (!ok || out.length != 32) revert Bn254HashToCurveFailed();
+        return abi.decode(out, (uint256));
     }
 }

@@ -7,9 +7,10 @@ pragma solidity ^0.8.28;
 /// @dev Node (level, index) lives in one word: four 56-bit child sums (child c at bits 56c) and, in the top 32 bits,
 /// the epoch that was current when the node last changed. Level 0 nodes hold leaf weights; level l nodes hold the sums
 /// of level l-1 nodes; the root is node (depth-1, 0). Snapshots are numbered epochs; the current epoch C and the one
-/// before it, C-1, can be read, older ones cannot. From the first snapshot on, the first change to a node in epoch C
-/// copies the node's sums (its value when C opened) into one of two copy slots, chosen by the parity of C and tagged
-/// with C, and stamps the node with C. Reading epoch E: a node stamped before E has not changed since E opened (its
+/// before it, C-1, can be read while younger than the lifetime the caller gives, older ones cannot. While C is younger
+/// than its lifetime, the first change to a node in epoch C copies the node's sums (its value when C opened) into one
+/// of two copy slots, chosen by the parity of C and tagged with C, and stamps the node with C; afterwards nothing
+/// reads C or C-1 any more and changes are not copied. Reading epoch E: a node stamped before E has not changed since E opened (its
 /// live sums); one stamped E has its copy tagged E; one stamped E+1 has a copy tagged E if it changed during E, else
 /// its value at E's opening equals its value at E+1's opening, the copy tagged E+1. Opening epoch C+1 reuses the
 /// parity slot of C-1, which is no longer readable. A new epoch opens when a draw asks for a snapshot and the current
@@ -32,7 +33,7 @@ library StakeTree {
     /// @notice The tree. `depth`, the snapshot fields and the leaf count share one slot.
     /// @param snapDepth The depth when the current epoch opened; `prevSnapDepth` the previous epoch's.
     /// @param snapEpoch The current epoch (0 before the first snapshot).
-    /// @param openedAt When the current epoch opened.
+    /// @param openedAt When the current epoch opened; `prevOpenedAt` when the previous one did.
     /// @param exhausted A draw of the current epoch could not fill its committee: the next snapshot is a new epoch.
     struct Tree {
         mapping(uint256 key => uint256 word) live;
@@ -42,6 +43,7 @@ library StakeTree {
         uint8 prevSnapDepth;
         uint32 snapEpoch;
         uint40 openedAt;
+        uint40 prevOpenedAt;
         bool exhausted;
         uint32 leafCount;
     }
@@ -67,10 +69,12 @@ library StakeTree {
     /// @param tree The tree.
     /// @param leaf The leaf.
     /// @param weight The new weight (below 2^56).
-    function set(Tree storage tree, uint256 leaf, uint256 weight) internal {
+    /// @param lifetime Seconds an epoch stays readable (the same for every call).
+    function set(Tree storage tree, uint256 leaf, uint256 weight, uint256 lifetime) internal {
         if (weight > SUM_MASK) revert StakeTreeOverflow();
         uint256 depth = tree.depth;
-        uint256 epoch = tree.snapEpoch;
+        // No copies once the current epoch (and so the previous one) can no longer be read.
+        uint256 epoch = block.timestamp < uint256(tree.openedAt) + lifetime ? tree.snapEpoch : 0;
         uint256 parity = (epoch & 1) << PARITY_SHIFT;
         uint256 old;
         for (uint256 level = 0; level < depth; ++level) {
@@ -125,6 +129,7 @@ library StakeTree {
         if (epoch != 0 && !tree.exhausted && block.timestamp < uint256(tree.openedAt) + joinWindow) return epoch;
         ++epoch;
         tree.prevSnapDepth = tree.snapDepth;
+        tree.prevOpenedAt = tree.openedAt;
         tree.snapDepth = tree.depth;
         tree.snapEpoch = epoch;
         tree.openedAt = uint40(block.timestamp);
@@ -138,13 +143,16 @@ library StakeTree {
         tree.exhausted = true;
     }
 
-    /// @notice Whether epoch `epoch` can still be read (the current epoch or the one before).
+    /// @notice Whether epoch `epoch` can still be read: the current epoch or the one before, younger than `lifetime`.
     /// @param tree The tree.
     /// @param epoch The epoch.
+    /// @param lifetime Seconds an epoch stays readable.
     /// @return Whether draws may use it.
-    function readable(Tree storage tree, uint256 epoch) internal view returns (bool) {
+    function readable(Tree storage tree, uint256 epoch, uint256 lifetime) internal view returns (bool) {
         uint256 current = tree.snapEpoch;
-        return epoch != 0 && (epoch == current || epoch + 1 == current);
+        if (epoch == 0) return false;
+        if (epoch == current) return block.timestamp < uint256(tree.openedAt) + lifetime;
+        return epoch + 1 == current && block.timestamp < uint256(tree.prevOpenedAt) + lifetime;
     }
 
     /// @notice The sum of all weights in snapshot `epoch` (a readable one).

@@ -52,8 +52,10 @@ public sealed record NetworkParameters
 
     /// <summary>
     /// How long after a stake snapshot opens new draws join it (OracleRegistry): a draw's weights are at most this much
-    /// older than its randomness request, and every draw has at least this long to be drawn before its snapshot can no
-    /// longer be read (it then takes a fresh snapshot and fresh randomness). Longer than the randomness takes to arrive.
+    /// older than its randomness request (stake added later waits up to this long to be drawn; stake that left never
+    /// counts). A snapshot stays readable for this plus <see cref="AppealPeriod"/> plus <see cref="DrawingPeriod"/> (the
+    /// deployer sets the registry's lifetime so), unless two newer snapshots opened; a draw whose snapshot can no longer
+    /// be read takes a fresh snapshot and fresh randomness. Much longer than the randomness takes to arrive.
     /// </summary>
     public TimeSpan SnapshotJoinWindow { get; init; } = TimeSpan.FromHours(1);
 

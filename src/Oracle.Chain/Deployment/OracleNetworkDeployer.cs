@@ -79,6 +79,8 @@ public static class OracleNetworkDeployer
             MinStake = parameters.OracleMinStake,
             UnbondingDelay = Seconds(parameters.OracleUnbondingDelay),
             SnapshotJoinWindow = Seconds(parameters.SnapshotJoinWindow),
+            // A snapshot must stay readable until the drawing deadline of every round that joined it.
+            SnapshotLifetime = Seconds(parameters.SnapshotJoinWindow + parameters.AppealPeriod + parameters.DrawingPeriod),
         });
         var vpnEth = await Deploy(ContractNames.PriceFeedVpnEth, PriceFeedService.ContractName, Feed(oracles, "VPN / ETH", parameters.GenesisVpnEthPrice, parameters));
         var btcEth = await Deploy(ContractNames.PriceFeedBtcEth, PriceFeedService.ContractName, Feed(oracles, "BTC / ETH", parameters.GenesisBtcEthPrice, parameters));

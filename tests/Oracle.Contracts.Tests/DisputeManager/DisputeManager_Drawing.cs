@@ -75,6 +75,10 @@ public sealed class DisputeManager_Drawing(ChainFixture chain) : IAsyncLifetime
         Assert.Equal(new BigInteger(deadline), Assert.IsType<BigInteger>(early["deadline"]));
 
         await chain.IncreaseTimeAsync(p.DrawingPeriod);
+        // After the deadline a draw that draws nothing asks for no new randomness: only endDrawing is left.
+        await _network.FulfillRandomnessAsync();
+        var ended = await Revert.WithAsync("DisputeDrawingEnded", () => _client.Disputes.DrawAsync(id, dispute));
+        Assert.Equal(new BigInteger(deadline), Assert.IsType<BigInteger>(ended["deadline"]));
         var receipt = await stranger.Disputes.EndDrawingAsync(id, dispute, terms);
 
         var cost = Disputes.FilingCost(_network, 7);

@@ -187,7 +187,7 @@ public sealed class DisputeManager_Filing(ChainFixture chain) : IAsyncLifetime
         var p = _network.Parameters;
         var web3 = _network.Deployer.Web3;
         var token = _network.AddressOf(ContractNames.VpnToken);
-        var oracles = (await ContractDeployer.DeployAsync(web3, "OracleRegistry", new OracleRegistryDeployment { Token = token, MinStake = p.OracleMinStake, UnbondingDelay = 1, SnapshotJoinWindow = 60 })).Address;
+        var oracles = (await ContractDeployer.DeployAsync(web3, "OracleRegistry", new OracleRegistryDeployment { Token = token, MinStake = p.OracleMinStake, UnbondingDelay = 1, SnapshotJoinWindow = 60, SnapshotLifetime = 600 })).Address;
         var providers = (await ContractDeployer.DeployAsync(web3, "ProviderRegistry", new ProviderRegistryDeployment { Token = token, MinBond = p.ProviderMinBond, UnbondingDelay = 1 })).Address;
         var sessions = (await ContractDeployer.DeployAsync(web3, "SessionManager", new SessionManagerDeployment { Token = token, Providers = providers, ChallengeWindow = 60, MaxSessionDuration = 3600, DisputeWindow = 3600 })).Address;
         var randomness = (await ContractDeployer.DeployAsync(web3, "WideIdRandomnessSource", new WideIdRandomnessSourceDeployment())).Address;
