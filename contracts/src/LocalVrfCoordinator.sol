@@ -9,14 +9,14 @@ import {Bn254} from "./libraries/Bn254.sol";
 /// @notice A VRF coordinator for the local network with Chainlink VRF v2.5's request interface, answered with BLS
 /// signatures on BN254 that the contract verifies.
 /// @dev Trust assumptions: the key holder (on the devnet, the oracle node running the randomness duty with the
-/// development VRF key) learns a request's words when the request's block is sealed, before anyone else, and can
-/// withhold the answer (the request then stays pending; the dispute manager never asks again for a VRF request, so
-/// withholding delays or, after the drawing period, dismisses a dispute but cannot choose its committee). It cannot
+/// network's VRF key) learns a request's words when the request's block is sealed, before anyone else, and can
+/// withhold the answer (the dispute manager never asks again for a VRF request before the round's drawing deadline
+/// unless its draw drew nothing, so withholding delays or, after the drawing period, dismisses a dispute). It cannot
 /// choose the words: the BLS signature of the seed is unique. Nobody, the key holder included, knows the words before
 /// the request's block hash exists; a key holder colluding with a party that controls the request block's contents
 /// (on Hardhat, the filer) could grind that hash, so the key holder must not be a party. There are no subscriptions or
-/// fees: `subId` and `extraArgs` are accepted and ignored. Storage: one word per request (sender, block, confirmations,
-/// callback gas, words, fulfilled), never reused.
+/// fees: `subId` and `extraArgs` are accepted and ignored. Stateless: a request id commits to everything the request
+/// fixes, and a fabricated commitment only ever gets its own (unique) answer, to its own sender.
 contract LocalVrfCoordinator is ILocalVrfCoordinator {
     /// @notice The most words a request may ask for.
     uint32 public constant MAX_NUM_WORDS = 10;
@@ -24,17 +24,12 @@ contract LocalVrfCoordinator is ILocalVrfCoordinator {
     uint32 public constant MAX_CALLBACK_GAS_LIMIT = 2_500_000;
     uint256 private constant CALL_RESERVE = 50_000;
 
-    // Request word: sender (bits 0-159), block (160-199), confirmations (200-207), callback gas (208-239), words
-    // (240-247), fulfilled (255).
-    uint256 private constant FULFILLED = 1 << 255;
-
     uint256 private immutable _pk0;
     uint256 private immutable _pk1;
     uint256 private immutable _pk2;
     uint256 private immutable _pk3;
     bytes32 private immutable _keyHash;
 
-    mapping(uint256 requestId => uint256 word) private _requests;
     mapping(uint256 blockNumber => bytes32 blockhash) private _blockhashes;
 
     /// @param publicKey_ The proving key: a G2 point in EIP-197 order (x imaginary, x real, y imaginary, y real).
@@ -55,8 +50,7 @@ contract LocalVrfCoordinator is ILocalVrfCoordinator {
     }
 
     /// @notice Requests random words (Chainlink VRF v2.5's `requestRandomWords`).
-    /// @dev Untrusted entry point: anyone may request (there is nothing to pay). Two requests of one sender in one
-    /// block get consecutive ids of the form `keccak256(abi.encode(keyHash, sender, blockNumber, index))`.
+    /// @dev Untrusted entry point: anyone may request (there is nothing to pay, nothing is stored).
     /// @param req The request.
     /// @return requestId The request's id.
     function requestRandomWords(RandomWordsRequest calldata req) external returns (uint256 requestId) {
@@ -64,43 +58,40 @@ contract LocalVrfCoordinator is ILocalVrfCoordinator {
         if (req.numWords == 0 || req.numWords > MAX_NUM_WORDS || req.callbackGasLimit > MAX_CALLBACK_GAS_LIMIT) {
             revert VrfInvalidRequest(req.numWords, req.callbackGasLimit);
         }
-        uint256 confirmations = req.requestConfirmations > type(uint8).max ? type(uint8).max : req.requestConfirmations;
-        for (uint256 index = 0; ; ++index) {
-            requestId = uint256(keccak256(abi.encode(_keyHash, msg.sender, block.number, index)));
-            if (_requests[requestId] == 0) break;
-        }
-        _requests[requestId] = uint256(uint160(msg.sender)) | (uint256(uint40(block.number)) << 160) | (confirmations << 200)
-            | (uint256(req.callbackGasLimit) << 208) | (uint256(req.numWords) << 240);
-        emit RandomWordsRequested(
-            requestId, msg.sender, uint64(block.number), uint16(confirmations), req.callbackGasLimit, req.numWords
-        );
+        RequestCommitment memory c = RequestCommitment({
+            sender: msg.sender,
+            blockNumber: uint64(block.number),
+            requestConfirmations: req.requestConfirmations,
+            callbackGasLimit: req.callbackGasLimit,
+            numWords: req.numWords,
+            nonce: gasleft()
+        });
+        requestId = uint256(keccak256(abi.encode(_keyHash, c)));
+        emit RandomWordsRequested(requestId, msg.sender, c);
     }
 
     /// @inheritdoc ILocalVrfCoordinator
-    function fulfillRandomWords(uint256 requestId, uint256[2] calldata signature) external {
-        uint256 word = _requests[requestId];
-        if (word == 0) revert VrfUnknownRequest(requestId);
-        if (word & FULFILLED != 0) revert VrfAlreadyFulfilled(requestId);
-        uint256 blockNumber = uint40(word >> 160);
-        uint256 fulfillableAt = blockNumber + uint8(word >> 200);
-        if (block.number < fulfillableAt || block.number == blockNumber) revert VrfTooEarly(requestId, fulfillableAt);
+    function fulfillRandomWords(RequestCommitment calldata commitment, uint256[2] calldata signature) external {
+        uint256 requestId = uint256(keccak256(abi.encode(_keyHash, commitment)));
+        uint256 blockNumber = commitment.blockNumber;
+        uint256 confirmations = commitment.requestConfirmations == 0 ? 1 : commitment.requestConfirmations;
+        if (block.number < blockNumber + confirmations) revert VrfTooEarly(requestId, blockNumber + confirmations);
         if (!Bn254.verify(_seed(requestId, blockNumber), [signature[0], signature[1]], publicKey())) {
             revert VrfInvalidProof(requestId);
         }
-        uint32 callbackGasLimit = uint32(word >> 208);
-        uint256 numWords = uint8(word >> 240);
+        uint32 callbackGasLimit = commitment.callbackGasLimit;
+        uint256 numWords = commitment.numWords;
         uint256[] memory words = new uint256[](numWords);
         for (uint256 i = 0; i < numWords; ++i) {
             words[i] = uint256(keccak256(abi.encode(signature[0], signature[1], i)));
         }
-        _requests[requestId] = word | FULFILLED;
-        // The callback must get all its gas (63/64 rule), or a fulfiller could starve it and spend the request.
+        // The callback must get all its gas (63/64 rule), or a fulfiller could starve it.
         if (gasleft() < uint256(callbackGasLimit) + callbackGasLimit / 63 + CALL_RESERVE) {
             revert VrfInsufficientGas(gasleft(), callbackGasLimit);
         }
-        // The requester's failure must not undo the answer (it would let the requester re-roll); a requester without
-        // code has nothing to call.
-        address sender = address(uint160(word));
+        // The requester's failure does not undo the answer (the words are fixed anyway); a requester without code has
+        // nothing to call.
+        address sender = commitment.sender;
         bool success = false;
         if (sender.code.length != 0) {
             // solhint-disable-next-line avoid-low-level-calls
@@ -120,21 +111,13 @@ contract LocalVrfCoordinator is ILocalVrfCoordinator {
     }
 
     /// @inheritdoc ILocalVrfCoordinator
-    function request(uint256 requestId) external view returns (Request memory r) {
-        uint256 word = _requests[requestId];
-        r.sender = address(uint160(word));
-        r.blockNumber = uint40(word >> 160);
-        r.requestConfirmations = uint8(word >> 200);
-        r.callbackGasLimit = uint32(word >> 208);
-        r.numWords = uint8(word >> 240);
-        r.fulfilled = word & FULFILLED != 0;
+    function requestIdOf(RequestCommitment calldata commitment) external view returns (uint256) {
+        return uint256(keccak256(abi.encode(_keyHash, commitment)));
     }
 
     /// @inheritdoc ILocalVrfCoordinator
-    function seedOf(uint256 requestId) external view returns (bytes32) {
-        uint256 word = _requests[requestId];
-        if (word == 0) revert VrfUnknownRequest(requestId);
-        return _seed(requestId, uint40(word >> 160));
+    function seedOf(uint256 requestId, uint256 blockNumber) external view returns (bytes32) {
+        return _seed(requestId, blockNumber);
     }
 
     /// @inheritdoc ILocalVrfCoordinator

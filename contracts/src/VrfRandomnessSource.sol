@@ -16,7 +16,9 @@ import {VrfV2PlusClient} from "./libraries/VrfV2PlusClient.sol";
 /// expires and is never asked again here: a withheld answer leaves the round in Drawing until its drawing deadline.
 /// Only the consumer (the dispute manager, set once by the deployer) may request, so nobody else spends the
 /// subscription. Ids are the coordinator's shifted right by 48 bits (the dispute manager keeps 208 bits); one storage
-/// word per request, written by the answer and cleared when consumed.
+/// word per request, written by the answer (the coordinator's transaction) and kept, so an auditor can read which
+/// value a draw used ({valueOf}) and a repeated answer changes nothing. The coordinator's RandomWordsRequested and
+/// the consumer's own events record the requests (no RandomnessRequested/RandomnessConsumed here).
 contract VrfRandomnessSource is IVrfRandomnessSource {
     IVrfCoordinatorV2Plus private immutable _coordinator;
     bytes32 private immutable _keyHash;
@@ -65,7 +67,6 @@ contract VrfRandomnessSource is IVrfRandomnessSource {
     }
 
     /// @inheritdoc IRandomnessSource
-    /// @dev `readyAtBlock` of {RandomnessRequested} is 0: the value is ready when the coordinator answers.
     function requestRandomness() external onlyConsumer returns (uint256 requestId) {
         uint256 id = _coordinator.requestRandomWords(
             IVrfCoordinatorV2Plus.RandomWordsRequest({
@@ -78,7 +79,6 @@ contract VrfRandomnessSource is IVrfRandomnessSource {
             })
         );
         requestId = id >> 48;
-        emit RandomnessRequested(requestId, msg.sender, 0);
     }
 
     /// @inheritdoc IVrfConsumerV2Plus
@@ -88,6 +88,8 @@ contract VrfRandomnessSource is IVrfRandomnessSource {
         // A zero word (probability 2^-256) would read as "not answered"; one bit of it is given up for that.
         bytes32 value = bytes32(randomWords[0] | 1);
         uint256 id = requestId >> 48;
+        // A unique answer: a second delivery of the same request brings the same value.
+        if (_values[id] != bytes32(0)) return;
         _values[id] = value;
         emit RandomnessFulfilled(id, value);
     }
@@ -98,11 +100,15 @@ contract VrfRandomnessSource is IVrfRandomnessSource {
     }
 
     /// @inheritdoc IRandomnessSource
-    function consumeRandomness(uint256 requestId) external onlyConsumer returns (bytes32 value) {
+    /// @dev The value stays readable ({valueOf}); the dispute manager asks for a new id whenever it needs a new value.
+    function consumeRandomness(uint256 requestId) external view onlyConsumer returns (bytes32 value) {
         value = _values[requestId];
         if (value == bytes32(0)) revert RandomnessNotReady(requestId, 0);
-        delete _values[requestId];
-        emit RandomnessConsumed(requestId, value);
+    }
+
+    /// @inheritdoc IVrfRandomnessSource
+    function valueOf(uint256 requestId) external view returns (bytes32) {
+        return _values[requestId];
     }
 
     /// @inheritdoc IVrfRandomnessSource

@@ -10,19 +10,36 @@ import {IVrfCoordinatorV2Plus} from "./IVrfCoordinatorV2Plus.sol";
 /// before it calls the requester back with words derived from it. The signature is unique, so the key holder cannot
 /// choose the words; the seed includes the request block's hash, so nobody knows the words before the request's
 /// block is sealed.
-/// @dev The fulfiller's duty (docs/protocol.md §7.4): for each {RandomWordsRequested}, once `requestConfirmations`
-/// blocks are on top of the request's block (and within 256 blocks of it, or after {storeBlockhash}), call
-/// {fulfillRandomWords} with the signature and at least `callbackGasLimit + callbackGasLimit / 63 + 50,000` gas.
+/// @dev Stateless: a request id is `keccak256(abi.encode(keyHash, commitment))` of its {RequestCommitment} (which
+/// {RandomWordsRequested} carries), and the answer passes the commitment back, as Chainlink's coordinator takes it.
+/// Answering twice gives the same words (the signature is unique). The fulfiller's duty (docs/protocol.md §7.4): for
+/// each {RandomWordsRequested} whose requester has no value yet, once `requestConfirmations` blocks are on top of the
+/// request's block (and within 256 blocks of it, or after {storeBlockhash}), call {fulfillRandomWords} with the
+/// commitment, the signature and at least `callbackGasLimit + callbackGasLimit / 63 + 50,000` gas to spare.
 interface ILocalVrfCoordinator is IVrfCoordinatorV2Plus {
+    /// @notice Everything a request fixes; its id is `keccak256(abi.encode(keyHash, commitment))`.
+    /// @param sender Who requested (and is called back).
+    /// @param blockNumber The request's block (its hash seeds the answer).
+    /// @param requestConfirmations Blocks to wait on top of it.
+    /// @param callbackGasLimit Gas for the callback.
+    /// @param numWords Words asked.
+    /// @param nonce Tells apart requests of one sender in one block (the gas left when it requested).
+    // An ABI layout, not storage.
+    // solhint-disable-next-line gas-struct-packing
+    struct RequestCommitment {
+        address sender;
+        uint64 blockNumber;
+        uint16 requestConfirmations;
+        uint32 callbackGasLimit;
+        uint32 numWords;
+        uint256 nonce;
+    }
+
     /// @notice The request names another proving key.
     error VrfUnknownKeyHash(bytes32 keyHash);
     /// @notice `numWords` is 0 or above the maximum, or the callback gas limit is above the maximum.
     error VrfInvalidRequest(uint32 numWords, uint32 callbackGasLimit);
-    /// @notice No such request.
-    error VrfUnknownRequest(uint256 requestId);
-    /// @notice The request was answered already.
-    error VrfAlreadyFulfilled(uint256 requestId);
-    /// @notice Fewer than `requestConfirmations` blocks are on top of the request's block.
+    /// @notice Fewer than `requestConfirmations` blocks (at least one) are on top of the request's block.
     error VrfTooEarly(uint256 requestId, uint256 fulfillableAt);
     /// @notice The request block's hash is no longer available (over 256 blocks ago and not stored).
     error VrfBlockhashUnavailable(uint256 blockNumber);
@@ -33,58 +50,35 @@ interface ILocalVrfCoordinator is IVrfCoordinatorV2Plus {
     /// @notice The public key is the point at infinity.
     error VrfInvalidKey();
 
-    /// @notice `sender` requested `numWords` words; answer once `requestConfirmations` blocks are on top of
-    /// `blockNumber` (the block whose hash seeds the answer).
-    event RandomWordsRequested(
-        uint256 indexed requestId,
-        address indexed sender,
-        uint64 blockNumber,
-        uint16 requestConfirmations,
-        uint32 callbackGasLimit,
-        uint32 numWords
-    );
+    /// @notice A request: its id and commitment (pass the commitment back to {fulfillRandomWords}).
+    event RandomWordsRequested(uint256 indexed requestId, address indexed sender, RequestCommitment commitment);
     /// @notice Request `requestId` was answered with the signature `(signatureX, signatureY)`; `success` is whether
     /// the requester's callback succeeded.
     event RandomWordsFulfilled(uint256 indexed requestId, uint256 signatureX, uint256 signatureY, bool success);
     /// @notice The hash of block `blockNumber` was stored for late answers.
     event BlockhashStored(uint256 indexed blockNumber, bytes32 blockhash);
 
-    /// @notice A pending or answered request.
-    /// @param sender Who requested (and is called back).
-    /// @param blockNumber The request's block.
-    /// @param requestConfirmations Blocks to wait on top of it.
-    /// @param callbackGasLimit Gas for the callback.
-    /// @param numWords Words asked.
-    /// @param fulfilled Whether it was answered.
-    struct Request {
-        address sender;
-        uint64 blockNumber;
-        uint16 requestConfirmations;
-        uint32 callbackGasLimit;
-        uint32 numWords;
-        bool fulfilled;
-    }
-
     /// @notice Answers a request with the proving key's BLS signature of its seed; calls the requester back with
     /// `numWords` words `keccak256(abi.encode(signature, i))`. Anyone may call (the signature is the proof).
-    /// @param requestId The request.
+    /// @param commitment The request's commitment (from {RandomWordsRequested}).
     /// @param signature The G1 point (x, y).
-    function fulfillRandomWords(uint256 requestId, uint256[2] calldata signature) external;
+    function fulfillRandomWords(RequestCommitment calldata commitment, uint256[2] calldata signature) external;
 
     /// @notice Stores the hash of a block of the last 256, so that requests made in it can be answered later.
     /// @param blockNumber The block.
     function storeBlockhash(uint256 blockNumber) external;
 
-    /// @notice A request (sender zero when unknown).
-    /// @param requestId The request.
-    /// @return The request.
-    function request(uint256 requestId) external view returns (Request memory);
+    /// @notice The id of the request with `commitment`.
+    /// @param commitment The commitment.
+    /// @return The request id.
+    function requestIdOf(RequestCommitment calldata commitment) external view returns (uint256);
 
     /// @notice The message the proving key signs for a request: `keccak256(abi.encode(requestId, blockhash))`.
     /// @param requestId The request.
-    /// @return The seed (reverts when the request block's hash is unavailable: before the next block, or after 256
-    /// blocks unless stored).
-    function seedOf(uint256 requestId) external view returns (bytes32);
+    /// @param blockNumber The request's block.
+    /// @return The seed (reverts when the block's hash is unavailable: before the next block, or after 256 blocks
+    /// unless stored).
+    function seedOf(uint256 requestId, uint256 blockNumber) external view returns (bytes32);
 
     /// @notice The G1 point `message` hashes to (what the key signs).
     /// @param message The message.

@@ -32,7 +32,8 @@ interface IRandomnessSource {
     /// @return expired The request can never be consumed; request again.
     function status(uint256 requestId) external view returns (bool ready, bool expired);
 
-    /// @notice Returns the requested value. Only the requester.
+    /// @notice Returns the requested value. Only the requester. A source may let it be read again (VrfRandomnessSource
+    /// keeps it); the consumer uses each request's value once.
     /// @param requestId The request.
     /// @return value The random value.
     function consumeRandomness(uint256 requestId) external returns (bytes32 value);

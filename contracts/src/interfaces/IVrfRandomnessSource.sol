@@ -6,8 +6,8 @@ import {IVrfConsumerV2Plus} from "./IVrfConsumerV2Plus.sol";
 
 /// @title IVrfRandomnessSource
 /// @notice {IRandomnessSource} answered by a VRF coordinator with Chainlink VRF v2.5's interface: a request asks the
-/// coordinator for one word; the coordinator's callback stores it; the consumer takes it once. Requests never
-/// expire (asking again would let whoever withholds an answer re-roll it).
+/// coordinator for one word; the coordinator's callback stores it; the consumer reads it. Requests never expire
+/// (asking again would let whoever withholds an answer re-roll it).
 interface IVrfRandomnessSource is IRandomnessSource, IVrfConsumerV2Plus {
     /// @notice Only the coordinator answers, only the consumer requests and consumes, only the deployer sets it.
     error VrfSourceUnauthorized(address caller);
@@ -34,6 +34,12 @@ interface IVrfRandomnessSource is IRandomnessSource, IVrfConsumerV2Plus {
 
     /// @notice The consumer (zero until set).
     function consumer() external view returns (address);
+
+    /// @notice The value the coordinator answered for request `requestId` (zero before the answer). Kept after the
+    /// consumer read it: the audit trail of every draw's randomness.
+    /// @param requestId This source's request id.
+    /// @return The value.
+    function valueOf(uint256 requestId) external view returns (bytes32);
 
     /// @notice The key hash, subscription, confirmations, callback gas and payment of every request.
     /// @return keyHash The proving key.

@@ -21,7 +21,8 @@ public sealed class VrfFulfiller(IWeb3 web3, string coordinator, VrfKey key)
     private readonly LocalVrfCoordinatorService _service = new(web3, coordinator);
 
     /// <summary>
-    /// Answers every request made from <paramref name="fromBlock"/> on that is still pending and has its confirmations.
+    /// Answers every request made from <paramref name="fromBlock"/> on that has no answer yet (no
+    /// <c>RandomWordsFulfilled</c>) and has its confirmations.
     /// </summary>
     /// <param name="fromBlock">The first block to look at (the coordinator's deployment block, or the last pass's
     /// <see cref="VrfFulfillPass.NextFromBlock"/>).</param>
@@ -31,27 +32,33 @@ public sealed class VrfFulfiller(IWeb3 web3, string coordinator, VrfKey key)
     public async Task<VrfFulfillPass> FulfillPendingAsync(ulong fromBlock, CancellationToken cancellationToken = default)
     {
         var latest = (ulong)(await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().WaitAsync(cancellationToken)).Value;
+        var from = new BlockParameter(new HexBigInteger(fromBlock));
+        var to = new BlockParameter(new HexBigInteger(latest));
         var requested = web3.Eth.GetEvent<RandomWordsRequestedEvent>(coordinator);
-        var logs = await requested.GetAllChangesAsync(requested.CreateFilterInput(new BlockParameter(new HexBigInteger(fromBlock)), new BlockParameter(new HexBigInteger(latest)))).WaitAsync(cancellationToken);
+        var fulfilled = web3.Eth.GetEvent<RandomWordsFulfilledEvent>(coordinator);
+        var requests = await requested.GetAllChangesAsync(requested.CreateFilterInput(from, to)).WaitAsync(cancellationToken);
+        var answers = await fulfilled.GetAllChangesAsync(fulfilled.CreateFilterInput(from, to)).WaitAsync(cancellationToken);
+        var done = answers.Select(a => a.Event.RequestId).ToHashSet();
         var answered = new List<BigInteger>();
         var next = latest + 1;
-        foreach (var log in logs)
+        foreach (var log in requests)
         {
             var e = log.Event;
-            var request = (await _service.RequestQueryAsync(e.RequestId, null, cancellationToken)).R;
-            if (request.Fulfilled)
+            if (!done.Add(e.RequestId))
             {
                 continue;
             }
 
             // Answerable from block + max(1, confirmations); this transaction goes into the block after `latest`.
-            if (latest + 1 < e.BlockNumber + Math.Max(1UL, e.RequestConfirmations))
+            var commitment = e.Commitment;
+            if (latest + 1 < commitment.BlockNumber + Math.Max(1UL, commitment.RequestConfirmations))
             {
-                next = Math.Min(next, e.BlockNumber);
+                next = Math.Min(next, commitment.BlockNumber);
+                done.Remove(e.RequestId);
                 continue;
             }
 
-            await FulfillAsync(e.RequestId, e.BlockNumber, cancellationToken);
+            await FulfillAsync(e.RequestId, commitment, cancellationToken);
             answered.Add(e.RequestId);
         }
 
@@ -59,21 +66,21 @@ public sealed class VrfFulfiller(IWeb3 web3, string coordinator, VrfKey key)
     }
 
     /// <summary>
-    /// Answers one request made in block <paramref name="requestBlock"/>: its seed is
-    /// <c>keccak256(abi.encode(requestId, hash of requestBlock))</c>; sends <c>fulfillRandomWords</c> with the key's
-    /// signature of it. The request block must be one of the last 256 when the answer is mined (or stored with
-    /// <c>storeBlockhash</c> before it left that window).
+    /// Answers one request: its seed is <c>keccak256(abi.encode(requestId, hash of the request's block))</c>; sends
+    /// <c>fulfillRandomWords</c> with the commitment and the key's signature of the seed. The request block must be
+    /// one of the last 256 when the answer is mined (or stored with <c>storeBlockhash</c> before it left that window).
     /// </summary>
     /// <param name="requestId">The coordinator's request id.</param>
-    /// <param name="requestBlock">The block of the request (from <c>RandomWordsRequested</c>).</param>
+    /// <param name="commitment">The request's commitment (from <c>RandomWordsRequested</c>).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The receipt.</returns>
-    public async Task<TransactionReceipt> FulfillAsync(BigInteger requestId, ulong requestBlock, CancellationToken cancellationToken = default)
+    public async Task<TransactionReceipt> FulfillAsync(BigInteger requestId, RequestCommitment commitment, CancellationToken cancellationToken = default)
     {
-        var block = await web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new BlockParameter(new HexBigInteger(requestBlock))).WaitAsync(cancellationToken)
-            ?? throw new InvalidOperationException($"block {requestBlock} of VRF request {requestId} is unknown to the node");
+        ArgumentNullException.ThrowIfNull(commitment);
+        var block = await web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new BlockParameter(new HexBigInteger(commitment.BlockNumber))).WaitAsync(cancellationToken)
+            ?? throw new InvalidOperationException($"block {commitment.BlockNumber} of VRF request {requestId} is unknown to the node");
         var seed = VrfKey.Seed(requestId, Convert.FromHexString(block.BlockHash[2..]));
         var signature = key.Prove(seed);
-        return await _service.FulfillRandomWordsAsync(requestId, [signature.X, signature.Y], cancellationToken);
+        return await _service.FulfillRandomWordsAsync(commitment, [signature.X, signature.Y], cancellationToken);
     }
 }

@@ -51,59 +51,70 @@ public sealed class VrfRandomnessSource_Requests(ChainFixture chain) : IAsyncLif
         return (request.RequestId >> 48, request);
     }
 
+    private async Task<byte[]> SeedAsync(RandomWordsRequestedEvent request)
+    {
+        var block = await chain.ReadOnly.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new Nethereum.RPC.Eth.DTOs.BlockParameter(request.Commitment.BlockNumber));
+        return VrfKey.Seed(request.RequestId, Convert.FromHexString(block.BlockHash[2..]));
+    }
+
     [Fact]
-    public async Task Request_AnsweredWithTheKeysSignature_ValueConsumedOnce()
+    public async Task Request_AnsweredWithTheKeysSignature_ValueReadByTheConsumerAndKept()
     {
         var (local, request) = await RequestAsync();
+        Assert.Equal(request.RequestId, await _coordinator.RequestIdOfQueryAsync(request.Commitment));
         Assert.False((await _source.StatusQueryAsync(local)).Ready);
-        await Revert.WithAsync("RandomnessNotReady", () => _source.ConsumeRandomnessAsync(local));
+        await Revert.WithAsync("RandomnessNotReady", () => _source.ConsumeRandomnessQueryAsync(local));
 
         // Long after the request (but within 256 blocks) the answer still comes: a VRF request never expires.
         await chain.MineAsync(100);
         var fulfiller = new VrfFulfiller(_consumer.Web3, _coordinator.Address, _network.VrfKey!);
-        var receipt = await fulfiller.FulfillAsync(request.RequestId, request.BlockNumber);
+        var receipt = await fulfiller.FulfillAsync(request.RequestId, request.Commitment);
 
         var fulfilled = receipt.DecodeAllEvents<RandomWordsFulfilledEvent>().Single().Event;
         Assert.True(fulfilled.Success);
-        var block = await chain.ReadOnly.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new Nethereum.RPC.Eth.DTOs.BlockParameter(request.BlockNumber));
-        var seed = VrfKey.Seed(request.RequestId, Convert.FromHexString(block.BlockHash[2..]));
-        Assert.Equal(seed, await _coordinator.SeedOfQueryAsync(request.RequestId));
+        var seed = await SeedAsync(request);
+        Assert.Equal(seed, await _coordinator.SeedOfQueryAsync(request.RequestId, request.Commitment.BlockNumber));
         var signature = _network.VrfKey!.Prove(seed);
         Assert.Equal(signature.X, fulfilled.SignatureX);
         Assert.True((await _source.StatusQueryAsync(local)).Ready);
-        var consumed = TestNetwork.Event<Oracle.Chain.Contracts.VrfRandomnessSource.RandomnessConsumedEvent>(await _source.ConsumeRandomnessAsync(local));
         var expected = (VrfKey.Word(signature, 0) | 1).ToByteArray(isUnsigned: true, isBigEndian: true);
-        Assert.Equal(expected.Length < 32 ? new byte[32 - expected.Length].Concat(expected).ToArray() : expected, consumed.Value);
-        await Revert.WithAsync("RandomnessNotReady", () => _source.ConsumeRandomnessAsync(local));
-        var state = (await _coordinator.RequestQueryAsync(request.RequestId)).R;
-        Assert.True(state.Fulfilled);
-        Assert.Equal(_source.Address, state.Sender, ignoreCase: true);
-        await Revert.WithAsync("VrfAlreadyFulfilled", () => fulfiller.FulfillAsync(request.RequestId, request.BlockNumber));
+        expected = expected.Length < 32 ? new byte[32 - expected.Length].Concat(expected).ToArray() : expected;
+        Assert.Equal(expected, await _source.ConsumeRandomnessQueryAsync(local));
+        Assert.Equal(expected, await _source.ValueOfQueryAsync(local));
+        // The answer is unique: answering again delivers the same value and changes nothing.
+        var again = (await fulfiller.FulfillAsync(request.RequestId, request.Commitment)).DecodeAllEvents<RandomWordsFulfilledEvent>().Single().Event;
+        Assert.Equal(fulfilled.SignatureY, again.SignatureY);
+        Assert.Equal(expected, await _source.ValueOfQueryAsync(local));
+        Assert.Empty((await fulfiller.FulfillPendingAsync(request.Commitment.BlockNumber)).Answered);
     }
 
     [Fact]
-    public async Task Fulfil_AnotherKeyOrSeedOrTooLittleGas_RevertsAndTheRequestStaysPending()
+    public async Task Fulfil_AnotherKeySeedOrCommitmentOrTooLittleGas_RevertsAndTheValueStaysUnanswered()
     {
         var (local, request) = await RequestAsync();
         var other = VrfKey.FromSecret(RandomNumberGenerator.GetBytes(32));
         // The seed needs the request block's hash: from the next block on.
+        await Revert.WithAsync("VrfBlockhashUnavailable", () => _coordinator.SeedOfQueryAsync(request.RequestId, request.Commitment.BlockNumber));
         await chain.MineAsync();
-        var seed = await _coordinator.SeedOfQueryAsync(request.RequestId);
+        var seed = await _coordinator.SeedOfQueryAsync(request.RequestId, request.Commitment.BlockNumber);
+        Assert.Equal(await SeedAsync(request), seed);
         var wrongKey = other.Prove(seed);
         var wrongSeed = _network.VrfKey!.Prove(SHA256.HashData(seed));
-
-        await Revert.WithAsync("VrfInvalidProof", () => _coordinator.FulfillRandomWordsAsync(request.RequestId, [wrongKey.X, wrongKey.Y]));
-        await Revert.WithAsync("VrfInvalidProof", () => _coordinator.FulfillRandomWordsAsync(request.RequestId, [wrongSeed.X, wrongSeed.Y]));
-        await Revert.WithAsync("VrfInvalidProof", () => _coordinator.FulfillRandomWordsAsync(request.RequestId, [0, 0]));
-        await Revert.WithAsync("VrfUnknownRequest", () => _coordinator.FulfillRandomWordsAsync(request.RequestId + 1, [wrongKey.X, wrongKey.Y]));
-        // A fulfiller that sends too little gas for the callback cannot spend the request on a starved callback.
         var right = _network.VrfKey!.Prove(seed);
-        var starved = await _coordinator.TrySendAsync(new FulfillRandomWordsFunction { RequestId = request.RequestId, Signature = [right.X, right.Y], Gas = 200_000 });
+        var c = request.Commitment;
+
+        await Revert.WithAsync("VrfInvalidProof", () => _coordinator.FulfillRandomWordsAsync(c, [wrongKey.X, wrongKey.Y]));
+        await Revert.WithAsync("VrfInvalidProof", () => _coordinator.FulfillRandomWordsAsync(c, [wrongSeed.X, wrongSeed.Y]));
+        await Revert.WithAsync("VrfInvalidProof", () => _coordinator.FulfillRandomWordsAsync(c, [0, 0]));
+        // A commitment changed in any field is another request, whose seed the signature does not sign.
+        var starvedGas = new RequestCommitment { Sender = c.Sender, BlockNumber = c.BlockNumber, RequestConfirmations = c.RequestConfirmations, CallbackGasLimit = 1, NumWords = c.NumWords, NonceValue = c.NonceValue };
+        await Revert.WithAsync("VrfInvalidProof", () => _coordinator.FulfillRandomWordsAsync(starvedGas, [right.X, right.Y]));
+        // A fulfiller that sends too little gas for the callback cannot answer with a starved callback.
+        var starved = await _coordinator.TrySendAsync(new FulfillRandomWordsFunction { Commitment = c, Signature = [right.X, right.Y], Gas = 200_000 });
         Assert.False(starved.IsSuccess);
-        Assert.False((await _coordinator.RequestQueryAsync(request.RequestId)).R.Fulfilled);
         Assert.False((await _source.StatusQueryAsync(local)).Ready);
 
-        await _coordinator.FulfillRandomWordsAsync(request.RequestId, [right.X, right.Y]);
+        await _coordinator.FulfillRandomWordsAsync(c, [right.X, right.Y]);
         Assert.True((await _source.StatusQueryAsync(local)).Ready);
     }
 
@@ -118,26 +129,25 @@ public sealed class VrfRandomnessSource_Requests(ChainFixture chain) : IAsyncLif
 
         // Three confirmations: not before three blocks are on top of the request.
         var request = (await _coordinator.RequestRandomWordsAsync(Req(keyHash, 2, 3))).DecodeAllEvents<RandomWordsRequestedEvent>().Single().Event;
-        await Revert.WithAsync("VrfBlockhashUnavailable", () => _coordinator.SeedOfQueryAsync(request.RequestId));
         await chain.MineAsync();
-        var proof = _network.VrfKey!.Prove(await _coordinator.SeedOfQueryAsync(request.RequestId));
-        await Revert.WithAsync("VrfTooEarly", () => _coordinator.FulfillRandomWordsAsync(request.RequestId, [proof.X, proof.Y]));
+        var proof = _network.VrfKey!.Prove(await SeedAsync(request));
+        await Revert.WithAsync("VrfTooEarly", () => _coordinator.FulfillRandomWordsAsync(request.Commitment, [proof.X, proof.Y]));
         await chain.MineAsync();
         // The requester is an account: there is nothing to call back, the answer is recorded all the same.
-        var answered = (await _coordinator.FulfillRandomWordsAsync(request.RequestId, [proof.X, proof.Y])).DecodeAllEvents<RandomWordsFulfilledEvent>().Single().Event;
+        var answered = (await _coordinator.FulfillRandomWordsAsync(request.Commitment, [proof.X, proof.Y])).DecodeAllEvents<RandomWordsFulfilledEvent>().Single().Event;
         Assert.False(answered.Success);
 
         // A request whose block left the last 256 is answerable only when someone stored its hash in time.
         var late = (await _coordinator.RequestRandomWordsAsync(Req(keyHash, 1))).DecodeAllEvents<RandomWordsRequestedEvent>().Single().Event;
         var stored = (await _coordinator.RequestRandomWordsAsync(Req(keyHash, 1))).DecodeAllEvents<RandomWordsRequestedEvent>().Single().Event;
         await chain.MineAsync();
-        var lateProof = _network.VrfKey!.Prove(await _coordinator.SeedOfQueryAsync(late.RequestId));
-        var storedProof = _network.VrfKey!.Prove(await _coordinator.SeedOfQueryAsync(stored.RequestId));
-        await _coordinator.StoreBlockhashAsync(stored.BlockNumber);
+        var lateProof = _network.VrfKey!.Prove(await SeedAsync(late));
+        var storedProof = _network.VrfKey!.Prove(await SeedAsync(stored));
+        await _coordinator.StoreBlockhashAsync(stored.Commitment.BlockNumber);
         await chain.MineAsync(260);
-        await Revert.WithAsync("VrfBlockhashUnavailable", () => _coordinator.FulfillRandomWordsAsync(late.RequestId, [lateProof.X, lateProof.Y]));
-        await Revert.WithAsync("VrfBlockhashUnavailable", () => _coordinator.StoreBlockhashAsync(late.BlockNumber));
-        await _coordinator.FulfillRandomWordsAsync(stored.RequestId, [storedProof.X, storedProof.Y]);
+        await Revert.WithAsync("VrfBlockhashUnavailable", () => _coordinator.FulfillRandomWordsAsync(late.Commitment, [lateProof.X, lateProof.Y]));
+        await Revert.WithAsync("VrfBlockhashUnavailable", () => _coordinator.StoreBlockhashAsync(late.Commitment.BlockNumber));
+        await _coordinator.FulfillRandomWordsAsync(stored.Commitment, [storedProof.X, storedProof.Y]);
     }
 
     [Fact]
@@ -147,7 +157,7 @@ public sealed class VrfRandomnessSource_Requests(ChainFixture chain) : IAsyncLif
         var asStranger = new VrfRandomnessSourceService(stranger.Web3, _source.Address);
 
         await Revert.WithAsync("VrfSourceUnauthorized", () => asStranger.RequestRandomnessAsync());
-        await Revert.WithAsync("VrfSourceUnauthorized", () => asStranger.ConsumeRandomnessAsync(1));
+        await Revert.WithAsync("VrfSourceUnauthorized", () => asStranger.ConsumeRandomnessQueryAsync(1));
         await Revert.WithAsync("VrfSourceUnauthorized", () => asStranger.RawFulfillRandomWordsAsync(1 << 48, [7]));
         await Revert.WithAsync("VrfSourceUnauthorized", () => asStranger.SetConsumerAsync(stranger.Address));
         await Revert.WithAsync("VrfSourceConsumerAlreadySet", () => _source.SetConsumerAsync(stranger.Address));
