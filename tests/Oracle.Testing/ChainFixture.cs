@@ -21,16 +21,26 @@ public sealed class ChainFixture : IAsyncLifetime
     /// <summary>The chain's JSON-RPC URL.</summary>
     public string RpcUrl { get; private set; } = "";
 
-    /// <summary>The chain id (31337).</summary>
+    /// <summary>The chain id (31337 on the shared chain).</summary>
     public BigInteger ChainId { get; private set; }
 
     /// <summary>A connection without an account, for queries and RPC calls.</summary>
     public IWeb3 ReadOnly => _readOnly ?? throw new InvalidOperationException("the fixture is not initialized");
 
     /// <inheritdoc />
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => await AttachAsync(await LocalServices.RpcUrlAsync());
+
+    /// <summary>A fixture on another chain than the shared one (a private node, a chain with another id).</summary>
+    public static async Task<ChainFixture> ForAsync(string rpcUrl)
     {
-        RpcUrl = await LocalServices.RpcUrlAsync();
+        var fixture = new ChainFixture();
+        await fixture.AttachAsync(rpcUrl);
+        return fixture;
+    }
+
+    private async Task AttachAsync(string rpcUrl)
+    {
+        RpcUrl = rpcUrl;
         _readOnly = ChainConnection.ReadOnly(RpcUrl);
         ChainId = await ChainConnection.GetChainIdAsync(RpcUrl);
     }
@@ -63,7 +73,7 @@ public sealed class ChainFixture : IAsyncLifetime
         await MineAsync();
     }
 
-    /// <summary>Mines <paramref name="blocks"/> empty blocks.</summary>
+    /// <summary>Mines <paramref name="blocks"/> blocks (with whatever the node has pending).</summary>
     public async Task MineAsync(int blocks = 1)
     {
         for (var i = 0; i < blocks; i++)
@@ -71,6 +81,18 @@ public sealed class ChainFixture : IAsyncLifetime
             await RpcAsync<object>("evm_mine");
         }
     }
+
+    /// <summary>Mines <paramref name="blocks"/> blocks in one request (hardhat_mine), fast even for millions.</summary>
+    public Task MineManyAsync(ulong blocks) => RpcAsync<object>("hardhat_mine", new HexBigInteger(blocks).HexValue);
+
+    /// <summary>The latest block number.</summary>
+    public async Task<ulong> BlockNumberAsync() => (ulong)(await ReadOnly.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value;
+
+    /// <summary>
+    /// Turns mining of each transaction as it arrives on or off (evm_setAutomine); off, transactions wait in the pool
+    /// until <see cref="MineAsync"/>. Only on a private chain (<see cref="PrivateChainFixture"/>): other tests share the devnet's.
+    /// </summary>
+    public Task SetAutomineAsync(bool on) => RpcAsync<object>("evm_setAutomine", on);
 
     /// <summary>The timestamp of the latest block.</summary>
     public async Task<ulong> LatestTimestampAsync()

@@ -13,9 +13,8 @@ using Oracle.Contracts.Tests.Support;
 using Oracle.Core.Eip712;
 using Oracle.Testing;
 using CoreFiling = Oracle.Core.Eip712.Filing;
-using RecordProof = Oracle.Chain.Contracts.DisputeManager.RecordProof;
-using DmVoucher = Oracle.Chain.Contracts.DisputeManager.Voucher;
-using Session = Oracle.Chain.Contracts.DisputeManager.Session;
+using RecordProof = Oracle.Chain.Contracts.RecordProof;
+using Session = Oracle.Chain.Contracts.Session;
 
 namespace Oracle.Contracts.Tests.Attacks;
 
@@ -328,7 +327,7 @@ public sealed class HardeningAttacks(ChainFixture chain) : IAsyncLifetime
     {
         var (tree, denied) = FlowRecords.Log(sessionId, 7, size: 9, index: index, deniedFill: (byte)index);
         var (v, s) = Sessions.SignVoucher(_network, _client, sessionId, Vpn.Tokens(1), logSize: tree.Size, logRoot: tree.Root());
-        return FlowRecords.Proof(denied, (ulong)index, tree, ToDm(v), s);
+        return FlowRecords.Proof(denied, (ulong)index, tree, v, s);
     }
 
     private async Task<RulingExecutedEvent> UpheldRecordClaimAsync(ulong sessionId, Session terms, RecordProof proof)
@@ -382,9 +381,4 @@ public sealed class HardeningAttacks(ChainFixture chain) : IAsyncLifetime
         var filed = TestNetwork.Event<DisputeFiledEvent>(await frontRunner.Disputes.FileForAsync(_provider.Address, claim, deadline, signature, terms, [], [proof]));
         Assert.True(filed.Dispute.EvidenceVerified);
     }
-
-    private static DmVoucher ToDm(Oracle.Chain.Contracts.SessionManager.Voucher v) => new()
-    {
-        SessionId = v.SessionId, CumulativeAmount = v.CumulativeAmount, CumulativeBytes = v.CumulativeBytes, LogSize = v.LogSize, LogRoot = v.LogRoot,
-    };
 }

@@ -3,13 +3,14 @@ using CsCheck;
 using Nethereum.Contracts;
 using Nethereum.RPC.Eth.DTOs;
 using Oracle.Chain;
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.DisputeManager;
 using Oracle.Chain.Contracts.TokenExchange;
 using Oracle.Chain.Deployment;
 using Oracle.Chain.Model;
 using Oracle.Contracts.Tests.Support;
 using Oracle.Testing;
-using SmSession = Oracle.Chain.Contracts.SessionManager.Session;
+using SmSession = Oracle.Chain.Contracts.Session;
 
 namespace Oracle.Contracts.Tests.Properties;
 
@@ -169,7 +170,7 @@ public sealed class TokenConservation_Property(ChainFixture chain)
     private static List<string> Panel(World w)
         => w.Oracles.Select(o => o.Address).Append(w.Network.PriceOracles[0].Address).OrderBy(a => a.ToLowerInvariant(), StringComparer.Ordinal).ToList();
 
-    private static async Task OpenAsync(World w, Actor client, Oracle.Chain.Contracts.SessionManager.OpenParams p, bool panel)
+    private static async Task OpenAsync(World w, Actor client, Oracle.Chain.Contracts.OpenParams p, bool panel)
     {
         var n = w.Network;
         await TestNetwork.ApproveAsync(client, n.AddressOf(ContractNames.SessionManager), p.Deposit);

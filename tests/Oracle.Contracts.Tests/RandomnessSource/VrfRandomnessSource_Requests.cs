@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Security.Cryptography;
 using Nethereum.Contracts;
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.LocalVrfCoordinator;
 using Oracle.Chain.Contracts.VrfRandomnessSource;
 using Oracle.Chain.Deployment;

@@ -5,7 +5,7 @@ using Oracle.Chain.Model;
 using Oracle.Contracts.Tests.Support;
 using Oracle.Core.Eip712;
 using Oracle.Testing;
-using DmSession = Oracle.Chain.Contracts.DisputeManager.Session;
+using DmSession = Oracle.Chain.Contracts.Session;
 using RulingExecutedEvent = Oracle.Chain.Contracts.DisputeManager.RulingExecutedEvent;
 
 namespace Oracle.Contracts.Tests.SessionManager;
@@ -138,7 +138,7 @@ public sealed class SessionManager_BondReservation(ChainFixture chain) : IAsyncL
 
         // The digest is the provider's EIP-712 PanelAcceptance.
         var acceptance = new Oracle.Core.Eip712.PanelAcceptance { Client = _client.Address, Penalty = p.Penalty, CommitteeSize = 3, PanelHash = Sessions.PanelHash(panel), Deadline = deadline };
-        Assert.Equal(TypedDataSigner.Hash(acceptance, Sessions.Domain(_network)), await _client.Sessions.HashPanelAcceptanceQueryAsync(new Oracle.Chain.Contracts.SessionManager.PanelAcceptance { Client = _client.Address, Penalty = p.Penalty, CommitteeSize = 3, PanelHash = Sessions.PanelHash(panel), Deadline = deadline }));
+        Assert.Equal(TypedDataSigner.Hash(acceptance, Sessions.Domain(_network)), await _client.Sessions.HashPanelAcceptanceQueryAsync(new Oracle.Chain.Contracts.PanelAcceptance { Client = _client.Address, Penalty = p.Penalty, CommitteeSize = 3, PanelHash = Sessions.PanelHash(panel), Deadline = deadline }));
         // Signed by someone else, for other terms, for another client, or expired: refused.
         await Revert.WithAsync("SessionInvalidSignature", () => _client.Sessions.OpenSessionWithPanelAsync(p, deadline, Sessions.SignPanelAcceptance(_network, _client, _client.Address, p, deadline)));
         var harsher = Sessions.Params(_network, _provider, penalty: Vpn.Tokens(80), committee: 3, panel: panel);
