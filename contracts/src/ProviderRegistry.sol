@@ -13,8 +13,8 @@ import {IProviderRegistry} from "./interfaces/IProviderRegistry.sol";
 /// exceed the bond and every upheld claim is paid in full whatever other sessions and filings do. A provider whose
 /// bond fell below the minimum (slashed) takes no new session until it adds bond. Registration data is self-declared
 /// and unverified: clients and gateways check the policy document against its hash themselves. The unbonding delay
-/// must exceed the longest session plus the dispute window (the deployer's choice), and the bond leaves only when no
-/// session reserves any of it.
+/// must exceed the longest session plus the dispute window (the deployer's choice), and a withdrawal takes only what no
+/// session reserves (the reserved rest follows when its sessions release it).
 contract ProviderRegistry is IProviderRegistry {
     using SafeERC20 for IERC20;
 
@@ -126,10 +126,16 @@ contract ProviderRegistry is IProviderRegistry {
         Record storage r = _records[msg.sender];
         if (r.status != ProviderStatus.Unbonding) revert ProviderNotRegistered(msg.sender);
         if (block.timestamp < r.unbondableAt) revert ProviderStillUnbonding(r.unbondableAt);
-        if (r.reservedBond != 0) revert ProviderBondReserved(r.reservedBond);
-        uint96 amount = r.bond;
-        delete _records[msg.sender];
-        _removeFromList(msg.sender);
+        uint96 reserved = r.reservedBond;
+        uint96 amount = r.bond - reserved;
+        if (amount == 0) revert ProviderBondReserved(reserved);
+        if (reserved == 0) {
+            delete _records[msg.sender];
+            _removeFromList(msg.sender);
+        } else {
+            // Sessions still reserve part of it (their claims may come): that part stays until they release it.
+            r.bond = reserved;
+        }
         emit BondWithdrawn(msg.sender, amount);
         _token.safeTransfer(msg.sender, amount);
     }

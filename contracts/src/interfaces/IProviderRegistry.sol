@@ -51,7 +51,7 @@ interface IProviderRegistry {
     error ProviderInvalidInfo(string field);
     /// @notice The unbonding delay has not passed.
     error ProviderStillUnbonding(uint64 unbondableAt);
-    /// @notice Part of the bond is reserved by sessions whose claims may still come ({ISessionManager-releaseBond}).
+    /// @notice All the bond left is reserved by sessions whose claims may still come ({ISessionManager-releaseBond}).
     error ProviderBondReserved(uint96 reservedBond);
     /// @notice Only the session manager may reserve, release or slash bonds (and set it: only the deployer).
     error ProviderUnauthorized(address caller);
@@ -85,7 +85,7 @@ interface IProviderRegistry {
     event BondAdded(address indexed provider, uint96 amount, uint96 bond);
     /// @notice A provider stopped taking sessions; its bond can be withdrawn from `unbondableAt`.
     event UnbondRequested(address indexed provider, uint64 unbondableAt);
-    /// @notice A provider withdrew its bond and left the registry.
+    /// @notice A provider withdrew `amount` of its bond (and left the registry when nothing stayed reserved).
     event BondWithdrawn(address indexed provider, uint96 amount);
     /// @notice A session reserved `amount` (its penalty) of the bond.
     event BondReserved(address indexed provider, uint96 amount, uint96 reservedBond);
@@ -113,7 +113,9 @@ interface IProviderRegistry {
     /// @notice Stops taking new sessions; the bond can be withdrawn after {unbondingDelay}.
     function requestUnbond() external;
 
-    /// @notice Withdraws the whole bond once unbonded and unlocked, and leaves the registry.
+    /// @notice Once unbonded, withdraws the bond that no session reserves; with nothing reserved any more the provider
+    /// leaves the registry, else it stays (Unbonding) with the reserved part until its sessions release it and it
+    /// withdraws again. So reservations, however small, never hold the rest of the bond.
     function withdrawBond() external;
 
     /// @notice A session opens: reserves `amount` of `provider`'s free bond when the provider takes sessions (Active,

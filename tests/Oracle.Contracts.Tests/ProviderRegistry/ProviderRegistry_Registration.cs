@@ -144,4 +144,34 @@ public sealed class ProviderRegistry_Registration(ChainFixture chain) : IAsyncLi
         await own.AddBondAsync(Vpn.Tokens(100));
         Assert.True((await registry.SessionTermsQueryAsync(provider.Address)).Active);
     }
+    [Fact]
+    public async Task WithdrawBond_DustReservationsLeft_WithdrawsTheRestAndTheReservedPartLater()
+    {
+        // A reservation, however small (a griefer's sessions of 1 wei of penalty), never holds the rest of the bond.
+        var manager = await _network.NewActorAsync();
+        var deployed = await ContractDeployer.DeployAsync(manager.Web3, "ProviderRegistry", new ProviderRegistryDeployment { Token = _network.AddressOf(ContractNames.VpnToken), MinBond = Vpn.Tokens(500), UnbondingDelay = 60 });
+        var registry = new ProviderRegistryService(manager.Web3, deployed.Address);
+        await registry.SetSessionManagerAsync(manager.Address);
+        var provider = await _network.NewActorAsync(vpn: 600);
+        await TestNetwork.ApproveAsync(provider, deployed.Address, Vpn.Tokens(600));
+        var own = new ProviderRegistryService(provider.Web3, deployed.Address);
+        await own.RegisterAsync(TestNetwork.ProviderInfo(), Vpn.Tokens(600));
+        await registry.ReserveBondAsync(provider.Address, 1);
+        await own.RequestUnbondAsync();
+        await chain.IncreaseTimeAsync(TimeSpan.FromMinutes(2));
+        var before = await provider.VpnBalanceAsync();
+
+        await own.WithdrawBondAsync();
+
+        Assert.Equal(before + Vpn.Tokens(600) - 1, await provider.VpnBalanceAsync());
+        var left = (await own.GetProviderQueryAsync(provider.Address)).P;
+        Assert.Equal(1, left.Bond);
+        Assert.Equal(1, left.ReservedBond);
+        Assert.False((await own.SessionTermsQueryAsync(provider.Address)).Active);
+        await Revert.WithAsync("ProviderBondReserved", () => own.WithdrawBondAsync());
+        await registry.ReleaseBondAsync(provider.Address, 1);
+        await own.WithdrawBondAsync();
+        Assert.Equal(before + Vpn.Tokens(600), await provider.VpnBalanceAsync());
+        Assert.Equal(0, (await own.GetProviderQueryAsync(provider.Address)).P.Status);
+    }
 }
