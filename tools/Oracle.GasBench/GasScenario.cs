@@ -44,7 +44,7 @@ internal sealed class GasScenario(string rpcUrl, TextWriter log)
         _manifest = await OracleNetworkDeployer.DeployAsync(deployerWeb3, "gasbench", NetworkParameters.Devnet, null, ct);
         var deployer = await ActorAsync(DevelopmentKeys.Key(0), ct);
         // The randomness duty (an oracle node's): answer LocalVrfCoordinator's requests with the development VRF key.
-        _fulfiller = new VrfFulfiller(deployerWeb3, Address(ContractNames.VrfCoordinator), DevelopmentKeys.Vrf());
+        _fulfiller = new VrfFulfiller(deployerWeb3, Address(ContractNames.VrfCoordinator), DevelopmentKeys.Vrf(), Address(ContractNames.RandomnessSource));
         _fulfilledFrom = _manifest.Contracts[ContractNames.VrfCoordinator].BlockNumber;
 
         // Price reporters (3 = quorum) and a funder who buys the stake of 1000 oracles.

@@ -17,7 +17,9 @@ namespace Oracle.Chain.Randomness;
 /// <param name="web3">A signing connection (any funded account: the signature, not the sender, is the proof).</param>
 /// <param name="coordinator">LocalVrfCoordinator's address.</param>
 /// <param name="key">The coordinator's proving key.</param>
-public sealed class VrfFulfiller(IWeb3 web3, string coordinator, VrfKey key)
+/// <param name="requester">Answer only this requester's requests (the network's RandomnessSource): anyone may ask the
+/// coordinator for free, and each answer costs the fulfiller about 175,000 gas. Null answers every request.</param>
+public sealed class VrfFulfiller(IWeb3 web3, string coordinator, VrfKey key, string? requester = null)
 {
     private readonly LocalVrfCoordinatorService _service = new(web3, coordinator);
 
@@ -45,7 +47,7 @@ public sealed class VrfFulfiller(IWeb3 web3, string coordinator, VrfKey key)
         foreach (var log in requests)
         {
             var e = log.Event;
-            if (!done.Add(e.RequestId))
+            if ((requester is not null && !string.Equals(e.Sender, requester, StringComparison.OrdinalIgnoreCase)) || !done.Add(e.RequestId))
             {
                 continue;
             }

@@ -173,6 +173,17 @@ public sealed class VrfRandomnessSource_Requests(ChainFixture chain) : IAsyncLif
     }
 
     [Fact]
+    public async Task RandomnessDuty_RequestsOfAnotherRequester_AreNotAnswered()
+    {
+        // Anyone may ask the coordinator for free; the network's duty answers only its own RandomnessSource.
+        var (local, _) = await RequestAsync();
+        await chain.MineAsync();
+
+        Assert.Equal(0, await _network.FulfillRandomnessAsync());
+        Assert.False((await _source.StatusQueryAsync(local)).Ready);
+    }
+
+    [Fact]
     public async Task HashToCurve_OnChain_MatchesOracleCore()
     {
         for (var i = 0; i < 5; i++)

@@ -31,7 +31,7 @@ internal sealed class TestNetwork
         VrfKey = vrfKey;
         if (vrfKey is not null && manifest.Contracts.TryGetValue(ContractNames.VrfCoordinator, out var coordinator))
         {
-            _fulfiller = new VrfFulfiller(deployer.Web3, coordinator.Address, vrfKey);
+            _fulfiller = new VrfFulfiller(deployer.Web3, coordinator.Address, vrfKey, manifest.AddressOf(ContractNames.RandomnessSource));
             _fulfilledUpTo = coordinator.BlockNumber;
         }
     }
