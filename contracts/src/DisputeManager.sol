@@ -52,6 +52,8 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
     // (88-95) and Rejected (96-103) and the first 152 bits of the committee hash (104-255).
     uint256 private constant DRAWN = 1 << 8;
     uint256 private constant SETTLED = 1 << 9;
+    // A round decided Upheld by a record proof the contract verified: no committee, no vote, no appeal.
+    uint256 private constant PROVEN = 1 << 10;
     uint256 private constant EPOCH_SHIFT = 16;
     uint256 private constant EPOCH_MASK = uint256(type(uint32).max) << EPOCH_SHIFT;
     uint256 private constant DATA_SHIFT = 48;
@@ -389,7 +391,7 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         info.committeeHash = bytes32((r >> COMMITTEE_SHIFT) << COMMITTEE_SHIFT);
         info.commitDeadline = uint64(_commitDeadline(r));
         info.revealDeadline = info.commitDeadline + _revealPeriod;
-        info.appealDeadline = info.revealDeadline + (round + 1 < _maxRounds ? _appealPeriod : 0);
+        info.appealDeadline = info.revealDeadline + (_appealable(r, round) ? _appealPeriod : 0);
         if (block.timestamp >= info.revealDeadline) {
             (,, uint256 rewardPerSeat) = _rewards(r);
             info.rewardPerSeat = uint96(rewardPerSeat);
@@ -561,7 +563,14 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         _disputes[disputeId] = uint256(keccak256(abi.encode(d))) & RECORD_MASK;
         emit DisputeFiled(disputeId, claim.sessionId, filer, d, claim.evidenceUri);
         uint8 size = session.committeeSize;
-        if (panel.length == 0 || !_oracles.lockPanel(panel, _lockPerSeat)) {
+        if (recordHash != 0) {
+            // Proven on-chain: the client signed the root of a log holding the denied flow. Nothing is left to vote
+            // on, so no committee can rule against the proof: round 0 is decided Upheld and executable at once (no
+            // fee, no appeal; the stake is the filer's back when the ruling is executed).
+            size = 0;
+            emit RoundStarted(disputeId, 0, 0, 0, 0);
+            _seat(disputeId, 0, _roundKey(disputeId, 0), PROVEN, new address[](0));
+        } else if (panel.length == 0 || !_oracles.lockPanel(panel, _lockPerSeat)) {
             _startDrawnRound(disputeId, 0, size);
         } else {
             emit RoundStarted(disputeId, 0, size, 0, 0);
@@ -636,12 +645,13 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
     /// Seats `committee` in the round whose word is `r`: keeps seats, flags and epoch, sets the commit deadline and
     /// the committee hash in place of the randomness request.
     function _seat(uint64 disputeId, uint8 round, uint256 key, uint256 r, address[] memory committee) private {
-        uint256 commitDeadline = block.timestamp + _commitPeriod;
+        // A proven round's commit and reveal phases are already over.
+        uint256 commitDeadline = r & PROVEN != 0 ? block.timestamp - _revealPeriod : block.timestamp + _commitPeriod;
         // 40 bits of seconds last until the year 36812.
         _rounds[key] = (r & HEADER_MASK) | DRAWN | (uint256(uint40(commitDeadline)) << DATA_SHIFT)
             | ((uint256(keccak256(abi.encodePacked(committee))) >> COMMITTEE_SHIFT) << COMMITTEE_SHIFT);
         uint64 revealDeadline = uint64(commitDeadline) + _revealPeriod;
-        uint64 appealDeadline = revealDeadline + (round + 1 < _maxRounds ? _appealPeriod : 0);
+        uint64 appealDeadline = revealDeadline + (_appealable(r, round) ? _appealPeriod : 0);
         emit CommitteeDrawn(disputeId, round, committee, uint64(commitDeadline), revealDeadline, appealDeadline);
     }
 
@@ -729,12 +739,18 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         uint256 revealDeadline = commitDeadline + _revealPeriod;
         if (block.timestamp < commitDeadline) return Phase.Commit;
         if (block.timestamp < revealDeadline) return Phase.Reveal;
-        if (round + 1 < _maxRounds && block.timestamp < revealDeadline + _appealPeriod) return Phase.Appealable;
+        if (_appealable(r, round) && block.timestamp < revealDeadline + _appealPeriod) return Phase.Appealable;
         return Phase.Executable;
     }
 
-    /// A round's majority: Upheld only with more seats revealed Upheld than Rejected.
+    /// Whether round `round` (word `r`) has an appeal window: not the last round, not proven.
+    function _appealable(uint256 r, uint8 round) private view returns (bool) {
+        return round + 1 < _maxRounds && r & PROVEN == 0;
+    }
+
+    /// A round's majority: Upheld only with more seats revealed Upheld than Rejected; a proven round is Upheld.
     function _ruling(uint256 r) private pure returns (Ruling) {
+        if (r & PROVEN != 0) return Ruling.Upheld;
         return uint8(r >> UPHELD_SHIFT) > uint8(r >> REJECTED_SHIFT) ? Ruling.Upheld : Ruling.Rejected;
     }
 

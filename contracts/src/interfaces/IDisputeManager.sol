@@ -11,7 +11,8 @@ import {ISessionManager} from "./ISessionManager.sol";
 /// the fee and the stake slashed from jurors against it or who did not reveal. Every payout is pulled.
 /// @dev Claims provable from signed evidence alone carry a {RecordProof}: the contract checks the respondent's
 /// signature over an evidence log root and the RFC 9162 inclusion of a flow record whose header names the session,
-/// the rule and a Denied verdict, before any vote. EIP-712 domain: "Oracle DisputeManager", version "1".
+/// the rule and a Denied verdict, and then decides the claim itself: round 0 is Upheld at once, without committee,
+/// fee or appeal, so no vote can rule against the proof. EIP-712 domain: "Oracle DisputeManager", version "1".
 interface IDisputeManager {
     /// @notice What is claimed; the claim type fixes who the respondent is.
     /// ClientBreachedPolicy: filed by the provider against the client (traffic the policy denies).
@@ -279,8 +280,9 @@ interface IDisputeManager {
     event Withdrawn(address indexed account, uint256 amount);
 
     /// @notice Files a dispute; the caller (a party of the session) pays `feePerSeat * committeeSize + stakePerRound`
-    /// (approved to this contract).
-    /// @dev Untrusted entry point. A `proof` (at most one) is verified here, before any vote.
+    /// (approved to this contract), or only `stakePerRound` with a verified record proof.
+    /// @dev Untrusted entry point. A `proof` (at most one) is verified here; a verified claim is decided Upheld at once
+    /// (phase Executable, no committee: {CommitteeDrawn} with an empty committee, no appeal window).
     /// @param claim The claim.
     /// @param session The session's terms.
     /// @param panel The session's named panel (empty when it has none).

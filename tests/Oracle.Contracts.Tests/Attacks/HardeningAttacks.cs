@@ -334,8 +334,7 @@ public sealed class HardeningAttacks(ChainFixture chain) : IAsyncLifetime
     {
         var (id, dispute) = await Disputes.FileAsync(_network, _provider, Disputes.Claim(sessionId, ClaimType.ClientBreachedPolicy, 7), terms, proof: [proof]);
         Assert.True(dispute.EvidenceVerified);
-        var drawn = await Disputes.DrawAsync(_network, _provider, id, dispute);
-        await Rulings.VoteAsync(_network, _oracles, id, 0, drawn.Committee, Ruling.Upheld);
+        // A verified record decides the claim: Upheld at once, without a committee.
         return TestNetwork.Event<RulingExecutedEvent>(await _provider.Disputes.ExecuteRulingAsync(id, dispute, terms));
     }
 
