@@ -2,8 +2,9 @@
 pragma solidity ^0.8.28;
 
 /// @title IRandomnessSource
-/// @notice Randomness that is not known when it is requested: a consumer requests a value, waits until it is ready,
-/// then consumes it. Behind this interface a VRF (for example Chainlink VRF) can replace the local source.
+/// @notice Randomness for committee draws: a consumer requests a value, waits until it is ready,
+/// then consumes it. Implementations: VrfRandomnessSource (a Chainlink VRF v2.5 coordinator; the network's) and
+/// LocalRandomnessSource (prevrandao; tests only).
 /// @dev The consumer must mix its own context (for example the dispute id and round) into the value, because a source
 /// may hand two requests made in one block the same value.
 interface IRandomnessSource {
