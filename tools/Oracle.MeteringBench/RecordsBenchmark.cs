@@ -95,7 +95,7 @@ internal static class RecordsBenchmark
             var payload = packets * (ulong)random.Next(0, 1400);
             var tcp = random.Next(3) != 0;
             records.Add(new FlowRecord(1, FlowVerdict.Allowed, 0, (TrafficDirection)(i & 1), 4, tcp ? (byte)6 : (byte)17, tcp ? (byte)0x1B : (byte)0,
-                FlowEndReason.IdleTimeout, FlowRecord.MapIPv4(0xC6120002), FlowRecord.MapIPv4((uint)(0xC6130000 | (uint)random.Next(65536))),
+                FlowEndReason.IdleTimeout, IpNumber.MapIPv4(0xC6120002), IpNumber.MapIPv4((uint)(0xC6130000 | (uint)random.Next(65536))),
                 (ushort)random.Next(1024, 65535), (ushort)random.Next(1, 1024), 1_700_000_000_000 + i, 1_700_000_000_000 + i + random.Next(60_000),
                 packets, payload + (packets * 52), payload));
         }

@@ -49,7 +49,7 @@ public sealed class MeteringHostTests(RabbitMqFixture rabbit) : IClassFixture<Ra
 
         var metering = host.Services.GetRequiredService<MeteringService>();
         var (channel, _) = InMemoryEvidenceChannel.Pair();
-        var metered = new MeteredSession(session, null, ["198.18.0.2/32"], DevelopmentKeys.Key(13).GetPublicAddress(), key.GetPublicAddress(), 1000);
+        var metered = new MeteredSession(session, null, [Oracle.Core.Policy.IpPrefix.Parse("198.18.0.2/32")], DevelopmentKeys.Key(13).GetPublicAddress(), key.GetPublicAddress(), 1000);
         await metering.StartProviderSessionAsync(metered, channel, CancellationToken.None);
         var smb = TestPackets.Tcp("198.18.0.2", 50000, "198.19.0.5", 445, TestPackets.Syn);
         var sink = host.Services.GetRequiredService<IPolicyDenialSink>();

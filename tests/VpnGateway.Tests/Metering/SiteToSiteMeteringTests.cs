@@ -86,7 +86,7 @@ public sealed class SiteToSiteMeteringTests
         Assert.InRange(download, file.Length, file.Length + (file.Length / 100));
     }
 
-    private static bool Is(UInt128 address, string text) => FlowRecord.ToIPAddress(address, 4).ToString() == text;
+    private static bool Is(UInt128 address, string text) => IpNumber.ToIPAddress(address, false).ToString() == text;
 
     private static FlowRecord Decode(byte[] encoded)
     {

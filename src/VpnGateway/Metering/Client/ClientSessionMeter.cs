@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Oracle.Core.Eip712;
 using Oracle.Core.Evidence;
+using Oracle.Core.Policy;
 using Oracle.Core.Merkle;
 using VpnGateway.Metering.Capture;
 using VpnGateway.Metering.Exchange;
@@ -41,7 +42,7 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
         _channel = channel;
         _context = context;
         _logger = context.Loggers.CreateLogger<ClientSessionMeter>();
-        Flows = new SessionFlowMeter(session.SessionId, ClientAddresses.Parse([.. session.ClientPrefixes]), context.Options.Flows);
+        Flows = new SessionFlowMeter(session.SessionId, new PrefixSet(session.ClientPrefixes), context.Options.Flows);
     }
 
     public ulong SessionId => _session.SessionId;

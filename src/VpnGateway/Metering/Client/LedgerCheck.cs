@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Oracle.Core.Evidence;
+using Oracle.Core.Policy;
 using VpnGateway.Metering.Flows;
 
 namespace VpnGateway.Metering.Client;
@@ -11,7 +12,7 @@ internal sealed record LedgerCheck(EpochRejectionReason? Reason, string Detail, 
 
     public static LedgerCheck Fail(EpochRejectionReason reason, FlowKey key, ulong claimedOctets, (ulong Packets, ulong Octets) seen)
     {
-        var flow = $"{key.Direction} proto {key.Protocol} {FlowRecord.ToIPAddress(key.Source, key.IpVersion)}:{key.SourcePort} -> {FlowRecord.ToIPAddress(key.Destination, key.IpVersion)}:{key.DestinationPort}";
+        var flow = $"{key.Direction} proto {key.Protocol} {IpNumber.ToIPAddress(key.Source, key.IpVersion == 6)}:{key.SourcePort} -> {IpNumber.ToIPAddress(key.Destination, key.IpVersion == 6)}:{key.DestinationPort}";
         var detail = reason == EpochRejectionReason.UnknownFlow
             ? $"the client never saw flow {flow} ({claimedOctets} octets claimed)"
             : $"flow {flow}: {claimedOctets} octets claimed, {seen.Octets} seen by the client";

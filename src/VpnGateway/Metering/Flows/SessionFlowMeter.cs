@@ -14,7 +14,7 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
 {
     private readonly Lock _lock = new();
     private readonly FlowTable _table;
-    private readonly ClientAddresses _clientAddresses;
+    private readonly PrefixSet _clientPrefixes;
     private readonly bool _capturesInboundBeforePolicy;
     private int _segmentMtu;
     private long _packets;
@@ -29,7 +29,11 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
     private long _reportedBadHeader;
 
     /// <param name="sessionId">The session.</param>
-    /// <param name="clientAddresses">The client side's prefixes (direction).</param>
+    /// <param name="clientPrefixes">
+    /// The client side's prefixes (its tunnel address, or its LAN prefixes site-to-site): a packet towards them is
+    /// inbound, any other outbound. Both gateways classify the same way, so a flow has the same direction in the
+    /// provider's records and in the client's own.
+    /// </param>
     /// <param name="options">Timeouts and table size.</param>
     /// <param name="segmentMtu">
     /// The captured interface's MTU, or 0. A TCP packet longer than it is a segmentation-offload super-packet, which the
@@ -39,10 +43,10 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
     /// The provider's capture sees inbound packets before the policy does (docs/gateway.md): a denied inbound packet was
     /// then counted as forwarded too, and is taken back out of the allowed flow.
     /// </param>
-    public SessionFlowMeter(ulong sessionId, ClientAddresses clientAddresses, FlowTableOptions options, bool capturesInboundBeforePolicy = false, int segmentMtu = 0)
+    public SessionFlowMeter(ulong sessionId, PrefixSet clientPrefixes, FlowTableOptions options, bool capturesInboundBeforePolicy = false, int segmentMtu = 0)
     {
         _segmentMtu = segmentMtu;
-        _clientAddresses = clientAddresses ?? throw new ArgumentNullException(nameof(clientAddresses));
+        _clientPrefixes = clientPrefixes ?? throw new ArgumentNullException(nameof(clientPrefixes));
         _table = new FlowTable(sessionId, options);
         _capturesInboundBeforePolicy = capturesInboundBeforePolicy;
     }
@@ -80,7 +84,7 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
             AsSegments(ref headers, _segmentMtu);
         }
 
-        var direction = _clientAddresses.DirectionOf(headers);
+        var direction = DirectionOf(headers);
         lock (_lock)
         {
             _table.Observe(headers, direction, FlowVerdict.Allowed, 0, timestampMs);
@@ -169,6 +173,10 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
         get => Volatile.Read(ref _segmentMtu);
         set => Volatile.Write(ref _segmentMtu, value);
     }
+
+    /// <summary>Inbound when the packet goes to the client side's prefixes, else outbound.</summary>
+    internal TrafficDirection DirectionOf(in PacketHeaders h)
+        => _clientPrefixes.Contains(h.IpVersion == 6, h.Destination) ? TrafficDirection.Inbound : TrafficDirection.Outbound;
 
     // segments = ceil(payload / (mtu - header)), each with its own copy of the IP and TCP headers.
     internal static void AsSegments(ref PacketHeaders h, int mtu)

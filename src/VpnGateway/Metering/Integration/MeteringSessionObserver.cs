@@ -31,9 +31,8 @@ internal sealed class MeteringSessionObserver(
             return;
         }
 
-        var prefixes = session.ClientPrefixes.Select(p => p.ToString()).ToList();
         var channel = new TunnelEvidenceChannel(session.Control, loggers.CreateLogger<TunnelEvidenceChannel>());
-        var metered = new MeteredSession(session.SessionId, session.InterfaceName, prefixes, t.ClientAddress, t.ProviderAddress, t.PricePerMiB);
+        var metered = new MeteredSession(session.SessionId, session.InterfaceName, session.ClientPrefixes, t.ClientAddress, t.ProviderAddress, t.PricePerMiB);
         if (session.Role == GatewayRole.Provider)
         {
             if (t.ClientAddress is null)

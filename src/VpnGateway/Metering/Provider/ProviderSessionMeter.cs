@@ -1,5 +1,6 @@
 using System.Numerics;
 using Oracle.Core.Evidence;
+using Oracle.Core.Policy;
 using VpnGateway.Metering.Capture;
 using VpnGateway.Metering.Exchange;
 using VpnGateway.Metering.Flows;
@@ -42,7 +43,7 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
         _channel = channel;
         _logger = context.Loggers.CreateLogger<ProviderSessionMeter>();
         _epochMs = (long)context.Options.EpochInterval.TotalMilliseconds;
-        Flows = new SessionFlowMeter(session.SessionId, ClientAddresses.Parse([.. session.ClientPrefixes]), context.Options.Flows,
+        Flows = new SessionFlowMeter(session.SessionId, new PrefixSet(session.ClientPrefixes), context.Options.Flows,
             capturesInboundBeforePolicy: session.InterfaceName is not null);
         var snapshot = context.Spool.LoadSession(session.SessionId);
         _log = new SessionEvidenceLog(session.SessionId, snapshot);

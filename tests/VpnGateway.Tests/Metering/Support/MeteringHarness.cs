@@ -36,7 +36,7 @@ internal sealed class MeteringHarness : IAsyncDisposable
         ClientSpool = EvidenceSpool.Open(Path.Combine(folder, "client.db"));
         ProviderContext = Context(ProviderSpool, new KeyEvidenceSigner(GatewayKey, Domain), ProviderTerminator, ProviderMetrics);
         ClientContext = Context(ClientSpool, new KeyEvidenceSigner(ClientKey, Domain), ClientTerminator, ClientMetrics);
-        Session = new MeteredSession(SessionId, null, [ClientTunnelAddress + "/32"], ClientKey.GetPublicAddress(), GatewayKey.GetPublicAddress(), PricePerMiB);
+        Session = new MeteredSession(SessionId, null, [Oracle.Core.Policy.IpPrefix.Parse(ClientTunnelAddress + "/32")], ClientKey.GetPublicAddress(), GatewayKey.GetPublicAddress(), PricePerMiB);
     }
 
     public static Nethereum.Signer.EthECKey GatewayKey { get; } = DevelopmentKeys.Key(10);

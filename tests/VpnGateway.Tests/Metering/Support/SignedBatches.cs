@@ -45,7 +45,7 @@ internal sealed class SignedBatches(ulong sessionId)
         {
             var octets = (ulong)_random.Next(1000, 100_000);
             var record = new FlowRecord(SessionId, FlowVerdict.Allowed, 0, TrafficDirection.Outbound, 4, 17, 0, FlowEndReason.IdleTimeout,
-                FlowRecord.MapIPv4(0xC6120002), FlowRecord.MapIPv4(0xC6130001), (ushort)_random.Next(1024, 65535), 53,
+                IpNumber.MapIPv4(0xC6120002), IpNumber.MapIPv4(0xC6130001), (ushort)_random.Next(1024, 65535), 53,
                 1_700_000_000_000 + (long)first, 1_700_000_000_500 + (long)first, 10, octets, octets - 280);
             var bytes = FlowRecordEncoding.Encode(record);
             MerkleHash.Leaf(bytes, hashes.AsSpan(i * MerkleHash.Size, MerkleHash.Size));
