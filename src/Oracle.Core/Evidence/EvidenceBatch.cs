@@ -32,6 +32,14 @@ public sealed record EvidenceBatch
     /// <summary>The log index of the first record of this batch (the tree size before it).</summary>
     public required ulong FirstLeafIndex { get; init; }
 
+    /// <summary>
+    /// The session log before this batch: the hashes of the perfect subtrees covering its first
+    /// <see cref="FirstLeafIndex"/> leaves, largest first (<see cref="Merkle.CompactRange"/>; one per set bit of the
+    /// index, none for a session's first batch). With the records' leaf hashes it gives the checkpoint's root, so the
+    /// batch is checked on its own (<see cref="EvidenceBatchVerifier"/>), and its own root is the previous checkpoint's.
+    /// </summary>
+    public IReadOnlyList<byte[]> CompactRange { get; init; } = [];
+
     /// <summary>The encoded records (docs/protocol.md §5.1), in leaf order.</summary>
     public required IReadOnlyList<byte[]> Records { get; init; }
 

@@ -22,10 +22,10 @@ public static class EvidenceBatchAcknowledger
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(store);
         var treeSize = batch.Checkpoint?.TreeSize ?? 0;
-        var (error, detail) = EvidenceBatchVerifier.Verify(batch);
-        if (error != EvidenceBatchError.None)
+        var verification = EvidenceBatchVerifier.Verify(batch);
+        if (!verification.IsValid)
         {
-            return Rejected(batch, treeSize, error, detail, consumer);
+            return Rejected(batch, treeSize, verification.Error, verification.Detail, consumer);
         }
 
         var digest = EvidenceBatchDigest.Compute(batch);

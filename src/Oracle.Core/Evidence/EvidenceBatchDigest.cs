@@ -26,6 +26,13 @@ public static class EvidenceBatchDigest
         Text(sha, batch.Gateway?.ToLowerInvariant());
         Text(sha, batch.Client?.ToLowerInvariant());
         Number(sha, batch.FirstLeafIndex);
+        var range = batch.CompactRange ?? [];
+        Number(sha, (ulong)range.Count);
+        foreach (var hash in range)
+        {
+            Bytes(sha, hash);
+        }
+
         var records = batch.Records ?? [];
         Number(sha, (ulong)records.Count);
         foreach (var record in records)

@@ -93,7 +93,7 @@ public sealed class EvidenceBatchVerifierTests
         var (error, detail) = EvidenceBatchVerifier.Verify(batch with { Records = corrupt });
 
         Assert.Equal(EvidenceBatchError.BadRecord, error);
-        Assert.StartsWith("record 2:", detail, StringComparison.Ordinal);
+        Assert.StartsWith("record 2 (leaf 3):", detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -102,6 +102,64 @@ public sealed class EvidenceBatchVerifierTests
         var batch = Batch(recordCount: 1, recordSession: SessionId + 1);
 
         Assert.Equal(EvidenceBatchError.RecordOfOtherSession, EvidenceBatchVerifier.Verify(batch).Error);
+    }
+
+    [Fact]
+    public void Verify_RecordsSwappedUnderTheSignedRoot_RootMismatch()
+    {
+        // Issue 10 item 15: both signatures are genuine, but the records are not the ones the root commits to.
+        var batch = Batch(recordCount: 3);
+        var swapped = batch.Records.ToList();
+        (swapped[0], swapped[1]) = (swapped[1], swapped[0]);
+
+        var (error, _) = EvidenceBatchVerifier.Verify(batch with { Records = swapped });
+
+        Assert.Equal(EvidenceBatchError.RootMismatch, error);
+    }
+
+    [Fact]
+    public void Verify_CompactRangeOfAnotherLog_RootMismatch()
+    {
+        var batch = Batch(recordCount: 2);
+
+        var (error, _) = EvidenceBatchVerifier.Verify(batch with { CompactRange = [new byte[32]] });
+
+        Assert.Equal(EvidenceBatchError.RootMismatch, error);
+    }
+
+    [Fact]
+    public void Verify_CompactRangeMissing_Malformed()
+    {
+        var batch = Batch(recordCount: 2);
+
+        var (error, _) = EvidenceBatchVerifier.Verify(batch with { CompactRange = [] });
+
+        Assert.Equal(EvidenceBatchError.Malformed, error);
+    }
+
+    [Fact]
+    public void Verify_FirstBatchOfASession_RootCheckedFromTheBatchAlone()
+    {
+        var batch = Batch(recordCount: 3, firstBatch: true);
+        var swapped = batch.Records.Reverse().ToList();
+
+        var valid = EvidenceBatchVerifier.Verify(batch);
+
+        Assert.True(valid.IsValid);
+        Assert.Equal(TreeHead.Empty, valid.PriorHead);
+        Assert.Equal(3UL, valid.Head!.Size);
+        Assert.Equal(EvidenceBatchError.RootMismatch, EvidenceBatchVerifier.Verify(batch with { Records = swapped }).Error);
+    }
+
+    [Fact]
+    public void Verify_PreviousCheckpointOfAnotherLog_NotAnExtension()
+    {
+        var batch = Batch(recordCount: 2);
+        var prior = EvidenceBatchVerifier.Verify(batch).PriorHead!;
+
+        Assert.True(EvidenceBatchVerifier.Verify(batch, prior).IsValid);
+        Assert.True(EvidenceBatchVerifier.Verify(batch, new TreeHead(0, new byte[32])).IsValid); // earlier: cannot be compared
+        Assert.Equal(EvidenceBatchError.NotAnExtension, EvidenceBatchVerifier.Verify(batch, new TreeHead(prior.Size, new byte[32])).Error);
     }
 
     [Fact]
@@ -129,11 +187,15 @@ public sealed class EvidenceBatchVerifierTests
 
     private static TypedDataDomain Domain => TypedDataDomain.SessionManager(ChainId, Manager);
 
-    internal static EvidenceBatch Batch(int recordCount, ulong recordSession = SessionId)
+    internal static EvidenceBatch Batch(int recordCount, ulong recordSession = SessionId, bool firstBatch = false)
     {
         var random = new Random(recordCount);
         var tree = new MerkleTree();
-        tree.Append([1, 2, 3]);
+        if (!firstBatch)
+        {
+            tree.Append([1, 2, 3]);
+        }
+
         var first = tree.Size;
         var records = new List<byte[]>();
         for (var i = 0; i < recordCount; i++)
@@ -154,6 +216,7 @@ public sealed class EvidenceBatchVerifierTests
             Gateway = GatewayKey.GetPublicAddress(),
             Client = ClientKey.GetPublicAddress(),
             FirstLeafIndex = first,
+            CompactRange = tree.CompactRange(first).Hashes,
             Records = records,
             Checkpoint = new SignedCheckpoint
             {

@@ -26,13 +26,12 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly FlowLedger _ledger = new();
-    private readonly MerkleTree _mirror = new();
+    private readonly SessionLogVerifier _log;
     private readonly List<FlowRecord> _closed = [];
     private TunCapture? _capture;
     private IDisposable? _subscription;
     private ulong _expectedSequence = 1;
-    private ulong _lastEpochTime;
-    private ulong _paidOctets;
+    private TreeHead _paid = TreeHead.Empty;
     private byte[]? _lastAccepted;
     private byte[]? _lastVoucher;
 
@@ -43,6 +42,7 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
         _context = context;
         _logger = context.Loggers.CreateLogger<ClientSessionMeter>();
         Flows = new SessionFlowMeter(session.SessionId, new PrefixSet(session.ClientPrefixes), context.Options.Flows);
+        _log = new SessionLogVerifier(new SessionLogParties(session.SessionId, context.Domain, session.GatewayAddress, session.ClientAddress));
     }
 
     public ulong SessionId => _session.SessionId;
@@ -54,10 +54,10 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
     public bool Disputed { get; private set; }
 
     /// <summary>The log size of the last voucher signed.</summary>
-    public ulong PaidLogSize => _mirror.Size;
+    public ulong PaidLogSize => _paid.Size;
 
     /// <summary>The root of the last voucher signed.</summary>
-    public byte[] PaidLogRoot => _mirror.Root();
+    public byte[] PaidLogRoot => _paid.Root;
 
     public static Task<ClientSessionMeter> StartAsync(MeteredSession session, IEvidenceChannel channel, MeteringContext context, CancellationToken cancellationToken)
     {
@@ -170,44 +170,20 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
             return Reject(m.Sequence, EpochRejectionReason.OutOfOrder, $"epoch {m.Sequence} while expecting {_expectedSequence}");
         }
 
-        if (m.FirstLeafIndex != _mirror.Size || m.Checkpoint.TreeSize != m.FirstLeafIndex + (ulong)m.Records.Count || m.Records.Count == 0)
+        // Order, extension, record encoding, the provider's signature and the root: what the log itself proves.
+        var appended = _log.AppendRecords(m.FirstLeafIndex, m.Records, m.Checkpoint);
+        switch (appended.Error)
         {
-            return Reject(m.Sequence, EpochRejectionReason.OutOfOrder, $"{m.Records.Count} records from leaf {m.FirstLeafIndex} to tree size {m.Checkpoint.TreeSize} do not extend the log of {_mirror.Size} leaves");
+            case SessionLogError.None:
+                break;
+            case SessionLogError.RootMismatch:
+                // The provider's signed word does not match its own records: evidence, not noise.
+                return Reject(m.Sequence, EpochRejectionReason.RootMismatch, appended.Detail, dispute: true);
+            default:
+                return Reject(m.Sequence, ReasonOf(appended.Error), appended.Detail);
         }
 
-        if (m.Checkpoint.EpochTime < _lastEpochTime)
-        {
-            return Reject(m.Sequence, EpochRejectionReason.OutOfOrder, $"epoch time {m.Checkpoint.EpochTime} is before the previous {_lastEpochTime}");
-        }
-
-        var records = new FlowRecord[m.Records.Count];
-        for (var i = 0; i < records.Length; i++)
-        {
-            var error = FlowRecordEncoding.TryDecode(m.Records[i], out records[i]);
-            if (error != FlowRecordError.None || records[i].SessionId != SessionId)
-            {
-                var why = error != FlowRecordError.None ? FlowRecordEncoding.Describe(error) : $"belongs to session {records[i].SessionId}";
-                return Reject(m.Sequence, EpochRejectionReason.BadRecord, $"record {i}: {why}");
-            }
-        }
-
-        if (!TypedDataSigner.Verify(m.Checkpoint.ToCheckpoint(SessionId), _context.Domain, m.Checkpoint.Signature, _session.GatewayAddress))
-        {
-            return Reject(m.Sequence, EpochRejectionReason.BadCheckpointSignature, "the checkpoint is not signed by the provider's gateway");
-        }
-
-        // From here on the epoch is the provider's signed word: a disagreement is evidence, not noise.
-        var before = _mirror.Size;
-        foreach (var record in m.Records)
-        {
-            _mirror.Append(record);
-        }
-
-        if (!_mirror.Root().AsSpan().SequenceEqual(m.Checkpoint.Root))
-        {
-            return Reject(m.Sequence, EpochRejectionReason.RootMismatch, $"the records give another root than the checkpoint's at tree size {m.Checkpoint.TreeSize} (log had {before})", dispute: true);
-        }
-
+        var records = appended.Records;
         var unverifiable = _capture?.Statistics.Dropped > 0;
         var check = _ledger.Check(records, Flows, _context.Options.OctetTolerance, _context.Options.OctetToleranceBytes, unverifiable);
         if (check.Reason is { } reason)
@@ -215,30 +191,32 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
             return Reject(m.Sequence, reason, check.Detail, dispute: true, observed: check.Observed);
         }
 
-        foreach (var record in records)
-        {
-            if (record.Verdict == FlowVerdict.Allowed)
-            {
-                _paidOctets += record.Octets;
-            }
-        }
-
+        var octets = _log.AllowedOctets!.Value;
         var voucher = new Voucher
         {
             SessionId = SessionId,
-            CumulativeAmount = VoucherPricing.AmountFor(_paidOctets, _session.PricePerMiB),
-            CumulativeBytes = _paidOctets,
+            CumulativeAmount = VoucherPricing.AmountFor(octets, _session.PricePerMiB),
+            CumulativeBytes = octets,
             LogSize = m.Checkpoint.TreeSize,
             LogRoot = m.Checkpoint.Root,
         };
         var answer = EvidenceMessageCodec.Encode(new VoucherMessage(SessionId, m.Sequence, SignedVoucher.From(voucher, _context.Signer.Sign(voucher))));
         _expectedSequence++;
-        _lastEpochTime = m.Checkpoint.EpochTime;
+        _paid = _log.Head();
         _lastAccepted = payload.ToArray();
         _lastVoucher = answer;
         _context.Metrics.Add(MeteringCounters.VouchersSigned);
         return (EvidenceMessageType.Voucher, answer, null);
     }
+
+    private static EpochRejectionReason ReasonOf(SessionLogError error) => error switch
+    {
+        SessionLogError.NotAnExtension or SessionLogError.TimeReversed => EpochRejectionReason.OutOfOrder,
+        SessionLogError.BadRecord or SessionLogError.RecordOfOtherSession => EpochRejectionReason.BadRecord,
+        SessionLogError.BadCheckpointSignature => EpochRejectionReason.BadCheckpointSignature,
+        SessionLogError.RootMismatch => EpochRejectionReason.RootMismatch,
+        _ => EpochRejectionReason.Malformed,
+    };
 
     private (EvidenceMessageType, byte[], (RejectionMessage, string)?) Reject(ulong sequence, EpochRejectionReason reason, string detail, bool dispute = false, string observed = "{}")
     {

@@ -214,6 +214,7 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
                 Gateway = _context.Signer.Address,
                 Client = _session.ClientAddress,
                 FirstLeafIndex = closed.FirstLeafIndex,
+                CompactRange = closed.CompactRange,
                 Records = closed.Records,
                 Checkpoint = signed,
             };

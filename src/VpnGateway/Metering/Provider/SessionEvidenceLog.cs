@@ -70,6 +70,7 @@ internal sealed class SessionEvidenceLog
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(rejected);
         var first = _tree.Size;
+        var before = _tree.CompactRange(first);
         var encoded = new List<byte[]>(count);
         var hashes = new byte[count * MerkleHash.Size];
         var allowed = AllowedOctets;
@@ -117,6 +118,6 @@ internal sealed class SessionEvidenceLog
             EpochTime = LastEpochTime,
             CaptureDrops = captureDrops,
         };
-        return new ClosedCheckpoint(Sequence, first, encoded, hashes.AsSpan(0, encoded.Count * MerkleHash.Size).ToArray(), checkpoint, allowed);
+        return new ClosedCheckpoint(Sequence, first, before.Hashes, encoded, hashes.AsSpan(0, encoded.Count * MerkleHash.Size).ToArray(), checkpoint, allowed);
     }
 }

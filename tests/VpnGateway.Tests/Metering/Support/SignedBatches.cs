@@ -39,6 +39,7 @@ internal sealed class SignedBatches(ulong sessionId)
     public EvidenceBatch AddTo(EvidenceSpool spool, int records, long publishAfterMs = 0, Func<EvidenceBatch, EvidenceBatch>? tamper = null)
     {
         var first = _tree.Size;
+        var range = _tree.CompactRange(first).Hashes;
         var encoded = new List<byte[]>();
         var hashes = new byte[records * MerkleHash.Size];
         for (var i = 0; i < records; i++)
@@ -65,6 +66,7 @@ internal sealed class SignedBatches(ulong sessionId)
             Gateway = MeteringHarness.GatewayKey.GetPublicAddress(),
             Client = MeteringHarness.ClientKey.GetPublicAddress(),
             FirstLeafIndex = first,
+            CompactRange = range,
             Records = encoded,
             Checkpoint = new SignedCheckpoint
             {
