@@ -101,11 +101,9 @@ configs() { # configs on|off
   local metering_b="" metering_a="" keys_b="\"TunnelKeystore\": \"$W/b.key\"" keys_a="\"TunnelKeystore\": \"$W/a.key\""
   if [[ $1 == on ]]; then
     rm -f "$W"/provider.db* "$W"/client.db*
-    keys_b="$keys_b, \"EthereumKeystore\": \"$W/b.eth\""
-    keys_a="$keys_a, \"EthereumKeystore\": \"$W/a.eth\""
-    metering_b=", \"Chain\": { \"ChainId\": 31337, \"SessionManager\": \"$SESSION_MANAGER\" },
+    metering_b=", \"Chain\": { \"ChainId\": 31337, \"Contracts\": { \"SessionManager\": \"$SESSION_MANAGER\" }, \"Keystore\": \"$W/b.eth\" },
   \"Metering\": { \"SpoolPath\": \"$W/provider.db\", \"PricePerMiB\": \"1000\" }"
-    metering_a=", \"Chain\": { \"ChainId\": 31337, \"SessionManager\": \"$SESSION_MANAGER\" },
+    metering_a=", \"Chain\": { \"ChainId\": 31337, \"Contracts\": { \"SessionManager\": \"$SESSION_MANAGER\" }, \"Keystore\": \"$W/a.eth\" },
   \"Metering\": { \"SpoolPath\": \"$W/client.db\", \"PricePerMiB\": \"1000\", \"ProviderAddress\": \"$PROVIDER_ETH\" }"
   fi
   cat >"$W/serve.json" <<JSON

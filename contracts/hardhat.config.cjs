@@ -9,10 +9,12 @@ const accounts = Array.from({ length: 64 }, (_, i) => ({
     balance: "1000000000000000000000000",
 }));
 
+// The chain id is 31337 unless ORACLE_CHAIN_ID says otherwise (the devnet's --chain-id; tests run the gateway on 1337
+// to prove nothing depends on one id).
 module.exports = {
     networks: {
         hardhat: {
-            chainId: 31337,
+            chainId: Number(process.env.ORACLE_CHAIN_ID || 31337),
             hardfork: "cancun",
             accounts,
             mining: { auto: true, interval: 0 },

@@ -14,9 +14,13 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 [[ $node_major -ge 20 ]] || die "Node.js $node_major is too old: install Node.js 20 or later"
 command -v npm >/dev/null 2>&1 || die "npm is missing: install it (Debian: apt-get install npm)"
 
-# Debian packages: the servers of the local network (PostgreSQL, RabbitMQ), packet capture (libpcap), the network
-# tools the tests drive (iproute2, ping, iperf3, curl, nftables) and jq for the scripts.
-packages=(postgresql rabbitmq-server libpcap0.8 iproute2 iputils-ping iperf3 curl nftables jq util-linux procps)
+# Debian packages: the servers of the local network (PostgreSQL, RabbitMQ), packet capture (libpcap), util-linux, and
+# every program the tests run (scripts/test-programs.txt: iproute2, ping, iperf3, curl, nftables, WireGuard's tools...).
+# The benchmarks install their own comparison tools (bench/tunnel.sh: wireguard-go, OpenVPN).
+packages=(postgresql rabbitmq-server libpcap0.8 util-linux procps)
+while read -r _ package; do
+  [[ " ${packages[*]} " == *" $package "* ]] || packages+=("$package")
+done < <(grep -vE '^[[:space:]]*(#|$)' scripts/test-programs.txt)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -6,6 +6,8 @@
 //
 // One artifact per contract (<Name>.json: abi, bytecode, deployedBytecode, sourceHash, compiler settings)
 // plus index.json with the input hash that makes the build incremental. Any compiler warning fails the build.
+// Test doubles under src/testing go to artifacts/testing/: they are not part of the shipped bindings (src/Oracle.Chain
+// embeds artifacts/*.json only); tests/Oracle.Testing generates their bindings.
 // Run by the MSBuild target in src/Oracle.Chain, so `dotnet build` is all a newcomer needs.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -113,7 +115,7 @@ if (warnings.length > 0) fail(`${warnings.length} compiler warning(s); warnings 
 // Write to a fresh folder and swap it in, so an interrupted build never leaves half an artifact set.
 const tmpDir = `${outDir}.tmp`;
 rmSync(tmpDir, { recursive: true, force: true });
-mkdirSync(tmpDir, { recursive: true });
+mkdirSync(join(tmpDir, "testing"), { recursive: true });
 const contracts = [];
 for (const [sourceName, units] of Object.entries(output.contracts ?? {})) {
     if (!sourceName.startsWith("src/")) continue;
@@ -134,8 +136,9 @@ for (const [sourceName, units] of Object.entries(output.contracts ?? {})) {
             devdoc: unit.devdoc,
             userdoc: unit.userdoc,
         };
-        writeFileSync(join(tmpDir, `${contractName}.json`), `${JSON.stringify(artifact, null, 2)}\n`);
-        contracts.push({ contractName, sourceName, deployable: bytecode.length > 2, bytecodeHash: artifact.bytecodeHash });
+        const testOnly = sourceName.startsWith("src/testing/");
+        writeFileSync(join(tmpDir, testOnly ? "testing" : "", `${contractName}.json`), `${JSON.stringify(artifact, null, 2)}\n`);
+        contracts.push({ contractName, sourceName, deployable: bytecode.length > 2, testOnly, bytecodeHash: artifact.bytecodeHash });
     }
 }
 writeFileSync(join(tmpDir, "index.json"), `${JSON.stringify({ inputHash, solc: solc.version(), openZeppelin: openZeppelinVersion, contracts }, null, 2)}\n`);

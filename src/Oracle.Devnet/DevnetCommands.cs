@@ -22,11 +22,24 @@ internal static class DevnetCommands
         {
             Description = "Start the chain, PostgreSQL and RabbitMQ and deploy the contracts, but not the Oracle services",
         };
+        var chainId = new Option<ulong>("--chain-id")
+        {
+            Description = "The local chain's id: 31337 (default) or 1337",
+            DefaultValueFactory = _ => 31337,
+        };
+        chainId.Validators.Add(r =>
+        {
+            if (!Oracle.Chain.Keys.DevelopmentKeys.IsLocal(r.GetValueOrDefault<ulong>()))
+            {
+                r.AddError("--chain-id must be a local chain id: 31337 or 1337");
+            }
+        });
         var json = new Option<bool>("--json") { Description = "Print the state as JSON" };
 
-        var up = new Command("up", "Start the chain, PostgreSQL and RabbitMQ, deploy the contracts and start the services") { dataDir, detach, noServices };
+        var up = new Command("up", "Start the chain, PostgreSQL and RabbitMQ, deploy the contracts and start the services") { dataDir, detach, noServices, chainId };
         // Only the checkout's default devnet writes deployments/devnet.json; one in another folder (a test's) must not.
-        up.SetAction((parse, ct) => UpAsync(DataDirectory(parse.GetValue(dataDir)), parse.GetValue(detach), !parse.GetValue(noServices), parse.GetValue(dataDir) is null, ct));
+        up.SetAction((parse, ct) => UpAsync(DataDirectory(parse.GetValue(dataDir)), parse.GetValue(detach), !parse.GetValue(noServices), parse.GetValue(dataDir) is null,
+            parse.GetValue(chainId), ct));
 
         var down = new Command("down", "Stop every process the devnet started and remove its data folder") { dataDir };
         down.SetAction((parse, ct) => DownAsync(DataDirectory(parse.GetValue(dataDir)), ct));
@@ -45,7 +58,7 @@ internal static class DevnetCommands
     private static string DataDirectory(string? option)
         => Path.GetFullPath(option ?? LocalNetworkOptions.DefaultDataDirectory(RepositoryLayout.Find()));
 
-    private static async Task<int> UpAsync(string dataDirectory, bool detach, bool startServices, bool writeRepositoryManifest, CancellationToken cancellationToken)
+    private static async Task<int> UpAsync(string dataDirectory, bool detach, bool startServices, bool writeRepositoryManifest, ulong chainId, CancellationToken cancellationToken)
     {
         var repository = RepositoryLayout.Find();
         var missing = Prerequisites.Missing(repository);
@@ -70,6 +83,7 @@ internal static class DevnetCommands
                 Repository = repository,
                 StartServices = startServices,
                 WriteRepositoryManifest = writeRepositoryManifest,
+                ChainId = chainId,
             }, progress, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,11 +11,13 @@ namespace Oracle.Hosting;
 
 /// <summary>
 /// What every Oracle service shares: structured console logs (JSON with <c>Logging:Format=json</c>), systemd
-/// integration, health checks at <c>/healthz</c>, Prometheus metrics at <c>/metrics</c>, and the common options.
+/// integration, health checks at <c>/healthz</c> and Prometheus metrics at <c>/metrics</c>. The chain
+/// (<see cref="ChainHostingExtensions.AddOracleChainAsync"/>), the database (<c>AddOracleDatabase</c>) and the bus
+/// (<see cref="BusExtensions.AddOracleBus"/>) are added by the services that use them.
 /// </summary>
 public static class ServiceDefaults
 {
-    /// <summary>Adds logging, health checks, metrics and the shared options to a service.</summary>
+    /// <summary>Adds logging, systemd integration and health checks to a service.</summary>
     public static TBuilder AddOracleServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
@@ -41,17 +44,27 @@ public static class ServiceDefaults
 
         builder.Services.AddSystemd();
         builder.Services.AddHealthChecks();
-        builder.Services.AddOptions<ChainOptions>().Bind(builder.Configuration.GetSection(ChainOptions.Section));
-        builder.Services.AddOptions<BusOptions>().Bind(builder.Configuration.GetSection(BusOptions.Section));
-        builder.Services.AddOptions<DatabaseOptions>().Bind(builder.Configuration.GetSection(DatabaseOptions.Section));
         return builder;
+    }
+
+    // {"status":"Unhealthy","checks":{"database":{"status":"Unhealthy","description":"database unreachable: ..."}}}: an
+    // operator sees which dependency is down without reading logs.
+    private static Task WriteHealthAsync(Microsoft.AspNetCore.Http.HttpContext context, Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        };
+        return context.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(body), context.RequestAborted);
     }
 
     /// <summary>Maps <c>/healthz</c> (liveness and readiness of every registered check) and <c>/metrics</c>.</summary>
     public static WebApplication MapOracleDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { AllowCachingResponses = false });
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { AllowCachingResponses = false, ResponseWriter = WriteHealthAsync });
         // prometheus-net publishes System.Diagnostics.Metrics meters too, so services instrument with Meter only.
         app.MapMetrics("/metrics");
         return app;

@@ -21,16 +21,26 @@ public sealed class ChainFixture : IAsyncLifetime
     /// <summary>The chain's JSON-RPC URL.</summary>
     public string RpcUrl { get; private set; } = "";
 
-    /// <summary>The chain id (31337).</summary>
+    /// <summary>The chain id (31337 on the shared chain).</summary>
     public BigInteger ChainId { get; private set; }
 
     /// <summary>A connection without an account, for queries and RPC calls.</summary>
     public IWeb3 ReadOnly => _readOnly ?? throw new InvalidOperationException("the fixture is not initialized");
 
     /// <inheritdoc />
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => await AttachAsync(await LocalServices.RpcUrlAsync());
+
+    /// <summary>A fixture on another chain than the shared one (a private node, a chain with another id).</summary>
+    public static async Task<ChainFixture> ForAsync(string rpcUrl)
     {
-        RpcUrl = await LocalServices.RpcUrlAsync();
+        var fixture = new ChainFixture();
+        await fixture.AttachAsync(rpcUrl);
+        return fixture;
+    }
+
+    private async Task AttachAsync(string rpcUrl)
+    {
+        RpcUrl = rpcUrl;
         _readOnly = ChainConnection.ReadOnly(RpcUrl);
         ChainId = await ChainConnection.GetChainIdAsync(RpcUrl);
     }

@@ -9,6 +9,7 @@ public static class Commands
     public static async Task<ProcessResult> RunAsync(TimeSpan timeout, params string[] argv)
     {
         ArgumentNullException.ThrowIfNull(argv);
+        TestPrograms.RequireCommand(argv);
         var start = new ProcessStartInfo(argv[0])
         {
             RedirectStandardOutput = true,

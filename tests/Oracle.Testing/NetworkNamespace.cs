@@ -71,6 +71,7 @@ public sealed partial class NetworkNamespace : IAsyncDisposable
     public Process StartProcess(string logPath, params string[] argv)
     {
         ArgumentNullException.ThrowIfNull(argv);
+        TestPrograms.RequireCommand(argv);
         // `ip netns exec` execs the command, so the PID is the command's own; sh only redirects and execs too.
         var start = new ProcessStartInfo("ip") { UseShellExecute = false };
         foreach (var a in new[] { "netns", "exec", Name, "sh", "-c", "exec \"$@\" >>\"$LOG\" 2>&1 </dev/null", "sh" }.Concat(argv))

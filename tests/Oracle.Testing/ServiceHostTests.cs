@@ -1,93 +1,109 @@
+using System.Diagnostics;
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Oracle.Chain.Keys;
+using Npgsql;
+using Oracle.Devnet.Runtime;
 
 namespace Oracle.Testing;
 
 /// <summary>
-/// What every service host must do, tested once and inherited by each service's test project: start, answer
-/// <c>/healthz</c> and <c>/metrics</c>, report each configured dependency in its health, and refuse to start with a
-/// key it cannot open.
+/// What every service host must do, tested once and inherited by each service's test project: start on the real chain,
+/// database and bus with its schema migrated and answer <c>/healthz</c> and <c>/metrics</c>; and refuse to start — one
+/// line on standard error, exit code 2, no stack trace — when a setting it needs is missing or wrong.
 /// </summary>
 /// <typeparam name="TProgram">The service's entry point.</typeparam>
 public abstract class ServiceHostTests<TProgram>
     where TProgram : class
 {
-    /// <summary>The service's host with <paramref name="settings"/> as configuration.</summary>
-    protected static WebApplicationFactory<TProgram> Factory(IReadOnlyDictionary<string, string?> settings)
-        => new WebApplicationFactory<TProgram>().WithWebHostBuilder(web =>
-        {
-            foreach (var (key, value) in settings)
-            {
-                web.UseSetting(key, value);
-            }
-        });
+    /// <summary>The service's folder under src/ (and its assembly's name).</summary>
+    protected abstract string Project { get; }
+
+    /// <summary>The service's assembly name (the dll under src/&lt;Project&gt;/bin).</summary>
+    protected virtual string AssemblyName => Project;
+
+    /// <summary>The PostgreSQL schema the service owns.</summary>
+    protected abstract string Schema { get; }
 
     [Fact]
-    public async Task Start_NothingConfigured_AnswersHealthAndMetrics()
+    public async Task Start_EverythingConfigured_HealthyWithItsSchemaMigrated()
     {
-        await using var factory = Factory(new Dictionary<string, string?>());
-        using var client = factory.CreateClient();
+        await using var service = await OracleServiceHost<TProgram>.StartAsync();
+        using var client = service.Factory.CreateClient();
 
         var health = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
         var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
 
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.True(health.StatusCode == HttpStatusCode.OK, await health.Content.ReadAsStringAsync());
         Assert.Contains("# TYPE", metrics, StringComparison.Ordinal);
+        await using var connection = new NpgsqlConnection(service.Settings["Database:ConnectionString"]);
+        await connection.OpenAsync();
+        await using var schema = new NpgsqlCommand("SELECT count(*) FROM information_schema.schemata WHERE schema_name = $1", connection);
+        schema.Parameters.AddWithValue(Schema);
+        Assert.Equal(1L, await schema.ExecuteScalarAsync());
     }
 
     [Fact]
-    public async Task Start_RealChainAndDatabaseWithKeystore_IsHealthy()
+    public async Task Start_NothingConfigured_ExitsWithOneLineNamingTheChainSettings()
     {
-        var services = await LocalServices.GetAsync();
-        using var keys = new TemporaryKeystore();
-        await using var factory = Factory(new Dictionary<string, string?>
-        {
-            ["Chain:RpcUrl"] = services.RpcUrl,
-            ["Chain:Keystore"] = keys.Path,
-            ["Chain:PasswordFile"] = keys.PasswordFile,
-            ["Database:ConnectionString"] = services.PostgresConnectionString,
-        });
-        using var client = factory.CreateClient();
+        var (exitCode, stderr) = await RunAsync(new Dictionary<string, string?>());
 
-        var health = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
-
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Chain:RpcUrl", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Trim().Split('\n'));
     }
 
     [Fact]
-    public async Task Start_WrongKeystorePassword_FailsNamingTheKeystore()
+    public async Task Start_WrongKeystorePassword_ExitsWithOneLineNamingTheKeystore()
     {
-        var services = await LocalServices.GetAsync();
-        using var keys = new TemporaryKeystore();
-        File.WriteAllText(keys.PasswordFile, "not the password\n");
-        await using var factory = Factory(new Dictionary<string, string?>
-        {
-            ["Chain:RpcUrl"] = services.RpcUrl,
-            ["Chain:Keystore"] = keys.Path,
-            ["Chain:PasswordFile"] = keys.PasswordFile,
-        });
+        var settings = await OracleServiceHost<TProgram>.DefaultSettingsAsync();
+        await File.WriteAllTextAsync(settings["Chain:PasswordFile"]!, "not the password\n");
 
-        var e = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        var (exitCode, stderr) = await RunAsync(settings);
 
-        Assert.Contains(keys.Path, e.ToString(), StringComparison.Ordinal);
+        Assert.Equal(2, exitCode);
+        Assert.Contains(settings["Chain:Keystore"]!, stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Trim().Split('\n'));
     }
 
-    private sealed class TemporaryKeystore : IDisposable
+    [Fact]
+    public async Task Start_DatabaseUnreachable_ExitsWithOneLine()
     {
-        private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("service-key-");
+        var settings = await OracleServiceHost<TProgram>.DefaultSettingsAsync();
+        // Nothing listens on port 9 of loopback.
+        settings["Database:ConnectionString"] = "Host=127.0.0.1;Port=9;Username=x;Password=x;Timeout=2";
 
-        public TemporaryKeystore()
+        var (exitCode, stderr) = await RunAsync(settings);
+
+        Assert.Equal(2, exitCode);
+        Assert.Single(stderr.Trim().Split('\n'));
+    }
+
+    /// <summary>Runs the built service as a process (as an operator would) with <paramref name="settings"/> as environment variables.</summary>
+    protected async Task<(int ExitCode, string StandardError)> RunAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        var dll = RepositoryLayout.Find().ServiceAssembly(Project, AssemblyName) ?? throw new InvalidOperationException($"src/{Project} is not built");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        foreach (var (name, value) in settings)
         {
-            File.WriteAllText(PasswordFile, "service password\n");
-            KeyStoreFile.Create(Path, DevelopmentKeys.Key(20), "service password", KeyStoreCost.Light);
+            start.Environment[name.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        public string Path => System.IO.Path.Combine(_folder.FullName, "key.json");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{Project} did not exit within 60 s: {await stdout}");
+        }
 
-        public string PasswordFile => System.IO.Path.Combine(_folder.FullName, "password");
-
-        public void Dispose() => _folder.Delete(recursive: true);
+        await stdout;
+        return (process.ExitCode, await stderr);
     }
 }

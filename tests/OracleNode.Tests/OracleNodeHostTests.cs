@@ -2,4 +2,9 @@ using Oracle.Testing;
 
 namespace OracleNode.Tests;
 
-public sealed class OracleNodeHostTests : DatabaseServiceHostTests<Program>;
+public sealed class OracleNodeHostTests : ServiceHostTests<Program>
+{
+    protected override string Project => "OracleNode";
+
+    protected override string Schema => "oracle_node";
+}

@@ -9,6 +9,7 @@ using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Signer;
 using Nethereum.Web3;
 using Oracle.Chain;
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.DisputeManager;
 using Oracle.Chain.Contracts.EvidenceRegistry;
 using Oracle.Chain.Contracts.OracleRegistry;
@@ -21,7 +22,7 @@ using Oracle.Chain.Deployment;
 using Oracle.Chain.Keys;
 using Oracle.Core.Eip712;
 using CoreVoucher = Oracle.Core.Eip712.Voucher;
-using Session = Oracle.Chain.Contracts.SessionManager.Session;
+using Session = Oracle.Chain.Contracts.Session;
 
 namespace Oracle.GasBench;
 
@@ -134,11 +135,11 @@ internal sealed class GasScenario(string rpcUrl, TextWriter log)
         });
     }
 
-    private (Oracle.Chain.Contracts.SessionManager.Voucher, byte[]) Sign(ulong id, BigInteger amount)
+    private (Oracle.Chain.Contracts.Voucher, byte[]) Sign(ulong id, BigInteger amount)
     {
         var v = new CoreVoucher { SessionId = id, CumulativeAmount = amount, CumulativeBytes = 1 << 30, LogSize = 1000, LogRoot = SHA256.HashData(BitConverter.GetBytes(id)) };
         var signature = TypedDataSigner.Sign(v, TypedDataDomain.SessionManager(31337, Address(ContractNames.SessionManager)), DevelopmentKeys.Key(6)).HexToByteArray();
-        return (new Oracle.Chain.Contracts.SessionManager.Voucher { SessionId = v.SessionId, CumulativeAmount = v.CumulativeAmount, CumulativeBytes = v.CumulativeBytes, LogSize = v.LogSize, LogRoot = v.LogRoot }, signature);
+        return (new Oracle.Chain.Contracts.Voucher { SessionId = v.SessionId, CumulativeAmount = v.CumulativeAmount, CumulativeBytes = v.CumulativeBytes, LogSize = v.LogSize, LogRoot = v.LogRoot }, signature);
     }
 
     private async Task AnchorsAsync(CancellationToken ct)
@@ -151,7 +152,7 @@ internal sealed class GasScenario(string rpcUrl, TextWriter log)
         _results["anchor_checkpoint"] = await Gas(collector.Evidence.AnchorAsync(logId, 20, SHA256.HashData("r20"u8), ct));
     }
 
-    private async Task<(ulong Id, Dispute Dispute, Oracle.Chain.Contracts.DisputeManager.Session Terms, TransactionReceipt Filed)> FileOnNewSessionAsync(CancellationToken ct)
+    private async Task<(ulong Id, Dispute Dispute, Oracle.Chain.Contracts.Session Terms, TransactionReceipt Filed)> FileOnNewSessionAsync(CancellationToken ct)
     {
         // A served session: it opened and settled a voucher before the provider's claim.
         var p = new OpenParams { Provider = _provider.Address, Deposit = 100 * Token, PricePerMiB = 1_000_000_000_000, PolicyHash = SHA256.HashData("policy"u8), Penalty = 40 * Token, CommitteeSize = 5 };
@@ -164,7 +165,7 @@ internal sealed class GasScenario(string rpcUrl, TextWriter log)
         };
         var (v, sig) = Sign(o.SessionId, 5 * Token);
         await _provider.Sessions.SettleVoucherAsync(o.SessionId, session, v, sig, ct);
-        var terms = new Oracle.Chain.Contracts.DisputeManager.Session
+        var terms = new Oracle.Chain.Contracts.Session
         {
             Client = o.Client, Provider = o.Provider, Deposit = o.Deposit, PricePerMiB = o.PricePerMiB, Penalty = o.Penalty,
             CommitteeSize = o.CommitteeSize, OpenedAt = o.OpenedAt, PolicyHash = o.PolicyHash, PanelHash = o.PanelHash,

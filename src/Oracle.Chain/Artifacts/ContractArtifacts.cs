@@ -12,7 +12,7 @@ public static class ContractArtifacts
 {
     private const string ResourcePrefix = "Oracle.Chain.Artifacts.";
 
-    private static readonly Lazy<FrozenDictionary<string, ContractArtifact>> All = new(LoadAll);
+    private static readonly Lazy<FrozenDictionary<string, ContractArtifact>> All = new(() => ReadEmbedded(typeof(ContractArtifacts).Assembly, ResourcePrefix));
 
     /// <summary>Every embedded artifact, by contract name.</summary>
     public static IReadOnlyDictionary<string, ContractArtifact> Known => All.Value;
@@ -24,13 +24,19 @@ public static class ContractArtifacts
             ? artifact
             : throw new KeyNotFoundException($"no artifact for contract '{contractName}' (known: {string.Join(", ", All.Value.Keys)})");
 
-    private static FrozenDictionary<string, ContractArtifact> LoadAll()
+    /// <summary>
+    /// Reads the artifacts embedded in <paramref name="assembly"/> under <paramref name="resourcePrefix"/>
+    /// (<c>&lt;prefix&gt;&lt;Contract&gt;.json</c>; <c>index.json</c> is skipped). The test doubles' bindings in
+    /// tests/Oracle.Testing embed theirs this way.
+    /// </summary>
+    /// <exception cref="InvalidDataException">An embedded artifact is empty.</exception>
+    public static FrozenDictionary<string, ContractArtifact> ReadEmbedded(Assembly assembly, string resourcePrefix)
     {
-        var assembly = typeof(ContractArtifacts).Assembly;
+        ArgumentNullException.ThrowIfNull(assembly);
         var artifacts = new Dictionary<string, ContractArtifact>(StringComparer.Ordinal);
         foreach (var resource in assembly.GetManifestResourceNames())
         {
-            if (!resource.StartsWith(ResourcePrefix, StringComparison.Ordinal) || resource.EndsWith(".index.json", StringComparison.Ordinal))
+            if (!resource.StartsWith(resourcePrefix, StringComparison.Ordinal) || resource.EndsWith(".index.json", StringComparison.Ordinal))
             {
                 continue;
             }

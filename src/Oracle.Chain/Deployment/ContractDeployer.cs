@@ -12,11 +12,20 @@ public static class ContractDeployer
     /// Deploys <paramref name="deployment"/> (a generated <c>&lt;Contract&gt;Deployment</c> message with its constructor arguments).
     /// </summary>
     /// <exception cref="ContractRevertedException">The constructor reverted.</exception>
-    public static async Task<DeployedContract> DeployAsync<TDeployment>(IWeb3 web3, string contractName, TDeployment deployment, CancellationToken cancellationToken = default)
+    public static Task<DeployedContract> DeployAsync<TDeployment>(IWeb3 web3, string contractName, TDeployment deployment, CancellationToken cancellationToken = default)
+        where TDeployment : ContractDeploymentMessage, new()
+        => DeployAsync(web3, ContractArtifacts.Get(contractName), deployment, cancellationToken);
+
+    /// <summary>
+    /// Deploys <paramref name="deployment"/> of a contract whose artifact is embedded elsewhere (the test doubles of
+    /// tests/Oracle.Testing), recording <paramref name="artifact"/>'s hashes.
+    /// </summary>
+    /// <exception cref="ContractRevertedException">The constructor reverted.</exception>
+    public static async Task<DeployedContract> DeployAsync<TDeployment>(IWeb3 web3, ContractArtifact artifact, TDeployment deployment, CancellationToken cancellationToken = default)
         where TDeployment : ContractDeploymentMessage, new()
     {
         ArgumentNullException.ThrowIfNull(web3);
-        var artifact = ContractArtifacts.Get(contractName);
+        ArgumentNullException.ThrowIfNull(artifact);
         Nethereum.RPC.Eth.DTOs.TransactionReceipt receipt;
         try
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Nethereum.Contracts;
 using Nethereum.Web3;
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.DevWrappedBtc;
 using Oracle.Chain.Contracts.DisputeManager;
 using Oracle.Chain.Contracts.EvidenceRegistry;

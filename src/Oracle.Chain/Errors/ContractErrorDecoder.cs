@@ -20,7 +20,31 @@ public static class ContractErrorDecoder
     private const string ErrorStringSelector = "08c379a0";
     private const string PanicSelector = "4e487b71";
 
-    private static readonly Lazy<FrozenDictionary<string, ErrorABI>> Errors = new(LoadErrors);
+    private static readonly Lazy<FrozenDictionary<string, ErrorABI>> Errors = new(() => ErrorsOf(ContractArtifacts.Known.Values));
+
+    // Errors of contracts whose artifacts are not embedded in this assembly (Register); rarely written, read lock-free.
+    private static volatile FrozenDictionary<string, ErrorABI> _registered = FrozenDictionary<string, ErrorABI>.Empty;
+    private static readonly Lock RegisterLock = new();
+
+    /// <summary>
+    /// Makes the custom errors of <paramref name="artifacts"/> decodable too: contracts whose artifacts are not embedded
+    /// in Oracle.Chain, such as the test doubles of tests/Oracle.Testing. Errors already known keep their decoding.
+    /// </summary>
+    public static void Register(IEnumerable<ContractArtifact> artifacts)
+    {
+        ArgumentNullException.ThrowIfNull(artifacts);
+        var added = ErrorsOf(artifacts);
+        lock (RegisterLock)
+        {
+            var merged = new Dictionary<string, ErrorABI>(_registered, StringComparer.Ordinal);
+            foreach (var (selector, error) in added)
+            {
+                merged.TryAdd(selector, error);
+            }
+
+            _registered = merged.ToFrozenDictionary(StringComparer.Ordinal);
+        }
+    }
 
     /// <summary>Decodes revert data (0x-prefixed or bare hex).</summary>
     public static ContractError Decode(string? revertData)
@@ -49,7 +73,7 @@ public static class ContractErrorDecoder
                 return new ContractError("Panic", "Panic(uint256)", [new("code", code)], data);
             }
 
-            if (Errors.Value.TryGetValue(selector, out var error))
+            if (Errors.Value.TryGetValue(selector, out var error) || _registered.TryGetValue(selector, out error))
             {
                 var outputs = decoder.DecodeDefaultData(payload, error.InputParameters);
                 return new ContractError(error.Name, error.Signature, outputs.Select(o => new KeyValuePair<string, object?>(o.Parameter.Name, o.Result)).ToList(), data);
@@ -108,10 +132,10 @@ public static class ContractErrorDecoder
         return rpcError?.Message?.Contains("revert", StringComparison.OrdinalIgnoreCase) == true ? "0x" : null;
     }
 
-    private static FrozenDictionary<string, ErrorABI> LoadErrors()
+    private static FrozenDictionary<string, ErrorABI> ErrorsOf(IEnumerable<ContractArtifact> artifacts)
     {
         var errors = new Dictionary<string, ErrorABI>(StringComparer.Ordinal);
-        foreach (var artifact in ContractArtifacts.Known.Values)
+        foreach (var artifact in artifacts)
         {
             foreach (var error in ABIDeserialiserFactory.DeserialiseContractABI(artifact.AbiJson).Errors)
             {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Nethereum.Util;
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.EvidenceRegistry;
 
 namespace Oracle.Chain.Evidence;

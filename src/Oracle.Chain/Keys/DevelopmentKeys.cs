@@ -13,8 +13,18 @@ namespace Oracle.Chain.Keys;
 /// </summary>
 public static class DevelopmentKeys
 {
-    /// <summary>The chain id of the local Hardhat network, the only chain these keys may sign for.</summary>
+    /// <summary>The chain id of the local Hardhat network (the devnet's default).</summary>
     public static readonly BigInteger LocalChainId = 31337;
+
+    /// <summary>
+    /// The chain ids of local development networks, the only chains these keys may sign for: Hardhat's 31337 and the
+    /// 1337 of geth's and Ganache's development modes (the devnet can run on either, so that tests prove nothing
+    /// depends on one id).
+    /// </summary>
+    public static readonly IReadOnlySet<BigInteger> LocalChainIds = new HashSet<BigInteger> { 31337, 1337 };
+
+    private static readonly Lazy<HashSet<string>> Addresses = new(() =>
+        [.. Enumerable.Range(0, Count).Select(i => Key(i).GetPublicAddress().ToUpperInvariant())]);
 
     /// <summary>How many accounts the local node funds.</summary>
     public const int Count = 64;
@@ -28,13 +38,23 @@ public static class DevelopmentKeys
         return new EthECKey(seed, isPrivate: true);
     }
 
-    /// <summary>Throws unless <paramref name="chainId"/> is the local network's.</summary>
+    /// <summary>Whether <paramref name="chainId"/> is a local development network's.</summary>
+    public static bool IsLocal(BigInteger chainId) => LocalChainIds.Contains(chainId);
+
+    /// <summary>Whether <paramref name="key"/> is one of the public development keys.</summary>
+    public static bool IsDevelopmentKey(EthECKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Addresses.Value.Contains(key.GetPublicAddress().ToUpperInvariant());
+    }
+
+    /// <summary>Throws unless <paramref name="chainId"/> is a local network's.</summary>
     /// <exception cref="InvalidOperationException">A development key was about to be used on a real chain.</exception>
     public static void EnsureLocal(BigInteger chainId)
     {
-        if (chainId != LocalChainId)
+        if (!IsLocal(chainId))
         {
-            throw new InvalidOperationException($"development keys are public and only allowed on the local chain {LocalChainId}, not on chain {chainId}; use a keystore file");
+            throw new InvalidOperationException($"development keys are public and only allowed on a local chain ({string.Join(" or ", LocalChainIds)}), not on chain {chainId}; use a keystore file");
         }
     }
 }

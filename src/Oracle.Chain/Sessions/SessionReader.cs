@@ -2,6 +2,7 @@ using Nethereum.Contracts;
 using Nethereum.Hex.HexTypes;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Web3;
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.SessionManager;
 
 namespace Oracle.Chain.Sessions;

@@ -1,3 +1,4 @@
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.SessionManager;
 
 namespace Oracle.Chain.Sessions;
@@ -9,20 +10,6 @@ namespace Oracle.Chain.Sessions;
 /// <param name="BlockNumber">The block the session opened in.</param>
 public sealed record SessionRecord(ulong SessionId, Session Terms, IReadOnlyList<string> Panel, ulong BlockNumber)
 {
-    /// <summary>The same terms as the DisputeManager's binding type (the struct is the same Solidity struct).</summary>
-    public Oracle.Chain.Contracts.DisputeManager.Session ForDisputes() => new()
-    {
-        Client = Terms.Client,
-        Provider = Terms.Provider,
-        Deposit = Terms.Deposit,
-        PricePerMiB = Terms.PricePerMiB,
-        Penalty = Terms.Penalty,
-        CommitteeSize = Terms.CommitteeSize,
-        OpenedAt = Terms.OpenedAt,
-        PolicyHash = Terms.PolicyHash,
-        PanelHash = Terms.PanelHash,
-    };
-
     /// <summary>Builds the record from a <c>SessionOpened</c> event.</summary>
     public static SessionRecord FromEvent(SessionOpenedEvent e, ulong blockNumber)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using Nethereum.Web3;
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.PriceFeed;
 using Oracle.Chain.Contracts.ProviderRegistry;
 using Oracle.Chain.Contracts.TokenExchange;
@@ -76,8 +77,8 @@ internal static class GatewayProvisioning
         // policy, metering and the chain directory all work without it (the tests run exits in namespaces).
         var config = new
         {
-            Keys = new { TunnelKeystore = tunnelKeystore, EthereumKeystore = ethereumKeystore, PasswordFile = passwordFile },
-            Chain = new { RpcUrl = rpcUrl, Manifest = manifestPath },
+            Keys = new { TunnelKeystore = tunnelKeystore, PasswordFile = passwordFile },
+            Chain = new { RpcUrl = rpcUrl, Manifest = manifestPath, Keystore = ethereumKeystore, PasswordFile = passwordFile },
             Serve = new
             {
                 Listen = endpoint,

@@ -44,7 +44,7 @@ public sealed class LocalNetwork : IAsyncDisposable
     private LocalNetwork(LocalNetworkOptions options)
     {
         _options = options;
-        Chain = new HardhatNode(Path.Combine(options.DataDirectory, "hardhat"), options.Repository.ContractsDirectory, options.RpcPort);
+        Chain = new HardhatNode(Path.Combine(options.DataDirectory, "hardhat"), options.Repository.ContractsDirectory, options.RpcPort, options.ChainId);
         Postgres = new PostgresCluster(Path.Combine(options.DataDirectory, "postgres"), options.PostgresPort);
         Bus = new RabbitMqNode(Path.Combine(options.DataDirectory, "rabbitmq"), options.AmqpPort);
     }

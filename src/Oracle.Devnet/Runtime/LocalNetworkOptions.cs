@@ -18,6 +18,9 @@ public sealed record LocalNetworkOptions
     /// <summary>Also write the manifest to the repository's deployments/devnet.json (the CLI does; tests do not).</summary>
     public bool WriteRepositoryManifest { get; init; }
 
+    /// <summary>The chain id of the local chain: 31337 (Hardhat's) or 1337.</summary>
+    public ulong ChainId { get; init; } = 31337;
+
     /// <summary>Preferred ports; 0 picks a free one (8545 / 55432 / 55672 preferred when free).</summary>
     public int RpcPort { get; init; }
 

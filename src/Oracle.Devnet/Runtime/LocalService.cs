@@ -111,6 +111,9 @@ public abstract class LocalService : IAsyncDisposable
         return process;
     }
 
+    /// <summary>Forgets a process that ended while starting, before launching its replacement (a port taken meanwhile).</summary>
+    protected void Forget(ManagedProcess process) => _processes.Remove(process);
+
     /// <summary>Runs a one-shot command (initdb, say) with its output in the service's log, and waits for it to end.</summary>
     protected async Task<ManagedProcess> RunToCompletionAsync(string name, string fileName, IEnumerable<string> arguments,
         string? runAsUser, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Oracle.Chain;
 using Oracle.Hosting;
 using VpnGateway.Hosting;
 using VpnGateway.Metering;
@@ -16,6 +17,18 @@ internal static class GatewayHost
 
     public static async Task<int> RunAsync(GatewayRole role, string? configFile, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await RunHostAsync(role, configFile, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (StartupErrors.IsOperatorError(e))
+        {
+            return StartupErrors.Report("vpngateway", e);
+        }
+    }
+
+    private static async Task<int> RunHostAsync(GatewayRole role, string? configFile, CancellationToken cancellationToken)
+    {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         if (configFile is not null)
         {
@@ -26,6 +39,14 @@ internal static class GatewayHost
         var listen = builder.Configuration["Metrics:Listen"] ?? new MetricsSettings().Listen;
         builder.WebHost.UseUrls(string.IsNullOrEmpty(listen) ? "http://127.0.0.1:0" : $"http://{listen}");
         builder.AddOracleServiceDefaults();
+        if (builder.Configuration["Keys:EthereumKeystore"] is { Length: > 0 })
+        {
+            throw new ChainContextException("Keys:EthereumKeystore is now Chain:Keystore (with Chain:PasswordFile): the gateway's Ethereum key is the same setting as every service's");
+        }
+
+        // Section Chain, read once: the chain id, the contracts, the Ethereum key (optional: a pinned link without
+        // metering needs none of it; metering and the chain directory say what they miss).
+        await builder.AddOracleChainAsync(ChainRequirements.None, cancellationToken).ConfigureAwait(false);
         if (builder.Configuration.GetSection(MeteringOptions.Section).Exists())
         {
             // Metering (docs/protocol.md §5): the provider publishes its evidence on the bus (publisher confirms).

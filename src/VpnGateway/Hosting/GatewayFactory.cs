@@ -2,8 +2,7 @@ using System.Net;
 using System.Numerics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Nethereum.Signer;
-using Oracle.Chain.Keys;
+using Oracle.Chain.Deployment;
 using Oracle.Core.Policy;
 using VpnGateway.Crypto;
 using VpnGateway.Diagnostics;
@@ -29,6 +28,10 @@ internal sealed class GatewayFactory(
     IServiceProvider services)
 {
     private readonly GatewayConfiguration _config = options.Value;
+
+    // The one chain context of the process (section Chain), or null for a gateway without one (a pinned link without
+    // metering): every chain id, address and key below comes from it.
+    private readonly Oracle.Chain.ChainContext? _chain = services.GetService(typeof(Oracle.Chain.ChainContext)) as Oracle.Chain.ChainContext;
 
     public TunnelOptions TunnelOptions() => new()
     {
@@ -66,7 +69,7 @@ internal sealed class GatewayFactory(
     {
         var serve = _config.Serve;
         var tunnelKey = LoadTunnelKey();
-        var ethereum = LoadEthereumKey();
+        var ethereum = _chain?.Signer;
         var policies = new Dictionary<string, PolicyDocument>(StringComparer.OrdinalIgnoreCase);
         foreach (var file in serve.Policies)
         {
@@ -86,8 +89,8 @@ internal sealed class GatewayFactory(
         {
             TunnelKey = tunnelKey,
             ProviderAddress = ethereum?.GetPublicAddress() ?? FirstPinnedProvider(),
-            ChainId = new BigInteger(_config.Chain.ChainId),
-            SessionManager = SessionManagerAddress(),
+            ChainId = new BigInteger(_chain?.ChainId ?? 0),
+            SessionManager = _chain?.TryAddressOf(ContractNames.SessionManager),
             AddressPool = pool,
             InterfacePattern = serve.InterfacePattern,
             Policies = policies,
@@ -130,7 +133,7 @@ internal sealed class GatewayFactory(
     {
         var connect = _config.Connect;
         var tunnelKey = LoadTunnelKey();
-        var ethereum = LoadEthereumKey();
+        var ethereum = _chain?.Signer;
         byte[]? providerKey = connect.ProviderKey is null ? null : TunnelKeyFile.ParsePublicKey(connect.ProviderKey);
         var endpoint = connect.Endpoint;
         if (providerKey is null || endpoint is null)
@@ -140,7 +143,7 @@ internal sealed class GatewayFactory(
                 throw new InvalidOperationException("Connect:ProviderKey and Connect:Endpoint, or Connect:Provider (looked up in the directory), must be set");
             }
 
-            var directory = CreateDirectory(new Dictionary<string, PolicyDocument>(), onChain: _config.Chain.RpcUrl is not null);
+            var directory = CreateDirectory(new Dictionary<string, PolicyDocument>(), onChain: _chain?.IsOnline == true);
             var lookup = await directory.GetProviderAsync(connect.Provider, cancellationToken).ConfigureAwait(false);
             if (lookup.Status != LookupStatus.Found)
             {
@@ -165,11 +168,11 @@ internal sealed class GatewayFactory(
         }
 
         ITunnelAuthorizationSource? authorization = null;
-        if (ethereum is not null)
+        if (_chain is { Signer: { } key } chain)
         {
-            var sessionManager = SessionManagerAddress()
-                ?? throw new InvalidOperationException("Chain:SessionManager (or Chain:Manifest) is needed to sign the TunnelAuthorization");
-            authorization = new EthereumAuthorizationSource(ethereum, new BigInteger(_config.Chain.ChainId), sessionManager, time,
+            var sessionManager = chain.TryAddressOf(ContractNames.SessionManager)
+                ?? throw new InvalidOperationException("the TunnelAuthorization is signed under the SessionManager's domain: set Chain:Manifest or Chain:Contracts:SessionManager");
+            authorization = new EthereumAuthorizationSource(key, new BigInteger(chain.ChainId), sessionManager, time,
                 TimeSpan.FromHours(connect.AuthorizationLifetimeHours));
         }
 
@@ -200,10 +203,10 @@ internal sealed class GatewayFactory(
 
         if (onChain)
         {
-            var chain = _config.Chain;
-            var rpc = chain.RpcUrl ?? throw new InvalidOperationException("Chain:RpcUrl is needed for the on-chain directory");
-            var (registry, sessionManager, fromBlock) = ContractAddresses();
-            return new ChainProviderDirectory(new Nethereum.Web3.Web3(rpc), registry, sessionManager, time, fromBlock: fromBlock);
+            var chain = _chain ?? throw new InvalidOperationException("the on-chain directory needs section Chain: set Chain:RpcUrl and Chain:Manifest");
+            chain.RequireOnline("the on-chain directory reads providers and sessions");
+            return new ChainProviderDirectory(chain.Web3, chain.AddressOf(ContractNames.ProviderRegistry), chain.AddressOf(ContractNames.SessionManager), time,
+                fromBlock: chain.DeploymentBlock(ContractNames.SessionManager));
         }
 
         var providers = _config.Directory.Providers.Select(p => new ProviderRecord(p.Address, TunnelKeyFile.ParsePublicKey(p.TunnelKey), p.Endpoint, true));
@@ -232,42 +235,10 @@ internal sealed class GatewayFactory(
         return new PinnedProviderDirectory(providers, sessions);
     }
 
-    /// <summary>The ProviderRegistry and SessionManager: from Chain:Manifest, or given one by one.</summary>
-    // The addresses from the configuration or the manifest, and the SessionManager's deployment block when the manifest
-    // names it (where log searches start; 0 otherwise).
-    private (string ProviderRegistry, string SessionManager, ulong SessionManagerBlock) ContractAddresses()
-    {
-        var chain = _config.Chain;
-        if (chain.Manifest is { } path)
-        {
-            var manifest = Oracle.Chain.Deployment.DeploymentManifest.Load(path);
-            var sessionManager = chain.SessionManager ?? manifest.AddressOf("SessionManager");
-            var block = manifest.Contracts.TryGetValue("SessionManager", out var deployed)
-                && string.Equals(deployed.Address, sessionManager, StringComparison.OrdinalIgnoreCase) ? deployed.BlockNumber : 0;
-            return (chain.ProviderRegistry ?? manifest.AddressOf("ProviderRegistry"), sessionManager, block);
-        }
-
-        return (chain.ProviderRegistry ?? throw new InvalidOperationException("Chain:ProviderRegistry (or Chain:Manifest) is not set"),
-            chain.SessionManager ?? throw new InvalidOperationException("Chain:SessionManager (or Chain:Manifest) is not set"), 0);
-    }
-
-    private string? SessionManagerAddress()
-    {
-        if (_config.Chain.SessionManager is { } address)
-        {
-            return address;
-        }
-
-        return _config.Chain.Manifest is { } path ? Oracle.Chain.Deployment.DeploymentManifest.Load(path).AddressOf("SessionManager") : null;
-    }
-
     private string? FirstPinnedProvider() => _config.Directory.Sessions.Select(s => s.Provider).FirstOrDefault(p => p is not null);
 
     private TunnelKeyPair LoadTunnelKey()
         => TunnelKeyFile.Load(_config.Keys.TunnelKeystore ?? throw new InvalidOperationException("Keys:TunnelKeystore is not set"), _config.Keys.PasswordFile);
-
-    private EthECKey? LoadEthereumKey()
-        => _config.Keys.EthereumKeystore is { } path ? KeyStoreFile.LoadWithPasswordFile(path, _config.Keys.PasswordFile) : null;
 
     private static PolicyDocument LoadPolicy(string file)
     {

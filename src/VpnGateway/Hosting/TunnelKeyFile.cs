@@ -58,7 +58,10 @@ internal static class TunnelKeyFile
         byte[] key;
         try
         {
-            key = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? Convert.FromHexString(text[2..]) : Convert.FromBase64String(text);
+            // 32 bytes are 66 characters as 0x-hex and 44 as base64: decide by length, since base64 may begin with "0x" too.
+            key = text.Length == 2 + (2 * TunnelKeyPair.KeySize) && text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+                ? Convert.FromHexString(text[2..])
+                : Convert.FromBase64String(text);
         }
         catch (FormatException)
         {

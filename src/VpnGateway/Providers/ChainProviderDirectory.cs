@@ -3,6 +3,7 @@ using Nethereum.JsonRpc.Client;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Util;
 using Nethereum.Web3;
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.ProviderRegistry;
 using Oracle.Chain.Contracts.SessionManager;
 

@@ -1,6 +1,7 @@
 using System.Numerics;
 using Nethereum.ABI;
 using Nethereum.Util;
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.EvidenceRegistry;
 using Oracle.Chain.Evidence;
 

@@ -1,8 +1,9 @@
 using System.Numerics;
 using System.Security.Cryptography;
 using Nethereum.Contracts;
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.DisputeManager;
-using Oracle.Chain.Contracts.ReentrantSeller;
+using Oracle.Testing.Contracts.ReentrantSeller;
 using Oracle.Chain.Deployment;
 using Oracle.Chain.Evidence;
 using Oracle.Chain.Model;
@@ -11,7 +12,7 @@ using Oracle.Core.Eip712;
 using Oracle.Core.Merkle;
 using Oracle.Testing;
 using CollectorEquivocatedEvent = Oracle.Chain.Contracts.EvidenceRegistry.CollectorEquivocatedEvent;
-using DmVoucher = Oracle.Chain.Contracts.DisputeManager.Voucher;
+using DmVoucher = Oracle.Chain.Contracts.Voucher;
 
 namespace Oracle.Contracts.Tests.Attacks;
 
@@ -29,7 +30,7 @@ public sealed class Attacks(ChainFixture chain) : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private async Task<(ulong Id, Oracle.Chain.Contracts.SessionManager.Session Session, Session Terms)> OpenAsync()
+    private async Task<(ulong Id, Oracle.Chain.Contracts.Session Session, Session Terms)> OpenAsync()
     {
         var (id, s) = await Sessions.OpenAsync(_network, _client, Sessions.Params(_network, _provider));
         return (id, s, Disputes.Terms(s));
@@ -81,9 +82,9 @@ public sealed class Attacks(ChainFixture chain) : IAsyncLifetime
     public async Task ForgedGatewaySignature_CheckpointSignedByStranger_IsNotTheProviders()
     {
         var stranger = await _network.NewActorAsync();
-        var checkpoint = new Checkpoint { SessionId = 1, TreeSize = 4, Root = new byte[32], EpochTime = 1, CaptureDrops = 0 };
+        var checkpoint = new Oracle.Core.Eip712.Checkpoint { SessionId = 1, TreeSize = 4, Root = new byte[32], EpochTime = 1, CaptureDrops = 0 };
         var signature = Nethereum.Hex.HexConvertors.Extensions.HexByteConvertorExtensions.HexToByteArray(TypedDataSigner.Sign(checkpoint, Sessions.Domain(_network), stranger.Key));
-        var binding = new Oracle.Chain.Contracts.SessionManager.Checkpoint { SessionId = 1, TreeSize = 4, Root = new byte[32], EpochTime = 1, CaptureDrops = 0 };
+        var binding = new Oracle.Chain.Contracts.Checkpoint { SessionId = 1, TreeSize = 4, Root = new byte[32], EpochTime = 1, CaptureDrops = 0 };
 
         var signer = await _client.Sessions.CheckpointSignerQueryAsync(binding, signature);
 
@@ -257,7 +258,7 @@ public sealed class Attacks(ChainFixture chain) : IAsyncLifetime
     [Fact]
     public async Task ReentrancyOnPayout_SellerReentersFromReceive_WholeSaleReverts()
     {
-        var attacker = await ContractDeployer.DeployAsync(_client.Web3, "ReentrantSeller", new ReentrantSellerDeployment { Exchange = _network.AddressOf(ContractNames.TokenExchange) });
+        var attacker = await ContractDeployer.DeployAsync(_client.Web3, Oracle.Testing.Contracts.TestContractArtifacts.Get("ReentrantSeller"), new ReentrantSellerDeployment { Exchange = _network.AddressOf(ContractNames.TokenExchange) });
         await _client.Token.TransferAsync(attacker.Address, Vpn.Tokens(10));
         var reserveBefore = await _client.Exchange.EthReserveQueryAsync();
 
@@ -380,7 +381,7 @@ public sealed class Attacks(ChainFixture chain) : IAsyncLifetime
         await Revert.WithAsync("EvidenceCollectorNotActive", () => collector.Evidence.AnchorAsync(logId, 10, honest.Root(8)));
     }
 
-    private static DmVoucher ToDm(Oracle.Chain.Contracts.SessionManager.Voucher v) => new()
+    private static DmVoucher ToDm(Oracle.Chain.Contracts.Voucher v) => new()
     {
         SessionId = v.SessionId, CumulativeAmount = v.CumulativeAmount, CumulativeBytes = v.CumulativeBytes, LogSize = v.LogSize, LogRoot = v.LogRoot,
     };

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.DisputeManager;
 using Oracle.Chain.Deployment;
 using Oracle.Chain.Model;
@@ -37,7 +38,7 @@ public sealed class DisputeManager_Drawing(ChainFixture chain) : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private async Task<(ulong SessionId, Oracle.Chain.Contracts.SessionManager.Session Session, Session Terms)> OpenAsync(byte committee)
+    private async Task<(ulong SessionId, Oracle.Chain.Contracts.Session Session, Session Terms)> OpenAsync(byte committee)
     {
         var (id, session) = await Sessions.OpenAsync(_network, _client, Sessions.Params(_network, _provider, committee: committee));
         return (id, session, Disputes.Terms(session));

@@ -1,16 +1,17 @@
 using Nethereum.Hex.HexConvertors.Extensions;
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.DisputeManager;
 using Oracle.Chain.Contracts.OracleRegistry;
 using Oracle.Chain.Contracts.ProviderRegistry;
 using Oracle.Chain.Contracts.SessionManager;
-using Oracle.Chain.Contracts.WideIdRandomnessSource;
+using Oracle.Testing.Contracts.WideIdRandomnessSource;
 using Oracle.Chain.Deployment;
 using Oracle.Chain.Model;
 using Oracle.Contracts.Tests.Support;
 using Oracle.Core.Eip712;
 using Oracle.Testing;
 using CoreFiling = Oracle.Core.Eip712.Filing;
-using Filing = Oracle.Chain.Contracts.DisputeManager.Filing;
+using Filing = Oracle.Chain.Contracts.Filing;
 
 namespace Oracle.Contracts.Tests.DisputeManager;
 
@@ -189,7 +190,7 @@ public sealed class DisputeManager_Filing(ChainFixture chain) : IAsyncLifetime
         var oracles = (await ContractDeployer.DeployAsync(web3, "OracleRegistry", new OracleRegistryDeployment { Token = token, MinStake = p.OracleMinStake, UnbondingDelay = 1 })).Address;
         var providers = (await ContractDeployer.DeployAsync(web3, "ProviderRegistry", new ProviderRegistryDeployment { Token = token, MinBond = p.ProviderMinBond, UnbondingDelay = 1 })).Address;
         var sessions = (await ContractDeployer.DeployAsync(web3, "SessionManager", new SessionManagerDeployment { Token = token, Providers = providers, ChallengeWindow = 60, MaxSessionDuration = 3600, DisputeWindow = 3600 })).Address;
-        var randomness = (await ContractDeployer.DeployAsync(web3, "WideIdRandomnessSource", new WideIdRandomnessSourceDeployment())).Address;
+        var randomness = (await ContractDeployer.DeployAsync(web3, Oracle.Testing.Contracts.TestContractArtifacts.Get("WideIdRandomnessSource"), new WideIdRandomnessSourceDeployment())).Address;
         var disputes = (await ContractDeployer.DeployAsync(web3, "DisputeManager", new DisputeManagerDeployment
         {
             Wiring = new Wiring { Token = token, Sessions = sessions, Providers = providers, Oracles = oracles, Randomness = randomness },

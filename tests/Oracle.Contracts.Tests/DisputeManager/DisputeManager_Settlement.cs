@@ -1,4 +1,5 @@
 using System.Numerics;
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.DisputeManager;
 using Oracle.Chain.Deployment;
 using Oracle.Chain.Model;

@@ -1,3 +1,4 @@
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.DisputeManager;
 using Oracle.Chain.Model;
 using Oracle.Contracts.Tests.Support;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.EvidenceRegistry;
 using Oracle.Chain.Deployment;
 using Oracle.Chain.Evidence;

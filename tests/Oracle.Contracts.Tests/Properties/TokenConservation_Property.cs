@@ -8,7 +8,7 @@ using Oracle.Chain.Deployment;
 using Oracle.Chain.Model;
 using Oracle.Contracts.Tests.Support;
 using Oracle.Testing;
-using SmSession = Oracle.Chain.Contracts.SessionManager.Session;
+using SmSession = Oracle.Chain.Contracts.Session;
 
 namespace Oracle.Contracts.Tests.Properties;
 

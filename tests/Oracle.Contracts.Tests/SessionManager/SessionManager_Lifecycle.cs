@@ -1,4 +1,5 @@
 using System.Numerics;
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.SessionManager;
 using Oracle.Chain.Model;
 using Oracle.Chain.Deployment;

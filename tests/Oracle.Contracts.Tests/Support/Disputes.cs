@@ -1,16 +1,17 @@
 using System.Numerics;
 using System.Security.Cryptography;
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.DisputeManager;
 using Oracle.Chain.Deployment;
 using Oracle.Chain.Model;
-using SessionTerms = Oracle.Chain.Contracts.DisputeManager.Session;
+using SessionTerms = Oracle.Chain.Contracts.Session;
 
 namespace Oracle.Contracts.Tests.Support;
 
 /// <summary>Files, draws, votes and executes disputes the way parties and oracle nodes do.</summary>
 internal static class Disputes
 {
-    public static SessionTerms Terms(Oracle.Chain.Contracts.SessionManager.Session s) => new()
+    public static SessionTerms Terms(Oracle.Chain.Contracts.Session s) => new()
     {
         Client = s.Client,
         Provider = s.Provider,

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.DisputeManager;
-using Voucher = Oracle.Chain.Contracts.DisputeManager.Voucher;
+using Voucher = Oracle.Chain.Contracts.Voucher;
 using Oracle.Core.Merkle;
 
 namespace Oracle.Contracts.Tests.Support;

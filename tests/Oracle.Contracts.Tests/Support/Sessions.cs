@@ -1,10 +1,11 @@
 using System.Numerics;
 using Nethereum.Hex.HexConvertors.Extensions;
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.SessionManager;
 using Oracle.Chain.Deployment;
 using Oracle.Core.Eip712;
 using CoreTypes = Oracle.Core.Eip712;
-using Voucher = Oracle.Chain.Contracts.SessionManager.Voucher;
+using Voucher = Oracle.Chain.Contracts.Voucher;
 
 namespace Oracle.Contracts.Tests.Support;
 

@@ -2,6 +2,7 @@ using System.Numerics;
 using Nethereum.Contracts;
 using Nethereum.Hex.HexConvertors.Extensions;
 using Nethereum.RPC.Eth.DTOs;
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.PriceFeed;
 using Oracle.Chain.Contracts.ProviderRegistry;
 using Oracle.Chain.Deployment;

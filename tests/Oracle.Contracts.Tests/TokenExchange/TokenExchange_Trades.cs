@@ -134,7 +134,7 @@ public sealed class TokenExchange_Trades(ChainFixture chain) : IAsyncLifetime
     {
         await FreshAsync();
         var web3 = _network.Deployer.Web3;
-        var zeroFeed = await ContractDeployer.DeployAsync(web3, "FixedAnswerFeed", new Oracle.Chain.Contracts.FixedAnswerFeed.FixedAnswerFeedDeployment { Answer = 0 });
+        var zeroFeed = await ContractDeployer.DeployAsync(web3, Oracle.Testing.Contracts.TestContractArtifacts.Get("FixedAnswerFeed"), new Oracle.Testing.Contracts.FixedAnswerFeed.FixedAnswerFeedDeployment { Answer = 0 });
         var deployment = new TokenExchangeDeployment
         {
             Vpn = _network.AddressOf(ContractNames.VpnToken), Wbtc = _network.AddressOf(ContractNames.WrappedBtc), VpnEth = zeroFeed.Address,

@@ -50,5 +50,15 @@ public sealed class TunnelKeyFileTests : IDisposable
         Assert.Throws<FormatException>(() => TunnelKeyFile.ParsePublicKey("not a key"));
     }
 
+    [Fact]
+    public void ParsePublicKey_Base64BeginningWith0x_ReadAsBase64()
+    {
+        // About one random key in 2,000 has a base64 form that begins with "0X" or "0x" (a test flaked on this).
+        var key = Convert.FromBase64String("0XFAglw4dMRwSJWojjrJN8XrvBhqHenZhjLmv+MAXA0=");
+
+        Assert.Equal(key, TunnelKeyFile.ParsePublicKey("0XFAglw4dMRwSJWojjrJN8XrvBhqHenZhjLmv+MAXA0="));
+        Assert.Equal(key, TunnelKeyFile.ParsePublicKey("0x" + Convert.ToHexStringLower(key)));
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

@@ -35,7 +35,7 @@ public sealed class ChainTermsMeteringTests(ChainFixture chain)
         var target = new IPEndPoint(IPAddress.Parse(rpc.Host), rpc.Port);
         net.Keep(NamespacePortForward.Start(net.Provider, 8545, target));
         net.Keep(NamespacePortForward.Start(net.Clients[0], 8545, target));
-        var chainSettings = new { RpcUrl = "http://127.0.0.1:8545", ChainId = 31337, contracts.SessionManager, ProviderRegistry = contracts.Registry };
+        var chainSettings = new { RpcUrl = "http://127.0.0.1:8545", Contracts = new { contracts.SessionManager, ProviderRegistry = contracts.Registry } };
 
         // The configuration's price (1000) and provider address (a stranger) would be wrong for this session: ignored.
         var serve = net.Start(net.Provider, "provider", "serve", net.ProviderConfig(net.EthereumKey("provider", provider), [],

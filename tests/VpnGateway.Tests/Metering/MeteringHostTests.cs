@@ -41,7 +41,7 @@ public sealed class MeteringHostTests(RabbitMqFixture rabbit) : IClassFixture<Ra
         builder.Configuration["Metering:VoucherGrace"] = "00:00:00.200";
         builder.Configuration["Metering:SweepInterval"] = "00:00:00.100";
         builder.Services.AddSingleton<ISessionTerminator, RecordingTerminator>();
-        builder.Services.AddOptions<ChainOptions>().Bind(builder.Configuration.GetSection(ChainOptions.Section));
+        await builder.AddOracleChainAsync(ChainRequirements.None);
         builder.AddOracleBus();
         builder.AddMetering();
         using var host = builder.Build();

@@ -70,13 +70,13 @@ public sealed class TunnelMeteringTests(RabbitMqFixture rabbit) : IClassFixture<
         KeyStoreFile.Create(Path.Combine(_folder, "client.eth"), clientKey, "metering-test-only", KeyStoreCost.Light);
         await File.WriteAllBytesAsync(Path.Combine(_folder, "exit.json"), PolicyDocument.DefaultExit.CanonicalJson.ToArray());
         var metering = $$"""
-            "Chain": { "ChainId": 31337, "SessionManager": "{{MeteringHarness.SessionManager}}" },
+            "Chain": { "ChainId": 31337, "Contracts": { "SessionManager": "{{MeteringHarness.SessionManager}}" }, "PasswordFile": "{{password}}", "Keystore": "{{_folder}}/ROLE.eth" },
             "Metering": { "EpochInterval": "00:00:02", "SweepInterval": "00:00:00.500", "VoucherGrace": "00:00:30", "PricePerMiB": "1000",
                           "Flows": { "IdleTimeout": "00:00:02", "ActiveTimeout": "00:00:30" },
             """;
         var provider = Start(_provider, "provider", "serve", $$"""
-            { "Keys": { "TunnelKeystore": "{{_folder}}/provider.key", "EthereumKeystore": "{{_folder}}/provider.eth", "PasswordFile": "{{password}}" },
-              {{metering}} "SpoolPath": "{{_folder}}/provider.db" },
+            { "Keys": { "TunnelKeystore": "{{_folder}}/provider.key", "PasswordFile": "{{password}}" },
+              {{metering.Replace("ROLE", "provider", StringComparison.Ordinal)}} "SpoolPath": "{{_folder}}/provider.db" },
               "Bus": { "Url": "{{insideUrl}}" },
               "Serve": { "Listen": "0.0.0.0:51820", "AddressPool": "198.19.210.0/24", "InterfacePattern": "omp%d",
                          "Exit": { "Enabled": true, "Masquerade": true, "Uplink": "{{Uplink}}" } },
@@ -86,8 +86,8 @@ public sealed class TunnelMeteringTests(RabbitMqFixture rabbit) : IClassFixture<
             """);
         await GatewayNetwork.WaitForLog(Path.Combine(_folder, "provider.log"), "serving on", TimeSpan.FromSeconds(60));
         Start(_client, "client", "connect", $$"""
-            { "Keys": { "TunnelKeystore": "{{_folder}}/client.key", "EthereumKeystore": "{{_folder}}/client.eth", "PasswordFile": "{{password}}" },
-              {{metering}} "SpoolPath": "{{_folder}}/client.db", "ProviderAddress": "{{providerKey.GetPublicAddress()}}" },
+            { "Keys": { "TunnelKeystore": "{{_folder}}/client.key", "PasswordFile": "{{password}}" },
+              {{metering.Replace("ROLE", "client", StringComparison.Ordinal)}} "SpoolPath": "{{_folder}}/client.db", "ProviderAddress": "{{providerKey.GetPublicAddress()}}" },
               "Connect": { "ProviderKey": "{{Convert.ToBase64String(providerTunnel)}}", "Endpoint": "198.18.1.2:51820", "SessionId": {{session}},
                            "Routes": ["0.0.0.0/0"], "InterfacePattern": "omc%d" },
               "Metrics": { "Listen": "127.0.0.1:9596" } }

@@ -1,6 +1,7 @@
 using System.Numerics;
 using Nethereum.Signer;
 using Nethereum.Web3;
+using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.ProviderRegistry;
 using Oracle.Chain.Contracts.SessionManager;
 using Oracle.Chain.Contracts.VpnToken;

@@ -124,6 +124,10 @@ internal sealed class MeteredTunnel : IAsyncDisposable
         return target;
     }
 
+    /// <summary>Section Chain of a pinned link: no node, the chain id and SessionManager only for the signing domain.</summary>
+    private object PinnedChain(string ethereumKeystore)
+        => new { ChainId = MeteringHarness.ChainId, Contracts = new { MeteringHarness.SessionManager }, Keystore = ethereumKeystore, PasswordFile };
+
     /// <summary>
     /// A provider (<c>serve</c>) with metering on short timers (epochs of 1 s, flows closed after 1 s idle or 2 s active),
     /// exit forwarding with NAT, pinned <paramref name="sessions"/>, and <paramref name="overrides"/> on top.
@@ -131,8 +135,8 @@ internal sealed class MeteredTunnel : IAsyncDisposable
     public JsonObject ProviderConfig(string ethereumKeystore, object[] sessions, object? overrides = null) => Merge(Json(new
     {
         Tunnel = new { EndingSeconds = 3 },
-        Keys = new { TunnelKeystore = Path.Combine(Folder, "provider.key"), EthereumKeystore = ethereumKeystore, PasswordFile },
-        Chain = new { ChainId = 31337, SessionManager = MeteringHarness.SessionManager },
+        Keys = new { TunnelKeystore = Path.Combine(Folder, "provider.key"), PasswordFile },
+        Chain = PinnedChain(ethereumKeystore),
         Metering = MeteringDefaults(ProviderSpool),
         Serve = new
         {
@@ -150,8 +154,8 @@ internal sealed class MeteredTunnel : IAsyncDisposable
         => Merge(Json(new
         {
             Tunnel = new { EndingSeconds = 3 },
-            Keys = new { TunnelKeystore = Path.Combine(Folder, name + ".key"), EthereumKeystore = ethereumKeystore, PasswordFile },
-            Chain = new { ChainId = 31337, SessionManager = MeteringHarness.SessionManager },
+            Keys = new { TunnelKeystore = Path.Combine(Folder, name + ".key"), PasswordFile },
+            Chain = PinnedChain(ethereumKeystore),
             Metering = Merge(MeteringDefaults(Path.Combine(Folder, name + ".db")), Json(new { ProviderAddress = providerAddress })),
             Connect = new
             {

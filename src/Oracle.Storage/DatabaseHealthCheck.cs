@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
-namespace Oracle.Hosting;
+namespace Oracle.Storage;
 
 /// <summary>Healthy while PostgreSQL answers a trivial query.</summary>
 internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck

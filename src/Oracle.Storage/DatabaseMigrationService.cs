@@ -1,0 +1,32 @@
+using System.Reflection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Oracle.Storage;
+
+/// <summary>
+/// Applies the service's migrations when the host starts, before any hosted service (bus consumers, chain watchers)
+/// runs: <see cref="IHostedLifecycleService.StartingAsync"/> of every service completes before the first
+/// <see cref="IHostedService.StartAsync"/>. A failed migration fails the start.
+/// </summary>
+internal sealed partial class DatabaseMigrationService(OracleDatabase database, Assembly migrations, ILogger<DatabaseMigrationService> logger) : IHostedLifecycleService
+{
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        var applied = await DatabaseMigrator.MigrateAsync(database.DataSource, migrations, database.Schema, cancellationToken).ConfigureAwait(false);
+        LogMigrated(logger, database.Schema, applied.Count, applied.Count == 0 ? "up to date" : string.Join(", ", applied));
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(LogLevel.Information, "database schema {Schema}: {Count} migrations applied ({Scripts})")]
+    private static partial void LogMigrated(ILogger logger, string schema, int count, string scripts);
+}
