@@ -95,7 +95,7 @@ public sealed class EvidenceSpoolTests : IDisposable
         spool.MarkPublished(batch.BatchId, 5000);
 
         var digest = EvidenceBatchDigest.Compute(Assert.Single(spool.Peek(5000, 10)));
-        Assert.True(spool.Reject(batch.BatchId, "BadVoucherSignature: not the client"));
+        Assert.Equal(RejectionOutcome.Quarantined, spool.Reject(batch.BatchId, digest, "BadVoucherSignature: not the client"));
         spool.MarkPublished(batch.BatchId, 6000); // a late broker confirmation does not revive it
         Assert.Equal(AcknowledgementOutcome.NotSpooled, spool.Acknowledge(batch.BatchId, digest)); // nor deletes it
 
@@ -106,6 +106,28 @@ public sealed class EvidenceSpoolTests : IDisposable
         Assert.Equal(SpoolState.Rejected, entry.State);
         Assert.Equal("BadVoucherSignature: not the client", entry.LastError);
         Assert.Equal(batch.Records, entry.Batch!.Records);
+    }
+
+    [Fact]
+    public void Reject_ForgedWithTheIdAlone_NothingQuarantined()
+    {
+        // Issue 10 item 12: the batch id is a hash of public values; a rejection without the published content's digest
+        // quarantines nothing, and a batch still waiting for its voucher cannot be rejected at all.
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        var published = Batch(1, 3);
+        var waiting = Batch(1, 5, first: 3);
+        spool.AddCheckpoint(published, 1, 300, Hashes(3), 0);
+        spool.MarkPublished(published.BatchId, 5000);
+        spool.AddCheckpoint(waiting, 2, 500, Hashes(2), long.MaxValue);
+        var waitingDigest = EvidenceBatchDigest.Compute(Assert.Single(spool.Entries(), e => e.BatchId == waiting.BatchId).Batch!);
+
+        Assert.Equal(RejectionOutcome.OtherContent, spool.Reject(published.BatchId, new byte[32], "forged"));
+        Assert.Equal(RejectionOutcome.OtherContent, spool.Reject(published.BatchId, [], "forged"));
+        Assert.Equal(RejectionOutcome.NotPublished, spool.Reject(waiting.BatchId, waitingDigest, "forged"));
+        Assert.Equal(RejectionOutcome.NotPublished, spool.Reject(Guid.NewGuid(), waitingDigest, "forged"));
+
+        Assert.Equal(0, spool.Quarantined);
+        Assert.Equal(2, spool.Pending);
     }
 
     [Fact]

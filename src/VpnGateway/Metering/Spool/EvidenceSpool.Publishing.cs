@@ -139,17 +139,40 @@ internal sealed partial class EvidenceSpool
     }
 
     /// <summary>
-    /// The collector refused <paramref name="batchId"/>: it stays in the spool, quarantined with the reason, and is not
-    /// published again. False when it was not spooled (or already set aside).
+    /// The collector refused <paramref name="batchId"/> holding content <paramref name="digest"/>: a published batch with
+    /// that content stays in the spool, quarantined with the reason, and is not published again. A batch not published
+    /// (still waiting for its voucher), or with other content, is left as it is: an id, which anyone can compute, or a
+    /// digest of something else quarantines nothing.
     /// </summary>
-    public bool Reject(Guid batchId, string reason)
+    public RejectionOutcome Reject(Guid batchId, ReadOnlySpan<byte> digest, string reason)
     {
         lock (_lock)
         {
-            using var command = Command("UPDATE batches SET state = 3, last_error = $error WHERE batch_id = $id AND state IN (0, 1)");
+            EvidenceBatch? batch;
+            using (var select = Command("SELECT body, records FROM batches WHERE batch_id = $id AND state = 1"))
+            {
+                select.Parameters.AddWithValue("$id", batchId.ToString());
+                using var reader = select.ExecuteReader();
+                batch = reader.Read() && JsonSerializer.Deserialize<EvidenceBatch>(reader.GetString(0), Json) is { } b
+                    ? b with { Records = Split((byte[])reader.GetValue(1)) }
+                    : null;
+            }
+
+            if (batch is null)
+            {
+                return RejectionOutcome.NotPublished;
+            }
+
+            if (!EvidenceBatchDigest.Compute(batch).AsSpan().SequenceEqual(digest))
+            {
+                return RejectionOutcome.OtherContent;
+            }
+
+            using var command = Command("UPDATE batches SET state = 3, last_error = $error WHERE batch_id = $id AND state = 1");
             command.Parameters.AddWithValue("$id", batchId.ToString());
             command.Parameters.AddWithValue("$error", reason);
-            return command.ExecuteNonQuery() > 0;
+            command.ExecuteNonQuery();
+            return RejectionOutcome.Quarantined;
         }
     }
 
