@@ -67,6 +67,15 @@ public sealed class MeteringService : BackgroundService, IPolicyDenialSink, IPol
         _logger.LogInformation("metering session {Session} as client (interface {Interface})", session.SessionId, session.InterfaceName);
     }
 
+    /// <summary>A client session's provider declared another evaluation context (its protected networks changed).</summary>
+    public void AddPolicyContext(ulong sessionId, PolicyContext context)
+    {
+        if (_clients.TryGetValue(sessionId, out var meter))
+        {
+            meter.AddPolicyContext(context);
+        }
+    }
+
     /// <summary>
     /// The session is ending (no more data, the control channel still up): the provider closes every flow into a last
     /// checkpoint, sends it, and waits until the client answered it or <paramref name="cancellationToken"/> is cancelled

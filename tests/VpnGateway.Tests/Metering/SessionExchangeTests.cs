@@ -49,16 +49,16 @@ public sealed class SessionExchangeTests
         SendTraffic(h, flows: 1);
         var syn = TestPackets.Tcp(Client, 50000, "198.19.0.5", 445, TestPackets.Syn);
         h.Client.Flows.OnForwarded(syn, syn.Length, h.NowMs); // the client sent it...
-        h.Provider.Flows.OnDenied(syn, ruleId: 7, TrafficDirection.Outbound, h.NowMs); // ...the provider's policy dropped it
+        h.Provider.Flows.OnDenied(syn, ruleId: 1, TrafficDirection.Outbound, h.NowMs); // ...the provider's policy (rule 1: no SMB) dropped it
 
         await h.AdvanceAsync(TimeSpan.FromSeconds(16));
 
         var batch = Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10));
         var denied = Assert.Single(batch.Records.Select(Decode), r => r.Verdict == FlowVerdict.Denied);
-        Assert.Equal(7U, denied.RuleId);
+        Assert.Equal(1U, denied.RuleId);
         Assert.Equal(445, denied.DestinationPort);
         var leaf = batch.Records.Single(r => r[FlowRecordEncoding.VerdictOffset] == 1);
-        Assert.Equal(7U, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(leaf.AsSpan(FlowRecordEncoding.RuleIdOffset)));
+        Assert.Equal(1U, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(leaf.AsSpan(FlowRecordEncoding.RuleIdOffset)));
         Assert.NotNull(batch.Voucher);
         var allowed = batch.Records.Select(Decode).Where(r => r.Verdict == FlowVerdict.Allowed).Sum(r => (long)r.Octets);
         Assert.Equal((ulong)allowed, batch.Voucher.CumulativeBytes);
@@ -130,13 +130,239 @@ public sealed class SessionExchangeTests
         await using var h = await MeteringHarness.StartAsync();
         SendTraffic(h, flows: 2);
         var framed = TestPackets.Tcp(Client, 50001, "198.19.0.5", 445, TestPackets.Syn);
-        h.Provider.Flows.OnDenied(framed, ruleId: 7, TrafficDirection.Outbound, h.NowMs);
+        h.Provider.Flows.OnDenied(framed, ruleId: 1, TrafficDirection.Outbound, h.NowMs);
 
         await h.AdvanceAsync(TimeSpan.FromSeconds(16));
 
         Assert.True(h.Client.Disputed);
         Assert.Equal(EpochRejectionReason.UnknownFlow, Assert.Single(h.ClientSpool.DisputedEpochs(MeteringHarness.SessionId)).Reason);
         Assert.Equal(0, h.ClientMetrics.Count(MeteringCounters.VouchersSigned));
+    }
+
+    [Fact]
+    public async Task Epoch_DeniedInboundPacketsTheClientCouldNotSee_AcceptedAndPaid()
+    {
+        // Issue 10 item 1: a host on the provider's side pings the client; the provider's guard drops it before the tunnel.
+        await using var h = await MeteringHarness.StartAsync();
+        SendTraffic(h, flows: 2);
+        for (var i = 0; i < 50; i++)
+        {
+            var ping = TestPackets.Icmp("198.18.200.7", Client, 8, 0, payload: 56);
+            h.Provider.Flows.OnDenied(ping, PolicyDecision.ProviderGuardRuleId, TrafficDirection.Inbound, h.NowMs);
+        }
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.False(h.Client.Disputed);
+        Assert.Empty(h.ClientTerminator.Terminated);
+        var batch = Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10));
+        Assert.NotNull(batch.Voucher);
+        var denied = Assert.Single(batch.Records.Select(Decode), r => r.Verdict == FlowVerdict.Denied);
+        Assert.Equal(TrafficDirection.Inbound, denied.Direction);
+        Assert.Equal(50UL, denied.Packets);
+        Assert.Equal(batch.Records.Select(Decode).Where(r => r.Verdict == FlowVerdict.Allowed).Aggregate(0UL, (sum, r) => sum + r.Octets), batch.Voucher.CumulativeBytes);
+    }
+
+    [Fact]
+    public async Task Epoch_DeniedInboundWithAWrongRule_VerdictMismatch()
+    {
+        await using var h = await MeteringHarness.StartAsync(dishonestProvider: true);
+        SendTraffic(h, flows: 1);
+        var ping = TestPackets.Icmp(Server, Client, 8, 0, payload: 56); // not guarded, no rule: the policy allows it
+        h.Provider.Flows.OnDenied(ping, PolicyDecision.ProviderGuardRuleId, TrafficDirection.Inbound, h.NowMs);
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.True(h.Client.Disputed);
+        Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.ProviderMismatches, "VerdictMismatch"));
+    }
+
+    [Fact]
+    public async Task Epoch_SmbSynsBilledAsAllowed_VerdictMismatchAndNoVoucher()
+    {
+        // Issue 10 item 16: 50 SYNs to port 445, which the policy denies, reported as allowed traffic to be paid for.
+        await using var h = await MeteringHarness.StartAsync(dishonestProvider: true);
+        SendTraffic(h, flows: 1);
+        for (var i = 0; i < 50; i++)
+        {
+            h.Both(TestPackets.Tcp(Client, 41000 + i, "198.19.0.5", 445, TestPackets.Syn));
+        }
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.True(h.Client.Disputed);
+        Assert.Equal(EpochRejectionReason.VerdictMismatch, Assert.Single(h.ClientSpool.DisputedEpochs(MeteringHarness.SessionId)).Reason);
+        Assert.Equal(0, h.ClientMetrics.Count(MeteringCounters.VouchersSigned));
+    }
+
+    [Fact]
+    public async Task Epoch_AllowedTrafficRelabelledAsDenied_VerdictMismatch()
+    {
+        await using var h = await MeteringHarness.StartAsync(dishonestProvider: true);
+        var https = TestPackets.Tcp(Client, 40000, Server, 443, TestPackets.Syn);
+        h.Client.Flows.OnForwarded(https, https.Length, h.NowMs);
+        h.Provider.Flows.OnDenied(https, ruleId: 1, TrafficDirection.Outbound, h.NowMs); // framing: allowed traffic called a violation
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.True(h.Client.Disputed);
+        Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.ProviderMismatches, "VerdictMismatch"));
+        Assert.Equal(0, h.ClientMetrics.Count(MeteringCounters.VouchersSigned));
+    }
+
+    [Fact]
+    public async Task Epoch_InboundPacketCapturedThenDenied_ProviderNeverSignsItAsAllowed()
+    {
+        // The provider's capture counts an inbound packet before its policy denies it; when the epoch's checkpoint falls
+        // between the two, the allowed flow was exported before the denial took it back out.
+        await using var h = await MeteringHarness.StartAsync();
+        SendTraffic(h, flows: 1);
+        var ping = TestPackets.Icmp("198.18.200.7", Client, 8, 0, payload: 56);
+        h.Provider.Flows.OnForwarded(ping, ping.Length, h.NowMs); // captured (inbound, before the policy)...
+        await h.AdvanceAsync(TimeSpan.FromSeconds(10)); // ...an epoch ends...
+        h.Provider.Flows.OnDenied(ping, PolicyDecision.ProviderGuardRuleId, TrafficDirection.Inbound, h.NowMs); // ...then the guard denies it
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.False(h.Client.Disputed);
+        Assert.All(h.ProviderSpool.Peek(long.MaxValue, 10), b => Assert.NotNull(b.Voucher));
+        Assert.DoesNotContain(h.ProviderSpool.Peek(long.MaxValue, 10).SelectMany(b => b.Records).Select(Decode), r => r.Protocol == 1 && r.Verdict == FlowVerdict.Allowed);
+        Assert.Equal(1, h.ProviderMetrics.Count(MeteringCounters.RecordsRejected, "ContradictsPolicy"));
+    }
+
+    [Fact]
+    public async Task Epoch_PolicyUnknown_RefusedAsUnverifiableWithoutAccusing()
+    {
+        await using var h = await MeteringHarness.StartAsync(session: s => s with { Policy = null });
+        SendTraffic(h, flows: 1);
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.True(h.Client.Disputed);
+        Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.EpochsRejected, "Unverifiable"));
+        Assert.Equal(0, h.ClientMetrics.Count(MeteringCounters.ProviderMismatches));
+        Assert.Equal(0, h.ClientMetrics.Count(MeteringCounters.VouchersSigned));
+        Assert.Contains("unverifiable", Assert.Single(h.ClientTerminator.Terminated).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Epoch_OneCapturedPacketLost_InflatedFlowStillRefused()
+    {
+        // Issue 10 item 10: one lost packet no longer switches the checks off; it allows at most one packet's worth more.
+        await using var h = await MeteringHarness.StartAsync();
+        h.Client.CaptureLoss = () => 1;
+        SendTraffic(h, flows: 2);
+        var big = TestPackets.Udp(Server, 53, Client, 5000, payload: 1400);
+        h.Client.Flows.OnForwarded(big, big.Length, h.NowMs);
+        for (var i = 0; i < 800; i++)
+        {
+            h.Provider.Flows.OnForwarded(big, big.Length, h.NowMs); // about 1.1 MB billed for one packet seen
+        }
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.True(h.Client.Disputed);
+        Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.ProviderMismatches, "OctetsExceeded"));
+        Assert.Equal(0, h.ClientMetrics.Count(MeteringCounters.VouchersSigned));
+    }
+
+    [Fact]
+    public async Task Epoch_CaptureLostPacketsAndAnInventedSmbRecord_UnverifiableNoVoucherNoAccusation()
+    {
+        await using var h = await MeteringHarness.StartAsync();
+        h.Client.CaptureLoss = () => 1;
+        SendTraffic(h, flows: 2);
+        var framed = TestPackets.Tcp(Client, 50001, "198.19.0.5", 445, TestPackets.Syn);
+        h.Provider.Flows.OnDenied(framed, ruleId: 1, TrafficDirection.Outbound, h.NowMs);
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.True(h.Client.Disputed);
+        Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.EpochsRejected, "Unverifiable"));
+        Assert.Equal(0, h.ClientMetrics.Count(MeteringCounters.ProviderMismatches));
+        Assert.Equal(0, h.ClientMetrics.Count(MeteringCounters.VouchersSigned));
+    }
+
+    [Fact]
+    public async Task Epoch_CaptureLostPackets_UnseenTrafficAllowedInProportion()
+    {
+        await using var h = await MeteringHarness.StartAsync();
+        h.Client.CaptureLoss = () => 20;
+        SendTraffic(h, flows: 2);
+        var unseen = TestPackets.Udp(Client, 5300, Server, 53, payload: 1000);
+        for (var i = 0; i < 100; i++)
+        {
+            h.Provider.Flows.OnForwarded(unseen, unseen.Length, h.NowMs); // 103 KB the client's capture may have dropped
+        }
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.False(h.Client.Disputed);
+        Assert.NotNull(Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10)).Voucher);
+    }
+
+    [Fact]
+    public async Task Epoch_SixteenKibAddedToEveryDnsFlow_OneAllowancePerSessionRefusesIt()
+    {
+        // Issue 10 item 11: 400 DNS-sized flows each billed 16 KiB more passed a per-flow allowance (+24,094 %).
+        await using var h = await MeteringHarness.StartAsync(o => o.MaxRecordsPerCheckpoint = 1000);
+        for (var i = 0; i < 400; i++)
+        {
+            var query = TestPackets.Udp(Client, 20000 + i, "198.19.0.53", 53, payload: 40);
+            h.Both(query);
+            var padding = TestPackets.Udp(Client, 20000 + i, "198.19.0.53", 53, payload: 16 * 1024 - 28);
+            h.Provider.Flows.OnForwarded(padding, padding.Length, h.NowMs); // +16 KiB on the provider's side only
+        }
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.True(h.Client.Disputed);
+        Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.ProviderMismatches, "OctetsExceeded"));
+        Assert.Equal(0, h.ClientMetrics.Count(MeteringCounters.VouchersSigned));
+    }
+
+    [Fact]
+    public async Task Epoch_InboundPacketsLostInTheTunnel_WithinTheSessionAllowance()
+    {
+        await using var h = await MeteringHarness.StartAsync();
+        SendTraffic(h, flows: 5);
+        var lost = TestPackets.Udp(Server, 53, Client, 5555, payload: 500); // a reply the tunnel lost: the client never saw its flow
+        h.Provider.Flows.OnForwarded(lost, lost.Length, h.NowMs);
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.False(h.Client.Disputed);
+        Assert.NotNull(Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10)).Voucher);
+    }
+
+    [Fact]
+    public async Task Epoch_OpenFlowAtTheEpochEnd_CheckpointedSoACrashLosesAtMostAnEpoch()
+    {
+        // Issue 10 item 6: a flow that never goes idle was only recorded at its 60 s active timeout; a crash lost it all.
+        await using var h = await MeteringHarness.StartAsync();
+        var bulk = TestPackets.Tcp(Server, 443, Client, 40000, TestPackets.Ack, payload: 1400);
+        for (var second = 0; second < 9; second++)
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                h.Both(bulk);
+            }
+
+            await h.AdvanceAsync(TimeSpan.FromSeconds(1.2)); // past the 10 s epoch, long before the idle or active timeout
+        }
+
+        var before = Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10));
+        var exported = Assert.Single(before.Records.Select(Decode));
+        Assert.Equal(FlowEndReason.ActiveTimeout, exported.EndReason);
+        Assert.Equal(90UL, exported.Packets);
+        Assert.NotNull(before.Voucher);
+
+        for (var i = 0; i < 10; i++)
+        {
+            h.Both(bulk);
+        }
+
+        await h.RestartProviderAsync(); // a crash: the 10 packets since the epoch are lost, the 90 before are spooled and paid
+        Assert.Equal(90UL, h.ProviderSpool.Peek(long.MaxValue, 10).SelectMany(b => b.Records).Select(Decode).Aggregate(0UL, (sum, r) => sum + r.Packets));
     }
 
     [Fact]

@@ -27,6 +27,7 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly FlowLedger _ledger = new();
     private readonly SessionLogVerifier _log;
+    private readonly List<PolicyContext> _contexts;
     private readonly List<FlowRecord> _closed = [];
     private TunCapture? _capture;
     private IDisposable? _subscription;
@@ -43,6 +44,7 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
         _logger = context.Loggers.CreateLogger<ClientSessionMeter>();
         Flows = new SessionFlowMeter(session.SessionId, new PrefixSet(session.ClientPrefixes), context.Options.Flows);
         _log = new SessionLogVerifier(new SessionLogParties(session.SessionId, context.Domain, session.GatewayAddress, session.ClientAddress));
+        _contexts = [session.PolicyContext ?? PolicyContext.Empty];
     }
 
     public ulong SessionId => _session.SessionId;
@@ -50,7 +52,10 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
     /// <summary>The client's own flows.</summary>
     public SessionFlowMeter Flows { get; }
 
-    /// <summary>Whether the client disputes the provider's evidence.</summary>
+    /// <summary>Tests without a capture device: the packets the capture lost (a real session reads libpcap's counters).</summary>
+    internal Func<ulong>? CaptureLoss { get; set; }
+
+    /// <summary>Whether the client refuses the provider's evidence for good (a dispute, or evidence it cannot vouch for).</summary>
     public bool Disputed { get; private set; }
 
     /// <summary>The log size of the last voucher signed.</summary>
@@ -132,7 +137,8 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
             // After the refusal is on its way: the session's ending still carries it to the provider.
             if (end)
             {
-                _context.Terminator.Terminate(SessionId, $"provider evidence mismatch: {dispute!.Value.Rejection.Reason}", refuseReconnection: false);
+                var why = dispute!.Value.Rejection.Reason == EpochRejectionReason.Unverifiable ? "provider evidence unverifiable" : "provider evidence mismatch";
+                _context.Terminator.Terminate(SessionId, $"{why}: {dispute.Value.Rejection.Reason}", refuseReconnection: false);
             }
         }
         finally
@@ -183,9 +189,26 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
                 return Reject(m.Sequence, ReasonOf(appended.Error), appended.Detail);
         }
 
+        // Each record's verdict against the session's policy, as an oracle would judge it (issue 10, item 16).
         var records = appended.Records;
-        var unverifiable = _capture?.Statistics.Dropped > 0;
-        var check = _ledger.Check(records, Flows, _context.Options.OctetTolerance, _context.Options.OctetToleranceBytes, unverifiable);
+        if (_session.Policy is not { } policy)
+        {
+            return Reject(m.Sequence, EpochRejectionReason.Unverifiable, "the session's policy is unknown (no SessionInfo carrying the document of the session's hash): the provider's verdicts cannot be checked", dispute: true);
+        }
+
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (!AgreesWithPolicy(records[i], policy, out var expected))
+            {
+                return Reject(m.Sequence, EpochRejectionReason.VerdictMismatch,
+                    $"record {i} (leaf {m.FirstLeafIndex + (ulong)i}) says {records[i].Verdict} rule {records[i].RuleId}; the policy gives {expected.Action} rule {expected.RuleId}: {records[i]}",
+                    dispute: true);
+            }
+        }
+
+        // The records against the client's own metering, within one allowance per session (issue 10, items 1, 10, 11).
+        var lost = _capture is { } capture ? capture.Statistics.Dropped + capture.Statistics.InterfaceDropped : CaptureLoss?.Invoke() ?? 0;
+        var check = _ledger.Check(records, Flows, _context.Options.OctetTolerance, _context.Options.OctetToleranceBytes, lost);
         if (check.Reason is { } reason)
         {
             return Reject(m.Sequence, reason, check.Detail, dispute: true, observed: check.Observed);
@@ -207,6 +230,37 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
         _lastVoucher = answer;
         _context.Metrics.Add(MeteringCounters.VouchersSigned);
         return (EvidenceMessageType.Voucher, answer, null);
+    }
+
+    /// <summary>A provider whose protected networks changed declared another context (SessionInfo again).</summary>
+    public void AddPolicyContext(PolicyContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        lock (_contexts)
+        {
+            _contexts.Add(context);
+        }
+    }
+
+    // A record agrees when some context the provider declared during the session gives its verdict and rule id.
+    private bool AgreesWithPolicy(in FlowRecord record, PolicyDocument policy, out PolicyDecision expected)
+    {
+        lock (_contexts)
+        {
+            expected = default;
+            foreach (var context in _contexts)
+            {
+                if (FlowRecordPolicy.Agrees(record, policy, context, out var decision))
+                {
+                    expected = decision;
+                    return true;
+                }
+
+                expected = decision;
+            }
+
+            return false;
+        }
     }
 
     private static EpochRejectionReason ReasonOf(SessionLogError error) => error switch
@@ -240,6 +294,12 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
         if (!first)
         {
             return false;
+        }
+
+        if (rejection.Reason == EpochRejectionReason.Unverifiable)
+        {
+            _logger.LogError("session {Session}: this gateway cannot vouch for the provider's evidence ({Detail}); no further vouchers", SessionId, rejection.Detail);
+            return _context.Options.EndSessionOnMismatch;
         }
 
         _context.Metrics.Add(MeteringCounters.ProviderMismatches, reason: rejection.Reason.ToString());

@@ -18,6 +18,7 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
     private readonly bool _capturesInboundBeforePolicy;
     private int _segmentMtu;
     private long _packets;
+    private long _forwardedOctets;
     private long _notIp;
     private long _truncated;
     private long _badHeader;
@@ -56,6 +57,9 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
     /// <summary>Packets counted into flows.</summary>
     public long Packets => Interlocked.Read(ref _packets);
 
+    /// <summary>IP-layer octets of every forwarded packet counted so far (the capture's; denied ones aside).</summary>
+    public ulong ForwardedOctets => (ulong)Interlocked.Read(ref _forwardedOctets);
+
     /// <summary>Adds the packets counted and the malformed ones since the last call to <paramref name="metrics"/>.</summary>
     public void ReportTo(MeteringMetrics metrics)
     {
@@ -91,6 +95,7 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
         }
 
         Interlocked.Increment(ref _packets);
+        Interlocked.Add(ref _forwardedOctets, headers.Octets);
         return true;
     }
 
@@ -146,6 +151,15 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
         lock (_lock)
         {
             return _table.Expire(nowMs, closed);
+        }
+    }
+
+    /// <summary>Checkpoints every open flow's counters into a record (<see cref="FlowTable.ExportOpen"/>).</summary>
+    public int ExportOpen(List<FlowRecord> closed)
+    {
+        lock (_lock)
+        {
+            return _table.ExportOpen(closed);
         }
     }
 

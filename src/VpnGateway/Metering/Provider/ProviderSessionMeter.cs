@@ -23,6 +23,7 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<FlowRecord> _pending = [];
+    private readonly CompiledPolicy? _policy;
     private readonly List<(ulong TreeSize, long SignedAtMs)> _awaiting = [];
     private readonly ulong _dropsBase;
     private readonly long _epochMs;
@@ -45,6 +46,7 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
         _epochMs = (long)context.Options.EpochInterval.TotalMilliseconds;
         Flows = new SessionFlowMeter(session.SessionId, new PrefixSet(session.ClientPrefixes), context.Options.Flows,
             capturesInboundBeforePolicy: session.InterfaceName is not null);
+        _policy = session.Policy is { } policy ? CompiledPolicy.Compile(policy, session.PolicyContext ?? PolicyContext.Empty) : null;
         var snapshot = context.Spool.LoadSession(session.SessionId);
         _log = new SessionEvidenceLog(session.SessionId, snapshot);
         var now = NowMs;
@@ -107,6 +109,8 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
             Flows.ReportTo(_context.Metrics);
             if (now >= _nextEpochMs)
             {
+                // Open flows' counters too (issue 10, item 6): a crash loses at most this epoch.
+                Flows.ExportOpen(_pending);
                 await CloseEpochAsync(now, cancellationToken);
                 _nextEpochMs = now + _epochMs;
             }
@@ -186,6 +190,24 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
 
     private async Task CloseEpochAsync(long now, CancellationToken cancellationToken)
     {
+        // Never sign a record the session's policy contradicts. Inbound packets are captured before the policy decides
+        // them; a denied one is taken back out of its allowed flow, but when a checkpoint falls between the capture and
+        // the denial, its allowed flow was exported first: such a flow (a key the policy denies) was never carried.
+        if (_policy is { } policy)
+        {
+            _pending.RemoveAll(r =>
+            {
+                var decision = policy.Evaluate(r.ToPacketTuple(), r.Direction);
+                var agrees = r.Verdict == FlowVerdict.Allowed ? decision.IsAllowed : !decision.IsAllowed && decision.RuleId == r.RuleId;
+                if (!agrees)
+                {
+                    RecordRejected(r, "ContradictsPolicy");
+                }
+
+                return !agrees;
+            });
+        }
+
         var drops = CaptureDrops();
         var epochTime = (ulong)(now / 1000);
         var max = _context.Options.MaxRecordsPerCheckpoint;
@@ -233,7 +255,7 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
     private void RecordRejected(FlowRecord record, string reason)
     {
         _context.Metrics.Add(MeteringCounters.RecordsRejected, reason: reason);
-        _logger.LogWarning("session {Session}: flow record left out of the evidence ({Reason}): {Record}", SessionId, reason, record);
+        _logger.Log(reason == "ContradictsPolicy" ? LogLevel.Debug : LogLevel.Warning, "session {Session}: flow record left out of the evidence ({Reason}): {Record}", SessionId, reason, record);
     }
 
     private void EnforceGrace(long now)

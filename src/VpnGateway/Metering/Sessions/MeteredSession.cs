@@ -19,4 +19,11 @@ public sealed record MeteredSession(
     IReadOnlyList<IpPrefix> ClientPrefixes,
     string? ClientAddress,
     string GatewayAddress,
-    BigInteger PricePerMiB);
+    BigInteger PricePerMiB)
+{
+    /// <summary>The session's policy (provider: enforced; client: from SessionInfo, checked against the session's hash), or null when unknown.</summary>
+    public PolicyDocument? Policy { get; init; }
+
+    /// <summary>The provider's evaluation context as declared in SessionInfo (docs/protocol.md §6.3), or null when unknown.</summary>
+    public PolicyContext? PolicyContext { get; init; }
+}
