@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Nethereum.Hex.HexConvertors.Extensions;
+using Nethereum.Signer;
+using Nethereum.Util;
+using Oracle.Core.Eip712;
+using Oracle.Core.Tests.Vectors;
+
+namespace Oracle.Core.Tests.Eip712;
+
+/// <summary>The native recovery (libsecp256k1) agrees with Nethereum's managed one, and refuses what it refuses.</summary>
+public sealed class SignatureRecoveryTests
+{
+    [Fact]
+    public void RecoverDigest_Eip712Vectors_AgreesWithNethereum()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(TestVectors.PathOf("eip712.json")));
+        var count = 0;
+        foreach (var item in doc.RootElement.EnumerateArray())
+        {
+            var digest = item.GetProperty("digest").GetString()!.HexToByteArray();
+            var signature = item.GetProperty("signature").GetString()!;
+            var nethereum = new MessageSigner().EcRecover(digest, signature);
+
+            var native = TypedDataSigner.RecoverDigest(digest, signature.HexToByteArray());
+
+            Assert.Equal(AddressUtil.Current.ConvertToChecksumAddress(nethereum), native);
+            Assert.Equal(item.GetProperty("signer").GetString(), native);
+            count++;
+        }
+
+        Assert.Equal(5, count);
+    }
+
+    [Fact]
+    public void RecoverDigest_RandomKeysAndDigests_AgreesWithNethereum()
+    {
+        var random = new Random(11);
+        for (var i = 0; i < 100; i++)
+        {
+            var key = EthECKey.GenerateKey();
+            var digest = new byte[32];
+            random.NextBytes(digest);
+            var signature = key.SignAndCalculateV(digest);
+            var bytes = new byte[65];
+            signature.R.CopyTo(bytes.AsSpan(32 - signature.R.Length));
+            signature.S.CopyTo(bytes.AsSpan(64 - signature.S.Length));
+            bytes[64] = signature.V[0];
+
+            Assert.Equal(AddressUtil.Current.ConvertToChecksumAddress(key.GetPublicAddress()), TypedDataSigner.RecoverDigest(digest, bytes));
+            Assert.Equal(AddressUtil.Current.ConvertToChecksumAddress(new MessageSigner().EcRecover(digest, bytes.ToHex(true))), TypedDataSigner.RecoverDigest(digest, bytes));
+        }
+    }
+
+    [Fact]
+    public void RecoverDigest_MalformedOrMalleable_Null()
+    {
+        var key = EthECKey.GenerateKey();
+        var digest = new byte[32];
+        digest[0] = 1;
+        var signature = key.SignAndCalculateV(digest);
+        var good = new byte[65];
+        signature.R.CopyTo(good.AsSpan(32 - signature.R.Length));
+        signature.S.CopyTo(good.AsSpan(64 - signature.S.Length));
+        good[64] = signature.V[0];
+        var highS = (byte[])good.Clone();
+        var s = new System.Numerics.BigInteger(good.AsSpan(32, 32), isUnsigned: true, isBigEndian: true);
+        var n = System.Numerics.BigInteger.Parse("0FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", System.Globalization.NumberStyles.HexNumber);
+        (n - s).ToByteArray(isUnsigned: true, isBigEndian: true).CopyTo(highS.AsSpan(32));
+        highS[64] = (byte)(good[64] == 27 ? 28 : 27);
+        var badV = (byte[])good.Clone();
+        badV[64] = 29;
+        var rOverflow = (byte[])good.Clone();
+        rOverflow.AsSpan(0, 32).Fill(0xFF);
+
+        Assert.NotNull(TypedDataSigner.RecoverDigest(digest, good));
+        Assert.Null(TypedDataSigner.RecoverDigest(digest, highS));
+        Assert.Null(TypedDataSigner.RecoverDigest(digest, badV));
+        Assert.Null(TypedDataSigner.RecoverDigest(digest, rOverflow));
+        Assert.Null(TypedDataSigner.RecoverDigest(digest, good.AsSpan(1)));
+        Assert.Null(TypedDataSigner.RecoverDigest(digest.AsSpan(1), good));
+        Assert.Null(TypedDataSigner.RecoverDigest(digest, new byte[65] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 27 }));
+    }
+}
