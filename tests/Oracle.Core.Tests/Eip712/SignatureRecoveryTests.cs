@@ -52,6 +52,27 @@ public sealed class SignatureRecoveryTests
     }
 
     [Fact]
+    public void HashAndSign_VouchersCheckpointsAuthorizations_EqualNethereumsGenericEncoderAndSigner()
+    {
+        var random = new Random(12);
+        var key = EthECKey.GenerateKey();
+        for (var i = 0; i < 40; i++)
+        {
+            var domain = TypedDataDomain.SessionManager(random.Next(1, 100_000), "0x" + Convert.ToHexStringLower(Bytes(random, 20)));
+            var amount = new System.Numerics.BigInteger(Bytes(random, random.Next(1, 33)), isUnsigned: true);
+            var voucher = new Voucher { SessionId = (ulong)random.NextInt64(), CumulativeAmount = amount, CumulativeBytes = (ulong)random.NextInt64(), LogSize = (ulong)random.NextInt64(), LogRoot = Bytes(random, 32) };
+            var checkpoint = new Checkpoint { SessionId = (ulong)random.NextInt64(), TreeSize = (ulong)random.NextInt64(), Root = Bytes(random, 32), EpochTime = (ulong)random.NextInt64(), CaptureDrops = (ulong)random.Next() };
+            var authorization = new TunnelAuthorization { SessionId = (ulong)random.NextInt64(), ClientTunnelKey = Bytes(random, 32), ProviderTunnelKey = Bytes(random, 32), NotAfter = (ulong)random.NextInt64() };
+
+            Assert.Equal(Nethereum.ABI.EIP712.Eip712TypedDataEncoder.Current.EncodeAndHashTypedData(voucher, TypedDataSigner.TypedData<Voucher>(domain)), TypedDataSigner.Hash(voucher, domain));
+            Assert.Equal(Nethereum.ABI.EIP712.Eip712TypedDataEncoder.Current.EncodeAndHashTypedData(checkpoint, TypedDataSigner.TypedData<Checkpoint>(domain)), TypedDataSigner.Hash(checkpoint, domain));
+            Assert.Equal(Nethereum.ABI.EIP712.Eip712TypedDataEncoder.Current.EncodeAndHashTypedData(authorization, TypedDataSigner.TypedData<TunnelAuthorization>(domain)), TypedDataSigner.Hash(authorization, domain));
+            Assert.Equal(Nethereum.Signer.EIP712.Eip712TypedDataSigner.Current.SignTypedDataV4(voucher, TypedDataSigner.TypedData<Voucher>(domain), key).ToLowerInvariant(),
+                TypedDataSigner.Sign(voucher, domain, key));
+        }
+    }
+
+    [Fact]
     public void RecoverDigest_MalformedOrMalleable_Null()
     {
         var key = EthECKey.GenerateKey();
@@ -79,5 +100,12 @@ public sealed class SignatureRecoveryTests
         Assert.Null(TypedDataSigner.RecoverDigest(digest, good.AsSpan(1)));
         Assert.Null(TypedDataSigner.RecoverDigest(digest.AsSpan(1), good));
         Assert.Null(TypedDataSigner.RecoverDigest(digest, new byte[65] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 27 }));
+    }
+
+    private static byte[] Bytes(Random random, int count)
+    {
+        var bytes = new byte[count];
+        random.NextBytes(bytes);
+        return bytes;
     }
 }
