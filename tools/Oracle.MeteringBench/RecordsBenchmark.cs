@@ -13,8 +13,8 @@ namespace Oracle.MeteringBench;
 
 /// <summary>
 /// Flow records per second through what each epoch does on the provider: encode, leaf hash and append to the session's
-/// log, sign the checkpoint, spool the batch durably (SQLite WAL, synchronous FULL). Baseline in the same run:
-/// encoding alone.
+/// log, sign the checkpoint, seal the records under the session's evidence key, spool the batch durably (SQLite WAL,
+/// synchronous FULL). Baseline in the same run: encoding alone.
 /// </summary>
 internal static class RecordsBenchmark
 {
@@ -40,25 +40,16 @@ internal static class RecordsBenchmark
             using var spool = EvidenceSpool.Open(spoolPath);
             var signer = new KeyEvidenceSigner(Benchmarks.GatewayKey, Benchmarks.Domain);
             var log = new SessionEvidenceLog(1);
+            using var sealer = new RecordSealer(RecordSealer.NewKey(), 31337, Benchmarks.SessionManager, 1);
             var checkpoints = 0;
             var full = Stopwatch.StartNew();
             for (var start = 0; start < records.Count; start += perCheckpoint)
             {
                 var closed = log.Append(records, start, Math.Min(perCheckpoint, records.Count - start), 1_700_000_000, 0, (_, reason) => throw new InvalidOperationException(reason))!;
                 var signature = signer.Sign(closed.Checkpoint);
-                var batch = new EvidenceBatch
-                {
-                    BatchId = EvidenceBatchId.For(31337, Benchmarks.SessionManager, 1, closed.Checkpoint.TreeSize),
-                    ChainId = 31337,
-                    SessionManager = Benchmarks.SessionManager,
-                    SessionId = 1,
-                    Gateway = signer.Address,
-                    Client = Benchmarks.ClientKey.GetPublicAddress(),
-                    FirstLeafIndex = closed.FirstLeafIndex,
-                    Records = closed.Records,
-                    Checkpoint = new SignedCheckpoint { TreeSize = closed.Checkpoint.TreeSize, Root = closed.Checkpoint.Root, EpochTime = closed.Checkpoint.EpochTime, CaptureDrops = 0, Signature = signature },
-                };
-                spool.AddCheckpoint(batch, closed.Sequence, closed.AllowedOctets, closed.LeafHashes, 0);
+                var signed = new SignedCheckpoint { TreeSize = closed.Checkpoint.TreeSize, Root = closed.Checkpoint.Root, EpochTime = closed.Checkpoint.EpochTime, CaptureDrops = 0, Signature = signature };
+                var batch = PublishedBatch.Of(closed, signed, sealer, 31337, Benchmarks.SessionManager, signer.Address, Benchmarks.ClientKey.GetPublicAddress());
+                spool.AddCheckpoint(batch, closed.Records, closed.Sequence, closed.AllowedOctets, 0);
                 checkpoints++;
             }
 

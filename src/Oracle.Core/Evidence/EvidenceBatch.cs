@@ -1,9 +1,11 @@
 namespace Oracle.Core.Evidence;
 
 /// <summary>
-/// One epoch of a session's evidence, as published on the bus by the provider's gateway (docs/protocol.md §5.4): the
-/// records appended to the session's log, the gateway's signed checkpoint of the log after them, and the client's
-/// voucher committing to the same size and root (or the client's rejection, or neither when the client did not answer).
+/// One epoch of a session's evidence, as published on the bus by the provider's gateway (docs/protocol.md §5.4): the leaf
+/// hashes of the records appended to the session's log and the records themselves sealed under the session's evidence
+/// key (§5.5: provable by anyone, readable only by the session's parties and whom they disclose the key to), the gateway's
+/// signed checkpoint of the log after them, and the client's voucher committing to the same size and root (or the
+/// client's rejection, or neither when the client did not answer).
 /// </summary>
 /// <remarks>
 /// Consumers deduplicate by <see cref="BatchId"/>: publication is at least once (a batch is removed from the gateway's
@@ -40,8 +42,14 @@ public sealed record EvidenceBatch
     /// </summary>
     public IReadOnlyList<byte[]> CompactRange { get; init; } = [];
 
-    /// <summary>The encoded records (docs/protocol.md §5.1), in leaf order.</summary>
-    public required IReadOnlyList<byte[]> Records { get; init; }
+    /// <summary>The leaf hashes of the batch's records, <c>SHA-256(0x00 ‖ record)</c> (32 bytes each), in leaf order.</summary>
+    public required IReadOnlyList<byte[]> LeafHashes { get; init; }
+
+    /// <summary>
+    /// The records (docs/protocol.md §5.1) sealed under the session's evidence key (<see cref="RecordSealer"/>, 111 bytes
+    /// each), in leaf order: leaf <c>FirstLeafIndex + i</c> is <c>SealedRecords[i]</c>, opened against <c>LeafHashes[i]</c>.
+    /// </summary>
+    public required IReadOnlyList<byte[]> SealedRecords { get; init; }
 
     /// <summary>The gateway's checkpoint of the log after these records.</summary>
     public required SignedCheckpoint Checkpoint { get; init; }
@@ -49,6 +57,6 @@ public sealed record EvidenceBatch
     /// <summary>The client's voucher for this checkpoint, when it signed one in time.</summary>
     public SignedVoucher? Voucher { get; init; }
 
-    /// <summary>The client's refusal of this epoch, when it refused.</summary>
+    /// <summary>The client's refusal of this epoch (its reason only: the detail may name the traffic), when it refused.</summary>
     public ClientRejection? Rejection { get; init; }
 }

@@ -4,11 +4,13 @@ using Oracle.Core.Merkle;
 namespace Oracle.Core.Evidence;
 
 /// <summary>
-/// Checks an <see cref="EvidenceBatch"/> from the batch alone (docs/protocol.md §5.4): its id, the records' encoding
-/// and session, the count against the checkpoint, the root — the records' leaf hashes appended to the batch's compact
-/// range (the session log before it) give the checkpoint's root — the gateway's checkpoint signature, and the voucher
-/// (same size and root, signed by the client). With <c>previous</c>, the session's last checkpoint the consumer holds,
-/// it also checks that the batch continues that log (no fork). It runs <see cref="SessionLogVerifier"/>.
+/// Checks an <see cref="EvidenceBatch"/> from the batch alone (docs/protocol.md §5.4), as a collector can without the
+/// session's evidence key: its id, the count of leaf hashes and sealed records against the checkpoint, the root — the
+/// leaf hashes appended to the batch's compact range (the session log before it) give the checkpoint's root — the
+/// gateway's checkpoint signature, and the voucher (same size and root, signed by the client). With <c>previous</c>,
+/// the session's last checkpoint the consumer holds, it also checks that the batch continues that log (no fork). It runs
+/// <see cref="SessionLogVerifier"/>. Whether each sealed record opens to its leaf hash needs the key
+/// (<see cref="RecordSealer.Open"/>: the parties, the oracles).
 /// </summary>
 public static class EvidenceBatchVerifier
 {
@@ -24,7 +26,7 @@ public static class EvidenceBatchVerifier
     public static EvidenceBatchVerification Verify(EvidenceBatch batch, TreeHead? previous = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Records is null || batch.Checkpoint is null || batch.Checkpoint.Root is not { Length: MerkleHash.Size }
+        if (batch.LeafHashes is null || batch.SealedRecords is null || batch.Checkpoint is null || batch.Checkpoint.Root is not { Length: MerkleHash.Size }
             || string.IsNullOrEmpty(batch.SessionManager) || string.IsNullOrEmpty(batch.Gateway) || (batch.Voucher is not null && string.IsNullOrEmpty(batch.Client)))
         {
             return new(EvidenceBatchError.Malformed, "missing field, or a root that is not 32 bytes");
@@ -36,9 +38,19 @@ public static class EvidenceBatchVerifier
             return new(EvidenceBatchError.BatchIdMismatch, $"batch id {batch.BatchId} should be {expectedId}");
         }
 
-        if (batch.FirstLeafIndex > batch.Checkpoint.TreeSize || batch.Checkpoint.TreeSize - batch.FirstLeafIndex != (ulong)batch.Records.Count || batch.Records.Count == 0)
+        if (batch.FirstLeafIndex > batch.Checkpoint.TreeSize || batch.Checkpoint.TreeSize - batch.FirstLeafIndex != (ulong)batch.LeafHashes.Count
+            || batch.LeafHashes.Count == 0 || batch.SealedRecords.Count != batch.LeafHashes.Count)
         {
-            return new(EvidenceBatchError.RecordCountMismatch, $"{batch.Records.Count} records from leaf {batch.FirstLeafIndex} do not reach tree size {batch.Checkpoint.TreeSize}");
+            return new(EvidenceBatchError.RecordCountMismatch,
+                $"{batch.LeafHashes.Count} leaf hashes and {batch.SealedRecords.Count} sealed records from leaf {batch.FirstLeafIndex} do not reach tree size {batch.Checkpoint.TreeSize}");
+        }
+
+        for (var i = 0; i < batch.SealedRecords.Count; i++)
+        {
+            if (batch.SealedRecords[i] is not { Length: RecordSealer.SealedSize })
+            {
+                return new(EvidenceBatchError.Malformed, $"sealed record {i} is not {RecordSealer.SealedSize} bytes");
+            }
         }
 
         if (!Merkle.CompactRange.TryCreate(batch.FirstLeafIndex, batch.CompactRange ?? [], out var range))
@@ -54,7 +66,7 @@ public static class EvidenceBatchVerifier
 
         var parties = new SessionLogParties(batch.SessionId, TypedDataDomain.SessionManager(batch.ChainId, batch.SessionManager), batch.Gateway, batch.Client);
         var log = SessionLogVerifier.Resume(parties, range, 0, null);
-        var appended = log.AppendRecords(batch.FirstLeafIndex, batch.Records, batch.Checkpoint);
+        var appended = log.AppendLeafHashes(batch.FirstLeafIndex, batch.LeafHashes, batch.Checkpoint);
         if (!appended.IsValid)
         {
             return new(Map(appended.Error), appended.Detail);

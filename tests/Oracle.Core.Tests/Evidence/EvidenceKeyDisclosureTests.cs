@@ -51,4 +51,20 @@ public sealed class EvidenceKeyDisclosureTests
         Assert.Null(EvidenceKeyDisclosure.TryOpen(disclosure, oracle, context, out var opened));
         Assert.Equal(key, opened);
     }
+
+    [Fact]
+    public void Commitment_ProviderSignsTheKey_VerifiesOnlyForThatKeySessionAndProvider()
+    {
+        var provider = DevelopmentKeys.Key(22);
+        var domain = Oracle.Core.Eip712.TypedDataDomain.SessionManager(31337, Manager);
+        var key = RecordSealer.NewKey();
+
+        var signature = EvidenceKeyCommitment.Sign(42, key, domain, provider);
+
+        Assert.True(EvidenceKeyCommitment.Verify(42, key, signature, domain, provider.GetPublicAddress()));
+        Assert.False(EvidenceKeyCommitment.Verify(42, RecordSealer.NewKey(), signature, domain, provider.GetPublicAddress()));
+        Assert.False(EvidenceKeyCommitment.Verify(43, key, signature, domain, provider.GetPublicAddress()));
+        Assert.False(EvidenceKeyCommitment.Verify(42, key, signature, domain, DevelopmentKeys.Key(23).GetPublicAddress()));
+        Assert.False(EvidenceKeyCommitment.Verify(42, key.AsSpan(1), signature, domain, provider.GetPublicAddress()));
+    }
 }

@@ -45,8 +45,9 @@ public sealed class DeniedInboundMeteringTests
         await MeteredTunnel.TerminateAsync(connect);
         await MeteredTunnel.TerminateAsync(serve);
 
-        var batches = net.ProviderSpoolEntries().Where(e => e.SessionId == session).Select(e => e.Batch!).ToList();
-        var records = batches.SelectMany(b => b.Records).Select(r => FlowRecordEncoding.TryDecode(r, out var d) == FlowRecordError.None ? d : throw new InvalidDataException()).ToList();
+        var entries = net.ProviderSpoolEntries().Where(e => e.SessionId == session).ToList();
+        var batches = entries.Select(e => e.Batch!).ToList();
+        var records = entries.SelectMany(e => e.Records).Select(r => FlowRecordEncoding.TryDecode(r, out var d) == FlowRecordError.None ? d : throw new InvalidDataException()).ToList();
         var denied = records.Where(r => r.Verdict == FlowVerdict.Denied && r.Direction == TrafficDirection.Inbound).ToList();
         Assert.NotEmpty(denied);
         Assert.All(denied, r => Assert.Equal(PolicyDecision.ProviderGuardRuleId, r.RuleId));

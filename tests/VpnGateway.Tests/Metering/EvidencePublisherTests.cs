@@ -205,10 +205,11 @@ public sealed class EvidencePublisherTests : IDisposable
                 Gateway = "0x0000000000000000000000000000000000000001",
                 Client = "0x0000000000000000000000000000000000000002",
                 FirstLeafIndex = (ulong)i - 1,
-                Records = [new byte[95]],
+                LeafHashes = [new byte[32]],
+                SealedRecords = [new byte[RecordSealer.SealedSize]],
                 Checkpoint = new SignedCheckpoint { TreeSize = (ulong)i, Root = new byte[32], EpochTime = 1, CaptureDrops = 0, Signature = "0x00" },
             };
-            spool.AddCheckpoint(batch, (ulong)i, 0, new byte[32], 0);
+            spool.AddCheckpoint(batch, [new byte[95]], (ulong)i, 0, 0);
         }
 
         return spool;

@@ -69,7 +69,7 @@ public sealed class MeteringHostTests(RabbitMqFixture rabbit) : IClassFixture<Ra
         Assert.Equal(EvidenceBatchError.None, error);
         var batch = inbox.Received.Single();
         Assert.Equal(key.GetPublicAddress(), batch.Gateway);
-        var record = FlowRecordEncoding.TryDecode(batch.Records.Single(), out var r) == FlowRecordError.None ? r : default;
+        var record = FlowRecordEncoding.TryDecode(batch.OpenRecords(SealedEvidence.KeyIn(Path.Combine(_folder, "spool.db"), session)).Single(), out var r) == FlowRecordError.None ? r : default;
         Assert.Equal(FlowVerdict.Denied, record.Verdict);
         Assert.Equal(7U, record.RuleId);
         Assert.Equal(2UL, record.Packets);

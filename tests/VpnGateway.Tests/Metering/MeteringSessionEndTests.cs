@@ -119,10 +119,10 @@ public sealed class MeteringSessionEndTests
         var spool = net.ProviderSpoolEntries();
         var paid = spool.Where(e => e.SessionId == live).ToList();
         Assert.All(paid, e => Assert.NotNull(e.Batch!.Voucher));
-        Assert.Contains(LastOf(paid).Batch!.Records, r => Decode(r).EndReason == FlowEndReason.ForcedEnd);
+        Assert.Contains(LastOf(paid).Records, r => Decode(r).EndReason == FlowEndReason.ForcedEnd);
         var unanswered = LastOf(spool.Where(e => e.SessionId == frozen).ToList());
         Assert.Null(unanswered.Batch!.Voucher);
-        Assert.Contains(unanswered.Batch.Records, r => Decode(r).EndReason == FlowEndReason.ForcedEnd);
+        Assert.Contains(unanswered.Records, r => Decode(r).EndReason == FlowEndReason.ForcedEnd);
     }
 
     private static object Session(MeteredTunnel net, ulong id, string name, Nethereum.Signer.EthECKey client)

@@ -36,7 +36,7 @@ public sealed class OpenFlowCheckpointTests
         await serve.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         await MeteredTunnel.TerminateAsync(connect);
 
-        var records = net.ProviderSpoolEntries().Where(e => e.SessionId == session).SelectMany(e => e.Batch!.Records)
+        var records = net.ProviderSpoolEntries().Where(e => e.SessionId == session).SelectMany(e => e.Records)
             .Select(r => FlowRecordEncoding.TryDecode(r, out var d) == FlowRecordError.None ? d : throw new InvalidDataException()).ToList();
         var requests = records.Where(r => r.Protocol == 1 && r.Direction == TrafficDirection.Outbound && r.DestinationPort == 8 << 8).ToList();
         var replies = records.Where(r => r.Protocol == 1 && r.Direction == TrafficDirection.Inbound && r.DestinationPort == 0).ToList();

@@ -31,10 +31,10 @@ public sealed class SessionExchangeTests
         Assert.Equal(batch.Checkpoint.Root, batch.Voucher.LogRoot);
         Assert.Equal(h.Client.PaidLogRoot, batch.Checkpoint.Root);
         Assert.Equal(EvidenceBatchError.None, EvidenceBatchVerifier.Verify(batch).Error);
-        var octets = batch.Records.Select(Decode).Sum(r => (long)r.Octets);
+        var octets = batch.OpenRecords(h.ProviderSpool).Select(Decode).Sum(r => (long)r.Octets);
         Assert.Equal((ulong)octets, batch.Voucher.CumulativeBytes);
         Assert.Equal(VoucherPricing.AmountFor((ulong)octets, MeteringHarness.PricePerMiB), BigInteger.Parse(batch.Voucher.CumulativeAmount));
-        Assert.Equal(40, batch.Records.Count); // 20 flows, both directions
+        Assert.Equal(40, batch.OpenRecords(h.ProviderSpool).Count); // 20 flows, both directions
         Assert.Equal(1, h.ProviderMetrics.Count(MeteringCounters.VouchersAccepted));
         Assert.Equal(80, h.ProviderMetrics.Count(MeteringCounters.Packets));
         Assert.Equal(1, h.ProviderMetrics.Count(MeteringCounters.MalformedPackets, "NotIp"));
@@ -54,13 +54,13 @@ public sealed class SessionExchangeTests
         await h.AdvanceAsync(TimeSpan.FromSeconds(16));
 
         var batch = Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10));
-        var denied = Assert.Single(batch.Records.Select(Decode), r => r.Verdict == FlowVerdict.Denied);
+        var denied = Assert.Single(batch.OpenRecords(h.ProviderSpool).Select(Decode), r => r.Verdict == FlowVerdict.Denied);
         Assert.Equal(1U, denied.RuleId);
         Assert.Equal(445, denied.DestinationPort);
-        var leaf = batch.Records.Single(r => r[FlowRecordEncoding.VerdictOffset] == 1);
+        var leaf = batch.OpenRecords(h.ProviderSpool).Single(r => r[FlowRecordEncoding.VerdictOffset] == 1);
         Assert.Equal(1U, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(leaf.AsSpan(FlowRecordEncoding.RuleIdOffset)));
         Assert.NotNull(batch.Voucher);
-        var allowed = batch.Records.Select(Decode).Where(r => r.Verdict == FlowVerdict.Allowed).Sum(r => (long)r.Octets);
+        var allowed = batch.OpenRecords(h.ProviderSpool).Select(Decode).Where(r => r.Verdict == FlowVerdict.Allowed).Sum(r => (long)r.Octets);
         Assert.Equal((ulong)allowed, batch.Voucher.CumulativeBytes);
     }
 
@@ -82,7 +82,7 @@ public sealed class SessionExchangeTests
         foreach (var batch in batches)
         {
             Assert.Equal(tree.Size, batch.FirstLeafIndex);
-            foreach (var record in batch.Records)
+            foreach (var record in batch.OpenRecords(h.ProviderSpool))
             {
                 tree.Append(record);
             }
@@ -157,10 +157,10 @@ public sealed class SessionExchangeTests
         Assert.Empty(h.ClientTerminator.Terminated);
         var batch = Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10));
         Assert.NotNull(batch.Voucher);
-        var denied = Assert.Single(batch.Records.Select(Decode), r => r.Verdict == FlowVerdict.Denied);
+        var denied = Assert.Single(batch.OpenRecords(h.ProviderSpool).Select(Decode), r => r.Verdict == FlowVerdict.Denied);
         Assert.Equal(TrafficDirection.Inbound, denied.Direction);
         Assert.Equal(50UL, denied.Packets);
-        Assert.Equal(batch.Records.Select(Decode).Where(r => r.Verdict == FlowVerdict.Allowed).Aggregate(0UL, (sum, r) => sum + r.Octets), batch.Voucher.CumulativeBytes);
+        Assert.Equal(batch.OpenRecords(h.ProviderSpool).Select(Decode).Where(r => r.Verdict == FlowVerdict.Allowed).Aggregate(0UL, (sum, r) => sum + r.Octets), batch.Voucher.CumulativeBytes);
     }
 
     [Fact]
@@ -225,7 +225,7 @@ public sealed class SessionExchangeTests
 
         Assert.False(h.Client.Disputed);
         Assert.All(h.ProviderSpool.Peek(long.MaxValue, 10), b => Assert.NotNull(b.Voucher));
-        Assert.DoesNotContain(h.ProviderSpool.Peek(long.MaxValue, 10).SelectMany(b => b.Records).Select(Decode), r => r.Protocol == 1 && r.Verdict == FlowVerdict.Allowed);
+        Assert.DoesNotContain(h.ProviderSpool.Peek(long.MaxValue, 10).SelectMany(b => b.OpenRecords(h.ProviderSpool)).Select(Decode), r => r.Protocol == 1 && r.Verdict == FlowVerdict.Allowed);
         Assert.Equal(1, h.ProviderMetrics.Count(MeteringCounters.RecordsRejected, "ContradictsPolicy"));
     }
 
@@ -351,7 +351,7 @@ public sealed class SessionExchangeTests
         }
 
         var before = Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10));
-        var exported = Assert.Single(before.Records.Select(Decode));
+        var exported = Assert.Single(before.OpenRecords(h.ProviderSpool).Select(Decode));
         Assert.Equal(FlowEndReason.ActiveTimeout, exported.EndReason);
         Assert.Equal(90UL, exported.Packets);
         Assert.NotNull(before.Voucher);
@@ -362,7 +362,93 @@ public sealed class SessionExchangeTests
         }
 
         await h.RestartProviderAsync(); // a crash: the 10 packets since the epoch are lost, the 90 before are spooled and paid
-        Assert.Equal(90UL, h.ProviderSpool.Peek(long.MaxValue, 10).SelectMany(b => b.Records).Select(Decode).Aggregate(0UL, (sum, r) => sum + r.Packets));
+        Assert.Equal(90UL, h.ProviderSpool.Peek(long.MaxValue, 10).SelectMany(b => b.OpenRecords(h.ProviderSpool)).Select(Decode).Aggregate(0UL, (sum, r) => sum + r.Packets));
+    }
+
+    [Fact]
+    public async Task EvidenceKey_ProviderMakesOneAndTheClientKeepsIt_PublishedBatchesOpenWithItAndHoldNoPlaintext()
+    {
+        await using var h = await MeteringHarness.StartAsync();
+        SendTraffic(h, flows: 3);
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+        SendTraffic(h, flows: 2, firstPort: 3000);
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        var providerKey = h.ProviderSpool.EvidenceKey(MeteringHarness.SessionId)!.Value;
+        var clientKey = h.ClientSpool.EvidenceKey(MeteringHarness.SessionId)!.Value;
+        Assert.Equal(providerKey.Key, clientKey.Key);
+        Assert.True(EvidenceKeyCommitment.Verify(MeteringHarness.SessionId, clientKey.Key, clientKey.Signature, MeteringHarness.Domain, MeteringHarness.GatewayKey.GetPublicAddress()));
+        var batches = h.ProviderSpool.Peek(long.MaxValue, 10);
+        Assert.Equal(2, batches.Count);
+        Assert.All(batches, b => Assert.True(EvidenceBatchVerifier.Verify(b).IsValid));
+        var entries = h.ProviderSpool.Entries();
+        for (var i = 0; i < batches.Count; i++)
+        {
+            Assert.Equal(entries[i].Records, batches[i].OpenRecords(clientKey.Key)); // the client reads what the provider spooled
+            var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(batches[i]);
+            Assert.True(json.AsSpan().IndexOf(System.Net.IPAddress.Parse(Client).MapToIPv6().GetAddressBytes()) < 0);
+            foreach (var record in entries[i].Records)
+            {
+                Assert.True(json.AsSpan().IndexOf(record.AsSpan(19, 36)) < 0, "a plaintext record's addresses are in the published batch");
+            }
+        }
+
+        // Sent with every epoch until the client paid one, not after.
+        Assert.Equal(1, h.ProviderChannel.Sent.Count(m => m.Type == EvidenceMessageType.EvidenceKey));
+    }
+
+    [Fact]
+    public async Task EvidenceKey_ProviderRestarts_SameKeyAndTheClientKeepsPaying()
+    {
+        await using var h = await MeteringHarness.StartAsync();
+        SendTraffic(h, flows: 2);
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+        var before = h.ProviderSpool.EvidenceKey(MeteringHarness.SessionId)!.Value.Key;
+
+        await h.RestartProviderAsync();
+        SendTraffic(h, flows: 2, firstPort: 5000);
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.Equal(before, h.ProviderSpool.EvidenceKey(MeteringHarness.SessionId)!.Value.Key);
+        Assert.All(h.ProviderSpool.Peek(long.MaxValue, 10), b => Assert.NotNull(b.Voucher));
+        Assert.All(h.ProviderSpool.Peek(long.MaxValue, 10), b => Assert.Equal(b.SealedRecords.Count, b.OpenRecords(h.ClientSpool).Count));
+    }
+
+    [Fact]
+    public async Task EvidenceKey_SignedByAnotherKey_IgnoredAndTheEpochUnverifiable()
+    {
+        await using var h = await MeteringHarness.StartAsync(withClient: false);
+        var client = await VpnGateway.Metering.Client.ClientSessionMeter.StartAsync(h.Session, h.ClientChannel, h.ClientContext, CancellationToken.None);
+        await using var _ = client;
+        var key = RecordSealer.NewKey();
+        var forged = new EvidenceKeyMessage(MeteringHarness.SessionId, key, EvidenceKeyCommitment.Sign(MeteringHarness.SessionId, key, MeteringHarness.Domain, DevelopmentKeys.Key(30)));
+
+        h.ClientChannel.Deliver(EvidenceMessageType.EvidenceKey, EvidenceMessageCodec.Encode(forged));
+        SendProviderOnly(h, flows: 1);
+        h.ProviderChannel.Drop = true; // the provider's own key message never arrives
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+        h.ClientChannel.Deliver(EvidenceMessageType.Epoch, h.ProviderChannel.Sent.Last(m => m.Type == EvidenceMessageType.Epoch).Payload);
+        await h.ClientChannel.SettleAsync();
+
+        Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.ControlMessagesRejected, "BadEvidenceKey"));
+        Assert.Null(h.ClientSpool.EvidenceKey(MeteringHarness.SessionId));
+        Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.EpochsRejected, "Unverifiable"));
+        Assert.Equal(0, h.ClientMetrics.Count(MeteringCounters.VouchersSigned));
+    }
+
+    [Fact]
+    public async Task Rejection_ClientsDetailNamesAFlow_PublishedWithTheReasonOnly()
+    {
+        await using var h = await MeteringHarness.StartAsync();
+        SendTraffic(h, flows: 1);
+        var framed = TestPackets.Tcp(Client, 50001, "198.19.0.5", 445, TestPackets.Syn);
+        h.Provider.Flows.OnDenied(framed, ruleId: 1, TrafficDirection.Outbound, h.NowMs);
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        var batch = Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10));
+        Assert.Equal(EpochRejectionReason.UnknownFlow, batch.Rejection!.Reason);
+        Assert.Null(batch.Rejection.Detail);
     }
 
     [Fact]
@@ -420,7 +506,7 @@ public sealed class SessionExchangeTests
         await h.ProviderChannel.SettleAsync();
 
         Assert.Equal(1, h.ProviderMetrics.Count(MeteringCounters.VouchersRejected, "BadSignature"));
-        Assert.Null(h.ProviderSpool.Find(MeteringHarness.SessionId, epoch.Checkpoint.TreeSize)!.Voucher);
+        Assert.Null(h.ProviderSpool.Find(MeteringHarness.SessionId, epoch.Checkpoint.TreeSize)!.Value.Batch.Voucher);
     }
 
     [Fact]
@@ -596,8 +682,8 @@ public sealed class SessionExchangeTests
         await h.ProviderChannel.SettleAsync();
 
         var batch = Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10));
-        Assert.Equal(8, batch.Records.Count);
-        Assert.All(batch.Records.Select(Decode), r => Assert.Equal(FlowEndReason.ForcedEnd, r.EndReason));
+        Assert.Equal(8, batch.OpenRecords(h.ProviderSpool).Count);
+        Assert.All(batch.OpenRecords(h.ProviderSpool).Select(Decode), r => Assert.Equal(FlowEndReason.ForcedEnd, r.EndReason));
         Assert.NotNull(batch.Voucher); // the client's open flows count as seen
         Assert.True(h.Provider.IsSettled);
     }
@@ -705,7 +791,7 @@ public sealed class SessionExchangeTests
     private static byte[] Voucher(MeteringHarness h, EpochMessage epoch, Nethereum.Signer.EthECKey key, int amountDivisor = 1, byte[]? root = null)
     {
         var bytes = (ulong)h.ProviderSpool.Peek(long.MaxValue, 100).Where(b => b.Checkpoint.TreeSize <= epoch.Checkpoint.TreeSize)
-            .SelectMany(b => b.Records).Select(Decode).Where(r => r.Verdict == FlowVerdict.Allowed).Sum(r => (long)r.Octets);
+            .SelectMany(b => b.OpenRecords(h.ProviderSpool)).Select(Decode).Where(r => r.Verdict == FlowVerdict.Allowed).Sum(r => (long)r.Octets);
         var voucher = new Voucher
         {
             SessionId = MeteringHarness.SessionId,

@@ -33,6 +33,7 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
     private IDisposable? _subscription;
     private ulong _expectedSequence = 1;
     private TreeHead _paid = TreeHead.Empty;
+    private byte[]? _evidenceKey;
     private byte[]? _lastAccepted;
     private byte[]? _lastVoucher;
 
@@ -45,6 +46,7 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
         Flows = new SessionFlowMeter(session.SessionId, new PrefixSet(session.ClientPrefixes), context.Options.Flows);
         _log = new SessionLogVerifier(new SessionLogParties(session.SessionId, context.Domain, session.GatewayAddress, session.ClientAddress));
         _contexts = [session.PolicyContext ?? PolicyContext.Empty];
+        _evidenceKey = context.Spool.EvidenceKey(session.SessionId)?.Key;
     }
 
     public ulong SessionId => _session.SessionId;
@@ -104,6 +106,21 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
 
     private async ValueTask HandleAsync(EvidenceMessageType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
+        if (type == EvidenceMessageType.EvidenceKey)
+        {
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                KeepEvidenceKey(payload.Span);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+
+            return;
+        }
+
         if (type != EvidenceMessageType.Epoch)
         {
             _context.Metrics.Add(MeteringCounters.ControlMessagesRejected, reason: "UnexpectedType");
@@ -189,6 +206,12 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
                 return Reject(m.Sequence, ReasonOf(appended.Error), appended.Detail);
         }
 
+        // Without the session's evidence key the client could never read (nor disclose) the records it pays for.
+        if (_evidenceKey is null)
+        {
+            return Reject(m.Sequence, EpochRejectionReason.Unverifiable, "no valid evidence key from the provider: the published records could not be read", dispute: true);
+        }
+
         // Each record's verdict against the session's policy, as an oracle would judge it (issue 10, item 16).
         var records = appended.Records;
         if (_session.Policy is not { } policy)
@@ -230,6 +253,35 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
         _lastVoucher = answer;
         _context.Metrics.Add(MeteringCounters.VouchersSigned);
         return (EvidenceMessageType.Voucher, answer, null);
+    }
+
+    /// <summary>
+    /// The provider's evidence key message: kept (durably, in the spool) when it names this session and the provider
+    /// signed the commitment to the key; the first valid key stays (a session's records are sealed under one key).
+    /// </summary>
+    private void KeepEvidenceKey(ReadOnlySpan<byte> payload)
+    {
+        if (EvidenceMessageCodec.TryDecode(payload, out EvidenceKeyMessage? message) is { } error)
+        {
+            _context.Metrics.Add(MeteringCounters.ControlMessagesRejected, reason: "Malformed");
+            _logger.LogWarning("session {Session}: evidence key message refused: {Error}", SessionId, error);
+            return;
+        }
+
+        if (message!.SessionId != SessionId || !EvidenceKeyCommitment.Verify(SessionId, message.Key, message.Signature, _context.Domain, _session.GatewayAddress))
+        {
+            _context.Metrics.Add(MeteringCounters.ControlMessagesRejected, reason: "BadEvidenceKey");
+            _logger.LogWarning("session {Session}: evidence key for session {Other} not signed by the provider's gateway; ignored", SessionId, message.SessionId);
+            return;
+        }
+
+        var (held, _) = _context.Spool.KeepEvidenceKey(SessionId, message.Key, message.Signature, _context.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        if (!held.AsSpan().SequenceEqual(message.Key))
+        {
+            _logger.LogWarning("session {Session}: the provider sent another evidence key than the one this gateway holds; the first stays", SessionId);
+        }
+
+        _evidenceKey = held;
     }
 
     /// <summary>A provider whose protected networks changed declared another context (SessionInfo again).</summary>

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Oracle.Core.Evidence;
+using Oracle.Core.Merkle;
 using Oracle.Core.Policy;
 using VpnGateway.Metering.Capture;
 using VpnGateway.Metering.Exchange;
@@ -24,6 +25,8 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<FlowRecord> _pending = [];
     private readonly CompiledPolicy? _policy;
+    private readonly RecordSealer _sealer;
+    private readonly EvidenceKeyMessage _evidenceKey;
     private readonly List<(ulong TreeSize, long SignedAtMs)> _awaiting = [];
     private readonly ulong _dropsBase;
     private readonly long _epochMs;
@@ -34,6 +37,7 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
     private ulong _lastRefusedSize;
     private BigInteger _lastVoucherAmount;
     private bool _cutOff;
+    private bool _keyDelivered;
     private bool _ended;
     private bool _closed;
 
@@ -49,6 +53,17 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
         _policy = session.Policy is { } policy ? CompiledPolicy.Compile(policy, session.PolicyContext ?? PolicyContext.Empty) : null;
         var snapshot = context.Spool.LoadSession(session.SessionId);
         _log = new SessionEvidenceLog(session.SessionId, snapshot);
+
+        // The session's evidence key: made with its log, durable before anything is sealed with it, never changed.
+        var (key, keySignature) = context.Spool.EvidenceKey(session.SessionId) ?? context.Spool.KeepEvidenceKey(session.SessionId, RecordSealer.NewKey(), "", NowMs);
+        if (keySignature.Length == 0)
+        {
+            keySignature = context.Signer.Sign(EvidenceKeyCommitment.Message(session.SessionId, key));
+            (key, keySignature) = context.Spool.ReplaceEvidenceKeySignature(session.SessionId, keySignature);
+        }
+
+        _sealer = new RecordSealer(key, context.ChainId, context.Domain.VerifyingContract, session.SessionId);
+        _evidenceKey = new EvidenceKeyMessage(session.SessionId, key, keySignature);
         var now = NowMs;
         _nextEpochMs = now + _epochMs;
         if (snapshot is not null)
@@ -56,6 +71,7 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
             // Continuing after a restart: the capture counts from zero again, the log and the unpaid checkpoints do not.
             _dropsBase = snapshot.LastCaptureDrops;
             _lastVoucherSize = snapshot.LastVoucherLogSize;
+            _keyDelivered = snapshot.LastVoucherLogSize > 0;
             foreach (var (size, _) in snapshot.Checkpoints)
             {
                 if (size > _lastVoucherSize)
@@ -93,7 +109,6 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
         var meter = new ProviderSessionMeter(session, channel, context);
         meter._subscription = channel.Subscribe(meter.HandleAsync);
         meter._capture = context.StartCapture(session, meter.Flows);
-
         await meter.ResendLastUnpaidAsync(cancellationToken);
         return meter;
     }
@@ -174,6 +189,7 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        _sealer.Dispose();
         _capture?.Dispose();
         _subscription?.Dispose();
         _context.Metrics.RemoveCapture(SessionId);
@@ -227,25 +243,15 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
                 CaptureDrops = closed.Checkpoint.CaptureDrops,
                 Signature = _context.Signer.Sign(closed.Checkpoint),
             };
-            var batch = new EvidenceBatch
-            {
-                BatchId = EvidenceBatchId.For(_context.ChainId, _context.Domain.VerifyingContract, SessionId, signed.TreeSize),
-                ChainId = _context.ChainId,
-                SessionManager = _context.Domain.VerifyingContract,
-                SessionId = SessionId,
-                Gateway = _context.Signer.Address,
-                Client = _session.ClientAddress,
-                FirstLeafIndex = closed.FirstLeafIndex,
-                CompactRange = closed.CompactRange,
-                Records = closed.Records,
-                Checkpoint = signed,
-            };
+            // Published: the leaf hashes and the records sealed under the session's evidence key (docs/protocol.md §5.5).
+            var batch = PublishedBatch.Of(closed, signed, _sealer, _context.ChainId, _context.Domain.VerifyingContract, _context.Signer.Address, _session.ClientAddress);
 
             // Durable first: the client never sees evidence the provider could lose.
-            _context.Spool.AddCheckpoint(batch, closed.Sequence, closed.AllowedOctets, closed.LeafHashes, now + (long)_context.Options.VoucherGrace.TotalMilliseconds);
+            _context.Spool.AddCheckpoint(batch, closed.Records, closed.Sequence, closed.AllowedOctets, now + (long)_context.Options.VoucherGrace.TotalMilliseconds);
             _context.Metrics.Add(MeteringCounters.Records, closed.Records.Count);
             _context.Metrics.Add(MeteringCounters.Checkpoints);
             _awaiting.Add((signed.TreeSize, now));
+            await SendEvidenceKeyAsync(cancellationToken);
             await SendAsync(EvidenceMessageType.Epoch, EvidenceMessageCodec.Encode(new EpochMessage(SessionId, closed.Sequence, closed.FirstLeafIndex, closed.Records, signed)), cancellationToken);
         }
 
@@ -282,12 +288,24 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
     // client answers a repeat of its last epoch with the same voucher.
     private async Task ResendLastUnpaidAsync(CancellationToken cancellationToken)
     {
-        if (_awaiting.Count == 0 || _context.Spool.Find(SessionId, _log.TreeSize) is not { } batch)
+        if (_awaiting.Count == 0 || _context.Spool.Find(SessionId, _log.TreeSize) is not { } spooled)
         {
             return;
         }
 
-        await SendAsync(EvidenceMessageType.Epoch, EvidenceMessageCodec.Encode(new EpochMessage(SessionId, _log.Sequence, batch.FirstLeafIndex, batch.Records, batch.Checkpoint)), cancellationToken);
+        var (batch, records) = spooled;
+        await SendEvidenceKeyAsync(cancellationToken);
+        await SendAsync(EvidenceMessageType.Epoch, EvidenceMessageCodec.Encode(new EpochMessage(SessionId, _log.Sequence, batch.FirstLeafIndex, records, batch.Checkpoint)), cancellationToken);
+    }
+
+    // Right before an epoch on the same ordered channel, until the client paid one (its voucher shows it holds the key): a
+    // key sent at the session's start could arrive before the client's metering listens, and would be lost.
+    private async Task SendEvidenceKeyAsync(CancellationToken cancellationToken)
+    {
+        if (!Volatile.Read(ref _keyDelivered) && _session.ClientAddress is not null)
+        {
+            await SendAsync(EvidenceMessageType.EvidenceKey, EvidenceMessageCodec.Encode(_evidenceKey), cancellationToken);
+        }
     }
 
     private async Task SendAsync(EvidenceMessageType type, byte[] payload, CancellationToken cancellationToken)
