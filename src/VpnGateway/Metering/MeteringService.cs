@@ -67,12 +67,21 @@ public sealed class MeteringService : BackgroundService, IPolicyDenialSink, IPol
         _logger.LogInformation("metering session {Session} as client (interface {Interface})", session.SessionId, session.InterfaceName);
     }
 
-    /// <summary>A client session's provider declared another evaluation context (its protected networks changed).</summary>
-    public void AddPolicyContext(ulong sessionId, PolicyContext context)
+    /// <summary>
+    /// The session's evaluation context changed (the provider's protected networks): on the provider, the tunnel calls it
+    /// when it enforces a new context, before it sends SessionInfo again; on the client, the observer calls it when that
+    /// SessionInfo arrives. Records are then judged under every context of the session (docs/protocol.md §4.8, §5.3).
+    /// </summary>
+    public async Task AddPolicyContextAsync(ulong sessionId, PolicyContext context, CancellationToken cancellationToken)
     {
-        if (_clients.TryGetValue(sessionId, out var meter))
+        if (_providers.TryGetValue(sessionId, out var provider))
         {
-            meter.AddPolicyContext(context);
+            await provider.AddPolicyContextAsync(context, cancellationToken);
+        }
+
+        if (_clients.TryGetValue(sessionId, out var client))
+        {
+            client.AddPolicyContext(context);
         }
     }
 

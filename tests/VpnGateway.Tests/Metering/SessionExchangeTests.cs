@@ -230,6 +230,24 @@ public sealed class SessionExchangeTests
     }
 
     [Fact]
+    public async Task Epoch_ProviderNetworksGrewDuringTheSession_GuardDenialsUnderTheNewContextAccepted()
+    {
+        await using var h = await MeteringHarness.StartAsync();
+        SendTraffic(h, flows: 1);
+        var grown = new PolicyContext([IpPrefix.Parse(MeteringHarness.ProviderNetwork), IpPrefix.Parse("198.19.0.0/24")]);
+        await h.Provider.AddPolicyContextAsync(grown, CancellationToken.None); // the tunnel enforces it and declares it in SessionInfo...
+        h.Client.AddPolicyContext(grown); // ...which reaches the client before the records made under it
+        var syn = TestPackets.Tcp(Client, 40001, Server, 443, TestPackets.Syn);
+        h.Client.Flows.OnForwarded(syn, syn.Length, h.NowMs);
+        h.Provider.Flows.OnDenied(syn, PolicyDecision.ProviderGuardRuleId, TrafficDirection.Outbound, h.NowMs);
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.False(h.Client.Disputed);
+        Assert.Contains(Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10)).OpenRecords(h.ClientSpool).Select(Decode), r => r.Verdict == FlowVerdict.Denied && r.RuleId == PolicyDecision.ProviderGuardRuleId);
+    }
+
+    [Fact]
     public async Task Epoch_PolicyUnknown_RefusedAsUnverifiableWithoutAccusing()
     {
         await using var h = await MeteringHarness.StartAsync(session: s => s with { Policy = null });

@@ -55,15 +55,13 @@ internal sealed class MeteringSessionObserver(
             {
                 // A provider whose protected networks change sends SessionInfo again: records are judged under every
                 // context it declared during the session (docs/protocol.md §5.3).
-                _ = session.Control.Subscribe(ControlMessageTypes.SessionInfo, (message, ct) =>
+                _ = session.Control.Subscribe(ControlMessageTypes.SessionInfo, async (message, ct) =>
                 {
                     if (SessionInfoMessage.TryParse(message.Payload.Span, out var parseError) is { } info && info.SessionId == session.SessionId
                         && info.TryReadPolicy(policy.Hash, out var document, out var context, out var policyError))
                     {
-                        metering.AddPolicyContext(session.SessionId, context);
+                        await metering.AddPolicyContextAsync(session.SessionId, context, ct);
                     }
-
-                    return ValueTask.CompletedTask;
                 });
             }
         }

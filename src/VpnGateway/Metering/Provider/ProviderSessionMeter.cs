@@ -24,7 +24,7 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<FlowRecord> _pending = [];
-    private readonly CompiledPolicy? _policy;
+    private readonly List<CompiledPolicy> _policies = [];
     private readonly RecordSealer _sealer;
     private readonly EvidenceKeyMessage _evidenceKey;
     private readonly List<(ulong TreeSize, long SignedAtMs)> _awaiting = [];
@@ -50,7 +50,10 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
         _epochMs = (long)context.Options.EpochInterval.TotalMilliseconds;
         Flows = new SessionFlowMeter(session.SessionId, new PrefixSet(session.ClientPrefixes), context.Options.Flows,
             capturesInboundBeforePolicy: session.InterfaceName is not null);
-        _policy = session.Policy is { } policy ? CompiledPolicy.Compile(policy, session.PolicyContext ?? PolicyContext.Empty) : null;
+        if (session.Policy is { } policy)
+        {
+            _policies.Add(CompiledPolicy.Compile(policy, session.PolicyContext ?? PolicyContext.Empty));
+        }
         var snapshot = context.Spool.LoadSession(session.SessionId);
         _log = new SessionEvidenceLog(session.SessionId, snapshot);
 
@@ -111,6 +114,29 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
         meter._capture = context.StartCapture(session, meter.Flows);
         await meter.ResendLastUnpaidAsync(cancellationToken);
         return meter;
+    }
+
+    /// <summary>
+    /// The provider's protected networks changed during the session (the tunnel enforces a new context and declares it in
+    /// SessionInfo again): records agreeing with it are signed too.
+    /// </summary>
+    public async Task AddPolicyContextAsync(PolicyContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (_session.Policy is not { } policy)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            _policies.Add(CompiledPolicy.Compile(policy, context));
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>Closes timed-out flows; at the end of an epoch signs and spools a checkpoint; cuts off a client that does not pay.</summary>
@@ -209,18 +235,23 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
         // Never sign a record the session's policy contradicts. Inbound packets are captured before the policy decides
         // them; a denied one is taken back out of its allowed flow, but when a checkpoint falls between the capture and
         // the denial, its allowed flow was exported first: such a flow (a key the policy denies) was never carried.
-        if (_policy is { } policy)
+        // A record agrees when some context the provider declared during the session gives its verdict (as the client judges).
+        if (_policies.Count > 0)
         {
             _pending.RemoveAll(r =>
             {
-                var decision = policy.Evaluate(r.ToPacketTuple(), r.Direction);
-                var agrees = r.Verdict == FlowVerdict.Allowed ? decision.IsAllowed : !decision.IsAllowed && decision.RuleId == r.RuleId;
-                if (!agrees)
+                var tuple = r.ToPacketTuple();
+                foreach (var policy in _policies)
                 {
-                    RecordRejected(r, "ContradictsPolicy");
+                    var decision = policy.Evaluate(tuple, r.Direction);
+                    if (r.Verdict == FlowVerdict.Allowed ? decision.IsAllowed : !decision.IsAllowed && decision.RuleId == r.RuleId)
+                    {
+                        return false;
+                    }
                 }
 
-                return !agrees;
+                RecordRejected(r, "ContradictsPolicy");
+                return true;
             });
         }
 
