@@ -94,6 +94,10 @@ public sealed class Vectors_OnChain(ChainFixture chain) : IAsyncLifetime
                     await token.PermitAsync(owner, spender, Big(m, "value"), Big(m, "deadline"), signature[64], signature[..32], signature[32..64]);
                     Assert.Equal(Big(m, "value"), await token.AllowanceQueryAsync(owner, spender));
                     break;
+                case "EvidenceKey":
+                    // The provider's commitment to a session's evidence key: checked by the client's gateway and by oracles, by
+                    // no contract (Oracle.Core's vector tests and contracts' `npm run check-vectors` verify it).
+                    break;
                 case "TunnelAuthorization":
                     // Checked by the provider's gateway in the handshake, by no contract: Oracle.Core's vector tests and
                     // contracts' `npm run check-vectors` (ethers) verify it.

@@ -76,6 +76,8 @@ public static class TestVectors
                 TypedDataDomain.SessionManager(ChainId, SessionManager), provider),
             Item(new TunnelAuthorization { SessionId = 42, ClientTunnelKey = SHA256.HashData("oracle vector client tunnel key"u8), ProviderTunnelKey = SHA256.HashData("oracle vector provider tunnel key"u8), NotAfter = 1_767_229_200 },
                 TypedDataDomain.SessionManager(ChainId, SessionManager), client),
+            Item(new EvidenceKey { SessionId = 42, KeyHash = Nethereum.Util.Sha3Keccack.Current.CalculateHash(SHA256.HashData("oracle vector evidence key"u8)) },
+                TypedDataDomain.SessionManager(ChainId, SessionManager), provider),
             Item(new Permit { Owner = client.GetPublicAddress(), Spender = SessionManager, Value = BigInteger.Parse("100000000000000000000", CultureInfo.InvariantCulture), Nonce = 0, Deadline = 4_102_444_800 },
                 new TypedDataDomain("Oracle VPN Token", "1", ChainId, VpnToken), client),
         };

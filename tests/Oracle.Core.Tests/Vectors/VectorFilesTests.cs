@@ -80,6 +80,11 @@ public sealed class VectorFilesTests
                     Assert.Equal(digest, TypedDataSigner.Hash(a, domain));
                     Assert.True(TypedDataSigner.Verify(a, domain, signature, signer));
                     break;
+                case "EvidenceKey":
+                    var k = new EvidenceKey { SessionId = U64(m, "sessionId"), KeyHash = Hex(m, "keyHash") };
+                    Assert.Equal(digest, TypedDataSigner.Hash(k, domain));
+                    Assert.True(TypedDataSigner.Verify(k, domain, signature, signer));
+                    break;
                 case "Permit":
                     var p = new TestVectors.Permit { Owner = m.GetProperty("owner").GetString()!, Spender = m.GetProperty("spender").GetString()!, Value = Big(m, "value"), Nonce = Big(m, "nonce"), Deadline = Big(m, "deadline") };
                     Assert.Equal(digest, Nethereum.ABI.EIP712.Eip712TypedDataEncoder.Current.EncodeAndHashTypedData(p, TestVectors.PermitTypedData(domain)));
@@ -91,7 +96,7 @@ public sealed class VectorFilesTests
             }
         }
 
-        Assert.Equal(["Checkpoint", "Filing", "PanelAcceptance", "Permit", "TunnelAuthorization", "Voucher"], seen.Order(StringComparer.Ordinal));
+        Assert.Equal(["Checkpoint", "EvidenceKey", "Filing", "PanelAcceptance", "Permit", "TunnelAuthorization", "Voucher"], seen.Order(StringComparer.Ordinal));
     }
 
     [Fact]
