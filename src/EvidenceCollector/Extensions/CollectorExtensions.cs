@@ -1,0 +1,66 @@
+using EvidenceCollector.Ingestion;
+using EvidenceCollector.Log;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Oracle.Chain;
+using Oracle.Chain.Deployment;
+using Oracle.Hosting;
+
+namespace EvidenceCollector.Extensions;
+
+/// <summary>The collector's capabilities, one registration each (Program.cs lists them).</summary>
+internal static class CollectorExtensions
+{
+    /// <summary>
+    /// The global log: its identity (origin, log id, checkpoint key derived from the collector's Ethereum key), the
+    /// sequencer and the lease that lets one process at a time run it and the leader's duties.
+    /// </summary>
+    public static WebApplicationBuilder AddEvidenceLog(this WebApplicationBuilder builder, ChainContext chain)
+    {
+        builder.Services.AddOptions<LogOptions>().Bind(builder.Configuration.GetSection(LogOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.Origin is null || Oracle.Core.Transparency.CheckpointBody.IsValidOrigin(o.Origin), "Log:Origin is one word without spaces or '+', for example collector.example.org/evidence")
+            .ValidateOnStart();
+        var instance = builder.Configuration["Collector:Instance"] is { Length: > 0 } name ? name : $"{Environment.MachineName}/{Environment.ProcessId}";
+        builder.Services.AddSingleton(new CollectorInstance(instance));
+        builder.Services.AddSingleton<CollectorMetrics>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp =>
+        {
+            var key = chain.RequireSigner("the collector signs its log's checkpoints and anchors them");
+            var address = key.GetPublicAddress();
+            var origin = sp.GetRequiredService<IOptions<LogOptions>>().Value.Origin ?? LogIdentity.DefaultOrigin(chain.ChainId, address);
+            var noteKey = Oracle.Core.Transparency.NoteKey.Derive(origin, key.GetPrivateKeyAsBytes(), LogIdentity.KeyLabel);
+            return new LogIdentity(origin, noteKey, chain.ChainId, chain.AddressOf(ContractNames.SessionManager), address);
+        });
+        builder.Services.AddSingleton<Sequencer>();
+        builder.Services.AddSingleton<LeaderService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LeaderService>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Ingestion: the evidence batch consumer on the bus (one quorum queue for all processes), the on-chain session
+    /// directory, the PostgreSQL store and the rejected-batches queue.
+    /// </summary>
+    public static WebApplicationBuilder AddEvidenceIngestion(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<IngestionOptions>().Bind(builder.Configuration.GetSection(IngestionOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.Queue != o.RejectedQueue, "Ingestion:Queue and Ingestion:RejectedQueue must differ")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ISessionDirectory, ChainSessionDirectory>();
+        builder.Services.AddSingleton<EvidenceStore>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var ingestion = ActivatorUtilities.CreateInstance<BatchIngestion>(sp);
+            var leader = sp.GetRequiredService<LeaderService>();
+            ingestion.Stored += leader.Wake;
+            return ingestion;
+        });
+        builder.Services.AddSingleton<RejectedBatchQueue>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RejectedBatchQueue>());
+        builder.AddOracleBus(bus => bus.AddConsumer<EvidenceBatchConsumer, EvidenceBatchConsumerDefinition>());
+        return builder;
+    }
+}
