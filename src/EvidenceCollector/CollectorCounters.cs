@@ -18,6 +18,9 @@ public static class CollectorCounters
     /// <summary>Messages that are not a readable batch (too large, not parsable), moved to the error queue.</summary>
     public const string MessagesMalformed = "messages_malformed";
 
+    /// <summary>Batches moved to the error queue because storing them kept failing (after the bus's retries), by exception.</summary>
+    public const string MessagesFailed = "messages_failed";
+
     /// <summary>Records stored.</summary>
     public const string RecordsStored = "records_stored";
 

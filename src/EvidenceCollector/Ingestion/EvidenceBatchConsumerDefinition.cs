@@ -6,7 +6,8 @@ namespace EvidenceCollector.Ingestion;
 /// <summary>
 /// The collector's receive endpoint: one quorum queue (<c>Ingestion:Queue</c>) that every collector process consumes,
 /// bound to the <c>oracle.evidence-batch</c> exchange; bounded concurrency and prefetch; bodies larger than
-/// <c>Ingestion:MaxBatchBytes</c> go to the error queue unread (<see cref="BatchBodyFilter"/>).
+/// <c>Ingestion:MaxBatchBytes</c> go to the error queue unread (<see cref="SizeLimitedSerializerFactory"/>), and what goes
+/// there is counted by cause (<see cref="FailedMessageCounter"/>).
 /// </summary>
 internal sealed class EvidenceBatchConsumerDefinition : ConsumerDefinition<EvidenceBatchConsumer>
 {
@@ -32,6 +33,11 @@ internal sealed class EvidenceBatchConsumerDefinition : ConsumerDefinition<Evide
             rabbit.SetQuorumQueue();
         }
 
-        endpointConfigurator.ConfigureReceive(receive => receive.UseFilter(new BatchBodyFilter(_options.MaxBatchBytes, _metrics)));
+        var serialization = new SizeLimitedSerializerFactory(_options.MaxBatchBytes);
+        endpointConfigurator.ClearSerialization();
+        endpointConfigurator.AddSerializer(serialization, true);
+        endpointConfigurator.AddDeserializer(serialization, isDefault: true);
+        endpointConfigurator.ConfigureError(error => error.UseFilter(new FailedMessageCounter(_metrics)));
+        endpointConfigurator.ConfigureDefaultErrorTransport();
     }
 }

@@ -1,0 +1,112 @@
+using System.Numerics;
+using System.Security.Cryptography;
+using Nethereum.Contracts;
+using Nethereum.Signer;
+using Nethereum.Web3;
+using Oracle.Chain.Contracts;
+using Oracle.Chain.Contracts.PriceFeed;
+using Oracle.Chain.Contracts.ProviderRegistry;
+using Oracle.Chain.Contracts.SessionManager;
+using Oracle.Chain.Contracts.TokenExchange;
+using Oracle.Chain.Contracts.VpnToken;
+using Oracle.Chain.Deployment;
+using Oracle.Core.Eip712;
+using Oracle.Core.Policy;
+using Oracle.Testing;
+
+namespace EvidenceCollector.Tests.Support;
+
+/// <summary>
+/// Real sessions on the shared test network (<see cref="DeployedNetwork"/>): providers registered with a bond bought at
+/// the exchange, clients opening sessions with them, each from a fresh funded account.
+/// </summary>
+internal sealed class ChainSessions
+{
+    public static readonly BigInteger Token = BigInteger.Pow(10, 18);
+
+    private ChainSessions(DeployedNetwork network, ChainFixture chain)
+    {
+        Network = network;
+        Chain = chain;
+    }
+
+    public DeployedNetwork Network { get; }
+
+    public ChainFixture Chain { get; }
+
+    public ulong ChainId => (ulong)Network.ChainId;
+
+    public string SessionManager => Network.Manifest.AddressOf(ContractNames.SessionManager);
+
+    public TypedDataDomain Domain => TypedDataDomain.SessionManager(Network.ChainId, SessionManager);
+
+    public static async Task<ChainSessions> GetAsync()
+    {
+        var network = await DeployedNetwork.GetAsync();
+        return new ChainSessions(network, await ChainFixture.ForAsync(network.RpcUrl));
+    }
+
+    /// <summary>Buys <paramref name="amount"/> VPN tokens at the exchange for <paramref name="buyer"/>.</summary>
+    public async Task BuyAsync(IWeb3 buyer, BigInteger amount)
+    {
+        var feed = new PriceFeedService(buyer, Network.Manifest.AddressOf(ContractNames.PriceFeedVpnEth));
+        var exchange = new TokenExchangeService(buyer, Network.Manifest.AddressOf(ContractNames.TokenExchange));
+        var price = (await feed.LatestRoundDataQueryAsync()).Answer;
+        var feeBps = await exchange.FeeBpsQueryAsync();
+        var wei = (amount * price / Token) * 10_000 / (10_000 - feeBps) + 1_000_000;
+        await exchange.BuyWithEthAsync(amount, wei);
+    }
+
+    /// <summary>A new provider registered with the minimum bond.</summary>
+    public async Task<EthECKey> NewProviderAsync()
+    {
+        var (key, web3) = await Chain.NewAccountAsync();
+        var bond = 500 * Token;
+        await BuyAsync(web3, bond);
+        await new VpnTokenService(web3, Network.Manifest.AddressOf(ContractNames.VpnToken)).ApproveAsync(Network.Manifest.AddressOf(ContractNames.ProviderRegistry), bond);
+        await new ProviderRegistryService(web3, Network.Manifest.AddressOf(ContractNames.ProviderRegistry)).RegisterAsync(new ProviderInfo
+        {
+            Endpoint = "127.0.0.1:51820",
+            TunnelPublicKey = RandomNumberGenerator.GetBytes(32),
+            Region = "TEST\0\0\0\0"u8.ToArray(),
+            PricePerMiB = BigInteger.Pow(10, 15),
+            PolicyHash = PolicyDocument.DefaultExit.Hash.ToArray(),
+            PolicyUri = "https://provider.example/policy.json",
+        }, bond);
+        return key;
+    }
+
+    /// <summary>A new client opens a session with <paramref name="provider"/>.</summary>
+    public async Task<(EthECKey Client, ulong SessionId)> OpenSessionAsync(EthECKey provider)
+    {
+        var (key, web3) = await Chain.NewAccountAsync();
+        var deposit = 10 * Token;
+        await BuyAsync(web3, deposit);
+        await new VpnTokenService(web3, Network.Manifest.AddressOf(ContractNames.VpnToken)).ApproveAsync(SessionManager, deposit);
+        var receipt = await new SessionManagerService(web3, SessionManager).OpenSessionAsync(new OpenParams
+        {
+            Provider = provider.GetPublicAddress(),
+            Deposit = deposit,
+            PricePerMiB = BigInteger.Pow(10, 15),
+            PolicyHash = PolicyDocument.DefaultExit.Hash.ToArray(),
+            Penalty = 0,
+            CommitteeSize = 3,
+        });
+        var opened = receipt.DecodeAllEvents<SessionOpenedEvent>().Single().Event;
+        return (key, opened.SessionId);
+    }
+
+    /// <summary>A provider with <paramref name="count"/> sessions, each with its signed evidence.</summary>
+    public async Task<IReadOnlyList<SessionEvidence>> SessionsAsync(int count)
+    {
+        var provider = await NewProviderAsync();
+        var sessions = new List<SessionEvidence>();
+        for (var i = 0; i < count; i++)
+        {
+            var (client, id) = await OpenSessionAsync(provider);
+            sessions.Add(new SessionEvidence(ChainId, SessionManager, id, provider, client));
+        }
+
+        return sessions;
+    }
+}
