@@ -18,9 +18,12 @@ try
     builder.AddOracleDatabase("collector", typeof(Program).Assembly);
     builder.AddEvidenceLog(chain!);
     builder.AddEvidenceIngestion();
+    builder.AddEvidenceAnchoring(chain!);
+    builder.AddEvidenceProofs();
 
     await using var app = builder.Build();
     app.MapOracleDefaultEndpoints();
+    app.MapEvidenceProofs();
     await app.RunAsync();
     return 0;
 }

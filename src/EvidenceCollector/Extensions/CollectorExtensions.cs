@@ -1,9 +1,13 @@
+using EvidenceCollector.Anchoring;
 using EvidenceCollector.Ingestion;
 using EvidenceCollector.Log;
+using EvidenceCollector.Proofs;
 using MassTransit;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Oracle.Chain;
 using Oracle.Chain.Deployment;
+using Oracle.Chain.Transactions;
 using Oracle.Hosting;
 
 namespace EvidenceCollector.Extensions;
@@ -34,6 +38,7 @@ internal static class CollectorExtensions
             return new LogIdentity(origin, noteKey, chain.ChainId, chain.AddressOf(ContractNames.SessionManager), address);
         });
         builder.Services.AddSingleton<Sequencer>();
+        builder.Services.AddSingleton<LogReader>();
         builder.Services.AddSingleton<LeaderService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LeaderService>());
         return builder;
@@ -62,5 +67,53 @@ internal static class CollectorExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RejectedBatchQueue>());
         builder.AddOracleBus(bus => bus.AddConsumer<EvidenceBatchConsumer, EvidenceBatchConsumerDefinition>());
         return builder;
+    }
+
+    /// <summary>
+    /// Anchoring: the sequencer's duty of registering the collector with its bond and anchoring the log's head in the
+    /// EvidenceRegistry, through the platform's transaction sender (section <c>Chain:Transactions</c>).
+    /// </summary>
+    public static WebApplicationBuilder AddEvidenceAnchoring(this WebApplicationBuilder builder, ChainContext chain)
+    {
+        builder.Services.AddOptions<AnchoringOptions>().Bind(builder.Configuration.GetSection(AnchoringOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<TransactionSenderOptions>().Bind(builder.Configuration.GetSection(TransactionSenderOptions.SectionName))
+            .Validate(o =>
+            {
+                o.Validate();
+                return true;
+            }).ValidateOnStart();
+        builder.Services.AddSingleton<ITransactionSender>(sp => new TransactionSender(chain.RpcUrl!, chain.ChainId,
+            chain.RequireSigner("the collector anchors its log"), sp.GetRequiredService<IOptions<TransactionSenderOptions>>().Value,
+            sp.GetRequiredService<ILogger<TransactionSender>>()));
+        builder.Services.AddSingleton<AnchorLedger>();
+        builder.Services.AddSingleton<AnchoringStatus>();
+        builder.Services.AddSingleton<AnchorService>();
+        builder.Services.AddSingleton<ILeaderDuty>(sp => sp.GetRequiredService<AnchorService>());
+        builder.Services.AddHealthChecks().AddCheck<AnchoringHealthCheck>("anchoring", HealthStatus.Degraded);
+        return builder;
+    }
+
+    /// <summary>The read API (proofs, JSON), its OpenAPI document, and the C2SP tiles of the global log.</summary>
+    public static WebApplicationBuilder AddEvidenceProofs(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<Proofs.ProofService>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Oracle evidence collector";
+            document.Info.Description = "Session evidence (checkpoints, vouchers, sealed records) with RFC 9162 proofs, and the collector's global log anchored in the EvidenceRegistry (docs/collector.md).";
+            return Task.CompletedTask;
+        }));
+        return builder;
+    }
+
+    /// <summary>Maps the read API, <c>/openapi/v1.json</c>, <c>/checkpoint</c> and <c>/tile/...</c>.</summary>
+    public static WebApplication MapEvidenceProofs(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.MapOpenApi();
+        app.MapProofEndpoints();
+        app.MapTileEndpoints();
+        return app;
     }
 }

@@ -15,7 +15,7 @@ internal sealed class ChainSessionDirectory(ChainContext chain, TimeProvider tim
 {
     private const int MaxRemembered = 100_000;
     private static readonly TimeSpan UnknownFor = TimeSpan.FromMinutes(1);
-    private readonly SessionReader _reader = new(chain.Web3, chain.AddressOf(ContractNames.SessionManager), chain.DeploymentBlock(ContractNames.SessionManager));
+    private readonly SessionReader _reader = new(chain.Web3, chain.AddressOf(ContractNames.SessionManager), chain.DeploymentBlock(ContractNames.SessionManager), chain.MaxLogRange);
     private readonly ConcurrentDictionary<ulong, OnChainSession> _known = new();
     private readonly ConcurrentDictionary<ulong, DateTimeOffset> _unknown = new();
     private readonly ConcurrentDictionary<ulong, Lazy<Task<OnChainSession?>>> _pending = new();

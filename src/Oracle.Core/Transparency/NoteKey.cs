@@ -86,7 +86,7 @@ public sealed class NoteKey : IDisposable
     public static bool TryParseVerifierKey(string? verifierKey, out NoteKey? key)
     {
         key = null;
-        var parts = verifierKey?.Split('+');
+        var parts = verifierKey?.Split('+', 3);
         if (parts is not { Length: 3 } || !IsValidName(parts[0]) || parts[1].Length != 8)
         {
             return false;

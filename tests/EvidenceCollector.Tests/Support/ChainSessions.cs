@@ -57,6 +57,22 @@ internal sealed class ChainSessions
         await exchange.BuyWithEthAsync(amount, wei);
     }
 
+    /// <summary>
+    /// A new collector key holding the registry's minimum bond in VPN (plus some), in a keystore: the settings a
+    /// collector that registers and anchors starts with (<c>Chain:Keystore</c>, <c>Chain:PasswordFile</c>).
+    /// </summary>
+    public async Task<(EthECKey Key, Dictionary<string, string?> Settings, string Folder)> FundedCollectorAsync()
+    {
+        var (key, web3) = await Chain.NewAccountAsync();
+        await BuyAsync(web3, 1010 * Token);
+        var folder = Directory.CreateTempSubdirectory("oracle-collector-key-").FullName;
+        var keystore = Path.Combine(folder, "collector.json");
+        Oracle.Chain.Keys.KeyStoreFile.Create(keystore, key, "collector password", Oracle.Chain.Keys.KeyStoreCost.Light);
+        var password = Path.Combine(folder, "password");
+        await File.WriteAllTextAsync(password, "collector password\n");
+        return (key, new Dictionary<string, string?> { ["Chain:Keystore"] = keystore, ["Chain:PasswordFile"] = password }, folder);
+    }
+
     /// <summary>A new provider registered with the minimum bond.</summary>
     public async Task<EthECKey> NewProviderAsync()
     {

@@ -63,6 +63,24 @@ public sealed class SignedNoteTests
     }
 
     [Fact]
+    public void TryParseVerifierKey_Base64WithPlus_RoundTrips()
+    {
+        // Find a key whose public key's base64 holds a '+', which the verifier key string also uses as separator.
+        for (byte i = 0; ; i++)
+        {
+            using var key = NoteKey.FromSeed("log.example/plus", Enumerable.Repeat(i, 32).ToArray());
+            if (!key.VerifierKey.Split('+', 3)[2].Contains('+', StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            Assert.True(NoteKey.TryParseVerifierKey(key.VerifierKey, out var parsed));
+            Assert.True(parsed!.Verify(key.Sign("text\n")));
+            return;
+        }
+    }
+
+    [Fact]
     public void Derive_SameSecret_SameKeyAndOtherLabelOtherKey()
     {
         var secret = Encoding.ASCII.GetBytes("a secret of some length, 32 bytes+");
