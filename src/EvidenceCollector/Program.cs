@@ -19,6 +19,7 @@ try
     builder.AddEvidenceLog(chain!);
     builder.AddEvidenceIngestion();
     builder.AddEvidenceAnchoring(chain!);
+    builder.AddEvidenceRetention();
     builder.AddEvidenceProofs();
 
     await using var app = builder.Build();

@@ -2,6 +2,7 @@ using EvidenceCollector.Anchoring;
 using EvidenceCollector.Ingestion;
 using EvidenceCollector.Log;
 using EvidenceCollector.Proofs;
+using EvidenceCollector.Retention;
 using MassTransit;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -90,6 +91,15 @@ internal static class CollectorExtensions
         builder.Services.AddSingleton<AnchorService>();
         builder.Services.AddSingleton<ILeaderDuty>(sp => sp.GetRequiredService<AnchorService>());
         builder.Services.AddHealthChecks().AddCheck<AnchoringHealthCheck>("anchoring", HealthStatus.Degraded);
+        return builder;
+    }
+
+    /// <summary>Retention: the sequencer's duty of deleting records (never hashes) after the sessions' dispute windows.</summary>
+    public static WebApplicationBuilder AddEvidenceRetention(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RetentionOptions>().Bind(builder.Configuration.GetSection(RetentionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<RecordRetention>();
+        builder.Services.AddSingleton<ILeaderDuty>(sp => sp.GetRequiredService<RecordRetention>());
         return builder;
     }
 

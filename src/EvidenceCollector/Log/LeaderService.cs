@@ -83,11 +83,15 @@ internal sealed class LeaderService(
         IsLeader = true;
         metrics.Leader(true);
         logger.LogInformation("{Instance} is the sequencer now", instance.Name);
-        var tasks = new List<Task> { lease.WatchAsync(settings.LeaderPollInterval, leading.Token), SequenceAsync(settings, leading.Token) };
+        // Leadership ends when the lease is lost (or the service stops); a duty that has nothing to do (anchoring off)
+        // simply ends.
+        var watch = lease.WatchAsync(settings.LeaderPollInterval, leading.Token);
+        var sequence = SequenceAsync(settings, leading.Token);
+        var tasks = new List<Task> { watch, sequence };
         tasks.AddRange(duties.Select(d => RunDutyAsync(d, leading.Token)));
         try
         {
-            await Task.WhenAny(tasks);
+            await Task.WhenAny(watch, sequence);
         }
         finally
         {

@@ -49,7 +49,7 @@ public sealed class ReadApiTests
         Assert.Equal((view.Origin, view.TreeSize), (body!.Origin, body.TreeSize));
         Assert.Equal(view.Root, body.Root);
         Assert.Equal(view.Checkpoint, await http.GetStringAsync("/checkpoint"));
-        var onChain = await new AnchorReader(chain.Chain.ReadOnly, chain.Network.Manifest.AddressOf(ContractNames.EvidenceRegistry)).AnchorsAsync(view.LogId);
+        var onChain = await new AnchorReader(chain.Chain.ReadOnly, chain.Manifest.AddressOf(ContractNames.EvidenceRegistry)).AnchorsAsync(view.LogId);
         var anchored = onChain[^1];
         Assert.Equal(anchored.TreeSize, view.Anchored!.TreeSize);
         Assert.Equal(anchored.Root, view.Anchored.Root);
@@ -122,7 +122,7 @@ public sealed class ReadApiTests
         }
 
         await TestGateway.WaitUntilAsync(() => collector.ScalarAsync<long>("SELECT coalesce(max(tree_size), 0) FROM anchors WHERE state = 'anchored'").GetAwaiter().GetResult() == 8, Wait, "the anchor of 8 leaves");
-        var onChain = await new AnchorReader(chain.Chain.ReadOnly, chain.Network.Manifest.AddressOf(ContractNames.EvidenceRegistry)).AnchorsAsync(collector.Identity.LogId);
+        var onChain = await new AnchorReader(chain.Chain.ReadOnly, chain.Manifest.AddressOf(ContractNames.EvidenceRegistry)).AnchorsAsync(collector.Identity.LogId);
         using var http = collector.Host.Factory.CreateClient();
         var ledger = (await http.GetFromJsonAsync<List<LogAnchor>>("/v1/log/anchors", Json))!;
 

@@ -24,33 +24,49 @@ internal sealed class ChainSessions
 {
     public static readonly BigInteger Token = BigInteger.Pow(10, 18);
 
-    private ChainSessions(DeployedNetwork network, ChainFixture chain)
+    private ChainSessions(DeploymentManifest manifest, string manifestPath, ChainFixture chain)
     {
-        Network = network;
+        Manifest = manifest;
+        ManifestPath = manifestPath;
         Chain = chain;
     }
 
-    public DeployedNetwork Network { get; }
+    public DeploymentManifest Manifest { get; }
+
+    /// <summary>The manifest's file (<c>Chain:Manifest</c>).</summary>
+    public string ManifestPath { get; }
 
     public ChainFixture Chain { get; }
 
-    public ulong ChainId => (ulong)Network.ChainId;
+    public ulong ChainId => (ulong)Chain.ChainId;
 
-    public string SessionManager => Network.Manifest.AddressOf(ContractNames.SessionManager);
+    public string SessionManager => Manifest.AddressOf(ContractNames.SessionManager);
 
-    public TypedDataDomain Domain => TypedDataDomain.SessionManager(Network.ChainId, SessionManager);
+    public TypedDataDomain Domain => TypedDataDomain.SessionManager(Chain.ChainId, SessionManager);
 
+    /// <summary>Sessions on the shared test network.</summary>
     public static async Task<ChainSessions> GetAsync()
     {
         var network = await DeployedNetwork.GetAsync();
-        return new ChainSessions(network, await ChainFixture.ForAsync(network.RpcUrl));
+        return new ChainSessions(network.Manifest, network.ManifestPath, await ChainFixture.ForAsync(network.RpcUrl));
+    }
+
+    /// <summary>Sessions on a network of their own with other parameters (short sessions and dispute windows), on the shared chain.</summary>
+    public static async Task<ChainSessions> DeployAsync(NetworkParameters parameters)
+    {
+        var chain = await ChainFixture.ForAsync(await LocalServices.RpcUrlAsync());
+        var (_, web3) = await chain.NewAccountAsync(1_000_000);
+        var manifest = await OracleNetworkDeployer.DeployAsync(web3, "collector-test", parameters);
+        var path = Path.Combine(Directory.CreateTempSubdirectory("oracle-collector-network-").FullName, "network.json");
+        manifest.Save(path);
+        return new ChainSessions(manifest, path, chain);
     }
 
     /// <summary>Buys <paramref name="amount"/> VPN tokens at the exchange for <paramref name="buyer"/>.</summary>
     public async Task BuyAsync(IWeb3 buyer, BigInteger amount)
     {
-        var feed = new PriceFeedService(buyer, Network.Manifest.AddressOf(ContractNames.PriceFeedVpnEth));
-        var exchange = new TokenExchangeService(buyer, Network.Manifest.AddressOf(ContractNames.TokenExchange));
+        var feed = new PriceFeedService(buyer, Manifest.AddressOf(ContractNames.PriceFeedVpnEth));
+        var exchange = new TokenExchangeService(buyer, Manifest.AddressOf(ContractNames.TokenExchange));
         var price = (await feed.LatestRoundDataQueryAsync()).Answer;
         var feeBps = await exchange.FeeBpsQueryAsync();
         var wei = (amount * price / Token) * 10_000 / (10_000 - feeBps) + 1_000_000;
@@ -79,8 +95,8 @@ internal sealed class ChainSessions
         var (key, web3) = await Chain.NewAccountAsync();
         var bond = 500 * Token;
         await BuyAsync(web3, bond);
-        await new VpnTokenService(web3, Network.Manifest.AddressOf(ContractNames.VpnToken)).ApproveAsync(Network.Manifest.AddressOf(ContractNames.ProviderRegistry), bond);
-        await new ProviderRegistryService(web3, Network.Manifest.AddressOf(ContractNames.ProviderRegistry)).RegisterAsync(new ProviderInfo
+        await new VpnTokenService(web3, Manifest.AddressOf(ContractNames.VpnToken)).ApproveAsync(Manifest.AddressOf(ContractNames.ProviderRegistry), bond);
+        await new ProviderRegistryService(web3, Manifest.AddressOf(ContractNames.ProviderRegistry)).RegisterAsync(new ProviderInfo
         {
             Endpoint = "127.0.0.1:51820",
             TunnelPublicKey = RandomNumberGenerator.GetBytes(32),
@@ -98,7 +114,7 @@ internal sealed class ChainSessions
         var (key, web3) = await Chain.NewAccountAsync();
         var deposit = 10 * Token;
         await BuyAsync(web3, deposit);
-        await new VpnTokenService(web3, Network.Manifest.AddressOf(ContractNames.VpnToken)).ApproveAsync(SessionManager, deposit);
+        await new VpnTokenService(web3, Manifest.AddressOf(ContractNames.VpnToken)).ApproveAsync(SessionManager, deposit);
         var receipt = await new SessionManagerService(web3, SessionManager).OpenSessionAsync(new OpenParams
         {
             Provider = provider.GetPublicAddress(),
