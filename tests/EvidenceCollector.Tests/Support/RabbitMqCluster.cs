@@ -43,7 +43,7 @@ internal sealed class RabbitMqCluster : IAsyncDisposable
             [.. ports.Select(RabbitMqNode.NodeNameFor)]);
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var epmd = ManagedProcess.Start("epmd", "epmd", ["-port", epmdPort.ToString(CultureInfo.InvariantCulture), "-address", "127.0.0.1"], Path.Combine(folder, "epmd.log"));
-        var nodes = ports.Select((p, i) => new RabbitMqNode(Path.Combine(folder, $"node{i}"), p, membership, password) { StartTimeout = TimeSpan.FromSeconds(90) }).ToArray();
+        var nodes = ports.Select((p, i) => new RabbitMqNode(Path.Combine(folder, $"node{i}"), p, membership, password) { StartTimeout = TimeSpan.FromSeconds(180) }).ToArray();
         var cluster = new RabbitMqCluster(folder, epmd, nodes);
         try
         {

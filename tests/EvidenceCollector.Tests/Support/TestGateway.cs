@@ -38,7 +38,10 @@ internal sealed class TestGateway : IAsyncDisposable
     public IBus Bus => _host.Services.GetRequiredService<IBus>();
 
     /// <summary>Starts a gateway's bus on <paramref name="amqpUrl"/> (and the cluster's other <paramref name="nodes"/>).</summary>
-    public static async Task<TestGateway> StartAsync(string amqpUrl, IEnumerable<string>? nodes = null)
+    /// <param name="amqpUrl">The broker.</param>
+    /// <param name="nodes">A cluster's other nodes.</param>
+    /// <param name="quorumAcknowledgements">Makes the acknowledgement queue a quorum queue (on a cluster it then survives its node).</param>
+    public static async Task<TestGateway> StartAsync(string amqpUrl, IEnumerable<string>? nodes = null, bool quorumAcknowledgements = false)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["Bus:Url"] = amqpUrl;
@@ -57,6 +60,11 @@ internal sealed class TestGateway : IAsyncDisposable
         var endpoint = bus.ConnectReceiveEndpoint(queue, e =>
         {
             e.ConfigureConsumeTopology = false;
+            if (quorumAcknowledgements && e is IRabbitMqReceiveEndpointConfigurator rabbit)
+            {
+                rabbit.SetQuorumQueue();
+            }
+
             e.Handler<EvidenceBatchAccepted>(c =>
             {
                 gateway!.Accepted.Enqueue(c.Message);
@@ -86,6 +94,72 @@ internal sealed class TestGateway : IAsyncDisposable
                 rabbit.AwaitAck = true;
             }
         }, cancellationToken);
+
+    /// <summary>
+    /// Publishes <paramref name="batches"/> as a gateway's spool does: every batch until the collector accepted it,
+    /// publishing again what has no answer after <paramref name="republishAfter"/>, and retrying publications the
+    /// broker did not confirm (it may be away).
+    /// </summary>
+    /// <param name="batches">The batches.</param>
+    /// <param name="republishAfter">How long an answer is waited for before the batch is published again.</param>
+    /// <param name="timeout">How long everything may take.</param>
+    /// <param name="published">Called after each confirmed publication with the number so far.</param>
+    /// <returns>How many publications it took.</returns>
+    public async Task<int> PublishUntilAcceptedAsync(IReadOnlyList<EvidenceBatch> batches, TimeSpan republishAfter, TimeSpan timeout, Action<int>? published = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var due = batches.ToDictionary(b => b.BatchId, _ => DateTime.MinValue);
+        var publications = 0;
+        while (true)
+        {
+            var accepted = Accepted.Select(a => a.BatchId).ToHashSet();
+            var rejected = Rejected.FirstOrDefault();
+            if (rejected is not null)
+            {
+                throw new InvalidOperationException($"batch {rejected.BatchId} was rejected: {rejected.Error} {rejected.Reason}");
+            }
+
+            if (batches.All(b => accepted.Contains(b.BatchId)))
+            {
+                return publications;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{batches.Count(b => !accepted.Contains(b.BatchId))} of {batches.Count} batches were not accepted within {timeout.TotalSeconds:0} s");
+            }
+
+            var sent = false;
+            foreach (var batch in batches)
+            {
+                if (accepted.Contains(batch.BatchId) || due[batch.BatchId] > DateTime.UtcNow)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    await PublishAsync(batch, attempt.Token);
+                    due[batch.BatchId] = DateTime.UtcNow + republishAfter;
+                    publications++;
+                    sent = true;
+                    published?.Invoke(publications);
+                }
+                catch (Exception e) when (e is not InvalidOperationException || e.Message.Contains("broker", StringComparison.OrdinalIgnoreCase))
+                {
+                    // The broker is away or refused it: like the spool, try again a little later.
+                    due[batch.BatchId] = DateTime.UtcNow + TimeSpan.FromMilliseconds(500);
+                    break;
+                }
+            }
+
+            if (!sent)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
 
     /// <summary>Waits until <paramref name="condition"/> holds.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
