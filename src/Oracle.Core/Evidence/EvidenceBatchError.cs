@@ -44,4 +44,16 @@ public enum EvidenceBatchError
     /// consumer holds: the gateway's log forked.
     /// </summary>
     NotAnExtension,
+
+    /// <summary>The batch's session was never opened on the consumer's chain (or its SessionManager is not the one it serves).</summary>
+    UnknownSession,
+
+    /// <summary>
+    /// A signer is not the session's party on-chain: the checkpoint's signer is not the session's provider, or the voucher's
+    /// signer not its client (a valid signature by a key that has no say in the session).
+    /// </summary>
+    NotSessionParty,
+
+    /// <summary>The checkpoint's epoch time is earlier than the previous checkpoint's of the session.</summary>
+    TimeReversed,
 }
