@@ -22,6 +22,32 @@ public sealed record ContractError(string Name, string Signature, IReadOnlyList<
     public object? this[string name]
         => Arguments.FirstOrDefault(a => a.Key == name) is { Key: not null } a ? a.Value : throw new KeyNotFoundException(name);
 
+    /// <summary>Whether this is the custom error the generated class <typeparamref name="TError"/> declares.</summary>
+    public bool Is<TError>()
+        where TError : class, new()
+        => Name == ErrorName<TError>();
+
+    /// <summary>The error decoded into its generated class (for example <c>SessionExpiredError</c>), typed arguments and all.</summary>
+    /// <exception cref="InvalidOperationException">This is another error.</exception>
+    public TError As<TError>()
+        where TError : class, new()
+    {
+        if (!Is<TError>())
+        {
+            throw new InvalidOperationException($"the revert is {this}, not {ErrorName<TError>()}");
+        }
+
+        // The decoder reads the arguments after the 4-byte selector.
+        var hex = Data.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? Data[2..] : Data;
+        return (TError)new Nethereum.ABI.FunctionEncoding.FunctionCallDecoder().DecodeError(typeof(TError), "0x" + hex[Math.Min(8, hex.Length)..]);
+    }
+
+    /// <summary>The Solidity name of the generated error class <typeparamref name="TError"/> (its <c>[Error]</c> attribute).</summary>
+    public static string ErrorName<TError>()
+        => typeof(TError).GetCustomAttributes(typeof(Nethereum.ABI.FunctionEncoding.Attributes.ErrorAttribute), inherit: false) is [Nethereum.ABI.FunctionEncoding.Attributes.ErrorAttribute error]
+            ? error.Name
+            : throw new ArgumentException($"{typeof(TError).Name} is not a generated custom error class ([Error] attribute)", nameof(TError));
+
     /// <summary>A readable form such as <c>VpnTokenUnauthorizedMinter(caller=0x70997970…)</c>.</summary>
     public override string ToString()
     {
