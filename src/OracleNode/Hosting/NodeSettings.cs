@@ -65,6 +65,11 @@ internal sealed record NodeSettings(NodeOptions Node, StoreOptions Store, Voting
             throw new ConfigurationException("Prices:MaxSourceSpreadBps must be 0 to 10000");
         }
 
+        if (Prices.MinChangeBps is < 0 or > 10_000)
+        {
+            throw new ConfigurationException("Prices:MinChangeBps must be 0 to 10000");
+        }
+
         foreach (var (name, feed) in new[] { ("VpnEth", Prices.VpnEth), ("BtcEth", Prices.BtcEth) })
         {
             if (Prices.Enabled && feed.Sources.Count == 0)

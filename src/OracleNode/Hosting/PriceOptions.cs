@@ -14,6 +14,15 @@ internal sealed class PriceOptions
     /// <summary>A feed's latest round older than this is reported again (keeps the exchange's price fresh).</summary>
     public TimeSpan RefreshAfter { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>A new round is started when the sources' median is this far from the feed's latest answer (basis points).</summary>
+    public int MinChangeBps { get; set; } = 100;
+
+    /// <summary>
+    /// Reports a price beyond the exchange's circuit-breaker band of its reference price (which pauses the exchange for the
+    /// jump delay). Off: such a move is refused and raised as an alert for the operator to confirm.
+    /// </summary>
+    public bool AllowBeyondBand { get; set; }
+
     /// <summary>The node's sources may differ by at most this (basis points of their median), else it refuses to report.</summary>
     public int MaxSourceSpreadBps { get; set; } = 200;
 

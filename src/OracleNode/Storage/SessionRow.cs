@@ -1,4 +1,5 @@
 using Oracle.Chain.Contracts;
+using OracleNode.Watching;
 
 namespace OracleNode.Storage;
 
