@@ -18,7 +18,10 @@ var root = new RootCommand("Oracle node: a staked oracle that judges VPN dispute
     RunCommand.Create(),
     StatusCommand.Create(),
 };
-root.SetAction((result, ct) => RunCommand.RunAsync(result.GetValue(CommonOptions.Config), ct));
+// Without a command the node runs; settings may also come as --Section:Key=value arguments (as the ASP.NET Core host reads
+// them, which is how a test host passes its settings).
+root.TreatUnmatchedTokensAsErrors = false;
+root.SetAction((result, ct) => RunCommand.RunAsync(result.GetValue(CommonOptions.Config), [.. result.UnmatchedTokens], ct));
 return await root.Parse(args).InvokeAsync();
 
 /// <summary>The entry point (a partial class so tests can host the service with WebApplicationFactory&lt;Program&gt;).</summary>

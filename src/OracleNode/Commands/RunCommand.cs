@@ -14,16 +14,19 @@ internal static class RunCommand
 {
     public static Command Create()
     {
-        var command = new Command("run", "Run the oracle node: watch the chain, judge and vote, keep disputes moving, report prices");
-        command.SetAction((result, ct) => RunAsync(result.GetValue(CommonOptions.Config), ct));
+        var command = new Command("run", "Run the oracle node: watch the chain, judge and vote, keep disputes moving, report prices (--Section:Key=value overrides a setting)")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        command.SetAction((result, ct) => RunAsync(result.GetValue(CommonOptions.Config), [.. result.UnmatchedTokens], ct));
         return command;
     }
 
-    public static async Task<int> RunAsync(string? configFile, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string? configFile, string[] hostArguments, CancellationToken cancellationToken)
     {
         try
         {
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArguments });
             NodeConfiguration.AddTo(builder.Configuration, configFile);
             builder.AddOracleServiceDefaults();
             var chain = await builder.AddOracleChainAsync(ChainRequirements.Node | ChainRequirements.Key, cancellationToken).ConfigureAwait(false);

@@ -15,6 +15,11 @@ internal static class StandDown
     /// <summary>The node's position among <paramref name="oracles"/> for this transition (the count when it is not among them).</summary>
     public static int Rank(string action, ulong disputeId, int round, string me, IReadOnlyCollection<string> oracles)
     {
+        if (!oracles.Contains(me, StringComparer.OrdinalIgnoreCase))
+        {
+            return oracles.Count;
+        }
+
         var mine = Key(action, disputeId, round, me);
         var rank = 0;
         foreach (var oracle in oracles)

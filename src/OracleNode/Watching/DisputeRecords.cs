@@ -1,5 +1,6 @@
 using Nethereum.ABI;
 using Nethereum.ABI.FunctionEncoding;
+using Nethereum.ABI.FunctionEncoding.Attributes;
 using Nethereum.Util;
 using Oracle.Chain.Contracts;
 
@@ -18,10 +19,10 @@ internal static class DisputeRecords
     public static string Encode(Session session) => Hex(new ABIEncode().GetABIParamsEncoded(session));
 
     /// <summary>The record from its encoding.</summary>
-    public static Dispute Decode(string record) => new FunctionCallDecoder().DecodeFunctionOutput<Dispute>(record);
+    public static Dispute Decode(string record) => new FunctionCallDecoder().DecodeFunctionOutput<DisputeTuple>(record).Value;
 
     /// <summary>The session terms from their encoding.</summary>
-    public static Session DecodeSession(string terms) => new FunctionCallDecoder().DecodeFunctionOutput<Session>(terms);
+    public static Session DecodeSession(string terms) => new FunctionCallDecoder().DecodeFunctionOutput<SessionTuple>(terms).Value;
 
     /// <summary><c>keccak256</c> of an encoding, 0x-hex.</summary>
     public static string HashOf(string encoded) => Hex(Sha3Keccack.Current.CalculateHash(Convert.FromHexString(encoded.AsSpan(2))));
@@ -41,4 +42,19 @@ internal static class DisputeRecords
 
     /// <summary>Bytes of a 0x-hex string.</summary>
     public static byte[] Bytes(string hex) => Convert.FromHexString(hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? hex.AsSpan(2) : hex);
+
+    // abi.encode of a static struct is the encoding of one static tuple: decoded through these wrappers.
+    [FunctionOutput]
+    private sealed class DisputeTuple
+    {
+        [Parameter("tuple", "value", 1)]
+        public Dispute Value { get; set; } = new();
+    }
+
+    [FunctionOutput]
+    private sealed class SessionTuple
+    {
+        [Parameter("tuple", "value", 1)]
+        public Session Value { get; set; } = new();
+    }
 }
