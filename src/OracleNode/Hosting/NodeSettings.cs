@@ -27,6 +27,11 @@ internal sealed record NodeSettings(NodeOptions Node, StoreOptions Store, Voting
     /// <exception cref="ConfigurationException">The test switch on a public chain.</exception>
     public void CheckChain(ulong chainId)
     {
+        if (Voting.CrashAfterForTesting is not null && !DevelopmentKeys.IsLocal(chainId))
+        {
+            throw new ConfigurationException($"Voting:CrashAfterForTesting is a test switch; it is refused on chain {chainId} (local chains only)");
+        }
+
         if (Voting.InvertVotesForTesting && !DevelopmentKeys.IsLocal(chainId))
         {
             throw new ConfigurationException($"Voting:InvertVotesForTesting votes against the evidence and loses stake; it is refused on chain {chainId} (local chains only)");
@@ -42,6 +47,11 @@ internal sealed record NodeSettings(NodeOptions Node, StoreOptions Store, Voting
         }
 
         NotNegative(Voting.DecisionMargin, "Voting:DecisionMargin");
+        if (Voting.CrashAfterForTesting is not (null or "journal" or "commit"))
+        {
+            throw new ConfigurationException("Voting:CrashAfterForTesting must be journal or commit");
+        }
+
         NotNegative(Voting.DeadlineWarning, "Voting:DeadlineWarning");
         NotNegative(Keeper.Slot, "Keeper:Slot");
         Positive(Evidence.Timeout, "Evidence:Timeout");

@@ -22,4 +22,11 @@ internal sealed class VotingOptions
     /// (31337, 1337); the soundness benchmark and the slashing tests use it to play a dishonest oracle.
     /// </summary>
     public bool InvertVotesForTesting { get; set; }
+
+    /// <summary>
+    /// Test switch: the process kills itself (SIGKILL, no shutdown) right after a step of its first vote — <c>journal</c>
+    /// (vote and salt written, commit not sent) or <c>commit</c> (commit mined, reveal not sent) — to prove that a crash
+    /// at that point loses nothing. Refused on every chain but the local ones.
+    /// </summary>
+    public string? CrashAfterForTesting { get; set; }
 }

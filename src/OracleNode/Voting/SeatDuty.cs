@@ -75,6 +75,8 @@ internal sealed class SeatDuty(NodeChain chain, INodeStore store, IJudge judge, 
             {
                 return;
             }
+
+            CrashIfAsked("journal");
         }
 
         await WarnIfLateAsync("commit-late", dispute, round, (ulong)committee.CommitDeadline, cancellationToken).ConfigureAwait(false);
@@ -92,6 +94,7 @@ internal sealed class SeatDuty(NodeChain chain, INodeStore store, IJudge judge, 
             await store.RecordActionAsync("commit", id, round, "sent", result.TransactionHash, now, cancellationToken).ConfigureAwait(false);
             metrics.VotesCommitted.Add(1);
             logger.LogInformation("dispute {Dispute} round {Round}: committed ({Transaction})", id, round, result.TransactionHash);
+            CrashIfAsked("commit");
         }
         else
         {
@@ -192,6 +195,16 @@ internal sealed class SeatDuty(NodeChain chain, INodeStore store, IJudge judge, 
         {
             // Too early for the next block's clock, or already revealed by a send before a crash: read the chain again next pass.
             logger.LogInformation("dispute {Dispute} round {Round}: reveal not sent: {Error}", id, round, result.Error);
+        }
+    }
+
+    // The crash tests' switch (local chains only, NodeSettings.CheckChain): die like a killed process, mid-duty.
+    private void CrashIfAsked(string step)
+    {
+        if (_options.CrashAfterForTesting == step)
+        {
+            logger.LogCritical("Voting:CrashAfterForTesting={Step}: killing this process now", step);
+            System.Diagnostics.Process.GetCurrentProcess().Kill();
         }
     }
 
