@@ -5,13 +5,13 @@ using Nethereum.Util;
 namespace OracleNode.Evidence;
 
 /// <summary>
-/// The machine-readable part (<c>oracle</c>) of an ERC-1497-style evidence document (docs/protocol.md §8.1): the session
-/// it is about, the session's policy, the records it relies on and the evidence key disclosed to committee members.
+/// The fields of an ERC-1497 evidence document an oracle reads (docs/protocol.md §8.1): the session (and dispute) it is
+/// about, the session's policy, the records it relies on and the evidence key disclosed to committee members. Fields a
+/// node does not know are ignored.
 /// </summary>
 internal sealed record EvidenceDocument(
-    ulong ChainId,
-    string SessionManager,
     ulong SessionId,
+    ulong? DisputeId,
     string? PolicyJson,
     IReadOnlyList<ulong> Records,
     IReadOnlyList<KeyDisclosure> Disclosures)
@@ -19,42 +19,47 @@ internal sealed record EvidenceDocument(
     /// <summary>The most records one document may name.</summary>
     public const int MaxRecords = 64;
 
-    /// <summary>
-    /// Parses a document; a document that is not JSON, has no <c>oracle</c> object of version 1, or a field of the wrong
-    /// shape is refused with the reason.
-    /// </summary>
+    /// <summary>The most key disclosures one document may carry.</summary>
+    public const int MaxDisclosures = 1024;
+
+    /// <summary>Parses a document; one that is not a JSON object, or has a field of the wrong shape, is refused with the reason.</summary>
     public static bool TryParse(byte[] utf8, out EvidenceDocument? document, out string error)
     {
         document = null;
         try
         {
             using var json = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = 64 });
-            if (json.RootElement.ValueKind != JsonValueKind.Object || !json.RootElement.TryGetProperty("oracle", out var oracle) || oracle.ValueKind != JsonValueKind.Object)
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                error = "no \"oracle\" object";
+                error = "not a JSON object";
                 return false;
             }
 
-            if (!oracle.TryGetProperty("version", out var version) || !version.TryGetInt32(out var v) || v != 1)
+            if (!TryUInt64(root, "sessionId", out var sessionId))
             {
-                error = "\"oracle.version\" is not 1";
+                error = "\"sessionId\" missing or not a decimal number";
                 return false;
             }
 
-            if (!TryUInt64(oracle, "chainId", out var chainId) || !TryUInt64(oracle, "sessionId", out var sessionId)
-                || !oracle.TryGetProperty("sessionManager", out var manager) || manager.ValueKind != JsonValueKind.String
-                || !AddressUtil.Current.IsValidEthereumAddressHexFormat(manager.GetString()))
+            ulong? disputeId = null;
+            if (root.TryGetProperty("disputeId", out var d) && d.ValueKind != JsonValueKind.Null)
             {
-                error = "\"oracle.chainId\", \"oracle.sessionManager\" or \"oracle.sessionId\" missing or malformed";
-                return false;
+                if (!TryUInt64(root, "disputeId", out var value))
+                {
+                    error = "\"disputeId\" is not a decimal number";
+                    return false;
+                }
+
+                disputeId = value;
             }
 
             string? policy = null;
-            if (oracle.TryGetProperty("policy", out var p) && p.ValueKind != JsonValueKind.Null)
+            if (root.TryGetProperty("policy", out var p) && p.ValueKind != JsonValueKind.Null)
             {
                 if (p.ValueKind != JsonValueKind.Object)
                 {
-                    error = "\"oracle.policy\" is not an object";
+                    error = "\"policy\" is not an object";
                     return false;
                 }
 
@@ -62,11 +67,11 @@ internal sealed record EvidenceDocument(
             }
 
             var records = new List<ulong>();
-            if (oracle.TryGetProperty("records", out var r) && r.ValueKind != JsonValueKind.Null)
+            if (root.TryGetProperty("records", out var r) && r.ValueKind != JsonValueKind.Null)
             {
                 if (r.ValueKind != JsonValueKind.Array || r.GetArrayLength() > MaxRecords)
                 {
-                    error = $"\"oracle.records\" is not an array of at most {MaxRecords} leaf indices";
+                    error = $"\"records\" is not an array of at most {MaxRecords} leaf indices";
                     return false;
                 }
 
@@ -74,7 +79,7 @@ internal sealed record EvidenceDocument(
                 {
                     if (!item.TryGetUInt64(out var index))
                     {
-                        error = "\"oracle.records\" holds something that is not a leaf index";
+                        error = "\"records\" holds something that is not a leaf index";
                         return false;
                     }
 
@@ -83,21 +88,21 @@ internal sealed record EvidenceDocument(
             }
 
             var disclosures = new List<KeyDisclosure>();
-            if (oracle.TryGetProperty("disclosures", out var d) && d.ValueKind != JsonValueKind.Null)
+            if (root.TryGetProperty("keyDisclosures", out var k) && k.ValueKind != JsonValueKind.Null)
             {
-                if (d.ValueKind != JsonValueKind.Array || d.GetArrayLength() > 1024)
+                if (k.ValueKind != JsonValueKind.Array || k.GetArrayLength() > MaxDisclosures)
                 {
-                    error = "\"oracle.disclosures\" is not an array (of at most 1024)";
+                    error = $"\"keyDisclosures\" is not an array (of at most {MaxDisclosures})";
                     return false;
                 }
 
-                foreach (var item in d.EnumerateArray())
+                foreach (var item in k.EnumerateArray())
                 {
                     if (item.ValueKind != JsonValueKind.Object
                         || !item.TryGetProperty("recipient", out var recipient) || recipient.ValueKind != JsonValueKind.String || !AddressUtil.Current.IsValidEthereumAddressHexFormat(recipient.GetString())
-                        || !item.TryGetProperty("key", out var key) || key.ValueKind != JsonValueKind.String || !key.TryGetBytesFromBase64(out var bytes))
+                        || !item.TryGetProperty("disclosure", out var sealedKey) || sealedKey.ValueKind != JsonValueKind.String || !TryHex(sealedKey.GetString()!, out var bytes))
                     {
-                        error = "a disclosure is not {\"recipient\": address, \"key\": base64}";
+                        error = "a key disclosure is not {\"recipient\": address, \"disclosure\": 0x-hex}";
                         return false;
                     }
 
@@ -105,13 +110,32 @@ internal sealed record EvidenceDocument(
                 }
             }
 
-            document = new EvidenceDocument(chainId, manager.GetString()!.ToLowerInvariant(), sessionId, policy, records, disclosures);
+            document = new EvidenceDocument(sessionId, disputeId, policy, records, disclosures);
             error = "";
             return true;
         }
         catch (JsonException e)
         {
             error = "not JSON: " + e.Message;
+            return false;
+        }
+    }
+
+    private static bool TryHex(string text, out byte[] bytes)
+    {
+        bytes = [];
+        if (!text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) || text.Length % 2 != 0 || text.Length > 2 + 2048)
+        {
+            return false;
+        }
+
+        try
+        {
+            bytes = Convert.FromHexString(text.AsSpan(2));
+            return true;
+        }
+        catch (FormatException)
+        {
             return false;
         }
     }

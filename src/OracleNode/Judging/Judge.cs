@@ -61,7 +61,6 @@ internal sealed class Judge(NodeChain chain, INodeStore store, DocumentFetcher d
         }
 
         var gathered = new GatheredEvidence();
-        var sessionManager = chain.Context.AddressOf(Oracle.Chain.Deployment.ContractNames.SessionManager).ToLowerInvariant();
         var terms = c.Session!.Decode();
         foreach (var (uri, hash, label) in sources)
         {
@@ -79,9 +78,9 @@ internal sealed class Judge(NodeChain chain, INodeStore store, DocumentFetcher d
                 continue;
             }
 
-            if (parsed!.ChainId != chain.Context.ChainId || parsed.SessionManager != sessionManager || parsed.SessionId != (ulong)c.Row.SessionId)
+            if (parsed!.SessionId != (ulong)c.Row.SessionId || parsed.DisputeId is { } other && other != c.Row.Id)
             {
-                reasons.Add($"§8.1 {label}: ignored (it is about session {parsed.SessionId} of {parsed.SessionManager} on chain {parsed.ChainId})");
+                reasons.Add($"§8.1 {label}: ignored (it is about session {parsed.SessionId}{(parsed.DisputeId is { } d ? $", dispute {d}" : "")})");
                 continue;
             }
 

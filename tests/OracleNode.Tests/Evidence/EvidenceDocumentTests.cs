@@ -5,21 +5,18 @@ namespace OracleNode.Tests.Evidence;
 
 public sealed class EvidenceDocumentTests
 {
-    private const string Manager = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
-
     [Fact]
     public void TryParse_FullDocument_Fields()
     {
-        var json = $$$"""
-            {"name": "x", "oracle": {"version": 1, "chainId": 31337, "sessionManager": "{{{Manager}}}", "sessionId": "42",
+        var json = """
+            {"name": "x", "description": "y", "fileURI": "ipfs://z", "sessionId": "42", "disputeId": 7,
              "policy": {"version": 1, "defaultAction": "allow", "rules": []}, "records": [3, 1],
-             "disclosures": [{"recipient": "0x00000000000000000000000000000000000000Aa", "key": "AQID"}]}}
+             "keyDisclosures": [{"recipient": "0x00000000000000000000000000000000000000Aa", "disclosure": "0x010203"}]}
             """;
 
         Assert.True(EvidenceDocument.TryParse(Encoding.UTF8.GetBytes(json), out var document, out var error), error);
-        Assert.Equal(31337UL, document!.ChainId);
-        Assert.Equal(Manager.ToLowerInvariant(), document.SessionManager);
-        Assert.Equal(42UL, document.SessionId);
+        Assert.Equal(42UL, document!.SessionId);
+        Assert.Equal(7UL, document.DisputeId);
         Assert.Equal([3UL, 1UL], document.Records);
         Assert.Contains("defaultAction", document.PolicyJson, StringComparison.Ordinal);
         var disclosure = Assert.Single(document.Disclosures);
@@ -27,15 +24,26 @@ public sealed class EvidenceDocumentTests
         Assert.Equal([1, 2, 3], disclosure.Sealed);
     }
 
+    [Fact]
+    public void TryParse_OnlyTheSession_NoRecordsPolicyOrKeys()
+    {
+        Assert.True(EvidenceDocument.TryParse("{\"sessionId\": 5, \"somethingNew\": true}"u8.ToArray(), out var document, out var error), error);
+        Assert.Null(document!.DisputeId);
+        Assert.Null(document.PolicyJson);
+        Assert.Empty(document.Records);
+        Assert.Empty(document.Disclosures);
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("[]")]
-    [InlineData("{\"name\": \"no oracle part\"}")]
-    [InlineData("{\"oracle\": {\"version\": 2, \"chainId\": 1, \"sessionManager\": \"" + Manager + "\", \"sessionId\": 1}}")]
-    [InlineData("{\"oracle\": {\"version\": 1, \"chainId\": 1, \"sessionManager\": \"nope\", \"sessionId\": 1}}")]
-    [InlineData("{\"oracle\": {\"version\": 1, \"chainId\": 1, \"sessionManager\": \"" + Manager + "\", \"sessionId\": 1, \"records\": [-1]}}")]
-    [InlineData("{\"oracle\": {\"version\": 1, \"chainId\": 1, \"sessionManager\": \"" + Manager + "\", \"sessionId\": 1, \"policy\": 5}}")]
-    [InlineData("{\"oracle\": {\"version\": 1, \"chainId\": 1, \"sessionManager\": \"" + Manager + "\", \"sessionId\": 1, \"disclosures\": [{\"recipient\": \"x\"}]}}")]
+    [InlineData("{\"name\": \"no session\"}")]
+    [InlineData("{\"sessionId\": \"-1\"}")]
+    [InlineData("{\"sessionId\": 1, \"disputeId\": \"x\"}")]
+    [InlineData("{\"sessionId\": 1, \"records\": [-1]}")]
+    [InlineData("{\"sessionId\": 1, \"policy\": 5}")]
+    [InlineData("{\"sessionId\": 1, \"keyDisclosures\": [{\"recipient\": \"x\", \"disclosure\": \"0x01\"}]}")]
+    [InlineData("{\"sessionId\": 1, \"keyDisclosures\": [{\"recipient\": \"0x00000000000000000000000000000000000000Aa\", \"disclosure\": \"AQID\"}]}")]
     public void TryParse_Malformed_RefusedWithReason(string json)
     {
         Assert.False(EvidenceDocument.TryParse(Encoding.UTF8.GetBytes(json), out _, out var error));
@@ -46,7 +54,7 @@ public sealed class EvidenceDocumentTests
     public void TryParse_TooManyRecords_Refused()
     {
         var records = string.Join(',', Enumerable.Range(0, EvidenceDocument.MaxRecords + 1));
-        var json = $$$"""{"oracle": {"version": 1, "chainId": 1, "sessionManager": "{{{Manager}}}", "sessionId": 1, "records": [{{{records}}}]}}""";
+        var json = "{\"sessionId\": 1, \"records\": [" + records + "]}";
 
         Assert.False(EvidenceDocument.TryParse(Encoding.UTF8.GetBytes(json), out _, out _));
     }

@@ -78,7 +78,7 @@ public sealed class CrashTests : IAsyncLifetime
         var log = new SessionLog(_world, sessionId, client, provider);
         var smb = log.Add(log.Flow("198.51.100.9", 445, FlowVerdict.Denied, 7));
         var (id, _) = await Claims.FileAsync(_world, provider, sessionId, terms, ClaimNames.ClientBreachedPolicy, 7,
-            Claims.Document(_world, sessionId, Policies.Exit), panel: panel, proof: log.Proof(smb));
+            Claims.Document(sessionId, Policies.Exit), panel: panel, proof: log.Proof(smb));
         return (id, panel);
     }
 }

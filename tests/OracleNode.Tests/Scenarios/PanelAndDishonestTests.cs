@@ -27,7 +27,7 @@ public sealed class PanelAndDishonestTests(ClusterFixture fixture) : IClassFixtu
         var log = new SessionLog(World, sessionId, client, provider);
         var smb = log.Add(log.Flow("198.51.100.9", 445, FlowVerdict.Denied, 7));
         var (id, _) = await Claims.FileAsync(World, provider, sessionId, terms, ClaimNames.ClientBreachedPolicy, 7,
-            Claims.Document(World, sessionId, Policies.Exit), panel: panel, proof: log.Proof(smb));
+            Claims.Document(sessionId, Policies.Exit), panel: panel, proof: log.Proof(smb));
 
         var (drawn, ruling) = await Cluster.PlayToRulingAsync(id);
 

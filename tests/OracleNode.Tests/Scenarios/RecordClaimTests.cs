@@ -23,7 +23,7 @@ public sealed class RecordClaimTests(ClusterFixture fixture) : IClassFixture<Clu
         var smb = log.Add(log.Flow("198.51.100.9", 445, FlowVerdict.Denied, 7));
         log.Add(log.Flow("198.51.100.11", 80, FlowVerdict.Allowed, 0));
         var (id, _) = await Claims.FileAsync(World, provider, sessionId, terms, ClaimNames.ClientBreachedPolicy, 7,
-            Claims.Document(World, sessionId, Policies.Exit), proof: log.Proof(smb));
+            Claims.Document(sessionId, Policies.Exit), proof: log.Proof(smb));
 
         var (_, ruling) = await Cluster.PlayToRulingAsync(id);
 
@@ -39,7 +39,7 @@ public sealed class RecordClaimTests(ClusterFixture fixture) : IClassFixture<Clu
         var (provider, client, sessionId, terms, log) = await SessionAsync();
         var web = log.Add(log.Flow("198.51.100.12", 80, FlowVerdict.Denied, 7));
         var (id, _) = await Claims.FileAsync(World, provider, sessionId, terms, ClaimNames.ClientBreachedPolicy, 7,
-            Claims.Document(World, sessionId, Policies.Exit), proof: log.Proof(web));
+            Claims.Document(sessionId, Policies.Exit), proof: log.Proof(web));
 
         var (_, ruling) = await Cluster.PlayToRulingAsync(id);
 
@@ -54,7 +54,7 @@ public sealed class RecordClaimTests(ClusterFixture fixture) : IClassFixture<Clu
         var (provider, _, sessionId, terms, log) = await SessionAsync();
         var inbound = log.Add(log.Flow("203.0.113.5", 8080, FlowVerdict.Denied, 21, TrafficDirection.Inbound));
         var (id, _) = await Claims.FileAsync(World, provider, sessionId, terms, ClaimNames.ClientBreachedPolicy, 21,
-            Claims.Document(World, sessionId, Policies.Exit), proof: log.Proof(inbound));
+            Claims.Document(sessionId, Policies.Exit), proof: log.Proof(inbound));
 
         var (_, ruling) = await Cluster.PlayToRulingAsync(id);
 
@@ -65,7 +65,7 @@ public sealed class RecordClaimTests(ClusterFixture fixture) : IClassFixture<Clu
     public async Task ClientBreachedPolicy_NoEvidence_RejectedAsNotProven()
     {
         var (provider, _, sessionId, terms, _) = await SessionAsync();
-        var (id, _) = await Claims.FileAsync(World, provider, sessionId, terms, ClaimNames.ClientBreachedPolicy, 7, Claims.Document(World, sessionId, Policies.Exit));
+        var (id, _) = await Claims.FileAsync(World, provider, sessionId, terms, ClaimNames.ClientBreachedPolicy, 7, Claims.Document(sessionId, Policies.Exit));
 
         var (drawn, ruling) = await Cluster.PlayToRulingAsync(id);
 

@@ -13,31 +13,36 @@ namespace OracleNode.Tests.Support;
 internal static class Claims
 {
     /// <summary>An evidence document (§8.1) as a <c>data:</c> URI and its keccak256 hash.</summary>
-    public static (string Uri, byte[] Hash) Document(TestWorld world, ulong sessionId, PolicyDocument? policy = null, IEnumerable<ulong>? records = null, IEnumerable<(string Recipient, byte[] Sealed)>? disclosures = null)
+    public static (string Uri, byte[] Hash) Document(ulong sessionId, PolicyDocument? policy = null, IEnumerable<ulong>? records = null,
+        IEnumerable<(string Recipient, byte[] Sealed)>? disclosures = null, ulong? disputeId = null)
     {
-        var oracle = new JsonObject
+        var document = new JsonObject
         {
-            ["version"] = 1,
-            ["chainId"] = (ulong)world.Chain.ChainId,
-            ["sessionManager"] = world.AddressOf(ContractNames.SessionManager),
-            ["sessionId"] = sessionId,
+            ["name"] = $"claim about session {sessionId}",
+            ["description"] = "written by the oracle node tests",
+            ["sessionId"] = sessionId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        if (disputeId is { } d)
+        {
+            document["disputeId"] = d.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         if (policy is not null)
         {
-            oracle["policy"] = JsonNode.Parse(policy.CanonicalJson);
+            document["policy"] = JsonNode.Parse(policy.CanonicalJson);
         }
 
         if (records is not null)
         {
-            oracle["records"] = new JsonArray([.. records.Select(r => (JsonNode)r)]);
+            document["records"] = new JsonArray([.. records.Select(r => (JsonNode)r)]);
         }
 
         if (disclosures is not null)
         {
-            oracle["disclosures"] = new JsonArray([.. disclosures.Select(d => (JsonNode)new JsonObject { ["recipient"] = d.Recipient, ["key"] = Convert.ToBase64String(d.Sealed) })]);
+            document["keyDisclosures"] = new JsonArray([.. disclosures.Select(x => (JsonNode)new JsonObject { ["recipient"] = x.Recipient, ["disclosure"] = "0x" + Convert.ToHexStringLower(x.Sealed) })]);
         }
 
-        var bytes = Encoding.UTF8.GetBytes(new JsonObject { ["name"] = $"claim about session {sessionId}", ["oracle"] = oracle }.ToJsonString());
+        var bytes = Encoding.UTF8.GetBytes(document.ToJsonString());
         return ("data:application/json;base64," + Convert.ToBase64String(bytes), Sha3Keccack.Current.CalculateHash(bytes));
     }
 
