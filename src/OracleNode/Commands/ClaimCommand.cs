@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Numerics;
 using Oracle.Chain.Contracts.DisputeManager;
 using OracleNode.Keeping;
+using Oracle.Chain.Transactions;
 
 namespace OracleNode.Commands;
 

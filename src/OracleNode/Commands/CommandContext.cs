@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Oracle.Chain;
+using Oracle.Chain.Transactions;
 using Oracle.Hosting;
 using OracleNode.Hosting;
 using OracleNode.Storage;
@@ -51,9 +52,8 @@ internal sealed class CommandContext
 
         var chain = await ChainContext.CreateAsync(options, cancellationToken).ConfigureAwait(false);
         chain.RequireOnline("oracle-node reads the contracts");
-        var key = chain.RequireSigner("oracle-node signs");
-        var signing = await ChainConnection.ConnectAsync(chain.RpcUrl!, key, cancellationToken).ConfigureAwait(false);
-        var contracts = new NodeChain(chain, new Web3ChainSender(signing, chain.Address!));
+        chain.RequireSigner("oracle-node signs");
+        var contracts = new NodeChain(chain, new TransactionSender(chain, ChainSettings.Transactions(configuration)));
         INodeStore? store = null;
         if (withStore)
         {

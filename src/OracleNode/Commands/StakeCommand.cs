@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Oracle.Chain.Contracts.OracleRegistry;
 using Oracle.Chain.Contracts.VpnToken;
+using Oracle.Chain.Transactions;
 
 namespace OracleNode.Commands;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Oracle.Chain.Contracts.OracleRegistry;
+using Oracle.Chain.Transactions;
 
 namespace OracleNode.Commands;
 

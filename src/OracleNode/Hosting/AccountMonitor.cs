@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Oracle.Chain.Contracts.DisputeManager;
 using OracleNode.Commands;
 using OracleNode.Storage;
+using Oracle.Chain.Transactions;
 
 namespace OracleNode.Hosting;
 

@@ -9,6 +9,7 @@ using Oracle.Chain.Contracts.SessionManager;
 using Oracle.Chain.Contracts.TokenExchange;
 using Oracle.Chain.Contracts.VpnToken;
 using Oracle.Chain.Deployment;
+using Oracle.Chain.Transactions;
 
 namespace OracleNode.Hosting;
 
@@ -20,7 +21,7 @@ internal sealed class NodeChain
 {
     private readonly Lazy<Task<DisputeParameters>> _parameters;
 
-    public NodeChain(ChainContext context, IChainSender sender)
+    public NodeChain(ChainContext context, ITransactionSender sender)
     {
         ArgumentNullException.ThrowIfNull(context);
         Context = context;
@@ -43,7 +44,8 @@ internal sealed class NodeChain
 
     public ChainContext Context { get; }
 
-    public IChainSender Sender { get; }
+    /// <summary>Sends every transaction of the node's key (nonces, fees, replacement of stuck transactions).</summary>
+    public ITransactionSender Sender { get; }
 
     /// <summary>The node's address, lower case.</summary>
     public string Me { get; }

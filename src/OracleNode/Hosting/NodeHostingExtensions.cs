@@ -2,10 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Nethereum.RPC.TransactionReceipts;
-using Nethereum.Web3;
-using Nethereum.Web3.Accounts;
+using Microsoft.Extensions.Logging;
 using Oracle.Chain;
+using Oracle.Chain.Transactions;
 using Oracle.Storage;
 using OracleNode.Evidence;
 using OracleNode.Judging;
@@ -44,12 +43,16 @@ internal static class NodeHostingExtensions
         }
         else
         {
-            var store = new SqliteNodeStore(settings.Store.SqlitePath ?? throw NodeStores.MissingStore());
-            services.AddSingleton<INodeStore>(store);
-            services.AddSingleton<IHostedService>(new SqliteStoreInitializer(store));
+            services.AddSingleton<INodeStore>(new SqliteNodeStore(settings.Store.SqlitePath ?? throw NodeStores.MissingStore()));
         }
 
-        services.AddSingleton<IChainSender>(_ => new Web3ChainSender(Signing(chain), chain.Address!));
+        // The store's tables (and the watcher's cursor tables) before any of the node's services starts.
+        services.AddSingleton<IHostedService, StoreInitializer>();
+        var transactions = ChainSettings.Transactions(builder.Configuration);
+        services.AddSingleton<ITransactionSender>(sp => new TransactionSender(chain, transactions, sp.GetRequiredService<ILogger<TransactionSender>>()));
+        services.AddSingleton(ChainSettings.Watcher(builder.Configuration));
+        services.AddSingleton<NodeEventHandler>();
+        services.AddHostedService<NodeWatcher>();
         services.AddSingleton<NodeChain>();
         services.AddSingleton(sp => new ChainClock(chain.Web3, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<NodeMetrics>();
@@ -75,18 +78,5 @@ internal static class NodeHostingExtensions
     {
         app.MapGet("/status", async (StatusReader reader, CancellationToken cancellationToken) => Results.Json(await reader.ReadAsync(20, cancellationToken)));
         return app;
-    }
-
-    private static IWeb3 Signing(ChainContext chain)
-    {
-        var account = new Account(chain.RequireSigner("the oracle node votes"), chain.ChainId);
-        var web3 = new Web3(account, chain.RpcUrl);
-        account.NonceService = new Nethereum.RPC.NonceServices.InMemoryNonceService(account.Address, web3.Client);
-        if (web3.TransactionManager.TransactionReceiptService is TransactionReceiptPollingService polling)
-        {
-            polling.SetPollingRetryIntervalInMilliseconds(100);
-        }
-
-        return web3;
     }
 }

@@ -7,6 +7,7 @@ using Oracle.Chain.Contracts.DisputeManager;
 using OracleNode.Commands;
 using OracleNode.Hosting;
 using OracleNode.Storage;
+using Oracle.Chain.Transactions;
 
 namespace OracleNode.Keeping;
 

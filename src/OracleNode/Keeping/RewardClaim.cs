@@ -4,6 +4,7 @@ using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.DisputeManager;
 using OracleNode.Hosting;
 using OracleNode.Storage;
+using Oracle.Chain.Transactions;
 
 namespace OracleNode.Keeping;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Oracle.Chain.Contracts.PriceFeed;
 using OracleNode.Hosting;
 using OracleNode.Storage;
+using Oracle.Chain.Transactions;
 
 namespace OracleNode.Prices;
 

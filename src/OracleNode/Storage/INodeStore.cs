@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Oracle.Chain.Events;
 
 namespace OracleNode.Storage;
 
@@ -18,8 +19,11 @@ internal interface INodeStore
     /// <summary>What and where the store is, for logs and <c>status</c>.</summary>
     string Description { get; }
 
-    /// <summary>Creates or updates the tables (PostgreSQL: already done by the service's migrations).</summary>
+    /// <summary>Creates or updates the tables (the node's and the chain watcher's cursor tables) before first use.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Where the chain watcher keeps its cursor: in the same database, so projected rows and cursor commit together.</summary>
+    IChainCursorStore Cursors { get; }
 
     /// <summary>An open connection with the store's settings.</summary>
     Task<DbConnection> OpenAsync(CancellationToken cancellationToken);

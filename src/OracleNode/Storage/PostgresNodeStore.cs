@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Npgsql;
+using Oracle.Chain.Events;
 using Oracle.Storage;
+using Oracle.Storage.ChainCursors;
 
 namespace OracleNode.Storage;
 
@@ -9,9 +11,14 @@ internal sealed class PostgresNodeStore(OracleDatabase database) : SqlNodeStore
 {
     public override string Description => $"PostgreSQL schema {database.Schema}";
 
-    /// <summary>Applies the migrations (the running service's host already did; the commands call this themselves).</summary>
-    public override Task InitializeAsync(CancellationToken cancellationToken)
-        => DatabaseMigrator.MigrateAsync(database.DataSource, typeof(PostgresNodeStore).Assembly, database.Schema, cancellationToken);
+    public override IChainCursorStore Cursors { get; } = new PostgresChainCursorStore(database.DataSource, database.Schema);
+
+    /// <summary>Applies the node's migrations (the service host applies them first anyway) and the watcher's cursor tables.</summary>
+    public override async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await DatabaseMigrator.MigrateAsync(database.DataSource, typeof(PostgresNodeStore).Assembly, database.Schema, cancellationToken).ConfigureAwait(false);
+        await PostgresChainCursorStore.MigrateAsync(database.DataSource, database.Schema, cancellationToken).ConfigureAwait(false);
+    }
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
         => await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -15,6 +15,8 @@ internal abstract class SqlNodeStore : INodeStore
 
     public abstract Task InitializeAsync(CancellationToken cancellationToken);
 
+    public abstract Oracle.Chain.Events.IChainCursorStore Cursors { get; }
+
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     public Task<IReadOnlyList<DisputeRow>> ActiveDisputesAsync(CancellationToken cancellationToken)

@@ -1,17 +1,21 @@
 using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Oracle.Chain.Events;
+using Oracle.Storage.ChainCursors;
 
 namespace OracleNode.Storage;
 
 /// <summary>
 /// The node's tables in an embedded SQLite file, for an operator without a database server. WAL journal and
 /// <c>synchronous=FULL</c>: a committed transaction (a journaled vote) is on disk before the call returns. The schema
-/// is the PostgreSQL one (Storage/Sqlite/*.sql, applied in order and counted in <c>PRAGMA user_version</c>).
+/// is the PostgreSQL one (Storage/Sqlite/*.sql, applied in order and counted in table <c>node_schema</c>); the chain
+/// watcher's cursor tables (<see cref="SqliteChainCursorStore"/>) share the file.
 /// </summary>
 internal sealed class SqliteNodeStore : SqlNodeStore
 {
     private readonly string _connectionString;
+    private SqliteChainCursorStore? _cursors;
 
     public SqliteNodeStore(string path)
     {
@@ -25,6 +29,8 @@ internal sealed class SqliteNodeStore : SqlNodeStore
 
     public override string Description => $"SQLite {Path}";
 
+    public override IChainCursorStore Cursors => _cursors ?? throw new InvalidOperationException("the store is not initialized");
+
     public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
         if (System.IO.Path.GetDirectoryName(Path) is { } directory)
@@ -32,9 +38,12 @@ internal sealed class SqliteNodeStore : SqlNodeStore
             Directory.CreateDirectory(directory);
         }
 
+        // The watcher's cursor tables live in the same file (one transaction for projected rows and cursor).
+        _cursors = await SqliteChainCursorStore.OpenAsync(Path, cancellationToken).ConfigureAwait(false);
         await using var connection = (SqliteConnection)await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL", cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA user_version", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        // The node's schema version has a table of its own (PRAGMA user_version belongs to the cursor store).
+        await connection.ExecuteAsync(new CommandDefinition("CREATE TABLE IF NOT EXISTS node_schema (version INTEGER NOT NULL)", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var version = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT max(version) FROM node_schema", cancellationToken: cancellationToken)).ConfigureAwait(false) ?? 0;
         var scripts = Scripts();
         if (version > scripts.Count)
         {
@@ -44,7 +53,8 @@ internal sealed class SqliteNodeStore : SqlNodeStore
         for (var i = (int)version; i < scripts.Count; i++)
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await connection.ExecuteAsync(new CommandDefinition(scripts[i] + $"\nPRAGMA user_version = {i + 1};", transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(scripts[i], transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition("INSERT INTO node_schema (version) VALUES (@version)", new { version = i + 1 }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -8,6 +8,7 @@ using OracleNode.Hosting;
 using OracleNode.Judging;
 using OracleNode.Storage;
 using OracleNode.Watching;
+using Oracle.Chain.Transactions;
 
 namespace OracleNode.Voting;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Dapper;
 using Nethereum.Util;
 using Oracle.Chain.Contracts.DisputeManager;
+using Oracle.Chain.Events;
 using Oracle.Chain.Contracts.EvidenceRegistry;
 using Oracle.Chain.Contracts.OracleRegistry;
 using Oracle.Chain.Contracts.SessionManager;
@@ -22,7 +23,7 @@ internal sealed class NodeProjection(NodeMetrics metrics)
     private static readonly string[] Tables = ["disputes", "rounds", "committees", "sessions", "documents", "anchors", "stakes", "dispute_events", "block_times"];
 
     /// <summary>Applies <paramref name="events"/> (in chain order) within <paramref name="transaction"/>.</summary>
-    public async Task ApplyAsync(IReadOnlyList<WatchedEvent> events, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    public async Task ApplyAsync(IReadOnlyList<ChainEvent> events, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         foreach (var e in events)
         {

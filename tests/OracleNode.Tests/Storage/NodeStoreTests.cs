@@ -3,6 +3,7 @@ using Nethereum.ABI.FunctionEncoding.Attributes;
 using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.DisputeManager;
 using Oracle.Chain.Contracts.OracleRegistry;
+using Oracle.Chain.Events;
 using OracleNode.Hosting;
 using OracleNode.Storage;
 using OracleNode.Watching;
@@ -139,7 +140,7 @@ public abstract class NodeStoreTests
         Assert.Equal(2, (await store.DisputesAsync(10, default)).Count);
     }
 
-    private static async Task ApplyAsync(INodeStore store, params WatchedEvent[] events)
+    private static async Task ApplyAsync(INodeStore store, params ChainEvent[] events)
     {
         await using var connection = await store.OpenAsync(default);
         await using var transaction = await connection.BeginTransactionAsync();
@@ -175,20 +176,20 @@ public abstract class NodeStoreTests
         BondLocked = 0,
     };
 
-    private static WatchedEvent Filed(ulong id, ulong block)
+    private static ChainEvent Filed(ulong id, ulong block)
         => Event(new DisputeFiledEvent { DisputeId = id, SessionId = 100 + id, Filer = Record(id).Filer, Dispute = Record(id), EvidenceUri = "data:application/json;base64,e30=" }, block);
 
-    private static WatchedEvent Started(ulong id, byte round, ulong block)
+    private static ChainEvent Started(ulong id, byte round, ulong block)
         => Event(new RoundStartedEvent { DisputeId = id, Round = round, Size = 3, SnapshotEpoch = 1, RandomnessRequest = 5 }, block);
 
-    private static WatchedEvent Drawn(ulong id, byte round, ulong block)
+    private static ChainEvent Drawn(ulong id, byte round, ulong block)
         => Event(new CommitteeDrawnEvent { DisputeId = id, Round = round, Committee = [Juror, "0x00000000000000000000000000000000000000B2", Juror], CommitDeadline = 100, RevealDeadline = 200, AppealDeadline = 300 }, block);
 
-    private static WatchedEvent Staked(string oracle, long stake, ulong block)
+    private static ChainEvent Staked(string oracle, long stake, ulong block)
         => Event(new StakedEvent { Oracle = oracle, Payer = oracle, Amount = stake, Stake = stake }, block);
 
     private static int _logIndex;
 
-    private static WatchedEvent Event(IEventDTO e, ulong block)
-        => new(e, "0x0000000000000000000000000000000000000001", block, "0x" + new string('a', 64), (ulong)Interlocked.Increment(ref _logIndex));
+    private static ChainEvent Event(IEventDTO e, ulong block)
+        => new(e, "0x0000000000000000000000000000000000000001", block, "0x" + block.ToString("x64", System.Globalization.CultureInfo.InvariantCulture), "0x" + new string('a', 64), 0, (ulong)Interlocked.Increment(ref _logIndex));
 }

@@ -22,7 +22,7 @@ public sealed class SqliteNodeStoreTests : NodeStoreTests, IDisposable
         await using (var connection = await store.OpenAsync(default))
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "PRAGMA user_version = 99";
+            command.CommandText = "INSERT INTO node_schema (version) VALUES (99)";
             await command.ExecuteNonQueryAsync();
         }
 

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Hosting;
 
 namespace OracleNode.Storage;
 
-/// <summary>Creates the SQLite store's tables before any of the node's services start (as the PostgreSQL migrations do).</summary>
-internal sealed class SqliteStoreInitializer(SqliteNodeStore store) : IHostedLifecycleService
+/// <summary>Creates the store's tables (and the chain watcher's) before any of the node's services start.</summary>
+internal sealed class StoreInitializer(INodeStore store) : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
 
