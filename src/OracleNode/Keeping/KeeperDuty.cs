@@ -40,7 +40,9 @@ internal sealed class KeeperDuty(NodeChain chain, INodeStore store, IOptions<Kee
                 // Before the draw, the round's committee hash field holds its randomness request.
                 var undrawn = (await chain.Disputes.RoundInfoQueryAsync(id, round, null, cancellationToken).ConfigureAwait(false)).Info;
                 var request = new BigInteger(undrawn.CommitteeHash, isUnsigned: true, isBigEndian: true);
-                var status = await chain.Randomness.StatusQueryAsync(request, null, cancellationToken).ConfigureAwait(false);
+                // Asked of the pending block, which a draw sent now lands in: a local chain that mines only on demand
+                // never mines the block after the request by itself.
+                var status = await chain.Randomness.StatusQueryAsync(request, Nethereum.RPC.Eth.DTOs.BlockParameter.CreatePending(), cancellationToken).ConfigureAwait(false);
                 if (status.Ready || status.Expired)
                 {
                     await MaybeSendAsync("draw", dispute, round, oracles, () => new DrawFunction { DisputeId = id, Dispute = dispute.Record }, cancellationToken).ConfigureAwait(false);
