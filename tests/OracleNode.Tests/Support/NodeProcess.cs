@@ -48,6 +48,9 @@ internal sealed class NodeProcess : IAsyncDisposable
                 ["Keystore"] = keystore,
                 ["PasswordFile"] = world.PasswordFile,
                 ["Watcher"] = new JsonObject { ["PollInterval"] = "00:00:00.500" },
+                // The local chain mines at once: a transaction pending for a block was taken out (a reorganization) and
+                // is sent again at once.
+                ["Transactions"] = new JsonObject { ["PollInterval"] = "00:00:00.250", ["StuckBlocks"] = 1 },
             },
             ["Store"] = new JsonObject { ["SqlitePath"] = storePath },
             ["Node"] = new JsonObject { ["TickInterval"] = "00:00:00.500" },
