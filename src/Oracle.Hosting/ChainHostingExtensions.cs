@@ -3,7 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 using Oracle.Chain;
+using Oracle.Chain.Events;
+using Oracle.Chain.Transactions;
 
 namespace Oracle.Hosting;
 
@@ -13,7 +16,9 @@ public static class ChainHostingExtensions
     /// <summary>
     /// Reads section <c>Chain</c> (<see cref="ChainOptions"/>), builds and checks the <see cref="ChainContext"/> (node chain
     /// id against the manifest and configuration, code at every contract, the decrypted key) and registers it as a
-    /// singleton with a <c>chain</c> health check. Call it before <c>Build()</c>: anything wrong throws
+    /// singleton with a <c>chain</c> health check; with a node, the <see cref="ChainWatcherOptions"/> (<c>Chain:Watcher</c>)
+    /// for the service's watchers, and with a node and a key, the service's one <see cref="TransactionSender"/>
+    /// (<see cref="ITransactionSender"/>, <c>Chain:Transactions</c>). Call it before <c>Build()</c>: anything wrong throws
     /// <see cref="ChainContextException"/> with one line, which <see cref="StartupErrors"/> prints.
     /// </summary>
     /// <param name="builder">The service's builder.</param>
@@ -55,8 +60,42 @@ public static class ChainHostingExtensions
         if (context.IsOnline)
         {
             builder.Services.AddHealthChecks().AddCheck<ChainHealthCheck>("chain", HealthStatus.Unhealthy, ["ready"]);
+
+            // Chain:Watcher: how the service's chain watchers remember blocks and poll (confirmations and log ranges are
+            // Chain:Confirmations and Chain:MaxLogRange, in the context).
+            builder.Services.AddOptions<ChainWatcherOptions>()
+                .Bind(builder.Configuration.GetSection(ChainWatcherOptions.SectionName))
+                .Validate(o => Validates(o.Validate), $"{ChainWatcherOptions.SectionName} is out of range")
+                .ValidateOnStart();
+            builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<ChainWatcherOptions>>().Value);
+
+            // The one sender of the service's key (Chain:Transactions): every transaction of the process goes through it,
+            // so concurrent callers never race on a nonce.
+            if (context.Signer is not null)
+            {
+                builder.Services.AddOptions<TransactionSenderOptions>()
+                    .Bind(builder.Configuration.GetSection(TransactionSenderOptions.SectionName))
+                    .ValidateDataAnnotations()
+                    .ValidateOnStart();
+                builder.Services.AddSingleton(sp => new TransactionSender(context, sp.GetRequiredService<IOptions<TransactionSenderOptions>>().Value,
+                    sp.GetRequiredService<ILogger<TransactionSender>>(), sp.GetService<TimeProvider>()));
+                builder.Services.AddSingleton<ITransactionSender>(sp => sp.GetRequiredService<TransactionSender>());
+            }
         }
 
         return context;
+    }
+
+    private static bool Validates(Action validate)
+    {
+        try
+        {
+            validate();
+            return true;
+        }
+        catch (System.ComponentModel.DataAnnotations.ValidationException)
+        {
+            return false;
+        }
     }
 }

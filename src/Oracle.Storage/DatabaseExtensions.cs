@@ -15,9 +15,10 @@ public static partial class DatabaseExtensions
     /// <summary>
     /// Adds the service's database from <c>Database:ConnectionString</c> (required: a missing one stops the start with one
     /// line): an <see cref="NpgsqlDataSource"/> whose connections use <paramref name="schema"/> as their search path, the
-    /// <see cref="OracleDatabase"/>, a <c>database</c> health check, and the migrations embedded in
-    /// <paramref name="migrations"/> (<c>Migrations/NNNN_name.sql</c>) applied under an advisory lock before any hosted
-    /// service starts.
+    /// <see cref="OracleDatabase"/>, a <c>database</c> health check, the chain watchers' cursor store in the schema
+    /// (<see cref="Oracle.Chain.Events.IChainCursorStore"/>), and the migrations — Oracle.Storage's own (the cursor
+    /// tables), then those embedded in <paramref name="migrations"/> (<c>Migrations/NNNN_name.sql</c>) — applied under
+    /// an advisory lock before any hosted service starts.
     /// </summary>
     /// <param name="builder">The service's builder.</param>
     /// <param name="schema">The service's own schema (lower-case letters, digits and underscores), for example <c>collector</c>.</param>
@@ -46,6 +47,7 @@ public static partial class DatabaseExtensions
             return new OracleDatabase(dataSource, schema);
         });
         builder.Services.AddSingleton(sp => sp.GetRequiredService<OracleDatabase>().DataSource);
+        builder.Services.AddSingleton<Oracle.Chain.Events.IChainCursorStore>(sp => new ChainCursors.PostgresChainCursorStore(sp.GetRequiredService<OracleDatabase>().DataSource, schema));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", HealthStatus.Unhealthy, ["ready"]);
         builder.Services.AddSingleton<IHostedService>(sp => new DatabaseMigrationService(
             sp.GetRequiredService<OracleDatabase>(), migrations, sp.GetRequiredService<ILogger<DatabaseMigrationService>>()));

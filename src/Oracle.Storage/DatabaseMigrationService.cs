@@ -13,7 +13,10 @@ internal sealed partial class DatabaseMigrationService(OracleDatabase database, 
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        var applied = await DatabaseMigrator.MigrateAsync(database.DataSource, migrations, database.Schema, cancellationToken).ConfigureAwait(false);
+        // The shared tables every service has in its schema (the chain watchers' cursors), then the service's own.
+        var shared = await DatabaseMigrator.MigrateAsync(database.DataSource, typeof(DatabaseMigrationService).Assembly, database.Schema, cancellationToken).ConfigureAwait(false);
+        var own = await DatabaseMigrator.MigrateAsync(database.DataSource, migrations, database.Schema, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> applied = [.. shared, .. own];
         LogMigrated(logger, database.Schema, applied.Count, applied.Count == 0 ? "up to date" : string.Join(", ", applied));
     }
 

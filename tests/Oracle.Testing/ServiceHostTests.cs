@@ -36,9 +36,10 @@ public abstract class ServiceHostTests<TProgram>
         Assert.Contains("# TYPE", metrics, StringComparison.Ordinal);
         await using var connection = new NpgsqlConnection(service.Settings["Database:ConnectionString"]);
         await connection.OpenAsync();
-        await using var schema = new NpgsqlCommand("SELECT count(*) FROM information_schema.schemata WHERE schema_name = $1", connection);
-        schema.Parameters.AddWithValue(Schema);
-        Assert.Equal(1L, await schema.ExecuteScalarAsync());
+        // The shared tables (the chain watchers' cursors) are in the service's own schema, migrated before it ran.
+        await using var cursors = new NpgsqlCommand("SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'chain_cursors'", connection);
+        cursors.Parameters.AddWithValue(Schema);
+        Assert.Equal(1L, await cursors.ExecuteScalarAsync());
     }
 
     [Fact]
