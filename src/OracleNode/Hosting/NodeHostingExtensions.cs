@@ -2,9 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Logging;
 using Oracle.Chain;
-using Oracle.Chain.Transactions;
 using Oracle.Storage;
 using OracleNode.Evidence;
 using OracleNode.Judging;
@@ -48,9 +46,7 @@ internal static class NodeHostingExtensions
 
         // The store's tables (and the watcher's cursor tables) before any of the node's services starts.
         services.AddSingleton<IHostedService, StoreInitializer>();
-        var transactions = ChainSettings.Transactions(builder.Configuration);
-        services.AddSingleton<ITransactionSender>(sp => new TransactionSender(chain, transactions, sp.GetRequiredService<ILogger<TransactionSender>>()));
-        services.AddSingleton(ChainSettings.Watcher(builder.Configuration));
+        // The transaction sender (Chain:Transactions) and the watcher's options (Chain:Watcher) come with the chain context.
         services.AddSingleton<NodeEventHandler>();
         services.AddHostedService<NodeWatcher>();
         services.AddSingleton<NodeChain>();
