@@ -19,7 +19,7 @@ internal static class PriceDecision
         }
 
         var prices = quotes.Select(q => q.Price!.Value).Order().ToList();
-        var median = prices.Count % 2 == 1 ? prices[prices.Count / 2] : (prices[prices.Count / 2 - 1] + prices[prices.Count / 2]) / 2;
+        var median = Median(quotes)!.Value;
         var spread = (prices[^1] - prices[0]) * 10_000 / median;
         if (spread > maxSpreadBps)
         {
@@ -36,5 +36,13 @@ internal static class PriceDecision
         }
 
         return (median, $"{quotes.Count} source(s) agree within {spread} bps");
+    }
+
+    /// <summary>The median of the prices the sources gave (null when none gave one).</summary>
+    public static BigInteger? Median(IReadOnlyList<PriceQuote> quotes)
+    {
+        var prices = quotes.Where(q => q.Price is not null).Select(q => q.Price!.Value).Order().ToList();
+        return prices.Count == 0 ? null
+            : prices.Count % 2 == 1 ? prices[prices.Count / 2] : (prices[prices.Count / 2 - 1] + prices[prices.Count / 2]) / 2;
     }
 }

@@ -19,8 +19,12 @@ namespace OracleNode.Prices;
 internal sealed class PriceReporter(NodeChain chain, INodeStore store, ChainClock clock, IHttpClientFactory http, IOptions<PriceOptions> options,
     NodeMetrics metrics, TimeProvider time, ILogger<PriceReporter> logger) : BackgroundService
 {
+    /// <summary>Enough for the report that finalizes a round of the largest quorum (15 reports sorted for the median).</summary>
+    private const long ReportGas = 400_000;
+
     private readonly PriceOptions _options = options.Value;
     private readonly Dictionary<string, (BigInteger Round, ulong StartedAt)> _reported = [];
+    private readonly Dictionary<string, (BigInteger Round, string Reason)> _refused = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -75,7 +79,7 @@ internal sealed class PriceReporter(NodeChain chain, INodeStore store, ChainCloc
         var band = await chain.Exchange.MaxPriceJumpBpsQueryAsync(null, cancellationToken).ConfigureAwait(false);
         var (price, reason) = PriceDecision.Decide(quotes, _options.MaxSourceSpreadBps, reference.Answer, band, _options.AllowBeyondBand);
         var stale = now >= (ulong)latest.UpdatedAt + (ulong)_options.RefreshAfter.TotalSeconds;
-        var moved = price is { } p && latest.Answer > 0 && BigInteger.Abs(p - latest.Answer) * 10_000 / latest.Answer >= _options.MinChangeBps;
+        var moved = PriceDecision.Median(quotes) is { } m && latest.Answer > 0 && BigInteger.Abs(m - latest.Answer) * 10_000 / latest.Answer >= _options.MinChangeBps;
         if (open.Reports == 0 && !stale && !moved)
         {
             return;
@@ -83,6 +87,12 @@ internal sealed class PriceReporter(NodeChain chain, INodeStore store, ChainCloc
 
         if (price is null)
         {
+            if (_refused.TryGetValue(name, out var last) && last == (open.RoundId, reason))
+            {
+                return;
+            }
+
+            _refused[name] = (open.RoundId, reason);
             await RecordAsync(name, open.RoundId, null, "refused", reason, null, now, cancellationToken).ConfigureAwait(false);
             if (await store.AlertAsync("price-refused-" + name, null, (int)(open.RoundId % int.MaxValue), $"{name} round {open.RoundId}: not reported: {reason}", now, cancellationToken).ConfigureAwait(false))
             {
@@ -98,9 +108,16 @@ internal sealed class PriceReporter(NodeChain chain, INodeStore store, ChainCloc
             return;
         }
 
-        var sent = await chain.Sender.TrySendAsync(feed.Address, new ReportFunction { RoundId = open.RoundId, Answer = price.Value }, cancellationToken).ConfigureAwait(false);
-        var after = await feed.OpenRoundQueryAsync(null, cancellationToken).ConfigureAwait(false);
-        _reported[name] = (open.RoundId, after.RoundId == open.RoundId ? after.StartedAt : ulong.MaxValue);
+        // A fixed gas limit: reporters race, and the report that completes the quorum (median, new round) costs more than
+        // the one estimated while the round was still collecting.
+        var report = new ReportFunction { RoundId = open.RoundId, Answer = price.Value, Gas = ReportGas };
+        var sent = await chain.Sender.TrySendAsync(feed.Address, report, cancellationToken).ConfigureAwait(false);
+        if (sent.IsSuccess || sent.Error.Is<Oracle.Chain.Contracts.PriceFeedAlreadyReportedError>())
+        {
+            var after = await feed.OpenRoundQueryAsync(null, cancellationToken).ConfigureAwait(false);
+            _reported[name] = (open.RoundId, after.RoundId == open.RoundId ? after.StartedAt : ulong.MaxValue);
+        }
+
         if (sent.IsSuccess)
         {
             await RecordAsync(name, open.RoundId, price, "reported", reason, sent.TransactionHash, now, cancellationToken).ConfigureAwait(false);

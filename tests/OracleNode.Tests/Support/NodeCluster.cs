@@ -51,6 +51,13 @@ internal sealed class NodeCluster : IAsyncDisposable
             node.Start();
         }
 
+        // Ready once each node's watcher runs (its store's tables exist then).
+        foreach (var node in cluster._nodes)
+        {
+            await Eventually.WaitAsync(() => Task.FromResult(node.Log().Contains("watching from block", StringComparison.Ordinal)), TimeSpan.FromSeconds(90),
+                () => $"{node.Name} did not start\n{node.Log()}");
+        }
+
         return cluster;
     }
 

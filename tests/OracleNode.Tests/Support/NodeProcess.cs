@@ -83,7 +83,12 @@ internal sealed class NodeProcess : IAsyncDisposable
         log.WriteLine($"--- started pid {process.Id} at {DateTimeOffset.UtcNow:O}");
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);
-        process.Exited += (_, _) => Write(log, $"--- exited at {DateTimeOffset.UtcNow:O}");
+        process.Exited += (_, _) =>
+        {
+            // WaitForExit() also waits for the redirected output to be read to its end.
+            process.WaitForExit();
+            Write(log, $"--- exited with {process.ExitCode} at {DateTimeOffset.UtcNow:O}");
+        };
         process.EnableRaisingEvents = true;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
