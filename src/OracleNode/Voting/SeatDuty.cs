@@ -28,6 +28,9 @@ internal sealed class SeatDuty(NodeChain chain, INodeStore store, IJudge judge, 
 {
     private readonly VotingOptions _options = options.Value;
 
+    // Seats whose next step is due within the warning window and not done yet (the oracle_node_deadlines_at_risk gauge).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(ulong Dispute, int Round), bool> _atRisk = new();
+
     /// <summary>Does what is due for the node's seat(s) in <paramref name="committee"/>'s round.</summary>
     public async Task RunAsync(DisputeContext dispute, CommitteeRow committee, CancellationToken cancellationToken)
     {
@@ -43,6 +46,7 @@ internal sealed class SeatDuty(NodeChain chain, INodeStore store, IJudge judge, 
         var entry = await store.JournalAsync(id, round, dispute.RecordHash, cancellationToken).ConfigureAwait(false);
         if (onChain.Vote != 0)
         {
+            Settled(id, round);
             if (entry is { RevealedAt: null })
             {
                 await store.MarkRevealedAsync(id, round, dispute.RecordHash, now, null, cancellationToken).ConfigureAwait(false);
@@ -92,6 +96,7 @@ internal sealed class SeatDuty(NodeChain chain, INodeStore store, IJudge judge, 
         if (result.IsSuccess)
         {
             await store.MarkCommittedAsync(id, round, dispute.RecordHash, now, result.TransactionHash, cancellationToken).ConfigureAwait(false);
+            Settled(id, round);
             await store.RecordActionAsync("commit", id, round, "sent", result.TransactionHash, now, cancellationToken).ConfigureAwait(false);
             metrics.VotesCommitted.Add(1);
             logger.LogInformation("dispute {Dispute} round {Round}: committed ({Transaction})", id, round, result.TransactionHash);
@@ -212,6 +217,12 @@ internal sealed class SeatDuty(NodeChain chain, INodeStore store, IJudge judge, 
     private async Task WarnIfLateAsync(string kind, DisputeContext dispute, int round, ulong deadline, CancellationToken cancellationToken)
     {
         var warning = (ulong)_options.DeadlineWarning.TotalSeconds;
+        if (dispute.Now + warning >= deadline)
+        {
+            _atRisk[(dispute.Id, round)] = true;
+            metrics.SetDeadlinesAtRisk(_atRisk.Count);
+        }
+
         if (dispute.Now + warning >= deadline
             && await store.AlertAsync(kind, dispute.Id, round, string.Create(CultureInfo.InvariantCulture, $"dispute {dispute.Id} round {round}: {deadline - Math.Min(deadline, dispute.Now)} s left before the deadline and the node's step is not done yet"), dispute.Now, cancellationToken).ConfigureAwait(false))
         {
@@ -219,8 +230,17 @@ internal sealed class SeatDuty(NodeChain chain, INodeStore store, IJudge judge, 
         }
     }
 
+    private void Settled(ulong disputeId, int round)
+    {
+        if (_atRisk.TryRemove((disputeId, round), out _))
+        {
+            metrics.SetDeadlinesAtRisk(_atRisk.Count);
+        }
+    }
+
     private async Task MissedAsync(string kind, DisputeContext dispute, int round, string message, CancellationToken cancellationToken)
     {
+        Settled(dispute.Id, round);
         if (await store.AlertAsync(kind, dispute.Id, round, message, dispute.Now, cancellationToken).ConfigureAwait(false))
         {
             metrics.DeadlinesMissed.Add(1, new KeyValuePair<string, object?>("kind", kind));
