@@ -60,10 +60,10 @@ internal sealed class TestWorld
         DrawingPeriod = TimeSpan.FromMinutes(20),
     };
 
-    public static async Task<TestWorld> DeployAsync(NetworkParameters? parameters = null)
+    public static async Task<TestWorld> DeployAsync(NetworkParameters? parameters = null, ChainFixture? chain = null)
     {
         parameters ??= TestParameters;
-        var chain = await ChainFixture.ForAsync(await LocalServices.RpcUrlAsync());
+        chain ??= await ChainFixture.ForAsync(await LocalServices.RpcUrlAsync());
         var (key, web3) = await chain.NewAccountAsync(1_000_000);
         var manifest = await OracleNetworkDeployer.DeployAsync(web3, "node-test", parameters);
         var folder = Directory.CreateTempSubdirectory("oracle-node-test-");
@@ -163,5 +163,5 @@ internal sealed class TestWorld
 
     public static T Single<T>(TransactionReceipt receipt)
         where T : class, Nethereum.ABI.FunctionEncoding.Attributes.IEventDTO, new()
-        => Assert.Single(receipt.DecodeAllEvents<T>()).Event;
+        => receipt.DecodeAllEvents<T>().Single().Event;
 }
