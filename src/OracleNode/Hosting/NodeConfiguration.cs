@@ -11,11 +11,15 @@ internal static class NodeConfiguration
 {
     public const string EnvironmentPrefix = "ORACLENODE_";
 
-    /// <summary>Adds the file and the prefixed variables to a host's configuration (which already reads unprefixed ones).</summary>
-    /// <exception cref="ConfigurationException">The file is missing.</exception>
+    /// <summary>
+    /// Adds the file and the prefixed variables to a host's configuration (which already reads unprefixed ones), after
+    /// checking that everything the operator wrote there is a setting the node reads (<see cref="NodeConfigurationSchema"/>).
+    /// </summary>
+    /// <exception cref="ConfigurationException">The file is missing or not JSON, or holds a key nothing reads or a value that does not convert.</exception>
     public static void AddTo(IConfigurationBuilder builder, string? configFile)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        var written = new ConfigurationBuilder();
         if (configFile is not null)
         {
             var path = Path.GetFullPath(configFile);
@@ -25,9 +29,22 @@ internal static class NodeConfiguration
             }
 
             builder.AddJsonFile(path, optional: false, reloadOnChange: false);
+            written.AddJsonFile(path, optional: false, reloadOnChange: false);
         }
 
         builder.AddEnvironmentVariables(EnvironmentPrefix);
+        written.AddEnvironmentVariables(EnvironmentPrefix);
+        IConfigurationRoot root;
+        try
+        {
+            root = written.Build();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ConfigurationException($"the configuration file {configFile} is not valid JSON: {e.GetBaseException().Message}", e);
+        }
+
+        NodeConfigurationSchema.Create().EnsureValid(root.Providers);
     }
 
     /// <summary>The configuration of a command that does not run the host.</summary>

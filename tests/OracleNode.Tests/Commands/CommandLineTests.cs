@@ -84,6 +84,20 @@ public sealed class CommandLineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_MisspeltSection_OneLineNamingItAndTheNearestSetting()
+    {
+        var config = _config.Replace(".json", "-section.json", StringComparison.Ordinal);
+        File.WriteAllText(config, File.ReadAllText(_config).Replace("\"Keeper\"", "\"Keper\"", StringComparison.Ordinal));
+
+        var (exitCode, _, error) = await NodeCli.RunAsync("status", "--config", config);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Keper", error, StringComparison.Ordinal);
+        Assert.Contains("Keeper", error, StringComparison.Ordinal);
+        OneLine(error);
+    }
+
+    [Fact]
     public async Task Run_TestSwitchWithAnUnknownStep_OneLineNamingIt()
     {
         var config = _config.Replace(".json", "-switch.json", StringComparison.Ordinal);
