@@ -39,7 +39,13 @@ internal sealed class DisputeScript(TestWorld world, NodeCluster cluster, Party 
             var appellant = upheld ? client : provider;
             var seats = drawn.Committee.Count * 2 + 1;
             await appellant.Token.ApproveAsync(world.AddressOf(ContractNames.DisputeManager), world.Parameters.FeePerSeat * seats + world.Parameters.StakePerRound, cancellationToken);
-            await appellant.Disputes.AppealAsync(id, record, cancellationToken);
+            // A fixed gas limit: the estimate is made against a state that other draws change before it is mined.
+            var appealed = await appellant.Disputes.TrySendAsync(new AppealFunction { DisputeId = id, Dispute = record, Gas = 2_000_000 }, cancellationToken);
+            if (!appealed.IsSuccess)
+            {
+                throw new InvalidOperationException($"dispute {id}: the appeal of round {round} failed: {appealed.Error}");
+            }
+
             appeals++;
         }
 
