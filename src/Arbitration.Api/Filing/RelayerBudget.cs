@@ -23,11 +23,11 @@ internal sealed class RelayerBudget(NpgsqlDataSource dataSource, IOptions<Relaye
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO relay_spending (day, filer) VALUES (@day, @filer), (@day, @everyone) ON CONFLICT DO NOTHING",
-            new { day, filer, everyone = Everyone }, transaction, cancellationToken: cancellationToken));
+            "INSERT INTO relay_spending (day, filer) VALUES (@day::date, @filer), (@day::date, @everyone) ON CONFLICT DO NOTHING",
+            new { day = Day(day), filer, everyone = Everyone }, transaction, cancellationToken: cancellationToken));
         var rows = (await connection.QueryAsync<(string Filer, int Filings, string Spent, string Reserved)>(new CommandDefinition(
-            "SELECT filer, filings, spent_wei::text, reserved_wei::text FROM relay_spending WHERE day = @day AND filer IN (@filer, @everyone) ORDER BY filer FOR UPDATE",
-            new { day, filer, everyone = Everyone }, transaction, cancellationToken: cancellationToken))).ToDictionary(r => r.Filer);
+            "SELECT filer, filings, spent_wei::text, reserved_wei::text FROM relay_spending WHERE day = @day::date AND filer IN (@filer, @everyone) ORDER BY filer FOR UPDATE",
+            new { day = Day(day), filer, everyone = Everyone }, transaction, cancellationToken: cancellationToken))).ToDictionary(r => r.Filer);
         var mine = rows[filer];
         var all = rows[Everyone];
         string? refusal = null;
@@ -47,8 +47,8 @@ internal sealed class RelayerBudget(NpgsqlDataSource dataSource, IOptions<Relaye
         if (refusal is null)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE relay_spending SET reserved_wei = reserved_wei + @wei::numeric, filings = filings + CASE WHEN filer = @filer THEN 1 ELSE 0 END WHERE day = @day AND filer IN (@filer, @everyone)",
-                new { day, filer, everyone = Everyone, wei = worstCaseWei.ToString(CultureInfo.InvariantCulture) }, transaction, cancellationToken: cancellationToken));
+                "UPDATE relay_spending SET reserved_wei = reserved_wei + @wei::numeric, filings = filings + CASE WHEN filer = @filer THEN 1 ELSE 0 END WHERE day = @day::date AND filer IN (@filer, @everyone)",
+                new { day = Day(day), filer, everyone = Everyone, wei = worstCaseWei.ToString(CultureInfo.InvariantCulture) }, transaction, cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -64,20 +64,22 @@ internal sealed class RelayerBudget(NpgsqlDataSource dataSource, IOptions<Relaye
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE relay_spending SET reserved_wei = greatest(reserved_wei - @reserved::numeric, 0),
                 filings = filings - CASE WHEN filer = @filer AND NOT @sent THEN 1 ELSE 0 END
-            WHERE day = @day AND filer IN (@filer, @everyone)
-            """, new { day = reservation.Day, filer = reservation.Filer, everyone = Everyone, sent, reserved = reservation.Wei.ToString(CultureInfo.InvariantCulture) },
+            WHERE day = @day::date AND filer IN (@filer, @everyone)
+            """, new { day = Day(reservation.Day), filer = reservation.Filer, everyone = Everyone, sent, reserved = reservation.Wei.ToString(CultureInfo.InvariantCulture) },
             transaction, cancellationToken: cancellationToken));
         if (spentWei > 0)
         {
             await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO relay_spending (day, filer, spent_wei) VALUES (@day, @filer, @spent::numeric), (@day, @everyone, @spent::numeric)
+                INSERT INTO relay_spending (day, filer, spent_wei) VALUES (@day::date, @filer, @spent::numeric), (@day::date, @everyone, @spent::numeric)
                 ON CONFLICT (day, filer) DO UPDATE SET spent_wei = relay_spending.spent_wei + excluded.spent_wei
-                """, new { day = today, filer = reservation.Filer, everyone = Everyone, spent = spentWei.ToString(CultureInfo.InvariantCulture) },
+                """, new { day = Day(today), filer = reservation.Filer, everyone = Everyone, spent = spentWei.ToString(CultureInfo.InvariantCulture) },
                 transaction, cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
     }
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static BigInteger Big(string value) => BigInteger.Parse(value, CultureInfo.InvariantCulture);
 }
