@@ -1,7 +1,7 @@
 namespace Arbitration.Api.Tests.Support;
 
 /// <summary>One API instance (and its environment) shared by the tests of a class, on the process's chain scenario.</summary>
-public sealed class ApiFixture : IAsyncLifetime
+public class ApiFixture : IAsyncLifetime
 {
     private ApiEnvironment? _environment;
     private ApiHost? _host;
@@ -12,7 +12,7 @@ public sealed class ApiFixture : IAsyncLifetime
     internal ChainScenario Scenario => _scenario ?? throw new InvalidOperationException("not started");
 
     /// <summary>Settings the class's API starts with besides the defaults.</summary>
-    internal IReadOnlyDictionary<string, string?> Overrides { get; init; } = new Dictionary<string, string?>
+    protected virtual IReadOnlyDictionary<string, string?> Overrides { get; } = new Dictionary<string, string?>
     {
         // The tests file many disputes from one address (the scenario's actors): lift the per-client rate limits.
         ["Api:FilingsPerMinute"] = "10000",
