@@ -4,6 +4,7 @@ using Nethereum.Signer;
 using Nethereum.Util;
 using Nethereum.Web3;
 using Oracle.Chain.Deployment;
+using Oracle.Chain.Errors;
 using Oracle.Chain.Keys;
 using Oracle.Core.Eip712;
 
@@ -140,7 +141,7 @@ public sealed class ChainContext
             {
                 reported = await ChainConnection.GetChainIdAsync(rpcUrl, cancellationToken).WaitAsync(TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (ChainErrorsAtStart.IsUnreachable(e) && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when ((ChainErrors.IsUnavailable(e) || e is OperationCanceledException) && !cancellationToken.IsCancellationRequested)
             {
                 throw new ChainContextException($"the chain node at {rpcUrl} (Chain:RpcUrl) does not answer: {e.Message}", e);
             }
@@ -244,12 +245,6 @@ public sealed class ChainContext
     }
 
     private readonly record struct DeployedAddress(string Address, ulong Block);
-
-    private static class ChainErrorsAtStart
-    {
-        public static bool IsUnreachable(Exception e) => e is TimeoutException or HttpRequestException or Nethereum.JsonRpc.Client.RpcClientUnknownException or Nethereum.JsonRpc.Client.RpcClientTimeoutException or OperationCanceledException
-            || e.InnerException is { } inner && IsUnreachable(inner);
-    }
 
     /// <inheritdoc />
     public override string ToString()

@@ -4,16 +4,19 @@ using Nethereum.Contracts.ContractHandlers;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Web3;
 using Oracle.Chain.Errors;
+using Oracle.Chain.Transactions;
 
 namespace Oracle.Chain;
 
 /// <summary>
 /// Base of the generated contract services: queries and transactions whose reverts come back as
-/// <see cref="ContractRevertedException"/> carrying the decoded custom error.
+/// <see cref="ContractRevertedException"/> carrying the decoded custom error. Built on an
+/// <see cref="ITransactionSender"/>, its transactions go through the sender (nonces, fees, replacement,
+/// confirmations); built on a signing <see cref="IWeb3"/>, through Nethereum's transaction manager (tests, tools).
 /// </summary>
 public abstract class ContractClient
 {
-    /// <summary>Binds the client to a deployed contract.</summary>
+    /// <summary>Binds the client to a deployed contract; transactions are signed by <paramref name="web3"/>'s account.</summary>
     protected ContractClient(IWeb3 web3, string address)
     {
         ArgumentNullException.ThrowIfNull(web3);
@@ -23,8 +26,18 @@ public abstract class ContractClient
         Handler = web3.Eth.GetContractHandler(address);
     }
 
-    /// <summary>The connection (and, for transactions, the signing account).</summary>
+    /// <summary>Binds the client to a deployed contract; transactions go through <paramref name="sender"/>.</summary>
+    protected ContractClient(ITransactionSender sender, string address)
+        : this((sender ?? throw new ArgumentNullException(nameof(sender))).Web3, address)
+    {
+        Sender = sender;
+    }
+
+    /// <summary>The connection (and, without a <see cref="Sender"/>, the signing account).</summary>
     public IWeb3 Web3 { get; }
+
+    /// <summary>The sender transactions go through, when the client was built on one.</summary>
+    public ITransactionSender? Sender { get; }
 
     /// <summary>The contract's address.</summary>
     public string Address { get; }
@@ -74,6 +87,11 @@ public abstract class ContractClient
     public async Task<TransactionResult> TrySendAsync<TFunction>(TFunction function, CancellationToken cancellationToken = default)
         where TFunction : FunctionMessage, new()
     {
+        if (Sender is not null)
+        {
+            return await Sender.TrySendAsync(Address, function, cancellationToken);
+        }
+
         TransactionReceipt receipt;
         try
         {

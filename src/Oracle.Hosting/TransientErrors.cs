@@ -1,13 +1,14 @@
 using System.Net.Sockets;
 using Npgsql;
-using Nethereum.JsonRpc.Client;
+using Oracle.Chain.Errors;
 
 namespace Oracle.Hosting;
 
 /// <summary>
 /// Whether a failure is worth retrying (the database or chain node was briefly unreachable, a timeout, a serialization
 /// conflict) rather than a bug or bad input that will fail the same way again. Retries anywhere in the services
-/// (bus redelivery, background loops) use this one rule, never message text.
+/// (bus redelivery, background loops) use this one rule: Npgsql's <c>IsTransient</c> for the database, and
+/// <see cref="ChainErrors.IsTransient"/> for the chain node.
 /// </summary>
 public static class TransientErrors
 {
@@ -16,9 +17,9 @@ public static class TransientErrors
     {
         null => false,
         NpgsqlException npgsql => npgsql.IsTransient,
-        TimeoutException or SocketException or HttpRequestException or IOException => true,
+        TimeoutException or SocketException or IOException => true,
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsTransient),
-        RpcClientUnknownException or RpcClientTimeoutException => true,
+        _ when ChainErrors.IsTransient(exception) => true,
         _ => exception.InnerException is { } inner && IsTransient(inner),
     };
 }

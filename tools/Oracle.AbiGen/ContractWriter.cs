@@ -106,9 +106,13 @@ internal sealed class ContractWriter(ContractArtifactFile artifact, GeneratorOpt
     {
         var service = artifact.ContractName + "Service";
         _sb.Append("/// <summary>Typed calls to a deployed ").Append(artifact.ContractName).Append(" (").Append(artifact.SourceName).Append(").</summary>\n");
-        _sb.Append("public sealed partial class ").Append(service).Append("(IWeb3 web3, string address) : Oracle.Chain.ContractClient(web3, address)\n{\n");
+        _sb.Append("public sealed partial class ").Append(service).Append(" : Oracle.Chain.ContractClient\n{\n");
         _sb.Append("    /// <summary>The contract's name in contracts/artifacts.</summary>\n");
-        _sb.Append("    public const string ContractName = \"").Append(artifact.ContractName).Append("\";\n");
+        _sb.Append("    public const string ContractName = \"").Append(artifact.ContractName).Append("\";\n\n");
+        _sb.Append("    /// <summary>Calls the contract at <paramref name=\"address\"/>; transactions are signed by <paramref name=\"web3\"/>'s account.</summary>\n");
+        _sb.Append("    public ").Append(service).Append("(IWeb3 web3, string address) : base(web3, address) { }\n\n");
+        _sb.Append("    /// <summary>Calls the contract at <paramref name=\"address\"/>; transactions go through <paramref name=\"sender\"/> (nonces, fees, replacement, confirmations).</summary>\n");
+        _sb.Append("    public ").Append(service).Append("(Oracle.Chain.Transactions.ITransactionSender sender, string address) : base(sender, address) { }\n");
         for (var i = 0; i < functions.Count; i++)
         {
             var f = functions[i];

@@ -206,7 +206,7 @@ internal sealed class GatewayFactory(
             var chain = _chain ?? throw new InvalidOperationException("the on-chain directory needs section Chain: set Chain:RpcUrl and Chain:Manifest");
             chain.RequireOnline("the on-chain directory reads providers and sessions");
             return new ChainProviderDirectory(chain.Web3, chain.AddressOf(ContractNames.ProviderRegistry), chain.AddressOf(ContractNames.SessionManager), time,
-                fromBlock: chain.DeploymentBlock(ContractNames.SessionManager));
+                fromBlock: chain.DeploymentBlock(ContractNames.SessionManager), maxLogRange: chain.MaxLogRange);
         }
 
         var providers = _config.Directory.Providers.Select(p => new ProviderRecord(p.Address, TunnelKeyFile.ParsePublicKey(p.TunnelKey), p.Endpoint, true));

@@ -110,7 +110,8 @@ public static class MeteringHostingExtensions
             logger.LogInformation("Metering:PricePerMiB and Metering:ProviderAddress apply to pinned links only; on-chain sessions take their price and provider from the SessionManager");
         }
 
-        var terms = new ChainSessionTerms(chain!.Web3, chain.AddressOf(ContractNames.SessionManager), chain.AddressOf(ContractNames.ProviderRegistry), signerAddress);
+        var terms = new ChainSessionTerms(chain!.Web3, chain.AddressOf(ContractNames.SessionManager), chain.AddressOf(ContractNames.ProviderRegistry), signerAddress,
+            chain.DeploymentBlock(ContractNames.SessionManager), chain.MaxLogRange);
         return new RoleSessionTerms(providerOnChain ? terms : configured, clientOnChain ? terms : configured);
     }
 

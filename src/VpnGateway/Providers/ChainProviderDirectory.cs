@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
-using Nethereum.JsonRpc.Client;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Util;
 using Nethereum.Web3;
 using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.ProviderRegistry;
 using Oracle.Chain.Contracts.SessionManager;
+using Oracle.Chain.Errors;
 
 namespace VpnGateway.Providers;
 
@@ -17,9 +17,11 @@ namespace VpnGateway.Providers;
 /// <paramref name="statusTtl"/> so that rekeys every two minutes do not each cost a call. A session id the contract does
 /// not know costs one call (its state, before any log search) and is remembered as unknown for
 /// <see cref="UnknownSessionTtl"/>, so handshakes for made-up sessions cannot keep the handshake worker busy with log
-/// searches; the log search starts at <paramref name="fromBlock"/> (the SessionManager's deployment block).
+/// searches; the log search (backwards from the head, <paramref name="maxLogRange"/> blocks per request) stops at
+/// <paramref name="fromBlock"/> (the SessionManager's deployment block).
 /// </summary>
-public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, string sessionManager, TimeProvider time, TimeSpan? statusTtl = null, ulong fromBlock = 0)
+public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, string sessionManager, TimeProvider time, TimeSpan? statusTtl = null, ulong fromBlock = 0,
+    ulong maxLogRange = Oracle.Chain.Events.LogRangeReader.DefaultMaxRange)
     : IProviderDirectory
 {
     /// <summary>How long a session id the contract does not know is answered from memory.</summary>
@@ -32,7 +34,7 @@ public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, 
     private readonly ProviderRegistryService _registry = new(web3, providerRegistry);
     private readonly SessionManagerService _sessions = new(web3, sessionManager);
     private readonly ConcurrentDictionary<ulong, Session> _opened = new();
-    private readonly Oracle.Chain.Sessions.SessionReader _reader = new(web3, sessionManager, fromBlock);
+    private readonly Oracle.Chain.Sessions.SessionReader _reader = new(web3, sessionManager, fromBlock, maxLogRange);
     private readonly ConcurrentDictionary<ulong, (bool Open, long At)> _status = new();
     private readonly ConcurrentDictionary<ulong, long> _unknown = new();
     private readonly TimeSpan _statusTtl = statusTtl ?? TimeSpan.FromSeconds(15);
@@ -52,7 +54,7 @@ public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, 
             return Lookup<ProviderRecord>.Found(new ProviderRecord(AddressUtil.Current.ConvertToChecksumAddress(providerAddress),
                 provider.Info.TunnelPublicKey, provider.Info.Endpoint, provider.Status == ProviderActive));
         }
-        catch (Exception e) when (IsUnavailable(e))
+        catch (Exception e) when (ChainErrors.IsUnavailable(e))
         {
             return Lookup<ProviderRecord>.Unavailable(e.Message);
         }
@@ -105,7 +107,7 @@ public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, 
                 AddressUtil.Current.ConvertToChecksumAddress(opened.Provider),
                 opened.PolicyHash, status.Open && !expired));
         }
-        catch (Exception e) when (IsUnavailable(e))
+        catch (Exception e) when (ChainErrors.IsUnavailable(e))
         {
             return Lookup<SessionRecord>.Unavailable(e.Message);
         }
@@ -136,8 +138,4 @@ public sealed class ChainProviderDirectory(IWeb3 web3, string providerRegistry, 
             _unknown.Clear();
         }
     }
-
-    private static bool IsUnavailable(Exception e)
-        => e is RpcClientUnknownException or RpcClientTimeoutException or RpcResponseException or HttpRequestException or TimeoutException
-            || e.InnerException is HttpRequestException or System.Net.Sockets.SocketException;
 }

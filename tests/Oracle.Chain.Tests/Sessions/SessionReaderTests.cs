@@ -19,7 +19,7 @@ public sealed class SessionReaderTests(ChainFixture chain)
     private static readonly BigInteger Token = BigInteger.Pow(10, 18);
 
     [Fact]
-    public async Task FindAsync_OpenedSession_RebuildsCommittedTermsAndState_CursorSeesItOnce()
+    public async Task FindAsync_OpenedSession_RebuildsCommittedTermsAndStateSearchingInBoundedRanges()
     {
         var (_, deployer) = await chain.NewAccountAsync(1000);
         var manifest = await OracleNetworkDeployer.DeployAsync(deployer, "test");
@@ -39,18 +39,21 @@ public sealed class SessionReaderTests(ChainFixture chain)
         await registry.RegisterAsync(info, 500 * Token);
         var sessions = new SessionManagerService(client, manifest.AddressOf(ContractNames.SessionManager));
         await new VpnTokenService(client, manifest.AddressOf(ContractNames.VpnToken)).ApproveAsync(sessions.Address, 10 * Token);
-        var cursor = new EventCursor<SessionOpenedEvent>(client, sessions.Address, manifest.Contracts[ContractNames.SessionManager].BlockNumber, maxRange: 3);
         var receipt = await sessions.OpenSessionAsync(new OpenParams { Provider = providerAddress, Deposit = 10 * Token, PricePerMiB = 5, PolicyHash = info.PolicyHash, Penalty = Token, CommitteeSize = 3 });
         var id = receipt.DecodeAllEvents<SessionOpenedEvent>().Single().Event.SessionId;
+        await chain.MineAsync(10);
+        var deployedAt = manifest.Contracts[ContractNames.SessionManager].BlockNumber;
 
-        var found = await new SessionReader(client, sessions.Address).FindAsync(id);
+        // Three blocks per log query: the search walks back over several ranges from the head.
+        var found = await new SessionReader(client, sessions.Address, deployedAt, maxRange: 3).FindAsync(id);
 
         Assert.NotNull(found);
         Assert.Equal(providerAddress, found.Value.Record.Terms.Provider, ignoreCase: true);
         Assert.Equal((byte)SessionStatus.Open, found.Value.State.Status);
         Assert.Null(await new SessionReader(client, sessions.Address).FindAsync(id + 100));
-        var seen = await cursor.DrainAsync();
-        Assert.Equal([id], seen.Select(e => e.Event.SessionId));
-        Assert.Empty(await cursor.DrainAsync());
+        Assert.Equal((ulong)receipt.BlockNumber.Value, found.Value.Record.BlockNumber);
+        var opened = client.Eth.GetEvent<SessionOpenedEvent>(sessions.Address).CreateFilterInput();
+        var logs = await new LogRangeReader(client, maxRange: 3).ReadAsync(opened, deployedAt, await chain.BlockNumberAsync());
+        Assert.Equal([id], logs.Select(l => l.DecodeEvent<SessionOpenedEvent>().Event.SessionId));
     }
 }

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using Nethereum.JsonRpc.Client;
 using Nethereum.Util;
 using Nethereum.Web3;
 using Oracle.Chain.Contracts.ProviderRegistry;
+using Oracle.Chain.Errors;
 using Oracle.Chain.Sessions;
 using VpnGateway.Sessions;
 
@@ -15,9 +15,10 @@ namespace VpnGateway.Metering.Sessions;
 /// key); a client also checks in the ProviderRegistry that its provider is still registered (its bond answers for it).
 /// Terms never change, so they are read once per session.
 /// </summary>
-internal sealed class ChainSessionTerms(IWeb3 web3, string sessionManager, string providerRegistry, string signerAddress) : ISessionTermsSource
+internal sealed class ChainSessionTerms(IWeb3 web3, string sessionManager, string providerRegistry, string signerAddress, ulong fromBlock = 0,
+    ulong maxLogRange = Oracle.Chain.Events.LogRangeReader.DefaultMaxRange) : ISessionTermsSource
 {
-    private readonly SessionReader _reader = new(web3, sessionManager);
+    private readonly SessionReader _reader = new(web3, sessionManager, fromBlock, maxLogRange);
     private readonly ProviderRegistryService _registry = new(web3, providerRegistry);
     private readonly ConcurrentDictionary<ulong, SessionRecord> _opened = new();
 
@@ -63,8 +64,7 @@ internal sealed class ChainSessionTerms(IWeb3 web3, string sessionManager, strin
         {
             return SessionTermsResult.Refused(e.Message);
         }
-        catch (Exception e) when (e is RpcClientUnknownException or RpcClientTimeoutException or RpcResponseException or HttpRequestException or TimeoutException
-                                       || e.InnerException is HttpRequestException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (ChainErrors.IsUnavailable(e))
         {
             return SessionTermsResult.Unavailable($"the chain did not answer: {e.Message}");
         }
