@@ -1,5 +1,8 @@
 using Arbitration.Api.Evidence;
 using Arbitration.Api.Filing;
+using Microsoft.Extensions.Options;
+using Oracle.Chain;
+using Oracle.Chain.Transactions;
 
 namespace Arbitration.Api.Extensions;
 
@@ -14,7 +17,12 @@ internal static class FilingExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<ArbitrationMetrics>();
         builder.Services.AddSingleton<IFilingChain, ChainFilingChain>();
-        builder.Services.AddSingleton<IRelaySender, InterimRelaySender>();
+        builder.Services.AddOptions<TransactionSenderOptions>().Bind(builder.Configuration.GetSection(TransactionSenderOptions.SectionName))
+            .Validate(o => ReadModelExtensions.Valid(o.Validate), $"{TransactionSenderOptions.SectionName}: a setting is out of range (docs/operations.md)")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ITransactionSender>(sp => new TransactionSender(sp.GetRequiredService<ChainContext>(),
+            sp.GetRequiredService<IOptions<TransactionSenderOptions>>().Value, sp.GetRequiredService<ILogger<TransactionSender>>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<IRelaySender, SenderRelay>();
         builder.Services.AddSingleton<FilingStore>();
         builder.Services.AddSingleton<RelayerBudget>();
         builder.Services.AddSingleton<EvidenceStore>();

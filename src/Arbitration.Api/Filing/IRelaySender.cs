@@ -4,9 +4,8 @@ using Oracle.Chain;
 namespace Arbitration.Api.Filing;
 
 /// <summary>
-/// Sends the relayer's transactions (its key is the service's). The narrow seam the filing code uses, shaped like the
-/// platform's <c>Oracle.Chain.Transactions.ITransactionSender</c> (branch <c>chain</c>) so it switches to it without
-/// touching the callers once it lands on main.
+/// Sends the relayer's transactions (its key is the service's): the platform's transaction sender in the service
+/// (<see cref="SenderRelay"/>); the seam lets the filing code be tested with a relay that fails on purpose.
 /// </summary>
 internal interface IRelaySender
 {

@@ -9,7 +9,7 @@ namespace Arbitration.Api.ReadModel;
 /// <summary>Block times and exchange references from the node of the service's <see cref="ChainContext"/>.</summary>
 internal sealed class ChainFacts(ChainContext chain) : IChainFacts
 {
-    public async Task<IReadOnlyDictionary<ulong, ulong>> BlockTimesAsync(IReadOnlyCollection<ulong> blocks, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<ulong, (ulong Time, string Hash)>> BlocksAsync(IReadOnlyCollection<ulong> blocks, CancellationToken cancellationToken)
     {
         using var limit = new SemaphoreSlim(8);
         var times = await Task.WhenAll(blocks.Distinct().Select(async number =>
@@ -20,14 +20,14 @@ internal sealed class ChainFacts(ChainContext chain) : IChainFacts
                 var block = await chain.Web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber
                     .SendRequestAsync(new BlockParameter(new HexBigInteger(number))).WaitAsync(cancellationToken)
                     ?? throw new InvalidOperationException($"block {number} is not on the node");
-                return (number, time: (ulong)block.Timestamp.Value);
+                return (number, block: ((ulong)block.Timestamp.Value, block.BlockHash.ToLowerInvariant()));
             }
             finally
             {
                 limit.Release();
             }
         }));
-        return times.ToDictionary(t => t.number, t => t.time);
+        return times.ToDictionary(t => t.number, t => t.block);
     }
 
     public async Task<ExchangeReference> ReferenceAsync(string feed, ulong block, CancellationToken cancellationToken)

@@ -7,8 +7,8 @@ namespace Arbitration.Api.ReadModel;
 /// </summary>
 internal interface IChainFacts
 {
-    /// <summary>The timestamp of each block in <paramref name="blocks"/>.</summary>
-    Task<IReadOnlyDictionary<ulong, ulong>> BlockTimesAsync(IReadOnlyCollection<ulong> blocks, CancellationToken cancellationToken);
+    /// <summary>The timestamp and hash of each block in <paramref name="blocks"/>.</summary>
+    Task<IReadOnlyDictionary<ulong, (ulong Time, string Hash)>> BlocksAsync(IReadOnlyCollection<ulong> blocks, CancellationToken cancellationToken);
 
     /// <summary><c>TokenExchange.referencePrice(feed)</c> as of block <paramref name="block"/>.</summary>
     Task<ExchangeReference> ReferenceAsync(string feed, ulong block, CancellationToken cancellationToken);

@@ -1,5 +1,6 @@
 using Oracle.Chain.Contracts.DisputeManager;
 using Oracle.Chain.Model;
+using Oracle.Chain.Events;
 using static Arbitration.Api.ReadModel.ProjectionStep;
 
 namespace Arbitration.Api.ReadModel;
@@ -7,7 +8,7 @@ namespace Arbitration.Api.ReadModel;
 /// <summary>Disputes, their rounds, committees, votes and payouts.</summary>
 internal sealed partial class ReadModelProjection
 {
-    private static async Task DisputeFiledAsync(ProjectionStep step, DisputeFiledEvent e, ProjectedEvent projected)
+    private static async Task DisputeFiledAsync(ProjectionStep step, DisputeFiledEvent e, ChainEvent projected)
     {
         var d = e.Dispute;
         await step.ExecuteAsync("""

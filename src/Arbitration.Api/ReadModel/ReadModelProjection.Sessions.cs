@@ -1,6 +1,7 @@
 using System.Text;
 using Oracle.Chain.Contracts.ProviderRegistry;
 using Oracle.Chain.Contracts.SessionManager;
+using Oracle.Chain.Events;
 using static Arbitration.Api.ReadModel.ProjectionStep;
 
 namespace Arbitration.Api.ReadModel;
@@ -48,7 +49,7 @@ internal sealed partial class ReadModelProjection
             tunnelKey = H(e.TunnelPublicKey),
         });
 
-    private static async Task SessionOpenedAsync(ProjectionStep step, SessionOpenedEvent e, ProjectedEvent projected)
+    private static async Task SessionOpenedAsync(ProjectionStep step, SessionOpenedEvent e, ChainEvent projected)
     {
         await step.ExecuteAsync("""
             INSERT INTO sessions (session_id, client, provider, deposit, price_per_mib, penalty, committee_size, opened_at, policy_hash,

@@ -1,6 +1,6 @@
 using System.Data.Common;
-using System.Globalization;
 using Dapper;
+using Oracle.Chain.Events;
 using Oracle.Chain.Contracts.DisputeManager;
 using Oracle.Chain.Contracts.EvidenceRegistry;
 using Oracle.Chain.Contracts.OracleRegistry;
@@ -17,21 +17,41 @@ namespace Arbitration.Api.ReadModel;
 /// watcher in block order; its writes join the watcher's transaction, so they commit with the cursor. Each event is
 /// first recorded in <c>events</c> keyed by (block, log index): an event already recorded is skipped, so applying a
 /// batch twice cannot count anything twice. A reorganization restores the rows written after the fork point from the
-/// undo log (<see cref="RollbackAsync"/>).
+/// undo log (<see cref="RollbackAsync(ulong, DbConnection, DbTransaction, CancellationToken)"/>).
 /// </summary>
-internal sealed partial class ReadModelProjection(ReadModelContracts contracts, IChainFacts facts)
+internal sealed partial class ReadModelProjection(ReadModelContracts contracts, IChainFacts facts, ArbitrationMetrics metrics) : IChainEventHandler
 {
+    /// <inheritdoc />
+    public async Task HandleAsync(ChainEventBatch batch, IChainCursorTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        await HandleAsync(batch, transaction.Connection, transaction.Transaction, cancellationToken);
+        // No rollback goes below the oldest block the watcher remembers: older undo entries can go.
+        if (await transaction.ReadAsync(cancellationToken) is { Blocks.Count: > 0 } cursor)
+        {
+            await PruneAsync(cursor.Blocks[0].Number, transaction.Connection, transaction.Transaction, cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task RollbackAsync(ulong toBlock, IChainCursorTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        await RollbackAsync(toBlock, transaction.Connection, transaction.Transaction, cancellationToken);
+        metrics.Rollbacks.Add(1);
+    }
+
     /// <summary>Applies a batch: every event, the exchange references it may have moved, and the head.</summary>
-    public async Task HandleAsync(ProjectedBatch batch, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    public async Task HandleAsync(ChainEventBatch batch, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var step = new ProjectionStep(connection, transaction, cancellationToken);
-        var times = await facts.BlockTimesAsync([.. batch.Events.Select(e => e.BlockNumber), batch.ToBlock], cancellationToken);
+        var blocks = await facts.BlocksAsync([.. batch.Events.Select(e => e.BlockNumber), batch.ToBlock], cancellationToken);
         var feedsMoved = false;
         foreach (var e in batch.Events)
         {
             await step.AtBlockAsync(e.BlockNumber);
-            var time = times[e.BlockNumber];
+            var time = blocks[e.BlockNumber].Time;
             if (!await RecordAsync(step, e, time))
             {
                 continue;
@@ -55,7 +75,9 @@ internal sealed partial class ReadModelProjection(ReadModelContracts contracts, 
             }
         }
 
-        await SetHeadAsync(step, batch.ToBlock, times[batch.ToBlock], batch.ToBlockHash);
+        await SetHeadAsync(step, batch.ToBlock, blocks[batch.ToBlock].Time, batch.ToBlockHash);
+        metrics.IndexedEvents.Add(batch.Events.Count);
+        metrics.HeadBlock = (long)batch.ToBlock;
     }
 
     /// <summary>
@@ -63,13 +85,14 @@ internal sealed partial class ReadModelProjection(ReadModelContracts contracts, 
     /// wrote, newest first, deletes their events, and sets the head to <paramref name="toBlock"/>.
     /// </summary>
     /// <returns>The number of row writes undone.</returns>
-    public async Task<int> RollbackAsync(ulong toBlock, string toBlockHash, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    public async Task<int> RollbackAsync(ulong toBlock, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         var step = new ProjectionStep(connection, transaction, cancellationToken);
         var undone = await step.ScalarAsync<int>("SELECT rollback_to(@toBlock)", new { toBlock = L(toBlock) });
-        var times = await facts.BlockTimesAsync([toBlock], cancellationToken);
+        var block = (await facts.BlocksAsync([toBlock], cancellationToken))[toBlock];
         await step.AtBlockAsync(toBlock);
-        await SetHeadAsync(step, toBlock, times[toBlock], toBlockHash);
+        await SetHeadAsync(step, toBlock, block.Time, block.Hash);
+        metrics.HeadBlock = (long)toBlock;
         return undone;
     }
 
@@ -87,7 +110,7 @@ internal sealed partial class ReadModelProjection(ReadModelContracts contracts, 
             """, new { block = L(block), time = L(time), hash = hash.ToLowerInvariant() });
 
     // The event's row in `events`; false when it is there already (applied before).
-    private static async Task<bool> RecordAsync(ProjectionStep step, ProjectedEvent e, ulong time)
+    private static async Task<bool> RecordAsync(ProjectionStep step, ChainEvent e, ulong time)
     {
         var data = EventJson.Serialize(e.Event);
         var disputeId = Id(e.Event, "DisputeId");
@@ -149,7 +172,7 @@ internal sealed partial class ReadModelProjection(ReadModelContracts contracts, 
         _ => null,
     };
 
-    private Task ApplyAsync(ProjectionStep step, ProjectedEvent projected, ulong time) => projected.Event switch
+    private Task ApplyAsync(ProjectionStep step, ChainEvent projected, ulong time) => projected.Event switch
     {
         ProviderRegisteredEvent e => ProviderRegisteredAsync(step, e, projected.BlockNumber, time),
         ProviderUpdatedEvent e => ProviderUpdatedAsync(step, e),

@@ -18,9 +18,9 @@ internal sealed class ApiEnvironment : IAsyncDisposable
     public static async Task<ApiEnvironment> CreateAsync(IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var settings = await OracleServiceHost<Program>.DefaultSettingsAsync();
-        // The test chain mines a block per transaction and never reorganizes by itself: follow it closely.
-        settings["Chain:Watcher:Confirmations"] = "0";
-        settings["Chain:Watcher:PollInterval"] = "00:00:00.200";
+        // The test chain mines a block per transaction at once: follow it and its receipts closely.
+        settings["Chain:Watcher:PollInterval"] = "00:00:00.100";
+        settings["Chain:Transactions:PollInterval"] = "00:00:00.050";
         settings["Api:EventStreamPollInterval"] = "00:00:00.200";
         settings["Relayer:BalanceCheckInterval"] = "00:00:01";
         foreach (var (name, value) in overrides ?? new Dictionary<string, string?>())

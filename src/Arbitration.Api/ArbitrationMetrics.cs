@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace Arbitration.Api.Filing;
+namespace Arbitration.Api;
 
 /// <summary>The API's own metrics (exported at <c>/metrics</c> with the <c>oracle_arbitration_</c> prefix).</summary>
 internal sealed class ArbitrationMetrics : IDisposable
