@@ -8,5 +8,7 @@ namespace Arbitration.Api.Apis;
 public sealed record ProblemType(string Slug, int Status, string Title, string Description)
 {
     /// <summary>The <c>type</c> member of problem details of this cause.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("type")]
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
     public string Uri => "/problems/" + Slug;
 }
