@@ -80,6 +80,14 @@ internal static class ApiExtensions
     /// <summary>The middleware: problems for exceptions and bare status codes, rate limiting, the dashboard's files.</summary>
     public static WebApplication UseArbitrationApi(this WebApplication app)
     {
+        // The dashboard loads only its own files and talks only to this API.
+        app.Use((context, next) =>
+        {
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
+            context.Response.Headers["Referrer-Policy"] = "no-referrer";
+            return next(context);
+        });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();

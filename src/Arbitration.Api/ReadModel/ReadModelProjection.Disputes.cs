@@ -67,12 +67,16 @@ internal sealed partial class ReadModelProjection
             appeal = L(e.AppealDeadline),
             time = L(time),
         });
-        // One row per juror; an oracle drawn for several seats votes with their weight.
+        // One row per juror; an oracle drawn for several seats votes with their weight. A drawn committee's stake is
+        // locked by the draw without an event (lockPerSeat per seat); a named panel's by lockPanel, which emits StakeLocked.
         foreach (var juror in committee.GroupBy(a => a))
         {
-            await step.ExecuteAsync(
-                "INSERT INTO votes (dispute_id, round, juror, seats) VALUES (@id, @round, @juror, @seats)",
-                new { id = L(e.DisputeId), round = (short)e.Round, juror = juror.Key, seats = (short)juror.Count() });
+            var args = new { id = L(e.DisputeId), round = (short)e.Round, juror = juror.Key, seats = (short)juror.Count() };
+            await step.ExecuteAsync("INSERT INTO votes (dispute_id, round, juror, seats) VALUES (@id, @round, @juror, @seats)", args);
+            await step.ExecuteAsync("""
+                UPDATE oracles SET locked = locked + @seats * (SELECT value FROM network_parameters WHERE name = 'lock_per_seat')
+                WHERE address = @juror AND EXISTS (SELECT 1 FROM dispute_rounds WHERE dispute_id = @id AND round = @round AND randomness_request <> 0)
+                """, args);
         }
     }
 

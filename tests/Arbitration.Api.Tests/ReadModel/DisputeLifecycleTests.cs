@@ -52,6 +52,11 @@ public sealed class DisputeLifecycleTests(ApiFixture api) : IClassFixture<ApiFix
         var round = dispute["rounds"]![0]!;
         Assert.Equal(drawn.Committee.Select(a => a.ToLowerInvariant()), round["committee"]!.AsArray().Select(a => a!.ToString().ToLowerInvariant()));
         Assert.All(round["votes"]!.AsArray(), v => Assert.False(v!["committed"]!.GetValue<bool>()));
+        foreach (var juror in drawn.Committee.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var locked = (await client.Oracles.OracleInfoQueryAsync(juror)).Info.Locked;
+            Assert.Equal(locked.ToString(CultureInfo.InvariantCulture), (await api.Host.GetJsonAsync($"oracles/{juror}"))["locked"]!.ToString());
+        }
 
         var jurors = drawn.Committee.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         Ruling VoteOf(string juror) => jurors.Count > 1 && string.Equals(juror, jurors[^1], StringComparison.OrdinalIgnoreCase) ? Ruling.Rejected : Ruling.Upheld;
