@@ -179,7 +179,8 @@ public sealed class LocalNetwork : IAsyncDisposable
         if (_options.DeployContracts)
         {
             var web3 = await ChainConnection.ConnectAsync(Chain.RpcUrl, DevelopmentKeys.Key(Roles["deployer"]), cancellationToken);
-            Manifest = await OracleNetworkDeployer.DeployAsync(web3, "devnet", progress, cancellationToken);
+            // The manifest names the node, so `oracle` commands find the devnet's chain without --rpc-url.
+            Manifest = await OracleNetworkDeployer.DeployAsync(web3, "devnet", progress, cancellationToken) with { RpcUrl = Chain.RpcUrl };
             Manifest.Save(ManifestPath);
             if (_options.WriteRepositoryManifest)
             {
