@@ -138,7 +138,7 @@ public sealed class ActionContext
         if (!result.IsSuccess)
         {
             throw new ActionFailedException(new ActionError(ActionErrorKind.Refused,
-                $"{description}: {RevertMessages.Explain(result.Error, this)}", result.Error));
+                $"{description}: {RevertMessages.Explain(result.Error, this, await TryChainTimeAsync(cancellationToken).ConfigureAwait(false))}", result.Error));
         }
 
         return result.Receipt;
@@ -149,6 +149,19 @@ public sealed class ActionContext
     {
         var block = await Web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest()).WaitAsync(cancellationToken).ConfigureAwait(false);
         return DateTimeOffset.FromUnixTimeSeconds((long)block.Timestamp.Value);
+    }
+
+    /// <summary>The chain's time, or null when the node does not answer (for messages only).</summary>
+    internal async Task<DateTimeOffset?> TryChainTimeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ChainTimeAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (ChainErrors.IsUnavailable(e) || e is TimeoutException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The account's ETH balance.</summary>

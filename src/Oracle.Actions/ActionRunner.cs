@@ -27,7 +27,8 @@ public static class ActionRunner
         }
         catch (ContractRevertedException e)
         {
-            return new ActionError(ActionErrorKind.Refused, RevertMessages.Explain(e.Error, context), e.Error);
+            var now = context is null ? null : await context.TryChainTimeAsync(cancellationToken).ConfigureAwait(false);
+            return new ActionError(ActionErrorKind.Refused, RevertMessages.Explain(e.Error, context, now), e.Error);
         }
         catch (TransactionRejectedException e)
         {

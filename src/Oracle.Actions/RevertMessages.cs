@@ -13,8 +13,11 @@ namespace Oracle.Actions;
 /// </summary>
 public static class RevertMessages
 {
-    /// <summary>The explanation of <paramref name="error"/>; <paramref name="context"/> names contracts and assets when given.</summary>
-    public static string Explain(ContractError? error, ActionContext? context = null)
+    /// <summary>
+    /// The explanation of <paramref name="error"/>; <paramref name="context"/> names contracts when given, and times are
+    /// said relative to <paramref name="now"/> (the chain's time; the wall clock when null).
+    /// </summary>
+    public static string Explain(ContractError? error, ActionContext? context = null, DateTimeOffset? now = null)
     {
         if (error is null)
         {
@@ -23,7 +26,7 @@ public static class RevertMessages
 
         string Name(string argument) => context?.NameOf(error[argument] as string) ?? (error[argument] as string ?? "?");
         string Vpn(string argument) => Asset.Vpn.Amount(Big(error[argument])).ToString();
-        string Time(string argument) => When(Big(error[argument]));
+        string Time(string argument) => When(Big(error[argument]), now);
         try
         {
             return error.Name switch
@@ -103,11 +106,11 @@ public static class RevertMessages
         _ => BigInteger.Parse(Convert.ToString(value, CultureInfo.InvariantCulture)!, CultureInfo.InvariantCulture),
     };
 
-    /// <summary>A Unix time as "at 2025-01-01 12:00 UTC (in 29 min)".</summary>
-    internal static string When(BigInteger unixSeconds)
+    /// <summary>A Unix time as "at 2025-01-01 12:00 UTC (in 29 min)", relative to <paramref name="now"/> (the chain's time; the wall clock when null).</summary>
+    internal static string When(BigInteger unixSeconds, DateTimeOffset? now = null)
     {
         var at = DateTimeOffset.FromUnixTimeSeconds((long)unixSeconds);
-        var delta = at - DateTimeOffset.UtcNow;
+        var delta = at - (now ?? DateTimeOffset.UtcNow);
         var relative = delta.Duration() < TimeSpan.FromMinutes(1) ? "now"
             : delta > TimeSpan.Zero ? $"in {Duration(delta)}" : $"{Duration(delta.Duration())} ago";
         return string.Create(CultureInfo.InvariantCulture, $"at {at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC ({relative})");

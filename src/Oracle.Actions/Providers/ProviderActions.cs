@@ -100,7 +100,8 @@ public static partial class ProviderActions
             var current = await RequireProviderAsync(context, account, cancellationToken).ConfigureAwait(false);
             if (current.Status == (byte)ProviderStatus.Unbonding)
             {
-                throw ActionFailedException.Refused($"{account} is already unbonding: the bond can be withdrawn {RevertMessages.When(current.UnbondableAt)}");
+                var now = await context.TryChainTimeAsync(cancellationToken).ConfigureAwait(false);
+                throw ActionFailedException.Refused($"{account} is already unbonding: the bond can be withdrawn {RevertMessages.When(current.UnbondableAt, now)}");
             }
 
             var receipt = await context.SendAsync("requesting to unbond (no new sessions from now on)", Registry(context).Address, new RequestUnbondFunction(), cancellationToken)
@@ -122,7 +123,7 @@ public static partial class ProviderActions
             var now = await context.ChainTimeAsync(cancellationToken).ConfigureAwait(false);
             if (now.ToUnixTimeSeconds() < (long)current.UnbondableAt)
             {
-                throw ActionFailedException.Refused($"the bond is still unbonding: it can be withdrawn {RevertMessages.When(current.UnbondableAt)}");
+                throw ActionFailedException.Refused($"the bond is still unbonding: it can be withdrawn {RevertMessages.When(current.UnbondableAt, now)}");
             }
 
             var view = View(account, current);

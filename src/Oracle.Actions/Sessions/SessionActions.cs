@@ -195,7 +195,7 @@ public static class SessionActions
             var now = await context.ChainTimeAsync(cancellationToken).ConfigureAwait(false);
             if (now.ToUnixTimeSeconds() < (long)state.CloseDeadline)
             {
-                throw ActionFailedException.Refused($"the challenge window of session {sessionId} is open until {RevertMessages.When(state.CloseDeadline)}; finalize after it");
+                throw ActionFailedException.Refused($"the challenge window of session {sessionId} is open until {RevertMessages.When(state.CloseDeadline, now)}; finalize after it");
             }
 
             if (state.OpenDisputes > 0)

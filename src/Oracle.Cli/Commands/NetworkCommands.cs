@@ -42,13 +42,16 @@ internal static class NetworkCommands
             var networkName = parse.GetValue(name)!;
             var path = parse.GetValue(output) ?? Path.Combine(Repository(app), "deployments", networkName + ".json");
             return await NetworkActions.DeployAsync(rpcUrl, deployer, networkName, NetworkParametersFile.Load(parse.GetValue(parameters)), path, o, ct).ConfigureAwait(false);
-        }, PrintReport));
+        }, PrintReport, Verified));
 
         var verify = new Command("verify", "Verify a deployment (--manifest) against its chain: chain id, contracts built from this source, wiring");
-        verify.SetAction((parse, ct) => app.OnChainAsync(parse, false, (context, token) => NetworkActions.VerifyAsync(context, token), PrintReport, ct));
+        verify.SetAction((parse, ct) => app.OnChainAsync(parse, false, (context, token) => NetworkActions.VerifyAsync(context, token), PrintReport, ct, Verified));
 
         return new Command("network", "The contract set: deploy it to any EVM chain and verify a deployment") { deploy, verify };
     }
+
+    // A deployment that fails a check is exit code 1, whatever was printed.
+    private static int Verified(NetworkReport report) => report.Verified ? ExitCodes.Success : ExitCodes.Refused;
 
     private static string Repository(CliApplication app)
         => app.Environment("ORACLE_REPOSITORY") is { Length: > 0 } repository ? repository : Environment.CurrentDirectory;

@@ -79,7 +79,7 @@ internal sealed class CliApplication
 
     /// <summary>Runs an action on the chain: connects (with the key when <paramref name="needsKey"/>), runs, prints.</summary>
     public Task<int> OnChainAsync<T>(ParseResult parse, bool needsKey, Func<ActionContext, CancellationToken, Task<ActionResult<T>>> action,
-        Action<T, CliOutput> human, CancellationToken cancellationToken)
+        Action<T, CliOutput> human, CancellationToken cancellationToken, Func<T, int>? exitCode = null)
         => RunAsync(parse, async output =>
         {
             var settings = CliSettings.Resolve(parse, Options, _environment);
@@ -91,15 +91,15 @@ internal sealed class CliApplication
             }
 
             var result = await action(connected.Value, cancellationToken).ConfigureAwait(false);
-            return Print(result, output, human);
+            return Print(result, output, human, exitCode);
         });
 
     /// <summary>Runs an action that needs no chain (keys, a deployment's own connection).</summary>
-    public Task<int> LocalAsync<T>(ParseResult parse, Func<CliOutput, CliSettings, Task<ActionResult<T>>> action, Action<T, CliOutput> human)
+    public Task<int> LocalAsync<T>(ParseResult parse, Func<CliOutput, CliSettings, Task<ActionResult<T>>> action, Action<T, CliOutput> human, Func<T, int>? exitCode = null)
         => RunAsync(parse, async output =>
         {
             var settings = CliSettings.Resolve(parse, Options, _environment);
-            return Print(await action(output, settings).ConfigureAwait(false), output, human);
+            return Print(await action(output, settings).ConfigureAwait(false), output, human, exitCode);
         });
 
     /// <summary>
@@ -179,7 +179,7 @@ internal sealed class CliApplication
         return password.ToString();
     }
 
-    private static int Print<T>(ActionResult<T> result, CliOutput output, Action<T, CliOutput> human)
+    private static int Print<T>(ActionResult<T> result, CliOutput output, Action<T, CliOutput> human, Func<T, int>? exitCode)
     {
         if (!result.IsSuccess)
         {
@@ -188,7 +188,7 @@ internal sealed class CliApplication
         }
 
         output.Result(result.Value, human);
-        return ExitCodes.Success;
+        return exitCode?.Invoke(result.Value) ?? ExitCodes.Success;
     }
 
     private async Task<int> RunAsync(ParseResult parse, Func<CliOutput, Task<int>> body)
