@@ -66,7 +66,10 @@ public static class KeyStoreFile
     {
         var scrypt = new KeyStoreScryptService();
         var parameters = new ScryptParams { Dklen = 32, N = cost == KeyStoreCost.Standard ? 262144 : 4096, R = 8, P = 1 };
-        var json = scrypt.EncryptAndGenerateKeyStoreAsJson(password, key.GetPrivateKeyAsBytes(), key.GetPublicAddress(), parameters);
+        // A key below 2^248 comes back from Nethereum with fewer than 32 bytes (leading zeros dropped); keystores hold 32.
+        var bytes = key.GetPrivateKeyAsBytes();
+        var privateKey = bytes.Length >= 32 ? bytes[^32..] : [.. new byte[32 - bytes.Length], .. bytes];
+        var json = scrypt.EncryptAndGenerateKeyStoreAsJson(password, privateKey, key.GetPublicAddress(), parameters);
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };

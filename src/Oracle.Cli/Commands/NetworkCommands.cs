@@ -20,13 +20,8 @@ internal static class NetworkCommands
         };
         deploy.SetAction((parse, ct) => app.LocalAsync(parse, async (o, settings) =>
         {
-            var rpcUrl = settings.Chain.RpcUrl;
-            if (string.IsNullOrWhiteSpace(rpcUrl) || parse.GetValue(app.Options.RpcUrl) is null && settings.Chain.Manifest is not null && parse.GetValue(app.Options.Manifest) is null)
-            {
-                // The devnet's manifest must not choose the chain a new network goes to: the node is named explicitly.
-                rpcUrl = parse.GetValue(app.Options.RpcUrl) ?? app.Environment("ORACLE_Chain__RpcUrl");
-            }
-
+            // Another network's manifest (the devnet's, found by default) must not choose the chain a new network goes to.
+            var rpcUrl = settings.RpcUrlFromManifest ? null : settings.Chain.RpcUrl;
             if (string.IsNullOrWhiteSpace(rpcUrl))
             {
                 return new ActionError(ActionErrorKind.InvalidInput, "give the chain to deploy to: --rpc-url");

@@ -16,7 +16,8 @@ namespace Oracle.Cli.Hosting;
 /// <param name="Chain">Section <c>Chain</c>.</param>
 /// <param name="Transactions">Section <c>Chain:Transactions</c>.</param>
 /// <param name="ApiUrl">The Arbitration API (section <c>Api:Url</c>), when one is configured.</param>
-internal sealed record CliSettings(ChainOptions Chain, TransactionSenderOptions Transactions, string? ApiUrl)
+/// <param name="RpcUrlFromManifest">Whether the node was not configured but taken from the manifest's rpcUrl.</param>
+internal sealed record CliSettings(ChainOptions Chain, TransactionSenderOptions Transactions, string? ApiUrl, bool RpcUrlFromManifest = false)
 {
     public const string EnvironmentPrefix = "ORACLE_";
 
@@ -76,11 +77,13 @@ internal sealed record CliSettings(ChainOptions Chain, TransactionSenderOptions 
             chain.Manifest = devnet;
         }
 
+        var fromManifest = false;
         if (string.IsNullOrWhiteSpace(chain.RpcUrl) && !string.IsNullOrWhiteSpace(chain.Manifest) && File.Exists(chain.Manifest))
         {
             try
             {
                 chain.RpcUrl = DeploymentManifest.Load(chain.Manifest).RpcUrl;
+                fromManifest = chain.RpcUrl is not null;
             }
             catch (InvalidDataException e)
             {
@@ -88,7 +91,7 @@ internal sealed record CliSettings(ChainOptions Chain, TransactionSenderOptions 
             }
         }
 
-        return new CliSettings(chain, transactions, root["Api:Url"]);
+        return new CliSettings(chain, transactions, root["Api:Url"], fromManifest);
     }
 
     /// <summary>The checkout's <c>deployments/devnet.json</c>: under ORACLE_REPOSITORY (set by ./oracle), or the working folder or a parent.</summary>

@@ -59,14 +59,14 @@ public sealed class KeysCommandsTests : IAsyncLifetime
     {
         var key = Nethereum.Signer.EthECKey.GenerateKey();
         var keyFile = Path.Combine(_cli.Folder, "secret.txt");
-        await File.WriteAllTextAsync(keyFile, "0x" + Convert.ToHexStringLower(key.GetPrivateKeyAsBytes()) + "\n");
+        await File.WriteAllTextAsync(keyFile, "0x" + Convert.ToHexStringLower(key.GetPrivateKeyAsBytes()).PadLeft(64, '0') + "\n");
         var path = Path.Combine(_cli.Folder, "imported.json");
 
         var result = await _cli.RunAsync("keys", "import", "--private-key-file", keyFile, "--out", path, "--light", "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(key.GetPublicAddress(), result.Json.GetProperty("address").GetString(), StringComparer.OrdinalIgnoreCase);
-        Assert.Equal(key.GetPrivateKeyAsBytes(), KeyStoreFile.Load(path, CliHarness.Password).GetPrivateKeyAsBytes());
+        Assert.Equal(key.GetPublicAddress(), KeyStoreFile.Load(path, CliHarness.Password).GetPublicAddress());
     }
 
     [Theory]
