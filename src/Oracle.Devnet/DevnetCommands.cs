@@ -53,13 +53,51 @@ internal static class DevnetCommands
         var fund = new Command("fund", "Send ETH and mint wrapped BTC to an account on the devnet's chain (a faucet for new keys)") { address, eth, wbtc, dataDir };
         fund.SetAction((parse, ct) => FundAsync(DataDirectory(parse.GetValue(dataDir)), parse.GetValue(address)!, parse.GetValue(eth)!, parse.GetValue(wbtc)!, ct));
 
+        var session = new Command("session", "Open another session of the devnet's client with the devnet's provider and write its client configuration") { dataDir };
+        session.SetAction((parse, ct) => SessionAsync(DataDirectory(parse.GetValue(dataDir)), ct));
+
         return new Command("devnet", "The local network: a Hardhat chain, PostgreSQL, RabbitMQ, the contracts and the services")
         {
             up,
             down,
             status,
+            session,
             fund,
+            HelperCommand(),
         };
+    }
+
+    // The devnet's own network helper (relays to the chain and broker for the provider's namespace, the web server of the
+    // devnet's internet): started and stopped by `up`/`down`, not by people.
+    private static Command HelperCommand()
+    {
+        var relay = new Option<string[]>("--relay") { Description = "LISTEN=TARGET (address:port each)", AllowMultipleArgumentsPerToken = false };
+        var allow = new Option<string>("--allow") { Description = "The only address the relays answer", Required = true };
+        var webNamespace = new Option<string?>("--web-namespace") { Description = "The network namespace of the web server" };
+        var web = new Option<string?>("--web") { Description = "address:port of the web server" };
+        var helper = new Command("helper", "The devnet's network helper (started by up)") { relay, allow, webNamespace, web };
+        helper.Hidden = true;
+        helper.SetAction((parse, ct) => NetworkHelper.RunAsync(
+            [.. (parse.GetValue(relay) ?? []).Select(r => r.Split('=')).Select(p => (System.Net.IPEndPoint.Parse(p[0]), System.Net.IPEndPoint.Parse(p[1])))],
+            System.Net.IPAddress.Parse(parse.GetValue(allow)!), parse.GetValue(webNamespace),
+            parse.GetValue(web) is { } w ? System.Net.IPEndPoint.Parse(w) : null, ct));
+        return helper;
+    }
+
+    private static async Task<int> SessionAsync(string dataDirectory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (session, config) = await LocalNetwork.OpenClientSessionAsync(dataDirectory, cancellationToken);
+            AnsiConsole.MarkupLine($"session {session} opened for the devnet client; connect with");
+            AnsiConsole.MarkupLine($"  [bold]dotnet {Markup.Escape(RepositoryLayout.Find().ServiceAssembly("VpnGateway", "vpngateway") ?? "vpngateway.dll")} connect --config {Markup.Escape(config)}[/]");
+            return 0;
+        }
+        catch (LocalServiceException e)
+        {
+            Console.Error.WriteLine($"devnet: {e.Message}");
+            return 1;
+        }
     }
 
     private static async Task<int> FundAsync(string dataDirectory, string addressText, string ethText, string wbtcText, CancellationToken cancellationToken)
@@ -223,6 +261,13 @@ internal static class DevnetCommands
         table.AddRow("RabbitMQ (AMQP)", Markup.Escape(state.AmqpUrl ?? "-"));
         table.AddRow("contracts manifest", Markup.Escape(state.RepositoryManifest ?? state.Manifest ?? "-"));
         table.AddRow("keystores", Markup.Escape(state.PasswordFile is null ? "-" : Path.GetDirectoryName(state.PasswordFile)!));
+        if (state.Exit is { } exit)
+        {
+            table.AddRow("VPN provider (exit on)", Markup.Escape($"{exit.Endpoint} in namespace {state.Namespaces.FirstOrDefault()}"));
+            table.AddRow("devnet internet (through the exit)", Markup.Escape($"{exit.Internet}, web page {exit.Web}"));
+            table.AddRow("client config (open session)", Markup.Escape(exit.ClientConfig ?? "-"));
+        }
+
         foreach (var (name, url) in state.Services)
         {
             table.AddRow(Markup.Escape(name), Markup.Escape(url));

@@ -43,8 +43,43 @@ public sealed class MainJobTests
             // Its evidence spool lives in the devnet's folder and publishes to the devnet's broker.
             var metering = config.RootElement.GetProperty("Metering");
             Assert.StartsWith(gatewayFolder, metering.GetProperty("SpoolPath").GetString(), StringComparison.Ordinal);
-            Assert.Equal(state.AmqpUrl, config.RootElement.GetProperty("Bus").GetProperty("Url").GetString());
+            // (through the network helper's relay on the host's end of the provider namespace's veth)
+            var bus = new Uri(config.RootElement.GetProperty("Bus").GetProperty("Url").GetString()!);
+            var broker = new Uri(state.AmqpUrl!);
+            Assert.Equal((broker.UserInfo, broker.Port), (bus.UserInfo, bus.Port));
+            Assert.StartsWith("198.19.", bus.Host, StringComparison.Ordinal);
             Assert.True(File.Exists(metering.GetProperty("SpoolPath").GetString()));
+
+            // The provider runs in its own namespace with its exit on; the devnet's client config connects from the
+            // host and reaches the devnet's internet through the exit (masqueraded to the provider's exit address).
+            Assert.NotNull(state.Exit);
+            Assert.Equal($"http://{state.Exit.Web.Split('/')[2]}/", state.Exit.Web);
+            Assert.Equal(2, state.Namespaces.Count);
+            var namespaces = await Commands.RunAsync("ip", "netns", "list");
+            Assert.All(state.Namespaces, n => Assert.Contains(n, namespaces.StandardOutput, StringComparison.Ordinal));
+            var client = StartClient(state.Exit.ClientConfig!, Path.Combine(dir, "client.log"));
+            try
+            {
+                await WaitForAsync(() => File.Exists(Path.Combine(dir, "client.log"))
+                    && File.ReadAllText(Path.Combine(dir, "client.log")).Contains("connected: session", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+                var page = await Commands.RunAsync(TimeSpan.FromSeconds(20), ["curl", "-s", "--max-time", "10", state.Exit.Web]);
+                Assert.Equal(0, page.ExitCode);
+                Assert.Contains("Hello from the devnet's internet", page.StandardOutput, StringComparison.Ordinal);
+                Assert.Contains("You came from 198.19.", page.StandardOutput, StringComparison.Ordinal);
+                Assert.DoesNotContain(state.Exit.Endpoint.Split(':')[0], page.StandardOutput, StringComparison.Ordinal); // not the underlay: the exit's NAT
+            }
+            finally
+            {
+                await Commands.RunAsync("kill", "-TERM", client.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                await client.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            }
+
+            // The gateway's firewall and NAT are in its namespace, not the host's.
+            var gatewayPid = state.Processes.Single(p => p.Process.Name == "VpnGateway").Process.Pid;
+            var hostTables = await Commands.RunAsync("nft", "list", "tables");
+            var providerTables = await Commands.RunAsync("ip", "netns", "exec", state.Namespaces[0], "nft", "list", "tables");
+            Assert.DoesNotContain($"oracle_gw_{gatewayPid}", hostTables.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains($"oracle_gw_{gatewayPid}", providerTables.StandardOutput, StringComparison.Ordinal);
         }
         finally
         {
@@ -53,5 +88,30 @@ public sealed class MainJobTests
 
         Assert.All(state.Processes, p => Assert.False(p.Process.IsAlive()));
         Assert.False(Directory.Exists(dir));
+        var after = await Commands.RunAsync("ip", "netns", "list");
+        Assert.All(state.Namespaces, n => Assert.DoesNotContain(n, after.StandardOutput, StringComparison.Ordinal));
+    }
+
+    // The devnet's client, as a user starts it (in the host's namespace; it routes only the devnet's internet).
+    private static System.Diagnostics.Process StartClient(string config, string log)
+    {
+        var gateway = RepositoryLayout.Find().ServiceAssembly("VpnGateway", "vpngateway") ?? throw new InvalidOperationException("vpngateway is not built");
+        var start = new System.Diagnostics.ProcessStartInfo("sh") { UseShellExecute = false };
+        foreach (var a in new[] { "-c", "exec dotnet \"$0\" connect --config \"$1\" >>\"$2\" 2>&1 </dev/null", gateway, config, log })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        return System.Diagnostics.Process.Start(start)!;
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(200);
+        }
     }
 }

@@ -47,6 +47,12 @@ public sealed record DevnetState
     /// <summary>The services' base URLs, by service name.</summary>
     [JsonPropertyName("services")] public IReadOnlyDictionary<string, string> Services { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The network namespaces the devnet made (its provider's and its internet's), deleted by <c>down</c>.</summary>
+    [JsonPropertyName("namespaces")] public IReadOnlyList<string> Namespaces { get; init; } = [];
+
+    /// <summary>The provider's exit: where a client connects and what it reaches (null without the gateway).</summary>
+    [JsonPropertyName("exit")] public ExitDescription? Exit { get; init; }
+
     /// <summary>Every process started, in start order.</summary>
     [JsonPropertyName("processes")] public IReadOnlyList<StartedProcess> Processes { get; init; } = [];
 

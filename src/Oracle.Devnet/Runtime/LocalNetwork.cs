@@ -39,6 +39,8 @@ public sealed class LocalNetwork : IAsyncDisposable
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private string? _passwordFile;
     private string? _repositoryManifest;
+    private ExitNetwork? _exit;
+    private string? _clientConfig;
     private bool _ready;
 
     private LocalNetwork(LocalNetworkOptions options)
@@ -117,6 +119,26 @@ public sealed class LocalNetwork : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Opens another session of the devnet's client with its provider (a session that ended stays ended: the provider
+    /// refuses it) and writes a client configuration for it.
+    /// </summary>
+    /// <exception cref="LocalServiceException">No devnet runs there, or it runs no provider.</exception>
+    public static async Task<(ulong SessionId, string ConfigFile)> OpenClientSessionAsync(string dataDirectory, CancellationToken cancellationToken = default)
+    {
+        var state = DevnetState.Read(dataDirectory) ?? throw new LocalServiceException($"no devnet in {dataDirectory}: start one with ./oracle devnet up");
+        if (state.Exit is null || state.Manifest is null || state.RpcUrl is null || state.PasswordFile is null || !state.Keystores.TryGetValue("client", out var keystore))
+        {
+            throw new LocalServiceException("this devnet runs no VPN provider (its gateway needs root): start it as root");
+        }
+
+        var exit = new ExitNetwork { Id = state.Exit.Id, Subnet = state.Exit.Subnet };
+        var client = await ChainConnection.ConnectAsync(state.RpcUrl, DevelopmentKeys.Key(Roles["client"]), cancellationToken);
+        return await GatewayProvisioning.OpenClientSessionAsync(RepositoryLayout.Find(), Path.Combine(dataDirectory, "services", "VpnGateway"), exit, state.RpcUrl,
+            client, DevelopmentKeys.Key(Roles["provider"]).GetPublicAddress(), DeploymentManifest.Load(state.Manifest), state.Manifest, keystore,
+            state.PasswordFile, cancellationToken);
+    }
+
     /// <summary>The state to record in state.json.</summary>
     public DevnetState State => new()
     {
@@ -132,6 +154,16 @@ public sealed class LocalNetwork : IAsyncDisposable
         PasswordFile = _passwordFile,
         Services = _services.OfType<ServiceProcess>().ToDictionary(s => s.Name, s => s.Url),
         Processes = [.. new LocalService[] { Chain, Postgres, Bus }.Concat(_services).SelectMany(s => s.StartedProcesses)],
+        Namespaces = _exit?.Namespaces ?? [],
+        Exit = _exit is null ? null : new ExitDescription
+        {
+            Id = _exit.Id,
+            Subnet = _exit.Subnet,
+            Endpoint = $"{_exit.ProviderAddress}:{GatewayProvisioning.UdpPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            Internet = _exit.InternetPrefix,
+            Web = $"http://{_exit.WebAddress}/",
+            ClientConfig = _clientConfig,
+        },
     };
 
     /// <summary>Stops every process (services first) and removes the data folder and the repository manifest.</summary>
@@ -140,6 +172,11 @@ public sealed class LocalNetwork : IAsyncDisposable
         for (var i = _services.Count - 1; i >= 0; i--)
         {
             await _services[i].StopAsync(CancellationToken.None);
+        }
+
+        if (_exit is not null)
+        {
+            await ExitNetwork.DeleteAsync(_exit.Namespaces, CancellationToken.None);
         }
 
         await Task.WhenAll(Chain.StopAsync(CancellationToken.None), Postgres.StopAsync(CancellationToken.None), Bus.StopAsync(CancellationToken.None));
@@ -265,7 +302,8 @@ public sealed class LocalNetwork : IAsyncDisposable
         await Task.WhenAll(started);
     }
 
-    // The provider's gateway: registered on-chain, serving sessions from the chain directory. It needs root (TUN devices).
+    // The provider's gateway: registered on-chain, serving sessions from the chain directory, with its exit on in a
+    // network namespace of its own (ExitNetwork). It needs root (namespaces, TUN devices).
     private async Task StartGatewayAsync(IProgress<string>? progress, CancellationToken cancellationToken)
     {
         if (Manifest is null)
@@ -275,22 +313,52 @@ public sealed class LocalNetwork : IAsyncDisposable
 
         if (Native.GetEffectiveUserId() != 0)
         {
-            progress?.Report("VpnGateway not started: it needs root for its TUN devices (run as root to include it)");
+            progress?.Report("VpnGateway not started: it needs root for its namespace and TUN devices (run as root to include it)");
             return;
         }
 
+        var cli = _options.Repository.ServiceAssembly("Oracle.Devnet", "oracle-devnet")
+            ?? throw new LocalServiceException("oracle-devnet is not built: run `dotnet build Oracle.sln`");
+        var id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(_options.DataDirectory)))[..8];
+        var exit = await ExitNetwork.CreateAsync(id, cancellationToken);
+        _exit = exit;
+        SaveState();
+
+        // The provider's namespace reaches the chain and the broker through relays on the root end of its veth.
+        var rpcPort = new Uri(Chain.RpcUrl).Port;
+        var helper = new NetworkHelperProcess(Path.Combine(_options.DataDirectory, "services", "network-helper"), cli, exit,
+            [(rpcPort, rpcPort), (Bus.AmqpPort, Bus.AmqpPort)], GatewayProvisioning.WebPort);
+        lock (_services)
+        {
+            _services.Add(helper);
+        }
+
+        await helper.StartAsync(cancellationToken);
+        SaveState();
+        var rpcUrl = new UriBuilder(Chain.RpcUrl) { Host = exit.RootAddress }.Uri.ToString().TrimEnd('/');
+        var busUrl = new UriBuilder(Bus.AmqpUrl) { Host = exit.RootAddress }.Uri.ToString();
+
         var folder = Path.Combine(_options.DataDirectory, "services", "VpnGateway");
         var provider = await ChainConnection.ConnectAsync(Chain.RpcUrl, DevelopmentKeys.Key(Roles["provider"]), cancellationToken);
-        var (config, _, metricsPort) = await GatewayProvisioning.ProvisionAsync(_options.Repository, folder, Chain.RpcUrl, Bus.AmqpUrl, provider, Manifest,
+        var config = await GatewayProvisioning.ProvisionAsync(_options.Repository, folder, exit, rpcUrl, busUrl, provider, Manifest,
             ManifestPath, _keystores["provider"], _passwordFile!, progress, cancellationToken);
         var assembly = _options.Repository.ServiceAssembly("VpnGateway", "vpngateway")!;
-        var gateway = new ServiceProcess("VpnGateway", assembly, folder, new Dictionary<string, string>(), ["serve", "--config", config], metricsPort);
+        var gateway = new ServiceProcess("VpnGateway", assembly, folder, new Dictionary<string, string>(), ["serve", "--config", config], GatewayProvisioning.MetricsPort,
+            exit.ProviderNamespace, exit.ProviderAddress);
         lock (_services)
         {
             _services.Add(gateway);
         }
 
         await StartServiceAsync(gateway, progress, cancellationToken);
+
+        // A session for the devnet's client, ready to use: `vpngateway connect --config <client config>`.
+        var client = await ChainConnection.ConnectAsync(Chain.RpcUrl, DevelopmentKeys.Key(Roles["client"]), cancellationToken);
+        var (session, clientConfig) = await GatewayProvisioning.OpenClientSessionAsync(_options.Repository, folder, exit, Chain.RpcUrl, client,
+            provider.TransactionManager.Account.Address, Manifest, ManifestPath, _keystores["client"], _passwordFile!, cancellationToken);
+        _clientConfig = clientConfig;
+        SaveState();
+        progress?.Report($"session {session} opened for the devnet client; try the exit: vpngateway connect --config {clientConfig}, then curl http://{exit.WebAddress}/");
     }
 
     private async Task StartServiceAsync(ServiceProcess service, IProgress<string>? progress, CancellationToken cancellationToken)
@@ -354,6 +422,12 @@ public sealed class LocalNetwork : IAsyncDisposable
 
             var killed = await process.StopAsync(recorded.StopSignal, TimeSpan.FromSeconds(15), cancellationToken);
             progress?.Report($"stopped {recorded.Process.Name} (pid {recorded.Process.Pid}){(killed ? " by SIGKILL" : "")}");
+        }
+
+        if (state.Namespaces.Count > 0)
+        {
+            await ExitNetwork.DeleteAsync(state.Namespaces, cancellationToken);
+            progress?.Report($"removed the network namespaces {string.Join(", ", state.Namespaces)}");
         }
     }
 }

@@ -41,12 +41,18 @@ internal static class StatusCommand
 
     private static void Print(GatewayStatus status)
     {
+        // Piped or logged output has no terminal width: Spectre would assume 80 columns and wrap every row.
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = 512;
+        }
+
         AnsiConsole.MarkupLineInterpolated($"[bold]{status.Role}[/], {status.Sessions.Length} session(s), {status.Handshakes} handshake(s)");
-        var table = new Table().AddColumns("session", "device", "client", "endpoint", "rx", "tx", "key age", "denied", "rate-limited");
+        var table = new Table().AddColumns("session", "device", "client account", "client side", "peer endpoint", "rx", "tx", "key age", "denied", "rate-limited");
         foreach (var s in status.Sessions)
         {
             table.AddRow(
-                s.SessionId.ToString(CultureInfo.InvariantCulture), s.Interface ?? "-", s.Client ?? string.Join(' ', s.ClientPrefixes), s.Endpoint ?? "-",
+                s.SessionId.ToString(CultureInfo.InvariantCulture), s.Interface ?? "-", s.Client ?? "(pinned key)", string.Join(' ', s.ClientPrefixes), s.Endpoint ?? "-",
                 Bytes(s.RxBytes), Bytes(s.TxBytes), s.KeyAgeSeconds is { } age ? $"{age:0}s" : "-",
                 s.Denied.ToString(CultureInfo.InvariantCulture), s.RateLimited.ToString(CultureInfo.InvariantCulture));
         }

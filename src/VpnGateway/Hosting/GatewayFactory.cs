@@ -84,7 +84,7 @@ internal sealed class GatewayFactory(
         // The whole pool, the gateway's own address included: one client never reaches another through this gateway
         // (the forwarding rules also drop tunnel-to-tunnel traffic, which covers site-to-site clients' routed LANs).
         networks.Add(pool);
-        var transport = LinuxUdpTransport.Open(IPEndPoint.Parse(serve.Listen));
+        var transport = OpenTransport("Serve:Listen", serve.Listen);
         var server = new GatewayServer(Services(transport), TunnelOptions(), new ServerOptions
         {
             TunnelKey = tunnelKey,
@@ -105,14 +105,31 @@ internal sealed class GatewayFactory(
             transport.LocalEndpoint, transport.Gro, Convert.ToBase64String(tunnelKey.PublicKey), pool, policies.Count, string.Join(", ", networks));
         return (server, async ct =>
         {
-            if (!serve.Exit.Enabled)
+            // The kernel's line behind the policy guard, on every provider (forwarding or not): no broadcast or multicast
+            // from the tunnels to this host, no new connections towards clients' tunnel addresses, and networks that
+            // appear while sessions run closed at once (docs/gateway.md, Policy).
+            var firewall = await ProviderFirewall.InstallAsync(new ProviderFirewallSettings
             {
-                return null;
+                TableName = $"oracle_gw_{Environment.ProcessId}",
+                Pool = pool,
+                DevicePrefix = devicePrefix,
+                Forward = serve.Exit.Enabled,
+                Masquerade = serve.Exit.Masquerade,
+                Uplink = serve.Exit.Uplink,
+                Exports = [.. policies.Values.SelectMany(p => p.Exports).Distinct()],
+            }, loggerFactory.CreateLogger<ProviderFirewall>(), ct).ConfigureAwait(false);
+            try
+            {
+                var monitor = await ProtectedNetworkMonitor.StartAsync(networks,
+                    () => ProviderNetworks.Discover(serve.ProtectedNetworks, serve.ProtectConnectedNetworks, devicePrefix),
+                    firewall, server, loggerFactory.CreateLogger<ProtectedNetworkMonitor>(), ct).ConfigureAwait(false);
+                return new Teardown(monitor, firewall);
             }
-
-            var table = $"oracle_gw_{Environment.ProcessId}";
-            return await new LinuxNetworkConfigurator(loggerFactory.CreateLogger<LinuxNetworkConfigurator>())
-                .EnableForwardingAsync(table, pool, devicePrefix, serve.Exit.Uplink, serve.Exit.Masquerade, ct).ConfigureAwait(false);
+            catch
+            {
+                await firewall.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         });
     }
 
@@ -177,7 +194,14 @@ internal sealed class GatewayFactory(
         }
 
         var providerEndpoint = await ResolveAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        var transport = LinuxUdpTransport.Open(IPEndPoint.Parse(connect.Listen));
+        var ipv6 = providerEndpoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && !providerEndpoint.Address.IsIPv4MappedToIPv6;
+        if (UnderlayMtu.ToPeer(providerEndpoint) is { } path && _config.Tunnel.Mtu + UnderlayMtu.Overhead(ipv6) > path)
+        {
+            throw new GatewayConfigurationException($"Tunnel:Mtu {_config.Tunnel.Mtu} does not fit the path to the provider {providerEndpoint}: it carries {path} bytes, "
+                + $"minus {UnderlayMtu.Overhead(ipv6)} of {(ipv6 ? "IPv6" : "IPv4")}, UDP and tunnel headers leaves at most {path - UnderlayMtu.Overhead(ipv6)}");
+        }
+
+        var transport = OpenTransport("Connect:Listen", connect.Listen);
         var client = new GatewayClient(Services(transport), TunnelOptions(), new ClientOptions
         {
             TunnelKey = tunnelKey,
@@ -185,10 +209,11 @@ internal sealed class GatewayFactory(
             ProviderEndpoint = providerEndpoint,
             SessionId = connect.SessionId,
             Authorization = authorization,
+            ClientAddress = ethereum?.GetPublicAddress(),
             Routes = [.. connect.EffectiveRoutes.Select(IpPrefix.Parse)],
             InterfacePattern = connect.InterfacePattern,
             ConnectAttempts = connect.ConnectAttempts,
-            LocalNetworks = ProviderNetworks.Discover([], connectedSubnets: true, connect.InterfacePattern.Replace("%d", string.Empty, StringComparison.Ordinal)),
+            LocalNetworks = ProviderNetworks.Local(connect.InterfacePattern.Replace("%d", string.Empty, StringComparison.Ordinal)),
         });
         metrics.Attach(client);
         return client;
@@ -229,7 +254,13 @@ internal sealed class GatewayFactory(
             sessions.Add(new SessionRecord(s.Id, s.Client, s.Provider, hash, s.Open,
                 s.TunnelKey is null ? null : TunnelKeyFile.ParsePublicKey(s.TunnelKey),
                 [.. s.Routes.Select(IpPrefix.Parse)],
-                s.Address is null ? null : IPAddress.Parse(s.Address)));
+                s.Address is null ? null : IPAddress.Parse(s.Address),
+                s.Renew.ToLowerInvariant() switch
+                {
+                    "always" => SessionRenewal.Always,
+                    "never" => SessionRenewal.None,
+                    _ => SessionRenewal.Settled,
+                }));
         }
 
         return new PinnedProviderDirectory(providers, sessions);
@@ -239,6 +270,18 @@ internal sealed class GatewayFactory(
 
     private TunnelKeyPair LoadTunnelKey()
         => TunnelKeyFile.Load(_config.Keys.TunnelKeystore ?? throw new InvalidOperationException("Keys:TunnelKeystore is not set"), _config.Keys.PasswordFile);
+
+    private static LinuxUdpTransport OpenTransport(string key, string listen)
+    {
+        try
+        {
+            return LinuxUdpTransport.Open(IPEndPoint.Parse(listen));
+        }
+        catch (Native.NativeException e)
+        {
+            throw new GatewayConfigurationException($"{key} {listen}: {e.Message} (another gateway on this port?)", e);
+        }
+    }
 
     private static PolicyDocument LoadPolicy(string file)
     {
@@ -265,5 +308,17 @@ internal sealed class GatewayFactory(
 
         var addresses = await Dns.GetHostAddressesAsync(endpoint[..colon], cancellationToken).ConfigureAwait(false);
         return new IPEndPoint(addresses[0], port);
+    }
+
+    /// <summary>Disposes its parts in order.</summary>
+    private sealed class Teardown(params IAsyncDisposable[] parts) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var part in parts)
+            {
+                await part.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 }

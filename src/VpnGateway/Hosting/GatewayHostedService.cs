@@ -52,7 +52,7 @@ internal sealed class GatewayHostedService(GatewayFactory factory, GatewayRole r
         {
             logger.LogCritical("{Message}", e.Message);
             logger.LogDebug(e, "startup failure");
-            ExitCode = 1;
+            ExitCode = e is GatewayConfigurationException ? Commands.GatewayHost.ConfigurationErrorExitCode : 1;
             lifetime.StopApplication();
         }
         finally

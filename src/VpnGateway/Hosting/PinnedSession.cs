@@ -26,4 +26,10 @@ internal sealed class PinnedSession
     public string? Address { get; set; }
 
     public bool Open { get; set; } = true;
+
+    /// <summary>
+    /// After one of the link's sessions ended: <c>settled</c> (default) continues in a successor session if the ended one
+    /// left nothing unpaid, <c>always</c> continues anyway, <c>never</c> keeps it ended (docs/gateway.md, Pinned links).
+    /// </summary>
+    public string Renew { get; set; } = "settled";
 }

@@ -39,7 +39,7 @@ internal static class TunnelKeyFile
 
     public static TunnelKeyPair Create(string path, string? passwordFile, bool light)
     {
-        var password = ReadPassword(passwordFile);
+        var password = ReadPassword(passwordFile, "--password-file");
         var key = TunnelKeyPair.Generate();
         var scrypt = new KeyStoreScryptService();
         var parameters = new ScryptParams { Dklen = 32, N = light ? 4096 : 262144, R = 8, P = 1 };
@@ -71,7 +71,8 @@ internal static class TunnelKeyFile
         return key.Length == TunnelKeyPair.KeySize ? key : throw new FormatException($"'{text}' is not 32 bytes");
     }
 
-    private static string ReadPassword(string? passwordFile)
+    /// <summary>The keystores' password: the first line of <paramref name="passwordFile"/>, else <c>ORACLE_KEYSTORE_PASSWORD</c>.</summary>
+    public static string ReadPassword(string? passwordFile, string passwordFileOption = "Keys:PasswordFile")
     {
         if (passwordFile is not null)
         {
@@ -81,6 +82,6 @@ internal static class TunnelKeyFile
         }
 
         return Environment.GetEnvironmentVariable(KeyStoreFile.PasswordVariable)
-            ?? throw new KeyStoreException($"no keystore password: give Keys:PasswordFile or set {KeyStoreFile.PasswordVariable}");
+            ?? throw new KeyStoreException($"no keystore password: give {passwordFileOption} or set {KeyStoreFile.PasswordVariable}");
     }
 }

@@ -33,6 +33,9 @@ public sealed class MeteringService : BackgroundService, IPolicyDenialSink, IPol
             ? SessionAlreadyEndedException.Describe(sessionId, DateTimeOffset.FromUnixTimeMilliseconds(endedAt))
             : null;
 
+    /// <summary>Whether a session that ended here left nothing unpaid: its last checkpoint answered with a voucher (or it owed none).</summary>
+    public bool IsSettled(ulong sessionId) => _context.Spool.IsSettled(sessionId);
+
     /// <summary>Starts metering a session this gateway provides (capture of its interface, evidence log, checkpoints).</summary>
     public async Task StartProviderSessionAsync(MeteredSession session, IEvidenceChannel channel, CancellationToken cancellationToken)
     {

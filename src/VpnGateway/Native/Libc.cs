@@ -80,6 +80,9 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
     public static partial int SetSockOpt(int fd, int level, int name, void* value, int length);
 
+    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    public static partial nint Recv(int fd, byte* buffer, nint length, int flags);
+
     [LibraryImport("libc", EntryPoint = "recvmmsg", SetLastError = true)]
     public static partial int RecvMMsg(int fd, MMsgHdr* messages, uint count, int flags, void* timeout);
 

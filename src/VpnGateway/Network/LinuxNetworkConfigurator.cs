@@ -14,21 +14,12 @@ namespace VpnGateway.Network;
 /// </summary>
 internal sealed partial class LinuxNetworkConfigurator(ILogger<LinuxNetworkConfigurator> logger) : INetworkConfigurator
 {
-    public async Task AddAddressAsync(string device, IPAddress local, IPAddress peer, CancellationToken cancellationToken)
+    public Task AddAddressAsync(string device, IPAddress local, IPAddress peer, CancellationToken cancellationToken)
     {
+        // The device came up without IPv6 (LinuxTunDevice.Create): an IPv4-only tunnel sends no router solicitations.
         var isIPv6 = local.AddressFamily == AddressFamily.InterNetworkV6;
-        if (!isIPv6)
-        {
-            // An IPv4-only tunnel: no link-local address, so the kernel sends no router solicitations into it.
-            var sysctl = $"/proc/sys/net/ipv6/conf/{device}/disable_ipv6";
-            if (File.Exists(sysctl))
-            {
-                await File.WriteAllTextAsync(sysctl, "1", cancellationToken).ConfigureAwait(false);
-            }
-        }
-
         var bits = isIPv6 ? "128" : "32";
-        await CommandRunner.RunAsync("ip", ["address", "add", $"{local}/{bits}", "peer", $"{peer}/{bits}", "dev", device], cancellationToken).ConfigureAwait(false);
+        return CommandRunner.RunAsync("ip", ["address", "add", $"{local}/{bits}", "peer", $"{peer}/{bits}", "dev", device], cancellationToken);
     }
 
     public Task AddRouteAsync(string device, IpPrefix prefix, CancellationToken cancellationToken)

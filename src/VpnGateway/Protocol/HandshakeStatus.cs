@@ -17,4 +17,7 @@ internal enum HandshakeStatus : byte
     NoAddressAvailable = 8,
     NotPermitted = 9,
     DirectoryUnavailable = 10,
+
+    /// <summary>The session named ended; its pinned link continues as the session in the payload's bytes 2–9.</summary>
+    Successor = 11,
 }

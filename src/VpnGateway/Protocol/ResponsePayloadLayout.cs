@@ -19,6 +19,16 @@ internal readonly record struct ResponsePayloadLayout(
     public static ResponsePayloadLayout Rejected(HandshakeStatus status)
         => new(status, 0, 0, 0, 0, 0, 0, 0, 0, 0, new byte[32]);
 
+    /// <summary>A <see cref="HandshakeStatus.Successor"/> answer: the session to continue as, in bytes 2–9 (big-endian).</summary>
+    public static void WriteSuccessor(Span<byte> destination, ulong successor)
+    {
+        Rejected(HandshakeStatus.Successor).Write(destination);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[2..], successor);
+    }
+
+    /// <summary>The successor session of a <see cref="HandshakeStatus.Successor"/> answer.</summary>
+    public static ulong ReadSuccessor(ReadOnlySpan<byte> source) => BinaryPrimitives.ReadUInt64BigEndian(source[2..]);
+
     public void Write(Span<byte> destination)
     {
         destination[0] = (byte)Status;

@@ -37,8 +37,17 @@ public sealed class PinnedProviderDirectory : IProviderDirectory
             : Lookup<ProviderRecord>.NotFound($"provider {providerAddress} is not pinned in the configuration"));
 
     /// <inheritdoc />
+    /// <remarks>A renewable link's later generations (<see cref="SessionRecord.GenerationId"/>) are its sessions too.</remarks>
     public ValueTask<Lookup<SessionRecord>> GetSessionAsync(ulong sessionId, CancellationToken cancellationToken)
-        => ValueTask.FromResult(_sessions.TryGetValue(sessionId, out var session)
-            ? Lookup<SessionRecord>.Found(session)
+    {
+        if (_sessions.TryGetValue(sessionId, out var session))
+        {
+            return ValueTask.FromResult(Lookup<SessionRecord>.Found(session));
+        }
+
+        var (link, generation) = SessionRecord.SplitGeneration(sessionId);
+        return ValueTask.FromResult(generation > 0 && _sessions.TryGetValue(link, out var linked) && linked.Renewal != SessionRenewal.None
+            ? Lookup<SessionRecord>.Found(linked with { SessionId = sessionId })
             : Lookup<SessionRecord>.NotFound($"session {sessionId} is not pinned in the configuration"));
+    }
 }

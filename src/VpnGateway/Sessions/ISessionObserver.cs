@@ -14,6 +14,13 @@ public interface ISessionObserver
     string? RefuseSession(ulong sessionId) => null;
 
     /// <summary>
+    /// Provider: for a session that <see cref="RefuseSession"/> refuses (it ended here), whether it left nothing unpaid:
+    /// a pinned link whose renewal is <c>settled</c> continues in a successor session only then (docs/protocol.md §4.4),
+    /// so ending a session unpaid and starting the next one never buys free traffic. Metering answers from its spool.
+    /// </summary>
+    bool IsSettled(ulong sessionId) => true;
+
+    /// <summary>
     /// The session's TUN interface is up and its first handshake completed; its traffic flows as soon as this returns,
     /// so an observer may start capturing before the first packet. An observer that throws, or does not return within
     /// 10 seconds, ends the session instead: it is never carried unobserved (unmetered).

@@ -64,7 +64,7 @@ internal sealed unsafe partial class LinuxTunDevice : ITunDevice
     /// <summary>Packets the device handed over that could not be parsed or segmented.</summary>
     public long MalformedReads { get; private set; }
 
-    /// <summary>Creates the device, sets its MTU and brings it up.</summary>
+    /// <summary>Creates the device without IPv6 (the tunnel carries IPv4), sets its MTU and brings it up.</summary>
     /// <param name="name">The interface name (at most 15 bytes; <c>%d</c> lets the kernel number it).</param>
     /// <param name="mtu">The MTU.</param>
     /// <param name="offloads">Whether to use IFF_VNET_HDR with TSO and checksum offloads.</param>
@@ -106,6 +106,14 @@ internal sealed unsafe partial class LinuxTunDevice : ITunDevice
                 {
                     throw new NativeException("TUNSETOFFLOAD", Libc.LastError);
                 }
+            }
+
+            // IPv4 only inside the tunnel: without IPv6 on the device before it comes up, the kernel sends no router
+            // solicitation or MLD report into it (they were counted as no_key and source_not_allowed at every start).
+            var ipv6 = $"/proc/sys/net/ipv6/conf/{actualName}/disable_ipv6";
+            if (File.Exists(ipv6))
+            {
+                File.WriteAllText(ipv6, "1");
             }
 
             SetMtuAndUp(actualName, mtu);

@@ -18,6 +18,9 @@ internal sealed class ClientOptions
     /// <summary>Produces the TunnelAuthorization proof (null for a key-pinned session without Ethereum identity).</summary>
     public ITunnelAuthorizationSource? Authorization { get; init; }
 
+    /// <summary>The client's Ethereum address when it proves one (shown in the status), else null.</summary>
+    public string? ClientAddress { get; init; }
+
     /// <summary>Prefixes routed into the tunnel (0.0.0.0/0: everything).</summary>
     public IReadOnlyList<IpPrefix> Routes { get; init; } = [];
 

@@ -13,7 +13,7 @@ internal sealed partial class GatewayClient
     {
         var local = ToAddress(response.ClientIPv4);
         var gateway = ToAddress(response.GatewayIPv4);
-        var mtu = response.Mtu is >= 576 and <= 9000 ? response.Mtu : Options.Mtu;
+        var mtu = response.Mtu; // checked by RefuseResponse: the session's MTU, the same on both ends
         var tun = Services.TunFactory.Create(_client.InterfacePattern, mtu);
         try
         {
@@ -51,8 +51,8 @@ internal sealed partial class GatewayClient
             throw;
         }
 
-        var session = new TunnelSession(_client.SessionId, _client.ProviderKey, null, [.. _client.Routes, IpPrefix.Host(gateway)], Time.GetTimestamp()) { Tun = tun };
-        session.Control = new ControlChannel(_client.SessionId, mtu, frame => SendMessage(session, MessageType.TransportControl, frame.Span), Time, Logger);
+        var session = new TunnelSession(_sessionId, _client.ProviderKey, _client.ClientAddress, [.. _client.Routes, IpPrefix.Host(gateway)], Time.GetTimestamp()) { Tun = tun };
+        session.Control = new ControlChannel(_sessionId, mtu, frame => SendMessage(session, MessageType.TransportControl, frame.Span), Time, Logger);
         session.Control.Subscribe(ControlMessageTypes.SessionInfo, (message, _) =>
         {
             try
@@ -66,7 +66,7 @@ internal sealed partial class GatewayClient
             }
             catch (System.Text.Json.JsonException e)
             {
-                Logger.LogWarning("session {Session}: the provider's SessionInfo is not valid JSON: {Error}", _client.SessionId, e.Message);
+                Logger.LogWarning("session {Session}: the provider's SessionInfo is not valid JSON: {Error}", _sessionId, e.Message);
             }
 
             return ValueTask.CompletedTask;
@@ -93,15 +93,15 @@ internal sealed partial class GatewayClient
             }
             catch (TimeoutException)
             {
-                Logger.LogWarning("session {Session}: no SessionInfo from the provider within {Seconds} s; metering counts only {Address} as this side", _client.SessionId, SessionInfoTimeout.TotalSeconds, local);
+                Logger.LogWarning("session {Session}: no SessionInfo from the provider within {Seconds} s; metering counts only {Address} as this side", _sessionId, SessionInfoTimeout.TotalSeconds, local);
             }
 
             var hash = "0x" + Convert.ToHexStringLower(response.PolicyHash);
-            var gatewaySession = new GatewaySession(_client.SessionId, GatewayRole.Client, null, session.Tun!.Name, ClientPrefixes(info, local), [IpPrefix.Host(gateway)],
+            var gatewaySession = new GatewaySession(_sessionId, GatewayRole.Client, null, session.Tun!.Name, ClientPrefixes(info, local), [IpPrefix.Host(gateway)],
                 hash, session.Control!, Time.GetUtcNow());
             await StartSessionAsync(session, gatewaySession).ConfigureAwait(false);
             Logger.LogInformation("connected: session {Session} on {Device}, address {Address}, gateway {Gateway}, policy {Policy}, this side {Prefixes}",
-                _client.SessionId, session.Tun.Name, local, gateway, hash, string.Join(", ", gatewaySession.ClientPrefixes));
+                _sessionId, session.Tun.Name, local, gateway, hash, string.Join(", ", gatewaySession.ClientPrefixes));
             _connected.TrySetResult(session);
         }
         catch (OperationCanceledException) when (StoppingToken.IsCancellationRequested)
@@ -110,7 +110,7 @@ internal sealed partial class GatewayClient
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            Logger.LogError(e, "session {Session}: starting it failed", _client.SessionId);
+            Logger.LogError(e, "session {Session}: starting it failed", _sessionId);
             _connected.TrySetException(e);
         }
     }
@@ -134,7 +134,7 @@ internal sealed partial class GatewayClient
         {
             if (!IpPrefix.TryParse(text, out var prefix, out var error))
             {
-                Logger.LogWarning("session {Session}: SessionInfo client prefix '{Prefix}' ignored: {Error}", _client.SessionId, text, error);
+                Logger.LogWarning("session {Session}: SessionInfo client prefix '{Prefix}' ignored: {Error}", _sessionId, text, error);
                 return [own];
             }
 
@@ -145,10 +145,10 @@ internal sealed partial class GatewayClient
             }
         }
 
-        if (info.SessionId != _client.SessionId || !coversOwn)
+        if (info.SessionId != _sessionId || !coversOwn)
         {
             Logger.LogWarning("session {Session}: SessionInfo (session {InfoSession}, client prefixes {Prefixes}) does not describe this client at {Address}; ignored",
-                _client.SessionId, info.SessionId, string.Join(", ", info.ClientPrefixes ?? []), local);
+                _sessionId, info.SessionId, string.Join(", ", info.ClientPrefixes ?? []), local);
             return [own];
         }
 

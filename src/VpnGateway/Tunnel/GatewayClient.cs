@@ -25,6 +25,8 @@ internal sealed partial class GatewayClient : TunnelEngine
     private long _cookieReceived;
     private long _lastInitiation;
     private int _attempts;
+    private int _successors;
+    private ulong _sessionId;
     private byte[]? _lastTimestamp;
     private TunnelSession? _session;
 
@@ -32,10 +34,17 @@ internal sealed partial class GatewayClient : TunnelEngine
         : base(services, options, GatewayRole.Client)
     {
         _client = client;
+        _sessionId = client.SessionId;
         _providerEndpoint = UdpEndpoint.From(client.ProviderEndpoint);
     }
 
     public TunnelSession? Session => _session;
+
+    /// <summary>The session this client uses: the configured one, or its pinned link's successor the provider named.</summary>
+    public ulong SessionId => Volatile.Read(ref _sessionId);
+
+    /// <summary>How many successors of an ended pinned session the client follows in one connect.</summary>
+    private const int MaxSuccessors = 3;
 
     /// <summary>The SessionInfo the provider sent, once it arrived.</summary>
     public SessionInfoMessage? SessionInfo { get; private set; }
@@ -119,19 +128,31 @@ internal sealed partial class GatewayClient : TunnelEngine
 
         pending.Dispose();
         var response = ResponsePayloadLayout.Read(plaintext);
+        if (response.Status == HandshakeStatus.Successor && _session is null && _successors < MaxSuccessors)
+        {
+            // The session named ended on the provider; its pinned link goes on as the session the provider names (the
+            // answer is authenticated: only the holder of the pinned key can read it).
+            var successor = ResponsePayloadLayout.ReadSuccessor(plaintext);
+            _successors++;
+            Logger.LogWarning("session {Session} ended on the provider; its pinned link continues as session {Successor}", _sessionId, successor);
+            Volatile.Write(ref _sessionId, successor);
+            Initiate(force: true);
+            return;
+        }
+
         if (response.Status != HandshakeStatus.Accepted)
         {
             Drops.Add(DropReason.HandshakeRejected);
-            Logger.LogError("the provider rejected session {Session}: {Status}", _client.SessionId, response.Status);
-            _connected.TrySetException(new HandshakeRejectedException(response.Status, $"the provider rejected session {_client.SessionId}: {response.Status}"));
+            Logger.LogError("the provider rejected session {Session}: {Status}", _sessionId, response.Status);
+            _connected.TrySetException(new HandshakeRejectedException(response.Status, $"the provider rejected session {_sessionId}: {response.Status}"));
             return;
         }
 
         if (_session is null && RefuseResponse(response) is { } refusal)
         {
             Drops.Add(DropReason.HandshakeRejected);
-            Logger.LogError("session {Session}: the provider's answer is refused: {Reason}", _client.SessionId, refusal);
-            _connected.TrySetException(new HandshakeRejectedException(response.Status, $"session {_client.SessionId}: {refusal}"));
+            Logger.LogError("session {Session}: the provider's answer is refused: {Reason}", _sessionId, refusal);
+            _connected.TrySetException(new HandshakeRejectedException(response.Status, $"session {_sessionId}: {refusal}"));
             return;
         }
 
@@ -235,7 +256,7 @@ internal sealed partial class GatewayClient : TunnelEngine
             ulong notAfter = 0;
             if (_client.Authorization is { } source)
             {
-                var proof = source.Get(_client.TunnelKey.PublicKey, _client.ProviderKey, _client.SessionId);
+                var proof = source.Get(_client.TunnelKey.PublicKey, _client.ProviderKey, _sessionId);
                 flags = InitiationPayloadLayout.FlagAuthorized;
                 address = proof.Address;
                 signature = proof.Signature;
@@ -243,7 +264,7 @@ internal sealed partial class GatewayClient : TunnelEngine
             }
 
             _lastTimestamp = Tai64N.NowAfter(Time, _lastTimestamp);
-            new InitiationPayloadLayout(_lastTimestamp, Options.Suite, flags, _client.SessionId, address, notAfter, signature).Write(plaintext);
+            new InitiationPayloadLayout(_lastTimestamp, Options.Suite, flags, _sessionId, address, notAfter, signature).Write(plaintext);
             var cookie = _cookie is not null && Time.GetElapsedTime(_cookieReceived, now) < TimeSpan.FromSeconds(110) ? _cookie : null;
             message = new byte[WireFormat.InitiationSize];
             var handshake = InitiatorHandshake.Create(_client.TunnelKey, _client.ProviderKey, NewIndex(), plaintext, cookie, now, message);
@@ -262,14 +283,22 @@ internal sealed partial class GatewayClient : TunnelEngine
         Services.Transport.Send(message, _providerEndpoint);
     }
 
-    // The provider chooses the cipher suite and the addresses; the client accepts them only where they cannot hurt it: a
-    // suite it knows, and tunnel addresses outside this host's own networks (a gateway address on the client's LAN would
+    // The provider chooses the cipher suite, the MTU and the addresses; the client accepts them only where they cannot hurt
+    // it: a suite it knows, an MTU it carries, and tunnel addresses outside this host's own networks (a gateway address on the client's LAN would
     // pull that host's traffic, its router's or DNS server's, into the tunnel).
     private string? RefuseResponse(in ResponsePayloadLayout response)
     {
         if (!Enum.IsDefined(response.Suite))
         {
             return $"unknown cipher suite {(byte)response.Suite}";
+        }
+
+        // Both ends use the provider's tunnel MTU; it must fit what this side carries (its Tunnel:Mtu, checked against
+        // its path to the provider), or packets of the provider's size would be lost on the way here.
+        if (response.Mtu < TunnelOptions.MinimumMtu || response.Mtu > Options.Mtu)
+        {
+            return $"the provider's tunnel MTU {response.Mtu} is outside what this client carries ({TunnelOptions.MinimumMtu}–{Options.Mtu}, Tunnel:Mtu): "
+                + "both ends must agree; lower the provider's Tunnel:Mtu, or raise this client's within its path";
         }
 
         foreach (var value in (ReadOnlySpan<uint>)[response.ClientIPv4, response.GatewayIPv4])

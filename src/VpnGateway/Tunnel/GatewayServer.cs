@@ -20,10 +20,12 @@ internal sealed partial class GatewayServer : TunnelEngine
 {
     private readonly ServerOptions _server;
     private readonly SessionAuthorizer _authorizer;
+    private readonly bool _pinnedDirectory;
     private readonly CookieChecker _cookies;
     private readonly HandshakeRateLimiter _rateLimiter;
     private readonly AddressPool _pool;
-    private readonly PolicyContext _context;
+    private readonly object _contextLock = new();
+    private volatile PolicyContext _context;
     private readonly HashSet<ulong> _infoSent = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, string> _terminated = new();
 
@@ -35,6 +37,7 @@ internal sealed partial class GatewayServer : TunnelEngine
     {
         _server = server;
         _authorizer = new SessionAuthorizer(directory, server, services.Time);
+        _pinnedDirectory = directory is PinnedProviderDirectory;
         _cookies = new CookieChecker(services.Time, server.TunnelKey.PublicKey);
         _rateLimiter = new HandshakeRateLimiter(services.Time, server.HandshakesPerSecond, server.HandshakeBurst);
         _pool = new AddressPool(server.AddressPool);
@@ -43,7 +46,21 @@ internal sealed partial class GatewayServer : TunnelEngine
 
     public IPAddress GatewayAddress => _pool.Gateway;
 
+    /// <summary>The context new sessions' policies are compiled with (a running session keeps the one it started with).</summary>
     public PolicyContext PolicyContext => _context;
+
+    /// <summary>
+    /// Protects <paramref name="prefixes"/> in the guard of every session that starts from now on (networks that appeared
+    /// on the host). A running session keeps the context it was told in its SessionInfo, so its evidence stays a function
+    /// of what both ends know; the kernel's firewall closes the new networks to it instead.
+    /// </summary>
+    public void AddProviderNetworks(IReadOnlyCollection<IpPrefix> prefixes)
+    {
+        lock (_contextLock)
+        {
+            _context = new PolicyContext([.. _context.ProviderNetworks, .. prefixes.Where(p => !_context.ProviderNetworks.Contains(p))]);
+        }
+    }
 
     protected override async ValueTask HandleHandshakeAsync(byte[] message, UdpEndpoint source, CancellationToken cancellationToken)
     {
@@ -83,8 +100,7 @@ internal sealed partial class GatewayServer : TunnelEngine
         var payload = InitiationPayloadLayout.Read(plaintext);
         if (_terminated.TryGetValue(payload.SessionId, out var terminated))
         {
-            Logger.LogWarning("handshake from {Source} for session {Session} refused: this gateway terminated the session ({Reason})", source, payload.SessionId, terminated);
-            Reject(handshake, HandshakeStatus.NotPermitted, source);
+            await RefuseOrContinueAsync(payload, handshake, source, $"this gateway terminated the session ({terminated})", cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -94,10 +110,9 @@ internal sealed partial class GatewayServer : TunnelEngine
             return; // no new sessions while stopping; handshakes only renew the keys of ending ones
         }
 
-        if (existing is null && Services.Observers.Select(o => o.RefuseSession(payload.SessionId)).FirstOrDefault(r => r is not null) is { } refusal)
+        if (existing is null && Refusal(payload.SessionId) is { } refusal)
         {
-            Logger.LogWarning("handshake from {Source} for session {Session} refused: {Reason}", source, payload.SessionId, refusal);
-            Reject(handshake, HandshakeStatus.NotPermitted, source);
+            await RefuseOrContinueAsync(payload, handshake, source, refusal, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -184,7 +199,7 @@ internal sealed partial class GatewayServer : TunnelEngine
             var info = JsonSerializer.SerializeToUtf8Bytes(new SessionInfoMessage(
                 session.SessionId,
                 policy.Compiled.Document.HashHex,
-                [.. _context.ProviderNetworks.Select(p => p.ToString())],
+                [.. policy.Compiled.Context.ProviderNetworks.Select(p => p.ToString())],
                 [.. session.Info!.GatewayAddresses.Select(p => p.ToString())],
                 [.. session.Info.ClientPrefixes.Select(p => p.ToString())],
                 System.Text.Encoding.UTF8.GetString(policy.Compiled.Document.CanonicalJson)), SessionInfoMessage.JsonOptions);
@@ -277,11 +292,80 @@ internal sealed partial class GatewayServer : TunnelEngine
         return session;
     }
 
+    private string? Refusal(ulong sessionId)
+        => _terminated.TryGetValue(sessionId, out var terminated)
+            ? terminated
+            : Services.Observers.Select(o => o.RefuseSession(sessionId)).FirstOrDefault(r => r is not null);
+
+    /// <summary>
+    /// The session named ended here. A pinned link that renews continues in its successor: the next generation of the
+    /// link that did not end (docs/protocol.md §4.4), offered to the link's authenticated client only, and only if the
+    /// generation before it left nothing unpaid (renewal <c>settled</c>) — so ending a session unpaid and starting the
+    /// next one never buys free traffic. Otherwise the client gets NotPermitted.
+    /// </summary>
+    private async ValueTask RefuseOrContinueAsync(InitiationPayloadLayout payload, ResponderHandshake handshake, UdpEndpoint source, string reason,
+        CancellationToken cancellationToken)
+    {
+        if (_pinnedDirectory && !ShuttingDown)
+        {
+            var authorization = await _authorizer.AuthorizeAsync(payload, handshake.InitiatorStatic, cancellationToken).ConfigureAwait(false);
+            if (authorization.Status == HandshakeStatus.Accepted && authorization.Session!.Renewal != SessionRenewal.None)
+            {
+                if (Successor(payload.SessionId, authorization.Session.Renewal, out var unsettled) is { } successor)
+                {
+                    Logger.LogInformation("handshake from {Source} for session {Session}, which ended ({Reason}): its link continues as session {Successor}",
+                        source, payload.SessionId, reason, successor);
+                    Drops.Add(DropReason.HandshakeRejected);
+                    var plaintext = new byte[ResponsePayloadLayout.Size];
+                    ResponsePayloadLayout.WriteSuccessor(plaintext, successor);
+                    Respond(handshake, plaintext, source);
+                    return;
+                }
+
+                reason += $"; no successor: session {unsettled} of the link ended with a checkpoint unpaid (Directory:Sessions:Renew=always continues anyway)";
+            }
+        }
+
+        Logger.LogWarning("handshake from {Source} for session {Session} refused: {Reason}", source, payload.SessionId, reason);
+        Reject(handshake, HandshakeStatus.NotPermitted, source);
+    }
+
+    // The first generation after sessionId's that did not end: one running (a client that restarted comes back to it),
+    // or a new one when the generation before it is settled (or renewal is always).
+    private ulong? Successor(ulong sessionId, SessionRenewal renewal, out ulong unsettled)
+    {
+        var (link, generation) = SessionRecord.SplitGeneration(sessionId);
+        unsettled = sessionId;
+        for (var next = generation + 1; next <= uint.MaxValue; next++)
+        {
+            var candidate = SessionRecord.GenerationId(link, next);
+            if (FindSession(candidate) is not null)
+            {
+                return candidate;
+            }
+
+            if (Refusal(candidate) is null)
+            {
+                var previous = SessionRecord.GenerationId(link, next - 1);
+                unsettled = previous;
+                var settled = !_terminated.ContainsKey(previous) && Services.Observers.All(o => o.IsSettled(previous));
+                return renewal == SessionRenewal.Always || settled ? candidate : null;
+            }
+        }
+
+        return null;
+    }
+
     private void Reject(ResponderHandshake handshake, HandshakeStatus status, UdpEndpoint source)
     {
         Drops.Add(DropReason.HandshakeRejected);
         var plaintext = new byte[ResponsePayloadLayout.Size];
         ResponsePayloadLayout.Rejected(status).Write(plaintext);
+        Respond(handshake, plaintext, source);
+    }
+
+    private void Respond(ResponderHandshake handshake, byte[] plaintext, UdpEndpoint source)
+    {
         var message = new byte[WireFormat.ResponseSize];
         Span<byte> unusedSend = stackalloc byte[32];
         Span<byte> unusedReceive = stackalloc byte[32];

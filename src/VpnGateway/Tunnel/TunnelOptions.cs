@@ -5,7 +5,13 @@ namespace VpnGateway.Tunnel;
 /// <summary>Data-path settings shared by both ends.</summary>
 internal sealed class TunnelOptions
 {
-    /// <summary>The tunnel MTU (inner packets). 1420 fits an IPv6 underlay with 1500-byte frames.</summary>
+    /// <summary>The smallest tunnel MTU: the smallest datagram every IPv4 host accepts (RFC 791).</summary>
+    public const int MinimumMtu = 576;
+
+    /// <summary>
+    /// The tunnel MTU (inner packets). 1420 fits an IPv6 underlay with 1500-byte frames. A provider's is the session's
+    /// (its response carries it); a client's is the largest it accepts.
+    /// </summary>
     public int Mtu { get; set; } = 1420;
 
     /// <summary>The preferred transport cipher.</summary>

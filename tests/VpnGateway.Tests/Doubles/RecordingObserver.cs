@@ -17,6 +17,11 @@ internal sealed class RecordingObserver : ISessionObserver
 
     public string? RefuseSession(ulong sessionId) => Refuse?.Invoke(sessionId);
 
+    /// <summary>Answers <see cref="IsSettled"/> (default: settled).</summary>
+    public Func<ulong, bool>? Settled { get; set; }
+
+    public bool IsSettled(ulong sessionId) => Settled?.Invoke(sessionId) ?? true;
+
     /// <summary>Runs when a session starts (metering's start: it may fail).</summary>
     public Func<GatewaySession, Task>? Starting { get; set; }
 

@@ -115,11 +115,11 @@ internal sealed class TunnelHarness : IAsyncDisposable
     }
 
     public GatewayClient CreateClient(TunnelKeyPair key, byte[] providerKey, ulong sessionId, ITunnelAuthorizationSource? authorization, string endpoint = ClientEndpoint,
-        IReadOnlyList<IpPrefix>? localNetworks = null)
+        IReadOnlyList<IpPrefix>? localNetworks = null, TunnelOptions? options = null)
     {
         ClientTransport = Network.Bind(endpoint);
         var services = new EngineServices(ClientTransport, ClientTuns, ClientNetwork, Time, NullLoggerFactory.Instance, new RecordingDenialSink(), [ClientObserver]);
-        Client = new GatewayClient(services, Options, new ClientOptions
+        Client = new GatewayClient(services, options ?? Options, new ClientOptions
         {
             TunnelKey = key,
             ProviderKey = providerKey,

@@ -156,6 +156,9 @@ public sealed class GatewayNamespaceTests(GatewayNetwork net)
         await using var attacker = await NetworkNamespace.CreateAsync("gwf");
         await NetworkNamespace.ConnectAsync(attacker, "198.18.6.1/30", net.Provider, "198.18.6.2/30");
         const int flood = 400;
+        // Resolve the neighbour first: a flood sent at once into an unresolved ARP entry is mostly dropped by the sender's
+        // kernel (unres_qlen_bytes holds about 166 of these datagrams), which is not what this test measures.
+        (await attacker.ExecAsync("ping", "-c", "1", "-W", "2", "198.18.6.2")).EnsureSuccess();
 
         attacker.RunInside(() =>
         {
@@ -187,7 +190,7 @@ public sealed class GatewayNamespaceTests(GatewayNetwork net)
             processed = Delta("handshake_rejected") + Delta("handshake_invalid") + Delta("handshake_replay");
         }
         while (limited + processed < flood && DateTime.UtcNow < deadline);
-        Assert.Equal(flood, limited + processed);
+        Assert.True(flood == limited + processed, $"before {before.GetProperty("drops")} after {after.GetProperty("drops")}");
 
         Assert.True(limited >= flood - 40, $"rate-limited {limited} of {flood}");
         Assert.True(processed <= 40, $"{processed} initiations cost a Diffie-Hellman");
@@ -211,5 +214,73 @@ public sealed class GatewayNamespaceTests(GatewayNetwork net)
         Assert.Equal(0, status.ExitCode);
         Assert.Contains("2 session(s)", status.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("policy rule", status.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StatusCommand_Piped_WholeRowsWithColumnsNamedTheSameOnBothSides()
+    {
+        var provider = await net.Provider.ExecAsync(Short, "dotnet", GatewayNetwork.GatewayDll, "status", "--url", $"http://127.0.0.1:{GatewayNetwork.ProviderMetrics}");
+        var client = await net.Client.ExecAsync(Short, "dotnet", GatewayNetwork.GatewayDll, "status", "--url", $"http://127.0.0.1:{GatewayNetwork.ClientMetrics}");
+        var clientAddress = (await GatewayNetwork.StatusAsync(net.Client, GatewayNetwork.ClientMetrics)).GetProperty("sessions")[0].GetProperty("clientPrefixes")[0].GetString()!;
+
+        foreach (var output in new[] { provider.StandardOutput, client.StandardOutput })
+        {
+            // Redirected output has no terminal width: every session is one line, not wrapped at 80 columns.
+            Assert.Contains(output.Split('\n'), l => l.Contains("client account", StringComparison.Ordinal) && l.Contains("client side", StringComparison.Ordinal)
+                && l.Contains("peer endpoint", StringComparison.Ordinal) && l.Contains("rate-limited", StringComparison.Ordinal));
+            Assert.Contains(output.Split('\n'), l => l.Contains(clientAddress, StringComparison.Ordinal) && l.Contains(" 198.18.1.", StringComparison.Ordinal));
+        }
+
+        Assert.Contains(provider.StandardOutput.Split('\n'), l => l.Contains(clientAddress, StringComparison.Ordinal) && l.Contains("(pinned key)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task InterfaceCounters_WithOffloads_FewerBytesThanTunnelByOneHeaderPerExtraSegment()
+    {
+        // docs/gateway.md, "Comparing with the kernel's counters": the provider's device counts a TSO super-packet once,
+        // the tunnel (and billing) counts every MTU-sized segment with its own IP + TCP header (20 + 32 with timestamps).
+        var status = await GatewayNetwork.StatusAsync(net.Provider, GatewayNetwork.ProviderMetrics);
+        var device = status.GetProperty("sessions").EnumerateArray().Single(s => s.GetProperty("sessionId").GetUInt64() == 1).GetProperty("interface").GetString()!;
+        var (deviceBytes0, devicePackets0) = await DeviceTxAsync(device);
+        var (tunnelBytes0, tunnelPackets0) = await TunnelTxAsync();
+
+        var download = await net.Client.ExecAsync(TimeSpan.FromSeconds(60), "sh", "-c",
+            $"curl -s --max-time 40 http://{GatewayNetwork.InternetHost}:8080/big.bin | wc -c");
+        var (deviceBytes, devicePackets) = await DeviceTxAsync(device);
+        var (tunnelBytes, tunnelPackets) = await TunnelTxAsync();
+        long kernelBytes = deviceBytes - deviceBytes0, kernelPackets = devicePackets - devicePackets0;
+        long carriedBytes = tunnelBytes - tunnelBytes0, carriedPackets = tunnelPackets - tunnelPackets0;
+
+        Assert.Equal(net.BigFile.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), download.StandardOutput.Trim());
+        Assert.True(kernelPackets < carriedPackets / 4, $"the device saw {kernelPackets} (super-)packets, the tunnel carried {carriedPackets}");
+        Assert.True(carriedBytes > kernelBytes * 1.02, $"tunnel {carriedBytes} bytes, device {kernelBytes}");
+        Assert.Equal(52 * (carriedPackets - kernelPackets), carriedBytes - kernelBytes);
+
+        async Task<(long Bytes, long Packets)> DeviceTxAsync(string name)
+        {
+            var link = await net.Provider.ExecAsync("ip", "-s", "-j", "link", "show", "dev", name);
+            var tx = System.Text.Json.JsonDocument.Parse(link.EnsureSuccess().StandardOutput).RootElement[0].GetProperty("stats64").GetProperty("tx");
+            return (tx.GetProperty("bytes").GetInt64(), tx.GetProperty("packets").GetInt64());
+        }
+
+        async Task<(long Bytes, long Packets)> TunnelTxAsync()
+        {
+            var session = (await GatewayNetwork.StatusAsync(net.Provider, GatewayNetwork.ProviderMetrics)).GetProperty("sessions").EnumerateArray()
+                .Single(s => s.GetProperty("sessionId").GetUInt64() == 1);
+            return (session.GetProperty("txBytes").GetInt64(), session.GetProperty("txPackets").GetInt64());
+        }
+    }
+
+    [Fact]
+    public async Task MetricsScrapes_NotLoggedAtInformation()
+    {
+        await net.Provider.ExecAsync("curl", "-s", "--max-time", "5", $"http://127.0.0.1:{GatewayNetwork.ProviderMetrics}/metrics");
+        await net.Provider.ExecAsync("curl", "-s", "--max-time", "5", $"http://127.0.0.1:{GatewayNetwork.ProviderMetrics}/healthz");
+        await Task.Delay(200);
+
+        var log = await File.ReadAllTextAsync(net.ProviderLog);
+
+        Assert.DoesNotContain("Request starting", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("/healthz", log, StringComparison.Ordinal);
     }
 }

@@ -62,6 +62,7 @@ public sealed class MeteringSessionEndTests
         await again.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("NotPermitted", net.LogText("withholder-again"), StringComparison.Ordinal);
+        Assert.Contains($"no successor: session {withholder} of the link ended with a checkpoint unpaid", net.LogText("provider"), StringComparison.Ordinal);
         var metrics = await MeteredTunnel.MetricsAsync(net.Provider, MeteredTunnel.ProviderMetrics);
         Assert.Equal(1, MeteredTunnel.Metric(metrics, "oracle_vpngateway_metering_sessions_cut_off"));
 
@@ -123,6 +124,54 @@ public sealed class MeteringSessionEndTests
         var unanswered = LastOf(spool.Where(e => e.SessionId == frozen).ToList());
         Assert.Null(unanswered.Batch!.Voucher);
         Assert.Contains(unanswered.Batch.Records, r => Decode(r).EndReason == FlowEndReason.ForcedEnd);
+    }
+
+    [Fact]
+    public async Task PinnedLink_ProviderRestarted_ClientContinuesInTheSuccessorSessionAndPaysFromZero()
+    {
+        await using var net = await MeteredTunnel.CreateAsync("msr", clients: 1);
+        var link = SignedBatches.UniqueSessionId() % 1_000_000_000;
+        var successor = VpnGateway.Providers.SessionRecord.GenerationId(link, 1);
+        var provider = DevelopmentKeys.Key(36);
+        var providerTunnel = net.TunnelKey("provider");
+        var providerConfig = net.ProviderConfig(net.EthereumKey("provider", provider), [Session(net, link, "partner", DevelopmentKeys.Key(37))], SlowerFlows);
+        var clientConfig = net.ClientConfig(0, "partner", net.EthereumKey("partner", DevelopmentKeys.Key(37)), link, providerTunnel, provider.GetPublicAddress(), SlowerFlows);
+        var serve = net.Start(net.Provider, "provider", "serve", providerConfig);
+        await WaitForLogAsync(net, "provider", "serving on");
+        var client = net.Start(net.Clients[0], "partner", "connect", clientConfig);
+        await WaitForLogAsync(net, "partner", $"connected: session {link}");
+        net.Clients[0].StartProcess(net.Log("partner-ping"), "ping", "-i", "0.2", MeteredTunnel.InternetHost);
+        await MeteredTunnel.UntilAsync(async () => MeteredTunnel.Metric(await MeteredTunnel.MetricsAsync(net.Provider, MeteredTunnel.ProviderMetrics),
+            "oracle_vpngateway_metering_vouchers_accepted") >= 2, TimeSpan.FromSeconds(30), () => net.LogText("provider"));
+
+        // The provider restarts (an upgrade): the session ends with its last epoch paid, the client exits (3) and, as its
+        // service manager would, starts again with the same configuration.
+        await MeteredTunnel.TerminateAsync(serve);
+        await client.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(GatewayHostedService.SessionClosedExitCode, client.ExitCode);
+        var again = net.Start(net.Provider, "provider-again", "serve", providerConfig);
+        await WaitForLogAsync(net, "provider-again", "serving on");
+        var partner = net.Start(net.Clients[0], "partner-again", "connect", clientConfig);
+        await WaitForLogAsync(net, "partner-again", $"connected: session {successor}");
+        var ping = await net.Clients[0].ExecAsync(TimeSpan.FromSeconds(20), "ping", "-c", "5", "-i", "0.3", "-W", "2", MeteredTunnel.InternetHost);
+        await MeteredTunnel.UntilAsync(async () => MeteredTunnel.Metric(await MeteredTunnel.MetricsAsync(net.Provider, MeteredTunnel.ProviderMetrics),
+            "oracle_vpngateway_metering_vouchers_accepted") >= 2, TimeSpan.FromSeconds(30), () => net.LogText("provider-again"));
+        await MeteredTunnel.TerminateAsync(partner);
+        await MeteredTunnel.TerminateAsync(again);
+
+        Assert.Equal(0, ping.ExitCode);
+        Assert.Contains($"session {link} ended on the provider; its pinned link continues as session {successor}", net.LogText("partner-again"), StringComparison.Ordinal);
+        Assert.Contains($"its link continues as session {successor}", net.LogText("provider-again"), StringComparison.Ordinal);
+        var spool = net.ProviderSpoolEntries();
+        var first = spool.Where(e => e.SessionId == link).ToList();
+        var second = spool.Where(e => e.SessionId == successor).ToList();
+        Assert.NotEmpty(first);
+        Assert.NotEmpty(second);
+        Assert.All(first.Concat(second), e => Assert.NotNull(e.Batch!.Voucher));
+        // A new log and new cumulative vouchers: nothing of the ended session is counted again or restarted under its id.
+        Assert.Empty(first.Select(e => e.Batch!.BatchId).Intersect(second.Select(e => e.Batch!.BatchId)));
+        var firstOfSecond = second.MinBy(e => e.TreeSize)!.Batch!;
+        Assert.Equal((ulong)firstOfSecond.Records.Count, firstOfSecond.Checkpoint.TreeSize); // its log started empty
     }
 
     private static object Session(MeteredTunnel net, ulong id, string name, Nethereum.Signer.EthECKey client)

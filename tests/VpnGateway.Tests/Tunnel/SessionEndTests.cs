@@ -99,6 +99,30 @@ public sealed class SessionEndTests
     }
 
     [Fact]
+    public async Task Connect_ProviderMtuAboveClients_RefusedNoDevice()
+    {
+        // The provider runs 1420 (the harness); this client carries at most 1380 (a PPPoE line, say).
+        await using var h = await TunnelHarness.StartServerAsync();
+        var client = h.CreateClient(h.ClientKey, h.ServerKey.PublicKey, TunnelHarness.PinnedSession, null, options: new TunnelOptions { Mtu = 1380 });
+
+        var error = await Assert.ThrowsAsync<HandshakeRejectedException>(() => client.ConnectAsync(CancellationToken.None).WaitAsync(Wait));
+
+        Assert.Contains("the provider's tunnel MTU 1420 is outside what this client carries (576–1380", error.Message, StringComparison.Ordinal);
+        Assert.Empty(h.ClientTuns.Devices);
+    }
+
+    [Fact]
+    public async Task Connect_ProviderMtuBelowClients_BothEndsUseTheProviders()
+    {
+        await using var h = await TunnelHarness.StartServerAsync();
+        var client = h.CreateClient(h.ClientKey, h.ServerKey.PublicKey, TunnelHarness.PinnedSession, null, options: new TunnelOptions { Mtu = 1500 });
+
+        await client.ConnectAsync(CancellationToken.None).WaitAsync(Wait);
+
+        Assert.Equal(1420, h.ClientTun.Mtu);
+    }
+
+    [Fact]
     public async Task Handshake_ObserverRefusesTheSession_NotPermittedAndNoSessionCreated()
     {
         await using var h = await TunnelHarness.StartServerAsync(h =>
@@ -111,6 +135,90 @@ public sealed class SessionEndTests
         Assert.Empty(h.ServerObserver.Events);
         Assert.Empty(h.ServerTuns.Devices);
     }
+
+    [Fact]
+    public async Task Handshake_EndedPinnedLinkSettled_ClientContinuesAsTheSuccessorSession()
+    {
+        var successor = SessionRecord.GenerationId(TunnelHarness.PinnedSession, 1);
+        await using var h = await TunnelHarness.StartServerAsync(h =>
+        {
+            h.Sessions.Add(RenewingSession(h, SessionRenewal.Settled));
+            h.ServerObserver.Refuse = id => id == TunnelHarness.PinnedSession ? "session 7 ended on this gateway" : null;
+        });
+        var client = h.CreateClient(h.ClientKey, h.ServerKey.PublicKey, TunnelHarness.PinnedSession, null);
+
+        await client.ConnectAsync(CancellationToken.None).WaitAsync(Wait);
+
+        Assert.Equal(successor, client.SessionId);
+        Assert.Equal([successor], h.Server.Sessions.Select(s => s.SessionId));
+        Assert.Equal([successor], h.ServerObserver.Started.Select(s => s.SessionId));
+    }
+
+    [Fact]
+    public async Task Handshake_EndedPinnedLinkUnsettled_NotPermittedUnlessRenewalIsAlways()
+    {
+        foreach (var (renewal, expected) in new[] { (SessionRenewal.Settled, HandshakeStatus.NotPermitted), (SessionRenewal.None, HandshakeStatus.NotPermitted) })
+        {
+            await using var h = await TunnelHarness.StartServerAsync(h =>
+            {
+                h.Sessions.Add(RenewingSession(h, renewal));
+                h.ServerObserver.Refuse = id => id == TunnelHarness.PinnedSession ? "session 7 ended on this gateway" : null;
+                h.ServerObserver.Settled = _ => false;
+            });
+            var client = h.CreateClient(h.ClientKey, h.ServerKey.PublicKey, TunnelHarness.PinnedSession, null);
+
+            var error = await Assert.ThrowsAsync<HandshakeRejectedException>(() => client.ConnectAsync(CancellationToken.None).WaitAsync(Wait));
+
+            Assert.Equal(expected, error.Status);
+            Assert.Empty(h.Server.Sessions);
+        }
+
+        await using var trusting = await TunnelHarness.StartServerAsync(h =>
+        {
+            h.Sessions.Add(RenewingSession(h, SessionRenewal.Always));
+            h.ServerObserver.Refuse = id => id == TunnelHarness.PinnedSession ? "session 7 ended on this gateway" : null;
+            h.ServerObserver.Settled = _ => false;
+        });
+        var trusted = trusting.CreateClient(trusting.ClientKey, trusting.ServerKey.PublicKey, TunnelHarness.PinnedSession, null);
+        await trusted.ConnectAsync(CancellationToken.None).WaitAsync(Wait);
+        Assert.Equal(SessionRecord.GenerationId(TunnelHarness.PinnedSession, 1), trusted.SessionId);
+    }
+
+    [Fact]
+    public async Task Handshake_SeveralGenerationsEnded_SuccessorIsTheFirstThatDidNot()
+    {
+        var ended = new[] { TunnelHarness.PinnedSession, SessionRecord.GenerationId(TunnelHarness.PinnedSession, 1), SessionRecord.GenerationId(TunnelHarness.PinnedSession, 2) };
+        await using var h = await TunnelHarness.StartServerAsync(h =>
+        {
+            h.Sessions.Add(RenewingSession(h, SessionRenewal.Settled));
+            h.ServerObserver.Refuse = id => ended.Contains(id) ? $"session {id} ended on this gateway" : null;
+        });
+        var client = h.CreateClient(h.ClientKey, h.ServerKey.PublicKey, TunnelHarness.PinnedSession, null);
+
+        await client.ConnectAsync(CancellationToken.None).WaitAsync(Wait);
+
+        Assert.Equal(SessionRecord.GenerationId(TunnelHarness.PinnedSession, 3), client.SessionId);
+    }
+
+    [Fact]
+    public async Task Handshake_SuccessorOfAPinnedLink_AnotherKeyLearnsNothing()
+    {
+        await using var h = await TunnelHarness.StartServerAsync(h =>
+        {
+            h.Sessions.Add(RenewingSession(h, SessionRenewal.Always));
+            h.ServerObserver.Refuse = id => id == TunnelHarness.PinnedSession ? "session 7 ended on this gateway" : null;
+        });
+        using var stranger = VpnGateway.Crypto.TunnelKeyPair.Generate();
+        var client = h.CreateClient(stranger, h.ServerKey.PublicKey, TunnelHarness.PinnedSession, null);
+
+        var error = await Assert.ThrowsAsync<HandshakeRejectedException>(() => client.ConnectAsync(CancellationToken.None).WaitAsync(Wait));
+
+        Assert.Equal(HandshakeStatus.NotPermitted, error.Status);
+        Assert.Equal(TunnelHarness.PinnedSession, client.SessionId);
+    }
+
+    private static SessionRecord RenewingSession(TunnelHarness h, SessionRenewal renewal)
+        => new(TunnelHarness.PinnedSession, null, null, h.Policy.Hash.ToArray(), true, h.ClientKey.PublicKey, Renewal: renewal);
 
     [Fact]
     public async Task Terminate_RefusingReconnection_TheSameSessionIsRefusedAfterwards()

@@ -20,6 +20,8 @@ internal sealed class MeteringSessionObserver(
 
     public string? RefuseSession(ulong sessionId) => metering.RefusalOf(sessionId);
 
+    public bool IsSettled(ulong sessionId) => metering.IsSettled(sessionId);
+
     public async ValueTask OnSessionStartedAsync(GatewaySession session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);

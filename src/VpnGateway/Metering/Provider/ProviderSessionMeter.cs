@@ -174,7 +174,9 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
         _context.Metrics.RemoveCapture(SessionId);
         if (_ended)
         {
-            _context.Spool.EndSession(SessionId, NowMs);
+            // Settled: every checkpoint answered with a voucher, or none owed (a link pinned to a tunnel key only).
+            var settled = _session.ClientAddress is null || Volatile.Read(ref _lastVoucherSize) >= _log.TreeSize;
+            _context.Spool.EndSession(SessionId, NowMs, settled);
         }
 
         return ValueTask.CompletedTask;

@@ -50,15 +50,19 @@ internal sealed partial class EvidenceSpool
     /// session is remembered as ended, so it is never metered again from an empty log: a log that started over would
     /// reuse batch ids and count the client's cumulative vouchers from zero (docs/protocol.md §5.2).
     /// </summary>
-    public void EndSession(ulong sessionId, long endedAtMs)
+    /// <param name="sessionId">The session.</param>
+    /// <param name="endedAtMs">When it ended.</param>
+    /// <param name="settled">Whether it left nothing unpaid (a pinned link continues in a successor session only then).</param>
+    public void EndSession(ulong sessionId, long endedAtMs, bool settled = false)
     {
         lock (_lock)
         {
             using var transaction = _connection.BeginTransaction();
-            using var command = Command("""
+            using var command = Command($"""
                 DELETE FROM log_checkpoints WHERE session_id = $session;
                 DELETE FROM sessions WHERE session_id = $session;
                 INSERT OR IGNORE INTO ended_sessions (session_id, ended_ms) VALUES ($session, $at);
+                {(settled ? "INSERT OR IGNORE INTO settled_sessions (session_id) VALUES ($session);" : string.Empty)}
                 """, transaction);
             command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
             command.Parameters.AddWithValue("$at", endedAtMs);
@@ -79,6 +83,17 @@ internal sealed partial class EvidenceSpool
             command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
             command.Parameters.AddWithValue("$at", endedAtMs);
             command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Whether <paramref name="sessionId"/> ended here leaving nothing unpaid (<see cref="EndSession"/>).</summary>
+    public bool IsSettled(ulong sessionId)
+    {
+        lock (_lock)
+        {
+            using var command = Command("SELECT COUNT(*) FROM settled_sessions WHERE session_id = $session");
+            command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
+            return (long)command.ExecuteScalar()! > 0;
         }
     }
 

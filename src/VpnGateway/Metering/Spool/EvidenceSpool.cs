@@ -83,6 +83,8 @@ internal sealed partial class EvidenceSpool : IDisposable
             CREATE TABLE IF NOT EXISTS ended_sessions (
                 session_id INTEGER PRIMARY KEY,
                 ended_ms INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS settled_sessions (
+                session_id INTEGER PRIMARY KEY);
             CREATE TABLE IF NOT EXISTS disputed_epochs (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                 session_id INTEGER NOT NULL,
