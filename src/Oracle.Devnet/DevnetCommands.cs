@@ -47,6 +47,12 @@ internal static class DevnetCommands
         var status = new Command("status", "Show the devnet's endpoints and processes") { dataDir, json };
         status.SetAction(parse => Status(DataDirectory(parse.GetValue(dataDir)), parse.GetValue(json)));
 
+        var address = new Argument<string>("address") { Description = "The account to fund" };
+        var eth = new Option<string>("--eth") { Description = "ETH to send", DefaultValueFactory = _ => "10" };
+        var wbtc = new Option<string>("--wbtc") { Description = "Wrapped BTC to mint", DefaultValueFactory = _ => "0" };
+        var fund = new Command("fund", "Send ETH and mint wrapped BTC to an account on the devnet's chain (a faucet for new keys)") { address, eth, wbtc, dataDir };
+        fund.SetAction((parse, ct) => FundAsync(DataDirectory(parse.GetValue(dataDir)), parse.GetValue(address)!, parse.GetValue(eth)!, parse.GetValue(wbtc)!, ct));
+
         var session = new Command("session", "Open another session of the devnet's client with the devnet's provider and write its client configuration") { dataDir };
         session.SetAction((parse, ct) => SessionAsync(DataDirectory(parse.GetValue(dataDir)), ct));
 
@@ -56,6 +62,7 @@ internal static class DevnetCommands
             down,
             status,
             session,
+            fund,
             HelperCommand(),
         };
     }
@@ -91,6 +98,30 @@ internal static class DevnetCommands
             Console.Error.WriteLine($"devnet: {e.Message}");
             return 1;
         }
+    }
+
+    private static async Task<int> FundAsync(string dataDirectory, string addressText, string ethText, string wbtcText, CancellationToken cancellationToken)
+    {
+        if (!Oracle.Actions.Units.Addresses.TryParse(addressText, out var address, out var error)
+            || !Oracle.Actions.Units.TokenAmount.TryParse(ethText, Oracle.Actions.Units.Asset.Eth, out var eth, out error)
+            || !Oracle.Actions.Units.TokenAmount.TryParse(wbtcText, Oracle.Actions.Units.Asset.WrappedBtc, out var wbtc, out error))
+        {
+            Console.Error.WriteLine($"devnet: {error}");
+            return 2;
+        }
+
+        try
+        {
+            await DevnetFaucet.FundAsync(dataDirectory, address, eth.BaseUnits, wbtc.BaseUnits, cancellationToken);
+        }
+        catch (Exception e) when (e is LocalServiceException or InvalidOperationException || Oracle.Chain.Errors.ChainErrors.IsUnavailable(e))
+        {
+            Console.Error.WriteLine($"devnet: {e.Message}");
+            return 1;
+        }
+
+        Console.WriteLine($"sent {eth} and {wbtc} to {address}");
+        return 0;
     }
 
     private static string DataDirectory(string? option)

@@ -225,7 +225,8 @@ public sealed class LocalNetwork : IAsyncDisposable
         {
             var web3 = await ChainConnection.ConnectAsync(Chain.RpcUrl, DevelopmentKeys.Key(Roles["deployer"]), cancellationToken);
             var parameters = NetworkParameters.Devnet with { LocalVrfPublicKey = VrfKey.FromSecret(_vrfSecret).PublicKey };
-            Manifest = await OracleNetworkDeployer.DeployAsync(web3, "devnet", parameters, progress, cancellationToken);
+            // The manifest names the node, so `oracle` commands find the devnet's chain without --rpc-url.
+            Manifest = await OracleNetworkDeployer.DeployAsync(web3, "devnet", parameters, progress, cancellationToken) with { RpcUrl = Chain.RpcUrl };
             Manifest.Save(ManifestPath);
             if (_options.WriteRepositoryManifest)
             {
