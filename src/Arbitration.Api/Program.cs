@@ -13,6 +13,7 @@ if (SignFilingCommand.Matches(args))
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    builder.ValidateOperatorSettings(ApiConfigurationSchema.Create());
     builder.AddOracleServiceDefaults();
     await builder.AddOracleChainAsync(ChainRequirements.Node | ChainRequirements.Key);
     builder.AddOracleDatabase("arbitration", typeof(Program).Assembly);
