@@ -9,6 +9,7 @@ using Oracle.Chain.Deployment;
 using Oracle.Chain.Evidence;
 using Oracle.Core.Evidence;
 using Oracle.Core.Merkle;
+using Oracle.Core.Proofs;
 using Oracle.Storage;
 
 namespace EvidenceCollector.Proofs;

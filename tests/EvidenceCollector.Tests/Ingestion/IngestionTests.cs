@@ -40,7 +40,7 @@ public sealed class IngestionTests
         foreach (var session in sessions)
         {
             // Every record stored once, byte for byte, in leaf order.
-            Assert.Equal(SessionEvidence.Hash(session.Records), SessionEvidence.Hash(await collector.RecordsAsync(session.SessionId)));
+            Assert.Equal(SessionEvidence.Hash(session.SealedRecords), SessionEvidence.Hash(await collector.RecordsAsync(session.SessionId)));
             Assert.Equal(session.Root(), await collector.ScalarAsync<byte[]>($"SELECT root FROM sessions WHERE session_id = {session.SessionId}"));
         }
 
@@ -94,7 +94,7 @@ public sealed class IngestionTests
         var forged = next with { Checkpoint = next.Checkpoint with { Signature = a.Signed(0, [], next.Checkpoint.TreeSize, next.Checkpoint.Root, gatewayKey: stranger).Checkpoint.Signature } };
         // Records swapped under genuine signatures.
         var swapped = b.Next(records: 3);
-        var wrongRoot = swapped with { Records = [swapped.Records[1], swapped.Records[0], swapped.Records[2]] };
+        var wrongRoot = swapped with { LeafHashes = [swapped.LeafHashes[1], swapped.LeafHashes[0], swapped.LeafHashes[2]], SealedRecords = [swapped.SealedRecords[1], swapped.SealedRecords[0], swapped.SealedRecords[2]] };
         // A session nobody opened.
         var unknown = new SessionEvidence(chain.ChainId, chain.SessionManager, 0x7FFF_FFFF_0000_0001, a.Gateway, a.Client).Next(records: 2);
         // Signed, validly, by a key that is not the session's provider.
