@@ -36,6 +36,12 @@ internal sealed class BatchIngestion(
             return await RejectAsync(batch, digest, verification.Error, verification.Detail, cancellationToken);
         }
 
+        // Sizes, indexes and times are stored as PostgreSQL bigints: a signed batch beyond them is refused, not retried.
+        if (batch.Checkpoint.TreeSize > long.MaxValue || batch.Checkpoint.EpochTime > long.MaxValue || batch.Checkpoint.CaptureDrops > long.MaxValue)
+        {
+            return await RejectAsync(batch, digest, EvidenceBatchError.Malformed, "tree size, epoch time or capture drops above 2^63 - 1", cancellationToken);
+        }
+
         if (batch.ChainId != identity.ChainId || !SameAddress(batch.SessionManager, identity.SessionManager))
         {
             return await RejectAsync(batch, digest, EvidenceBatchError.UnknownSession,

@@ -158,7 +158,7 @@ internal sealed class ProofService(OracleDatabase database, LogReader log, LogId
     /// </summary>
     public async Task<ProofAnswer<CheckpointInclusionProof>> CheckpointInclusionAsync(ulong sessionId, ulong treeSize, ulong? anchoredSize, CancellationToken cancellationToken)
     {
-        var found = await ReadCheckpointsAsync(sessionId, treeSize, cancellationToken);
+        var found = treeSize > long.MaxValue ? [] : await ReadCheckpointsAsync(sessionId, treeSize, cancellationToken);
         if (found.Count == 0)
         {
             return ProofProblem.NotFound($"session {sessionId} has no checkpoint of {treeSize} leaves held here");
