@@ -66,7 +66,7 @@ public static class FilingApi
     }
 
     private static async Task<IResult> TemplateAsync(ChainContext chain, IFilingChain reads, ReadModelQueries readModel, long? sessionId, string? filer,
-        string? claimType, long? ruleId, string? evidenceHash, string? evidenceUri, long? deadline, CancellationToken cancellationToken)
+        string? claimType, long? ruleId, string? evidenceHash, string? evidenceUri, long? deadline, string? proofHash, CancellationToken cancellationToken)
     {
         var args = new QueryArgs();
         if (sessionId is null or < 1)
@@ -106,6 +106,11 @@ public static class FilingApi
             args.Fail("deadline", "a Unix time");
         }
 
+        if (proofHash is not null && (proofHash.Length != 66 || !proofHash.StartsWith("0x", StringComparison.Ordinal) || !JsonBody.IsHex(proofHash.AsSpan(2))))
+        {
+            args.Fail("proofHash", "0x and 64 hex digits: keccak256(abi.encode(proof)) of the record proof sent with the filing (absent: none)");
+        }
+
         if (!args.IsValid)
         {
             return args.Problem();
@@ -128,6 +133,8 @@ public static class FilingApi
             RuleId = (uint)(ruleId ?? 0),
             EvidenceHash = Convert.FromHexString(evidenceHash![2..]),
             EvidenceUri = evidenceUri!,
+            ProofHash = proofHash is null ? new byte[32] : Convert.FromHexString(proofHash[2..]),
+            PanelHash = Convert.FromHexString(session.PanelHash.AsSpan(2)),
             Nonce = await reads.FilingNonceAsync(from!, cancellationToken),
             Deadline = until,
         };

@@ -92,8 +92,9 @@ internal sealed partial class ReadModelQueries
             SELECT round, juror, seats, committed_at, vote, slashed::text, reward::text FROM votes WHERE dispute_id = @id ORDER BY round, juror;
             SELECT account, sum(amount)::text AS amount FROM credits WHERE dispute_id = @id GROUP BY account ORDER BY account;
             SELECT block_number, log_index, block_time, tx_hash, name, data::text FROM events WHERE dispute_id = @id ORDER BY block_number, log_index;
-            SELECT hash FROM evidence WHERE dispute_id = @id OR hash IN (SELECT evidence_hash FROM disputes WHERE dispute_id = @id)
-                OR hash IN (SELECT data->>'evidenceHash' FROM events WHERE dispute_id = @id AND name = 'EvidenceSubmitted');
+            SELECT hash FROM evidence WHERE dispute_id = @id
+            UNION SELECT e.hash FROM evidence e JOIN disputes d ON e.hash = d.evidence_hash WHERE d.dispute_id = @id
+            UNION SELECT e.hash FROM evidence e JOIN events v ON e.hash = v.data->>'evidenceHash' WHERE v.dispute_id = @id AND v.name = 'EvidenceSubmitted';
             """, new { id = disputeId, now = position.Time }, cancellationToken: cancellationToken));
         var d = await results.ReadSingleOrDefaultAsync<DisputeRow>();
         if (d is null)

@@ -9,7 +9,7 @@ namespace Arbitration.Api.ReadModel;
 internal sealed partial class ReadModelQueries
 {
     private const string ProviderColumns = """
-        address, region, price_per_mib::text, policy_hash, policy_uri, endpoint, tunnel_public_key, bond::text, locked_bond::text, slashed::text,
+        address, region, price_per_mib::text, policy_hash, policy_uri, endpoint, tunnel_public_key, bond::text, reserved_bond::text, slashed::text,
         status, unbondable_at, registered_at, sessions_served, bytes_served::text, earned::text, disputes_against, disputes_upheld, disputes_rejected, disputes_filed
         """;
 
@@ -47,7 +47,7 @@ internal sealed partial class ReadModelQueries
     }
 
     private static ProviderView Provider(ProviderRow r) => new(
-        Checksum(r.Address), r.Region, r.PricePerMib, r.Endpoint, r.TunnelPublicKey, r.PolicyHash, r.PolicyUri, r.Status, r.Bond, r.LockedBond,
+        Checksum(r.Address), r.Region, r.PricePerMib, r.Endpoint, r.TunnelPublicKey, r.PolicyHash, r.PolicyUri, r.Status, r.Bond, r.ReservedBond,
         r.UnbondableAt, r.RegisteredAt,
         new ProviderReputation(r.SessionsServed, r.BytesServed, r.Earned, r.DisputesAgainst, r.DisputesUpheld, r.DisputesRejected, r.DisputesFiled, r.Slashed));
 
