@@ -28,6 +28,10 @@ public sealed class ApiOptions
     [Range(1, 100_000)]
     public int FilingsPerMinute { get; set; } = 20;
 
+    /// <summary>Filing templates one client address may ask for per minute (each reads the chain).</summary>
+    [Range(1, 100_000)]
+    public int TemplatesPerMinute { get; set; } = 60;
+
     /// <summary>Evidence bundles one client address may post per minute.</summary>
     [Range(1, 100_000)]
     public int EvidencePerMinute { get; set; } = 60;

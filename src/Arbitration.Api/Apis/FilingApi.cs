@@ -21,6 +21,9 @@ public static class FilingApi
     /// <summary>The rate-limiting policy of filings.</summary>
     public const string RateLimitPolicy = "filing";
 
+    /// <summary>The rate-limiting policy of filing templates (each reads the chain).</summary>
+    public const string TemplatePolicy = "filing-template";
+
     /// <summary>Maps the filing endpoints.</summary>
     public static IEndpointRouteBuilder MapFilingApi(this IEndpointRouteBuilder app)
     {
@@ -36,7 +39,8 @@ public static class FilingApi
             .RequireRateLimiting(RateLimitPolicy);
         app.MapGet("/filings/template", TemplateAsync).WithTags("Filing").WithName("GetFilingTemplate")
             .WithSummary("The Filing (with the filer's current nonce) and, if its allowance is short, the Permit to sign, as eth_signTypedData_v4 JSON.")
-            .Produces<FilingTemplate>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<FilingTemplate>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).RequireRateLimiting(TemplatePolicy);
         return app;
     }
 

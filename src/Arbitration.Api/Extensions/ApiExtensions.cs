@@ -49,6 +49,7 @@ internal static class ApiExtensions
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(FilingApi.RateLimitPolicy, context => PerClient(context, options.FilingsPerMinute));
             limiter.AddPolicy(EvidenceApi.RateLimitPolicy, context => PerClient(context, options.EvidencePerMinute));
+            limiter.AddPolicy(FilingApi.TemplatePolicy, context => PerClient(context, options.TemplatesPerMinute));
             limiter.AddPolicy(StatusApi.EventStreamPolicy, context => RateLimitPartition.GetConcurrencyLimiter(
                 context.Connection.RemoteIpAddress ?? IPAddress.None, _ => new ConcurrencyLimiterOptions { PermitLimit = options.MaxEventStreamsPerClient, QueueLimit = 0 }));
             limiter.OnRejected = async (context, cancellationToken) =>
