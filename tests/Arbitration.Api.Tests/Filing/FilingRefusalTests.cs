@@ -275,4 +275,16 @@ public sealed class FilingRefusalTests(ApiFixture api) : IClassFixture<ApiFixtur
         Assert.Contains(refused.Body["type"]!.ToString().Split('/')[^1], new[] { "replayed-nonce", "relayer-unavailable" });
         Assert.Equal(next + 1, await s.Client.Disputes.NextDisputeIdQueryAsync());
     }
+
+    [Theory]
+    [InlineData("7B2266696C6572223A22FFFE227D")]       // {"filer":"<0xFF 0xFE>"}: not UTF-8
+    [InlineData("7B2266696C6572223A225C7564383030227D")] // {"filer":"\ud800"}: an escaped lone surrogate
+    public async Task File_InvalidUtf8OrLoneSurrogate_InvalidRequest(string hex)
+    {
+        // Both parse as JSON; the text only fails when decoded: refused as a whole, never a server error.
+        using var content = new ByteArrayContent(Convert.FromHexString(hex));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await api.Host.Http.PostAsync(new Uri("disputes", UriKind.Relative), content);
+        Problems.Assert(HttpStatusCode.BadRequest, "invalid-request", response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
+    }
 }
