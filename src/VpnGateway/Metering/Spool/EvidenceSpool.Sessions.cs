@@ -70,7 +70,12 @@ internal sealed partial class EvidenceSpool
             command.ExecuteNonQuery();
             transaction.Commit();
         }
+
+        SessionEnded?.Invoke(sessionId);
     }
+
+    /// <summary>Raised after <see cref="EndSession"/> committed: the session can be closed on-chain now.</summary>
+    public event Action<ulong>? SessionEnded;
 
     /// <summary>
     /// The session is ending (its last checkpoint is made): from now on it is refused, also while its last voucher is
