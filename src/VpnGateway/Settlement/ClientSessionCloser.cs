@@ -106,14 +106,22 @@ internal sealed class ClientSessionCloser(EvidenceSpool spool, SettlementChain c
                 return;
             }
 
-            while ((SessionStatus)state.Status == SessionStatus.Closing && Now(await chain.NowAsync(cancellationToken).ConfigureAwait(false)) <= closesAt)
+            // Wait out the window on this clock (a quiet chain's latest block does not move), then finalize; a node whose
+            // clock is behind refuses it (SessionChallengeWindowOpen) for a moment more.
+            if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken).ConfigureAwait(false);
-                state = (await chain.FindAsync(sessionId, cancellationToken).ConfigureAwait(false))!.Value.State;
+                await Task.Delay(wait + TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
             }
 
-            if ((SessionStatus)state.Status == SessionStatus.Closing)
+            var giveUp = time.GetUtcNow() + options.FinalizeWait + TimeSpan.FromSeconds(5);
+            while (true)
             {
+                state = (await chain.FindAsync(sessionId, cancellationToken).ConfigureAwait(false))!.Value.State;
+                if ((SessionStatus)state.Status != SessionStatus.Closing)
+                {
+                    break;
+                }
+
                 if (state.OpenDisputes != 0)
                 {
                     logger.LogInformation("session {Session}: a dispute is open; the close is finalized once it is ruled", sessionId);
@@ -123,15 +131,21 @@ internal sealed class ClientSessionCloser(EvidenceSpool spool, SettlementChain c
 
                 spool.BeginSettlementTransaction(sessionId, "finalize", state.Paid, time.GetUtcNow().ToUnixTimeMilliseconds());
                 var finalized = await chain.FinalizeCloseAsync(record, cancellationToken).ConfigureAwait(false);
-                if (!finalized.IsSuccess && !finalized.Error.Is<Oracle.Chain.Contracts.SessionWrongStatusError>())
+                if (finalized.IsSuccess || finalized.Error.Is<Oracle.Chain.Contracts.SessionWrongStatusError>())
+                {
+                    state = (await chain.FindAsync(sessionId, cancellationToken).ConfigureAwait(false))!.Value.State;
+                    spool.RecordChainState(sessionId, state.Paid, (SessionStatus)state.Status == SessionStatus.Closed, finalized.TransactionHash);
+                    break;
+                }
+
+                if (!finalized.Error.Is<Oracle.Chain.Contracts.SessionChallengeWindowOpenError>() || time.GetUtcNow() > giveUp)
                 {
                     logger.LogWarning("session {Session}: finalizeClose reverted: {Error}", sessionId, finalized.Error);
-                    spool.FailSettlement(sessionId, $"finalize reverted: {finalized.Error}", 0);
+                    spool.FailSettlement(sessionId, $"finalize reverted: {finalized.Error}", closesAt.ToUnixTimeMilliseconds());
                     return;
                 }
 
-                state = (await chain.FindAsync(sessionId, cancellationToken).ConfigureAwait(false))!.Value.State;
-                spool.RecordChainState(sessionId, state.Paid, (SessionStatus)state.Status == SessionStatus.Closed, finalized.TransactionHash);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
             }
         }
 

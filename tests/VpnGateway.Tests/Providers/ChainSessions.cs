@@ -38,7 +38,7 @@ internal sealed class ChainSessions
 
     public IWeb3 Deployer { get; }
 
-    public static async Task<ChainSessions> DeployAsync(ChainFixture chain)
+    public static async Task<ChainSessions> DeployAsync(ChainFixture chain, ulong challengeWindow = 3600, ulong maxSessionDuration = 86400)
     {
         var (_, web3) = await chain.NewAccountAsync();
         var token = (await ContractDeployer.DeployAsync(web3, VpnTokenService.ContractName, new VpnTokenDeployment())).Address;
@@ -46,7 +46,7 @@ internal sealed class ChainSessions
         var registry = (await ContractDeployer.DeployAsync(web3, ProviderRegistryService.ContractName,
             new ProviderRegistryDeployment { Token = token, MinBond = Token, UnbondingDelay = 86400 })).Address;
         var sessions = (await ContractDeployer.DeployAsync(web3, SessionManagerService.ContractName,
-            new SessionManagerDeployment { Token = token, Providers = registry, ChallengeWindow = 3600, MaxSessionDuration = 86400, DisputeWindow = 86400 })).Address;
+            new SessionManagerDeployment { Token = token, Providers = registry, ChallengeWindow = challengeWindow, MaxSessionDuration = maxSessionDuration, DisputeWindow = 86400 })).Address;
         return new ChainSessions(chain, token, registry, sessions, web3);
     }
 
