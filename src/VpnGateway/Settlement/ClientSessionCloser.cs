@@ -151,9 +151,10 @@ internal sealed class ClientSessionCloser(EvidenceSpool spool, SettlementChain c
 
         if ((SessionStatus)state.Status == SessionStatus.Closed)
         {
-            spool.RecordChainState(sessionId, state.Paid, closed: true, transactionHash: null);
+            var paid = await chain.PaidInAllAsync(sessionId, state, cancellationToken).ConfigureAwait(false) ?? state.Paid;
+            spool.RecordChainState(sessionId, paid, closed: true, transactionHash: null);
             logger.LogInformation("session {Session} is closed on-chain: the provider was paid {Paid} of the deposit {Deposit}, the rest came back (less {Penalized} of penalties)",
-                sessionId, state.Paid, record.Terms.Deposit, state.Penalized);
+                sessionId, paid, record.Terms.Deposit, state.Penalized);
         }
     }
 

@@ -191,8 +191,9 @@ internal sealed class ProviderSettlement : BackgroundService
         var status = (SessionStatus)state.Status;
         if (status == SessionStatus.Closed)
         {
-            _spool.RecordChainState(id, state.Paid, closed: true, transactionHash: null);
-            _logger.LogInformation("settlement: session {Session} is closed on-chain; the provider was paid {Paid} in all", id, state.Paid);
+            var paidInAll = await _chain.PaidInAllAsync(id, state, cancellationToken).ConfigureAwait(false) ?? state.Paid;
+            _spool.RecordChainState(id, paidInAll, closed: true, transactionHash: null);
+            _logger.LogInformation("settlement: session {Session} is closed on-chain; the provider was paid {Paid} in all", id, paidInAll);
             return false;
         }
 
@@ -285,7 +286,7 @@ internal sealed class ProviderSettlement : BackgroundService
 
         var state = (await _chain.FindAsync(id, cancellationToken).ConfigureAwait(false))?.State;
         var closed = state is not null && (SessionStatus)state.Status == SessionStatus.Closed;
-        var paid = state?.Paid ?? amount;
+        var paid = state is null ? amount : closed ? await _chain.PaidInAllAsync(id, state, cancellationToken).ConfigureAwait(false) ?? state.Paid : state.Paid;
         _spool.RecordChainState(id, paid, closed, result.TransactionHash);
         _logger.LogInformation("settlement: session {Session}: {Action} confirmed (tx {Transaction}); the provider has been paid {Paid}{Closed}", id, action,
             result.TransactionHash, paid, closed ? " and the session is closed" : string.Empty);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Nethereum.Contracts;
 using Nethereum.Hex.HexConvertors.Extensions;
 using Nethereum.RPC.Eth.DTOs;
 using Oracle.Chain;
@@ -18,6 +19,7 @@ internal sealed class SettlementChain(ITransactionSender sender, string sessionM
 {
     private readonly SessionReader _reader = new(sender.Web3, sessionManager, fromBlock, maxLogRange);
     private readonly SessionManagerService _service = new(sender.Web3, sessionManager);
+    private readonly Oracle.Chain.Events.LogRangeReader _logs = new(sender.Web3, maxLogRange);
     private readonly ConcurrentDictionary<ulong, SessionRecord> _records = new();
     private ulong? _maxSessionDuration;
 
@@ -42,6 +44,18 @@ internal sealed class SettlementChain(ITransactionSender sender, string sessionM
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// What the provider was paid for the session in all once it is closed: the settled part (<c>sessionState.paid</c>,
+    /// which a close leaves as it is) plus the close's own payment (its <c>SessionClosed</c> event); null when no close is found.
+    /// </summary>
+    public async Task<System.Numerics.BigInteger?> PaidInAllAsync(ulong sessionId, SessionState state, CancellationToken cancellationToken)
+    {
+        var closed = sender.Web3.Eth.GetEvent<SessionClosedEvent>(sessionManager);
+        var log = await _logs.FindLastAsync(closed.CreateFilterInput(sessionId), fromBlock, await _logs.HeadAsync(cancellationToken).ConfigureAwait(false), cancellationToken)
+            .ConfigureAwait(false);
+        return log is null ? null : state.Paid + log.DecodeEvent<SessionClosedEvent>().Event.PaidToProvider;
     }
 
     /// <summary>The SessionManager's <c>maxSessionDuration</c> (seconds; read once).</summary>

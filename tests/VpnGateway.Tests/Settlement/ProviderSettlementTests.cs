@@ -30,6 +30,7 @@ public sealed class ProviderSettlementTests(ChainFixture chain)
         bench.Accept(last);
 
         bench.Spool.EndSession(bench.SessionId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        Assert.Equal(1_234_567, Assert.Single(bench.Spool.OpenSettlements(SettlementRole.Provider, 0)).VoucherAmount);
         var sent = await bench.Settlement().SettleOnceAsync(CancellationToken.None);
 
         Assert.Equal(1, sent);
@@ -179,7 +180,8 @@ public sealed class ProviderSettlementTests(ChainFixture chain)
 
         var state = await bench.StateAsync();
         Assert.Equal(SessionStatus.Closed, (SessionStatus)state.Status);
-        Assert.Equal(2_500_000, state.Paid);
+        Assert.Equal(100_000, state.Paid); // what the client settled; the close paid the rest of the latest voucher
+        Assert.Equal(2_500_000, bench.Spool.Settlement(bench.SessionId)!.RedeemedAmount);
         Assert.Equal(2_500_000, await bench.BalanceAsync(provider) - providerBefore);
         Assert.Equal(SettlementBench.Deposit - 2_500_000, await bench.BalanceAsync(client) - clientBefore);
     }

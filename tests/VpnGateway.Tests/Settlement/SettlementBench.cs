@@ -71,7 +71,7 @@ internal sealed class SettlementBench : IDisposable
     {
         var startBlock = await chain.BlockNumberAsync();
         var contracts = await ChainSessions.DeployAsync(chain, challengeWindow, maxSessionDuration);
-        var provider = await contracts.RegisterProviderAsync(new byte[32], "198.18.0.1:51820", Price);
+        var provider = await contracts.RegisterProviderAsync(Enumerable.Repeat((byte)7, 32).ToArray(), "198.18.0.1:51820", Price);
         var (client, session) = await contracts.OpenSessionAsync(provider.GetPublicAddress(), Price);
         var bench = new SettlementBench(chain, contracts, provider, client, session, startBlock);
         bench.Spool.TrackSettlement(session, SettlementRole.Provider, onChain: true);
