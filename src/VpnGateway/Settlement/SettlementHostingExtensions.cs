@@ -30,7 +30,24 @@ internal static class SettlementHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var section = builder.Configuration.GetSection(SettlementOptions.Section);
         builder.Services.AddOptions<SettlementOptions>().Bind(section);
-        var options = section.Get<SettlementOptions>() ?? new SettlementOptions();
+        SettlementOptions options;
+        try
+        {
+            options = section.Get<SettlementOptions>() ?? new SettlementOptions();
+            _ = options.ThresholdAmount;
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new VpnGateway.Hosting.GatewayConfigurationException(e.Message, e);
+        }
+
+        if (options.Interval <= TimeSpan.Zero || options.RetryDelay <= TimeSpan.Zero || options.MaxRetryDelay < options.RetryDelay
+            || options.SettleBeforeExpiry < TimeSpan.Zero || options.CooperativeCloseWait < TimeSpan.Zero || options.FinalizeWait < TimeSpan.Zero)
+        {
+            throw new VpnGateway.Hosting.GatewayConfigurationException(
+                "Settlement: Interval and RetryDelay must be positive, MaxRetryDelay at least RetryDelay, and SettleBeforeExpiry, CooperativeCloseWait and FinalizeWait not negative");
+        }
+
         if (!options.Enabled)
         {
             return (false, "Settlement:Enabled is false");
@@ -41,7 +58,6 @@ internal static class SettlementHostingExtensions
             return (false, "it needs a chain node, the SessionManager's address and the gateway's key (Chain:RpcUrl, Chain:Manifest, Chain:Keystore)");
         }
 
-        _ = options.ThresholdAmount; // a malformed threshold fails the start, not the first settlement
         builder.Services.AddSingleton(sp => new SettlementChain(sp.GetRequiredService<ITransactionSender>(), chain.AddressOf(ContractNames.SessionManager),
             chain.DeploymentBlock(ContractNames.SessionManager), chain.MaxLogRange));
         if (role == GatewayRole.Provider)
