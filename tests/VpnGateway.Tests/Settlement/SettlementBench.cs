@@ -70,7 +70,7 @@ internal sealed class SettlementBench : IDisposable
     public static async Task<SettlementBench> StartAsync(ChainFixture chain, ulong challengeWindow = 3600, ulong maxSessionDuration = 86400)
     {
         var startBlock = await chain.BlockNumberAsync();
-        var contracts = await ChainSessions.DeployAsync(chain, challengeWindow, maxSessionDuration);
+        var contracts = await ChainSessions.DeployAsync(chain, TimeSpan.FromSeconds(challengeWindow), TimeSpan.FromSeconds(maxSessionDuration));
         var provider = await contracts.RegisterProviderAsync(Enumerable.Repeat((byte)7, 32).ToArray(), "198.18.0.1:51820", Price);
         var (client, session) = await contracts.OpenSessionAsync(provider.GetPublicAddress(), Price);
         var bench = new SettlementBench(chain, contracts, provider, client, session, startBlock);
