@@ -86,6 +86,11 @@ internal sealed class GatewayHostedService(GatewayFactory factory, GatewayRole r
                 {
                     logger.LogWarning("session {Session}: closing it on-chain did not finish in time; the next connect on this spool continues", sessionId);
                 }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    logger.LogError(e, "session {Session}: closing it on-chain failed ({Message}); the next connect on this spool tries again (or `oracle session start-close`)",
+                        sessionId, e.Message);
+                }
             }
 
             if (network is not null)

@@ -8,6 +8,7 @@ using Oracle.Chain.Events;
 using Oracle.Chain.Model;
 using Oracle.Chain.Sessions;
 using Oracle.Chain.Transactions;
+using VpnGateway.Metering;
 using VpnGateway.Metering.Spool;
 using VpnGateway.Sessions;
 
@@ -40,10 +41,12 @@ internal sealed class ProviderSettlement : BackgroundService
     private readonly Func<CancellationToken, Task<ChainWatcher?>>? _watcher;
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly BigInteger _threshold;
+    private readonly MeteringMetrics? _metrics;
 
     public ProviderSettlement(EvidenceSpool spool, SettlementChain chain, SettlementOptions options, Func<ulong, bool> isProviding, ISessionTerminator? terminator,
-        TimeProvider time, ILogger<ProviderSettlement> logger, Func<CancellationToken, Task<ChainWatcher?>>? watcher = null)
+        TimeProvider time, ILogger<ProviderSettlement> logger, Func<CancellationToken, Task<ChainWatcher?>>? watcher = null, MeteringMetrics? metrics = null)
     {
+        _metrics = metrics;
         _spool = spool;
         _chain = chain;
         _options = options;
@@ -91,7 +94,7 @@ internal sealed class ProviderSettlement : BackgroundService
             catch (Exception e) when (e is not OperationCanceledException && (ChainErrors.IsUnavailable(e) || ChainErrors.IsTransient(e)
                 || e is TransactionRejectedException or TimeoutException or InvalidDataException))
             {
-                Fail(entry, e.Message);
+                Fail(entry, e.Message, "chain");
             }
         }
 
@@ -124,7 +127,7 @@ internal sealed class ProviderSettlement : BackgroundService
             {
                 if (await _watcher(stoppingToken).ConfigureAwait(false) is { } watcher)
                 {
-                    watching = watcher.RunAsync(stoppingToken);
+                    watching = WatchAsync(watcher, stoppingToken);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -160,6 +163,20 @@ internal sealed class ProviderSettlement : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    // The watcher retries what the node fails; should it stop all the same, the sessions are still looked at every
+    // interval (a client's close is then seen in the session's state), and the gateway keeps serving.
+    private async Task WatchAsync(ChainWatcher watcher, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await watcher.RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogError(e, "settlement: following clients' closes on-chain stopped ({Message}); open sessions are still looked at every {Interval}", e.Message, _options.Interval);
         }
     }
 
@@ -280,7 +297,7 @@ internal sealed class ProviderSettlement : BackgroundService
         var result = await send().ConfigureAwait(false);
         if (!result.IsSuccess)
         {
-            Fail(entry, $"{action} reverted: {result.Error}");
+            Fail(entry, $"{action} reverted: {result.Error}", action);
             return false;
         }
 
@@ -288,13 +305,15 @@ internal sealed class ProviderSettlement : BackgroundService
         var closed = state is not null && (SessionStatus)state.Status == SessionStatus.Closed;
         var paid = state is null ? amount : closed ? await _chain.PaidInAllAsync(id, state, cancellationToken).ConfigureAwait(false) ?? state.Paid : state.Paid;
         _spool.RecordChainState(id, paid, closed, result.TransactionHash);
+        _metrics?.Add(MeteringCounters.SettlementTransactions, reason: action);
         _logger.LogInformation("settlement: session {Session}: {Action} confirmed (tx {Transaction}); the provider has been paid {Paid}{Closed}", id, action,
             result.TransactionHash, paid, closed ? " and the session is closed" : string.Empty);
         return true;
     }
 
-    private void Fail(SettlementEntry entry, string error)
+    private void Fail(SettlementEntry entry, string error, string reason)
     {
+        _metrics?.Add(MeteringCounters.SettlementFailures, reason: reason);
         var delay = _options.RetryDelay * Math.Pow(2, Math.Min(entry.Attempts, 16));
         if (delay > _options.MaxRetryDelay)
         {

@@ -92,7 +92,8 @@ internal static class SettlementHostingExtensions
             async ct => new ChainWatcher(chain, "settlement", chain.DeploymentBlock(ContractNames.SessionManager), await SqliteChainCursorStore.OpenAsync(cursorPath, ct).ConfigureAwait(false),
                     new CloseStartedHandler(spool, chain.Address!, () => settlement!.Wake()), sp.GetService<ChainWatcherOptions>(), sp.GetService<ILogger<ChainWatcher>>(),
                     sp.GetService<TimeProvider>())
-                .Subscribe<Oracle.Chain.Contracts.SessionManager.CloseStartedEvent>(sessionManager));
+                .Subscribe<Oracle.Chain.Contracts.SessionManager.CloseStartedEvent>(sessionManager),
+            sp.GetRequiredService<MeteringMetrics>());
         return settlement;
     }
 }
