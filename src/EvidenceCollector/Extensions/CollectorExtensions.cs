@@ -120,7 +120,12 @@ internal static class CollectorExtensions
     /// <summary>Maps the read API, <c>/openapi/v1.json</c>, <c>/checkpoint</c> and <c>/tile/...</c>.</summary>
     public static WebApplication MapEvidenceProofs(this WebApplication app)
     {
-        app.UseExceptionHandler();
+        // A request the endpoints cannot bind (a session id that is not a number, a missing query value) is the
+        // client's mistake: 400 with a problem, not a server error.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.MapOpenApi();
         app.MapProofEndpoints();
         app.MapTileEndpoints();
