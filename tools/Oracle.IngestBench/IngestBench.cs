@@ -14,8 +14,17 @@ internal static class IngestBench
     {
         var settings = IngestSettings.FromEnvironment();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(settings.TimeoutMinutes));
+        // Ctrl-C or a kill stops the run, and its disposals stop the collector process (and the services) by PID.
+        using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+        using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
         var result = await new IngestRun(settings, Console.Error).RunAsync(cts.Token);
         Console.WriteLine(result.ToJson());
         return 0;
+
+        void Stop(System.Runtime.InteropServices.PosixSignalContext context)
+        {
+            context.Cancel = true;
+            cts.Cancel();
+        }
     }
 }

@@ -89,17 +89,31 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
         }).ToList();
         var reporter = Task.Run(async () =>
         {
-            while (gateway.Accepted.Count + gateway.Rejected.Count < batches.Count && !cancellationToken.IsCancellationRequested)
+            while (Answered(gateway) < batches.Count && !cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(2000, cancellationToken);
-                progress.WriteLine($"  {watch.Elapsed.TotalSeconds:0} s: {gateway.Accepted.Count} of {batches.Count} batches accepted");
+                progress.WriteLine($"  {watch.Elapsed.TotalSeconds:0} s: {Answered(gateway)} of {batches.Count} batches answered");
             }
         }, cancellationToken);
         await Task.WhenAll(publications);
-        while (gateway.Accepted.Count + gateway.Rejected.Count < batches.Count)
+        // As a gateway's spool does: a batch left unanswered (deferred behind a gap) is published again after a while.
+        var republishAt = watch.Elapsed + TimeSpan.FromSeconds(20);
+        while (Answered(gateway) < batches.Count)
         {
             cancellationToken.ThrowIfCancellationRequested();
             await Task.Delay(5, cancellationToken);
+            if (watch.Elapsed > republishAt)
+            {
+                var answered = gateway.Accepted.Select(a => a.BatchId).Concat(gateway.Rejected.Select(r => r.BatchId)).ToHashSet();
+                var unanswered = batches.Where(b => !answered.Contains(b.BatchId)).ToList();
+                progress.WriteLine($"  publishing {unanswered.Count} unanswered batches again");
+                foreach (var batch in unanswered)
+                {
+                    await gateway.PublishAsync(batch, cancellationToken);
+                }
+
+                republishAt = watch.Elapsed + TimeSpan.FromSeconds(20);
+            }
         }
 
         var ingested = watch.Elapsed;
@@ -120,6 +134,9 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
         await reporter.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         return (ingested, sequenced);
     }
+
+    private static int Answered(TestGateway gateway)
+        => gateway.Accepted.Select(a => a.BatchId).Concat(gateway.Rejected.Select(r => r.BatchId)).Distinct().Count();
 
     // The sequencer's own rate: leaves appended per second between its first and last step of the run.
     private static async Task<double> SequencerRateAsync(NpgsqlDataSource database, CancellationToken cancellationToken)
