@@ -29,13 +29,6 @@ public sealed class CollectorMetrics : IDisposable
         _meter.CreateObservableGauge("log_anchored_size", () => Volatile.Read(ref _anchoredSize), "leaves", "The global log's size last anchored on-chain");
         _meter.CreateObservableGauge("sequencer_leader", () => Volatile.Read(ref _leader), null, "1 while this process holds the sequencer lease");
         _sequenceSeconds = _meter.CreateHistogram<double>("sequence_step_seconds", "s", "Duration of one sequencer step");
-        // Every counter from the start: the exporter publishes the instruments it saw at its start (a counter made at
-        // its first count never reached /metrics), and a scrape shows zeros rather than nothing.
-        foreach (var field in typeof(CollectorCounters).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
-        {
-            var name = (string)field.GetRawConstantValue()!;
-            _counters.TryAdd(name, _meter.CreateCounter<long>(name));
-        }
     }
 
     /// <summary>Adds <paramref name="delta"/> to counter <paramref name="name"/> (with an optional <c>reason</c> tag).</summary>

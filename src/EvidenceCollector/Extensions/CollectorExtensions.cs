@@ -107,7 +107,8 @@ internal static class CollectorExtensions
     public static WebApplicationBuilder AddEvidenceProofs(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<Proofs.ProofService>();
-        builder.Services.AddProblemDetails();
+        // A request that does not bind says why ("Failed to bind parameter ... from ...").
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= (c.Exception as BadHttpRequestException)?.Message);
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Oracle evidence collector";
