@@ -96,13 +96,18 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
             }
         }, cancellationToken);
         await Task.WhenAll(publications);
-        // As a gateway's spool does: a batch left unanswered (deferred behind a gap) is published again after a while.
-        var republishAt = watch.Elapsed + TimeSpan.FromSeconds(20);
+        // As a gateway's spool does: a batch left unanswered (deferred behind a gap) is published again, here once no
+        // answer came for 15 s (the queue is drained: what is left was deferred).
+        var (lastCount, lastChange) = (0, watch.Elapsed);
         while (Answered(gateway) < batches.Count)
         {
             cancellationToken.ThrowIfCancellationRequested();
             await Task.Delay(5, cancellationToken);
-            if (watch.Elapsed > republishAt)
+            if (Answered(gateway) != lastCount)
+            {
+                (lastCount, lastChange) = (Answered(gateway), watch.Elapsed);
+            }
+            else if (watch.Elapsed - lastChange > TimeSpan.FromSeconds(15))
             {
                 var answered = gateway.Accepted.Select(a => a.BatchId).Concat(gateway.Rejected.Select(r => r.BatchId)).ToHashSet();
                 var unanswered = batches.Where(b => !answered.Contains(b.BatchId)).ToList();
@@ -112,7 +117,7 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
                     await gateway.PublishAsync(batch, cancellationToken);
                 }
 
-                republishAt = watch.Elapsed + TimeSpan.FromSeconds(20);
+                lastChange = watch.Elapsed;
             }
         }
 

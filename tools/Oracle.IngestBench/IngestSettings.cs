@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Oracle.IngestBench;
 
-/// <summary>The run's size, from environment variables (defaults: 8 gateways × 4 sessions × 40 batches of 250 records).</summary>
+/// <summary>The run's size, from environment variables (defaults: 8 gateways × 4 sessions × 20 batches of 250 records).</summary>
 internal sealed record IngestSettings(int Gateways, int SessionsPerGateway, int BatchesPerSession, int RecordsPerBatch, int Proofs, int PublishConcurrency, int AnchorEvery, int TimeoutMinutes)
 {
     public int Sessions => Gateways * SessionsPerGateway;
@@ -14,7 +14,7 @@ internal sealed record IngestSettings(int Gateways, int SessionsPerGateway, int 
     public static IngestSettings FromEnvironment() => new(
         Int("ORACLE_INGEST_GATEWAYS", 8),
         Int("ORACLE_INGEST_SESSIONS_PER_GATEWAY", 4),
-        Int("ORACLE_INGEST_BATCHES_PER_SESSION", 40),
+        Int("ORACLE_INGEST_BATCHES_PER_SESSION", 20),
         Int("ORACLE_INGEST_RECORDS_PER_BATCH", 250),
         Int("ORACLE_INGEST_PROOFS", 2000),
         Int("ORACLE_INGEST_PUBLISH_CONCURRENCY", 64),
