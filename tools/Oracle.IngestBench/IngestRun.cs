@@ -74,17 +74,13 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
     private async Task<(TimeSpan Ingested, TimeSpan Sequenced)> IngestAsync(TestGateway gateway, CollectorProcesses collectors, List<EvidenceBatch> batches, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        using var gate = new SemaphoreSlim(settings.PublishConcurrency);
-        var publications = batches.Select(async batch =>
+        // Each synthetic gateway publishes its sessions' batches in order, each confirmed by the broker before the next
+        // (as a gateway's spool does), all sessions at once.
+        var publications = batches.GroupBy(b => b.SessionId).Select(async session =>
         {
-            await gate.WaitAsync(cancellationToken);
-            try
+            foreach (var batch in session)
             {
                 await gateway.PublishAsync(batch, cancellationToken);
-            }
-            finally
-            {
-                gate.Release();
             }
         }).ToList();
         var reporter = Task.Run(async () =>

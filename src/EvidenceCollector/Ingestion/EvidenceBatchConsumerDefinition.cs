@@ -1,6 +1,5 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using Oracle.Core.Evidence;
 
 namespace EvidenceCollector.Ingestion;
 
@@ -34,10 +33,6 @@ internal sealed class EvidenceBatchConsumerDefinition : ConsumerDefinition<Evide
             rabbit.SetQuorumQueue();
         }
 
-        // One session's batches one after the other, in delivery order: a batch whose predecessor is still being stored
-        // by this process waits for it here instead of taking a slot in the gap wait (which, with many batches of
-        // few sessions in the prefetch, could fill every slot with successors while their predecessors wait behind).
-        consumerConfigurator.Message<EvidenceBatch>(m => m.UsePartitioner(_options.ConcurrentMessageLimit, c => unchecked((long)c.Message.SessionId)));
         var serialization = new SizeLimitedSerializerFactory(_options.MaxBatchBytes);
         endpointConfigurator.ClearSerialization();
         endpointConfigurator.AddSerializer(serialization, true);
