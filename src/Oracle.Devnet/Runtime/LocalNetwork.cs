@@ -299,6 +299,13 @@ public sealed class LocalNetwork : IAsyncDisposable
             ("OracleNode", "oracle-node", "oracle-1"),
             ("Arbitration.Api", "Arbitration.Api", "relayer"),
         };
+        if (Manifest is not null)
+        {
+            // The collector's bond, so that it registers and anchors its log from the start.
+            var collector = await ChainConnection.ConnectAsync(Chain.RpcUrl, DevelopmentKeys.Key(Roles["collector"]), cancellationToken);
+            await GatewayProvisioning.FundCollectorBondAsync(collector, Manifest, cancellationToken);
+        }
+
         var started = new List<Task>();
         foreach (var (project, assemblyName, role) in plan)
         {
