@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using System.Security.Cryptography;
 using Npgsql;
 using Oracle.Chain;
@@ -11,7 +12,7 @@ namespace Oracle.Devnet.Runtime;
 
 /// <summary>
 /// The local network: a Hardhat chain, a PostgreSQL cluster and a RabbitMQ node as throwaway processes in one data
-/// folder, the contracts deployed, keystores for every role, and the four services started against them.
+/// folder, the contracts deployed, keystores for every role, and the services started against them (five staked oracle nodes among them).
 /// </summary>
 public sealed class LocalNetwork : IAsyncDisposable
 {
@@ -34,6 +35,9 @@ public sealed class LocalNetwork : IAsyncDisposable
     };
 
     private const string Marker = ".oracle-devnet";
+
+    /// <summary>The service names of the devnet's oracle nodes (roles oracle-1 … oracle-5).</summary>
+    public static readonly IReadOnlyList<string> OracleNames = ["OracleNode-1", "OracleNode-2", "OracleNode-3", "OracleNode-4", "OracleNode-5"];
 
     /// <summary>The keystore role of the run's VRF proving key (keys/vrf.json).</summary>
     public const string VrfRole = "vrf";
@@ -293,29 +297,46 @@ public sealed class LocalNetwork : IAsyncDisposable
             common["Chain__Manifest"] = ManifestPath;
         }
 
-        var plan = new (string Project, string Role)[]
+        var plan = new List<(string Name, string Project, string Role)>
         {
-            ("EvidenceCollector", "collector"),
-            ("OracleNode", "oracle-1"),
-            ("Arbitration.Api", "relayer"),
+            ("EvidenceCollector", "EvidenceCollector", "collector"),
+            ("Arbitration.Api", "Arbitration.Api", "relayer"),
         };
+        if (Manifest is not null)
+        {
+            // Five staked oracle nodes: they answer the VRF coordinator, draw, vote, execute and claim by themselves.
+            await Task.WhenAll(OracleNames.Select((_, i) => OracleStaking.StakeAsync(Chain.RpcUrl, Manifest, Roles[$"oracle-{i + 1}"], cancellationToken)));
+            progress?.Report($"{OracleNames.Count} oracles staked {OracleStaking.Stake / BigInteger.Pow(10, 18)} VPN each");
+            plan.AddRange(OracleNames.Select((name, i) => (name, "OracleNode", $"oracle-{i + 1}")));
+        }
+
         var started = new List<Task>();
-        foreach (var (project, role) in plan)
+        foreach (var (name, project, role) in plan)
         {
             var assembly = _options.Repository.ServiceAssembly(project, project)
                 ?? throw new LocalServiceException($"{project} is not built: run `dotnet build Oracle.sln` (./oracle does it for you)");
             var environment = new Dictionary<string, string>(common) { ["Chain__Keystore"] = _keystores[role] };
+            var folder = Path.Combine(_options.DataDirectory, "services", name);
             if (project == "OracleNode")
             {
-                // The randomness duty (docs/protocol.md §7.4): this node answers LocalVrfCoordinator's requests.
+                // Each node keeps its own store (its votes' salts) in its folder, reads evidence from the devnet's
+                // collector, and answers LocalVrfCoordinator's requests (the randomness duty, docs/protocol.md §7.4).
+                environment.Remove("Database__ConnectionString");
+                environment["Store__SqlitePath"] = Path.Combine(folder, "node.db");
+                environment["Evidence__Collectors__0"] = Services["EvidenceCollector"].Url;
                 environment["Randomness__VrfKeystore"] = _keystores[VrfRole];
             }
-            var service = new ServiceProcess(project, assembly, Path.Combine(_options.DataDirectory, "services", project), environment);
+
+            var service = new ServiceProcess(name, assembly, folder, environment);
             _services.Add(service);
             started.Add(StartServiceAsync(service, progress, cancellationToken));
         }
 
-        started.Add(StartGatewayAsync(progress, cancellationToken));
+        if (_options.StartGateway)
+        {
+            started.Add(StartGatewayAsync(progress, cancellationToken));
+        }
+
         await Task.WhenAll(started);
     }
 

@@ -169,7 +169,12 @@ internal sealed class Judge(NodeChain chain, INodeStore store, DocumentFetcher d
                 continue;
             }
 
-            var decision = RecordPolicy.Evaluate(r.Record, evidence.Policy);
+            if (!RecordPolicy.TryEvaluate(r.Record, evidence.Policy, out var decision, out var unusable))
+            {
+                reasons.Add($"§8.3 {label}: cannot be evaluated ({unusable})");
+                continue;
+            }
+
             if (decision.IsAllowed || decision.RuleId != ruleId)
             {
                 reasons.Add($"§8.3 {label}: the policy decides ({decision.Action}, rule {decision.RuleId}), not (Deny, rule {ruleId})");
@@ -201,8 +206,13 @@ internal sealed class Judge(NodeChain chain, INodeStore store, DocumentFetcher d
         var complete = evidence.Complete && proven.Complete;
         foreach (var r in proven.Records)
         {
-            var decision = RecordPolicy.Evaluate(r.Record, evidence.Policy);
             var label = $"record {r.LeafIndex} ({r.Record})";
+            if (!RecordPolicy.TryEvaluate(r.Record, evidence.Policy, out var decision, out var unusable))
+            {
+                reasons.Add($"§8.3 {label}: cannot be evaluated ({unusable})");
+                continue;
+            }
+
             if (claim == ClaimNames.ProviderBreachedPolicy)
             {
                 if (r.Record.Verdict == FlowVerdict.Allowed && !decision.IsAllowed && decision.RuleId == ruleId)
