@@ -10,7 +10,7 @@ namespace Arbitration.Api.Apis.Models;
 /// <param name="PolicyUri">Where the policy document is.</param>
 /// <param name="Status">Active, Unbonding or Withdrawn.</param>
 /// <param name="Bond">Bond held (VPN base units).</param>
-/// <param name="LockedBond">Bond locked by open disputes.</param>
+/// <param name="LockedBond">The part of the bond reserved by sessions whose claims may still come (the registry's <c>reservedBond</c>).</param>
 /// <param name="UnbondableAt">When an unbonding provider may withdraw.</param>
 /// <param name="RegisteredAt">When it registered.</param>
 /// <param name="Reputation">Sessions, traffic, earnings and disputes.</param>
