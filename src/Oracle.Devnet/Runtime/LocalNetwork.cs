@@ -313,21 +313,37 @@ public sealed class LocalNetwork : IAsyncDisposable
         var started = new List<Task>();
         foreach (var (name, project, role) in plan)
         {
-            var assembly = _options.Repository.ServiceAssembly(project, project)
+            var assembly = _options.Repository.ServiceAssembly(project, project == "OracleNode" ? "oracle-node" : project)
                 ?? throw new LocalServiceException($"{project} is not built: run `dotnet build Oracle.sln` (./oracle does it for you)");
             var environment = new Dictionary<string, string>(common) { ["Chain__Keystore"] = _keystores[role] };
             var folder = Path.Combine(_options.DataDirectory, "services", name);
+            string[] arguments = [];
             if (project == "OracleNode")
             {
-                // Each node keeps its own store (its votes' salts) in its folder, reads evidence from the devnet's
-                // collector, and answers LocalVrfCoordinator's requests (the randomness duty, docs/protocol.md §7.4).
-                environment.Remove("Database__ConnectionString");
-                environment["Store__SqlitePath"] = Path.Combine(folder, "node.db");
-                environment["Evidence__Collectors__0"] = Services["EvidenceCollector"].Url;
-                environment["Randomness__VrfKeystore"] = _keystores[VrfRole];
+                // Each node runs from a configuration file in its folder, as an operator's does (so `oracle-node status
+                // --config <folder>/node.json` reads it): its own store (its votes' salts), the devnet's collector, and
+                // the run's VRF key (the randomness duty, docs/protocol.md §7.4).
+                Directory.CreateDirectory(folder);
+                var config = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["Chain"] = new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["RpcUrl"] = Chain.RpcUrl,
+                        ["Manifest"] = ManifestPath,
+                        ["Keystore"] = _keystores[role],
+                        ["PasswordFile"] = _passwordFile,
+                    },
+                    ["Store"] = new System.Text.Json.Nodes.JsonObject { ["SqlitePath"] = Path.Combine(folder, "node.db") },
+                    ["Evidence"] = new System.Text.Json.Nodes.JsonObject { ["Collectors"] = new System.Text.Json.Nodes.JsonArray(Services["EvidenceCollector"].Url) },
+                    ["Randomness"] = new System.Text.Json.Nodes.JsonObject { ["VrfKeystore"] = _keystores[VrfRole] },
+                };
+                var path = Path.Combine(folder, "node.json");
+                File.WriteAllText(path, config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                environment = [];
+                arguments = ["run", "--config", path];
             }
 
-            var service = new ServiceProcess(name, assembly, folder, environment);
+            var service = new ServiceProcess(name, assembly, folder, environment, arguments);
             _services.Add(service);
             started.Add(StartServiceAsync(service, progress, cancellationToken));
         }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using System.Numerics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -25,6 +24,9 @@ namespace OracleNode.Evidence;
 /// </summary>
 internal sealed class CollectorRecordProver(HttpClient http, NodeChain chain, INodeStore store, IOptions<EvidenceOptions> options) : IRecordProver
 {
+    /// <summary>The most records a record claim's documents may name (four documents' worth of §8.1's 64).</summary>
+    public const int MaxNamedRecords = 256;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly EvidenceOptions _options = options.Value;
@@ -48,7 +50,13 @@ internal sealed class CollectorRecordProver(HttpClient http, NodeChain chain, IN
         var parties = Parties(session);
         var proven = new List<ProvenRecord>();
         var complete = true;
-        foreach (var index in leafIndices.Take(_options.MaxRecords))
+        if (leafIndices.Count > MaxNamedRecords)
+        {
+            // Documents are anyone's to submit: a pile of record numbers must not keep the node busy past its deadline.
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{leafIndices.Count} records named: only the first {MaxNamedRecords} are read"));
+        }
+
+        foreach (var index in leafIndices.Take(MaxNamedRecords))
         {
             var (record, recordComplete) = await ProveOneAsync(parties, index, null, keys, cutoff, problems, cancellationToken).ConfigureAwait(false);
             complete &= recordComplete;
@@ -285,12 +293,23 @@ internal sealed class CollectorRecordProver(HttpClient http, NodeChain chain, IN
                 return (null, $"{path} answered {(int)response.StatusCode}", true);
             }
 
-            if (response.Content.Headers.ContentLength > DocumentFetcher.MaxBytes * 16L)
+            // A proof is a few kilobytes, a session's checkpoint list grows with its epochs: 16 MiB bounds what a
+            // collector can make the node read.
+            const int MaxAnswer = 16 << 20;
+            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await body.ReadAsync(chunk, timeout.Token).ConfigureAwait(false)) > 0)
             {
-                return (null, $"{path}: the answer is too large", false);
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > MaxAnswer)
+                {
+                    return (null, $"{path}: the answer is larger than 16 MiB", false);
+                }
             }
 
-            var value = await response.Content.ReadFromJsonAsync<T>(Json, timeout.Token).ConfigureAwait(false);
+            var value = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Json);
             return value is null ? (null, $"{path}: empty answer", false) : (value, null, false);
         }
         catch (JsonException e)

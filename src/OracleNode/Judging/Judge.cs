@@ -139,6 +139,7 @@ internal sealed class Judge(NodeChain chain, INodeStore store, DocumentFetcher d
         {
             var proven = await prover.ProveAsync(c.Session!, evidence.Records, evidence.Disclosures, c.EvidenceCutoff, cancellationToken).ConfigureAwait(false);
             reasons.AddRange(proven.Problems.Select(p => "§8.2 " + p));
+            reasons.AddRange(proven.Records.Select(Proven));
             candidates.AddRange(proven.Records);
             complete &= proven.Complete;
         }
@@ -203,6 +204,7 @@ internal sealed class Judge(NodeChain chain, INodeStore store, DocumentFetcher d
 
         var proven = await prover.ProveAsync(c.Session!, evidence.Records, evidence.Disclosures, c.EvidenceCutoff, cancellationToken).ConfigureAwait(false);
         reasons.AddRange(proven.Problems.Select(p => "§8.2 " + p));
+        reasons.AddRange(proven.Records.Select(Proven));
         var complete = evidence.Complete && proven.Complete;
         foreach (var r in proven.Records)
         {
@@ -254,6 +256,8 @@ internal sealed class Judge(NodeChain chain, INodeStore store, DocumentFetcher d
             ? Upheld(Name, string.Create(CultureInfo.InvariantCulture, $"paid {state.Paid} > owed {owed}"), reasons, complete)
             : Rejected(Name, string.Create(CultureInfo.InvariantCulture, $"paid {state.Paid} ≤ owed {owed}"), reasons, complete);
     }
+
+    private static string Proven(ProvenRecord r) => $"§8.2 record {r.LeafIndex} proven ({r.Source}{(r.CoSigned ? ", co-signed by the client" : "")}): {r.Record}";
 
     private async Task<ulong> BlockTimeAsync(ulong block, CancellationToken cancellationToken)
     {

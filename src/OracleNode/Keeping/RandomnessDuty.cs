@@ -9,6 +9,7 @@ using Oracle.Chain.Deployment;
 using Oracle.Chain.Transactions;
 using Oracle.Core.Randomness;
 using OracleNode.Hosting;
+using OracleNode.Storage;
 
 namespace OracleNode.Keeping;
 
@@ -16,21 +17,32 @@ namespace OracleNode.Keeping;
 /// The randomness duty on a local network (docs/protocol.md §7.4): answers LocalVrfCoordinator's requests from the
 /// network's RandomnessSource with the VRF proof of the run's key, sent from the node's account, so committees are
 /// drawn without anyone calling a contract by hand. A request is answered once the chain is past its confirmations;
-/// one already answered (by this node or another holder of the key) is skipped, and an answer that reverts because
-/// another came first costs nothing (the sender estimates before it sends).
+/// one already answered (by this node or another holder of the key) is skipped. Where several nodes hold the key they
+/// stand down like keepers (<see cref="StandDown"/>, <c>Keeper:Slot</c>): the first in a request's order answers at
+/// once, the k-th only if it is still unanswered k slots later.
 /// </summary>
-internal sealed class RandomnessDuty(NodeChain chain, VrfKey key, IOptions<NodeOptions> options, NodeMetrics metrics, ILogger<RandomnessDuty> logger) : BackgroundService
+internal sealed class RandomnessDuty(NodeChain chain, VrfKey key, INodeStore store, IOptions<NodeOptions> options, IOptions<KeeperOptions> keeper, NodeMetrics metrics,
+    TimeProvider time, ILogger<RandomnessDuty> logger) : BackgroundService
 {
+    // When each request was first seen answerable (wall clock): the stand-down wait runs from there.
+    private readonly Dictionary<BigInteger, DateTimeOffset> _dueSince = [];
+
     private readonly string _coordinator = chain.Context.TryAddressOf(ContractNames.VrfCoordinator)
         ?? throw new InvalidOperationException("the manifest names no VrfCoordinator");
 
     private readonly string _requester = chain.Context.AddressOf(ContractNames.RandomnessSource);
 
+    // Blocks read again on every pass: an answer a reorganization took out is sent again (a request's block is
+    // answerable for 256 blocks; a deeper reorganization than this is the chain's confirmations' business).
+    private const ulong Lookback = 128;
+
     private ulong _next;
+
+    private ulong _start;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _next = chain.Context.DeploymentBlock(ContractNames.VrfCoordinator);
+        _next = _start = chain.Context.DeploymentBlock(ContractNames.VrfCoordinator);
         var keyHash = await new LocalVrfCoordinatorService(chain.Context.Web3, _coordinator).KeyHashQueryAsync(null, stoppingToken).ConfigureAwait(false);
         if (!keyHash.AsSpan().SequenceEqual(key.KeyHash))
         {
@@ -57,12 +69,13 @@ internal sealed class RandomnessDuty(NodeChain chain, VrfKey key, IOptions<NodeO
         }
     }
 
-    /// <summary>One pass: every request since the oldest one not answered yet.</summary>
+    /// <summary>One pass: every request since the oldest one not answered yet (and the last <see cref="Lookback"/> blocks).</summary>
     public async Task PassAsync(CancellationToken cancellationToken)
     {
         var web3 = chain.Context.Web3;
         var latest = (ulong)(await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().WaitAsync(cancellationToken).ConfigureAwait(false)).Value;
-        if (latest < _next)
+        var start = Math.Max(_start, Math.Min(_next, latest > Lookback ? latest - Lookback : 0));
+        if (latest < start)
         {
             return;
         }
@@ -72,7 +85,7 @@ internal sealed class RandomnessDuty(NodeChain chain, VrfKey key, IOptions<NodeO
         var requests = new List<RandomWordsRequestedEvent>();
         var answered = new HashSet<BigInteger>();
         var range = Math.Max(1UL, chain.Context.MaxLogRange);
-        for (var from = _next; from <= latest; from += range)
+        for (var from = start; from <= latest; from += range)
         {
             var to = Math.Min(latest, from + range - 1);
             var window = (new BlockParameter(new HexBigInteger(from)), new BlockParameter(new HexBigInteger(to)));
@@ -80,6 +93,11 @@ internal sealed class RandomnessDuty(NodeChain chain, VrfKey key, IOptions<NodeO
             answered.UnionWith((await fulfilled.GetAllChangesAsync(fulfilled.CreateFilterInput(window.Item1, window.Item2)).WaitAsync(cancellationToken).ConfigureAwait(false)).Select(l => l.Event.RequestId));
         }
 
+        var parameters = await chain.ParametersAsync(cancellationToken).ConfigureAwait(false);
+        var oracles = (await store.StakesAsync(cancellationToken).ConfigureAwait(false))
+            .Where(s => BigInteger.Parse(s.Stake, System.Globalization.CultureInfo.InvariantCulture) >= parameters.MinStake)
+            .Select(s => s.Oracle)
+            .ToList();
         var next = latest + 1;
         foreach (var request in requests)
         {
@@ -90,13 +108,34 @@ internal sealed class RandomnessDuty(NodeChain chain, VrfKey key, IOptions<NodeO
             }
 
             // Answerable from block + max(1, confirmations); the answer goes into the block after `latest` at the earliest.
-            if (latest + 1 < commitment.BlockNumber + Math.Max(1UL, commitment.RequestConfirmations) || !await AnswerAsync(request, cancellationToken).ConfigureAwait(false))
+            if (latest + 1 < commitment.BlockNumber + Math.Max(1UL, commitment.RequestConfirmations) || !MyTurn(request.RequestId, oracles)
+                || !await AnswerAsync(request, cancellationToken).ConfigureAwait(false))
             {
                 next = Math.Min(next, commitment.BlockNumber);
             }
+            else
+            {
+                _dueSince.Remove(request.RequestId);
+            }
+        }
+
+        foreach (var answer in answered)
+        {
+            _dueSince.Remove(answer);
         }
 
         _next = next;
+    }
+
+    private bool MyTurn(BigInteger requestId, IReadOnlyCollection<string> oracles)
+    {
+        if (!_dueSince.TryGetValue(requestId, out var since))
+        {
+            _dueSince[requestId] = since = time.GetUtcNow();
+        }
+
+        var rank = StandDown.Rank("randomness", (ulong)(requestId & ulong.MaxValue), 0, chain.Me, oracles);
+        return time.GetUtcNow() - since >= keeper.Value.Slot * rank;
     }
 
     private async Task<bool> AnswerAsync(RandomWordsRequestedEvent request, CancellationToken cancellationToken)

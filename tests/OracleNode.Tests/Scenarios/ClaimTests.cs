@@ -105,6 +105,17 @@ public sealed class ClaimTests(ClusterFixture fixture) : IClassFixture<ClusterFi
         Assert.Equal(Upheld, ruling.Ruling);
         Assert.Equal(c.Client.Address, ruling.Winner, ignoreCase: true);
         await AssertHonestVotesAsync(id, drawn, Upheld, "carried although the policy denies it");
+
+        // The operator's view explains the vote: the rule that decided, the record, where it was proven and anchored.
+        var juror = drawn.Committee.Select(Cluster.NodeOf).OfType<NodeProcess>().First(n => n.Name != "dishonest");
+        var (exit, output, error) = await NodeCli.RunAsync("status", "--reasons", "--config", Path.Combine(Path.GetDirectoryName(juror.StorePath)!, "node.json"));
+        Assert.True(exit == 0, error);
+        var plain = System.Text.RegularExpressions.Regex.Replace(output, "\u001b\\[[0-9;]*m", "");
+        var explained = string.Join(' ', plain.Split((char[])['\n', '\r'], StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));
+        Assert.Contains($"dispute {id} round 0: Upheld", explained, StringComparison.Ordinal);
+        Assert.Contains($"record {smb} proven (collector ", explained, StringComparison.Ordinal);
+        Assert.Contains("anchored in log", explained, StringComparison.Ordinal);
+        Assert.Contains("ProviderBreachedPolicy: upheld", explained, StringComparison.Ordinal);
     }
 
     [Fact]
