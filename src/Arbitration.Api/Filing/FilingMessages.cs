@@ -20,10 +20,29 @@ internal static class FilingMessages
             RuleId = filing.RuleId,
             EvidenceHash = filing.EvidenceHash,
             EvidenceUri = filing.EvidenceUri,
+            ProofHash = ProofHash(filing.Proof),
+            PanelHash = session.PanelHash,
             Nonce = filing.Nonce,
             Deadline = filing.Deadline,
         };
     }
+
+    /// <summary>The <c>proofHash</c> a filing signs: zero without a record proof, else <c>keccak256(abi.encode(proof))</c>.</summary>
+    public static byte[] ProofHash(Oracle.Chain.Contracts.RecordProof? proof) => RecordProof.Hash(proof is null ? null : new RecordProof
+    {
+        Leaf = proof.Leaf,
+        LeafIndex = proof.LeafIndex,
+        AuditPath = proof.AuditPath,
+        Voucher = new Voucher
+        {
+            SessionId = proof.Voucher.SessionId,
+            CumulativeAmount = proof.Voucher.CumulativeAmount,
+            CumulativeBytes = proof.Voucher.CumulativeBytes,
+            LogSize = proof.Voucher.LogSize,
+            LogRoot = proof.Voucher.LogRoot,
+        },
+        Signature = proof.Signature,
+    });
 
     /// <summary>The filing's digest (its identity: the same signed filing has the same digest).</summary>
     public static string Digest(Oracle.Core.Eip712.Filing message, TypedDataDomain domain)
