@@ -24,6 +24,12 @@ public static class MeteringCounters
     /// <summary>Provider: vouchers accepted.</summary>
     public const string VouchersAccepted = "vouchers.accepted";
 
+    /// <summary>Settlement transactions confirmed on-chain, by action (<c>settle</c>, <c>close</c>, <c>finalize</c>).</summary>
+    public const string SettlementTransactions = "settlement.transactions";
+
+    /// <summary>Settlement attempts that failed (a revert, a node that did not answer), by action; retried with backoff.</summary>
+    public const string SettlementFailures = "settlement.failures";
+
     /// <summary>Provider: vouchers rejected (tag reason).</summary>
     public const string VouchersRejected = "vouchers.rejected";
 

@@ -319,6 +319,85 @@ public sealed class EvidenceSpoolTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
+    [Fact]
+    public void Acknowledge_BatchCarryingTheLatestVoucher_KeepsTheVoucherForSettlement()
+    {
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        var batch = Batch(1, 3);
+        AddCheckpoint(spool, batch, 1, 300, 0);
+        spool.AttachVoucher(1, 3, Voucher(3, "700"));
+        var published = Assert.Single(spool.Due(0, 10));
+        spool.MarkPublished(batch.BatchId, 10_000);
+
+        Assert.Equal(AcknowledgementOutcome.Removed, spool.Acknowledge(batch.BatchId, EvidenceBatchDigest.Compute(published)));
+
+        Assert.Empty(spool.Entries());
+        Assert.Equal("700", spool.LatestVoucher(1)!.CumulativeAmount);
+    }
+
+    [Fact]
+    public void AttachVoucher_LowerAmountAfterAHigherOne_KeepsTheHigher()
+    {
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        spool.AttachVoucher(1, 5, Voucher(5, "900"));
+        spool.AttachVoucher(1, 3, Voucher(3, "300"));
+
+        var entry = spool.Settlement(1)!;
+        Assert.Equal(5UL, entry.Voucher!.LogSize);
+        Assert.Equal(900, entry.VoucherAmount);
+    }
+
+    [Fact]
+    public void Settlement_PendingTransactionAndRedeemedAmount_SurviveAReopen()
+    {
+        using (var spool = EvidenceSpool.Open(SpoolPath))
+        {
+            spool.TrackSettlement(7, SettlementRole.Provider, onChain: true);
+            spool.AttachVoucher(7, 4, Voucher(4, "1000"));
+            spool.RecordChainState(7, 400, closed: false, "0xaa");
+            spool.BeginSettlementTransaction(7, "close", 1000, 123);
+        }
+
+        using var reopened = EvidenceSpool.Open(SpoolPath);
+        var entry = reopened.Settlement(7)!;
+        Assert.Equal("close", entry.PendingAction);
+        Assert.Equal(1000, entry.PendingAmount);
+        Assert.Equal(400, entry.RedeemedAmount);
+        Assert.Equal(600, entry.Unredeemed);
+        Assert.Equal("0xaa", entry.LastTransaction);
+        Assert.Equal(7UL, Assert.Single(reopened.OpenSettlements(SettlementRole.Provider, 0)).SessionId);
+    }
+
+    [Fact]
+    public void EndSession_TrackedSession_MarksItEndedAndRaisesSessionEnded()
+    {
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        spool.TrackSettlement(2, SettlementRole.Provider, onChain: true);
+        spool.PostponeSettlement(2, long.MaxValue);
+        ulong? ended = null;
+        spool.SessionEnded += id => ended = id;
+
+        spool.EndSession(2, 1000);
+
+        Assert.Equal(2UL, ended);
+        Assert.True(Assert.Single(spool.OpenSettlements(SettlementRole.Provider, 0)).Ended);
+    }
+
+    [Fact]
+    public void OpenSettlements_PinnedLinkOrClosedSession_NotListed()
+    {
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        spool.TrackSettlement(1, SettlementRole.Provider, onChain: false);
+        spool.AttachVoucher(1, 3, Voucher(3, "5"));
+        spool.TrackSettlement(2, SettlementRole.Provider, onChain: true);
+        spool.RecordChainState(2, 10, closed: true, null);
+        spool.TrackSettlement(3, SettlementRole.Client, onChain: true);
+
+        Assert.Empty(spool.OpenSettlements(SettlementRole.Provider, 0));
+        Assert.Equal(3UL, Assert.Single(spool.OpenSettlements(SettlementRole.Client, 0)).SessionId);
+        Assert.Equal("5", spool.LatestVoucher(1)!.CumulativeAmount); // a pinned link's voucher is kept all the same
+    }
+
     private static EvidenceBatch Batch(ulong session, ulong treeSize, ulong first = 0)
     {
         var leafHashes = new List<byte[]>();
@@ -361,7 +440,7 @@ public sealed class EvidenceSpoolTests : IDisposable
         spool.AddCheckpoint(batch, records, sequence, allowedOctets, publishAfterMs);
     }
 
-    private static SignedVoucher Voucher(ulong size) => new() { CumulativeAmount = "100", CumulativeBytes = 100, LogSize = size, LogRoot = new byte[32], Signature = "0x00" };
+    private static SignedVoucher Voucher(ulong size, string amount = "100") => new() { CumulativeAmount = amount, CumulativeBytes = 100, LogSize = size, LogRoot = new byte[32], Signature = "0x00" };
 
     private static byte[] Hashes(int count)
     {

@@ -38,6 +38,10 @@ internal sealed class ChainSessions
 
     public static async Task<ChainSessions> DeployAsync(ChainFixture chain) => new(await TestNetwork.DeployAsync(chain));
 
+    /// <summary>A network whose SessionManager has this challenge window and maximum session duration (settlement tests).</summary>
+    public static async Task<ChainSessions> DeployAsync(ChainFixture chain, TimeSpan challengeWindow, TimeSpan maxSessionDuration)
+        => new(await TestNetwork.DeployAsync(chain, NetworkParameters.Devnet with { ChallengeWindow = challengeWindow, MaxSessionDuration = maxSessionDuration }));
+
     /// <summary>Registers a new provider (endpoint, tunnel key, price, the default exit policy) with the minimum bond.</summary>
     public async Task<EthECKey> RegisterProviderAsync(byte[] tunnelKey, string endpoint, BigInteger pricePerMiB)
     {

@@ -40,6 +40,7 @@ internal sealed class MeteringSessionObserver(
         {
             Policy = session.Policy,
             PolicyContext = session.PolicyContext,
+            OnChain = t.OnChain,
         };
         if (session.Role == GatewayRole.Provider)
         {

@@ -24,6 +24,9 @@ public sealed record MeteredSession(
     /// <summary>The session's policy (provider: enforced; client: from SessionInfo, checked against the session's hash), or null when unknown.</summary>
     public PolicyDocument? Policy { get; init; }
 
+    /// <summary>Whether the session is a SessionManager session, settled on-chain (a pinned link is not).</summary>
+    public bool OnChain { get; init; }
+
     /// <summary>The provider's evaluation context as declared in SessionInfo (docs/protocol.md §6.3), or null when unknown.</summary>
     public PolicyContext? PolicyContext { get; init; }
 }

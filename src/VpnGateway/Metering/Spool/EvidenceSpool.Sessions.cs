@@ -63,13 +63,19 @@ internal sealed partial class EvidenceSpool
                 DELETE FROM sessions WHERE session_id = $session;
                 INSERT OR IGNORE INTO ended_sessions (session_id, ended_ms) VALUES ($session, $at);
                 {(settled ? "INSERT OR IGNORE INTO settled_sessions (session_id) VALUES ($session);" : string.Empty)}
+                UPDATE settlements SET ended = 1, next_attempt_ms = 0 WHERE session_id = $session;
                 """, transaction);
             command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
             command.Parameters.AddWithValue("$at", endedAtMs);
             command.ExecuteNonQuery();
             transaction.Commit();
         }
+
+        SessionEnded?.Invoke(sessionId);
     }
+
+    /// <summary>Raised after <see cref="EndSession"/> committed: the session can be closed on-chain now.</summary>
+    public event Action<ulong>? SessionEnded;
 
     /// <summary>
     /// The session is ending (its last checkpoint is made): from now on it is refused, also while its last voucher is

@@ -12,7 +12,8 @@ namespace VpnGateway.Metering.Spool;
 /// <see cref="SpoolState.Spooled"/> until the broker confirmed its publication, then <see cref="SpoolState.Published"/>
 /// until the collector's acknowledgement (published again if none comes in time); a batch the collector rejected, or one
 /// that can no longer be read, stays quarantined. Rows leave only through <see cref="Acknowledge"/>, or with their
-/// session's end (log hashes only); nothing else deletes evidence.
+/// session's end (log hashes only); nothing else deletes evidence. Each session's latest voucher is kept apart from its
+/// batches (<see cref="LatestVoucher"/>), until it is redeemed on-chain, whatever the collector acknowledges.
 /// </summary>
 /// <remarks>One connection behind a lock: writers are the epoch loop and the publisher, a few times per second.</remarks>
 internal sealed partial class EvidenceSpool : IDisposable
@@ -93,6 +94,23 @@ internal sealed partial class EvidenceSpool : IDisposable
                 created_ms INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS settled_sessions (
                 session_id INTEGER PRIMARY KEY);
+            CREATE TABLE IF NOT EXISTS settlements (
+                session_id INTEGER PRIMARY KEY,
+                role INTEGER NOT NULL DEFAULT 0,
+                on_chain INTEGER NOT NULL DEFAULT 0,
+                voucher TEXT,
+                voucher_amount TEXT NOT NULL DEFAULT '0',
+                redeemed_amount TEXT NOT NULL DEFAULT '0',
+                ended INTEGER NOT NULL DEFAULT 0,
+                close_deadline INTEGER NOT NULL DEFAULT 0,
+                closed INTEGER NOT NULL DEFAULT 0,
+                pending_action TEXT,
+                pending_amount TEXT,
+                pending_since_ms INTEGER,
+                last_transaction TEXT,
+                last_error TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_ms INTEGER NOT NULL DEFAULT 0);
             CREATE TABLE IF NOT EXISTS disputed_epochs (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                 session_id INTEGER NOT NULL,
@@ -193,6 +211,7 @@ internal sealed partial class EvidenceSpool : IDisposable
                 session.ExecuteNonQuery();
             }
 
+            KeepVoucher(sessionId, voucher, transaction);
             transaction.Commit();
         }
 
