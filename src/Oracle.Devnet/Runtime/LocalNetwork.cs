@@ -305,7 +305,12 @@ public sealed class LocalNetwork : IAsyncDisposable
         if (Manifest is not null)
         {
             // Five staked oracle nodes: they answer the VRF coordinator, draw, vote, execute and claim by themselves.
-            await Task.WhenAll(OracleNames.Select((_, i) => OracleStaking.StakeAsync(Chain.RpcUrl, Manifest, Roles[$"oracle-{i + 1}"], cancellationToken)));
+            // One after the other: each buy moves the exchange's price the next one is quoted at.
+            for (var i = 0; i < OracleNames.Count; i++)
+            {
+                await OracleStaking.StakeAsync(Chain.RpcUrl, Manifest, Roles[$"oracle-{i + 1}"], cancellationToken);
+            }
+
             progress?.Report($"{OracleNames.Count} oracles staked {OracleStaking.Stake / BigInteger.Pow(10, 18)} VPN each");
             plan.AddRange(OracleNames.Select((name, i) => (name, "OracleNode", $"oracle-{i + 1}")));
         }
