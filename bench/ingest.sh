@@ -8,8 +8,8 @@
 #   {"records_per_s":…, "leaves_per_s":…, "proof_p99_ms":…, "anchor_gas_per_leaf":…, "copy_only_records_per_s":…, …}
 #
 # Usage (from anywhere): bash bench/ingest.sh
-#   ORACLE_INGEST_GATEWAYS (8), ORACLE_INGEST_SESSIONS_PER_GATEWAY (4), ORACLE_INGEST_BATCHES_PER_SESSION (40),
-#   ORACLE_INGEST_RECORDS_PER_BATCH (250), ORACLE_INGEST_PROOFS (2000), ORACLE_INGEST_PUBLISH_CONCURRENCY (64),
+#   ORACLE_INGEST_GATEWAYS (8), ORACLE_INGEST_SESSIONS_PER_GATEWAY (4), ORACLE_INGEST_BATCHES_PER_SESSION (20),
+#   ORACLE_INGEST_RECORDS_PER_BATCH (250), ORACLE_INGEST_PROOFS (2000),
 #   ORACLE_INGEST_ANCHOR_EVERY (256 leaves), ORACLE_INGEST_TIMEOUT_MINUTES (15); NO_BUILD=1 uses the Release build there.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -14,8 +14,26 @@ internal static class IngestBench
     {
         var settings = IngestSettings.FromEnvironment();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(settings.TimeoutMinutes));
-        var result = await new IngestRun(settings, Console.Error).RunAsync(cts.Token);
-        Console.WriteLine(result.ToJson());
-        return 0;
+        // Ctrl-C or a kill stops the run, and its disposals stop the collector process (and the services) by PID.
+        using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+        using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
+        try
+        {
+            var result = await new IngestRun(settings, Console.Error).RunAsync(cts.Token);
+            Console.WriteLine(result.ToJson());
+            return 0;
+        }
+        catch (Exception e)
+        {
+            // Returning (not throwing) lets the process exit normally, and the test services stop with it.
+            Console.Error.WriteLine(e is OperationCanceledException ? "ingest bench: stopped" : $"ingest bench: {e}");
+            return 1;
+        }
+
+        void Stop(System.Runtime.InteropServices.PosixSignalContext context)
+        {
+            context.Cancel = true;
+            cts.Cancel();
+        }
     }
 }

@@ -74,32 +74,47 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
     private async Task<(TimeSpan Ingested, TimeSpan Sequenced)> IngestAsync(TestGateway gateway, CollectorProcesses collectors, List<EvidenceBatch> batches, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        using var gate = new SemaphoreSlim(settings.PublishConcurrency);
-        var publications = batches.Select(async batch =>
+        // Each synthetic gateway publishes its sessions' batches in order, each confirmed by the broker before the next
+        // (as a gateway's spool does), all sessions at once.
+        var publications = batches.GroupBy(b => b.SessionId).Select(async session =>
         {
-            await gate.WaitAsync(cancellationToken);
-            try
+            foreach (var batch in session)
             {
                 await gateway.PublishAsync(batch, cancellationToken);
-            }
-            finally
-            {
-                gate.Release();
             }
         }).ToList();
         var reporter = Task.Run(async () =>
         {
-            while (gateway.Accepted.Count + gateway.Rejected.Count < batches.Count && !cancellationToken.IsCancellationRequested)
+            while (Answered(gateway) < batches.Count && !cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(2000, cancellationToken);
-                progress.WriteLine($"  {watch.Elapsed.TotalSeconds:0} s: {gateway.Accepted.Count} of {batches.Count} batches accepted");
+                progress.WriteLine($"  {watch.Elapsed.TotalSeconds:0} s: {Answered(gateway)} of {batches.Count} batches answered");
             }
         }, cancellationToken);
         await Task.WhenAll(publications);
-        while (gateway.Accepted.Count + gateway.Rejected.Count < batches.Count)
+        // As a gateway's spool does: a batch left unanswered (deferred behind a gap) is published again, here once no
+        // answer came for 15 s (the queue is drained: what is left was deferred).
+        var (lastCount, lastChange) = (0, watch.Elapsed);
+        while (Answered(gateway) < batches.Count)
         {
             cancellationToken.ThrowIfCancellationRequested();
             await Task.Delay(5, cancellationToken);
+            if (Answered(gateway) != lastCount)
+            {
+                (lastCount, lastChange) = (Answered(gateway), watch.Elapsed);
+            }
+            else if (watch.Elapsed - lastChange > TimeSpan.FromSeconds(15))
+            {
+                var answered = gateway.Accepted.Select(a => a.BatchId).Concat(gateway.Rejected.Select(r => r.BatchId)).ToHashSet();
+                var unanswered = batches.Where(b => !answered.Contains(b.BatchId)).ToList();
+                progress.WriteLine($"  publishing {unanswered.Count} unanswered batches again");
+                foreach (var batch in unanswered)
+                {
+                    await gateway.PublishAsync(batch, cancellationToken);
+                }
+
+                lastChange = watch.Elapsed;
+            }
         }
 
         var ingested = watch.Elapsed;
@@ -120,6 +135,9 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
         await reporter.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         return (ingested, sequenced);
     }
+
+    private static int Answered(TestGateway gateway)
+        => gateway.Accepted.Select(a => a.BatchId).Concat(gateway.Rejected.Select(r => r.BatchId)).Distinct().Count();
 
     // The sequencer's own rate: leaves appended per second between its first and last step of the run.
     private static async Task<double> SequencerRateAsync(NpgsqlDataSource database, CancellationToken cancellationToken)

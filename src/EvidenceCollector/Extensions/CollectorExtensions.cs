@@ -107,7 +107,8 @@ internal static class CollectorExtensions
     public static WebApplicationBuilder AddEvidenceProofs(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<Proofs.ProofService>();
-        builder.Services.AddProblemDetails();
+        // A request that does not bind says why ("Failed to bind parameter ... from ...").
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= (c.Exception as BadHttpRequestException)?.Message);
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Oracle evidence collector";
@@ -120,7 +121,12 @@ internal static class CollectorExtensions
     /// <summary>Maps the read API, <c>/openapi/v1.json</c>, <c>/checkpoint</c> and <c>/tile/...</c>.</summary>
     public static WebApplication MapEvidenceProofs(this WebApplication app)
     {
-        app.UseExceptionHandler();
+        // A request the endpoints cannot bind (a session id that is not a number, a missing query value) is the
+        // client's mistake: 400 with a problem, not a server error.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.MapOpenApi();
         app.MapProofEndpoints();
         app.MapTileEndpoints();

@@ -304,8 +304,12 @@ public sealed class LocalNetwork : IAsyncDisposable
         };
         if (Manifest is not null)
         {
+            // The collector's bond, so that it registers and anchors its log from the start.
+            var collector = await ChainConnection.ConnectAsync(Chain.RpcUrl, DevelopmentKeys.Key(Roles["collector"]), cancellationToken);
+            await GatewayProvisioning.FundCollectorBondAsync(collector, Manifest, cancellationToken);
+
             // Five staked oracle nodes: they answer the VRF coordinator, draw, vote, execute and claim by themselves.
-            // One after the other: each buy moves the exchange's price the next one is quoted at.
+            // One after the other: a stake's gas estimate goes stale when another stake grows the registry's weight tree.
             for (var i = 0; i < OracleNames.Count; i++)
             {
                 await OracleStaking.StakeAsync(Chain.RpcUrl, Manifest, Roles[$"oracle-{i + 1}"], cancellationToken);
