@@ -36,6 +36,9 @@ internal sealed record SoundnessResult
 
     public required double DishonestStakeShare { get; init; }
 
+    /// <summary>Correct final rulings per claim type, "correct/disputes".</summary>
+    public required IReadOnlyDictionary<string, string> ByClaim { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, object>
     {
         ["disputes"] = Disputes,
@@ -53,6 +56,7 @@ internal sealed record SoundnessResult
         ["nodes"] = Nodes,
         ["dishonest_nodes"] = DishonestNodes,
         ["dishonest_stake_share"] = Math.Round(DishonestStakeShare, 3),
+        ["correct_by_claim"] = ByClaim,
     });
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{CorrectRulings}/{Disputes} correct, {Appeals} appeals");

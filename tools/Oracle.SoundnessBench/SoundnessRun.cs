@@ -30,8 +30,10 @@ internal sealed class SoundnessRun(ChainFixture chain, BenchSettings settings, T
         progress.WriteLine($"network deployed; starting {settings.Honest} honest and {settings.Dishonest} dishonest nodes");
         var specs = Enumerable.Range(1, settings.Honest).Select(i => new NodeSpec($"honest-{i}", 10_000))
             .Concat(Enumerable.Range(1, settings.Dishonest).Select(i => new NodeSpec($"dishonest-{i}", 10_000, Dishonest: true)));
+        await using var collector = await EvidenceServer.StartAsync(world);
         await using var cluster = await NodeCluster.StartAsync(world, specs, c =>
         {
+            c["Evidence"] = new System.Text.Json.Nodes.JsonObject { ["Collectors"] = new System.Text.Json.Nodes.JsonArray(collector.Url) };
             c["Node"]!["TickInterval"] = "00:00:01";
             c["Keeper"]!["Slot"] = "00:00:02";
             c["Voting"]!["DeadlineWarning"] = "00:00:05";
@@ -55,9 +57,9 @@ internal sealed class SoundnessRun(ChainFixture chain, BenchSettings settings, T
             await slots.WaitAsync(cancellationToken);
             try
             {
-                var outcome = await new DisputeScript(world, cluster, providers[i % providers.Count], truth).RunAsync(cancellationToken);
+                var outcome = await new DisputeScript(world, cluster, collector, providers[i % providers.Count], (byte)settings.CommitteeSize, i % 3, truth).RunAsync(cancellationToken);
                 progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"[{Interlocked.Increment(ref done)}/{truths.Count}] dispute {outcome.DisputeId}: {(truth ? "true" : "false")} claim, rounds {string.Join(" ", outcome.RoundRulings.Select(r => r ? "U" : "R"))}, final {(outcome.FinalUpheld ? "Upheld" : "Rejected")} {(outcome.Correct ? "correct" : "WRONG")} after {outcome.Seconds} s"));
+                    $"[{Interlocked.Increment(ref done)}/{truths.Count}] dispute {outcome.DisputeId}: {(truth ? "true" : "false")} {outcome.Claim}, rounds {string.Join(" ", outcome.RoundRulings.Select(r => r ? "U" : "R"))}, final {(outcome.FinalUpheld ? "Upheld" : "Rejected")} {(outcome.Correct ? "correct" : "WRONG")} after {outcome.Seconds} s"));
                 return outcome;
             }
             finally
@@ -100,6 +102,7 @@ internal sealed class SoundnessRun(ChainFixture chain, BenchSettings settings, T
             Nodes = cluster.Nodes.Count,
             DishonestNodes = dishonest.Count,
             DishonestStakeShare = (double)settings.Dishonest / (settings.Honest + settings.Dishonest),
+            ByClaim = outcomes.GroupBy(o => o.Claim).ToDictionary(g => g.Key, g => $"{g.Count(o => o.Correct)}/{g.Count()}"),
         };
     }
 

@@ -182,7 +182,7 @@ internal static class GatewayProvisioning
         }
     }
 
-    private static async Task BuyAsync(IWeb3 buyer, DeploymentManifest manifest, BigInteger amount, CancellationToken cancellationToken)
+    internal static async Task BuyAsync(IWeb3 buyer, DeploymentManifest manifest, BigInteger amount, CancellationToken cancellationToken)
     {
         var feed = new PriceFeedService(buyer, manifest.AddressOf(ContractNames.PriceFeedVpnEth));
         var exchange = new TokenExchangeService(buyer, manifest.AddressOf(ContractNames.TokenExchange));

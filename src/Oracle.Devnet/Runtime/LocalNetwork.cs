@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using System.Security.Cryptography;
 using Npgsql;
 using Oracle.Chain;
@@ -11,7 +12,7 @@ namespace Oracle.Devnet.Runtime;
 
 /// <summary>
 /// The local network: a Hardhat chain, a PostgreSQL cluster and a RabbitMQ node as throwaway processes in one data
-/// folder, the contracts deployed, keystores for every role, and the four services started against them.
+/// folder, the contracts deployed, keystores for every role, and the services started against them (five staked oracle nodes among them).
 /// </summary>
 public sealed class LocalNetwork : IAsyncDisposable
 {
@@ -34,6 +35,9 @@ public sealed class LocalNetwork : IAsyncDisposable
     };
 
     private const string Marker = ".oracle-devnet";
+
+    /// <summary>The service names of the devnet's oracle nodes (roles oracle-1 … oracle-5).</summary>
+    public static readonly IReadOnlyList<string> OracleNames = ["OracleNode-1", "OracleNode-2", "OracleNode-3", "OracleNode-4", "OracleNode-5"];
 
     /// <summary>The keystore role of the run's VRF proving key (keys/vrf.json).</summary>
     public const string VrfRole = "vrf";
@@ -293,10 +297,9 @@ public sealed class LocalNetwork : IAsyncDisposable
             common["Chain__Manifest"] = ManifestPath;
         }
 
-        var plan = new (string Project, string Assembly, string Role)[]
+        var plan = new List<(string Name, string Project, string Role)>
         {
             ("EvidenceCollector", "EvidenceCollector", "collector"),
-            ("OracleNode", "oracle-node", "oracle-1"),
             ("Arbitration.Api", "Arbitration.Api", "relayer"),
         };
         if (Manifest is not null)
@@ -304,25 +307,61 @@ public sealed class LocalNetwork : IAsyncDisposable
             // The collector's bond, so that it registers and anchors its log from the start.
             var collector = await ChainConnection.ConnectAsync(Chain.RpcUrl, DevelopmentKeys.Key(Roles["collector"]), cancellationToken);
             await GatewayProvisioning.FundCollectorBondAsync(collector, Manifest, cancellationToken);
+
+            // Five staked oracle nodes: they answer the VRF coordinator, draw, vote, execute and claim by themselves.
+            // One after the other: a stake's gas estimate goes stale when another stake grows the registry's weight tree.
+            for (var i = 0; i < OracleNames.Count; i++)
+            {
+                await OracleStaking.StakeAsync(Chain.RpcUrl, Manifest, Roles[$"oracle-{i + 1}"], cancellationToken);
+            }
+
+            progress?.Report($"{OracleNames.Count} oracles staked {OracleStaking.Stake / BigInteger.Pow(10, 18)} VPN each");
+            plan.AddRange(OracleNames.Select((name, i) => (name, "OracleNode", $"oracle-{i + 1}")));
         }
 
         var started = new List<Task>();
-        foreach (var (project, assemblyName, role) in plan)
+        foreach (var (name, project, role) in plan)
         {
-            var assembly = _options.Repository.ServiceAssembly(project, assemblyName)
+            var assembly = _options.Repository.ServiceAssembly(project, project == "OracleNode" ? "oracle-node" : project)
                 ?? throw new LocalServiceException($"{project} is not built: run `dotnet build Oracle.sln` (./oracle does it for you)");
             var environment = new Dictionary<string, string>(common) { ["Chain__Keystore"] = _keystores[role] };
+            var folder = Path.Combine(_options.DataDirectory, "services", name);
+            string[] arguments = [];
             if (project == "OracleNode")
             {
-                // The randomness duty (docs/protocol.md §7.4): this node answers LocalVrfCoordinator's requests.
-                environment["Randomness__VrfKeystore"] = _keystores[VrfRole];
+                // Each node runs from a configuration file in its folder, as an operator's does (so `oracle-node status
+                // --config <folder>/node.json` reads it): its own store (its votes' salts), the devnet's collector, and
+                // the run's VRF key (the randomness duty, docs/protocol.md §7.4).
+                Directory.CreateDirectory(folder);
+                var config = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["Chain"] = new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["RpcUrl"] = Chain.RpcUrl,
+                        ["Manifest"] = ManifestPath,
+                        ["Keystore"] = _keystores[role],
+                        ["PasswordFile"] = _passwordFile,
+                    },
+                    ["Store"] = new System.Text.Json.Nodes.JsonObject { ["SqlitePath"] = Path.Combine(folder, "node.db") },
+                    ["Evidence"] = new System.Text.Json.Nodes.JsonObject { ["Collectors"] = new System.Text.Json.Nodes.JsonArray(Services["EvidenceCollector"].Url) },
+                    ["Randomness"] = new System.Text.Json.Nodes.JsonObject { ["VrfKeystore"] = _keystores[VrfRole] },
+                };
+                var path = Path.Combine(folder, "node.json");
+                File.WriteAllText(path, config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                environment = [];
+                arguments = ["run", "--config", path];
             }
-            var service = new ServiceProcess(project, assembly, Path.Combine(_options.DataDirectory, "services", project), environment);
+
+            var service = new ServiceProcess(name, assembly, folder, environment, arguments);
             _services.Add(service);
             started.Add(StartServiceAsync(service, progress, cancellationToken));
         }
 
-        started.Add(StartGatewayAsync(progress, cancellationToken));
+        if (_options.StartGateway)
+        {
+            started.Add(StartGatewayAsync(progress, cancellationToken));
+        }
+
         await Task.WhenAll(started);
     }
 

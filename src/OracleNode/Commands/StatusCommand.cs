@@ -33,6 +33,13 @@ internal static class StatusCommand
 
     private static void Print(NodeStatus status, bool reasons)
     {
+        if (Console.IsOutputRedirected)
+        {
+            // Into a file or a pipe: plain text, and long reasons on one line each.
+            AnsiConsole.Profile.Capabilities.Ansi = false;
+            AnsiConsole.Profile.Width = 240;
+        }
+
         var a = status.Account;
         AnsiConsole.MarkupLineInterpolated($"[bold]oracle {status.Address}[/] on chain {status.ChainId} ({status.Store}){(a.IsOracle ? "" : " — [red]not an oracle: stake at least the minimum[/]")}");
         AnsiConsole.MarkupLineInterpolated($"stake {a.Stake} VPN, locked {a.Locked}, unstaking {a.Unstaking}{(a.UnstakableAt is { } at ? $" (withdrawable from {at:u})" : "")}");

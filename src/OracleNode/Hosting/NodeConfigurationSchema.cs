@@ -4,7 +4,7 @@ namespace OracleNode.Hosting;
 
 /// <summary>
 /// Everything the node reads from its configuration: its own sections (<c>Node</c>, <c>Store</c>, <c>Voting</c>,
-/// <c>Keeper</c>, <c>Evidence</c>, <c>Prices</c>), the shared <c>Chain</c> (with <c>Chain:Watcher</c> and
+/// <c>Keeper</c>, <c>Evidence</c>, <c>Prices</c>, <c>Randomness</c>), the shared <c>Chain</c> (with <c>Chain:Watcher</c> and
 /// <c>Chain:Transactions</c>), <c>Database</c>, the free-form <c>Logging</c> and <c>Urls</c>. Anything else the operator
 /// wrote (the file, the <c>ORACLENODE_</c> variables) is a mistake, refused at start with the nearest valid key.
 /// </summary>
@@ -17,6 +17,7 @@ internal static class NodeConfigurationSchema
         .Add<KeeperOptions>(KeeperOptions.Section)
         .Add<EvidenceOptions>(EvidenceOptions.Section)
         .Add<PriceOptions>(PriceOptions.Section)
+        .Add<RandomnessOptions>(RandomnessOptions.Section)
         .AddOracleChain()
         .AddOracleDatabase()
         .AddOracleServiceDefaults();

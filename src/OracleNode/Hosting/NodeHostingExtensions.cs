@@ -66,7 +66,32 @@ internal static class NodeHostingExtensions
         services.AddHttpClient(nameof(PriceReporter));
         services.AddSingleton<PriceReporter>();
         services.AddHostedService(sp => sp.GetRequiredService<PriceReporter>());
+        if (settings.Randomness.VrfKeystore is { } vrfKeystore)
+        {
+            // The randomness duty (docs/protocol.md §7.4): only where the manifest has a LocalVrfCoordinator.
+            if (chain.TryAddressOf(Oracle.Chain.Deployment.ContractNames.VrfCoordinator) is null)
+            {
+                throw new Oracle.Hosting.ConfigurationException("Randomness:VrfKeystore is set but the manifest names no VrfCoordinator (LocalVrfCoordinator): nothing to answer");
+            }
+
+            var key = LoadVrfKey(vrfKeystore, builder.Configuration["Chain:PasswordFile"]);
+            services.AddSingleton(key);
+            services.AddHostedService<RandomnessDuty>();
+        }
+
         return builder;
+    }
+
+    private static Oracle.Core.Randomness.VrfKey LoadVrfKey(string keystore, string? passwordFile)
+    {
+        try
+        {
+            return Oracle.Chain.Keys.KeyStoreFile.LoadVrfKeyWithPasswordFile(keystore, passwordFile);
+        }
+        catch (Oracle.Chain.Keys.KeyStoreException e)
+        {
+            throw new Oracle.Hosting.ConfigurationException($"Randomness:VrfKeystore {keystore}: {e.GetBaseException().Message}", e);
+        }
     }
 
     /// <summary><c>/status</c>: the same report as <c>oracle-node status --json</c>.</summary>

@@ -5,7 +5,7 @@ using Oracle.Hosting;
 namespace OracleNode.Hosting;
 
 /// <summary>The node's own sections, read once and checked: an unknown key or a value out of range is one line naming it.</summary>
-internal sealed record NodeSettings(NodeOptions Node, StoreOptions Store, VotingOptions Voting, KeeperOptions Keeper, EvidenceOptions Evidence, PriceOptions Prices)
+internal sealed record NodeSettings(NodeOptions Node, StoreOptions Store, VotingOptions Voting, KeeperOptions Keeper, EvidenceOptions Evidence, PriceOptions Prices, RandomnessOptions Randomness)
 {
     /// <summary>Reads and checks the sections.</summary>
     /// <exception cref="ConfigurationException">An unknown key, a wrong type, or a value out of range.</exception>
@@ -18,7 +18,8 @@ internal sealed record NodeSettings(NodeOptions Node, StoreOptions Store, Voting
             Bind<VotingOptions>(configuration, VotingOptions.Section),
             Bind<KeeperOptions>(configuration, KeeperOptions.Section),
             Bind<EvidenceOptions>(configuration, EvidenceOptions.Section),
-            Bind<PriceOptions>(configuration, PriceOptions.Section));
+            Bind<PriceOptions>(configuration, PriceOptions.Section),
+            Bind<RandomnessOptions>(configuration, RandomnessOptions.Section));
         settings.Check();
         return settings;
     }
@@ -30,6 +31,11 @@ internal sealed record NodeSettings(NodeOptions Node, StoreOptions Store, Voting
         if (Voting.CrashAfterForTesting is not null && !DevelopmentKeys.IsLocal(chainId))
         {
             throw new ConfigurationException($"Voting:CrashAfterForTesting is a test switch; it is refused on chain {chainId} (local chains only)");
+        }
+
+        if (Randomness.VrfKeystore is not null && !DevelopmentKeys.IsLocal(chainId))
+        {
+            throw new ConfigurationException($"Randomness:VrfKeystore answers LocalVrfCoordinator, which only local networks deploy; it is refused on chain {chainId} (Chainlink's nodes answer there)");
         }
 
         if (Voting.InvertVotesForTesting && !DevelopmentKeys.IsLocal(chainId))

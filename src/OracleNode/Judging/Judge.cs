@@ -139,6 +139,7 @@ internal sealed class Judge(NodeChain chain, INodeStore store, DocumentFetcher d
         {
             var proven = await prover.ProveAsync(c.Session!, evidence.Records, evidence.Disclosures, c.EvidenceCutoff, cancellationToken).ConfigureAwait(false);
             reasons.AddRange(proven.Problems.Select(p => "§8.2 " + p));
+            reasons.AddRange(proven.Records.Select(Proven));
             candidates.AddRange(proven.Records);
             complete &= proven.Complete;
         }
@@ -169,7 +170,12 @@ internal sealed class Judge(NodeChain chain, INodeStore store, DocumentFetcher d
                 continue;
             }
 
-            var decision = RecordPolicy.Evaluate(r.Record, evidence.Policy);
+            if (!RecordPolicy.TryEvaluate(r.Record, evidence.Policy, out var decision, out var unusable))
+            {
+                reasons.Add($"§8.3 {label}: cannot be evaluated ({unusable})");
+                continue;
+            }
+
             if (decision.IsAllowed || decision.RuleId != ruleId)
             {
                 reasons.Add($"§8.3 {label}: the policy decides ({decision.Action}, rule {decision.RuleId}), not (Deny, rule {ruleId})");
@@ -198,11 +204,17 @@ internal sealed class Judge(NodeChain chain, INodeStore store, DocumentFetcher d
 
         var proven = await prover.ProveAsync(c.Session!, evidence.Records, evidence.Disclosures, c.EvidenceCutoff, cancellationToken).ConfigureAwait(false);
         reasons.AddRange(proven.Problems.Select(p => "§8.2 " + p));
+        reasons.AddRange(proven.Records.Select(Proven));
         var complete = evidence.Complete && proven.Complete;
         foreach (var r in proven.Records)
         {
-            var decision = RecordPolicy.Evaluate(r.Record, evidence.Policy);
             var label = $"record {r.LeafIndex} ({r.Record})";
+            if (!RecordPolicy.TryEvaluate(r.Record, evidence.Policy, out var decision, out var unusable))
+            {
+                reasons.Add($"§8.3 {label}: cannot be evaluated ({unusable})");
+                continue;
+            }
+
             if (claim == ClaimNames.ProviderBreachedPolicy)
             {
                 if (r.Record.Verdict == FlowVerdict.Allowed && !decision.IsAllowed && decision.RuleId == ruleId)
@@ -244,6 +256,8 @@ internal sealed class Judge(NodeChain chain, INodeStore store, DocumentFetcher d
             ? Upheld(Name, string.Create(CultureInfo.InvariantCulture, $"paid {state.Paid} > owed {owed}"), reasons, complete)
             : Rejected(Name, string.Create(CultureInfo.InvariantCulture, $"paid {state.Paid} ≤ owed {owed}"), reasons, complete);
     }
+
+    private static string Proven(ProvenRecord r) => $"§8.2 record {r.LeafIndex} proven ({r.Source}{(r.CoSigned ? ", co-signed by the client" : "")}): {r.Record}";
 
     private async Task<ulong> BlockTimeAsync(ulong block, CancellationToken cancellationToken)
     {

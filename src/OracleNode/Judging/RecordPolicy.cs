@@ -12,14 +12,25 @@ internal static class RecordPolicy
 {
     /// <summary>The policy's decision for the packets of <paramref name="record"/>.</summary>
     public static PolicyDecision Evaluate(in FlowRecord record, PolicyDocument policy)
-    {
-        var isIPv6 = record.IpVersion == 6;
-        var ports = record.Protocol is PacketTuple.Tcp or PacketTuple.Udp && (record.SourcePort != 0 || record.DestinationPort != 0);
-        var tuple = new PacketTuple(isIPv6, Number(record.SourceAddress, isIPv6), Number(record.DestinationAddress, isIPv6), record.Protocol, ports,
-            ports ? record.SourcePort : (ushort)0, ports ? record.DestinationPort : (ushort)0);
-        return PolicyEvaluator.Evaluate(policy, PolicyContext.Empty, tuple, record.Direction);
-    }
+        => PolicyEvaluator.Evaluate(policy, PolicyContext.Empty, record.ToPacketTuple(), record.Direction);
 
-    // The policy numbers IPv4 addresses in their low 32 bits; records carry them IPv4-mapped.
-    private static UInt128 Number(UInt128 address, bool isIPv6) => isIPv6 ? address : address & uint.MaxValue;
+    /// <summary>
+    /// <see cref="Evaluate"/>, or false with the reason when the record's fields cannot form a packet tuple (a record
+    /// that decodes but the evaluator refuses is not proven to breach anything; it never stops the judgment).
+    /// </summary>
+    public static bool TryEvaluate(in FlowRecord record, PolicyDocument policy, out PolicyDecision decision, out string? problem)
+    {
+        try
+        {
+            decision = Evaluate(record, policy);
+            problem = null;
+            return true;
+        }
+        catch (ArgumentException e)
+        {
+            decision = default;
+            problem = e.Message;
+            return false;
+        }
+    }
 }

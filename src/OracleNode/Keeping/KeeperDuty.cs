@@ -14,8 +14,8 @@ namespace OracleNode.Keeping;
 /// <summary>
 /// Keeps a dispute moving: sends <c>draw</c> once the randomness is ready, <c>endDrawing</c> after the drawing deadline,
 /// <c>executeRuling</c> once the ruling is executable — each only when it is due and after the node's stand-down wait
-/// (<see cref="StandDown"/>) — and, for the node's own seats, <c>settleRound</c> (when the round has incoherent seats)
-/// and <c>claimReward</c>. Marks the dispute finished when nothing is left for the node.
+/// (<see cref="StandDown"/>), <c>settleRound</c> for a round whose incoherent seats are not slashed yet once its reveal
+/// phase is over — and, for the node's own seats, <c>claimReward</c> (settling first when needed). Marks the dispute finished when nothing is left for the node.
 /// </summary>
 internal sealed class KeeperDuty(NodeChain chain, INodeStore store, IOptions<KeeperOptions> options, NodeMetrics metrics, TimeProvider time, ILogger<KeeperDuty> logger)
 {
@@ -66,6 +66,20 @@ internal sealed class KeeperDuty(NodeChain chain, INodeStore store, IOptions<Kee
             if (committee.SeatsOf(chain.Me) > 0 && !await SettleAndClaimAsync(dispute, committee, cancellationToken).ConfigureAwait(false))
             {
                 pending = true;
+            }
+
+            // A round whose incoherent seats nobody slashed (no coherent juror claimed, or none runs a node) is settled
+            // by the keepers once its reveal phase is over, like any transition open to anyone.
+            if (_options.Enabled && dispute.Now >= (ulong)committee.RevealDeadline && committee.Members.Count > 0)
+            {
+                var info = (await chain.Disputes.RoundInfoQueryAsync(id, (byte)committee.Round, null, cancellationToken).ConfigureAwait(false)).Info;
+                var coherent = info.Ruling == 1 ? info.UpheldSeats : info.Ruling == 2 ? info.RejectedSeats : info.Size;
+                if (!info.Settled && info.Ruling != 0 && coherent != info.Size)
+                {
+                    pending = true;
+                    await MaybeSendAsync("settleRound", dispute, (int)committee.Round, oracles,
+                        () => new SettleRoundFunction { DisputeId = id, Round = (byte)committee.Round, Dispute = dispute.Record, Committee = committee.Members }, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 

@@ -52,6 +52,9 @@ internal interface INodeStore
     /// <summary>Every anchor of <paramref name="logId"/> with <paramref name="treeSize"/> leaves (normally one).</summary>
     Task<IReadOnlyList<AnchorRow>> AnchorsAsync(string logId, ulong treeSize, CancellationToken cancellationToken);
 
+    /// <summary>Every anchor of <paramref name="logId"/> (0x-hex), in chain order.</summary>
+    Task<IReadOnlyList<AnchorRow>> LogAnchorsAsync(string logId, CancellationToken cancellationToken);
+
     /// <summary>The latest known stake of every oracle that ever staked.</summary>
     Task<IReadOnlyList<StakeRow>> StakesAsync(CancellationToken cancellationToken);
 

@@ -44,6 +44,9 @@ internal abstract class SqlNodeStore : INodeStore
         => QueryAsync<AnchorRow>("SELECT * FROM anchors WHERE log_id = @logId AND tree_size = @size ORDER BY block, log_index",
             new { logId = logId.ToLowerInvariant(), size = (long)treeSize }, cancellationToken);
 
+    public Task<IReadOnlyList<AnchorRow>> LogAnchorsAsync(string logId, CancellationToken cancellationToken)
+        => QueryAsync<AnchorRow>("SELECT * FROM anchors WHERE log_id = @logId ORDER BY block, log_index", new { logId = logId.ToLowerInvariant() }, cancellationToken);
+
     public Task<IReadOnlyList<StakeRow>> StakesAsync(CancellationToken cancellationToken)
         => QueryAsync<StakeRow>("""
             SELECT s.oracle, s.stake FROM stakes s

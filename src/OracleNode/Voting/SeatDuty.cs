@@ -109,6 +109,31 @@ internal sealed class SeatDuty(NodeChain chain, INodeStore store, IJudge judge, 
         }
     }
 
+    // Whether the watcher's last block read (confirmed) has a timestamp at or after `time`.
+    private async Task<bool> StoreHasReadPastAsync(ulong time, CancellationToken cancellationToken)
+    {
+        var cursor = await store.Cursors.ReadAsync(Watching.NodeWatcher.Name, cancellationToken).ConfigureAwait(false);
+        if (cursor is null || cursor.NextBlock == 0)
+        {
+            return false;
+        }
+
+        var block = cursor.NextBlock - 1;
+        var known = await store.BlockTimeAsync(block, cancellationToken).ConfigureAwait(false);
+        if (known is null)
+        {
+            var header = await chain.Context.Web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new Nethereum.Hex.HexTypes.HexBigInteger(new System.Numerics.BigInteger(block))).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (header is null)
+            {
+                return false;
+            }
+
+            known = (ulong)header.Timestamp.Value;
+        }
+
+        return known >= time;
+    }
+
     private async Task<JournalEntry?> DecideAsync(DisputeContext dispute, CommitteeRow committee, CancellationToken cancellationToken)
     {
         var id = dispute.Id;
@@ -118,6 +143,14 @@ internal sealed class SeatDuty(NodeChain chain, INodeStore store, IJudge judge, 
         {
             // Documents may still arrive (a party discloses its key to the committee after the draw): every node
             // decides on the same documents, those before the cutoff (docs/protocol.md §8.1).
+            return null;
+        }
+
+        if (!await StoreHasReadPastAsync(cutoff, cancellationToken).ConfigureAwait(false))
+        {
+            // The documents and anchors before the cutoff are what the judgment reads from the store: decide only once
+            // the watcher has read a block at or after the cutoff, so none of them is still on its way.
+            logger.LogInformation("dispute {Dispute} round {Round}: waiting for the watcher to read past the evidence cutoff", id, round);
             return null;
         }
 

@@ -9,6 +9,7 @@ public sealed class NodeSettingsTests
     [Theory]
     [InlineData("Voting:InvertVotesForTesting", "true")]
     [InlineData("Voting:CrashAfterForTesting", "journal")]
+    [InlineData("Randomness:VrfKeystore", "/etc/oracle-node/vrf.json")]
     public void CheckChain_TestSwitchOnAPublicChain_Refused(string key, string value)
     {
         var settings = NodeSettings.Load(Configuration((key, value)));
@@ -25,6 +26,7 @@ public sealed class NodeSettingsTests
     [InlineData("Prices:Enabled", "true", "Prices:VpnEth:Sources")]
     [InlineData("Prices:MaxSourceSpreadBps", "20000", "Prices:MaxSourceSpreadBps")]
     [InlineData("Keeper:Slott", "00:00:01", "Slott")]
+    [InlineData("Randomness:VrfKey", "/tmp/vrf.json", "VrfKey")]
     public void Load_WrongSetting_NamesIt(string key, string value, string named)
     {
         var error = Assert.Throws<ConfigurationException>(() => NodeSettings.Load(Configuration((key, value))));

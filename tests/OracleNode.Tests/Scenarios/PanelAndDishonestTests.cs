@@ -7,7 +7,7 @@ namespace OracleNode.Tests.Scenarios;
 
 /// <summary>
 /// A session with a named panel (the nodes serve it like a drawn committee) on which one node votes against the evidence
-/// (its test switch): the honest majority rules, the dishonest node is slashed and the majority rewarded.
+/// (its test switch) and the evidence is a record a collector serves: the honest majority rules, the dishonest node is slashed and the majority rewarded.
 /// </summary>
 public sealed class PanelAndDishonestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
@@ -22,14 +22,16 @@ public sealed class PanelAndDishonestTests(ClusterFixture fixture) : IClassFixtu
         var honest = new[] { Cluster.Node("honest-1").Oracle.Address, Cluster.Node("honest-2").Oracle.Address };
         var panel = honest.Append(dishonest).OrderBy(a => Convert.FromHexString(a[2..]), new BytesComparer()).ToList();
         var provider = await World.NewProviderAsync(Policies.Exit);
-        var client = await World.NewPartyAsync(vpn: 500);
+        var client = await World.NewPartyAsync(vpn: 1_500);
         var (sessionId, terms) = await World.OpenSessionAsync(client, provider, Policies.Exit, committee: 3, panel: panel);
         var log = new SessionLog(World, sessionId, client, provider);
-        var smb = log.Add(log.Flow("198.51.100.9", 445, FlowVerdict.Denied, 7));
-        var (id, _) = await Claims.FileAsync(World, provider, sessionId, terms, ClaimNames.ClientBreachedPolicy, 7,
-            Claims.Document(sessionId, Policies.Exit), panel: panel, proof: log.Proof(smb));
+        var smb = log.Add(log.Flow("198.51.100.9", 445, FlowVerdict.Allowed, 0));
+        var key = RecordSealer.NewKey();
+        await fixture.First.PublishAsync(log, key);
+        var (id, record) = await Claims.FileAsync(World, client, sessionId, terms, ClaimNames.ProviderBreachedPolicy, 7,
+            Claims.Document(sessionId, Policies.Exit, [smb]), panel: panel);
 
-        var (drawn, ruling) = await Cluster.PlayToRulingAsync(id);
+        var (drawn, ruling) = await Cluster.PlayToRulingAsync(id, d => Claims.SubmitAsync(client, id, record, Claims.Document(sessionId, disclosures: Cluster.Disclose(d, sessionId, key), disputeId: id)));
 
         Assert.Equal(panel.Select(a => a.ToLowerInvariant()), drawn.Committee.Select(a => a.ToLowerInvariant()));
         Assert.Equal(1, ruling.Ruling);

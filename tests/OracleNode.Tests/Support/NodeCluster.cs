@@ -136,6 +136,18 @@ internal sealed class NodeCluster : IAsyncDisposable
         return (drawn, await RulingAsync(disputeId));
     }
 
+    /// <summary>
+    /// The session's evidence key sealed to each member of <paramref name="drawn"/>'s committee (EvidenceKeyDisclosure,
+    /// docs/protocol.md §5.5), as a party puts it in a document once the committee is drawn.
+    /// </summary>
+    public List<(string Recipient, byte[] Sealed)> Disclose(CommitteeDrawnEvent drawn, ulong sessionId, byte[] key)
+        => [.. drawn.Committee.Distinct(StringComparer.OrdinalIgnoreCase).Select(a =>
+        {
+            var node = NodeOf(a) ?? throw new InvalidOperationException($"{a} is not a node of the cluster");
+            var context = new Oracle.Core.Evidence.EvidenceKeyContext((ulong)World.Chain.ChainId, World.AddressOf(ContractNames.SessionManager), sessionId, a);
+            return (a.ToLowerInvariant(), Oracle.Core.Evidence.EvidenceKeyDisclosure.Seal(key, node.Oracle.Key.GetPubKey(), context));
+        })];
+
     /// <summary>The first event of <typeparamref name="T"/> from the DisputeManager matching <paramref name="match"/>.</summary>
     public async Task<T?> FindAsync<T>(Func<T, bool> match)
         where T : class, Nethereum.ABI.FunctionEncoding.Attributes.IEventDTO, new()

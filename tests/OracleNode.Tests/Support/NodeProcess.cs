@@ -53,6 +53,8 @@ internal sealed class NodeProcess : IAsyncDisposable
                 ["Transactions"] = new JsonObject { ["PollInterval"] = "00:00:00.250", ["StuckBlocks"] = 1 },
             },
             ["Store"] = new JsonObject { ["SqlitePath"] = storePath },
+            // Every node holds the network's VRF key: whichever answers a draw's request first, the others skip it.
+            ["Randomness"] = new JsonObject { ["VrfKeystore"] = world.VrfKeystore },
             ["Node"] = new JsonObject { ["TickInterval"] = "00:00:00.500" },
             ["Voting"] = new JsonObject { ["DecisionMargin"] = "00:00:00", ["DeadlineWarning"] = "00:02:00" },
             ["Keeper"] = new JsonObject { ["Slot"] = "00:00:02" },

@@ -8,6 +8,7 @@ using Oracle.Core.Policy;
 using Oracle.Chain.Deployment;
 using CoreVoucher = Oracle.Core.Eip712.Voucher;
 using Voucher = Oracle.Chain.Contracts.Voucher;
+using RecordProof = Oracle.Chain.Contracts.RecordProof;
 
 namespace OracleNode.Tests.Support;
 
@@ -42,8 +43,8 @@ internal sealed class SessionLog(TestWorld world, ulong sessionId, Party client,
     /// <summary>A TCP flow from the client's tunnel address to <paramref name="remote"/>:<paramref name="port"/> (outbound) or back (inbound).</summary>
     public FlowRecord Flow(string remote, ushort port, FlowVerdict verdict, uint ruleId, TrafficDirection direction = TrafficDirection.Outbound, ulong octets = 100_000, byte protocol = 6)
     {
-        var client = FlowRecord.FromIPAddress(IPAddress.Parse("198.18.100.2"));
-        var far = FlowRecord.FromIPAddress(IPAddress.Parse(remote));
+        var client = Oracle.Core.Policy.IpNumber.From(IPAddress.Parse("198.18.100.2"));
+        var far = Oracle.Core.Policy.IpNumber.From(IPAddress.Parse(remote));
         var outbound = direction == TrafficDirection.Outbound;
         var packets = Math.Max(1UL, octets / 1000);
         return new FlowRecord(SessionId, verdict, verdict == FlowVerdict.Allowed ? 0 : ruleId, direction, 4, protocol, protocol == 6 ? (byte)0x12 : (byte)0,
@@ -52,7 +53,7 @@ internal sealed class SessionLog(TestWorld world, ulong sessionId, Party client,
     }
 
     /// <summary>The provider's signed checkpoint of the log as it is now.</summary>
-    public SignedCheckpoint Checkpoint(ulong epochTime = 1_700_000_010)
+    public SignedCheckpoint Checkpoint(ulong epochTime = 1_700_000_010, Nethereum.Signer.EthECKey? signer = null)
     {
         var checkpoint = new Oracle.Core.Eip712.Checkpoint { SessionId = SessionId, TreeSize = Tree.Size, Root = Tree.Root(), EpochTime = epochTime, CaptureDrops = 0 };
         return new SignedCheckpoint
@@ -61,7 +62,7 @@ internal sealed class SessionLog(TestWorld world, ulong sessionId, Party client,
             Root = checkpoint.Root,
             EpochTime = epochTime,
             CaptureDrops = 0,
-            Signature = TypedDataSigner.Sign(checkpoint, Domain, provider.Key),
+            Signature = TypedDataSigner.Sign(checkpoint, Domain, signer ?? provider.Key),
         };
     }
 

@@ -8,6 +8,7 @@ using Oracle.Chain.Contracts.SessionManager;
 using Oracle.Chain.Deployment;
 using Oracle.Chain.Keys;
 using Oracle.Core.Policy;
+using Oracle.Core.Randomness;
 using Oracle.Testing;
 
 namespace OracleNode.Tests.Support;
@@ -65,17 +66,39 @@ internal sealed class TestWorld
         parameters ??= TestParameters;
         chain ??= await ChainFixture.ForAsync(await LocalServices.RpcUrlAsync());
         var (key, web3) = await chain.NewAccountAsync(1_000_000);
+        // A fresh VRF proving key per network, as the devnet makes one: the nodes answer the draws with it.
+        var vrfSecret = NewVrfSecret();
+        parameters = parameters with { LocalVrfPublicKey = VrfKey.FromSecret(vrfSecret).PublicKey };
         var manifest = await OracleNetworkDeployer.DeployAsync(web3, "node-test", parameters);
         var folder = Directory.CreateTempSubdirectory("oracle-node-test-");
         var path = Path.Combine(folder.FullName, "manifest.json");
         manifest.Save(path);
         await File.WriteAllTextAsync(Path.Combine(folder.FullName, "password"), Password + "\n");
+        KeyStoreFile.Create(Path.Combine(folder.FullName, "vrf.json"), new Nethereum.Signer.EthECKey(vrfSecret, isPrivate: true), Password, KeyStoreCost.Light);
         return new TestWorld(chain, manifest, path, parameters, new Party(key, web3, manifest), folder);
     }
 
     public string AddressOf(string contract) => Manifest.AddressOf(contract);
 
     public string PasswordFile => Path.Combine(Folder.FullName, "password");
+
+    /// <summary>The keystore of the network's VRF proving key (the nodes' randomness duty, <c>Randomness:VrfKeystore</c>).</summary>
+    public string VrfKeystore => Path.Combine(Folder.FullName, "vrf.json");
+
+    // 32 random bytes that are a secp256k1 key (the keystore's format) and a non-zero BN254 scalar.
+    private static byte[] NewVrfSecret()
+    {
+        var order = BigInteger.Parse("115792089237316195423570985008687907852837564279074904382605163141518161494337", System.Globalization.CultureInfo.InvariantCulture);
+        while (true)
+        {
+            var secret = RandomNumberGenerator.GetBytes(32);
+            var value = new BigInteger(secret, isUnsigned: true, isBigEndian: true);
+            if (!value.IsZero && value < order && !(value % Bn254.R).IsZero)
+            {
+                return secret;
+            }
+        }
+    }
 
     /// <summary>A new account with ETH and, when asked, VPN bought at the exchange.</summary>
     public async Task<Party> NewPartyAsync(long vpn = 0, decimal ether = 10_000)
@@ -135,7 +158,27 @@ internal sealed class TestWorld
             Panel = panel ?? [],
         };
         await client.Token.ApproveAsync(AddressOf(ContractNames.SessionManager), open.Deposit);
-        var receipt = await client.Sessions.OpenSessionAsync(open);
+        TransactionReceipt receipt;
+        if (open.Panel.Count == 0)
+        {
+            receipt = await client.Sessions.OpenSessionAsync(open);
+        }
+        else
+        {
+            // A named panel needs the provider's acceptance (EIP-712 PanelAcceptance, docs/protocol.md §2).
+            var deadline = await Chain.LatestTimestampAsync() + 3600;
+            var acceptance = new Oracle.Core.Eip712.PanelAcceptance
+            {
+                Client = client.Address,
+                Penalty = open.Penalty,
+                CommitteeSize = committee,
+                PanelHash = Nethereum.Util.Sha3Keccack.Current.CalculateHash([.. open.Panel.SelectMany(a => new byte[12].Concat(Convert.FromHexString(a[2..])))]),
+                Deadline = deadline,
+            };
+            var signature = Oracle.Core.Eip712.TypedDataSigner.Sign(acceptance, Oracle.Core.Eip712.TypedDataDomain.SessionManager(Chain.ChainId, AddressOf(ContractNames.SessionManager)), provider.Key);
+            receipt = await client.Sessions.OpenSessionWithPanelAsync(open, deadline, Convert.FromHexString(signature[2..]));
+        }
+
         var e = Single<SessionOpenedEvent>(receipt);
         return (e.SessionId, new Session
         {
