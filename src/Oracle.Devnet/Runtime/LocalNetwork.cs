@@ -40,6 +40,8 @@ public sealed class LocalNetwork : IAsyncDisposable
     private string? _passwordFile;
     private string? _repositoryManifest;
     private ExitNetwork? _exit;
+    private readonly List<string> _adoptedNamespaces = [];
+    private readonly List<string> _adoptedLinks = [];
     private string? _clientConfig;
     private bool _ready;
 
@@ -154,7 +156,8 @@ public sealed class LocalNetwork : IAsyncDisposable
         PasswordFile = _passwordFile,
         Services = _services.OfType<ServiceProcess>().ToDictionary(s => s.Name, s => s.Url),
         Processes = [.. new LocalService[] { Chain, Postgres, Bus }.Concat(_services).SelectMany(s => s.StartedProcesses)],
-        Namespaces = _exit?.Namespaces ?? [],
+        Namespaces = [.. _exit?.Namespaces ?? [], .. _adoptedNamespaces],
+        Links = [.. _adoptedLinks],
         Exit = _exit is null ? null : new ExitDescription
         {
             Id = _exit.Id,
@@ -179,6 +182,8 @@ public sealed class LocalNetwork : IAsyncDisposable
             await ExitNetwork.DeleteAsync(_exit.Namespaces, CancellationToken.None);
         }
 
+        await DeleteAdoptedNetworkAsync(_adoptedNamespaces, _adoptedLinks, CancellationToken.None);
+
         await Task.WhenAll(Chain.StopAsync(CancellationToken.None), Postgres.StopAsync(CancellationToken.None), Bus.StopAsync(CancellationToken.None));
         if (_repositoryManifest is not null && File.Exists(_repositoryManifest))
         {
@@ -188,6 +193,49 @@ public sealed class LocalNetwork : IAsyncDisposable
         if (Directory.Exists(_options.DataDirectory))
         {
             Directory.Delete(_options.DataDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="service"/> part of the network: recorded in state.json (so <c>down</c> and a later run
+    /// after a crash stop it by PID) and stopped with the rest, before the servers. The main job adopts its gateways and
+    /// services this way.
+    /// </summary>
+    public void Adopt(LocalService service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        lock (_services)
+        {
+            _services.Add(service);
+        }
+
+        SaveState();
+    }
+
+    /// <summary>Records network namespaces and host devices made for the network, deleted with it (and by <c>down</c>).</summary>
+    public void AdoptNetwork(IEnumerable<string> namespaces, IEnumerable<string> links)
+    {
+        lock (_services)
+        {
+            _adoptedNamespaces.AddRange(namespaces);
+            _adoptedLinks.AddRange(links);
+        }
+
+        SaveState();
+    }
+
+    private static async Task DeleteAdoptedNetworkAsync(IReadOnlyList<string> namespaces, IReadOnlyList<string> links, CancellationToken cancellationToken)
+    {
+        if (namespaces.Count == 0 && links.Count == 0)
+        {
+            return;
+        }
+
+        await ExitNetwork.DeleteAsync(namespaces, cancellationToken);
+        var existing = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var link in links.Where(existing.Contains))
+        {
+            await ProcessRunner.RunAsync("ip", ["link", "delete", link], cancellationToken);
         }
     }
 
@@ -424,9 +472,9 @@ public sealed class LocalNetwork : IAsyncDisposable
             progress?.Report($"stopped {recorded.Process.Name} (pid {recorded.Process.Pid}){(killed ? " by SIGKILL" : "")}");
         }
 
-        if (state.Namespaces.Count > 0)
+        if (state.Namespaces.Count > 0 || state.Links.Count > 0)
         {
-            await ExitNetwork.DeleteAsync(state.Namespaces, cancellationToken);
+            await DeleteAdoptedNetworkAsync(state.Namespaces, state.Links, cancellationToken);
             progress?.Report($"removed the network namespaces {string.Join(", ", state.Namespaces)}");
         }
     }
