@@ -6,5 +6,7 @@ public sealed class OracleNodeHostTests : ServiceHostTests<Program>
 {
     protected override string Project => "OracleNode";
 
+    protected override string AssemblyName => "oracle-node";
+
     protected override string Schema => "oracle_node";
 }

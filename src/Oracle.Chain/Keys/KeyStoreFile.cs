@@ -56,6 +56,14 @@ public static class KeyStoreFile
         return Load(path, password);
     }
 
+    /// <summary>
+    /// Decrypts a VRF proving key (LocalVrfCoordinator's BLS secret, stored as the keystore's 32 secret bytes) with the
+    /// password from <paramref name="passwordFile"/> or <see cref="PasswordVariable"/>.
+    /// </summary>
+    /// <exception cref="KeyStoreException">The file is missing, malformed, or the password is wrong.</exception>
+    public static Oracle.Core.Randomness.VrfKey LoadVrfKeyWithPasswordFile(string path, string? passwordFile, Func<string, string?>? environment = null)
+        => Oracle.Core.Randomness.VrfKey.FromSecret(LoadWithPasswordFile(path, passwordFile, environment).GetPrivateKeyAsBytes());
+
     /// <summary>Encrypts <paramref name="key"/> into a new keystore file readable only by its owner.</summary>
     /// <param name="path">Where to write; an existing file is never overwritten.</param>
     /// <param name="key">The key.</param>

@@ -3,7 +3,9 @@ using System.Security.Cryptography;
 using Npgsql;
 using Oracle.Chain;
 using Oracle.Chain.Deployment;
+using Nethereum.Signer;
 using Oracle.Chain.Keys;
+using Oracle.Core.Randomness;
 
 namespace Oracle.Devnet.Runtime;
 
@@ -33,12 +35,18 @@ public sealed class LocalNetwork : IAsyncDisposable
 
     private const string Marker = ".oracle-devnet";
 
+    /// <summary>The keystore role of the run's VRF proving key (keys/vrf.json).</summary>
+    public const string VrfRole = "vrf";
+
     private readonly LocalNetworkOptions _options;
     private readonly List<LocalService> _services = [];
     private readonly Dictionary<string, string> _keystores = new(StringComparer.Ordinal);
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private string? _passwordFile;
     private string? _repositoryManifest;
+    // The run's VRF proving key (LocalVrfCoordinator): fresh each run, so nobody outside this devnet can answer or
+    // foresee its draws; its keystore goes to the oracle node, which runs the randomness duty.
+    private readonly byte[] _vrfSecret = NewVrfSecret();
     private ExitNetwork? _exit;
     private readonly List<string> _adoptedNamespaces = [];
     private readonly List<string> _adoptedLinks = [];
@@ -264,8 +272,9 @@ public sealed class LocalNetwork : IAsyncDisposable
         if (_options.DeployContracts)
         {
             var web3 = await ChainConnection.ConnectAsync(Chain.RpcUrl, DevelopmentKeys.Key(Roles["deployer"]), cancellationToken);
+            var parameters = NetworkParameters.Devnet with { LocalVrfPublicKey = VrfKey.FromSecret(_vrfSecret).PublicKey };
             // The manifest names the node, so `oracle` commands find the devnet's chain without --rpc-url.
-            Manifest = await OracleNetworkDeployer.DeployAsync(web3, "devnet", progress, cancellationToken) with { RpcUrl = Chain.RpcUrl };
+            Manifest = await OracleNetworkDeployer.DeployAsync(web3, "devnet", parameters, progress, cancellationToken) with { RpcUrl = Chain.RpcUrl };
             Manifest.Save(ManifestPath);
             if (_options.WriteRepositoryManifest)
             {
@@ -313,6 +322,9 @@ public sealed class LocalNetwork : IAsyncDisposable
                 _keystores[role.Key] = path;
             }
         });
+        var vrf = Path.Combine(keys, VrfRole + ".json");
+        KeyStoreFile.Create(vrf, new EthECKey(_vrfSecret, isPrivate: true), password, KeyStoreCost.Light);
+        _keystores[VrfRole] = vrf;
     }
 
     private async Task StartServicesAsync(IProgress<string>? progress, CancellationToken cancellationToken)
@@ -341,6 +353,11 @@ public sealed class LocalNetwork : IAsyncDisposable
             var assembly = _options.Repository.ServiceAssembly(project, project)
                 ?? throw new LocalServiceException($"{project} is not built: run `dotnet build Oracle.sln` (./oracle does it for you)");
             var environment = new Dictionary<string, string>(common) { ["Chain__Keystore"] = _keystores[role] };
+            if (project == "OracleNode")
+            {
+                // The randomness duty (docs/protocol.md §7.4): this node answers LocalVrfCoordinator's requests.
+                environment["Randomness__VrfKeystore"] = _keystores[VrfRole];
+            }
             var service = new ServiceProcess(project, assembly, Path.Combine(_options.DataDirectory, "services", project), environment);
             _services.Add(service);
             started.Add(StartServiceAsync(service, progress, cancellationToken));
@@ -415,6 +432,21 @@ public sealed class LocalNetwork : IAsyncDisposable
         await service.StartAsync(cancellationToken);
         SaveState();
         progress?.Report($"{service.Name} ready at {service.Url} ({watch.Elapsed.TotalSeconds:0.0} s)");
+    }
+
+    /// A random 32-byte secret that is also a valid secp256k1 key (the keystore format's), as a BN254 scalar.
+    private static byte[] NewVrfSecret()
+    {
+        var order = System.Numerics.BigInteger.Parse("115792089237316195423570985008687907852837564279074904382605163141518161494337", System.Globalization.CultureInfo.InvariantCulture);
+        while (true)
+        {
+            var secret = RandomNumberGenerator.GetBytes(32);
+            var value = new System.Numerics.BigInteger(secret, isUnsigned: true, isBigEndian: true);
+            if (!value.IsZero && value < order && !(value % Bn254.R).IsZero)
+            {
+                return secret;
+            }
+        }
     }
 
     private void SaveState()

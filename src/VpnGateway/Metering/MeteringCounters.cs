@@ -66,6 +66,12 @@ public static class MeteringCounters
     /// <summary>Batches the collector rejected (tag reason: the error), kept quarantined in the spool.</summary>
     public const string BatchesRejected = "spool.rejected";
 
+    /// <summary>
+    /// Rejections that named no published batch or other content (tag reason: NotPublished, OtherContent): ignored, so
+    /// a forged rejection quarantines nothing.
+    /// </summary>
+    public const string RejectionsIgnored = "spool.rejections_ignored";
+
     /// <summary>Batches published again because the collector's acknowledgement did not come in time.</summary>
     public const string BatchesRepublished = "spool.republished";
 }

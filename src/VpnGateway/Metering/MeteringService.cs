@@ -71,6 +71,24 @@ public sealed class MeteringService : BackgroundService, IPolicyDenialSink, IPol
     }
 
     /// <summary>
+    /// The session's evaluation context changed (the provider's protected networks): on the provider, the tunnel calls it
+    /// when it enforces a new context, before it sends SessionInfo again; on the client, the observer calls it when that
+    /// SessionInfo arrives. Records are then judged under every context of the session (docs/protocol.md §4.8, §5.3).
+    /// </summary>
+    public async Task AddPolicyContextAsync(ulong sessionId, PolicyContext context, CancellationToken cancellationToken)
+    {
+        if (_providers.TryGetValue(sessionId, out var provider))
+        {
+            await provider.AddPolicyContextAsync(context, cancellationToken);
+        }
+
+        if (_clients.TryGetValue(sessionId, out var client))
+        {
+            client.AddPolicyContext(context);
+        }
+    }
+
+    /// <summary>
     /// The session is ending (no more data, the control channel still up): the provider closes every flow into a last
     /// checkpoint, sends it, and waits until the client answered it or <paramref name="cancellationToken"/> is cancelled
     /// (the tunnel's ending time). Nothing to do for a client: it keeps answering epochs until the session is gone.

@@ -284,7 +284,11 @@ internal sealed partial class GatewayServer : TunnelEngine
         session.Policy = new SessionPolicy(sessionId, CompiledPolicy.Compile(result.Policy!, _context), Services.DenialSink, Time, Services.RateLimitSink);
         session.Control = new ControlChannel(sessionId, Options.Mtu, frame => SendMessage(session, MessageType.TransportControl, frame.Span), Time, Logger);
         var info = new GatewaySession(sessionId, GatewayRole.Provider, result.ClientAddress, tun.Name,
-            [.. session.AllowedSources], [IpPrefix.Host(_pool.Gateway)], result.Policy!.HashHex, session.Control, Time.GetUtcNow());
+            [.. session.AllowedSources], [IpPrefix.Host(_pool.Gateway)], result.Policy!.HashHex, session.Control, Time.GetUtcNow())
+        {
+            Policy = result.Policy,
+            PolicyContext = _context,
+        };
         RegisterSession(session);
         await StartSessionAsync(session, info).ConfigureAwait(false);
         Logger.LogInformation("session {Session} started on {Device}: client {Client} at {Address}, policy {Policy}",

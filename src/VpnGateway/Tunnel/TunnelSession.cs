@@ -11,13 +11,14 @@ namespace VpnGateway.Tunnel;
 /// One peer of the tunnel: its keys (current, previous, next as in WireGuard), its endpoint (updated on every
 /// authenticated datagram: roaming), its TUN device and reader thread, its policy, control channel and counters.
 /// </summary>
-internal sealed partial class TunnelSession : IDisposable
+internal sealed class TunnelSession : IDisposable
 {
     private readonly Lock _keysLock = new();
     private volatile Keypair? _current;
     private volatile Keypair? _previous;
     private volatile Keypair? _next;
     private volatile EndpointHolder? _endpoint;
+    private readonly PrefixSet _sources;
     private long _lastReceived;
     private long _lastSent;
     private long _unansweredSince;
@@ -33,8 +34,14 @@ internal sealed partial class TunnelSession : IDisposable
         SessionId = sessionId;
         PeerStatic = peerStatic;
         ClientAddress = clientAddress;
-        SetAllowedSources(allowedSources);
+        _sources = new PrefixSet(allowedSources);
     }
+
+    /// <summary>The prefixes the peer may use as source address (cryptokey routing: the tunnel address, routed LANs).</summary>
+    public IReadOnlyList<IpPrefix> AllowedSources => _sources.Prefixes;
+
+    /// <summary>Whether a packet from the peer may carry its source address.</summary>
+    public bool IsAllowedSource(in PacketTuple tuple) => _sources.Contains(tuple.IsIPv6, tuple.Source);
 
     public ulong SessionId { get; }
 

@@ -6,6 +6,8 @@ using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.PriceFeed;
 using Oracle.Chain.Contracts.ProviderRegistry;
 using Oracle.Chain.Deployment;
+using Oracle.Chain.Randomness;
+using Oracle.Core.Randomness;
 using Oracle.Testing;
 
 namespace Oracle.Contracts.Tests.Support;
@@ -17,13 +19,21 @@ namespace Oracle.Contracts.Tests.Support;
 internal sealed class TestNetwork
 {
     private readonly List<Actor> _priceOracles = [];
+    private readonly VrfFulfiller? _fulfiller;
+    private ulong _fulfilledUpTo;
 
-    private TestNetwork(ChainFixture chain, DeploymentManifest manifest, Actor deployer, NetworkParameters parameters)
+    private TestNetwork(ChainFixture chain, DeploymentManifest manifest, Actor deployer, NetworkParameters parameters, VrfKey? vrfKey)
     {
         Chain = chain;
         Manifest = manifest;
         Deployer = deployer;
         Parameters = parameters;
+        VrfKey = vrfKey;
+        if (vrfKey is not null && manifest.Contracts.TryGetValue(ContractNames.VrfCoordinator, out var coordinator))
+        {
+            _fulfiller = new VrfFulfiller(deployer.Web3, coordinator.Address, vrfKey, manifest.AddressOf(ContractNames.RandomnessSource));
+            _fulfilledUpTo = coordinator.BlockNumber;
+        }
     }
 
     public ChainFixture Chain { get; }
@@ -34,15 +44,26 @@ internal sealed class TestNetwork
 
     public NetworkParameters Parameters { get; }
 
+    /// <summary>The proving key of the network's LocalVrfCoordinator (a fresh one per network), or null without one.</summary>
+    public VrfKey? VrfKey { get; }
+
     /// <summary>The staked oracles that keep the prices fresh (they can be drawn as jurors too).</summary>
     public IReadOnlyList<Actor> PriceOracles => _priceOracles;
 
     public static async Task<TestNetwork> DeployAsync(ChainFixture chain, NetworkParameters? parameters = null)
     {
         parameters ??= NetworkParameters.Devnet;
+        // A fresh VRF key per network, as the devnet makes one per run: nobody but this test holds it.
+        VrfKey? vrfKey = null;
+        if (parameters is { Randomness: RandomnessKind.Vrf, VrfCoordinator: null })
+        {
+            vrfKey = VrfKey.FromSecret(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            parameters = parameters with { LocalVrfPublicKey = vrfKey.PublicKey };
+        }
+
         var (key, web3) = await chain.NewAccountAsync(1_000_000);
         var manifest = await OracleNetworkDeployer.DeployAsync(web3, "test", parameters);
-        var network = new TestNetwork(chain, manifest, new Actor(key, web3, manifest), parameters);
+        var network = new TestNetwork(chain, manifest, new Actor(key, web3, manifest), parameters, vrfKey);
         // The price reporters buy their stake while the genesis price is fresh; later they keep prices fresh.
         for (var i = 0; i < parameters.FeedQuorum; i++)
         {
@@ -53,6 +74,23 @@ internal sealed class TestNetwork
     }
 
     public string AddressOf(string contract) => Manifest.AddressOf(contract);
+
+    /// <summary>
+    /// The randomness duty an oracle node runs (docs/protocol.md §7.4): answers every pending VRF request that has its
+    /// confirmations. Nothing to do on a network without a LocalVrfCoordinator.
+    /// </summary>
+    /// <returns>How many requests were answered.</returns>
+    public async Task<int> FulfillRandomnessAsync()
+    {
+        if (_fulfiller is null)
+        {
+            return 0;
+        }
+
+        var pass = await _fulfiller.FulfillPendingAsync(_fulfilledUpTo);
+        _fulfilledUpTo = pass.NextFromBlock;
+        return pass.Answered.Count;
+    }
 
     /// <summary>A new account with ETH and, when asked, VPN tokens bought from the exchange.</summary>
     public async Task<Actor> NewActorAsync(long vpn = 0, decimal ether = 10_000)

@@ -20,13 +20,21 @@ internal sealed class SignedBatches(ulong sessionId)
     /// <summary>The content hash of every batch made so far, by batch id.</summary>
     public Dictionary<Guid, string> Hashes { get; } = [];
 
-    /// <summary>A content hash a consumer can recompute: records, checkpoint and voucher, with their signatures.</summary>
+    /// <summary>The evidence key the batches are sealed with.</summary>
+    public byte[] Key { get; } = RecordSealer.NewKey();
+
+    /// <summary>A content hash a consumer can recompute: leaf hashes, sealed records, checkpoint and voucher, with their signatures.</summary>
     public static string Hash(EvidenceBatch batch)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var record in batch.Records)
+        foreach (var leafHash in batch.LeafHashes)
         {
-            sha.AppendData(record);
+            sha.AppendData(leafHash);
+        }
+
+        foreach (var sealedRecord in batch.SealedRecords)
+        {
+            sha.AppendData(sealedRecord);
         }
 
         sha.AppendData(batch.Checkpoint.Root);
@@ -39,13 +47,14 @@ internal sealed class SignedBatches(ulong sessionId)
     public EvidenceBatch AddTo(EvidenceSpool spool, int records, long publishAfterMs = 0, Func<EvidenceBatch, EvidenceBatch>? tamper = null)
     {
         var first = _tree.Size;
+        var range = _tree.CompactRange(first).Hashes;
         var encoded = new List<byte[]>();
         var hashes = new byte[records * MerkleHash.Size];
         for (var i = 0; i < records; i++)
         {
             var octets = (ulong)_random.Next(1000, 100_000);
             var record = new FlowRecord(SessionId, FlowVerdict.Allowed, 0, TrafficDirection.Outbound, 4, 17, 0, FlowEndReason.IdleTimeout,
-                FlowRecord.MapIPv4(0xC6120002), FlowRecord.MapIPv4(0xC6130001), (ushort)_random.Next(1024, 65535), 53,
+                IpNumber.MapIPv4(0xC6120002), IpNumber.MapIPv4(0xC6130001), (ushort)_random.Next(1024, 65535), 53,
                 1_700_000_000_000 + (long)first, 1_700_000_000_500 + (long)first, 10, octets, octets - 280);
             var bytes = FlowRecordEncoding.Encode(record);
             MerkleHash.Leaf(bytes, hashes.AsSpan(i * MerkleHash.Size, MerkleHash.Size));
@@ -54,6 +63,7 @@ internal sealed class SignedBatches(ulong sessionId)
             _octets += octets;
         }
 
+        using var sealer = new RecordSealer(Key, MeteringHarness.ChainId, MeteringHarness.SessionManager, SessionId);
         var checkpoint = new Checkpoint { SessionId = SessionId, TreeSize = _tree.Size, Root = _tree.Root(), EpochTime = 1_700_000_000 + _tree.Size, CaptureDrops = 0 };
         var voucher = new Voucher { SessionId = SessionId, CumulativeAmount = VoucherPricing.AmountFor(_octets, MeteringHarness.PricePerMiB), CumulativeBytes = _octets, LogSize = _tree.Size, LogRoot = _tree.Root() };
         var batch = new EvidenceBatch
@@ -65,7 +75,9 @@ internal sealed class SignedBatches(ulong sessionId)
             Gateway = MeteringHarness.GatewayKey.GetPublicAddress(),
             Client = MeteringHarness.ClientKey.GetPublicAddress(),
             FirstLeafIndex = first,
-            Records = encoded,
+            CompactRange = range,
+            LeafHashes = [.. Enumerable.Range(0, records).Select(i => hashes.AsSpan(i * MerkleHash.Size, MerkleHash.Size).ToArray())],
+            SealedRecords = [.. encoded.Select((record, i) => sealer.Seal(first + (ulong)i, record))],
             Checkpoint = new SignedCheckpoint
             {
                 TreeSize = checkpoint.TreeSize,
@@ -77,7 +89,7 @@ internal sealed class SignedBatches(ulong sessionId)
             Voucher = SignedVoucher.From(voucher, TypedDataSigner.Sign(voucher, MeteringHarness.Domain, MeteringHarness.ClientKey)),
         };
         batch = tamper?.Invoke(batch) ?? batch;
-        spool.AddCheckpoint(batch, (ulong)Hashes.Count + 1, _octets, hashes, publishAfterMs);
+        spool.AddCheckpoint(batch, encoded, (ulong)Hashes.Count + 1, _octets, publishAfterMs);
         Hashes[batch.BatchId] = Hash(batch);
         return batch;
     }

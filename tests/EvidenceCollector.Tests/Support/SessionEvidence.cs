@@ -1,0 +1,108 @@
+using System.Numerics;
+using System.Security.Cryptography;
+using Nethereum.Signer;
+using Oracle.Core.Eip712;
+using Oracle.Core.Evidence;
+using Oracle.Core.Merkle;
+using Oracle.Core.Policy;
+
+namespace EvidenceCollector.Tests.Support;
+
+/// <summary>
+/// One session's evidence as the provider's gateway publishes it: real flow records (of 198.18.0.0/15 test traffic),
+/// a growing RFC 9162 log, checkpoints signed by the gateway's key and vouchers by the client's.
+/// </summary>
+internal sealed class SessionEvidence(ulong chainId, string sessionManager, ulong sessionId, EthECKey gateway, EthECKey client)
+{
+    private static readonly BigInteger PricePerMiB = BigInteger.Pow(10, 15);
+    private readonly MerkleTree _tree = new();
+    private readonly Random _random = new((int)(sessionId % int.MaxValue));
+    private ulong _octets;
+    private ulong _epoch = 1_800_000_000;
+
+    public ulong SessionId { get; } = sessionId;
+
+    public EthECKey Gateway { get; } = gateway;
+
+    public EthECKey Client { get; } = client;
+
+    public TypedDataDomain Domain { get; } = TypedDataDomain.SessionManager(chainId, sessionManager);
+
+    /// <summary>Every record published so far, in leaf order.</summary>
+    public List<byte[]> Records { get; } = [];
+
+    /// <summary>The log's size.</summary>
+    public ulong TreeSize => _tree.Size;
+
+    /// <summary>The log's root.</summary>
+    public byte[] Root() => _tree.Root();
+
+    /// <summary>The next batch: <paramref name="records"/> new records, the checkpoint and (unless <paramref name="voucher"/> is false) the voucher.</summary>
+    public EvidenceBatch Next(int records, bool voucher = true)
+    {
+        var first = _tree.Size;
+        var encoded = new List<byte[]>();
+        for (var i = 0; i < records; i++)
+        {
+            var octets = (ulong)_random.Next(1000, 100_000);
+            var start = 1_800_000_000_000L + (long)(first + (ulong)i);
+            var record = new FlowRecord(SessionId, FlowVerdict.Allowed, 0, TrafficDirection.Outbound, 4, 6, 0x1b, FlowEndReason.EndOfFlow,
+                FlowRecord.MapIPv4(0xC6120002), FlowRecord.MapIPv4(0xC6130000 | (uint)_random.Next(1, 250)), (ushort)_random.Next(1024, 65535), 443,
+                start, start + 500, 10, octets, octets - 400);
+            var bytes = FlowRecordEncoding.Encode(record);
+            _tree.Append(bytes);
+            encoded.Add(bytes);
+            Records.Add(bytes);
+            _octets += octets;
+        }
+
+        return Sign(first, encoded, voucher);
+    }
+
+    /// <summary>A batch with <paramref name="records"/> at <paramref name="first"/>, checkpoint and voucher signed over <paramref name="root"/> and <paramref name="treeSize"/> (for forgeries).</summary>
+    public EvidenceBatch Signed(ulong first, IReadOnlyList<byte[]> records, ulong treeSize, byte[] root, EthECKey? gatewayKey = null, EthECKey? clientKey = null, ulong? epochTime = null)
+    {
+        var g = gatewayKey ?? Gateway;
+        var c = clientKey ?? Client;
+        var checkpoint = new Checkpoint { SessionId = SessionId, TreeSize = treeSize, Root = root, EpochTime = epochTime ?? ++_epoch, CaptureDrops = 0 };
+        var v = new Voucher { SessionId = SessionId, CumulativeAmount = VoucherPricing.AmountFor(_octets, PricePerMiB), CumulativeBytes = _octets, LogSize = treeSize, LogRoot = root };
+        return new EvidenceBatch
+        {
+            BatchId = EvidenceBatchId.For((ulong)Domain.ChainId, Domain.VerifyingContract, SessionId, treeSize),
+            ChainId = (ulong)Domain.ChainId,
+            SessionManager = Domain.VerifyingContract,
+            SessionId = SessionId,
+            Gateway = g.GetPublicAddress(),
+            Client = c.GetPublicAddress(),
+            FirstLeafIndex = first,
+            Records = records,
+            Checkpoint = new SignedCheckpoint
+            {
+                TreeSize = treeSize,
+                Root = root,
+                EpochTime = checkpoint.EpochTime,
+                CaptureDrops = 0,
+                Signature = TypedDataSigner.Sign(checkpoint, Domain, g),
+            },
+            Voucher = SignedVoucher.From(v, TypedDataSigner.Sign(v, Domain, c)),
+        };
+    }
+
+    /// <summary>A content hash of stored records, to compare with what a store holds.</summary>
+    public static string Hash(IEnumerable<byte[]> records)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var record in records)
+        {
+            sha.AppendData(record);
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    private EvidenceBatch Sign(ulong first, List<byte[]> records, bool voucher)
+    {
+        var batch = Signed(first, records, _tree.Size, _tree.Root());
+        return voucher ? batch : batch with { Voucher = null };
+    }
+}

@@ -1,0 +1,64 @@
+using Oracle.Chain.Contracts.DisputeManager;
+using Oracle.Chain.Deployment;
+using Oracle.Core.Evidence;
+using OracleNode.Judging;
+using OracleNode.Tests.Support;
+
+namespace Oracle.SoundnessBench;
+
+/// <summary>
+/// One scripted dispute: a provider claims the client breached the policy, with a record proven on-chain — a denied
+/// SMB connection (a true claim) or an allowed web connection labelled denied (a false one). After each round the
+/// party the ruling wrongs appeals, as a wronged party would, while rounds remain; the nodes do everything else.
+/// </summary>
+internal sealed class DisputeScript(TestWorld world, NodeCluster cluster, Party provider, bool truth)
+{
+    public async Task<DisputeOutcome> RunAsync(CancellationToken cancellationToken)
+    {
+        var client = await world.NewPartyAsync(vpn: 1_500);
+        var (sessionId, terms) = await world.OpenSessionAsync(client, provider, Policies.Exit, committee: 5);
+        var log = new SessionLog(world, sessionId, client, provider);
+        log.Add(log.Flow("198.51.100.10", 443, FlowVerdict.Allowed, 0));
+        var leaf = truth ? log.Add(log.Flow("198.51.100.9", 445, FlowVerdict.Denied, 7)) : log.Add(log.Flow("198.51.100.12", 80, FlowVerdict.Denied, 7));
+        var (id, record) = await Claims.FileAsync(world, provider, sessionId, terms, ClaimNames.ClientBreachedPolicy, 7, Claims.Document(sessionId, Policies.Exit), proof: log.Proof(leaf));
+        var filedAt = record.FiledAt;
+        var rulings = new List<bool>();
+        var appeals = 0;
+        for (byte round = 0; round < world.Parameters.MaxRounds; round++)
+        {
+            var drawn = await cluster.CommitteeAsync(id, round, TimeSpan.FromSeconds(world.Parameters.DrawingPeriod.TotalSeconds + 60));
+            await UntilAsync(drawn.RevealDeadline + 1, cancellationToken);
+            var upheld = (await world.Deployer.Disputes.RoundInfoQueryAsync(id, round, null, cancellationToken)).Info.Ruling == 1;
+            rulings.Add(upheld);
+            if (upheld == truth || round + 1 == world.Parameters.MaxRounds)
+            {
+                break;
+            }
+
+            // The wronged party (the loser of this round) appeals within the appeal window.
+            var appellant = upheld ? client : provider;
+            var seats = drawn.Committee.Count * 2 + 1;
+            await appellant.Token.ApproveAsync(world.AddressOf(ContractNames.DisputeManager), world.Parameters.FeePerSeat * seats + world.Parameters.StakePerRound, cancellationToken);
+            // A fixed gas limit: the estimate is made against a state that other draws change before it is mined.
+            var appealed = await appellant.Disputes.TrySendAsync(new AppealFunction { DisputeId = id, Dispute = record, Gas = 2_000_000 }, cancellationToken);
+            if (!appealed.IsSuccess)
+            {
+                throw new InvalidOperationException($"dispute {id}: the appeal of round {round} failed: {appealed.Error}");
+            }
+
+            appeals++;
+        }
+
+        var ruling = await cluster.RulingAsync(id, TimeSpan.FromSeconds(world.Parameters.AppealPeriod.TotalSeconds * 2 + 120));
+        var executedAt = await world.Chain.LatestTimestampAsync();
+        return new DisputeOutcome(id, truth, rulings, appeals, ruling.Ruling == 1, (long)(executedAt - filedAt));
+    }
+
+    private async Task UntilAsync(ulong chainTime, CancellationToken cancellationToken)
+    {
+        while (await world.Chain.LatestTimestampAsync() < chainTime)
+        {
+            await Task.Delay(500, cancellationToken);
+        }
+    }
+}
