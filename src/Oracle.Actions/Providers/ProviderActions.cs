@@ -252,7 +252,7 @@ public static partial class ProviderActions
         "0x" + Convert.ToHexStringLower(p.Info.PolicyHash),
         p.Info.PolicyUri,
         Asset.Vpn.Amount(p.Bond),
-        Asset.Vpn.Amount(p.LockedBond),
+        Asset.Vpn.Amount(p.ReservedBond),
         DateTimeOffset.FromUnixTimeSeconds((long)p.RegisteredAt),
         p.Status == (byte)ProviderStatus.Unbonding ? DateTimeOffset.FromUnixTimeSeconds((long)p.UnbondableAt) : null);
 

@@ -13,8 +13,8 @@ namespace Oracle.Actions.Providers;
 /// <param name="PolicyHash">The policy document's hash (0x-hex).</param>
 /// <param name="PolicyUri">Where the document is published.</param>
 /// <param name="Bond">The bond.</param>
-/// <param name="LockedBond">The part of the bond held by disputes or sessions.</param>
+/// <param name="ReservedBond">The part of the bond reserved by sessions whose claims may still come (and held by disputes).</param>
 /// <param name="RegisteredAt">When it registered.</param>
 /// <param name="UnbondableAt">When an unbonding bond can be withdrawn (null unless unbonding).</param>
 public sealed record ProviderView(string Address, ProviderStatus Status, string Endpoint, string TunnelKey, string Region, TokenAmount PricePerMiB, string PolicyHash,
-    string PolicyUri, TokenAmount Bond, TokenAmount LockedBond, DateTimeOffset RegisteredAt, DateTimeOffset? UnbondableAt);
+    string PolicyUri, TokenAmount Bond, TokenAmount ReservedBond, DateTimeOffset RegisteredAt, DateTimeOffset? UnbondableAt);

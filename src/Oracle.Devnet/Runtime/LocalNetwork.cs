@@ -76,6 +76,12 @@ public sealed class LocalNetwork : IAsyncDisposable
     /// <summary>Where the manifest was written.</summary>
     public string ManifestPath => Path.Combine(_options.DataDirectory, "deployments", "devnet.json");
 
+    /// <summary>The password file of the devnet's keystores (keys/password).</summary>
+    public string PasswordFile => _passwordFile ?? throw new InvalidOperationException("the keystores are not written yet");
+
+    /// <summary>The keystore of a role of <see cref="Roles"/> (or <see cref="VrfRole"/>).</summary>
+    public string Keystore(string role) => _keystores[role];
+
     /// <summary>The services started, by name.</summary>
     public IReadOnlyDictionary<string, ServiceProcess> Services => _services.OfType<ServiceProcess>().ToDictionary(s => s.Name);
 
@@ -272,7 +278,7 @@ public sealed class LocalNetwork : IAsyncDisposable
         if (_options.DeployContracts)
         {
             var web3 = await ChainConnection.ConnectAsync(Chain.RpcUrl, DevelopmentKeys.Key(Roles["deployer"]), cancellationToken);
-            var parameters = NetworkParameters.Devnet with { LocalVrfPublicKey = VrfKey.FromSecret(_vrfSecret).PublicKey };
+            var parameters = (_options.Parameters ?? NetworkParameters.Devnet) with { LocalVrfPublicKey = VrfKey.FromSecret(_vrfSecret).PublicKey };
             // The manifest names the node, so `oracle` commands find the devnet's chain without --rpc-url.
             Manifest = await OracleNetworkDeployer.DeployAsync(web3, "devnet", parameters, progress, cancellationToken) with { RpcUrl = Chain.RpcUrl };
             Manifest.Save(ManifestPath);
@@ -424,6 +430,41 @@ public sealed class LocalNetwork : IAsyncDisposable
         _clientConfig = clientConfig;
         SaveState();
         progress?.Report($"session {session} opened for the devnet client; try the exit: vpngateway connect --config {clientConfig}, then curl http://{exit.WebAddress}/");
+    }
+
+    /// <summary>
+    /// Starts one of the built services (<paramref name="project"/>) against the network with the key of
+    /// <paramref name="role"/> and further settings as environment variables, as part of the network (stopped with it,
+    /// recorded for <c>down</c>). The main job starts the collector and the API this way.
+    /// </summary>
+    public async Task<ServiceProcess> StartServiceAsync(string project, string role, IReadOnlyDictionary<string, string> settings, IProgress<string>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var assembly = _options.Repository.ServiceAssembly(project, project)
+            ?? throw new LocalServiceException($"{project} is not built: run `dotnet build Oracle.sln` (./oracle does it for you)");
+        var environment = new Dictionary<string, string>
+        {
+            ["Chain__RpcUrl"] = Chain.RpcUrl,
+            ["Chain__PasswordFile"] = PasswordFile,
+            ["Chain__Manifest"] = ManifestPath,
+            ["Chain__Keystore"] = _keystores[role],
+            ["Database__ConnectionString"] = DatabaseConnectionString,
+            ["Bus__Url"] = Bus.AmqpUrl,
+        };
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
+        var service = new ServiceProcess(project, assembly, Path.Combine(_options.DataDirectory, "services", project), environment);
+        lock (_services)
+        {
+            _services.Add(service);
+        }
+
+        await StartServiceAsync(service, progress, cancellationToken);
+        return service;
     }
 
     private async Task StartServiceAsync(ServiceProcess service, IProgress<string>? progress, CancellationToken cancellationToken)

@@ -14,7 +14,9 @@ public static partial class MainJobSteps
             Repository = world.Options.Repository,
             StartServices = false,
             WriteRepositoryManifest = world.Options.WriteRepositoryManifest,
+            Parameters = Parameters,
         }, progress, cancellationToken);
+        world.Reporter.Detail("dispute phases of this network: commit 120 s, reveal 60 s, appeal 30 s (the devnet's are a day)");
         Directory.CreateDirectory(world.Folder);
         world.PasswordFile = Path.Combine(world.Folder, "keys", "password");
         Directory.CreateDirectory(Path.GetDirectoryName(world.PasswordFile)!);
@@ -44,15 +46,20 @@ public static partial class MainJobSteps
         world.Reporter.Detail($"the internet's server {topology.InternetServer}: web on port {ScenarioRelay.WebPort}, iperf3 on 5201");
     }
 
-    private static Task PriceFeedAsync(ScenarioWorld world, CancellationToken cancellationToken)
+    private static async Task StartServicesAsync(ScenarioWorld world, CancellationToken cancellationToken)
     {
-        // OracleNode (issue 13) reports prices once it lands on main; until then the exchange trades on the genesis
-        // price, which stays fresh for the network's maximum price age (one hour), longer than the main job runs.
-        return NotPlayedAsync(world, "the oracle nodes are not on this build (OracleNode: issue 13); the exchange trades on the genesis price");
+        var progress = new DetailProgress(world.Reporter);
+        // Short anchoring interval: what the gateways publish is anchored within seconds.
+        var collector = world.Network.StartServiceAsync("EvidenceCollector", "collector", new Dictionary<string, string>
+        {
+            ["Anchoring__Interval"] = "00:00:02",
+        }, progress, cancellationToken);
+        var api = world.Network.StartServiceAsync("Arbitration.Api", "relayer", new Dictionary<string, string>(), progress, cancellationToken);
+        world.Collector = await collector;
+        world.Api = await api;
+        world.Randomness = await RandomnessDuty.StartAsync(world.Network, world.Reporter, cancellationToken);
+        world.Reporter.Detail($"the dashboard: {world.Api.Url}/ (API reference {world.Api.Url}/openapi/v1.json); the collector's proofs: {world.Collector.Url}/v1/log");
     }
-
-    private static Task StartServicesAsync(ScenarioWorld world, CancellationToken cancellationToken)
-        => NotPlayedAsync(world, "the evidence collector (issue 11) and the Arbitration API (issue 12) are not on this build");
 
     private static Task NotPlayedAsync(ScenarioWorld world, string reason)
     {

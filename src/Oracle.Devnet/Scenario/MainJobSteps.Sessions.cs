@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Oracle.Actions.Sessions;
 using Oracle.Chain.Model;
@@ -91,18 +92,50 @@ public static partial class MainJobSteps
         world.Reporter.Detail($"curl http://{topology.CompanyServer}/ on the company LAN: {world.Facts.CompanyPage}");
         await WaitForMetricAsync(ProviderStatusUrl(world, topology.SiteProviderAddress), "oracle_vpngateway_metering_vouchers_accepted", 1, TimeSpan.FromSeconds(30), cancellationToken);
 
-        // Bob disconnects: his gateway ends the session (the last epoch paid) and the provider closes it on-chain.
-        var client = world.Network.Services["bob-gateway"];
-        await client.StopAsync(cancellationToken);
-        var closed = await WaitForSessionAsync(world, session, SessionStatus.Closed, TimeSpan.FromSeconds(30), cancellationToken);
-        if (closed is null)
+        // Bob disconnects: his gateway ends the session (the last epoch vouched for); the provider closes it on-chain.
+        await world.Network.Services["bob-gateway"].StopAsync(cancellationToken);
+        await CloseWithLatestVoucherAsync(world, session, world.Actor(SiteProvider), cancellationToken);
+    }
+
+    // The exit provider closes alice's session (she disconnected before the disputes) with her latest voucher.
+    private static Task CloseExitSessionAsync(ScenarioWorld world, CancellationToken cancellationToken)
+        => CloseWithLatestVoucherAsync(world, world.Facts.ExitSession ?? throw new ScenarioStepException("no exit session"), world.Actor(ExitProvider), cancellationToken);
+
+    // The provider closes the session cooperatively with the client's latest voucher (as the collector holds it, once
+    // no new checkpoint arrived for two seconds): paid exactly that voucher's amount, the rest refunded to the client.
+    // (Until the gateways settle sessions themselves, issue 14 part 2, the provider does it with the command line.)
+    private static async Task CloseWithLatestVoucherAsync(ScenarioWorld world, ulong sessionId, ScenarioActor provider, CancellationToken cancellationToken)
+    {
+        VoucherDocument? latest = null;
+        var stableSince = DateTime.UtcNow;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline && DateTime.UtcNow - stableSince < TimeSpan.FromSeconds(2))
         {
-            world.Facts.NotPlayed.Add("the cooperative close: sessions do not settle themselves on this build (issue 14 part 2)");
-            world.Reporter.Detail("not played: the provider does not close the session on-chain on this build (issue 14 part 2)");
-            return;
+            var checkpoints = await Http.GetFromJsonAsync<JsonElement>(new Uri($"{world.Collector!.Url}/v1/sessions/{sessionId}/checkpoints"), cancellationToken);
+            var newest = checkpoints.EnumerateArray()
+                .Select(c => c.GetProperty("voucher"))
+                .Where(v => v.ValueKind == JsonValueKind.Object)
+                .Select(v => new VoucherDocument(sessionId, System.Numerics.BigInteger.Parse(v.GetProperty("cumulativeAmount").GetString()!, CultureInfo.InvariantCulture),
+                    v.GetProperty("cumulativeBytes").GetUInt64(), v.GetProperty("logSize").GetUInt64(), v.GetProperty("logRoot").GetBytesFromBase64(),
+                    Convert.FromHexString(v.GetProperty("signature").GetString()!.Replace("0x", "", StringComparison.Ordinal))))
+                .MaxBy(v => v.LogSize);
+            if (newest is not null && (latest is null || newest.LogSize != latest.LogSize))
+            {
+                latest = newest;
+                stableSince = DateTime.UtcNow;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
         }
 
-        world.Reporter.Detail($"session {session} closed: {closed.Paid} paid to the provider, the rest of the deposit back to bob");
+        var closed = (await SessionActions.CloseAsync(provider.Actions, sessionId, latest, cancellationToken)).GetValueOrThrow();
+        if (latest is not null)
+        {
+            world.Facts.ClosingVouchers[sessionId] = latest;
+        }
+
+        world.Reporter.Detail($"session {sessionId} closed by {provider.Name} in block {closed.Block}: "
+            + (latest is null ? "no voucher" : $"voucher for {latest.CumulativeBytes:N0} bytes") + $", {closed.PaidToProvider} paid, {closed.RefundedToClient} back to the client");
     }
 
     // Starts a client gateway in its namespace that opens its own session (Connect:Deposit) and waits until it carries it.
@@ -152,24 +185,6 @@ public static partial class MainJobSteps
         }
 
         throw new ScenarioStepException($"{actor}'s gateway did not carry a session within 60 s; see {gateway.LogPath}");
-    }
-
-    private static async Task<SessionView?> WaitForSessionAsync(ScenarioWorld world, ulong sessionId, SessionStatus status, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var actions = world.Actor(Alice).Actions;
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            var shown = await SessionActions.ShowAsync(actions, sessionId, cancellationToken);
-            if (shown.IsSuccess && shown.Value.Status == status)
-            {
-                return shown.Value;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
-        }
-
-        return null;
     }
 
     private static string ProviderStatusUrl(ScenarioWorld world, string address) => $"http://{address}:{MetricsPort.ToString(CultureInfo.InvariantCulture)}";

@@ -55,6 +55,20 @@ public sealed class ScenarioWorld
     /// <summary>The broker as the namespaces reach it.</summary>
     public string NamespaceAmqpUrl => new UriBuilder(Network.Bus.AmqpUrl) { Host = Topology!.RootAddress }.Uri.ToString();
 
+    /// <summary>The name of the actor or contract at <paramref name="address"/>, else the address shortened.</summary>
+    public string NameOf(string address)
+    {
+        foreach (var actor in _actors.Values)
+        {
+            if (string.Equals(actor.Address, address, StringComparison.OrdinalIgnoreCase))
+            {
+                return actor.Name;
+            }
+        }
+
+        return address.Length > 10 ? address[..10] + "…" : address;
+    }
+
     /// <summary>The actor called <paramref name="name"/>.</summary>
     public ScenarioActor Actor(string name) => _actors[name];
 
@@ -74,8 +88,74 @@ public sealed class ScenarioWorld
             new TransactionSenderOptions { PollInterval = TimeSpan.FromMilliseconds(200) }, requireKey: true, progress: new ReporterProgress(Reporter),
             cancellationToken: cancellationToken);
         var actor = new ScenarioActor(name, key, keystore, actions.GetValueOrThrow());
-        _actors[name] = actor;
+        lock (_actors)
+        {
+            _actors[name] = actor;
+        }
+
         return actor;
+    }
+
+    /// <summary>
+    /// A person whose key is in an existing keystore (the devnet's oracle operators have the development keys, funded by
+    /// the chain's genesis), with its actions on the chain.
+    /// </summary>
+    public async Task<ScenarioActor> ActorFromKeystoreAsync(string name, string keystore, string passwordFile, CancellationToken cancellationToken)
+    {
+        var key = KeyStoreFile.LoadWithPasswordFile(keystore, passwordFile);
+        var actions = await ActionContext.ConnectAsync(
+            new ChainOptions { RpcUrl = Network.Chain.RpcUrl, Manifest = Network.ManifestPath, Keystore = keystore, PasswordFile = passwordFile },
+            new TransactionSenderOptions { PollInterval = TimeSpan.FromMilliseconds(200) }, requireKey: true, progress: new ReporterProgress(Reporter),
+            cancellationToken: cancellationToken);
+        var actor = new ScenarioActor(name, key, keystore, actions.GetValueOrThrow());
+        lock (_actors)
+        {
+            _actors[name] = actor;
+        }
+
+        return actor;
+    }
+
+    /// <summary>The evidence collector (null until started).</summary>
+    public ServiceProcess? Collector { get; internal set; }
+
+    /// <summary>The Arbitration API with its dashboard (null until started).</summary>
+    public ServiceProcess? Api { get; internal set; }
+
+    /// <summary>The oracle nodes, by operator name.</summary>
+    public Dictionary<string, ServiceProcess> OracleNodes { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The devnet's randomness duty while the job runs (answers the VRF coordinator's requests).</summary>
+    internal RandomnessDuty? Randomness { get; set; }
+
+    /// <summary>Sends a JSON-RPC request to the chain (the devnet's clock: evm_increaseTime, evm_mine).</summary>
+    public async Task RpcAsync(string method, params object[] parameters)
+    {
+        var web3 = Oracle.Chain.ChainConnection.ReadOnly(Network.Chain.RpcUrl);
+        await web3.Client.SendRequestAsync(new Nethereum.JsonRpc.Client.RpcRequest(Guid.NewGuid().ToString(), method, parameters));
+    }
+
+    /// <summary>The timestamp of the chain's latest block.</summary>
+    public async Task<ulong> ChainTimeAsync(CancellationToken cancellationToken)
+    {
+        var web3 = Oracle.Chain.ChainConnection.ReadOnly(Network.Chain.RpcUrl);
+        var block = await web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest()).WaitAsync(cancellationToken);
+        return (ulong)block.Timestamp.Value;
+    }
+
+    /// <summary>
+    /// Moves the devnet's clock to <paramref name="unixTime"/> (if it is behind) and mines a block there: the main job's
+    /// dispute phases last a minute, and it skips what would only be waiting.
+    /// </summary>
+    public async Task AdvanceClockToAsync(ulong unixTime, CancellationToken cancellationToken)
+    {
+        var now = await ChainTimeAsync(cancellationToken);
+        if (unixTime > now)
+        {
+            await RpcAsync("evm_increaseTime", (long)(unixTime - now));
+        }
+
+        await RpcAsync("evm_mine");
     }
 
     /// <summary>Starts <paramref name="service"/> as part of the devnet (stopped with it, recorded for <c>down</c>).</summary>
