@@ -30,8 +30,8 @@ internal static class ReadModelSubscriptions
         to.Add<BondAddedEvent>(providers);
         to.Add<UnbondRequestedEvent>(providers);
         to.Add<BondWithdrawnEvent>(providers);
-        to.Add<BondLockedEvent>(providers);
-        to.Add<BondUnlockedEvent>(providers);
+        to.Add<BondReservedEvent>(providers);
+        to.Add<BondReleasedEvent>(providers);
         to.Add<BondSlashedEvent>(providers);
 
         var sessions = chain.AddressOf(ContractNames.SessionManager);

@@ -61,14 +61,15 @@ internal sealed class BatchIngestion(
                 $"the voucher's signer is {client}; session {batch.SessionId}'s client is {session.Client}", cancellationToken);
         }
 
-        // Today's batches carry the records themselves; they are stored as opaque bytes with their leaf hashes.
-        var leafHashes = batch.Records.Select(r => MerkleHash.Leaf(r)).ToList();
+        // Batches carry the leaf hashes and the records sealed under the session's evidence key (docs/protocol.md §5.5);
+        // the sealed records are stored as opaque bytes with their leaf hashes.
+        var leafHashes = batch.LeafHashes;
         var result = await StoreWaitingForGapAsync(batch, digest, leafHashes, session, cancellationToken);
         switch (result.Outcome)
         {
             case StoreOutcome.Stored:
                 metrics.Add(CollectorCounters.BatchesAccepted, reason: "verified");
-                metrics.Add(CollectorCounters.RecordsStored, batch.Records.Count);
+                metrics.Add(CollectorCounters.RecordsStored, batch.SealedRecords.Count);
                 Stored?.Invoke();
                 return Accepted(batch, digest, EvidenceBatchVerdict.Verified);
             case StoreOutcome.Duplicate:
@@ -101,7 +102,7 @@ internal sealed class BatchIngestion(
         var delay = TimeSpan.FromMilliseconds(20);
         while (true)
         {
-            var result = await store.StoreAsync(batch, digest, leafHashes, batch.Records, session, cancellationToken);
+            var result = await store.StoreAsync(batch, digest, leafHashes, batch.SealedRecords, session, cancellationToken);
             if (result.Outcome != StoreOutcome.Gap || time.GetUtcNow() + delay > deadline)
             {
                 return result;
@@ -123,6 +124,7 @@ internal sealed class BatchIngestion(
             BatchId = batch.BatchId,
             SessionId = batch.SessionId,
             TreeSize = batch.Checkpoint?.TreeSize ?? 0,
+            Digest = digest,
             Error = error,
             Reason = detail,
             Consumer = instance.Name,
