@@ -20,10 +20,30 @@ internal static class FilingMessages
             RuleId = filing.RuleId,
             EvidenceHash = filing.EvidenceHash,
             EvidenceUri = filing.EvidenceUri,
+            ProofHash = RecordProof.Hash(filing.Proof is { } p ? ToMessage(p) : null),
+            // The session's panel (zero for a drawn committee), which the relayer passes with the filing.
+            PanelHash = session.PanelHash is { Length: 32 } panelHash ? panelHash : new byte[32],
             Nonce = filing.Nonce,
             Deadline = filing.Deadline,
         };
     }
+
+    // The filing signs the proof passed with it (docs/protocol.md §2: keccak256(abi.encode(proof))).
+    private static RecordProof ToMessage(Oracle.Chain.Contracts.RecordProof proof) => new()
+    {
+        Leaf = proof.Leaf,
+        LeafIndex = proof.LeafIndex,
+        AuditPath = [.. proof.AuditPath],
+        Voucher = new Voucher
+        {
+            SessionId = proof.Voucher.SessionId,
+            CumulativeAmount = proof.Voucher.CumulativeAmount,
+            CumulativeBytes = proof.Voucher.CumulativeBytes,
+            LogSize = proof.Voucher.LogSize,
+            LogRoot = proof.Voucher.LogRoot,
+        },
+        Signature = proof.Signature,
+    };
 
     /// <summary>The filing's digest (its identity: the same signed filing has the same digest).</summary>
     public static string Digest(Oracle.Core.Eip712.Filing message, TypedDataDomain domain)

@@ -356,7 +356,7 @@ public sealed class LocalNetwork : IAsyncDisposable
         var started = new List<Task>();
         foreach (var (project, role) in plan)
         {
-            var assembly = _options.Repository.ServiceAssembly(project, project)
+            var assembly = _options.Repository.ServiceAssembly(project, AssemblyNameOf(project))
                 ?? throw new LocalServiceException($"{project} is not built: run `dotnet build Oracle.sln` (./oracle does it for you)");
             var environment = new Dictionary<string, string>(common) { ["Chain__Keystore"] = _keystores[role] };
             if (project == "OracleNode")
@@ -441,7 +441,7 @@ public sealed class LocalNetwork : IAsyncDisposable
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var assembly = _options.Repository.ServiceAssembly(project, project)
+        var assembly = _options.Repository.ServiceAssembly(project, AssemblyNameOf(project))
             ?? throw new LocalServiceException($"{project} is not built: run `dotnet build Oracle.sln` (./oracle does it for you)");
         var environment = new Dictionary<string, string>
         {
@@ -466,6 +466,9 @@ public sealed class LocalNetwork : IAsyncDisposable
         await StartServiceAsync(service, progress, cancellationToken);
         return service;
     }
+
+    /// <summary>The entry assembly's name of a service project (OracleNode's is oracle-node).</summary>
+    public static string AssemblyNameOf(string project) => project == "OracleNode" ? "oracle-node" : project;
 
     private async Task StartServiceAsync(ServiceProcess service, IProgress<string>? progress, CancellationToken cancellationToken)
     {

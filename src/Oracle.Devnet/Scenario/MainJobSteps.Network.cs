@@ -49,6 +49,11 @@ public static partial class MainJobSteps
     private static async Task StartServicesAsync(ScenarioWorld world, CancellationToken cancellationToken)
     {
         var progress = new DetailProgress(world.Reporter);
+        // The collector's operator buys its bond (the EvidenceRegistry's minimum, 1,000 VPN) before it registers.
+        var operatorOfCollector = await world.ActorFromKeystoreAsync("collector", world.Network.Keystore("collector"), world.Network.PasswordFile, cancellationToken);
+        await Trade(operatorOfCollector.Actions, new Oracle.Actions.Exchange.TradeOrder(Oracle.Actions.Exchange.TradeSide.Buy, Oracle.Actions.Units.Asset.Eth,
+            Oracle.Actions.Units.Asset.Vpn.Parse("1000", "VPN")), cancellationToken);
+
         // Short anchoring interval: what the gateways publish is anchored within seconds.
         var collector = world.Network.StartServiceAsync("EvidenceCollector", "collector", new Dictionary<string, string>
         {

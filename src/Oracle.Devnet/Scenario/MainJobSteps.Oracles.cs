@@ -27,7 +27,7 @@ public static partial class MainJobSteps
     private static async Task OracleNodesAsync(ScenarioWorld world, CancellationToken cancellationToken)
     {
         var network = world.Network;
-        var assembly = world.Options.Repository.ServiceAssembly("OracleNode", "OracleNode")
+        var assembly = world.Options.Repository.ServiceAssembly("OracleNode", "oracle-node")
             ?? throw new ScenarioStepException("OracleNode is not built: run `dotnet build Oracle.sln`");
         var folder = Path.Combine(world.Folder, "oracles");
         Directory.CreateDirectory(folder);
