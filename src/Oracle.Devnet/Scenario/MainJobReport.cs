@@ -118,7 +118,9 @@ public sealed record MainJobReport(IReadOnlyList<TimelineEntry> Timeline, IReadO
             else if (log.IsLogForEvent<CommitteeDrawnEvent>())
             {
                 var e = log.DecodeEvent<CommitteeDrawnEvent>().Event;
-                Add("CommitteeDrawn", $"dispute {e.DisputeId} round {e.Round}: {string.Join(", ", e.Committee.Select(Who))} drawn");
+                Add("CommitteeDrawn", e.Committee.Count == 0
+                    ? $"dispute {e.DisputeId}: no committee, the record proof decided it at filing"
+                    : $"dispute {e.DisputeId} round {e.Round}: {string.Join(", ", e.Committee.Select(Who))} drawn");
             }
             else if (log.IsLogForEvent<VoteCommittedEvent>())
             {
@@ -179,7 +181,8 @@ public sealed record MainJobReport(IReadOnlyList<TimelineEntry> Timeline, IReadO
             ("VPN bought", bought.Count == 0 ? "none" : string.Join(", ", bought.Select(b => $"{b.Key} {Vpn(b.Value)}"))),
             ("sessions", $"{opened} opened, {closed} closed on-chain"),
             ("carried through the exit", string.Create(CultureInfo.InvariantCulture, $"{facts.IperfBytes / 1048576.0:0.0} MiB by iperf3 ({facts.IperfBitsPerSecond / 1e6:0} Mbit/s), plus curl")),
-            ("paid for on-chain", vouchedBytes.Count == 0 ? "no voucher redeemed yet" : string.Join(", ", vouchedBytes.Select(v => $"session {v.Key}: {v.Value:N0} bytes"))),
+            ("paid for on-chain", string.Join(", ", vouchedBytes.Concat(facts.ClosingVouchers.Select(v => new KeyValuePair<ulong, ulong>(v.Key, v.Value.CumulativeBytes)))
+                .GroupBy(v => v.Key).Select(g => $"session {g.Key}: {g.Max(v => v.Value):N0} bytes vouched for by its client")) is { Length: > 0 } paidFor ? paidFor : "no voucher redeemed"),
             ("payments", $"{Vpn(paid)} to providers, {Vpn(refunded)} refunded to clients"),
             ("policy denials", facts.Denials.Count == 0 ? "none" : string.Join(", ", facts.Denials.Select(d => $"rule {d.Key}: {d.Value} packet(s)"))),
             ("evidence anchored", anchors == 0 ? "none" : $"{anchors} anchor(s), log size up to {anchoredSize}"),
