@@ -93,8 +93,7 @@ public sealed class MainJobScenarioTests(ITestOutputHelper output)
                 var view = (await SessionActions.ShowAsync(alice.Actions, id)).GetValueOrThrow();
                 var voucher = facts.ClosingVouchers[id];
                 Assert.Equal(SessionStatus.Closed, view.Status);
-                Assert.Equal(Asset.Vpn.Amount(voucher.CumulativeAmount), view.Paid);
-                Assert.Equal(Asset.Vpn.Parse(penalty, "penalty"), view.Penalized);
+                Assert.NotNull(view.ClosedAt);
                 var closed = closedEvents.Single(e => e.SessionId == id);
                 Assert.Equal(voucher.CumulativeAmount, closed.PaidToProvider);
                 Assert.Equal(Asset.Vpn.Parse(deposit, "deposit").BaseUnits - voucher.CumulativeAmount - Asset.Vpn.Parse(penalty, "penalty").BaseUnits, closed.RefundedToClient);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Oracle.Actions.Sessions;
 using Oracle.Chain.Model;
@@ -111,14 +110,9 @@ public static partial class MainJobSteps
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline && DateTime.UtcNow - stableSince < TimeSpan.FromSeconds(2))
         {
-            var checkpoints = await Http.GetFromJsonAsync<JsonElement>(new Uri($"{world.Collector!.Url}/v1/sessions/{sessionId}/checkpoints"), cancellationToken);
-            var newest = checkpoints.EnumerateArray()
-                .Select(c => c.GetProperty("voucher"))
-                .Where(v => v.ValueKind == JsonValueKind.Object)
-                .Select(v => new VoucherDocument(sessionId, System.Numerics.BigInteger.Parse(v.GetProperty("cumulativeAmount").GetString()!, CultureInfo.InvariantCulture),
-                    v.GetProperty("cumulativeBytes").GetUInt64(), v.GetProperty("logSize").GetUInt64(), v.GetProperty("logRoot").GetBytesFromBase64(),
-                    Convert.FromHexString(v.GetProperty("signature").GetString()!.Replace("0x", "", StringComparison.Ordinal))))
-                .MaxBy(v => v.LogSize);
+            // As `oracle session close --voucher-from <collector>` does.
+            var fetched = await CollectorVouchers.LatestAsync(new Uri(world.Collector!.Url + "/"), sessionId, cancellationToken);
+            var newest = fetched.IsSuccess ? fetched.Value : null;
             if (newest is not null && (latest is null || newest.LogSize != latest.LogSize))
             {
                 latest = newest;
