@@ -139,7 +139,7 @@ public sealed class MainJobScenarioTests(ITestOutputHelper output)
                 new Uri($"{collector}/v1/sessions/{exitSession}/checkpoints/{proof.Checkpoint.TreeSize}/inclusion?size={anchor.TreeSize}"), Web);
             var check = inclusion!.Verify(parties, new TreeHead(anchor.TreeSize, anchor.Root), out var checkpointLeaf);
             Assert.True(check.IsValid, check.Detail);
-            Assert.Equal((proof.Checkpoint.TreeSize, proof.Checkpoint.Root), (checkpointLeaf!.Checkpoint.TreeSize, checkpointLeaf.Checkpoint.Root));
+            Assert.Equal((proof.Checkpoint.TreeSize, Convert.ToHexString(proof.Checkpoint.Root)), (checkpointLeaf!.Checkpoint.TreeSize, Convert.ToHexString(checkpointLeaf.Checkpoint.Root)));
         }
         finally
         {
