@@ -12,7 +12,10 @@ if (SignFilingCommand.Matches(args))
 
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    // The dashboard's files are copied next to the dll (not left in the working folder, which an operator chooses).
+    var webRoot = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = Directory.Exists(webRoot) ? webRoot : null });
+    builder.ValidateOperatorSettings(ApiConfigurationSchema.Create());
     builder.AddOracleServiceDefaults();
     await builder.AddOracleChainAsync(ChainRequirements.Node | ChainRequirements.Key);
     builder.AddOracleDatabase("arbitration", typeof(Program).Assembly);

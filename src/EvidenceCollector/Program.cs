@@ -13,6 +13,7 @@ if (args is ["audit", ..])
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    builder.ValidateOperatorSettings(CollectorConfigurationSchema.Create());
     builder.AddOracleServiceDefaults();
     var chain = await builder.AddOracleChainAsync(ChainRequirements.Node | ChainRequirements.Key);
     builder.AddOracleDatabase("collector", typeof(Program).Assembly);

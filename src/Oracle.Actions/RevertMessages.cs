@@ -46,7 +46,7 @@ public static class RevertMessages
                 "ProviderNotActive" => $"provider {error["provider"]} is not active (it is unbonding)",
                 "ProviderBondTooLow" => $"the bond {Vpn("bond")} is below the network's minimum {Vpn("minimum")}",
                 "ProviderStillUnbonding" => $"the bond is still unbonding: it can be withdrawn {Time("unbondableAt")}",
-                "ProviderBondReserved" => $"{Vpn("reservedBond")} of the bond is reserved by sessions whose claims may still come",
+                "ProviderBondReserved" => $"{Vpn("reservedBond")} of the bond is reserved by sessions whose claims may still come: it is released when they settle or their dispute window closes",
                 "ProviderInvalidInfo" => $"the registry refuses the provider's {error["field"]}",
                 "SessionUnknown" => $"no session {error["sessionId"]} with these terms",
                 "SessionWrongStatus" => $"session {error["sessionId"]} is {Status(error["status"])}",

@@ -28,9 +28,17 @@ public sealed class ApiOptions
     [Range(1, 100_000)]
     public int FilingsPerMinute { get; set; } = 20;
 
+    /// <summary>Filing templates one client address may ask for per minute (each reads the chain).</summary>
+    [Range(1, 100_000)]
+    public int TemplatesPerMinute { get; set; } = 60;
+
     /// <summary>Evidence bundles one client address may post per minute.</summary>
     [Range(1, 100_000)]
     public int EvidencePerMinute { get; set; } = 60;
+
+    /// <summary>Concurrent <c>/events</c> streams one client address may hold (each polls the read model).</summary>
+    [Range(1, 10_000)]
+    public int MaxEventStreamsPerClient { get; set; } = 4;
 
     /// <summary>How often the event stream (<c>/events</c>) looks for new blocks.</summary>
     public TimeSpan EventStreamPollInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -21,6 +21,9 @@ public static class FilingApi
     /// <summary>The rate-limiting policy of filings.</summary>
     public const string RateLimitPolicy = "filing";
 
+    /// <summary>The rate-limiting policy of filing templates (each reads the chain).</summary>
+    public const string TemplatePolicy = "filing-template";
+
     /// <summary>Maps the filing endpoints.</summary>
     public static IEndpointRouteBuilder MapFilingApi(this IEndpointRouteBuilder app)
     {
@@ -36,7 +39,8 @@ public static class FilingApi
             .RequireRateLimiting(RateLimitPolicy);
         app.MapGet("/filings/template", TemplateAsync).WithTags("Filing").WithName("GetFilingTemplate")
             .WithSummary("The Filing (with the filer's current nonce) and, if its allowance is short, the Permit to sign, as eth_signTypedData_v4 JSON.")
-            .Produces<FilingTemplate>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<FilingTemplate>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).RequireRateLimiting(TemplatePolicy);
         return app;
     }
 
@@ -66,7 +70,7 @@ public static class FilingApi
     }
 
     private static async Task<IResult> TemplateAsync(ChainContext chain, IFilingChain reads, ReadModelQueries readModel, long? sessionId, string? filer,
-        string? claimType, long? ruleId, string? evidenceHash, string? evidenceUri, long? deadline, CancellationToken cancellationToken)
+        string? claimType, long? ruleId, string? evidenceHash, string? evidenceUri, long? deadline, string? proofHash, CancellationToken cancellationToken)
     {
         var args = new QueryArgs();
         if (sessionId is null or < 1)
@@ -106,6 +110,11 @@ public static class FilingApi
             args.Fail("deadline", "a Unix time");
         }
 
+        if (proofHash is not null && (proofHash.Length != 66 || !proofHash.StartsWith("0x", StringComparison.Ordinal) || !JsonBody.IsHex(proofHash.AsSpan(2))))
+        {
+            args.Fail("proofHash", "0x and 64 hex digits: keccak256(abi.encode(proof)) of the record proof sent with the filing (absent: none)");
+        }
+
         if (!args.IsValid)
         {
             return args.Problem();
@@ -128,6 +137,8 @@ public static class FilingApi
             RuleId = (uint)(ruleId ?? 0),
             EvidenceHash = Convert.FromHexString(evidenceHash![2..]),
             EvidenceUri = evidenceUri!,
+            ProofHash = proofHash is null ? new byte[32] : Convert.FromHexString(proofHash[2..]),
+            PanelHash = Convert.FromHexString(session.PanelHash.AsSpan(2)),
             Nonce = await reads.FilingNonceAsync(from!, cancellationToken),
             Deadline = until,
         };

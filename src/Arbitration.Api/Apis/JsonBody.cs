@@ -37,11 +37,17 @@ public sealed class JsonBody
             return null;
         }
 
+        // A member named twice is refused: parsers disagree on which one counts, and a signed body must mean one thing.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var member in v.EnumerateObject())
         {
             if (!allowed.Contains(member.Name, StringComparer.Ordinal))
             {
                 Fail(Join(path, member.Name), "unknown member; allowed: " + string.Join(", ", allowed));
+            }
+            else if (!seen.Add(member.Name))
+            {
+                Fail(Join(path, member.Name), "given more than once");
             }
         }
 

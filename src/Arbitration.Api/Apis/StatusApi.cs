@@ -9,6 +9,9 @@ namespace Arbitration.Api.Apis;
 /// <summary>The read model's status, the list of problem types, and a server-sent event stream of new blocks.</summary>
 public static class StatusApi
 {
+    /// <summary>The rate-limiting policy of event streams: concurrent streams per client address.</summary>
+    public const string EventStreamPolicy = "events";
+
     /// <summary>Maps <c>/status</c>, <c>/problems</c> and <c>/events</c>.</summary>
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
@@ -24,7 +27,8 @@ public static class StatusApi
             .Produces<ProblemType>().ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/events", Stream).WithTags("Status").WithName("StreamEvents")
             .WithSummary("Server-sent events: `head` with {block, time} whenever the read model applies new blocks (the dashboard refreshes on it).")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequireRateLimiting(EventStreamPolicy);
         return app;
     }
 

@@ -41,18 +41,24 @@ internal static class SignFilingCommand
         var chainId = new Option<ulong?>("--chain-id") { Description = "Refuse to sign unless the API's domain is this chain" };
         var deadline = new Option<ulong?>("--deadline") { Description = "Unix time after which the filing may not be relayed (default: an hour after the chain's time)" };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Write the body here (default: standard output)" };
+        var proof = new Option<FileInfo?>("--proof")
+        {
+            Description = "ClientBreachedPolicy only: a JSON file with the record proof (leaf, leafIndex, auditPath, voucher, signature) to file with the claim; its hash is signed",
+        };
 
         var command = new RootCommand("Signs a dispute filing (and a permit of its fee and stake) with a keystore; prints the POST /disputes body")
         {
-            api, keystore, passwordFile, session, claim, rule, evidenceHash, evidenceUri, chainId, deadline, output,
+            api, keystore, passwordFile, session, claim, rule, evidenceHash, evidenceUri, chainId, deadline, proof, output,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             try
             {
                 var key = KeyStoreFile.LoadWithPasswordFile(parse.GetValue(keystore)!.FullName, parse.GetValue(passwordFile)?.FullName);
+                var proofJson = parse.GetValue(proof) is { } proofFile ? JsonNode.Parse(await File.ReadAllTextAsync(proofFile.FullName, cancellationToken)) as JsonObject
+                    ?? throw new InvalidDataException($"{proofFile.Name} is not a JSON object") : null;
                 var body = await SignAsync(parse.GetValue(api)!, key, parse.GetValue(session), parse.GetValue(claim)!, parse.GetValue(rule), parse.GetValue(evidenceHash)!,
-                    parse.GetValue(evidenceUri)!, parse.GetValue(chainId), parse.GetValue(deadline), cancellationToken);
+                    parse.GetValue(evidenceUri)!, parse.GetValue(chainId), parse.GetValue(deadline), cancellationToken, proofJson);
                 var text = body.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
                 if (parse.GetValue(output) is { } file)
                 {
@@ -66,7 +72,7 @@ internal static class SignFilingCommand
 
                 return 0;
             }
-            catch (Exception e) when (e is KeyStoreException or HttpRequestException or InvalidDataException or IOException)
+            catch (Exception e) when (e is KeyStoreException or HttpRequestException or InvalidDataException or IOException or JsonException)
             {
                 Console.Error.WriteLine($"sign-filing: {e.Message}");
                 return 2;
@@ -77,12 +83,13 @@ internal static class SignFilingCommand
 
     /// <summary>Fetches the template, checks it, signs the filing (and permit) and returns the body.</summary>
     public static async Task<JsonObject> SignAsync(Uri api, EthECKey key, ulong sessionId, string claim, uint rule, string evidenceHash, string evidenceUri,
-        ulong? expectedChainId, ulong? deadline, CancellationToken cancellationToken)
+        ulong? expectedChainId, ulong? deadline, CancellationToken cancellationToken, JsonObject? proof = null)
     {
         var filer = key.GetPublicAddress();
+        var proofHash = ProofHashOf(proof);
         using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
         var query = $"filings/template?sessionId={sessionId}&filer={filer}&claimType={claim}&ruleId={rule}&evidenceHash={Uri.EscapeDataString(evidenceHash)}"
-            + $"&evidenceUri={Uri.EscapeDataString(evidenceUri)}" + (deadline is { } d ? $"&deadline={d}" : "");
+            + $"&evidenceUri={Uri.EscapeDataString(evidenceUri)}" + (deadline is { } d ? $"&deadline={d}" : "") + (proof is null ? "" : $"&proofHash={proofHash.ToHex(true)}");
         using var response = await http.GetAsync(new Uri(query, UriKind.Relative), cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
@@ -106,10 +113,13 @@ internal static class SignFilingCommand
             RuleId = uint.Parse(S(m, "ruleId"), CultureInfo.InvariantCulture),
             EvidenceHash = S(m, "evidenceHash").HexToByteArray(),
             EvidenceUri = S(m, "evidenceUri"),
+            ProofHash = S(m, "proofHash").HexToByteArray(),
+            PanelHash = S(m, "panelHash").HexToByteArray(),
             Nonce = BigInteger.Parse(S(m, "nonce"), CultureInfo.InvariantCulture),
             Deadline = ulong.Parse(S(m, "deadline"), CultureInfo.InvariantCulture),
         };
-        if (filing.SessionId != sessionId || filing.RuleId != rule || !string.Equals(S(m, "evidenceHash"), evidenceHash, StringComparison.OrdinalIgnoreCase) || filing.EvidenceUri != evidenceUri)
+        if (filing.SessionId != sessionId || filing.RuleId != rule || !string.Equals(S(m, "evidenceHash"), evidenceHash, StringComparison.OrdinalIgnoreCase) || filing.EvidenceUri != evidenceUri
+            || !filing.ProofHash.AsSpan().SequenceEqual(proofHash) || filing.PanelHash.Length != 32)
         {
             throw new InvalidDataException("the API's template is not the filing asked for: refusing to sign");
         }
@@ -130,6 +140,11 @@ internal static class SignFilingCommand
             },
             ["signature"] = TypedDataSigner.Sign(filing, domain, key),
         };
+        if (proof is not null)
+        {
+            body["proof"] = proof.DeepClone();
+        }
+
         if (template["permit"] is JsonObject permitTyped)
         {
             var p = permitTyped["message"]!.AsObject();
@@ -158,6 +173,25 @@ internal static class SignFilingCommand
         }
 
         return body;
+    }
+
+    // The proof's hash as the DisputeManager computes it; the API's own reader checks every field of the file.
+    private static byte[] ProofHashOf(JsonObject? proof)
+    {
+        if (proof is null)
+        {
+            return new byte[32];
+        }
+
+        using var document = JsonDocument.Parse(proof.ToJsonString());
+        var body = new Apis.JsonBody();
+        var parsed = Filing.FilingReader.ReadProof(document.RootElement, body);
+        if (parsed is null || !body.IsValid)
+        {
+            throw new InvalidDataException("the proof file is not a record proof: " + string.Join("; ", body.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
+        }
+
+        return Filing.FilingMessages.ProofHash(parsed);
     }
 
     private static TypedDataDomain Domain(JsonObject typed)

@@ -49,11 +49,14 @@ internal static class ApiExtensions
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(FilingApi.RateLimitPolicy, context => PerClient(context, options.FilingsPerMinute));
             limiter.AddPolicy(EvidenceApi.RateLimitPolicy, context => PerClient(context, options.EvidencePerMinute));
+            limiter.AddPolicy(FilingApi.TemplatePolicy, context => PerClient(context, options.TemplatesPerMinute));
+            limiter.AddPolicy(StatusApi.EventStreamPolicy, context => RateLimitPartition.GetConcurrencyLimiter(
+                context.Connection.RemoteIpAddress ?? IPAddress.None, _ => new ConcurrencyLimiterOptions { PermitLimit = options.MaxEventStreamsPerClient, QueueLimit = 0 }));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60);
                 context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await Problem.Of(ProblemTypes.RateLimited, $"at most the configured requests per minute per client; retry after {retryAfter.TotalSeconds:0} s").ExecuteAsync(context.HttpContext);
+                await Problem.Of(ProblemTypes.RateLimited, $"this client sent more requests per minute, or holds more event streams, than the endpoint allows; retry after {retryAfter.TotalSeconds:0} s").ExecuteAsync(context.HttpContext);
             };
         });
 

@@ -20,20 +20,19 @@ internal static class FilingMessages
             RuleId = filing.RuleId,
             EvidenceHash = filing.EvidenceHash,
             EvidenceUri = filing.EvidenceUri,
-            ProofHash = RecordProof.Hash(filing.Proof is { } p ? ToMessage(p) : null),
-            // The session's panel (zero for a drawn committee), which the relayer passes with the filing.
-            PanelHash = session.PanelHash is { Length: 32 } panelHash ? panelHash : new byte[32],
+            ProofHash = ProofHash(filing.Proof),
+            PanelHash = session.PanelHash,
             Nonce = filing.Nonce,
             Deadline = filing.Deadline,
         };
     }
 
-    // The filing signs the proof passed with it (docs/protocol.md §2: keccak256(abi.encode(proof))).
-    private static RecordProof ToMessage(Oracle.Chain.Contracts.RecordProof proof) => new()
+    /// <summary>The <c>proofHash</c> a filing signs: zero without a record proof, else <c>keccak256(abi.encode(proof))</c>.</summary>
+    public static byte[] ProofHash(Oracle.Chain.Contracts.RecordProof? proof) => RecordProof.Hash(proof is null ? null : new RecordProof
     {
         Leaf = proof.Leaf,
         LeafIndex = proof.LeafIndex,
-        AuditPath = [.. proof.AuditPath],
+        AuditPath = proof.AuditPath,
         Voucher = new Voucher
         {
             SessionId = proof.Voucher.SessionId,
@@ -43,7 +42,7 @@ internal static class FilingMessages
             LogRoot = proof.Voucher.LogRoot,
         },
         Signature = proof.Signature,
-    };
+    });
 
     /// <summary>The filing's digest (its identity: the same signed filing has the same digest).</summary>
     public static string Digest(Oracle.Core.Eip712.Filing message, TypedDataDomain domain)

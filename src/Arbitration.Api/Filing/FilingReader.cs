@@ -93,7 +93,8 @@ internal static class FilingReader
             : new SignedPermit(amount.Value, deadline.Value, signature[64], signature[..32], signature[32..64], signature.ToHex(true));
     }
 
-    private static RecordProof? ReadProof(JsonElement? value, JsonBody body)
+    /// <summary>Reads a record proof (<c>proof</c> of the body), or null when absent or invalid (errors in <paramref name="body"/>).</summary>
+    public static RecordProof? ReadProof(JsonElement? value, JsonBody body)
     {
         var proof = body.Object(value, "proof", "leaf", "leafIndex", "auditPath", "voucher", "signature");
         if (proof is null)

@@ -18,9 +18,13 @@ internal sealed partial class FilingService
     private async Task<FilingOutcome> RelayAsync(SignedFiling filing, string digest, Session terms, List<string> panel, SignedPermit? permit, CancellationToken cancellationToken)
     {
         var options = relayerOptions.Value;
-        if (!await filings.TryClaimAsync(digest, filing.Filer, (long)filing.SessionId, filing.Nonce, options.RelayLease, cancellationToken))
+        switch (await filings.TryClaimAsync(digest, filing.Filer, (long)filing.SessionId, filing.Nonce, options.RelayLease, cancellationToken))
         {
-            return await AwaitOtherRelayAsync(digest, cancellationToken);
+            case FilingClaim.Held:
+                return await AwaitOtherRelayAsync(digest, cancellationToken);
+            case FilingClaim.NonceInFlight:
+                return FilingOutcome.Refused(ProblemTypes.RelayerUnavailable,
+                    $"another filing of {AddressOf(filing.Filer)} with nonce {filing.Nonce} is being relayed; only one of them can be filed (send this one again once it is done)");
         }
 
         var worstCase = await reads.GasPriceAsync(cancellationToken) * 2 * options.MaxGasPerFiling;

@@ -21,17 +21,33 @@ internal sealed class FilingStore(NpgsqlDataSource dataSource, TimeProvider time
 
     /// <summary>
     /// Takes the filing for relaying: a new row, or a failed one, or one whose relay lease ran out (a crashed relay:
-    /// the caller then checks the chain before relaying again). False when it is filed or another relay holds it.
+    /// the caller then checks the chain before relaying again). <see cref="FilingClaim.Held"/> when it is filed or
+    /// another relay holds it; <see cref="FilingClaim.NonceInFlight"/> when a different filing of the same filer with the
+    /// same nonce is being relayed (only one of them can land: relaying both would pay for a revert).
     /// </summary>
-    public async Task<bool> TryClaimAsync(string digest, string filer, long sessionId, BigInteger nonce, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<FilingClaim> TryClaimAsync(string digest, string filer, long sessionId, BigInteger nonce, TimeSpan lease, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
-        return await connection.ExecuteAsync(new CommandDefinition("""
+        var n = nonce.ToString(CultureInfo.InvariantCulture);
+        // One claim at a time per filer, so two filings with one nonce cannot both pass the check below.
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtext(@filer))", new { filer }, transaction, cancellationToken: cancellationToken));
+        var rival = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+            SELECT EXISTS (SELECT 1 FROM filings WHERE filer = @filer AND nonce = @nonce::numeric AND digest <> @digest AND state = 'relaying' AND lease_until >= @now)
+            """, new { filer, nonce = n, digest, now }, transaction, cancellationToken: cancellationToken));
+        if (rival)
+        {
+            return FilingClaim.NonceInFlight;
+        }
+
+        var claimed = await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO filings (digest, filer, session_id, nonce, state, lease_until) VALUES (@digest, @filer, @sessionId, @nonce::numeric, 'relaying', @until)
             ON CONFLICT (digest) DO UPDATE SET state = 'relaying', lease_until = @until, updated_at = now(), problem_type = NULL, problem_detail = NULL
             WHERE filings.state = 'failed' OR (filings.state = 'relaying' AND filings.lease_until < @now)
-            """, new { digest, filer, sessionId, nonce = nonce.ToString(CultureInfo.InvariantCulture), until = now + lease, now }, cancellationToken: cancellationToken)) == 1;
+            """, new { digest, filer, sessionId, nonce = n, until = now + lease, now }, transaction, cancellationToken: cancellationToken)) == 1;
+        await transaction.CommitAsync(cancellationToken);
+        return claimed ? FilingClaim.Claimed : FilingClaim.Held;
     }
 
     public async Task CompleteAsync(string digest, long disputeId, string txHash, long blockNumber, BigInteger gasCost, CancellationToken cancellationToken)

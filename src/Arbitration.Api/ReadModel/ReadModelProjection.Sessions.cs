@@ -18,7 +18,7 @@ internal sealed partial class ReadModelProjection
             VALUES (@p, @region, @price::numeric, @policyHash, @policyUri, @endpoint, @tunnelKey, @bond::numeric, 'Active', @time, @block)
             ON CONFLICT (address) DO UPDATE SET region = excluded.region, price_per_mib = excluded.price_per_mib, policy_hash = excluded.policy_hash,
                 policy_uri = excluded.policy_uri, endpoint = excluded.endpoint, tunnel_public_key = excluded.tunnel_public_key, bond = excluded.bond,
-                locked_bond = 0, status = 'Active', unbondable_at = NULL, registered_at = excluded.registered_at, registered_block = excluded.registered_block
+                reserved_bond = 0, status = 'Active', unbondable_at = NULL, registered_at = excluded.registered_at, registered_block = excluded.registered_block
             """, new
         {
             p = A(e.Provider),

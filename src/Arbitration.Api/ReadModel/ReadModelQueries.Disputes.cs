@@ -80,11 +80,14 @@ internal sealed partial class ReadModelQueries
 
     public async Task<DisputeView?> DisputeAsync(long disputeId, CancellationToken cancellationToken)
     {
+        var drawingPeriod = await ParameterAsync(NetworkParameters.DrawingPeriod, cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var position = await PositionAsync(connection, cancellationToken) ?? new ChainPosition(0, 0);
+        // One round trip; the phase is judged against the read model's clock as the batch reads it.
         using var results = await connection.QueryMultipleAsync(new CommandDefinition($"""
-            SELECT {DisputeColumns}
+            SELECT block, block_time FROM indexer_head WHERE id = 1;
+            SELECT {DisputeColumns.Replace("@now", "h.now", StringComparison.Ordinal)}
             FROM disputes d LEFT JOIN dispute_rounds r ON r.dispute_id = d.dispute_id AND r.round = d.round
+                CROSS JOIN (SELECT coalesce((SELECT block_time FROM indexer_head WHERE id = 1), 0) AS now) h
             WHERE d.dispute_id = @id;
             SELECT dispute_id, round, size, started_at, redraws, committee, commit_deadline, reveal_deadline, appeal_deadline, drawn_at, committed_seats,
                 upheld_seats, rejected_seats, settled, reward_per_seat::text, slashed::text, appellant, dismissed
@@ -92,9 +95,11 @@ internal sealed partial class ReadModelQueries
             SELECT round, juror, seats, committed_at, vote, slashed::text, reward::text FROM votes WHERE dispute_id = @id ORDER BY round, juror;
             SELECT account, sum(amount)::text AS amount FROM credits WHERE dispute_id = @id GROUP BY account ORDER BY account;
             SELECT block_number, log_index, block_time, tx_hash, name, data::text FROM events WHERE dispute_id = @id ORDER BY block_number, log_index;
-            SELECT hash FROM evidence WHERE dispute_id = @id OR hash IN (SELECT evidence_hash FROM disputes WHERE dispute_id = @id)
-                OR hash IN (SELECT data->>'evidenceHash' FROM events WHERE dispute_id = @id AND name = 'EvidenceSubmitted');
-            """, new { id = disputeId, now = position.Time }, cancellationToken: cancellationToken));
+            SELECT hash FROM evidence WHERE dispute_id = @id
+            UNION SELECT e.hash FROM evidence e JOIN disputes d ON e.hash = d.evidence_hash WHERE d.dispute_id = @id
+            UNION SELECT e.hash FROM evidence e JOIN events v ON e.hash = v.data->>'evidenceHash' WHERE v.dispute_id = @id AND v.name = 'EvidenceSubmitted';
+            """, new { id = disputeId }, cancellationToken: cancellationToken));
+        var position = await results.ReadSingleOrDefaultAsync<(long Block, long Time)?>() is { } h ? new ChainPosition(h.Block, h.Time) : new ChainPosition(0, 0);
         var d = await results.ReadSingleOrDefaultAsync<DisputeRow>();
         if (d is null)
         {
@@ -106,7 +111,6 @@ internal sealed partial class ReadModelQueries
         var payouts = (await results.ReadAsync<(string Account, string Amount)>()).Select(p => new PayoutView(Checksum(p.Account), p.Amount)).ToList();
         var timeline = (await results.ReadAsync<TimelineRow>()).ToList();
         var stored = (await results.ReadAsync<string>()).ToHashSet(StringComparer.Ordinal);
-        var drawingPeriod = await ParameterAsync(NetworkParameters.DrawingPeriod, cancellationToken);
 
         var roundViews = rounds.Select((r, i) => new RoundView(
             r.Round, r.Size, r.StartedAt,

@@ -9,7 +9,7 @@ namespace Arbitration.Api.ReadModel;
 internal sealed partial class ReadModelQueries
 {
     private const string ProviderColumns = """
-        address, region, price_per_mib::text, policy_hash, policy_uri, endpoint, tunnel_public_key, bond::text, locked_bond::text, slashed::text,
+        address, region, price_per_mib::text, policy_hash, policy_uri, endpoint, tunnel_public_key, bond::text, reserved_bond::text, slashed::text,
         status, unbondable_at, registered_at, sessions_served, bytes_served::text, earned::text, disputes_against, disputes_upheld, disputes_rejected, disputes_filed
         """;
 
@@ -47,7 +47,7 @@ internal sealed partial class ReadModelQueries
     }
 
     private static ProviderView Provider(ProviderRow r) => new(
-        Checksum(r.Address), r.Region, r.PricePerMib, r.Endpoint, r.TunnelPublicKey, r.PolicyHash, r.PolicyUri, r.Status, r.Bond, r.LockedBond,
+        Checksum(r.Address), r.Region, r.PricePerMib, r.Endpoint, r.TunnelPublicKey, r.PolicyHash, r.PolicyUri, r.Status, r.Bond, r.ReservedBond,
         r.UnbondableAt, r.RegisteredAt,
         new ProviderReputation(r.SessionsServed, r.BytesServed, r.Earned, r.DisputesAgainst, r.DisputesUpheld, r.DisputesRejected, r.DisputesFiled, r.Slashed));
 
@@ -92,14 +92,24 @@ internal sealed partial class ReadModelQueries
 
     public async Task<SessionView?> SessionAsync(long sessionId, CancellationToken cancellationToken)
     {
+        var maxDuration = await ParameterAsync(NetworkParameters.MaxSessionDuration, cancellationToken);
+        var window = await ParameterAsync(NetworkParameters.DisputeWindow, cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // One round trip. The collectors' log roots anchored while the session ran (its checkpoints are leaves of those
+        // logs): from its opening to the end of its dispute window (its close, or openedAt + maxSessionDuration, plus the
+        // window), at most up to the read model's clock.
         using var results = await connection.QueryMultipleAsync(new CommandDefinition($"""
             SELECT {SessionColumns} FROM sessions WHERE session_id = @id;
             SELECT dispute_id FROM disputes WHERE session_id = @id ORDER BY dispute_id;
             SELECT block_number, log_index, block_time, tx_hash, name, data::text FROM events
                 WHERE session_id = @id AND name = 'VoucherSettled' ORDER BY block_number DESC, log_index DESC LIMIT 100;
             SELECT block, block_time FROM indexer_head WHERE id = 1;
-            """, new { id = sessionId }, cancellationToken: cancellationToken));
+            SELECT a.log_id, a.tree_size, a.root, a.collector, a.block_time FROM sessions s, anchors a
+            WHERE s.session_id = @id AND a.block_time >= s.opened_at
+              AND a.block_time <= LEAST(LEAST(COALESCE(s.closed_at, s.opened_at + @maxDuration), s.opened_at + @maxDuration) + @window,
+                                        COALESCE((SELECT block_time FROM indexer_head WHERE id = 1), 9223372036854775807))
+            ORDER BY a.block_time DESC, a.log_id, a.tree_size DESC LIMIT 100;
+            """, new { id = sessionId, maxDuration, window }, cancellationToken: cancellationToken));
         var row = await results.ReadSingleOrDefaultAsync<SessionRow>();
         if (row is null)
         {
@@ -109,16 +119,10 @@ internal sealed partial class ReadModelQueries
         var disputes = (await results.ReadAsync<long>()).ToList();
         var vouchers = (await results.ReadAsync<TimelineRow>()).Select(Voucher).ToList();
         var head = await results.ReadSingleOrDefaultAsync<(long Block, long Time)?>();
-        var maxDuration = await ParameterAsync(NetworkParameters.MaxSessionDuration, cancellationToken);
-        var window = await ParameterAsync(NetworkParameters.DisputeWindow, cancellationToken);
+        var anchors = (await results.ReadAsync<(string LogId, long TreeSize, string Root, string Collector, long BlockTime)>())
+            .Select(a => new AnchorView(a.LogId, a.TreeSize, a.Root, Checksum(a.Collector), a.BlockTime)).ToList();
         var endsAt = row.OpenedAt + maxDuration;
         var end = row.ClosedAt is { } closed && closed < endsAt ? closed : endsAt;
-        // The collectors' log roots anchored while the session ran (its checkpoints are leaves of those logs).
-        var anchors = (await connection.QueryAsync<(string LogId, long TreeSize, string Root, string Collector, long BlockTime)>(new CommandDefinition("""
-            SELECT log_id, tree_size, root, collector, block_time FROM anchors
-            WHERE block_time >= @from AND block_time <= @to ORDER BY block_time DESC, log_id, tree_size DESC LIMIT 100
-            """, new { from = row.OpenedAt, to = Math.Min(end + window, head?.Time ?? long.MaxValue) }, cancellationToken: cancellationToken)))
-            .Select(a => new AnchorView(a.LogId, a.TreeSize, a.Root, Checksum(a.Collector), a.BlockTime)).ToList();
         return new SessionView(row.SessionId, Checksum(row.Client), Checksum(row.Provider), row.Status, row.OpenedAt, row.OpenedTx, row.CloseDeadline,
             row.ClosedAt, endsAt, end + window, row.Panel.Select(Checksum).ToList(),
             new SessionTermsView(Checksum(row.Client), Checksum(row.Provider), row.Deposit, row.PricePerMib, row.Penalty, row.CommitteeSize, row.OpenedAt,

@@ -67,8 +67,26 @@ internal sealed partial class ReadModelQueries(NpgsqlDataSource dataSource)
         return (await PositionAsync(connection, cancellationToken), counts.Item1, counts.Item2, counts.Item3, counts.Item4, counts.Item5);
     }
 
+    // EIP-55 costs a keccak per address; the same few thousand parties, jurors and providers come back all the time.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Checksums = new(StringComparer.Ordinal);
+
     /// <summary>An address as clients see it (EIP-55 checksummed).</summary>
-    internal static string Checksum(string address) => AddressUtil.Current.ConvertToChecksumAddress(address);
+    internal static string Checksum(string address)
+    {
+        if (Checksums.TryGetValue(address, out var known))
+        {
+            return known;
+        }
+
+        var checksummed = AddressUtil.Current.ConvertToChecksumAddress(address);
+        if (Checksums.Count >= 100_000)
+        {
+            Checksums.Clear();
+        }
+
+        Checksums[address] = checksummed;
+        return checksummed;
+    }
 
     internal static string? ChecksumOrNull(string? address) => address is null ? null : Checksum(address);
 }

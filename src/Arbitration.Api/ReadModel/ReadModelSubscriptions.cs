@@ -9,6 +9,7 @@ using Oracle.Chain.Contracts.TokenExchange;
 using Oracle.Chain.Deployment;
 using RandomnessRequestedEvent = Oracle.Chain.Contracts.LocalRandomnessSource.RandomnessRequestedEvent;
 using RandomnessConsumedEvent = Oracle.Chain.Contracts.LocalRandomnessSource.RandomnessConsumedEvent;
+using RandomnessFulfilledEvent = Oracle.Chain.Contracts.VrfRandomnessSource.RandomnessFulfilledEvent;
 
 namespace Arbitration.Api.ReadModel;
 
@@ -41,6 +42,7 @@ internal static class ReadModelSubscriptions
         to.Add<SessionClosedEvent>(sessions);
         to.Add<SessionDisputedEvent>(sessions);
         to.Add<SessionDisputeResolvedEvent>(sessions);
+        to.Add<SessionBondReleasedEvent>(sessions);
 
         var disputes = chain.AddressOf(ContractNames.DisputeManager);
         to.Add<DisputeFiledEvent>(disputes);
@@ -92,5 +94,6 @@ internal static class ReadModelSubscriptions
         var randomness = chain.AddressOf(ContractNames.RandomnessSource);
         to.Add<RandomnessRequestedEvent>(randomness);
         to.Add<RandomnessConsumedEvent>(randomness);
+        to.Add<RandomnessFulfilledEvent>(randomness); // VrfRandomnessSource: the coordinator answered (the devnet's and real networks' source)
     }
 }

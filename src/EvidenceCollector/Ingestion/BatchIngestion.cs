@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using EvidenceCollector.Log;
 using Oracle.Core.Evidence;
-using Oracle.Core.Merkle;
 
 namespace EvidenceCollector.Ingestion;
 
@@ -31,10 +30,16 @@ internal sealed class BatchIngestion(
     {
         ArgumentNullException.ThrowIfNull(batch);
         var digest = EvidenceBatchDigest.Compute(batch);
-        var (error, detail) = EvidenceBatchVerifier.Verify(batch);
-        if (error != EvidenceBatchError.None)
+        var verification = EvidenceBatchVerifier.Verify(batch);
+        if (verification.Error != EvidenceBatchError.None)
         {
-            return await RejectAsync(batch, digest, error, detail, cancellationToken);
+            return await RejectAsync(batch, digest, verification.Error, verification.Detail, cancellationToken);
+        }
+
+        // Sizes, indexes and times are stored as PostgreSQL bigints: a signed batch beyond them is refused, not retried.
+        if (batch.Checkpoint.TreeSize > long.MaxValue || batch.Checkpoint.EpochTime > long.MaxValue || batch.Checkpoint.CaptureDrops > long.MaxValue)
+        {
+            return await RejectAsync(batch, digest, EvidenceBatchError.Malformed, "tree size, epoch time or capture drops above 2^63 - 1", cancellationToken);
         }
 
         if (batch.ChainId != identity.ChainId || !SameAddress(batch.SessionManager, identity.SessionManager))
@@ -61,15 +66,14 @@ internal sealed class BatchIngestion(
                 $"the voucher's signer is {client}; session {batch.SessionId}'s client is {session.Client}", cancellationToken);
         }
 
-        // Batches carry the leaf hashes and the records sealed under the session's evidence key (docs/protocol.md §5.5);
-        // the sealed records are stored as opaque bytes with their leaf hashes.
-        var leafHashes = batch.LeafHashes;
-        var result = await StoreWaitingForGapAsync(batch, digest, leafHashes, session, cancellationToken);
+        // The records are sealed under the session's evidence key (docs/protocol.md §5.5): stored as they came, with the
+        // leaf hashes the verifier checked against the signed root; the collector cannot open them.
+        var result = await StoreWaitingForGapAsync(batch, digest, session, cancellationToken);
         switch (result.Outcome)
         {
             case StoreOutcome.Stored:
                 metrics.Add(CollectorCounters.BatchesAccepted, reason: "verified");
-                metrics.Add(CollectorCounters.RecordsStored, batch.SealedRecords.Count);
+                metrics.Add(CollectorCounters.RecordsStored, batch.LeafHashes.Count);
                 Stored?.Invoke();
                 return Accepted(batch, digest, EvidenceBatchVerdict.Verified);
             case StoreOutcome.Duplicate:
@@ -96,13 +100,13 @@ internal sealed class BatchIngestion(
     }
 
     // A batch after a gap is usually one whose predecessor another process is storing right now: wait for it a little.
-    private async Task<StoreResult> StoreWaitingForGapAsync(EvidenceBatch batch, byte[] digest, IReadOnlyList<byte[]> leafHashes, OnChainSession session, CancellationToken cancellationToken)
+    private async Task<StoreResult> StoreWaitingForGapAsync(EvidenceBatch batch, byte[] digest, OnChainSession session, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + options.Value.GapWait;
         var delay = TimeSpan.FromMilliseconds(20);
         while (true)
         {
-            var result = await store.StoreAsync(batch, digest, leafHashes, batch.SealedRecords, session, cancellationToken);
+            var result = await store.StoreAsync(batch, digest, batch.LeafHashes, batch.SealedRecords, session, cancellationToken);
             if (result.Outcome != StoreOutcome.Gap || time.GetUtcNow() + delay > deadline)
             {
                 return result;

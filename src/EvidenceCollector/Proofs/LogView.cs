@@ -1,3 +1,5 @@
+using Oracle.Core.Proofs;
+
 namespace EvidenceCollector.Proofs;
 
 /// <summary>What <c>GET /v1/log</c> tells about the global log: who it is, its latest signed checkpoint and its latest anchor.</summary>

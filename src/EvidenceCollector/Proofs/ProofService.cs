@@ -9,6 +9,7 @@ using Oracle.Chain.Deployment;
 using Oracle.Chain.Evidence;
 using Oracle.Core.Evidence;
 using Oracle.Core.Merkle;
+using Oracle.Core.Proofs;
 using Oracle.Storage;
 
 namespace EvidenceCollector.Proofs;
@@ -157,7 +158,7 @@ internal sealed class ProofService(OracleDatabase database, LogReader log, LogId
     /// </summary>
     public async Task<ProofAnswer<CheckpointInclusionProof>> CheckpointInclusionAsync(ulong sessionId, ulong treeSize, ulong? anchoredSize, CancellationToken cancellationToken)
     {
-        var found = await ReadCheckpointsAsync(sessionId, treeSize, cancellationToken);
+        var found = treeSize > long.MaxValue ? [] : await ReadCheckpointsAsync(sessionId, treeSize, cancellationToken);
         if (found.Count == 0)
         {
             return ProofProblem.NotFound($"session {sessionId} has no checkpoint of {treeSize} leaves held here");

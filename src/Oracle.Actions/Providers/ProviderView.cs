@@ -13,7 +13,7 @@ namespace Oracle.Actions.Providers;
 /// <param name="PolicyHash">The policy document's hash (0x-hex).</param>
 /// <param name="PolicyUri">Where the document is published.</param>
 /// <param name="Bond">The bond.</param>
-/// <param name="ReservedBond">The part of the bond reserved by sessions whose claims may still come (and held by disputes).</param>
+/// <param name="ReservedBond">The part of the bond reserved by sessions whose claims may still come (their penalties not yet paid or released); the rest is free to withdraw.</param>
 /// <param name="RegisteredAt">When it registered.</param>
 /// <param name="UnbondableAt">When an unbonding bond can be withdrawn (null unless unbonding).</param>
 public sealed record ProviderView(string Address, ProviderStatus Status, string Endpoint, string TunnelKey, string Region, TokenAmount PricePerMiB, string PolicyHash,

@@ -77,7 +77,7 @@ internal static class ProviderCommands
         output.Field("region", p.Region);
         output.Field("price", $"{p.PricePerMiB} per MiB");
         output.Field("policy", $"{p.PolicyHash} {p.PolicyUri}");
-        output.Field("bond", p.ReservedBond.IsZero ? p.Bond.ToString() : $"{p.Bond} ({p.ReservedBond} reserved)");
+        output.Field("bond", p.ReservedBond.IsZero ? p.Bond.ToString() : $"{p.Bond} ({p.ReservedBond} reserved by sessions)");
         output.Field("registered", p.RegisteredAt);
         if (p.UnbondableAt is { } at)
         {

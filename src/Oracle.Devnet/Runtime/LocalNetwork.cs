@@ -347,16 +347,16 @@ public sealed class LocalNetwork : IAsyncDisposable
             common["Chain__Manifest"] = ManifestPath;
         }
 
-        var plan = new (string Project, string Role)[]
+        var plan = new (string Project, string Assembly, string Role)[]
         {
-            ("EvidenceCollector", "collector"),
-            ("OracleNode", "oracle-1"),
-            ("Arbitration.Api", "relayer"),
+            ("EvidenceCollector", "EvidenceCollector", "collector"),
+            ("OracleNode", "oracle-node", "oracle-1"),
+            ("Arbitration.Api", "Arbitration.Api", "relayer"),
         };
         var started = new List<Task>();
-        foreach (var (project, role) in plan)
+        foreach (var (project, assemblyName, role) in plan)
         {
-            var assembly = _options.Repository.ServiceAssembly(project, AssemblyNameOf(project))
+            var assembly = _options.Repository.ServiceAssembly(project, assemblyName)
                 ?? throw new LocalServiceException($"{project} is not built: run `dotnet build Oracle.sln` (./oracle does it for you)");
             var environment = new Dictionary<string, string>(common) { ["Chain__Keystore"] = _keystores[role] };
             if (project == "OracleNode")

@@ -1,11 +1,15 @@
+using System.Globalization;
 using System.Net;
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Arbitration.Api.Tests.Support;
 using Nethereum.Signer;
 using Oracle.Chain.Contracts;
+using Oracle.Chain.Deployment;
 using Oracle.Chain.Model;
+using TypedDataDomain = Oracle.Core.Eip712.TypedDataDomain;
 using Oracle.Testing;
 
 namespace Arbitration.Api.Tests.Filing;
@@ -208,5 +212,67 @@ public sealed class FilingRefusalTests(ApiFixture api) : IClassFixture<ApiFixtur
         Problems.Assert(HttpStatusCode.UnsupportedMediaType, "unsupported-media-type", text.StatusCode, JsonNode.Parse(await text.Content.ReadAsStringAsync())!.AsObject());
         using var broken = await api.Host.Http.PostAsync(new Uri("disputes", UriKind.Relative), new StringContent("{\"filer\":", Encoding.UTF8, "application/json"));
         Problems.Assert(HttpStatusCode.BadRequest, "invalid-request", broken.StatusCode, JsonNode.Parse(await broken.Content.ReadAsStringAsync())!.AsObject());
+    }
+
+    [Fact]
+    public async Task File_SignedForAnotherChain_ForgedSignature()
+    {
+        var s = await SessionAsync();
+        var otherChain = TypedDataDomain.DisputeManager(api.Scenario.Chain.ChainId + 1, api.Scenario.AddressOf(ContractNames.DisputeManager));
+        var body = await Filings.SignAsync(api.Scenario, s.Client, s.SessionId, ClaimType.ProviderBreachedPolicy, s.Evidence, domain: otherChain);
+        await RefusedAsync(body, HttpStatusCode.BadRequest, "forged-signature");
+    }
+
+    [Fact]
+    public async Task File_SignedForAnotherContract_ForgedSignature()
+    {
+        var s = await SessionAsync();
+        var otherContract = TypedDataDomain.DisputeManager(api.Scenario.Chain.ChainId, api.Scenario.AddressOf(ContractNames.SessionManager));
+        var body = await Filings.SignAsync(api.Scenario, s.Client, s.SessionId, ClaimType.ProviderBreachedPolicy, s.Evidence, domain: otherContract);
+        await RefusedAsync(body, HttpStatusCode.BadRequest, "forged-signature");
+    }
+
+    [Fact]
+    public async Task File_MalleatedSignature_ForgedSignature()
+    {
+        // (r, n - s, v flipped) recovers to the same key; only the low-s form is accepted (as by OpenZeppelin's ECDSA).
+        var s = await SessionAsync();
+        var body = await Filings.SignAsync(api.Scenario, s.Client, s.SessionId, ClaimType.ProviderBreachedPolicy, s.Evidence);
+        var signature = Convert.FromHexString(body["signature"]!.ToString()[2..]);
+        var order = BigInteger.Parse("0FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        var high = order - new BigInteger(signature.AsSpan(32, 32), isUnsigned: true, isBigEndian: true);
+        high.ToByteArray(isUnsigned: true, isBigEndian: true).CopyTo(signature.AsSpan(32, 32));
+        signature[64] = (byte)(signature[64] == 27 ? 28 : 27);
+        body["signature"] = "0x" + Convert.ToHexStringLower(signature);
+        await RefusedAsync(body, HttpStatusCode.BadRequest, "forged-signature");
+    }
+
+    [Fact]
+    public async Task File_MemberGivenTwice_InvalidRequest()
+    {
+        // A second "ruleId" after the signed one: parsers differ on which counts, so the body is refused outright.
+        var s = await SessionAsync();
+        var text = (await Filings.SignAsync(api.Scenario, s.Client, s.SessionId, ClaimType.ProviderBreachedPolicy, s.Evidence)).ToJsonString()
+            .Replace("\"ruleId\":7", "\"ruleId\":7,\"ruleId\":8", StringComparison.Ordinal);
+        using var response = await api.Host.Http.PostAsync(new Uri("disputes", UriKind.Relative), new StringContent(text, Encoding.UTF8, "application/json"));
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        Problems.Assert(HttpStatusCode.BadRequest, "invalid-request", response.StatusCode, answer);
+        Assert.True(answer["errors"]!.AsObject().ContainsKey("filing.ruleId"), answer.ToJsonString());
+    }
+
+    [Fact]
+    public async Task File_TwoDifferentFilingsWithOneNonce_OneFiledTheOtherRefused()
+    {
+        var s = await SessionAsync();
+        var first = await Filings.SignAsync(api.Scenario, s.Client, s.SessionId, ClaimType.ProviderBreachedPolicy, s.Evidence);
+        var second = await Filings.SignAsync(api.Scenario, s.Client, s.SessionId, ClaimType.ProviderOvercharged, s.Evidence);
+        var next = await s.Client.Disputes.NextDisputeIdQueryAsync();
+
+        var answers = await Task.WhenAll(Filings.PostAsync(api.Host, first), Filings.PostAsync(api.Host, second));
+
+        Assert.Single(answers, a => a.Status == HttpStatusCode.Created);
+        var refused = Assert.Single(answers, a => a.Status != HttpStatusCode.Created);
+        Assert.Contains(refused.Body["type"]!.ToString().Split('/')[^1], new[] { "replayed-nonce", "relayer-unavailable" });
+        Assert.Equal(next + 1, await s.Client.Disputes.NextDisputeIdQueryAsync());
     }
 }

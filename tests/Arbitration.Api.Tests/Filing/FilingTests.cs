@@ -99,4 +99,45 @@ public sealed class FilingTests(ApiFixture api) : IClassFixture<ApiFixture>
         var filed = await client.Disputes.DisputeInfoQueryAsync(receipt["disputeId"]!.GetValue<ulong>());
         Assert.Equal((byte)DisputePhase.Drawing, filed.Info.Phase);
     }
+
+    [Fact]
+    public async Task SignFilingCommand_SessionWithNamedPanel_FiledWithThePanelSigned()
+    {
+        var scenario = api.Scenario;
+        var provider = await scenario.NewProviderAsync();
+        var client = await scenario.NewActorAsync(vpn: 500);
+        var panel = scenario.Oracles.Keys.Take(3).ToList();
+        var (sessionId, terms) = await scenario.OpenSessionAsync(client, provider, panel: panel);
+        Assert.NotEqual(new byte[32], terms.PanelHash);
+        await api.SyncAsync();
+        var evidence = await Filings.PostEvidenceAsync(api.Host, sessionId);
+
+        var body = await Arbitration.Api.Commands.SignFilingCommand.SignAsync(api.Host.BaseAddress, client.Key, sessionId, "ProviderWithheldService", 0,
+            evidence.Hash, evidence.Uri, (ulong)scenario.Chain.ChainId, null, CancellationToken.None);
+        var (status, receipt) = await Filings.PostAsync(api.Host, body);
+
+        Assert.True(status == HttpStatusCode.Created, receipt.ToJsonString());
+        var disputeId = receipt["disputeId"]!.GetValue<ulong>();
+        var filed = await client.Disputes.DisputeInfoQueryAsync(disputeId);
+        Assert.Equal((byte)DisputePhase.Commit, filed.Info.Phase); // the named panel sits at once: no draw
+    }
+
+    [Fact]
+    public async Task File_FilingSignedWithoutTheSessionsPanel_ForgedSignatureAndNothingFiled()
+    {
+        var scenario = api.Scenario;
+        var provider = await scenario.NewProviderAsync();
+        var client = await scenario.NewActorAsync(vpn: 500);
+        var (sessionId, _) = await scenario.OpenSessionAsync(client, provider, panel: scenario.Oracles.Keys.Take(3).ToList());
+        await api.SyncAsync();
+        var next = await client.Disputes.NextDisputeIdQueryAsync();
+
+        // Signed as if the session had no panel (panelHash zero): the relayer passes the session's panel, so it is refused.
+        var (status, problem) = await Filings.PostAsync(api.Host, await Filings.SignAsync(scenario, client, sessionId, ClaimType.ProviderOvercharged,
+            await Filings.PostEvidenceAsync(api.Host, sessionId)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.EndsWith("/forged-signature", problem["type"]!.ToString(), StringComparison.Ordinal);
+        Assert.Equal(next, await client.Disputes.NextDisputeIdQueryAsync());
+    }
 }

@@ -130,7 +130,7 @@ public sealed class DisputeLifecycleTests(ApiFixture api) : IClassFixture<ApiFix
         var providerView = await api.Host.GetJsonAsync($"providers/{provider.Address}");
         var chainProvider = (await client.Providers.GetProviderQueryAsync(provider.Address)).P;
         Assert.Equal(chainProvider.Bond.ToString(CultureInfo.InvariantCulture), providerView["bond"]!.ToString());
-        Assert.Equal(chainProvider.LockedBond.ToString(CultureInfo.InvariantCulture), providerView["lockedBond"]!.ToString());
+        Assert.Equal(chainProvider.ReservedBond.ToString(CultureInfo.InvariantCulture), providerView["reservedBond"]!.ToString());
         Assert.Equal(1, providerView["reputation"]!["disputesAgainst"]!.GetValue<int>());
         Assert.Equal(ruling == Ruling.Upheld ? 1 : 0, providerView["reputation"]!["disputesUpheld"]!.GetValue<int>());
         Assert.Equal(1, providerView["reputation"]!["sessionsServed"]!.GetValue<long>());

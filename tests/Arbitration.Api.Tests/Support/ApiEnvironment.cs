@@ -17,7 +17,7 @@ internal sealed class ApiEnvironment : IAsyncDisposable
 
     public static async Task<ApiEnvironment> CreateAsync(IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var settings = await OracleServiceHost<Program>.DefaultSettingsAsync();
+        var settings = await OracleServiceHost<Program>.DefaultSettingsAsync(bus: false);
         // The test chain mines a block per transaction at once: follow it and its receipts closely.
         settings["Chain:Watcher:PollInterval"] = "00:00:00.100";
         settings["Chain:Transactions:PollInterval"] = "00:00:00.050";

@@ -7,7 +7,9 @@ using Oracle.Chain.Contracts.DisputeManager;
 using Oracle.Chain.Contracts.ProviderRegistry;
 using Oracle.Chain.Contracts.SessionManager;
 using Oracle.Chain.Deployment;
+using Oracle.Chain.Keys;
 using Oracle.Chain.Model;
+using Oracle.Chain.Randomness;
 using Oracle.Core.Eip712;
 using Oracle.Testing;
 
@@ -25,6 +27,8 @@ internal sealed class ChainScenario
     private static ChainScenario? _shared;
     private readonly Dictionary<string, Actor> _oracles = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Actor> _priceOracles = [];
+    private readonly SemaphoreSlim _vrfGate = new(1, 1);
+    private ulong _vrfFrom;
 
     private ChainScenario(DeployedNetwork network, ChainFixture chain)
     {
@@ -174,10 +178,15 @@ internal sealed class ChainScenario
         return bytes;
     }
 
-    /// <summary>Opens a session of <paramref name="client"/> with <paramref name="provider"/>.</summary>
-    public async Task<(ulong Id, Session Terms)> OpenSessionAsync(Actor client, Actor provider, long deposit = 100, long penalty = 40, byte committee = 3)
+    /// <summary>
+    /// Opens a session of <paramref name="client"/> with <paramref name="provider"/>; with a <paramref name="panel"/> (the
+    /// committee named in the session), the provider signs the panel acceptance and the client opens with it.
+    /// </summary>
+    public async Task<(ulong Id, Session Terms)> OpenSessionAsync(Actor client, Actor provider, long deposit = 100, long penalty = 40, byte committee = 3,
+        IReadOnlyList<string>? panel = null)
     {
         var info = await provider.Providers.GetProviderQueryAsync(provider.Address);
+        var members = (panel ?? []).Select(a => a.ToLowerInvariant()).Order(StringComparer.Ordinal).ToList();
         var parameters = new OpenParams
         {
             Provider = provider.Address,
@@ -186,10 +195,35 @@ internal sealed class ChainScenario
             PolicyHash = info.P.Info.PolicyHash,
             Penalty = Vpn.Tokens(penalty),
             CommitteeSize = committee,
-            Panel = [],
+            Panel = members,
         };
         await client.Token.ApproveAsync(AddressOf(ContractNames.SessionManager), parameters.Deposit);
-        var receipt = await client.Sessions.OpenSessionAsync(parameters);
+        TransactionReceipt receipt;
+        if (members.Count == 0)
+        {
+            receipt = await client.Sessions.OpenSessionAsync(parameters);
+        }
+        else
+        {
+            var deadline = await Chain.LatestTimestampAsync() + 600;
+            var packed = new byte[32 * members.Count];
+            for (var i = 0; i < members.Count; i++)
+            {
+                Convert.FromHexString(members[i].AsSpan(2)).CopyTo(packed, (32 * i) + 12);
+            }
+
+            var acceptance = new Oracle.Core.Eip712.PanelAcceptance
+            {
+                Client = client.Address,
+                Penalty = parameters.Penalty,
+                CommitteeSize = committee,
+                PanelHash = Nethereum.Util.Sha3Keccack.Current.CalculateHash(packed),
+                Deadline = deadline,
+            };
+            var signature = TypedDataSigner.Sign(acceptance, TypedDataDomain.SessionManager(Chain.ChainId, AddressOf(ContractNames.SessionManager)), provider.Key);
+            receipt = await client.Sessions.OpenSessionWithPanelAsync(parameters, deadline, Convert.FromHexString(signature.AsSpan(2)));
+        }
+
         var opened = receipt.DecodeAllEvents<SessionOpenedEvent>().Single().Event;
         return (opened.SessionId, Oracle.Chain.Sessions.SessionRecord.FromEvent(opened, 0).Terms);
     }
@@ -225,12 +259,34 @@ internal sealed class ChainScenario
         return (filed.DisputeId, filed.Dispute);
     }
 
+    /// <summary>Answers the randomness requests of the last 200 blocks not answered yet (as the oracle node's randomness duty does).</summary>
+    public async Task FulfillRandomnessAsync(Actor caller)
+    {
+        await _vrfGate.WaitAsync();
+        try
+        {
+            var fulfiller = new VrfFulfiller(caller.Web3, AddressOf(ContractNames.VrfCoordinator), DevelopmentKeys.Vrf(), AddressOf(ContractNames.RandomnessSource));
+            // Requests older than ~256 blocks can no longer be answered (their blockhash is gone): those are disputes
+            // other tests filed and never drew, so the pass starts within reach.
+            var head = await HeadAsync();
+            _vrfFrom = (await fulfiller.FulfillPendingAsync(Math.Max(_vrfFrom, head > 200 ? head - 200 : 0))).NextFromBlock;
+        }
+        finally
+        {
+            _vrfGate.Release();
+        }
+    }
+
     public BigInteger Cost(byte seats) => Parameters.FeePerSeat * seats + Parameters.StakePerRound;
 
-    /// <summary>Mines the block the randomness waits for and draws the committee.</summary>
+    /// <summary>
+    /// Mines the block the randomness waits for, answers the pending VRF requests (the oracle node's randomness duty,
+    /// with the development VRF key the shared network was deployed with) and draws the committee.
+    /// </summary>
     public async Task<CommitteeDrawnEvent> DrawAsync(Actor caller, ulong disputeId, Dispute record)
     {
         await Chain.MineAsync();
+        await FulfillRandomnessAsync(caller);
         var receipt = await caller.Disputes.DrawAsync(disputeId, record);
         return receipt.DecodeAllEvents<CommitteeDrawnEvent>().Single().Event;
     }

@@ -32,7 +32,7 @@ internal static class Filings
 
     /// <summary>A signed filing body as <c>sign-filing</c> would make it, with every field open to a test's changes.</summary>
     public static async Task<JsonObject> SignAsync(ChainScenario scenario, Actor filer, ulong sessionId, ClaimType claim, (string Hash, string Uri) evidence,
-        BigInteger? nonce = null, ulong? deadline = null, bool permit = true, EthECKey? signWith = null, uint ruleId = 7, byte committee = 3, BigInteger? permitValue = null)
+        BigInteger? nonce = null, ulong? deadline = null, bool permit = true, EthECKey? signWith = null, uint ruleId = 7, byte committee = 3, BigInteger? permitValue = null, TypedDataDomain? domain = null)
     {
         var now = await scenario.Chain.LatestTimestampAsync();
         var filing = new Oracle.Core.Eip712.Filing
@@ -45,7 +45,7 @@ internal static class Filings
             Nonce = nonce ?? await filer.Disputes.NoncesQueryAsync(filer.Address),
             Deadline = deadline ?? now + 3600,
         };
-        var domain = TypedDataDomain.DisputeManager(scenario.Chain.ChainId, scenario.AddressOf(ContractNames.DisputeManager));
+        domain ??= TypedDataDomain.DisputeManager(scenario.Chain.ChainId, scenario.AddressOf(ContractNames.DisputeManager));
         var body = new JsonObject
         {
             ["filer"] = filer.Address,

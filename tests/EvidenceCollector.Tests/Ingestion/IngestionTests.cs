@@ -1,5 +1,6 @@
 using EvidenceCollector.Ingestion;
 using EvidenceCollector.Tests.Support;
+using MassTransit;
 using Nethereum.Signer;
 using Oracle.Core.Evidence;
 using Oracle.Core.Merkle;
@@ -40,7 +41,7 @@ public sealed class IngestionTests
         foreach (var session in sessions)
         {
             // Every record stored once, byte for byte, in leaf order.
-            Assert.Equal(SessionEvidence.Hash(session.Records), SessionEvidence.Hash(await collector.RecordsAsync(session.SessionId)));
+            Assert.Equal(SessionEvidence.Hash(session.SealedRecords), SessionEvidence.Hash(await collector.RecordsAsync(session.SessionId)));
             Assert.Equal(session.Root(), await collector.ScalarAsync<byte[]>($"SELECT root FROM sessions WHERE session_id = {session.SessionId}"));
         }
 
@@ -94,7 +95,7 @@ public sealed class IngestionTests
         var forged = next with { Checkpoint = next.Checkpoint with { Signature = a.Signed(0, [], next.Checkpoint.TreeSize, next.Checkpoint.Root, gatewayKey: stranger).Checkpoint.Signature } };
         // Records swapped under genuine signatures.
         var swapped = b.Next(records: 3);
-        var wrongRoot = swapped with { Records = [swapped.Records[1], swapped.Records[0], swapped.Records[2]] };
+        var wrongRoot = swapped with { LeafHashes = [swapped.LeafHashes[1], swapped.LeafHashes[0], swapped.LeafHashes[2]], SealedRecords = [swapped.SealedRecords[1], swapped.SealedRecords[0], swapped.SealedRecords[2]] };
         // A session nobody opened.
         var unknown = new SessionEvidence(chain.ChainId, chain.SessionManager, 0x7FFF_FFFF_0000_0001, a.Gateway, a.Client).Next(records: 2);
         // Signed, validly, by a key that is not the session's provider.
@@ -102,6 +103,8 @@ public sealed class IngestionTests
         var nonParty = c.Signed(5, [.. c.Records.Skip(5)], 8, c.Root(), gatewayKey: stranger);
         // A checkpoint of 2 leaves after the collector holds 5: the gateway's log forked.
         var fork = d.Signed(0, [.. d.Records.Take(2)], 2, RootOf(d.Records.Take(2)));
+        // Validly signed by the session's gateway, with an epoch time no store holds (2^63): refused, not retried forever.
+        var farFuture = d.Signed(0, [.. d.Records.Take(3)], 3, RootOf(d.Records.Take(3)), epochTime: 1UL << 63);
         var cases = new (EvidenceBatch Batch, EvidenceBatchError Error)[]
         {
             (forged, EvidenceBatchError.BadCheckpointSignature),
@@ -109,6 +112,7 @@ public sealed class IngestionTests
             (unknown, EvidenceBatchError.UnknownSession),
             (nonParty, EvidenceBatchError.NotSessionParty),
             (fork, EvidenceBatchError.NotAnExtension),
+            (farFuture, EvidenceBatchError.Malformed),
         };
         foreach (var (batch, _) in cases)
         {
@@ -125,11 +129,11 @@ public sealed class IngestionTests
             Assert.Equal(1, collector.Metrics.Count(CollectorCounters.BatchesRejected, error.ToString()));
         }
 
-        Assert.Equal(5L, await collector.ScalarAsync<long>("SELECT count(*) FROM rejections"));
+        Assert.Equal(6L, await collector.ScalarAsync<long>("SELECT count(*) FROM rejections"));
         Assert.Equal(1L, await collector.ScalarAsync<long>("SELECT count(*) FROM conflicts WHERE kind = 'fork'"));
         Assert.Equal(4L, await collector.ScalarAsync<long>("SELECT count(*) FROM batches"));
         // Each refused batch is kept in the rejected queue with its reason.
-        var kept = await DrainAsync(collector.Host.Settings["Bus:Url"]!, collector.RejectedQueue, 5);
+        var kept = await DrainAsync(collector.Host.Settings["Bus:Url"]!, collector.RejectedQueue, 6);
         Assert.Equal(cases.Select(c => c.Error.ToString()).Order(), kept.Select(k => k.Error).Order());
     }
 
@@ -205,6 +209,32 @@ public sealed class IngestionTests
         Assert.Equal(1, collector.Metrics.Count(CollectorCounters.MessagesMalformed, "unreadable"));
         await TestGateway.WaitUntilAsync(() => collector.QueueDepthAsync(collector.Queue + "_error").GetAwaiter().GetResult() == 2, Wait, "the error queue");
         Assert.Single(gateway.Accepted);
+    }
+
+    [Fact]
+    public async Task Consume_MadeUpResponseAddress_StoredAndNoQueueCreatedOnTheBroker()
+    {
+        var chain = await ChainSessions.GetAsync();
+        var session = (await chain.SessionsAsync(1))[0];
+        await using var collector = await CollectorUnderTest.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(collector.Host.Settings["Bus:Url"]!);
+        var batch = session.Next(records: 4);
+        var madeUp = $"made-up-acks-{Guid.NewGuid():N}";
+        await gateway.Bus.Publish(batch, context =>
+        {
+            context.MessageId = batch.BatchId;
+            context.ResponseAddress = new Uri($"queue:{madeUp}");
+        });
+        await TestGateway.WaitUntilAsync(() => collector.Metrics.Count(CollectorCounters.BatchesAccepted) == 1, Wait, "the batch");
+        // The answer follows the gateway's own queue; with none there, the collector makes none (nothing piles up).
+        await Task.Delay(500);
+        var factory = new ConnectionFactory { Uri = new Uri(collector.Host.Settings["Bus:Url"]!) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await Assert.ThrowsAsync<RabbitMQ.Client.Exceptions.OperationInterruptedException>(() => channel.QueueDeclarePassiveAsync(madeUp));
+        Assert.Equal(1L, await collector.ScalarAsync<long>("SELECT count(*) FROM batches"));
+        await using var cleanup = await connection.CreateChannelAsync();
+        await cleanup.ExchangeDeleteAsync(madeUp);
     }
 
     private static byte[] RootOf(IEnumerable<byte[]> records)

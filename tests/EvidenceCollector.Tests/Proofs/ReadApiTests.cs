@@ -5,9 +5,11 @@ using EvidenceCollector.Proofs;
 using EvidenceCollector.Tests.Support;
 using Oracle.Chain.Deployment;
 using Oracle.Chain.Evidence;
+using Oracle.Chain.Sessions;
 using Oracle.Core.Eip712;
 using Oracle.Core.Evidence;
 using Oracle.Core.Merkle;
+using Oracle.Core.Proofs;
 using Oracle.Core.Transparency;
 
 namespace EvidenceCollector.Tests.Proofs;
@@ -55,23 +57,28 @@ public sealed class ReadApiTests
         Assert.Equal(anchored.Root, view.Anchored.Root);
 
         var session = sessions[0];
-        var parties = session.Domain;
+        // The session's parties as the chain has them (not as the collector says).
+        var opened = (await new SessionReader(chain.Chain.ReadOnly, chain.SessionManager).FindAsync(session.SessionId))!.Value.Record.Terms;
+        var parties = new SessionLogParties(session.SessionId, session.Domain, opened.Provider, opened.Client);
         // A record: its inclusion proof leads to a checkpoint the session's gateway signed, and the client paid for.
         var record = (await http.GetFromJsonAsync<SessionRecordProof>($"/v1/sessions/{session.SessionId}/records/10", Json))!;
-        Assert.Equal(session.Records[10], record.SealedRecord);
+        Assert.Equal(ProofCheck.Valid, record.Verify(parties));
+        Assert.Equal(session.SealedRecords[10], record.SealedRecord);
         Assert.Equal(MerkleHash.Leaf(session.Records[10]), record.LeafHash);
-        Assert.True(MerkleProofs.VerifyInclusion(record.LeafHash, 10, record.Checkpoint.TreeSize, record.InclusionProof, record.Checkpoint.Root));
-        Assert.True(TypedDataSigner.Verify(record.Checkpoint.ToCheckpoint(session.SessionId), parties, record.Checkpoint.Signature, session.Gateway.GetPublicAddress()));
-        Assert.True(TypedDataSigner.Verify(record.Voucher!.ToVoucher(session.SessionId), parties, record.Voucher.Signature, session.Client.GetPublicAddress()));
+        Assert.NotNull(record.Voucher);
         Assert.Equal(21UL, record.Checkpoint.TreeSize);
+        // Sealed: only the evidence key of the session's parties opens it, to the very record the gateway metered.
+        var opening = record.Open(session.EvidenceKey);
+        Assert.True(opening.IsOpened, opening.Detail);
+        Assert.Equal(session.Records[10], opening.Encoded);
+        Assert.False(record.Open(RecordSealer.NewKey()).IsOpened);
 
         // The checkpoint in the global log, at the anchored size read from the chain (not from the collector).
         var firstCheckpoint = batches.First(b => b.SessionId == session.SessionId).Checkpoint;
         var inclusion = (await http.GetFromJsonAsync<CheckpointInclusionProof>($"/v1/sessions/{session.SessionId}/checkpoints/{firstCheckpoint.TreeSize}/inclusion", Json))!;
-        Assert.Equal(anchored.TreeSize, inclusion.TreeSize);
-        Assert.True(MerkleProofs.VerifyInclusion(MerkleHash.Leaf(inclusion.Leaf), inclusion.LeafIndex, anchored.TreeSize, inclusion.InclusionProof, anchored.Root));
-        Assert.Equal(session.SessionId, CheckpointLeafEncoding(inclusion.Leaf).SessionId);
-        Assert.Equal(firstCheckpoint.Root, CheckpointLeafEncoding(inclusion.Leaf).Root);
+        Assert.Equal(ProofCheck.Valid, inclusion.Verify(parties, new TreeHead(anchored.TreeSize, anchored.Root), out var leaf));
+        Assert.Equal(firstCheckpoint.Root, leaf!.Checkpoint.Root);
+        Assert.Equal(firstCheckpoint.TreeSize, leaf.Checkpoint.TreeSize);
         // ...and the registry itself says so.
         var call = (await http.GetFromJsonAsync<RegistryCall>($"/v1/sessions/{session.SessionId}/checkpoints/{firstCheckpoint.TreeSize}/inclusion/registry-call", Json))!;
         var answer = await chain.Chain.RpcAsync<string>("eth_call", new { to = call.To, data = call.Data }, "latest");
@@ -79,7 +86,7 @@ public sealed class ReadApiTests
 
         // Consistency from the anchor to the latest checkpoint.
         var consistency = (await http.GetFromJsonAsync<LogConsistencyProof>($"/v1/log/consistency?first={anchored.TreeSize}", Json))!;
-        Assert.True(MerkleProofs.VerifyConsistency(anchored.TreeSize, consistency.Size2, anchored.Root, consistency.Root2, consistency.Proof));
+        Assert.Equal(ProofCheck.Valid, consistency.Verify(new TreeHead(anchored.TreeSize, anchored.Root), new TreeHead(view.TreeSize, view.Root)));
         Assert.Equal(view.TreeSize, consistency.Size2);
 
         // The tiles: leaf hashes and entries of the first leaves.
@@ -155,7 +162,4 @@ public sealed class ReadApiTests
 
         Assert.Contains("\"status\":\"Degraded\"", body, StringComparison.Ordinal);
     }
-
-    private static (ulong SessionId, byte[] Root) CheckpointLeafEncoding(byte[] leaf)
-        => (EvidenceCollector.Log.CheckpointLeafEncoding.SessionId(leaf), EvidenceCollector.Log.CheckpointLeafEncoding.Root(leaf));
 }

@@ -6,6 +6,7 @@ using EvidenceCollector.Tests.Support;
 using Oracle.Chain.Deployment;
 using Oracle.Core.Evidence;
 using Oracle.Core.Merkle;
+using Oracle.Core.Proofs;
 
 namespace EvidenceCollector.Tests.Retention;
 

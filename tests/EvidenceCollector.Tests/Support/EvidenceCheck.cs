@@ -43,8 +43,8 @@ internal static class EvidenceCheck
                 stored.Add((byte[])reader[0]);
             }
 
-            Assert.Equal(session.Records.Count, stored.Count);
-            Assert.Equal(SessionEvidence.Hash(session.Records), SessionEvidence.Hash(stored));
+            Assert.Equal(session.SealedRecords.Count, stored.Count);
+            Assert.Equal(SessionEvidence.Hash(session.SealedRecords), SessionEvidence.Hash(stored));
         }
 
         await using (var count = new NpgsqlCommand("SELECT count(*), count(DISTINCT log_index), coalesce(max(log_index), -1) FROM batches", connection))

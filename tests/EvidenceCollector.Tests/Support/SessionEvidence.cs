@@ -9,8 +9,10 @@ using Oracle.Core.Policy;
 namespace EvidenceCollector.Tests.Support;
 
 /// <summary>
-/// One session's evidence as the provider's gateway publishes it: real flow records (of 198.18.0.0/15 test traffic),
-/// a growing RFC 9162 log, checkpoints signed by the gateway's key and vouchers by the client's.
+/// One session's evidence as the provider's gateway publishes it (docs/protocol.md §5.4, §5.5): real flow records (of
+/// 198.18.0.0/15 test traffic) in a growing RFC 9162 log, published as leaf hashes plus the records sealed under the
+/// session's evidence key, with the compact range of the log before each batch, checkpoints signed by the gateway's key
+/// and vouchers by the client's.
 /// </summary>
 internal sealed class SessionEvidence(ulong chainId, string sessionManager, ulong sessionId, EthECKey gateway, EthECKey client)
 {
@@ -28,8 +30,14 @@ internal sealed class SessionEvidence(ulong chainId, string sessionManager, ulon
 
     public TypedDataDomain Domain { get; } = TypedDataDomain.SessionManager(chainId, sessionManager);
 
-    /// <summary>Every record published so far, in leaf order.</summary>
+    /// <summary>The session's evidence key (the parties have it; the collector never does).</summary>
+    public byte[] EvidenceKey { get; } = RecordSealer.NewKey();
+
+    /// <summary>Every record published so far (plain, as only the parties see them), in leaf order.</summary>
     public List<byte[]> Records { get; } = [];
+
+    /// <summary>Every record published so far as the collector receives and stores it (sealed), in leaf order.</summary>
+    public List<byte[]> SealedRecords { get; } = [];
 
     /// <summary>The log's size.</summary>
     public ulong TreeSize => _tree.Size;
@@ -47,19 +55,24 @@ internal sealed class SessionEvidence(ulong chainId, string sessionManager, ulon
             var octets = (ulong)_random.Next(1000, 100_000);
             var start = 1_800_000_000_000L + (long)(first + (ulong)i);
             var record = new FlowRecord(SessionId, FlowVerdict.Allowed, 0, TrafficDirection.Outbound, 4, 6, 0x1b, FlowEndReason.EndOfFlow,
-                FlowRecord.MapIPv4(0xC6120002), FlowRecord.MapIPv4(0xC6130000 | (uint)_random.Next(1, 250)), (ushort)_random.Next(1024, 65535), 443,
+                IpNumber.MapIPv4(0xC6120002), IpNumber.MapIPv4(0xC6130000 | (uint)_random.Next(1, 250)), (ushort)_random.Next(1024, 65535), 443,
                 start, start + 500, 10, octets, octets - 400);
             var bytes = FlowRecordEncoding.Encode(record);
             _tree.Append(bytes);
             encoded.Add(bytes);
             Records.Add(bytes);
+            SealedRecords.Add(Seal(first + (ulong)i, bytes));
             _octets += octets;
         }
 
         return Sign(first, encoded, voucher);
     }
 
-    /// <summary>A batch with <paramref name="records"/> at <paramref name="first"/>, checkpoint and voucher signed over <paramref name="root"/> and <paramref name="treeSize"/> (for forgeries).</summary>
+    /// <summary>
+    /// A batch with the (plain) <paramref name="records"/> at <paramref name="first"/>, sealed, after the compact range
+    /// of this session's first <paramref name="first"/> records, checkpoint and voucher signed over
+    /// <paramref name="root"/> and <paramref name="treeSize"/> (for forgeries).
+    /// </summary>
     public EvidenceBatch Signed(ulong first, IReadOnlyList<byte[]> records, ulong treeSize, byte[] root, EthECKey? gatewayKey = null, EthECKey? clientKey = null, ulong? epochTime = null)
     {
         var g = gatewayKey ?? Gateway;
@@ -75,7 +88,9 @@ internal sealed class SessionEvidence(ulong chainId, string sessionManager, ulon
             Gateway = g.GetPublicAddress(),
             Client = c.GetPublicAddress(),
             FirstLeafIndex = first,
-            Records = records,
+            CompactRange = first <= _tree.Size ? _tree.CompactRange(first).Hashes : [],
+            LeafHashes = [.. records.Select(r => MerkleHash.Leaf(r))],
+            SealedRecords = [.. records.Select((r, i) => Seal(first + (ulong)i, r))],
             Checkpoint = new SignedCheckpoint
             {
                 TreeSize = treeSize,
@@ -98,6 +113,12 @@ internal sealed class SessionEvidence(ulong chainId, string sessionManager, ulon
         }
 
         return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    private byte[] Seal(ulong leafIndex, byte[] record)
+    {
+        using var sealer = new RecordSealer(EvidenceKey, (ulong)Domain.ChainId, Domain.VerifyingContract, SessionId);
+        return sealer.Seal(leafIndex, record);
     }
 
     private EvidenceBatch Sign(ulong first, List<byte[]> records, bool voucher)

@@ -10,9 +10,9 @@ namespace Arbitration.Api.Apis.Models;
 /// <param name="PolicyUri">Where the policy document is.</param>
 /// <param name="Status">Active, Unbonding or Withdrawn.</param>
 /// <param name="Bond">Bond held (VPN base units).</param>
-/// <param name="LockedBond">Bond locked by open disputes.</param>
+/// <param name="ReservedBond">Bond reserved by sessions whose claims may still come (the sum of their penalties not yet paid or released); the rest is free.</param>
 /// <param name="UnbondableAt">When an unbonding provider may withdraw.</param>
 /// <param name="RegisteredAt">When it registered.</param>
 /// <param name="Reputation">Sessions, traffic, earnings and disputes.</param>
 public sealed record ProviderView(string Address, string Region, string PricePerMiB, string Endpoint, string TunnelPublicKey, string PolicyHash,
-    string PolicyUri, string Status, string Bond, string LockedBond, long? UnbondableAt, long RegisteredAt, ProviderReputation Reputation);
+    string PolicyUri, string Status, string Bond, string ReservedBond, long? UnbondableAt, long RegisteredAt, ProviderReputation Reputation);

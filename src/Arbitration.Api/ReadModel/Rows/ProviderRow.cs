@@ -11,7 +11,7 @@ internal sealed class ProviderRow
     public string Endpoint { get; set; } = "";
     public string TunnelPublicKey { get; set; } = "";
     public string Bond { get; set; } = "";
-    public string LockedBond { get; set; } = "";
+    public string ReservedBond { get; set; } = "";
     public string Slashed { get; set; } = "";
     public string Status { get; set; } = "";
     public long? UnbondableAt { get; set; }

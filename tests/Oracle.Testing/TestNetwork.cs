@@ -8,21 +8,22 @@ using Oracle.Chain.Contracts.ProviderRegistry;
 using Oracle.Chain.Deployment;
 using Oracle.Chain.Randomness;
 using Oracle.Core.Randomness;
-using Oracle.Testing;
 
-namespace Oracle.Contracts.Tests.Support;
+namespace Oracle.Testing;
 
 /// <summary>
-/// A freshly deployed Oracle network on the shared test chain, with helpers to create funded actors. Every actor is a
-/// new random account, so tests never share nonces with other test processes on the same chain.
+/// A freshly deployed Oracle network (every contract, wired as the devnet wires it, with a fresh VRF key) on a test
+/// chain, with helpers to create funded actors: clients, providers, oracles. Every actor is a new random account, so
+/// tests never share nonces with other test processes on the same chain. The one network builder of the test projects
+/// (the shared, deploy-once network of a test process is <see cref="DeployedNetwork"/>).
 /// </summary>
-internal sealed class TestNetwork
+public sealed class TestNetwork
 {
-    private readonly List<Actor> _priceOracles = [];
+    private readonly List<ChainActor> _priceOracles = [];
     private readonly VrfFulfiller? _fulfiller;
     private ulong _fulfilledUpTo;
 
-    private TestNetwork(ChainFixture chain, DeploymentManifest manifest, Actor deployer, NetworkParameters parameters, VrfKey? vrfKey)
+    private TestNetwork(ChainFixture chain, DeploymentManifest manifest, ChainActor deployer, NetworkParameters parameters, VrfKey? vrfKey)
     {
         Chain = chain;
         Manifest = manifest;
@@ -40,7 +41,7 @@ internal sealed class TestNetwork
 
     public DeploymentManifest Manifest { get; }
 
-    public Actor Deployer { get; }
+    public ChainActor Deployer { get; }
 
     public NetworkParameters Parameters { get; }
 
@@ -48,7 +49,7 @@ internal sealed class TestNetwork
     public VrfKey? VrfKey { get; }
 
     /// <summary>The staked oracles that keep the prices fresh (they can be drawn as jurors too).</summary>
-    public IReadOnlyList<Actor> PriceOracles => _priceOracles;
+    public IReadOnlyList<ChainActor> PriceOracles => _priceOracles;
 
     public static async Task<TestNetwork> DeployAsync(ChainFixture chain, NetworkParameters? parameters = null)
     {
@@ -63,7 +64,7 @@ internal sealed class TestNetwork
 
         var (key, web3) = await chain.NewAccountAsync(1_000_000);
         var manifest = await OracleNetworkDeployer.DeployAsync(web3, "test", parameters);
-        var network = new TestNetwork(chain, manifest, new Actor(key, web3, manifest), parameters, vrfKey);
+        var network = new TestNetwork(chain, manifest, new ChainActor(key, web3, manifest), parameters, vrfKey);
         // The price reporters buy their stake while the genesis price is fresh; later they keep prices fresh.
         for (var i = 0; i < parameters.FeedQuorum; i++)
         {
@@ -93,30 +94,30 @@ internal sealed class TestNetwork
     }
 
     /// <summary>A new account with ETH and, when asked, VPN tokens bought from the exchange.</summary>
-    public async Task<Actor> NewActorAsync(long vpn = 0, decimal ether = 10_000)
+    public async Task<ChainActor> NewActorAsync(long vpn = 0, decimal ether = 10_000)
     {
         var (key, web3) = await Chain.NewAccountAsync(ether);
-        var actor = new Actor(key, web3, Manifest);
+        var actor = new ChainActor(key, web3, Manifest);
         if (vpn > 0)
         {
-            await BuyAsync(actor, Vpn.Tokens(vpn));
+            await BuyAsync(actor, VpnUnits.Tokens(vpn));
         }
 
         return actor;
     }
 
     /// <summary>Buys at least <paramref name="amount"/> VPN for <paramref name="actor"/> at the current price.</summary>
-    public async Task BuyAsync(Actor actor, BigInteger amount)
+    public async Task BuyAsync(ChainActor actor, BigInteger amount)
     {
         await EnsureFreshPricesAsync();
         var (_, price, _, _, _) = await LatestAsync(actor.VpnEthFeed);
         // wei = amount * price / 1e18, plus the fee and a margin for rounding.
-        var wei = (amount * price / Vpn.One) * 10_000 / (10_000 - Parameters.ExchangeFeeBps) + 1_000_000;
+        var wei = (amount * price / VpnUnits.One) * 10_000 / (10_000 - Parameters.ExchangeFeeBps) + 1_000_000;
         await actor.Exchange.BuyWithEthAsync(amount, wei);
     }
 
     /// <summary>Approves <paramref name="spender"/> to take <paramref name="amount"/> of the actor's VPN.</summary>
-    public static Task ApproveAsync(Actor actor, string spender, BigInteger amount)
+    public static Task ApproveAsync(ChainActor actor, string spender, BigInteger amount)
         => actor.Token.ApproveAsync(spender, amount);
 
     /// <summary>Reports the current prices again when the latest round is about to go stale.</summary>
@@ -136,7 +137,7 @@ internal sealed class TestNetwork
     /// <summary>Has the network's price oracles (created on first use) finalize a round on both feeds.</summary>
     public async Task ReportPricesAsync(BigInteger vpnEth, BigInteger btcEth)
     {
-        foreach (var feed in new[] { (Price: vpnEth, Select: (Func<Actor, PriceFeedService>)(a => a.VpnEthFeed)), (Price: btcEth, Select: a => a.BtcEthFeed) })
+        foreach (var feed in new[] { (Price: vpnEth, Select: (Func<ChainActor, PriceFeedService>)(a => a.VpnEthFeed)), (Price: btcEth, Select: a => a.BtcEthFeed) })
         {
             var round = await feed.Select(Deployer).LatestRoundQueryAsync() + 1;
             foreach (var oracle in _priceOracles)
@@ -147,10 +148,10 @@ internal sealed class TestNetwork
     }
 
     /// <summary>A new oracle that bought and staked <paramref name="stake"/> VPN.</summary>
-    public async Task<Actor> NewOracleAsync(long stake)
+    public async Task<ChainActor> NewOracleAsync(long stake)
     {
         var (key, web3) = await Chain.NewAccountAsync(10_000);
-        var oracle = new Actor(key, web3, Manifest);
+        var oracle = new ChainActor(key, web3, Manifest);
         // Buying needs a fresh price; the genesis round serves until the first reports.
         var (_, price, _, updatedAt, _) = await LatestAsync(Deployer.VpnEthFeed);
         var now = await Chain.LatestTimestampAsync();
@@ -159,8 +160,8 @@ internal sealed class TestNetwork
             await ReportPricesAsync(Parameters.GenesisVpnEthPrice, Parameters.GenesisBtcEthPrice);
         }
 
-        var amount = Vpn.Tokens(stake);
-        var wei = (amount * price / Vpn.One) * 10_000 / (10_000 - Parameters.ExchangeFeeBps) + 1_000_000;
+        var amount = VpnUnits.Tokens(stake);
+        var wei = (amount * price / VpnUnits.One) * 10_000 / (10_000 - Parameters.ExchangeFeeBps) + 1_000_000;
         await oracle.Exchange.BuyWithEthAsync(amount, wei);
         await ApproveAsync(oracle, AddressOf(ContractNames.OracleRegistry), amount);
         await oracle.Oracles.StakeAsync(amount);
@@ -168,11 +169,11 @@ internal sealed class TestNetwork
     }
 
     /// <summary>A new provider registered with <paramref name="bond"/> VPN of bond.</summary>
-    public async Task<Actor> NewProviderAsync(long bond = 1000, long extraVpn = 0, string region = "DE", long pricePerMiB = 1_000_000_000_000)
+    public async Task<ChainActor> NewProviderAsync(long bond = 1000, long extraVpn = 0, string region = "DE", long pricePerMiB = 1_000_000_000_000)
     {
         var provider = await NewActorAsync(bond + extraVpn);
-        await ApproveAsync(provider, AddressOf(ContractNames.ProviderRegistry), Vpn.Tokens(bond));
-        await provider.Providers.RegisterAsync(ProviderInfo(region, pricePerMiB), Vpn.Tokens(bond));
+        await ApproveAsync(provider, AddressOf(ContractNames.ProviderRegistry), VpnUnits.Tokens(bond));
+        await provider.Providers.RegisterAsync(ProviderInfo(region, pricePerMiB), VpnUnits.Tokens(bond));
         return provider;
     }
 

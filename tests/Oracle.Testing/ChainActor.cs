@@ -12,10 +12,13 @@ using Oracle.Chain.Contracts.TokenExchange;
 using Oracle.Chain.Contracts.VpnToken;
 using Oracle.Chain.Deployment;
 
-namespace Oracle.Contracts.Tests.Support;
+namespace Oracle.Testing;
 
-/// <summary>An account on the test chain with its own signing connection and a service per contract.</summary>
-internal sealed class Actor(EthECKey key, IWeb3 web3, DeploymentManifest manifest)
+/// <summary>
+/// An account on a test chain with its own signing connection and a service per contract of a deployed network: a
+/// client, a provider, an oracle, a collector's key. Every test project's parties are one of these.
+/// </summary>
+public sealed class ChainActor(EthECKey key, IWeb3 web3, DeploymentManifest manifest)
 {
     public EthECKey Key { get; } = key;
 
@@ -43,6 +46,7 @@ internal sealed class Actor(EthECKey key, IWeb3 web3, DeploymentManifest manifes
 
     public DisputeManagerService Disputes { get; } = new(web3, manifest.AddressOf(ContractNames.DisputeManager));
 
+    /// <summary>The account's VPN balance in base units.</summary>
     public Task<BigInteger> VpnBalanceAsync() => Token.BalanceOfQueryAsync(Address);
 
     public override string ToString() => Address;
