@@ -173,7 +173,7 @@ public abstract class NodeStoreTests
         FiledAt = 1_700_000_000,
         EvidenceHash = new byte[32],
         Penalty = BigInteger.Pow(10, 20),
-        BondLocked = 0,
+        RecordHash = new byte[32],
     };
 
     private static ChainEvent Filed(ulong id, ulong block)

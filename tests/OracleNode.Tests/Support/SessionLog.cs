@@ -7,6 +7,7 @@ using Oracle.Core.Merkle;
 using Oracle.Core.Policy;
 using Oracle.Chain.Deployment;
 using CoreVoucher = Oracle.Core.Eip712.Voucher;
+using RecordProof = Oracle.Chain.Contracts.RecordProof;
 using Voucher = Oracle.Chain.Contracts.Voucher;
 
 namespace OracleNode.Tests.Support;
@@ -42,8 +43,8 @@ internal sealed class SessionLog(TestWorld world, ulong sessionId, Party client,
     /// <summary>A TCP flow from the client's tunnel address to <paramref name="remote"/>:<paramref name="port"/> (outbound) or back (inbound).</summary>
     public FlowRecord Flow(string remote, ushort port, FlowVerdict verdict, uint ruleId, TrafficDirection direction = TrafficDirection.Outbound, ulong octets = 100_000, byte protocol = 6)
     {
-        var client = FlowRecord.FromIPAddress(IPAddress.Parse("198.18.100.2"));
-        var far = FlowRecord.FromIPAddress(IPAddress.Parse(remote));
+        var client = IpNumber.From(IPAddress.Parse("198.18.100.2"));
+        var far = IpNumber.From(IPAddress.Parse(remote));
         var outbound = direction == TrafficDirection.Outbound;
         var packets = Math.Max(1UL, octets / 1000);
         return new FlowRecord(SessionId, verdict, verdict == FlowVerdict.Allowed ? 0 : ruleId, direction, 4, protocol, protocol == 6 ? (byte)0x12 : (byte)0,
