@@ -41,9 +41,22 @@ public static class RequestBody
             }
 
             var bytes = body.ToArray();
+            // The parser reads strings lazily: invalid UTF-8, or an escaped lone surrogate ("\ud800"), would only throw
+            // when a field is read. Both are refused here, whole.
+            if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            {
+                return (null, null, Problem.Invalid("$", "the body is not valid UTF-8"));
+            }
+
             try
             {
                 var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+                if (!TextIsValid(document.RootElement))
+                {
+                    document.Dispose();
+                    return (null, null, Problem.Invalid("$", "the body has a string that is not valid Unicode (an escaped lone surrogate)"));
+                }
+
                 return (bytes, document, null);
             }
             catch (Exception e) when (e is JsonException or ArgumentException)
@@ -54,6 +67,47 @@ public static class RequestBody
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // Every string and member name decodes (the depth is bounded by the parser's MaxDepth).
+    private static bool TextIsValid(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return true;
+                case JsonValueKind.Object:
+                    foreach (var member in element.EnumerateObject())
+                    {
+                        _ = member.Name;
+                        if (!TextIsValid(member.Value))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        if (!TextIsValid(item))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 }

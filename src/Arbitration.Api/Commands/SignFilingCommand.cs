@@ -25,7 +25,7 @@ internal static class SignFilingCommand
 
     public static Task<int> RunAsync(string[] args)
     {
-        var api = new Option<Uri>("--api") { Description = "The Arbitration API, for example http://127.0.0.1:5000", Required = true };
+        var api = new Option<string>("--api") { Description = "The Arbitration API, for example http://127.0.0.1:5000", Required = true };
         var keystore = new Option<FileInfo>("--keystore") { Description = "The filer's keystore (Web3 Secret Storage)", Required = true };
         var passwordFile = new Option<FileInfo?>("--password-file") { Description = "A file whose first line is the keystore's password (else ORACLE_KEYSTORE_PASSWORD)" };
         var session = new Option<ulong>("--session") { Description = "The session's id", Required = true };
@@ -54,16 +54,17 @@ internal static class SignFilingCommand
         {
             try
             {
+                var apiUrl = ApiUrl(parse.GetValue(api)!);
                 var key = KeyStoreFile.LoadWithPasswordFile(parse.GetValue(keystore)!.FullName, parse.GetValue(passwordFile)?.FullName);
                 var proofJson = parse.GetValue(proof) is { } proofFile ? JsonNode.Parse(await File.ReadAllTextAsync(proofFile.FullName, cancellationToken)) as JsonObject
                     ?? throw new InvalidDataException($"{proofFile.Name} is not a JSON object") : null;
-                var body = await SignAsync(parse.GetValue(api)!, key, parse.GetValue(session), parse.GetValue(claim)!, parse.GetValue(rule), parse.GetValue(evidenceHash)!,
+                var body = await SignAsync(apiUrl, key, parse.GetValue(session), parse.GetValue(claim)!, parse.GetValue(rule), parse.GetValue(evidenceHash)!,
                     parse.GetValue(evidenceUri)!, parse.GetValue(chainId), parse.GetValue(deadline), cancellationToken, proofJson);
                 var text = body.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
                 if (parse.GetValue(output) is { } file)
                 {
                     await File.WriteAllTextAsync(file.FullName, text + "\n", cancellationToken);
-                    Console.Error.WriteLine($"sign-filing: wrote {file.FullName}; file it with: curl -H 'Content-Type: application/json' --data @{file.Name} {parse.GetValue(api)!.ToString().TrimEnd('/')}/disputes");
+                    Console.Error.WriteLine($"sign-filing: wrote {file.FullName}; file it with: curl -H 'Content-Type: application/json' --data @{file.Name} {apiUrl.ToString().TrimEnd('/')}/disputes");
                 }
                 else
                 {
@@ -192,6 +193,17 @@ internal static class SignFilingCommand
         }
 
         return Filing.FilingMessages.ProofHash(parsed);
+    }
+
+    // An http(s) URL; with a trailing slash, so that a path base (https://host/arbitration) is kept for the relative calls.
+    private static Uri ApiUrl(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new InvalidDataException($"--api: {text} is not an http(s) URL, for example http://127.0.0.1:5000");
+        }
+
+        return uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
     }
 
     private static TypedDataDomain Domain(JsonObject typed)

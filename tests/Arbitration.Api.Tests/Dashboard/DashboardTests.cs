@@ -23,7 +23,7 @@ public sealed class DashboardTests(ApiFixture api) : IClassFixture<ApiFixture>
         var provider = await scenario.NewProviderAsync(region: "CH");
         var client = await scenario.NewActorAsync(vpn: 500);
         var (sessionId, terms) = await scenario.OpenSessionAsync(client, provider);
-        await scenario.SettleVoucherAsync(client, provider, sessionId, terms, Support.Vpn.Tokens(4), 3 << 20);
+        await scenario.SettleVoucherAsync(client, provider, sessionId, terms, Vpn.Tokens(4), 3 << 20);
         await api.SyncAsync();
 
         await using var browser = await Browser.LaunchAsync();

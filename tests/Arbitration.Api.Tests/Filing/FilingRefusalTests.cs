@@ -74,7 +74,7 @@ public sealed class FilingRefusalTests(ApiFixture api) : IClassFixture<ApiFixtur
     public async Task File_ProviderFilesAClaimAgainstItself_NonPartySigner()
     {
         var s = await SessionAsync();
-        await api.Scenario.BuyAsync(s.Provider, Support.Vpn.Tokens(200));
+        await api.Scenario.BuyAsync(s.Provider, Vpn.Tokens(200));
         var body = await Filings.SignAsync(api.Scenario, s.Provider, s.SessionId, ClaimType.ProviderOvercharged, s.Evidence);
         await RefusedAsync(body, HttpStatusCode.Forbidden, "non-party-signer");
     }
@@ -112,7 +112,7 @@ public sealed class FilingRefusalTests(ApiFixture api) : IClassFixture<ApiFixtur
     public async Task File_ClaimAgainstTheClientOfAClosedSession_DisputeWindowClosed()
     {
         var s = await SessionAsync();
-        await api.Scenario.BuyAsync(s.Provider, Support.Vpn.Tokens(200));
+        await api.Scenario.BuyAsync(s.Provider, Vpn.Tokens(200));
         await s.Provider.Sessions.CloseSessionAsync(s.SessionId, s.Terms, new Voucher { SessionId = s.SessionId, LogRoot = new byte[32] }, []);
         var body = await Filings.SignAsync(api.Scenario, s.Provider, s.SessionId, ClaimType.ClientBreachedPolicy, s.Evidence);
         await RefusedAsync(body, HttpStatusCode.Conflict, "dispute-window-closed");
@@ -274,5 +274,17 @@ public sealed class FilingRefusalTests(ApiFixture api) : IClassFixture<ApiFixtur
         var refused = Assert.Single(answers, a => a.Status != HttpStatusCode.Created);
         Assert.Contains(refused.Body["type"]!.ToString().Split('/')[^1], new[] { "replayed-nonce", "relayer-unavailable" });
         Assert.Equal(next + 1, await s.Client.Disputes.NextDisputeIdQueryAsync());
+    }
+
+    [Theory]
+    [InlineData("7B2266696C6572223A22FFFE227D")]       // {"filer":"<0xFF 0xFE>"}: not UTF-8
+    [InlineData("7B2266696C6572223A225C7564383030227D")] // {"filer":"\ud800"}: an escaped lone surrogate
+    public async Task File_InvalidUtf8OrLoneSurrogate_InvalidRequest(string hex)
+    {
+        // Both parse as JSON; the text only fails when decoded: refused as a whole, never a server error.
+        using var content = new ByteArrayContent(Convert.FromHexString(hex));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await api.Host.Http.PostAsync(new Uri("disputes", UriKind.Relative), content);
+        Problems.Assert(HttpStatusCode.BadRequest, "invalid-request", response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
     }
 }

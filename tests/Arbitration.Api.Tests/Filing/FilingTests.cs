@@ -140,4 +140,46 @@ public sealed class FilingTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.EndsWith("/forged-signature", problem["type"]!.ToString(), StringComparison.Ordinal);
         Assert.Equal(next, await client.Disputes.NextDisputeIdQueryAsync());
     }
+
+    [Fact]
+    public async Task SignFilingCommand_RunAsOnTheCommandLine_WritesABodyTheApiFiles()
+    {
+        var scenario = api.Scenario;
+        var provider = await scenario.NewProviderAsync();
+        var client = await scenario.NewActorAsync(vpn: 500);
+        var (sessionId, _) = await scenario.OpenSessionAsync(client, provider);
+        await api.SyncAsync();
+        var evidence = await Filings.PostEvidenceAsync(api.Host, sessionId);
+        var folder = Directory.CreateTempSubdirectory("sign-filing-");
+        try
+        {
+            var keystore = Path.Combine(folder.FullName, "client.json");
+            var password = Path.Combine(folder.FullName, "password");
+            var output = Path.Combine(folder.FullName, "filing.json");
+            Oracle.Chain.Keys.KeyStoreFile.Create(keystore, client.Key, "correct horse", Oracle.Chain.Keys.KeyStoreCost.Light);
+            await File.WriteAllTextAsync(password, "correct horse\n");
+
+            // The API's address as an operator types it: no trailing slash.
+            var exit = await Arbitration.Api.Commands.SignFilingCommand.RunAsync(["sign-filing", "--api", api.Host.BaseAddress.ToString().TrimEnd('/'),
+                "--keystore", keystore, "--password-file", password, "--chain-id", scenario.Chain.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--session", sessionId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--claim", "ProviderOvercharged", "--rule", "0",
+                "--evidence-hash", evidence.Hash, "--evidence-uri", evidence.Uri, "-o", output]);
+
+            Assert.Equal(0, exit);
+            var (status, receipt) = await Filings.PostAsync(api.Host, System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(output))!.AsObject());
+            Assert.True(status == HttpStatusCode.Created, receipt.ToJsonString());
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task SignFilingCommand_ApiNotAUrl_ExitCode2()
+    {
+        var exit = await Arbitration.Api.Commands.SignFilingCommand.RunAsync(["sign-filing", "--api", "not a url", "--keystore", "/nonexistent.json",
+            "--session", "1", "--claim", "ProviderOvercharged", "--evidence-hash", "0x00", "--evidence-uri", "x"]);
+        Assert.Equal(2, exit);
+    }
 }

@@ -81,6 +81,7 @@ internal static class FuzzGenerators
             var bytes = Encoding.UTF8.GetBytes(corpus[i].ToJsonString());
             return bytes[..Math.Min(cut, bytes.Length)];
         })),
+        (1, Gen.Select(Gen.Int[0, corpus.Count - 1], Gen.Int[0, int.MaxValue], Gen.Bool).Select((i, seed, raw) => Corrupt(corpus[i], seed, raw))),
         (1, Gen.OneOfConst("null", "true", "1", "\"x\"", "[]", "{}", "{\"filer\":1,\"filer\":2}", "\uFEFF{}", "{\"a\":\"\\ud800\"}").Select(Encoding.UTF8.GetBytes)));
 
     public static Gen<FuzzRequest> Request(IReadOnlyList<JsonObject> filings, IReadOnlyList<JsonObject> bundles) => Gen.Frequency(
@@ -132,6 +133,30 @@ internal static class FuzzGenerators
         }
 
         return Encoding.UTF8.GetBytes(json.ToJsonString());
+    }
+
+    // Puts text that only fails when decoded (raw bytes that are not UTF-8, or an escaped lone surrogate) at the start of
+    // one string value of a valid body: the member is known, so the API reads it.
+    private static byte[] Corrupt(JsonObject valid, int seed, bool raw)
+    {
+        var bytes = Encoding.UTF8.GetBytes(valid.ToJsonString());
+        var starts = new List<int>();
+        for (var i = 0; i + 2 < bytes.Length; i++)
+        {
+            if (bytes[i] == ':' && bytes[i + 1] == '"')
+            {
+                starts.Add(i + 2);
+            }
+        }
+
+        if (starts.Count == 0)
+        {
+            return bytes;
+        }
+
+        var at = starts[new Random(seed).Next(starts.Count)];
+        byte[] insert = raw ? [0xFF, 0xFE] : "\\ud800"u8.ToArray();
+        return [.. bytes[..at], .. insert, .. bytes[at..]];
     }
 
     private static JsonObject PickObject(JsonObject root, Random random)

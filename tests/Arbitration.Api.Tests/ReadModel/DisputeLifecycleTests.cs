@@ -24,12 +24,12 @@ public sealed class DisputeLifecycleTests(ApiFixture api) : IClassFixture<ApiFix
         var provider = await scenario.NewProviderAsync(region: "FR");
         var client = await scenario.NewActorAsync(vpn: 500);
         var (sessionId, terms) = await scenario.OpenSessionAsync(client, provider);
-        await scenario.SettleVoucherAsync(client, provider, sessionId, terms, Support.Vpn.Tokens(10), 5 << 20);
+        await scenario.SettleVoucherAsync(client, provider, sessionId, terms, Vpn.Tokens(10), 5 << 20);
         await api.SyncAsync();
 
         var session = await api.Host.GetJsonAsync($"sessions/{sessionId}");
         Assert.Equal("Open", session["status"]!.ToString());
-        Assert.Equal(Support.Vpn.Tokens(10).ToString(CultureInfo.InvariantCulture), session["payments"]!["paid"]!.ToString());
+        Assert.Equal(Vpn.Tokens(10).ToString(CultureInfo.InvariantCulture), session["payments"]!["paid"]!.ToString());
         Assert.Equal((5 << 20).ToString(CultureInfo.InvariantCulture), session["payments"]!["cumulativeBytes"]!.ToString());
         Assert.Single(session["vouchers"]!.AsArray());
 

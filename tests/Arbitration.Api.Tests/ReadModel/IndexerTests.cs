@@ -71,7 +71,7 @@ public sealed class IndexerTests
         var provider = await scenario.NewProviderAsync(region: "SE");
         var client = await scenario.NewActorAsync(vpn: 300);
         var (sessionId, terms) = await scenario.OpenSessionAsync(client, provider);
-        await scenario.SettleVoucherAsync(client, provider, sessionId, terms, Support.Vpn.Tokens(2), 1 << 20);
+        await scenario.SettleVoucherAsync(client, provider, sessionId, terms, Vpn.Tokens(2), 1 << 20);
         if (fileThrough is not null)
         {
             await ReadModelSync.CatchUpAsync(fileThrough);

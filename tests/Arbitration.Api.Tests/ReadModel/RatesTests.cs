@@ -24,7 +24,7 @@ public sealed class RatesTests(ApiFixture api) : IClassFixture<ApiFixture>
             await scenario.ReportPricesAsync(genesis * 3 / 2, scenario.Parameters.GenesisBtcEthPrice);
             await api.SyncAsync();
 
-            var reverted = await Assert.ThrowsAsync<ContractRevertedException>(() => buyer.Exchange.QuoteBuyWithEthQueryAsync(Support.Vpn.One));
+            var reverted = await Assert.ThrowsAsync<ContractRevertedException>(() => buyer.Exchange.QuoteBuyWithEthQueryAsync(Vpn.One));
             var jump = reverted.Error.As<ExchangePriceJumpUnconfirmedError>();
             var feed = await FeedAsync("vpn-eth");
             Assert.True(feed["paused"]!.GetValue<bool>(), feed.ToJsonString());
@@ -35,7 +35,7 @@ public sealed class RatesTests(ApiFixture api) : IClassFixture<ApiFixture>
             // A corrective round back inside the band ends the pause at once.
             await scenario.ReportPricesAsync(genesis, scenario.Parameters.GenesisBtcEthPrice);
             await api.SyncAsync();
-            Assert.True(await buyer.Exchange.QuoteBuyWithEthQueryAsync(Support.Vpn.One) > 0);
+            Assert.True(await buyer.Exchange.QuoteBuyWithEthQueryAsync(Vpn.One) > 0);
             feed = await FeedAsync("vpn-eth");
             Assert.False(feed["paused"]!.GetValue<bool>());
             Assert.False(feed["stale"]!.GetValue<bool>());

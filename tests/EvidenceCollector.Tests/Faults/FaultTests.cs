@@ -3,6 +3,7 @@ using Npgsql;
 using Oracle.Core.Evidence;
 using Oracle.Devnet.Runtime;
 using Oracle.Storage;
+using Oracle.Testing;
 
 namespace EvidenceCollector.Tests.Faults;
 

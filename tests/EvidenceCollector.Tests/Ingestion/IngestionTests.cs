@@ -4,6 +4,7 @@ using MassTransit;
 using Nethereum.Signer;
 using Oracle.Core.Evidence;
 using Oracle.Core.Merkle;
+using Oracle.Testing;
 using RabbitMQ.Client;
 
 namespace EvidenceCollector.Tests.Ingestion;

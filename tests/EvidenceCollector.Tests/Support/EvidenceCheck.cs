@@ -3,6 +3,7 @@ using EvidenceCollector.Log;
 using Npgsql;
 using Oracle.Core.Eip712;
 using Oracle.Core.Evidence;
+using Oracle.Testing;
 
 namespace EvidenceCollector.Tests.Support;
 

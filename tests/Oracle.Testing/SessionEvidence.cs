@@ -6,29 +6,43 @@ using Oracle.Core.Evidence;
 using Oracle.Core.Merkle;
 using Oracle.Core.Policy;
 
-namespace EvidenceCollector.Tests.Support;
+namespace Oracle.Testing;
 
 /// <summary>
 /// One session's evidence as the provider's gateway publishes it (docs/protocol.md §5.4, §5.5): real flow records (of
 /// 198.18.0.0/15 test traffic) in a growing RFC 9162 log, published as leaf hashes plus the records sealed under the
 /// session's evidence key, with the compact range of the log before each batch, checkpoints signed by the gateway's key
-/// and vouchers by the client's.
+/// and vouchers by the client's. The one signed-batch builder of the test projects: the collector's tests publish its
+/// batches, the gateway's tests spool them.
 /// </summary>
-internal sealed class SessionEvidence(ulong chainId, string sessionManager, ulong sessionId, EthECKey gateway, EthECKey client)
+/// <param name="chainId">The chain the session is on.</param>
+/// <param name="sessionManager">The SessionManager's address (the EIP-712 domain's verifying contract).</param>
+/// <param name="sessionId">The session.</param>
+/// <param name="gateway">The provider's gateway key (signs checkpoints).</param>
+/// <param name="client">The client's key (signs vouchers).</param>
+/// <param name="pricePerMiB">The session's price, for the vouchers' amounts (default 10^15 base units per MiB).</param>
+public sealed class SessionEvidence(ulong chainId, string sessionManager, ulong sessionId, EthECKey gateway, EthECKey client, BigInteger? pricePerMiB = null)
 {
-    private static readonly BigInteger PricePerMiB = BigInteger.Pow(10, 15);
+    private readonly BigInteger _pricePerMiB = pricePerMiB ?? BigInteger.Pow(10, 15);
     private readonly MerkleTree _tree = new();
     private readonly Random _random = new((int)(sessionId % int.MaxValue));
     private ulong _octets;
     private ulong _epoch = 1_800_000_000;
 
+    /// <summary>The session.</summary>
     public ulong SessionId { get; } = sessionId;
 
+    /// <summary>The provider's gateway key.</summary>
     public EthECKey Gateway { get; } = gateway;
 
+    /// <summary>The client's key.</summary>
     public EthECKey Client { get; } = client;
 
+    /// <summary>The EIP-712 domain the checkpoints and vouchers are signed in.</summary>
     public TypedDataDomain Domain { get; } = TypedDataDomain.SessionManager(chainId, sessionManager);
+
+    /// <summary>The payload octets of every record so far (what the latest voucher pays for).</summary>
+    public ulong CumulativeOctets => _octets;
 
     /// <summary>The session's evidence key (the parties have it; the collector never does).</summary>
     public byte[] EvidenceKey { get; } = RecordSealer.NewKey();
@@ -78,7 +92,7 @@ internal sealed class SessionEvidence(ulong chainId, string sessionManager, ulon
         var g = gatewayKey ?? Gateway;
         var c = clientKey ?? Client;
         var checkpoint = new Checkpoint { SessionId = SessionId, TreeSize = treeSize, Root = root, EpochTime = epochTime ?? ++_epoch, CaptureDrops = 0 };
-        var v = new Voucher { SessionId = SessionId, CumulativeAmount = VoucherPricing.AmountFor(_octets, PricePerMiB), CumulativeBytes = _octets, LogSize = treeSize, LogRoot = root };
+        var v = new Voucher { SessionId = SessionId, CumulativeAmount = VoucherPricing.AmountFor(_octets, _pricePerMiB), CumulativeBytes = _octets, LogSize = treeSize, LogRoot = root };
         return new EvidenceBatch
         {
             BatchId = EvidenceBatchId.For((ulong)Domain.ChainId, Domain.VerifyingContract, SessionId, treeSize),
