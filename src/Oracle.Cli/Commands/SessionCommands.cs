@@ -35,7 +35,7 @@ internal static class SessionCommands
         show.SetAction((parse, ct) => app.OnChainAsync(parse, false, (context, token) => SessionActions.ShowAsync(context, parse.GetValue(showId), token), PrintSession, ct));
 
         var voucher = new Option<string?>("--voucher") { Description = "The latest voucher the client signed, a JSON file (- reads standard input)" };
-        var voucherFrom = new Option<Uri?>("--voucher-from")
+        var voucherFrom = new Option<string?>("--voucher-from")
         {
             Description = "Instead of --voucher: an evidence collector's URL; the latest voucher it holds for the session (checked against the client's signature before it is redeemed)",
         };
@@ -54,7 +54,12 @@ internal static class SessionCommands
             VoucherDocument? latest = parse.GetValue(voucher) is { } file ? VoucherDocument.Load(file) : null;
             if (parse.GetValue(voucherFrom) is { } collector)
             {
-                var fetched = await CollectorVouchers.LatestAsync(collector, sessionId, token);
+                if (!Uri.TryCreate(collector.EndsWith('/') ? collector : collector + "/", UriKind.Absolute, out var collectorUri) || collectorUri.Scheme is not ("http" or "https"))
+                {
+                    return ActionResult<SessionTransaction>.Failure(new ActionError(ActionErrorKind.InvalidInput, $"--voucher-from: {collector} is not an http(s) URL"));
+                }
+
+                var fetched = await CollectorVouchers.LatestAsync(collectorUri, sessionId, token);
                 if (!fetched.IsSuccess)
                 {
                     return ActionResult<SessionTransaction>.Failure(fetched.Error);
