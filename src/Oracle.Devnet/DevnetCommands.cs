@@ -63,6 +63,7 @@ internal static class DevnetCommands
             status,
             session,
             fund,
+            PlayCommand.Create(dataDir),
             HelperCommand(),
         };
     }
@@ -72,15 +73,24 @@ internal static class DevnetCommands
     private static Command HelperCommand()
     {
         var relay = new Option<string[]>("--relay") { Description = "LISTEN=TARGET (address:port each)", AllowMultipleArgumentsPerToken = false };
-        var allow = new Option<string>("--allow") { Description = "The only address the relays answer", Required = true };
+        var allow = new Option<string>("--allow") { Description = "The only address (or prefix) the relays answer", Required = true };
         var webNamespace = new Option<string?>("--web-namespace") { Description = "The network namespace of the web server" };
         var web = new Option<string?>("--web") { Description = "address:port of the web server" };
-        var helper = new Command("helper", "The devnet's network helper (started by up)") { relay, allow, webNamespace, web };
+        var serve = new Option<string[]>("--serve") { Description = "NAMESPACE@ADDRESS:PORT of a further web server", AllowMultipleArgumentsPerToken = false };
+        var helper = new Command("helper", "The devnet's network helper (started by up)") { relay, allow, webNamespace, web, serve };
         helper.Hidden = true;
-        helper.SetAction((parse, ct) => NetworkHelper.RunAsync(
-            [.. (parse.GetValue(relay) ?? []).Select(r => r.Split('=')).Select(p => (System.Net.IPEndPoint.Parse(p[0]), System.Net.IPEndPoint.Parse(p[1])))],
-            System.Net.IPAddress.Parse(parse.GetValue(allow)!), parse.GetValue(webNamespace),
-            parse.GetValue(web) is { } w ? System.Net.IPEndPoint.Parse(w) : null, ct));
+        helper.SetAction((parse, ct) =>
+        {
+            var webs = (parse.GetValue(serve) ?? []).Select(s => s.Split('@')).Select(p => (p[0], System.Net.IPEndPoint.Parse(p[1]))).ToList();
+            if (parse.GetValue(webNamespace) is { } ns && parse.GetValue(web) is { } w)
+            {
+                webs.Add((ns, System.Net.IPEndPoint.Parse(w)));
+            }
+
+            return NetworkHelper.RunAsync(
+                [.. (parse.GetValue(relay) ?? []).Select(r => r.Split('=')).Select(p => (System.Net.IPEndPoint.Parse(p[0]), System.Net.IPEndPoint.Parse(p[1])))],
+                Oracle.Core.Policy.IpPrefix.Parse(parse.GetValue(allow)!), webs, ct);
+        });
         return helper;
     }
 

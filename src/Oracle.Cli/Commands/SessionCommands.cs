@@ -34,11 +34,42 @@ internal static class SessionCommands
         var show = new Command("show", "Show a session's terms and state") { showId };
         show.SetAction((parse, ct) => app.OnChainAsync(parse, false, (context, token) => SessionActions.ShowAsync(context, parse.GetValue(showId), token), PrintSession, ct));
 
-        var voucher = new Option<string?>("--voucher") { Description = "The latest voucher the client signed, a JSON file (`vpngateway vouchers` exports it; - reads standard input)" };
+        var voucher = new Option<string?>("--voucher") { Description = "The latest voucher the client signed, a JSON file (- reads standard input)" };
+        var voucherFrom = new Option<string?>("--voucher-from")
+        {
+            Description = "Instead of --voucher: an evidence collector's URL; the latest voucher it holds for the session (checked against the client's signature before it is redeemed)",
+        };
         var closeId = Id();
-        var close = new Command("close", "Provider: close the session cooperatively, redeeming the latest voucher (the rest of the deposit goes back)") { closeId, voucher };
-        close.SetAction((parse, ct) => app.OnChainAsync(parse, true, (context, token) => SessionActions.CloseAsync(context, parse.GetValue(closeId),
-            parse.GetValue(voucher) is { } file ? VoucherDocument.Load(file) : null, token), PrintTransaction, ct));
+        var close = new Command("close", "Provider: close the session cooperatively, redeeming the latest voucher (the rest of the deposit goes back)") { closeId, voucher, voucherFrom };
+        close.Validators.Add(result =>
+        {
+            if (result.GetValue(voucher) is not null && result.GetValue(voucherFrom) is not null)
+            {
+                result.AddError("give --voucher or --voucher-from, not both");
+            }
+        });
+        close.SetAction((parse, ct) => app.OnChainAsync(parse, true, async (context, token) =>
+        {
+            var sessionId = parse.GetValue(closeId);
+            VoucherDocument? latest = parse.GetValue(voucher) is { } file ? VoucherDocument.Load(file) : null;
+            if (parse.GetValue(voucherFrom) is { } collector)
+            {
+                if (!Uri.TryCreate(collector.EndsWith('/') ? collector : collector + "/", UriKind.Absolute, out var collectorUri) || collectorUri.Scheme is not ("http" or "https"))
+                {
+                    return ActionResult<SessionTransaction>.Failure(new ActionError(ActionErrorKind.InvalidInput, $"--voucher-from: {collector} is not an http(s) URL"));
+                }
+
+                var fetched = await CollectorVouchers.LatestAsync(collectorUri, sessionId, token);
+                if (!fetched.IsSuccess)
+                {
+                    return ActionResult<SessionTransaction>.Failure(fetched.Error);
+                }
+
+                latest = fetched.Value;
+            }
+
+            return await SessionActions.CloseAsync(context, sessionId, latest, token);
+        }, PrintTransaction, ct));
 
         var settleVoucher = new Option<string>("--voucher") { Description = "The voucher, a JSON file (- reads standard input)", Required = true };
         var settleId = Id();

@@ -52,6 +52,8 @@ public sealed class LocalNetwork : IAsyncDisposable
     // foresee its draws; its keystore goes to the oracle node, which runs the randomness duty.
     private readonly byte[] _vrfSecret = NewVrfSecret();
     private ExitNetwork? _exit;
+    private readonly List<string> _adoptedNamespaces = [];
+    private readonly List<string> _adoptedLinks = [];
     private string? _clientConfig;
     private bool _ready;
 
@@ -77,6 +79,12 @@ public sealed class LocalNetwork : IAsyncDisposable
 
     /// <summary>Where the manifest was written.</summary>
     public string ManifestPath => Path.Combine(_options.DataDirectory, "deployments", "devnet.json");
+
+    /// <summary>The password file of the devnet's keystores (keys/password).</summary>
+    public string PasswordFile => _passwordFile ?? throw new InvalidOperationException("the keystores are not written yet");
+
+    /// <summary>The keystore of a role of <see cref="Roles"/> (or <see cref="VrfRole"/>).</summary>
+    public string Keystore(string role) => _keystores[role];
 
     /// <summary>The services started, by name.</summary>
     public IReadOnlyDictionary<string, ServiceProcess> Services => _services.OfType<ServiceProcess>().ToDictionary(s => s.Name);
@@ -166,7 +174,8 @@ public sealed class LocalNetwork : IAsyncDisposable
         PasswordFile = _passwordFile,
         Services = _services.OfType<ServiceProcess>().ToDictionary(s => s.Name, s => s.Url),
         Processes = [.. new LocalService[] { Chain, Postgres, Bus }.Concat(_services).SelectMany(s => s.StartedProcesses)],
-        Namespaces = _exit?.Namespaces ?? [],
+        Namespaces = [.. _exit?.Namespaces ?? [], .. _adoptedNamespaces],
+        Links = [.. _adoptedLinks],
         Exit = _exit is null ? null : new ExitDescription
         {
             Id = _exit.Id,
@@ -191,6 +200,8 @@ public sealed class LocalNetwork : IAsyncDisposable
             await ExitNetwork.DeleteAsync(_exit.Namespaces, CancellationToken.None);
         }
 
+        await DeleteAdoptedNetworkAsync(_adoptedNamespaces, _adoptedLinks, CancellationToken.None);
+
         await Task.WhenAll(Chain.StopAsync(CancellationToken.None), Postgres.StopAsync(CancellationToken.None), Bus.StopAsync(CancellationToken.None));
         if (_repositoryManifest is not null && File.Exists(_repositoryManifest))
         {
@@ -200,6 +211,49 @@ public sealed class LocalNetwork : IAsyncDisposable
         if (Directory.Exists(_options.DataDirectory))
         {
             Directory.Delete(_options.DataDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="service"/> part of the network: recorded in state.json (so <c>down</c> and a later run
+    /// after a crash stop it by PID) and stopped with the rest, before the servers. The main job adopts its gateways and
+    /// services this way.
+    /// </summary>
+    public void Adopt(LocalService service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        lock (_services)
+        {
+            _services.Add(service);
+        }
+
+        SaveState();
+    }
+
+    /// <summary>Records network namespaces and host devices made for the network, deleted with it (and by <c>down</c>).</summary>
+    public void AdoptNetwork(IEnumerable<string> namespaces, IEnumerable<string> links)
+    {
+        lock (_services)
+        {
+            _adoptedNamespaces.AddRange(namespaces);
+            _adoptedLinks.AddRange(links);
+        }
+
+        SaveState();
+    }
+
+    private static async Task DeleteAdoptedNetworkAsync(IReadOnlyList<string> namespaces, IReadOnlyList<string> links, CancellationToken cancellationToken)
+    {
+        if (namespaces.Count == 0 && links.Count == 0)
+        {
+            return;
+        }
+
+        await ExitNetwork.DeleteAsync(namespaces, cancellationToken);
+        var existing = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var link in links.Where(existing.Contains))
+        {
+            await ProcessRunner.RunAsync("ip", ["link", "delete", link], cancellationToken);
         }
     }
 
@@ -228,7 +282,7 @@ public sealed class LocalNetwork : IAsyncDisposable
         if (_options.DeployContracts)
         {
             var web3 = await ChainConnection.ConnectAsync(Chain.RpcUrl, DevelopmentKeys.Key(Roles["deployer"]), cancellationToken);
-            var parameters = NetworkParameters.Devnet with { LocalVrfPublicKey = VrfKey.FromSecret(_vrfSecret).PublicKey };
+            var parameters = (_options.Parameters ?? NetworkParameters.Devnet) with { LocalVrfPublicKey = VrfKey.FromSecret(_vrfSecret).PublicKey };
             // The manifest names the node, so `oracle` commands find the devnet's chain without --rpc-url.
             Manifest = await OracleNetworkDeployer.DeployAsync(web3, "devnet", parameters, progress, cancellationToken) with { RpcUrl = Chain.RpcUrl };
             Manifest.Save(ManifestPath);
@@ -424,6 +478,44 @@ public sealed class LocalNetwork : IAsyncDisposable
         progress?.Report($"session {session} opened for the devnet client; try the exit: vpngateway connect --config {clientConfig}, then curl http://{exit.WebAddress}/");
     }
 
+    /// <summary>
+    /// Starts one of the built services (<paramref name="project"/>) against the network with the key of
+    /// <paramref name="role"/> and further settings as environment variables, as part of the network (stopped with it,
+    /// recorded for <c>down</c>). The main job starts the collector and the API this way.
+    /// </summary>
+    public async Task<ServiceProcess> StartServiceAsync(string project, string role, IReadOnlyDictionary<string, string> settings, IProgress<string>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var assembly = _options.Repository.ServiceAssembly(project, AssemblyNameOf(project))
+            ?? throw new LocalServiceException($"{project} is not built: run `dotnet build Oracle.sln` (./oracle does it for you)");
+        var environment = new Dictionary<string, string>
+        {
+            ["Chain__RpcUrl"] = Chain.RpcUrl,
+            ["Chain__PasswordFile"] = PasswordFile,
+            ["Chain__Manifest"] = ManifestPath,
+            ["Chain__Keystore"] = _keystores[role],
+            ["Database__ConnectionString"] = DatabaseConnectionString,
+            ["Bus__Url"] = Bus.AmqpUrl,
+        };
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
+        var service = new ServiceProcess(project, assembly, Path.Combine(_options.DataDirectory, "services", project), environment);
+        lock (_services)
+        {
+            _services.Add(service);
+        }
+
+        await StartServiceAsync(service, progress, cancellationToken);
+        return service;
+    }
+
+    /// <summary>The entry assembly's name of a service project (OracleNode's is oracle-node).</summary>
+    public static string AssemblyNameOf(string project) => project == "OracleNode" ? "oracle-node" : project;
+
     private async Task StartServiceAsync(ServiceProcess service, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
@@ -502,9 +594,9 @@ public sealed class LocalNetwork : IAsyncDisposable
             progress?.Report($"stopped {recorded.Process.Name} (pid {recorded.Process.Pid}){(killed ? " by SIGKILL" : "")}");
         }
 
-        if (state.Namespaces.Count > 0)
+        if (state.Namespaces.Count > 0 || state.Links.Count > 0)
         {
-            await ExitNetwork.DeleteAsync(state.Namespaces, cancellationToken);
+            await DeleteAdoptedNetworkAsync(state.Namespaces, state.Links, cancellationToken);
             progress?.Report($"removed the network namespaces {string.Join(", ", state.Namespaces)}");
         }
     }

@@ -21,6 +21,9 @@ public sealed record LocalNetworkOptions
     /// <summary>Also write the manifest to the repository's deployments/devnet.json (the CLI does; tests do not).</summary>
     public bool WriteRepositoryManifest { get; init; }
 
+    /// <summary>The network's parameters (null: <see cref="Oracle.Chain.Deployment.NetworkParameters.Devnet"/>); the main job shortens the dispute phases.</summary>
+    public Oracle.Chain.Deployment.NetworkParameters? Parameters { get; init; }
+
     /// <summary>The chain id of the local chain: 31337 (Hardhat's) or 1337.</summary>
     public ulong ChainId { get; init; } = 31337;
 
