@@ -42,9 +42,8 @@ public static partial class MainJobSteps
         world.Reporter.Detail($"leaf {proof.LeafIndex} of session {sessionId}'s log: {record} — co-signed by alice's voucher at log size {proof.Voucher!.LogSize}, "
             + $"anchored by the collector at global log size {anchor.TreeSize} (block {anchor.BlockNumber})");
 
-        // Alice disconnects: her gateway sends its last vouchers; her session stays open on-chain until it is closed.
-        await world.Network.Services["alice-gateway"].StopAsync(cancellationToken);
-
+        // Alice stays connected: a claim against the client needs her session open (her deposit pays the penalty); her
+        // gateway disconnects after the disputes, and the provider's gateway then closes the session (step 11).
         var bundle = await PostEvidenceAsync(world, new JsonObject
         {
             ["name"] = "SMB from the client to the provider's LAN",

@@ -1,6 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
 using Oracle.Actions.Sessions;
+using Nethereum.RPC.Eth.DTOs;
+using Oracle.Actions.Units;
+using Oracle.Chain.Contracts;
+using Oracle.Chain.Contracts.SessionManager;
+using Oracle.Chain.Deployment;
 using Oracle.Chain.Model;
 using Oracle.Devnet.Runtime;
 
@@ -91,45 +96,67 @@ public static partial class MainJobSteps
         world.Reporter.Detail($"curl http://{topology.CompanyServer}/ on the company LAN: {world.Facts.CompanyPage}");
         await WaitForMetricAsync(ProviderStatusUrl(world, topology.SiteProviderAddress), "oracle_vpngateway_metering_vouchers_accepted", 1, TimeSpan.FromSeconds(30), cancellationToken);
 
-        // Bob disconnects: his gateway ends the session (the last epoch vouched for); the provider closes it on-chain.
+        // Bob disconnects: his gateway ends the session (the last epoch vouched for); the provider's gateway closes it
+        // on-chain with his latest voucher by itself (its settlement, docs/gateway.md).
         await world.Network.Services["bob-gateway"].StopAsync(cancellationToken);
-        await CloseWithLatestVoucherAsync(world, session, world.Actor(SiteProvider), cancellationToken);
+        await WaitClosedByGatewayAsync(world, session, world.Actor(SiteProvider), cancellationToken);
     }
 
-    // The exit provider closes alice's session (she disconnected before the disputes) with her latest voucher.
-    private static Task CloseExitSessionAsync(ScenarioWorld world, CancellationToken cancellationToken)
-        => CloseWithLatestVoucherAsync(world, world.Facts.ExitSession ?? throw new ScenarioStepException("no exit session"), world.Actor(ExitProvider), cancellationToken);
-
-    // The provider closes the session cooperatively with the client's latest voucher (as the collector holds it, once
-    // no new checkpoint arrived for two seconds): paid exactly that voucher's amount, the rest refunded to the client.
-    // (Until the gateways settle sessions themselves, issue 14 part 2, the provider does it with the command line.)
-    private static async Task CloseWithLatestVoucherAsync(ScenarioWorld world, ulong sessionId, ScenarioActor provider, CancellationToken cancellationToken)
+    // Alice disconnects after the disputes; the exit provider's gateway closes her session with her latest voucher.
+    private static async Task CloseExitSessionAsync(ScenarioWorld world, CancellationToken cancellationToken)
     {
-        VoucherDocument? latest = null;
-        var stableSince = DateTime.UtcNow;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline && DateTime.UtcNow - stableSince < TimeSpan.FromSeconds(2))
+        var sessionId = world.Facts.ExitSession ?? throw new ScenarioStepException("no exit session");
+        await world.Network.Services["alice-gateway"].StopAsync(cancellationToken);
+        await WaitClosedByGatewayAsync(world, sessionId, world.Actor(ExitProvider), cancellationToken);
+    }
+
+    // The provider's gateway closes an ended session on-chain by itself with the client's latest voucher (its
+    // settlement, docs/gateway.md): nobody runs a command. Waits for the SessionClosed event, then for the collector to
+    // hold the voucher it redeemed (the last batch is published after the close request), which must pay exactly what
+    // the close paid.
+    private static async Task WaitClosedByGatewayAsync(ScenarioWorld world, ulong sessionId, ScenarioActor provider, CancellationToken cancellationToken)
+    {
+        var web3 = provider.Actions.Web3;
+        var events = web3.Eth.GetEvent<SessionClosedEvent>(world.Network.Manifest!.AddressOf(ContractNames.SessionManager));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        SessionClosedEvent? closed = null;
+        while (closed is null)
         {
-            // As `oracle session close --voucher-from <collector>` does.
-            var fetched = await CollectorVouchers.LatestAsync(new Uri(world.Collector!.Url + "/"), sessionId, cancellationToken);
-            var newest = fetched.IsSuccess ? fetched.Value : null;
-            if (newest is not null && (latest is null || newest.LogSize != latest.LogSize))
+            var logs = await events.GetAllChangesAsync(events.CreateFilterInput(BlockParameter.CreateEarliest(), BlockParameter.CreateLatest()));
+            closed = logs.Select(l => l.Event).FirstOrDefault(e => e.SessionId == sessionId);
+            if (closed is null)
             {
-                latest = newest;
-                stableSince = DateTime.UtcNow;
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new ScenarioStepException($"{provider.Name}'s gateway did not close session {sessionId} on-chain within 90 s (see its log)");
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
             }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
         }
 
-        var closed = (await SessionActions.CloseAsync(provider.Actions, sessionId, latest, cancellationToken)).GetValueOrThrow();
-        if (latest is not null)
+        VoucherDocument? redeemed = null;
+        while (redeemed is null)
         {
-            world.Facts.ClosingVouchers[sessionId] = latest;
+            var fetched = await CollectorVouchers.LatestAsync(new Uri(world.Collector!.Url + "/"), sessionId, cancellationToken);
+            if (fetched.IsSuccess && fetched.Value is { } latest && latest.CumulativeAmount == closed.PaidToProvider)
+            {
+                redeemed = latest;
+            }
+            else if (DateTime.UtcNow > deadline)
+            {
+                throw new ScenarioStepException($"session {sessionId} was closed paying {closed.PaidToProvider} base units, but the collector's latest voucher "
+                    + $"pays {(fetched.IsSuccess ? fetched.Value?.CumulativeAmount.ToString(CultureInfo.InvariantCulture) : fetched.Error.ToString())}");
+            }
+            else
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            }
         }
 
-        world.Reporter.Detail($"session {sessionId} closed by {provider.Name} in block {closed.Block}: "
-            + (latest is null ? "no voucher" : $"voucher for {latest.CumulativeBytes:N0} bytes") + $", {closed.PaidToProvider} paid, {closed.RefundedToClient} back to the client");
+        world.Facts.ClosingVouchers[sessionId] = redeemed;
+        world.Reporter.Detail($"session {sessionId} closed by {provider.Name}'s gateway: voucher for {redeemed.CumulativeBytes:N0} bytes, "
+            + $"{Asset.Vpn.Amount(closed.PaidToProvider)} paid, {Asset.Vpn.Amount(closed.RefundedToClient)} back to the client");
     }
 
     // Starts a client gateway in its namespace that opens its own session (Connect:Deposit) and waits until it carries it.

@@ -38,7 +38,7 @@ public static partial class MainJobSteps
         new("alice tries SMB on the exit provider's LAN: blocked, recorded, signed by both, collected, anchored", SmbAttemptAsync),
         new("the exit provider files a dispute through the API with the record proof: upheld, the penalty paid from alice's deposit", ProviderDisputeAsync),
         new("alice disputes the block: oracles are drawn, commit, reveal; the ruling is for the provider and rewards the majority", CommitteeDisputeAsync),
-        new("alice's session closes cooperatively: the provider redeems her latest voucher", CloseExitSessionAsync),
-        new("bob's site-to-site session reaches the company LAN and closes cooperatively", SiteSessionAsync),
+        new("alice disconnects; the exit provider's gateway closes her session on-chain with her latest voucher", CloseExitSessionAsync),
+        new("bob's site-to-site session reaches the company LAN; his provider's gateway closes it on-chain", SiteSessionAsync),
     ];
 }
