@@ -8,15 +8,21 @@ internal sealed class IngestionOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "Ingestion";
 
-    /// <summary>The quorum queue every collector process consumes (bound to the <c>oracle.evidence-batch</c> exchange).</summary>
+    /// <summary>The queue every collector process consumes (bound to the <c>oracle.evidence-batch</c> exchange).</summary>
     [Required]
     [RegularExpression("^[A-Za-z0-9_.-]{1,200}$")]
     public string Queue { get; set; } = "evidence-collector";
 
-    /// <summary>Where refused batches go, with their reason in the headers (a quorum queue, bound to an exchange of the same name).</summary>
+    /// <summary>Where refused batches go, with their reason in the headers (bound to an exchange of the same name).</summary>
     [Required]
     [RegularExpression("^[A-Za-z0-9_.-]{1,200}$")]
     public string RejectedQueue { get; set; } = "evidence-collector-rejected";
+
+    /// <summary>
+    /// The type of both queues: quorum on a cluster, classic on a single broker (<see cref="IngestionQueueType.Auto"/>). A
+    /// queue keeps the type it was created with: changing it needs the queue deleted (or drained) on the broker first.
+    /// </summary>
+    public IngestionQueueType QueueType { get; set; } = IngestionQueueType.Auto;
 
     /// <summary>The largest message body taken (bytes); a larger one goes to the error queue unread.</summary>
     [Range(4096, 256 * 1024 * 1024)]
@@ -36,4 +42,8 @@ internal sealed class IngestionOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan GapWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether the queues are quorum queues, given the bus's settings.</summary>
+    public bool UsesQuorumQueues(Oracle.Hosting.BusOptions bus)
+        => QueueType == IngestionQueueType.Quorum || (QueueType == IngestionQueueType.Auto && bus.Nodes.Count > 0);
 }

@@ -9,7 +9,7 @@ namespace EvidenceCollector.Ingestion;
 
 /// <summary>
 /// The queue of refused batches (<c>Ingestion:RejectedQueue</c>): each batch as received, with the error, the reason
-/// and the collector in its headers, for an operator to inspect. Declared at start as a durable quorum queue bound to a
+/// and the collector in its headers, for an operator to inspect. Declared at start as a durable queue (quorum on a cluster) bound to a
 /// fanout exchange of the same name (MassTransit sends to the exchange), so a refused batch survives a broker node.
 /// </summary>
 internal sealed class RejectedBatchQueue(IOptions<IngestionOptions> options, IOptions<BusOptions> bus) : IHostedService
@@ -48,8 +48,8 @@ internal sealed class RejectedBatchQueue(IOptions<IngestionOptions> options, IOp
         await using var connection = await factory.CreateConnectionAsync(BusEndpoints.Of(bus.Value), cancellationToken);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         await channel.ExchangeDeclareAsync(name, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-        await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false,
-            new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: cancellationToken);
+        var arguments = options.Value.UsesQuorumQueues(bus.Value) ? new Dictionary<string, object?> { ["x-queue-type"] = "quorum" } : null;
+        await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false, arguments, cancellationToken: cancellationToken);
         await channel.QueueBindAsync(name, name, "", cancellationToken: cancellationToken);
     }
 
