@@ -29,7 +29,7 @@ public sealed class CommandLineTests : IAsyncLifetime
     [Fact]
     public async Task StakeUnstakeWithdraw_AnOperatorsDay_StakeMovesAndTokensComeBack()
     {
-        var before = await _operator.VpnAsync();
+        var before = await _operator.VpnBalanceAsync();
 
         var staked = await NodeCli.RunAsync("stake", "2500.5", "--config", _config);
         var unstaked = await NodeCli.RunAsync("unstake", "1000", "--config", _config);
@@ -46,7 +46,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Contains("become withdrawable at", early.Error, StringComparison.Ordinal);
         OneLine(early.Error);
         Assert.True(withdrawn.ExitCode == 0, withdrawn.Error);
-        Assert.Equal(before - TestWorld.Vpn(1500) - TestWorld.Vpn(1) / 2, await _operator.VpnAsync());
+        Assert.Equal(before - TestWorld.Vpn(1500) - TestWorld.Vpn(1) / 2, await _operator.VpnBalanceAsync());
         Assert.True(status.ExitCode == 0, status.Error);
         using var json = JsonDocument.Parse(status.Output);
         Assert.Equal("1,500.5", json.RootElement.GetProperty("account").GetProperty("stake").GetString());
