@@ -55,6 +55,14 @@ public static class SessionActions
             }
 
             var panel = (request.Panel ?? []).Select((p, i) => Addresses.Parse(p, $"panel member {i + 1}")).ToList();
+            if (panel.Count > 0)
+            {
+                // Since the contracts' hardening (issue 9) a named panel needs the provider's signed PanelAcceptance
+                // (openSessionWithPanel); this command does not collect it yet, so it refuses before sending anything.
+                throw ActionFailedException.InvalidInput("a named panel needs the provider's signed acceptance (PanelAcceptance, docs/protocol.md §2), "
+                    + "which this command cannot collect yet: open the session with a drawn committee (--committee)");
+            }
+
             var size = panel.Count > 0 ? panel.Count : request.CommitteeSize ?? 3;
             var maxSize = await manager.MaxCommitteeSizeQueryAsync(null, cancellationToken).ConfigureAwait(false);
             if (size < 3 || size > maxSize || size % 2 == 0)

@@ -4,6 +4,8 @@ using Nethereum.Contracts;
 using Oracle.Chain.Contracts.DisputeManager;
 using Oracle.Chain.Deployment;
 using Oracle.Chain.Disputes;
+using Oracle.Chain.Keys;
+using Oracle.Chain.Randomness;
 using Oracle.Cli.Tests.Support;
 using Oracle.Testing;
 
@@ -33,6 +35,9 @@ public sealed class DisputeLifecycleTests(PrivateChainFixture node) : IClassFixt
         await node.Chain.MineAsync();
         var reader = new DisputeReader(cli.Chain.ReadOnly, manifest.AddressOf(ContractNames.DisputeManager));
         var record = (await reader.FindAsync(disputeId))!.Value.Record;
+        // The randomness duty: answer the filing's VRF request (the network's coordinator has the development key).
+        await new VrfFulfiller(oracles[0].Web3, manifest.AddressOf(ContractNames.VrfCoordinator), DevelopmentKeys.Vrf(), manifest.AddressOf(ContractNames.RandomnessSource)).FulfillPendingAsync(0);
+        await node.Chain.MineAsync();
         await new DisputeManagerService(oracles[0].Web3, manifest.AddressOf(ContractNames.DisputeManager)).DrawAsync(disputeId, record);
         var committee = (await reader.CommitteeAsync(disputeId, 0))!.Committee;
         var salts = new Dictionary<string, byte[]>(StringComparer.OrdinalIgnoreCase);

@@ -37,7 +37,7 @@ public sealed class NetworkCommandsTests : IAsyncLifetime
         var written = DeploymentManifest.Load(manifest);
         Assert.Equal("mynet", written.Network);
         Assert.Equal(_cli.Chain.RpcUrl, written.RpcUrl);
-        Assert.Equal(11, written.Contracts.Count);
+        Assert.Equal(12, written.Contracts.Count); // with the devnet's LocalVrfCoordinator
         var registry = new Oracle.Chain.Contracts.ProviderRegistry.ProviderRegistryService(_cli.Chain.ReadOnly, written.AddressOf(ContractNames.ProviderRegistry));
         Assert.Equal(Oracles.Tokens(250), await registry.MinBondQueryAsync());
         Assert.True(verify.ExitCode == 0, verify.ToString());

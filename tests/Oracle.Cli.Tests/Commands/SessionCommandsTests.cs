@@ -46,7 +46,7 @@ public sealed class SessionCommandsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Open_WithANamedPanel_PanelRecordedInAscendingOrder()
+    public async Task Open_WithANamedPanel_RefusedBeforeSendingWithTheWayOut()
     {
         var provider = await ProviderCommandsTests.RegisteredAsync(_cli);
         var client = await _cli.NewUserAsync();
@@ -55,9 +55,10 @@ public sealed class SessionCommandsTests : IAsyncLifetime
 
         var open = await client.RunAsync("session", "open", "--provider", provider.Address, "--deposit", "5", "--panel", string.Join(',', panel), "--json");
 
-        Assert.True(open.ExitCode == 0, open.ToString());
-        var recorded = open.Json.GetProperty("session").GetProperty("panel").EnumerateArray().Select(p => p.GetString()!).ToList();
-        Assert.Equal(panel.OrderBy(p => p.ToLowerInvariant(), StringComparer.Ordinal), recorded.Select(p => p), StringComparer.OrdinalIgnoreCase);
+        // A named panel needs the provider's signed acceptance, which the command cannot collect yet: refused before
+        // anything is sent, with the way out.
+        Assert.Equal(2, open.ExitCode);
+        Assert.Contains("--committee", open.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class SignatureRecoveryTests
             count++;
         }
 
-        Assert.Equal(6, count);
+        Assert.Equal(7, count);
     }
 
     [Fact]
