@@ -103,8 +103,8 @@ internal sealed class TestGateway : IAsyncDisposable
     /// <param name="batches">The batches.</param>
     /// <param name="republishAfter">How long an answer is waited for before the batch is published again.</param>
     /// <param name="timeout">How long everything may take.</param>
-    /// <param name="published">Called after each confirmed publication with the number so far.</param>
-    /// <returns>How many publications it took.</returns>
+    /// <param name="published">Called after each confirmed publication with the number of attempts so far.</param>
+    /// <returns>How many publications it took (every attempt, confirmed or not).</returns>
     public async Task<int> PublishUntilAcceptedAsync(IReadOnlyList<EvidenceBatch> batches, TimeSpan republishAfter, TimeSpan timeout, Action<int>? published = null)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -137,12 +137,13 @@ internal sealed class TestGateway : IAsyncDisposable
                     continue;
                 }
 
+                // Every attempt counts: one whose confirmation the broker's crash took away may still have been delivered.
+                publications++;
                 try
                 {
                     using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                     await PublishAsync(batch, attempt.Token);
                     due[batch.BatchId] = DateTime.UtcNow + republishAfter;
-                    publications++;
                     sent = true;
                     published?.Invoke(publications);
                 }
