@@ -17,7 +17,7 @@ internal static class SessionCommands
         var committee = new Option<int?>("--committee") { Description = "Oracles drawn for a dispute: odd, 3 up to the network's maximum (default 3)" };
         var panel = new Option<string[]>("--panel")
         {
-            Description = "Instead of a drawn committee: the oracles both parties name (addresses, comma-separated)",
+            Description = "Instead of a drawn committee: the oracles both parties name (needs the provider's signed PanelAcceptance, which this command cannot collect yet: refused)",
             AllowMultipleArgumentsPerToken = true,
         };
         var open = new Command("open", "Open a session with a provider: deposit, penalty, drawn committee or named panel") { provider, deposit, penalty, committee, panel };
