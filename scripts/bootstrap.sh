@@ -16,6 +16,8 @@ command -v npm >/dev/null 2>&1 || die "npm is missing: install it (Debian: apt-g
 
 # Debian packages: the servers of the local network (PostgreSQL, RabbitMQ), packet capture (libpcap), util-linux, and
 # every program the tests run (scripts/test-programs.txt: iproute2, ping, iperf3, curl, nftables, WireGuard's tools...).
+# That list names wireguard-tools (wg), wireguard-go and chromium (the dashboard's browser test) among others. No test
+# runs openvpn or tcpdump (TestProgramsTests only checks that such unlisted programs are refused).
 # The benchmarks install their own comparison tools (bench/tunnel.sh: wireguard-go, OpenVPN).
 packages=(postgresql rabbitmq-server libpcap0.8 util-linux procps)
 while read -r _ package; do

@@ -30,7 +30,9 @@ lint_failed=0
 results=$root/.test-results
 rm -rf "$results"
 mkdir -p "$results"
-devnet_dir=$(mktemp -d -t oracle-test-devnet-XXXXXX)
+# Not named oracle-test-*: test processes clean up stale folders of that name (tests/Oracle.Testing/StaleTestFolders.cs),
+# and this one belongs to this script, not to a test process.
+devnet_dir=$(mktemp -d -t oracle-ci-devnet-XXXXXX)
 rmdir "$devnet_dir"
 cli=(dotnet "src/Oracle.Devnet/bin/$configuration/net10.0/oracle-devnet.dll" devnet)
 cleanup() {

@@ -7,6 +7,8 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const { _TypedDataEncoder } = require("@ethersproject/hash");
 const { recoverAddress } = require("@ethersproject/transactions");
+const { defaultAbiCoder } = require("@ethersproject/abi");
+const { keccak256 } = require("@ethersproject/keccak256");
 
 const dir = new URL("../../tests/vectors/", import.meta.url);
 let failures = 0;
@@ -18,6 +20,11 @@ for (const item of JSON.parse(readFileSync(new URL("eip712.json", dir)))) {
     const digest = _TypedDataEncoder.hash(item.domain, types, item.message);
     check(digest === item.digest, `${item.primaryType} digest`);
     check(recoverAddress(digest, item.signature) === item.signer, `${item.primaryType} signer`);
+    if (item.recordProof) {
+        // A Filing's proofHash is keccak256(abi.encode(RecordProof)).
+        const proofType = "tuple(bytes leaf,uint64 leafIndex,bytes32[] auditPath,tuple(uint64 sessionId,uint256 cumulativeAmount,uint64 cumulativeBytes,uint64 logSize,bytes32 logRoot) voucher,bytes signature)";
+        check(keccak256(defaultAbiCoder.encode([proofType], [item.recordProof])) === item.message.proofHash, `${item.primaryType} proofHash`);
+    }
 }
 
 const sha = (...parts) => "0x" + createHash("sha256").update(Buffer.concat(parts.map((p) => Buffer.from(p.slice(2), "hex")))).digest("hex");

@@ -9,7 +9,6 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IDisputeManager} from "./interfaces/IDisputeManager.sol";
 import {IOracleRegistry} from "./interfaces/IOracleRegistry.sol";
-import {IProviderRegistry} from "./interfaces/IProviderRegistry.sol";
 import {IRandomnessSource} from "./interfaces/IRandomnessSource.sol";
 import {ISessionManager} from "./interfaces/ISessionManager.sol";
 import {FlowRecordHeader} from "./libraries/FlowRecordHeader.sol";
@@ -19,8 +18,11 @@ import {MerkleVerifier} from "./libraries/MerkleVerifier.sol";
 /// @notice Disputes about sessions: filing (directly or relayed with an EIP-712 Filing), committee draws from stake
 /// snapshots, commit-reveal voting, appeals to 2n+1, rulings that pay from deposits and bonds, juror rewards and
 /// slashing. Every payout is credited and pulled.
-/// @dev Trust assumptions: trusts the SessionManager, ProviderRegistry and OracleRegistry it was deployed with (and
-/// they trust only it) and the randomness source's unpredictability (see LocalRandomnessSource for its limits).
+/// @dev Trust assumptions: trusts the SessionManager and OracleRegistry it was deployed with (and they trust only it;
+/// the SessionManager takes penalties from deposits and from the bond each session reserved, capped per session) and
+/// the randomness source's unpredictability (VrfRandomnessSource on the devnet; LocalRandomnessSource, tests only, is
+/// predictable). A verified record is filed once (again only after its dispute was dismissed undrawn); a relayed
+/// filing's signature covers the proof and the panel.
 /// Jurors are assumed to follow their stake: a juror loses `lockPerSeat` per seat for voting against the round's
 /// majority or not revealing, and shares the round's fee and those losses when with the majority. Commitments bind
 /// juror, dispute, round, vote and salt, so a copied commitment can never be revealed by the copier. Record proofs
@@ -36,7 +38,7 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
     bytes32 private constant FILING_TYPEHASH = keccak256(
-        "Filing(uint64 sessionId,uint8 claimType,uint32 ruleId,bytes32 evidenceHash,string evidenceUri,uint256 nonce,uint64 deadline)"
+        "Filing(uint64 sessionId,uint8 claimType,uint32 ruleId,bytes32 evidenceHash,string evidenceUri,bytes32 proofHash,bytes32 panelHash,uint256 nonce,uint64 deadline)"
     );
     uint256 private constant COMMITMENT_MASK = ~uint256(0xFF_FFFF_FFFF);
 
@@ -50,6 +52,8 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
     // (88-95) and Rejected (96-103) and the first 152 bits of the committee hash (104-255).
     uint256 private constant DRAWN = 1 << 8;
     uint256 private constant SETTLED = 1 << 9;
+    // A round decided Upheld by a record proof the contract verified: no committee, no vote, no appeal.
+    uint256 private constant PROVEN = 1 << 10;
     uint256 private constant EPOCH_SHIFT = 16;
     uint256 private constant EPOCH_MASK = uint256(type(uint32).max) << EPOCH_SHIFT;
     uint256 private constant DATA_SHIFT = 48;
@@ -74,14 +78,12 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
     struct Wiring {
         IERC20 token;
         ISessionManager sessions;
-        IProviderRegistry providers;
         IOracleRegistry oracles;
         IRandomnessSource randomness;
     }
 
     IERC20 private immutable _token;
     ISessionManager private immutable _sessions;
-    IProviderRegistry private immutable _providers;
     IOracleRegistry private immutable _oracles;
     IRandomnessSource private immutable _randomness;
     uint96 private immutable _feePerSeat;
@@ -101,8 +103,9 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
     mapping(uint64 disputeId => mapping(uint8 round => mapping(address juror => uint256 word))) private _votes;
     mapping(address account => uint256 amount) private _claimable;
     mapping(address filer => uint256 nonce) private _nonces;
+    mapping(bytes32 recordHash => bool filed) private _filedRecords;
 
-    /// @param wiring The token, the session manager, the registries and the randomness source.
+    /// @param wiring The token, the session manager, the oracle registry and the randomness source.
     /// @param parameters Fees, stakes, periods and the number of rounds.
     constructor(Wiring memory wiring, Parameters memory parameters) EIP712("Oracle DisputeManager", "1") {
         if (parameters.maxRounds == 0 || parameters.maxRounds > 4) revert DisputeInvalidParameter("maxRounds");
@@ -113,7 +116,6 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         if (parameters.drawingPeriod == 0) revert DisputeInvalidParameter("drawingPeriod");
         _token = wiring.token;
         _sessions = wiring.sessions;
-        _providers = wiring.providers;
         _oracles = wiring.oracles;
         _randomness = wiring.randomness;
         _feePerSeat = parameters.feePerSeat;
@@ -150,7 +152,8 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
     ) external returns (uint64) {
         if (block.timestamp > deadline) revert DisputeFilingExpired(deadline);
         uint256 nonce = _nonces[filer];
-        bytes32 digest = _hashTypedDataV4(_filingStructHash(claim, nonce, deadline));
+        bytes32 proofHash = proof.length == 0 ? bytes32(0) : keccak256(abi.encode(proof[0]));
+        bytes32 digest = _hashTypedDataV4(_filingStructHash(claim, proofHash, session.panelHash, nonce, deadline));
         (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(digest, signature);
         if (err != ECDSA.RecoverError.NoError || signer != filer) revert DisputeInvalidFilingSignature(filer, signer);
         _nonces[filer] = nonce + 1;
@@ -183,7 +186,7 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
             value = v;
         } catch (bytes memory reason) {
             if (bytes4(reason) != IRandomnessSource.RandomnessExpired.selector) Address.verifyCallResult(false, reason);
-            _requestAgain(disputeId, round, key, r, false);
+            _requestAgain(disputeId, dispute.filedAt, round, key, r);
             return;
         }
         bytes32 seed = keccak256(abi.encode(value, disputeId, round));
@@ -191,7 +194,7 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
             uint32(r >> EPOCH_SHIFT), seed, r & 0xFF, _lockPerSeat, dispute.filer, dispute.respondent
         );
         if (committee.length == 0) {
-            _requestAgain(disputeId, round, key, r, true);
+            _requestAgain(disputeId, dispute.filedAt, round, key, r);
             return;
         }
         _seat(disputeId, round, key, r, committee);
@@ -307,10 +310,11 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
             _disputes[disputeId] = word | EXECUTED;
             emit DisputeDismissed(disputeId, dispute.filer, refund);
             _credit(dispute.filer, disputeId, refund);
-            // An undrawn round always holds one pending draw of the open snapshot of its epoch.
-            _oracles.releaseSnapshot(uint32(r >> EPOCH_SHIFT));
-            _sessions.disputeResolved(dispute.sessionId, session, 0);
-            if (dispute.bondLocked != 0) _providers.unlockBond(dispute.respondent, dispute.bondLocked);
+            // Nobody ruled on the record: it may be filed again.
+            if (dispute.recordHash != 0) _filedRecords[dispute.recordHash] = false;
+            _sessions.disputeResolved(
+                dispute.sessionId, session, dispute.claimType == ClaimType.ClientBreachedPolicy, false
+            );
         } else {
             uint8 previous = round - 1;
             uint256 p = _rounds[_roundKey(disputeId, previous)];
@@ -319,7 +323,6 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
             _disputes[disputeId] = (word - 1) | EXECUTED;
             emit AppealDismissed(disputeId, round, appellant, refund);
             _credit(appellant, disputeId, refund);
-            _oracles.releaseSnapshot(uint32(r >> EPOCH_SHIFT));
             _execute(disputeId, dispute, session, previous, p);
         }
     }
@@ -388,7 +391,7 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         info.committeeHash = bytes32((r >> COMMITTEE_SHIFT) << COMMITTEE_SHIFT);
         info.commitDeadline = uint64(_commitDeadline(r));
         info.revealDeadline = info.commitDeadline + _revealPeriod;
-        info.appealDeadline = info.revealDeadline + (round + 1 < _maxRounds ? _appealPeriod : 0);
+        info.appealDeadline = info.revealDeadline + (_appealable(r, round) ? _appealPeriod : 0);
         if (block.timestamp >= info.revealDeadline) {
             (,, uint256 rewardPerSeat) = _rewards(r);
             info.rewardPerSeat = uint96(rewardPerSeat);
@@ -431,6 +434,8 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
                     filing.ruleId,
                     filing.evidenceHash,
                     keccak256(bytes(filing.evidenceUri)),
+                    filing.proofHash,
+                    filing.panelHash,
                     filing.nonce,
                     filing.deadline
                 )
@@ -512,11 +517,6 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
     }
 
     /// @inheritdoc IDisputeManager
-    function providerRegistry() external view returns (address) {
-        return address(_providers);
-    }
-
-    /// @inheritdoc IDisputeManager
     function oracleRegistry() external view returns (address) {
         return address(_oracles);
     }
@@ -536,7 +536,11 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         RecordProof[] calldata proof
     ) private returns (uint64 disputeId) {
         bool againstClient = _checkClaim(filer, claim, session);
-        bool verified = _checkProof(claim, session, proof);
+        bytes32 recordHash = _checkProof(claim, session, proof);
+        if (recordHash != 0) {
+            if (_filedRecords[recordHash]) revert DisputeRecordAlreadyFiled(recordHash);
+            _filedRecords[recordHash] = true;
+        }
         if (session.panelHash == bytes32(0) ? panel.length != 0 : keccak256(abi.encodePacked(panel)) != session.panelHash) {
             revert DisputePanelMismatch();
         }
@@ -547,11 +551,11 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
             respondent: againstClient ? session.client : session.provider,
             claimType: claim.claimType,
             ruleId: claim.ruleId,
-            evidenceVerified: verified,
+            evidenceVerified: recordHash != 0,
             filedAt: uint64(block.timestamp),
             evidenceHash: claim.evidenceHash,
             penalty: session.penalty,
-            bondLocked: againstClient ? 0 : _providers.lockBond(session.provider, session.penalty)
+            recordHash: recordHash
         });
         disputeId = _nextDisputeId;
         _nextDisputeId = disputeId + 1;
@@ -559,7 +563,14 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         _disputes[disputeId] = uint256(keccak256(abi.encode(d))) & RECORD_MASK;
         emit DisputeFiled(disputeId, claim.sessionId, filer, d, claim.evidenceUri);
         uint8 size = session.committeeSize;
-        if (panel.length == 0 || !_oracles.lockPanel(panel, _lockPerSeat)) {
+        if (recordHash != 0) {
+            // Proven on-chain: the client signed the root of a log holding the denied flow. Nothing is left to vote
+            // on, so no committee can rule against the proof: round 0 is decided Upheld and executable at once (no
+            // fee, no appeal; the stake is the filer's back when the ruling is executed).
+            size = 0;
+            emit RoundStarted(disputeId, 0, 0, 0, 0);
+            _seat(disputeId, 0, _roundKey(disputeId, 0), PROVEN, new address[](0));
+        } else if (panel.length == 0 || !_oracles.lockPanel(panel, _lockPerSeat)) {
             _startDrawnRound(disputeId, 0, size);
         } else {
             emit RoundStarted(disputeId, 0, size, 0, 0);
@@ -580,13 +591,14 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         if (!ok) revert DisputeInvalidClaim(uint8(t), filer);
     }
 
-    /// Verifies a record proof, if any: header, inclusion, and the client's voucher over the root.
+    /// Verifies a record proof, if any: header, inclusion, and the client's voucher over the root; returns the record's
+    /// leaf hash (zero without a proof).
     function _checkProof(Claim calldata claim, ISessionManager.Session calldata session, RecordProof[] calldata proof)
         private
         view
-        returns (bool verified)
+        returns (bytes32 recordHash)
     {
-        if (proof.length == 0) return false;
+        if (proof.length == 0) return bytes32(0);
         if (proof.length > 1) revert DisputeTooManyProofs(proof.length);
         if (claim.claimType != ClaimType.ClientBreachedPolicy) revert DisputeProofNotApplicable(uint8(claim.claimType));
         RecordProof calldata p = proof[0];
@@ -596,12 +608,12 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         }
         ISessionManager.Voucher calldata v = p.voucher;
         if (v.sessionId != claim.sessionId) revert DisputeRecordMismatch();
-        if (!MerkleVerifier.verifyInclusion(MerkleVerifier.leafHash(p.leaf), p.leafIndex, v.logSize, p.auditPath, v.logRoot)) {
+        recordHash = MerkleVerifier.leafHash(p.leaf);
+        if (!MerkleVerifier.verifyInclusion(recordHash, p.leafIndex, v.logSize, p.auditPath, v.logRoot)) {
             revert DisputeInclusionInvalid();
         }
         address signer = _sessions.voucherSigner(v, p.signature);
         if (signer != session.client) revert DisputeRootSignatureInvalid(session.client, signer);
-        return true;
     }
 
     function _startDrawnRound(uint64 disputeId, uint8 round, uint8 size) private {
@@ -611,10 +623,14 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         emit RoundStarted(disputeId, round, size, epoch, requestId);
     }
 
-    /// A new randomness request for an undrawn round; with `newSnapshot` also a new snapshot (the old one could not
-    /// fill the committee and was released by the draw).
-    function _requestAgain(uint64 disputeId, uint8 round, uint256 key, uint256 r, bool newSnapshot) private {
-        if (newSnapshot) r = (r & ~EPOCH_MASK) | (uint256(_oracles.openSnapshot()) << EPOCH_SHIFT);
+    /// A new snapshot and a new randomness request for an undrawn round whose randomness expired or whose draw drew
+    /// nothing (its snapshot could not fill the committee, or is no longer readable). The snapshot comes first, so its
+    /// weights are fixed before the new randomness is requested. Never after the round's drawing deadline: whoever
+    /// withheld or delayed the randomness past it gets no new value, only {endDrawing}.
+    function _requestAgain(uint64 disputeId, uint64 filedAt, uint8 round, uint256 key, uint256 r) private {
+        uint256 deadline = _drawingDeadline(disputeId, filedAt, round);
+        if (block.timestamp >= deadline) revert DisputeDrawingEnded(disputeId, uint64(deadline));
+        r = (r & ~EPOCH_MASK) | (uint256(_oracles.openSnapshot()) << EPOCH_SHIFT);
         uint256 requestId = _requestRandomness();
         _rounds[key] = (r & HEADER_MASK) | (requestId << DATA_SHIFT);
         emit RandomnessRequestedAgain(disputeId, round, requestId);
@@ -629,17 +645,19 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
     /// Seats `committee` in the round whose word is `r`: keeps seats, flags and epoch, sets the commit deadline and
     /// the committee hash in place of the randomness request.
     function _seat(uint64 disputeId, uint8 round, uint256 key, uint256 r, address[] memory committee) private {
-        uint256 commitDeadline = block.timestamp + _commitPeriod;
+        // A proven round's commit and reveal phases are already over.
+        uint256 commitDeadline = r & PROVEN != 0 ? block.timestamp - _revealPeriod : block.timestamp + _commitPeriod;
         // 40 bits of seconds last until the year 36812.
         _rounds[key] = (r & HEADER_MASK) | DRAWN | (uint256(uint40(commitDeadline)) << DATA_SHIFT)
             | ((uint256(keccak256(abi.encodePacked(committee))) >> COMMITTEE_SHIFT) << COMMITTEE_SHIFT);
         uint64 revealDeadline = uint64(commitDeadline) + _revealPeriod;
-        uint64 appealDeadline = revealDeadline + (round + 1 < _maxRounds ? _appealPeriod : 0);
+        uint64 appealDeadline = revealDeadline + (_appealable(r, round) ? _appealPeriod : 0);
         emit CommitteeDrawn(disputeId, round, committee, uint64(commitDeadline), revealDeadline, appealDeadline);
     }
 
     /// Executes the ruling of `round` (word `r`), the dispute's last: pays the winner every stake paid up to that round
-    /// and, when Upheld, the penalty; releases the session and the provider's bond. The caller marked it executed.
+    /// and, when Upheld, what the session's penalty still allows on the respondent's side (the session manager takes it
+    /// from the deposit or from the session's bond reservation); releases the session. The caller marked it executed.
     function _execute(
         uint64 disputeId,
         Dispute calldata dispute,
@@ -649,20 +667,9 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
     ) private {
         Ruling ruling = _ruling(r);
         bool upheld = ruling == Ruling.Upheld;
-        uint256 penalty = 0;
-        if (dispute.claimType == ClaimType.ClientBreachedPolicy) {
-            penalty = _sessions.disputeResolved(dispute.sessionId, session, upheld ? dispute.penalty : 0);
-        } else {
-            _sessions.disputeResolved(dispute.sessionId, session, 0);
-            if (dispute.bondLocked != 0) {
-                if (upheld) {
-                    _providers.slashBond(dispute.respondent, dispute.bondLocked);
-                    penalty = dispute.bondLocked;
-                } else {
-                    _providers.unlockBond(dispute.respondent, dispute.bondLocked);
-                }
-            }
-        }
+        uint256 penalty = _sessions.disputeResolved(
+            dispute.sessionId, session, dispute.claimType == ClaimType.ClientBreachedPolicy, upheld
+        );
         address winner = upheld ? dispute.filer : dispute.respondent;
         uint256 stakes = uint256(_stakePerRound) * (uint256(round) + 1);
         emit RulingExecuted(disputeId, ruling, winner, penalty, stakes);
@@ -732,12 +739,18 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         uint256 revealDeadline = commitDeadline + _revealPeriod;
         if (block.timestamp < commitDeadline) return Phase.Commit;
         if (block.timestamp < revealDeadline) return Phase.Reveal;
-        if (round + 1 < _maxRounds && block.timestamp < revealDeadline + _appealPeriod) return Phase.Appealable;
+        if (_appealable(r, round) && block.timestamp < revealDeadline + _appealPeriod) return Phase.Appealable;
         return Phase.Executable;
     }
 
-    /// A round's majority: Upheld only with more seats revealed Upheld than Rejected.
+    /// Whether round `round` (word `r`) has an appeal window: not the last round, not proven.
+    function _appealable(uint256 r, uint8 round) private view returns (bool) {
+        return round + 1 < _maxRounds && r & PROVEN == 0;
+    }
+
+    /// A round's majority: Upheld only with more seats revealed Upheld than Rejected; a proven round is Upheld.
     function _ruling(uint256 r) private pure returns (Ruling) {
+        if (r & PROVEN != 0) return Ruling.Upheld;
         return uint8(r >> UPHELD_SHIFT) > uint8(r >> REJECTED_SHIFT) ? Ruling.Upheld : Ruling.Rejected;
     }
 
@@ -774,7 +787,11 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
         return keccak256(abi.encode(juror, disputeId, round, vote, salt));
     }
 
-    function _filingStructHash(Claim calldata claim, uint256 nonce, uint64 deadline) private pure returns (bytes32) {
+    function _filingStructHash(Claim calldata claim, bytes32 proofHash, bytes32 panelHash, uint256 nonce, uint64 deadline)
+        private
+        pure
+        returns (bytes32)
+    {
         return keccak256(
             abi.encode(
                 FILING_TYPEHASH,
@@ -783,6 +800,8 @@ contract DisputeManager is IDisputeManager, EIP712, ReentrancyGuard {
                 claim.ruleId,
                 claim.evidenceHash,
                 keccak256(bytes(claim.evidenceUri)),
+                proofHash,
+                panelHash,
                 nonce,
                 deadline
             )

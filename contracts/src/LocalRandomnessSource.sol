@@ -4,15 +4,16 @@ pragma solidity ^0.8.28;
 import {IRandomnessSource} from "./interfaces/IRandomnessSource.sol";
 
 /// @title LocalRandomnessSource
-/// @notice Randomness from the `prevrandao` of a block after the request: for the local chain and for tests. Replace
-/// it with a VRF on a public chain.
+/// @notice Randomness from the `prevrandao` of a block after the request: for tests of the randomness interface only.
+/// Networks (the devnet included) use VrfRandomnessSource.
 /// @dev Stateless: a request id is `readyAtBlock << 160 | requester`. The value is `keccak256(prevrandao, requestId)`
 /// of the first block in [readyAtBlock, readyAtBlock + MAX_LAG] in which the requester consumes it.
-/// Bias limits (see docs/contracts.md): nobody knows the value when the request is made (it depends on a later
-/// block's RANDAO mix). Once block B-1 is public, everyone knows B's prevrandao, so whoever triggers the consumption
-/// (for a dispute: anyone calling `draw`) may choose the block among at most MAX_LAG + 1 candidates, or let the
-/// request expire and start over, unless somebody else consumes first; and the proposer of a block can withhold it to
-/// change that block's mix (one bit of influence per block it proposes, at the price of its block reward).
+/// Bias limits (see docs/contracts.md): on a Hardhat chain prevrandao is a public hash chain (each block's value is the
+/// keccak of the previous one, the same on every fresh node), so anyone can compute the value of any future block, and
+/// whoever triggers the consumption (for a dispute: anyone calling `draw`) chooses the block among MAX_LAG + 1
+/// candidates, or lets the request expire and starts over: a party with a modest share of the stake can seat a
+/// majority of its own. On a proof-of-stake chain B's prevrandao is public once B-1 is, with the same choice of
+/// block, and the proposer of a block can withhold it to change its mix.
 contract LocalRandomnessSource is IRandomnessSource {
     /// @notice Blocks between a request and the first block whose prevrandao may serve it.
     uint256 public constant DELAY = 1;

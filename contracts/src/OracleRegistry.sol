@@ -10,9 +10,14 @@ import {StakeTree} from "./libraries/StakeTree.sol";
 /// @notice Oracle staking with stake-weighted committee draws in O(log n) from snapshots of a sum tree.
 /// @dev Trust assumptions: the deployer sets the dispute manager once; from then on only it can open snapshots,
 /// draw, lock, unlock and slash, and it can slash only stake it locked. An oracle's draw weight is its stake in
-/// units of 10^15 base units when the stake is at least the minimum, else 0. Stake changed after a filing does not
-/// change that filing's draw: the draw reads the tree snapshot that was open at (or before) the filing
-/// (StakeTree). Locked stake can neither be unstaked nor withdrawn. The randomness is the caller's.
+/// units of 10^15 base units when the stake is at least the minimum, else 0. A draw picks oracles by the weights of
+/// a snapshot taken before its randomness was requested (StakeTree: the current epoch while it is younger than the
+/// join window, else a new one), so stake added after that cannot be placed to win a known draw; and it seats an
+/// oracle picked with snapshot weight s and live weight l < s only with probability l / s, so the effective weight
+/// is min(snapshot, live): stake that left after the snapshot never counts. A snapshot is readable while it is the
+/// current or the previous one and younger than its lifetime; a draw whose snapshot is no longer readable, or that
+/// could not fill its committee, gets a fresh one (and fresh randomness from its caller). Locked stake can neither be unstaked nor withdrawn. The randomness is the
+/// caller's.
 contract OracleRegistry is IOracleRegistry {
     using SafeERC20 for IERC20;
     using StakeTree for StakeTree.Tree;
@@ -36,6 +41,8 @@ contract OracleRegistry is IOracleRegistry {
     address private immutable _deployer;
     uint96 private immutable _minStake;
     uint64 private immutable _unbondingDelay;
+    uint64 private immutable _snapshotJoinWindow;
+    uint64 private immutable _snapshotLifetime;
     address private _disputeManager;
     StakeTree.Tree private _tree;
     mapping(address oracle => Oracle) private _oracles;
@@ -50,11 +57,26 @@ contract OracleRegistry is IOracleRegistry {
     /// @param token_ The VPN token.
     /// @param minStake_ The smallest stake of an oracle (must exceed any lock per seat the disputes use).
     /// @param unbondingDelay_ Seconds between an unstake request and the withdrawal.
-    constructor(IERC20 token_, uint96 minStake_, uint64 unbondingDelay_) {
+    /// @param snapshotJoinWindow_ Seconds after a snapshot opens during which new draws join it (positive): a draw's
+    /// weights are at most that much older than its randomness request.
+    /// @param snapshotLifetime_ Seconds a snapshot can be read after it opened (at least the join window): the dispute
+    /// manager's deployer makes it cover every round's drawing deadline (join window + appeal period + drawing period).
+    constructor(
+        IERC20 token_,
+        uint96 minStake_,
+        uint64 unbondingDelay_,
+        uint64 snapshotJoinWindow_,
+        uint64 snapshotLifetime_
+    ) {
+        if (snapshotJoinWindow_ == 0 || snapshotLifetime_ < snapshotJoinWindow_) {
+            revert OracleRegistryInvalidSnapshotWindows(snapshotJoinWindow_, snapshotLifetime_);
+        }
         _token = token_;
         _deployer = msg.sender;
         _minStake = minStake_;
         _unbondingDelay = unbondingDelay_;
+        _snapshotJoinWindow = snapshotJoinWindow_;
+        _snapshotLifetime = snapshotLifetime_;
     }
 
     /// @inheritdoc IOracleRegistry
@@ -104,7 +126,7 @@ contract OracleRegistry is IOracleRegistry {
     /// @inheritdoc IOracleRegistry
     function openSnapshot() external onlyDisputeManager returns (uint32 epoch) {
         // No event: the dispute manager's RoundStarted carries the epoch.
-        (epoch,) = _tree.openSnapshot();
+        epoch = _tree.openSnapshot(_snapshotJoinWindow);
     }
 
     /// @inheritdoc IOracleRegistry
@@ -113,22 +135,18 @@ contract OracleRegistry is IOracleRegistry {
         onlyDisputeManager
         returns (address[] memory committee)
     {
-        (uint32 openEpoch, uint32 pending) = (_tree.snapEpoch, _tree.pending);
-        if (pending == 0 || epoch != openEpoch) revert OracleRegistryNoSnapshot(epoch);
-        committee = _select(seed, seats, lockPerSeat, excludeA, excludeB);
-        _tree.releaseSnapshot();
-        if (committee.length == 0) return committee;
+        // A snapshot two epochs old can no longer be read: the caller asks again (a fresh snapshot, fresh randomness).
+        if (!_tree.readable(epoch, _snapshotLifetime)) return new address[](0);
+        committee = _select(epoch, seed, seats, lockPerSeat, excludeA, excludeB);
+        if (committee.length == 0) {
+            // The current snapshot cannot fill this committee: the next draw takes a fresh one of the live stake.
+            if (epoch == _tree.snapEpoch) _tree.exhaust();
+            return committee;
+        }
         // No StakeLocked per seat: the dispute manager's CommitteeDrawn lists the seats, each locking lockPerSeat.
         for (uint256 i = 0; i < seats; ++i) {
             _oracles[committee[i]].locked += lockPerSeat;
         }
-    }
-
-    /// @inheritdoc IOracleRegistry
-    function releaseSnapshot(uint32 epoch) external onlyDisputeManager {
-        (uint32 openEpoch, uint32 pending) = (_tree.snapEpoch, _tree.pending);
-        if (pending == 0 || epoch != openEpoch) revert OracleRegistryNoSnapshot(epoch);
-        _tree.releaseSnapshot();
     }
 
     /// @inheritdoc IOracleRegistry
@@ -185,9 +203,18 @@ contract OracleRegistry is IOracleRegistry {
     }
 
     /// @inheritdoc IOracleRegistry
-    function openSnapshotInfo() external view returns (uint32 epoch, uint32 pending) {
-        pending = _tree.pending;
-        epoch = pending == 0 ? 0 : _tree.snapEpoch;
+    function snapshotInfo() external view returns (uint32 epoch, uint64 openedAt, bool exhausted) {
+        return (_tree.snapEpoch, _tree.openedAt, _tree.exhausted);
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function snapshotJoinWindow() external view returns (uint64) {
+        return _snapshotJoinWindow;
+    }
+
+    /// @inheritdoc IOracleRegistry
+    function snapshotLifetime() external view returns (uint64) {
+        return _snapshotLifetime;
     }
 
     /// @inheritdoc IOracleRegistry
@@ -233,30 +260,37 @@ contract OracleRegistry is IOracleRegistry {
 
     function _updateWeight(uint32 leafPlusOne, uint96 stake_) private {
         if (leafPlusOne == 0) return;
-        _tree.set(leafPlusOne - 1, stake_ >= _minStake ? stake_ / WEIGHT_UNIT : 0);
+        _tree.set(leafPlusOne - 1, stake_ >= _minStake ? stake_ / WEIGHT_UNIT : 0, _snapshotLifetime);
     }
 
-    /// Picks `seats` oracles from the open snapshot, each with `lockPerSeat` free per seat it holds; none when the
-    /// snapshot cannot fill the committee within a bounded number of attempts.
-    function _select(bytes32 seed, uint256 seats, uint96 lockPerSeat, address excludeA, address excludeB)
+    /// Picks `seats` oracles from snapshot `epoch`, each with `lockPerSeat` free per seat it holds; none when the
+    /// snapshot cannot fill the committee within a bounded number of attempts. An oracle picked with snapshot weight
+    /// s and live weight l < s is seated with probability l / s (an independent coin from the seed): its effective
+    /// weight is min(s, l).
+    function _select(uint256 epoch, bytes32 seed, uint256 seats, uint96 lockPerSeat, address excludeA, address excludeB)
         private
         view
         returns (address[] memory committee)
     {
         committee = new address[](seats);
-        uint256 snapshotTotal = _tree.snapshotTotal();
+        uint256 snapshotTotal = _tree.snapshotTotal(epoch);
         if (snapshotTotal == 0) return new address[](0);
         uint256 filled = 0;
         uint256 maxAttempts = seats * MAX_DRAW_ATTEMPTS_PER_SEAT;
         for (uint256 attempt = 0; attempt < maxAttempts && filled < seats; ++attempt) {
             uint256 point = uint256(keccak256(abi.encode(seed, attempt))) % snapshotTotal;
-            address oracle = _leafOwners[_tree.drawFromSnapshot(point)];
+            (uint256 leaf, uint256 snapWeight) = _tree.drawFromSnapshot(epoch, point);
+            address oracle = _leafOwners[leaf];
             if (oracle == excludeA || oracle == excludeB) continue;
+            Oracle memory o = _oracles[oracle];
+            uint256 liveWeight = o.stake >= _minStake ? o.stake / WEIGHT_UNIT : 0;
+            if (liveWeight < snapWeight && uint256(keccak256(abi.encode(seed, attempt, 1))) % snapWeight >= liveWeight) {
+                continue;
+            }
             uint256 held = 0;
             for (uint256 i = 0; i < filled; ++i) {
                 if (committee[i] == oracle) ++held;
             }
-            Oracle memory o = _oracles[oracle];
             if (uint256(o.stake) - o.locked < uint256(lockPerSeat) * (held + 1)) continue;
             committee[filled] = oracle;
             ++filled;

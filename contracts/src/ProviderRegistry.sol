@@ -7,10 +7,14 @@ import {IProviderRegistry} from "./interfaces/IProviderRegistry.sol";
 
 /// @title ProviderRegistry
 /// @notice Gateway operators register their endpoint, tunnel key, region, price, policy and a bond in VPN tokens.
-/// @dev Trust assumptions: the deployer sets the dispute manager once; from then on only the dispute manager can lock
-/// or take a bond, and only up to what is locked. Registration data is self-declared and unverified: clients and
-/// gateways check the policy document against its hash themselves. The unbonding delay must exceed the longest
-/// session plus the dispute window (the deployer's choice), so a bond outlives every claim against it.
+/// @dev Trust assumptions: the deployer sets the session manager once; from then on only the session manager can
+/// reserve, release or take a bond, and it can take only what is reserved. Each session reserves its penalty when it
+/// opens and releases what is left once no claim against the provider can come any more, so the reservations never
+/// exceed the bond and every upheld claim is paid in full whatever other sessions and filings do. A provider whose
+/// bond fell below the minimum (slashed) takes no new session until it adds bond. Registration data is self-declared
+/// and unverified: clients and gateways check the policy document against its hash themselves. The unbonding delay
+/// must exceed the longest session plus the dispute window (the deployer's choice), and a withdrawal takes only what no
+/// session reserves (the reserved rest follows when its sessions release it).
 contract ProviderRegistry is IProviderRegistry {
     using SafeERC20 for IERC20;
 
@@ -25,7 +29,7 @@ contract ProviderRegistry is IProviderRegistry {
         bytes32 policyHash;
         // slot 2
         uint96 bond;
-        uint96 lockedBond;
+        uint96 reservedBond;
         uint64 unbondableAt;
         // slot 3..
         bytes32 tunnelPublicKey;
@@ -37,15 +41,15 @@ contract ProviderRegistry is IProviderRegistry {
     address private immutable _deployer;
     uint96 private immutable _minBond;
     uint64 private immutable _unbondingDelay;
-    address private _disputeManager;
+    address private _sessionManager;
     mapping(address provider => Record) private _records;
     // Registered providers for enumeration (OpenZeppelin's EnumerableSet names a function `at`, which solc 0.8.37
     // warns about, and the build fails on warnings): an array plus each provider's position + 1.
     address[] private _providers;
     mapping(address provider => uint256 position) private _positions;
 
-    modifier onlyDisputeManager() {
-        if (msg.sender != _disputeManager || msg.sender == address(0)) revert ProviderUnauthorized(msg.sender);
+    modifier onlySessionManager() {
+        if (msg.sender != _sessionManager || msg.sender == address(0)) revert ProviderUnauthorized(msg.sender);
         _;
     }
 
@@ -60,11 +64,11 @@ contract ProviderRegistry is IProviderRegistry {
     }
 
     /// @inheritdoc IProviderRegistry
-    function setDisputeManager(address disputeManager_) external {
+    function setSessionManager(address sessionManager_) external {
         if (msg.sender != _deployer) revert ProviderUnauthorized(msg.sender);
-        if (_disputeManager != address(0)) revert ProviderDisputeManagerAlreadySet();
-        _disputeManager = disputeManager_;
-        emit DisputeManagerSet(disputeManager_);
+        if (_sessionManager != address(0)) revert ProviderSessionManagerAlreadySet();
+        _sessionManager = sessionManager_;
+        emit SessionManagerSet(sessionManager_);
     }
 
     /// @inheritdoc IProviderRegistry
@@ -122,44 +126,59 @@ contract ProviderRegistry is IProviderRegistry {
         Record storage r = _records[msg.sender];
         if (r.status != ProviderStatus.Unbonding) revert ProviderNotRegistered(msg.sender);
         if (block.timestamp < r.unbondableAt) revert ProviderStillUnbonding(r.unbondableAt);
-        if (r.lockedBond != 0) revert ProviderBondLocked(r.lockedBond);
-        uint96 amount = r.bond;
-        delete _records[msg.sender];
-        _removeFromList(msg.sender);
+        uint96 reserved = r.reservedBond;
+        uint96 amount = r.bond - reserved;
+        if (amount == 0) revert ProviderBondReserved(reserved);
+        if (reserved == 0) {
+            delete _records[msg.sender];
+            _removeFromList(msg.sender);
+        } else {
+            // Sessions still reserve part of it (their claims may come): that part stays until they release it.
+            r.bond = reserved;
+        }
         emit BondWithdrawn(msg.sender, amount);
         _token.safeTransfer(msg.sender, amount);
     }
 
     /// @inheritdoc IProviderRegistry
-    function lockBond(address provider, uint96 amount) external onlyDisputeManager returns (uint96 locked) {
+    function reserveBond(address provider, uint96 amount)
+        external
+        onlySessionManager
+        returns (uint96 pricePerMiB, bytes32 policyHash, bool active, uint96 freeBond_)
+    {
         Record storage r = _records[provider];
-        uint96 free = r.bond - r.lockedBond;
-        locked = amount < free ? amount : free;
-        if (locked != 0) {
-            uint96 total = r.lockedBond + locked;
-            r.lockedBond = total;
-            emit BondLocked(provider, locked, total);
+        pricePerMiB = r.pricePerMiB;
+        policyHash = r.policyHash;
+        uint96 bond = r.bond;
+        uint96 reserved = r.reservedBond;
+        active = r.status == ProviderStatus.Active && bond >= _minBond;
+        freeBond_ = bond - reserved;
+        if (active && amount != 0 && amount <= freeBond_) {
+            reserved += amount;
+            r.reservedBond = reserved;
+            emit BondReserved(provider, amount, reserved);
         }
     }
 
     /// @inheritdoc IProviderRegistry
-    function unlockBond(address provider, uint96 amount) external onlyDisputeManager {
+    function releaseBond(address provider, uint96 amount) external onlySessionManager {
         Record storage r = _records[provider];
-        uint96 lockedBond = r.lockedBond;
-        if (amount > lockedBond) revert ProviderLockUnderflow(amount, lockedBond);
-        r.lockedBond = lockedBond - amount;
-        emit BondUnlocked(provider, amount, lockedBond - amount);
+        uint96 reserved = r.reservedBond;
+        if (amount > reserved) revert ProviderReservationUnderflow(amount, reserved);
+        r.reservedBond = reserved - amount;
+        emit BondReleased(provider, amount, reserved - amount);
     }
 
     /// @inheritdoc IProviderRegistry
-    function slashBond(address provider, uint96 amount) external onlyDisputeManager {
+    function slashBond(address provider, uint96 amount, address to) external onlySessionManager {
         Record storage r = _records[provider];
-        uint96 lockedBond = r.lockedBond;
-        if (amount > lockedBond) revert ProviderLockUnderflow(amount, lockedBond);
-        r.lockedBond = lockedBond - amount;
+        uint96 reserved = r.reservedBond;
+        if (amount > reserved) revert ProviderReservationUnderflow(amount, reserved);
+        r.reservedBond = reserved - amount;
+        // reserved <= bond always (a reservation never exceeds the free bond), so this cannot underflow.
         r.bond -= amount;
-        emit BondSlashed(provider, amount, msg.sender);
-        _token.safeTransfer(msg.sender, amount);
+        emit BondSlashed(provider, amount, to);
+        _token.safeTransfer(to, amount);
     }
 
     /// @inheritdoc IProviderRegistry
@@ -175,7 +194,7 @@ contract ProviderRegistry is IProviderRegistry {
         });
         p.status = r.status;
         p.bond = r.bond;
-        p.lockedBond = r.lockedBond;
+        p.reservedBond = r.reservedBond;
         p.registeredAt = r.registeredAt;
         p.unbondableAt = r.unbondableAt;
     }
@@ -183,7 +202,13 @@ contract ProviderRegistry is IProviderRegistry {
     /// @inheritdoc IProviderRegistry
     function sessionTerms(address provider) external view returns (uint96 pricePerMiB, bytes32 policyHash, bool active) {
         Record storage r = _records[provider];
-        return (r.pricePerMiB, r.policyHash, r.status == ProviderStatus.Active);
+        return (r.pricePerMiB, r.policyHash, r.status == ProviderStatus.Active && r.bond >= _minBond);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function freeBond(address provider) external view returns (uint96) {
+        Record storage r = _records[provider];
+        return r.bond - r.reservedBond;
     }
 
     /// @inheritdoc IProviderRegistry
@@ -212,8 +237,8 @@ contract ProviderRegistry is IProviderRegistry {
     }
 
     /// @inheritdoc IProviderRegistry
-    function disputeManager() external view returns (address) {
-        return _disputeManager;
+    function sessionManager() external view returns (address) {
+        return _sessionManager;
     }
 
     function _store(Record storage r, ProviderInfo calldata info) private {

@@ -12,12 +12,17 @@ import {ISessionManager} from "./interfaces/ISessionManager.sol";
 /// @title SessionManager
 /// @notice Sessions between a client and a provider, paid through a one-way payment channel of EIP-712 vouchers.
 /// @dev Trust assumptions: the deployer sets the dispute manager once; only it can hold a session open for a dispute
-/// and take a ruling's penalty from the deposit (never more than remains of it). Vouchers are the client's word and
-/// checkpoints the provider's; the contract checks signatures and never the byte counts, which are the parties'
+/// and take a ruling's penalty, from the deposit or from the session's reservation of the provider's bond, never more
+/// than the session's penalty per side over all rulings. The provider registry trusts this contract to reserve, release
+/// and take bonds (set once by the deployer): a session reserves its penalty when it opens (or is refused) and releases
+/// the rest only when no claim against the provider can come any more, so every upheld claim is paid in full. A named
+/// panel needs the provider's signed acceptance; the client's is its own transaction. Vouchers are the client's word
+/// and checkpoints the provider's; the contract checks signatures and never the byte counts, which are the parties'
 /// business (and the dispute system's). The token is the VPN token, which has no transfer hooks, so paying out
 /// inside a call cannot re-enter; every state change precedes the transfers all the same.
 /// Storage: one word per session, `top 216 bits of keccak256(abi.encode(session)) ‖ closedAt u32 ‖ status u2 ‖
-/// openDisputes u6`, plus a ledger word written only by settlements, client closes and penalties.
+/// bondReleased u1 ‖ openDisputes u5`, plus a ledger word written only by settlements, client closes and penalties,
+/// and a word of bond taken written only by rulings against the provider.
 contract SessionManager is ISessionManager, EIP712 {
     using SafeERC20 for IERC20;
 
@@ -25,9 +30,13 @@ contract SessionManager is ISessionManager, EIP712 {
         keccak256("Voucher(uint64 sessionId,uint256 cumulativeAmount,uint64 cumulativeBytes,uint64 logSize,bytes32 logRoot)");
     bytes32 private constant CHECKPOINT_TYPEHASH =
         keccak256("Checkpoint(uint64 sessionId,uint64 treeSize,bytes32 root,uint64 epochTime,uint64 captureDrops)");
+    bytes32 private constant PANEL_ACCEPTANCE_TYPEHASH =
+        keccak256("PanelAcceptance(address client,uint96 penalty,uint8 committeeSize,bytes32 panelHash,uint64 deadline)");
     uint8 private constant MAX_COMMITTEE_SIZE = 15;
-    uint8 private constant MAX_OPEN_DISPUTES = 63;
+    uint8 private constant MAX_OPEN_DISPUTES = 31;
     uint256 private constant HASH_MASK = ~uint256(0xFF_FFFF_FFFF);
+    uint256 private constant RELEASED = 1 << 5;
+    uint256 private constant OPEN_DISPUTES_MASK = 31;
 
     struct Ledger {
         uint96 paid;
@@ -46,6 +55,8 @@ contract SessionManager is ISessionManager, EIP712 {
     uint64 private _nextSessionId = 1;
     mapping(uint64 sessionId => uint256 word) private _sessions;
     mapping(uint64 sessionId => Ledger) private _ledgers;
+    mapping(uint64 sessionId => uint96 taken) private _bondTaken;
+    mapping(bytes32 digest => bool used) private _usedAcceptances;
 
     modifier onlyDisputeManager() {
         if (msg.sender != _disputeManager || msg.sender == address(0)) revert SessionUnauthorized(msg.sender);
@@ -82,7 +93,35 @@ contract SessionManager is ISessionManager, EIP712 {
 
     /// @inheritdoc ISessionManager
     function openSession(OpenParams calldata params) external returns (uint64) {
-        return _open(params);
+        return _open(params, false);
+    }
+
+    /// @inheritdoc ISessionManager
+    function openSessionWithPanel(OpenParams calldata params, uint64 acceptanceDeadline, bytes calldata providerSignature)
+        external
+        returns (uint64)
+    {
+        if (params.panel.length == 0) revert SessionInvalidPanel();
+        if (block.timestamp > acceptanceDeadline) revert SessionAcceptanceExpired(acceptanceDeadline);
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(
+                abi.encode(
+                    PANEL_ACCEPTANCE_TYPEHASH,
+                    msg.sender,
+                    params.penalty,
+                    params.committeeSize,
+                    keccak256(abi.encodePacked(params.panel)),
+                    acceptanceDeadline
+                )
+            )
+        );
+        (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(digest, providerSignature);
+        if (err != ECDSA.RecoverError.NoError || signer != params.provider) {
+            revert SessionInvalidSignature(params.provider, signer);
+        }
+        if (_usedAcceptances[digest]) revert SessionAcceptanceUsed(digest);
+        _usedAcceptances[digest] = true;
+        return _open(params, true);
     }
 
     /// @inheritdoc ISessionManager
@@ -93,7 +132,7 @@ contract SessionManager is ISessionManager, EIP712 {
         // A permit someone front-ran is already spent; the allowance it set is what matters (OpenZeppelin's advice).
         // solhint-disable-next-line no-empty-blocks
         try IERC20Permit(address(_token)).permit(msg.sender, address(this), params.deposit, deadline, v, r, s) {} catch {}
-        return _open(params);
+        return _open(params, false);
     }
 
     /// @inheritdoc ISessionManager
@@ -190,10 +229,8 @@ contract SessionManager is ISessionManager, EIP712 {
             if (status != SessionStatus.Open && status != SessionStatus.Closing) {
                 revert SessionWrongStatus(sessionId, status);
             }
-        } else {
-            uint256 end = session.openedAt + uint256(_maxSessionDuration);
-            if (status == SessionStatus.Closed && _closedAt(word) < end) end = _closedAt(word);
-            if (block.timestamp > end + _disputeWindow) revert SessionDisputeWindowClosed(sessionId);
+        } else if (block.timestamp > _claimsEnd(session, word) + _disputeWindow) {
+            revert SessionDisputeWindowClosed(sessionId);
         }
         uint8 open = _openDisputes(word);
         if (open == MAX_OPEN_DISPUTES) revert SessionTooManyDisputes(sessionId);
@@ -202,7 +239,7 @@ contract SessionManager is ISessionManager, EIP712 {
     }
 
     /// @inheritdoc ISessionManager
-    function disputeResolved(uint64 sessionId, Session calldata session, uint256 penalty)
+    function disputeResolved(uint64 sessionId, Session calldata session, bool againstClient, bool upheld)
         external
         onlyDisputeManager
         returns (uint256 taken)
@@ -211,15 +248,42 @@ contract SessionManager is ISessionManager, EIP712 {
         uint8 open = _openDisputes(word);
         // The dispute manager resolves only what it filed, so `open` is at least 1 here.
         _sessions[sessionId] = word - 1;
-        if (penalty != 0) {
-            Ledger memory ledger = _ledgers[sessionId];
-            uint256 available = session.deposit - ledger.penalized - ledger.paid;
-            taken = penalty < available ? penalty : available;
-            // taken <= deposit < 2^96
-            _ledgers[sessionId].penalized = ledger.penalized + uint96(taken);
+        if (upheld) {
+            if (againstClient) {
+                Ledger memory ledger = _ledgers[sessionId];
+                // Every ruling against the client takes at most what the earlier ones left of the penalty.
+                uint96 left = session.penalty - ledger.penalized;
+                uint96 available = session.deposit - ledger.penalized - ledger.paid;
+                uint96 t = left < available ? left : available;
+                if (t != 0) _ledgers[sessionId].penalized = ledger.penalized + t;
+                taken = t;
+            } else {
+                // The session's reservation is whole until rulings take from it (no release while a dispute is open).
+                uint96 t = session.penalty - _bondTaken[sessionId];
+                if (t != 0) {
+                    _bondTaken[sessionId] = session.penalty;
+                    emit SessionDisputeResolved(sessionId, open - 1, t);
+                    _providers.slashBond(session.provider, t, msg.sender);
+                    return t;
+                }
+            }
         }
         emit SessionDisputeResolved(sessionId, open - 1, taken);
         if (taken != 0) _token.safeTransfer(msg.sender, taken);
+    }
+
+    /// @inheritdoc ISessionManager
+    function releaseBond(uint64 sessionId, Session calldata session) external {
+        uint256 word = _load(sessionId, session);
+        if (word & RELEASED != 0) revert SessionBondAlreadyReleased(sessionId);
+        if (_openDisputes(word) != 0) revert SessionDisputeOpen(sessionId, _openDisputes(word));
+        // The same end as {disputeFiled}'s for claims against the provider.
+        uint256 until = _claimsEnd(session, word) + _disputeWindow;
+        if (block.timestamp <= until) revert SessionClaimsStillOpen(sessionId, until);
+        _sessions[sessionId] = word | RELEASED;
+        uint96 amount = session.penalty - _bondTaken[sessionId];
+        emit SessionBondReleased(sessionId, session.provider, amount);
+        if (amount != 0) _providers.releaseBond(session.provider, amount);
     }
 
     /// @inheritdoc ISessionManager
@@ -232,6 +296,8 @@ contract SessionManager is ISessionManager, EIP712 {
         state.paid = ledger.paid;
         state.penalized = ledger.penalized;
         state.closeDeadline = ledger.closeDeadline;
+        state.bondTaken = _bondTaken[sessionId];
+        state.bondReleased = word & RELEASED != 0;
     }
 
     /// @inheritdoc ISessionManager
@@ -256,6 +322,22 @@ contract SessionManager is ISessionManager, EIP712 {
                     voucher.cumulativeBytes,
                     voucher.logSize,
                     voucher.logRoot
+                )
+            )
+        );
+    }
+
+    /// @inheritdoc ISessionManager
+    function hashPanelAcceptance(PanelAcceptance calldata acceptance) external view returns (bytes32) {
+        return _hashTypedDataV4(
+            keccak256(
+                abi.encode(
+                    PANEL_ACCEPTANCE_TYPEHASH,
+                    acceptance.client,
+                    acceptance.penalty,
+                    acceptance.committeeSize,
+                    acceptance.panelHash,
+                    acceptance.deadline
                 )
             )
         );
@@ -329,12 +411,25 @@ contract SessionManager is ISessionManager, EIP712 {
         return _disputeManager;
     }
 
-    function _open(OpenParams calldata p) private returns (uint64 sessionId) {
-        (uint96 price, bytes32 policyHash, bool active) = _providers.sessionTerms(p.provider);
-        if (!active) revert SessionProviderNotActive(p.provider);
+    /// Opens a session; `accepted` when the provider accepted its panel (a panel without acceptance is refused).
+    function _open(OpenParams calldata p, bool accepted) private returns (uint64 sessionId) {
+        if (!accepted && p.panel.length != 0) revert SessionPanelNotAccepted();
         if (p.provider == msg.sender) revert SessionUnauthorized(msg.sender);
-        if (price != p.pricePerMiB || policyHash != p.policyHash) revert SessionTermsChanged(price, policyHash);
         if (p.deposit == 0 || p.penalty > p.deposit) revert SessionInvalidDeposit(p.deposit, p.penalty);
+        uint96 price;
+        bytes32 policyHash;
+        bool active;
+        if (p.penalty == 0) {
+            // Nothing to reserve: the registry's view suffices.
+            (price, policyHash, active) = _providers.sessionTerms(p.provider);
+        } else {
+            uint96 free;
+            // Reserves the penalty when the provider is active and its free bond covers it; every refusal below reverts.
+            (price, policyHash, active, free) = _providers.reserveBond(p.provider, p.penalty);
+            if (active && p.penalty > free) revert SessionPenaltyNotCovered(p.penalty, free);
+        }
+        if (!active) revert SessionProviderNotActive(p.provider);
+        if (price != p.pricePerMiB || policyHash != p.policyHash) revert SessionTermsChanged(price, policyHash);
         bytes32 panelHash = _checkCommittee(p);
         Session memory session = Session({
             client: msg.sender,
@@ -415,7 +510,13 @@ contract SessionManager is ISessionManager, EIP712 {
     }
 
     function _pack(uint256 word, SessionStatus status, uint32 closedAt, uint8 openDisputes) private pure returns (uint256) {
-        return (word & HASH_MASK) | (uint256(closedAt) << 8) | (uint256(status) << 6) | openDisputes;
+        return (word & (HASH_MASK | RELEASED)) | (uint256(closedAt) << 8) | (uint256(status) << 6) | openDisputes;
+    }
+
+    /// When the provider's service ends for claims: the close, or `openedAt + maxSessionDuration` if that is earlier.
+    function _claimsEnd(Session calldata session, uint256 word) private view returns (uint256 end) {
+        end = session.openedAt + uint256(_maxSessionDuration);
+        if (_status(word) == SessionStatus.Closed && _closedAt(word) < end) end = _closedAt(word);
     }
 
     function _status(uint256 word) private pure returns (SessionStatus) {
@@ -423,7 +524,7 @@ contract SessionManager is ISessionManager, EIP712 {
     }
 
     function _openDisputes(uint256 word) private pure returns (uint8) {
-        return uint8(word & 63);
+        return uint8(word & OPEN_DISPUTES_MASK);
     }
 
     function _closedAt(uint256 word) private pure returns (uint64) {

@@ -21,8 +21,11 @@ import {IVpnToken} from "./interfaces/IVpnToken.sol";
 /// rounds has stood for `priceJumpDelay`, which gives the honest oracles that long to finalize a corrective round; an
 /// attacker who holds a feed for longer than that still sets its price. The reference moves at most once per
 /// `priceJumpDelay` (a round inside the band trades at once but replaces the reference only when the reference is at
-/// least that old), so a walk of quick in-band rounds cannot carry the price more than one band away from a
-/// reference younger than the delay. The walk over the run
+/// least that old). Until then a trade gets the worse of the latest round and the reference for the trader: buyers
+/// pay at least the reference, sellers get at most it, so rounds swinging inside the band (−20 %, +20 %, …) never make
+/// a round trip profitable within one reference window. What a feed's quorum can still take is the walk: the
+/// reference moves by at most one band per `priceJumpDelay`, so VPN bought at one reference sells at most (1 + band)
+/// times dearer one delay later (docs/contracts.md states the worst case). The walk over the run
 /// reads at most 8 rounds (older ones make the pause longer, never shorter) and assumes consecutive round ids, as
 /// PriceFeed has. The owner can only withdraw the accrued fees, never the reserves, and cannot change the fee, the
 /// feeds or the tokens. The only minter of the VPN token. Selling pays ETH to the seller (the caller) last, under a
@@ -103,7 +106,7 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
     /// @inheritdoc ITokenExchange
     function buyWithEth(uint256 minVpnOut) external payable nonReentrant returns (uint256 vpnOut) {
         if (msg.value == 0) revert ExchangeZeroAmount();
-        uint256 vpnPrice = _acceptPrice(_vpnEth, _vpnEthScale, _vpnEthRef);
+        uint256 vpnPrice = _acceptPrice(_vpnEth, _vpnEthScale, _vpnEthRef, true);
         uint256 fee = msg.value * _feeBps / BPS;
         vpnOut = (msg.value - fee) * ONE / vpnPrice;
         if (vpnOut < minVpnOut || vpnOut == 0) revert ExchangeSlippage(vpnOut, minVpnOut);
@@ -115,7 +118,7 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
     /// @inheritdoc ITokenExchange
     function sellForEth(uint256 vpnIn, uint256 minEthOut) external nonReentrant returns (uint256 ethOut) {
         if (vpnIn == 0) revert ExchangeZeroAmount();
-        uint256 vpnPrice = _acceptPrice(_vpnEth, _vpnEthScale, _vpnEthRef);
+        uint256 vpnPrice = _acceptPrice(_vpnEth, _vpnEthScale, _vpnEthRef, false);
         uint256 gross = vpnIn * vpnPrice / ONE;
         uint256 fee = gross * _feeBps / BPS;
         ethOut = gross - fee;
@@ -132,7 +135,7 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
     /// @inheritdoc ITokenExchange
     function buyWithBtc(uint256 btcIn, uint256 minVpnOut) external nonReentrant returns (uint256 vpnOut) {
         if (btcIn == 0) revert ExchangeZeroAmount();
-        (uint256 vpnPrice, uint256 btcPrice) = _acceptPrices();
+        (uint256 vpnPrice, uint256 btcPrice) = _acceptPrices(true);
         uint256 fee = btcIn * _feeBps / BPS;
         vpnOut = Math.mulDiv((btcIn - fee) * _btcScale, btcPrice, vpnPrice);
         if (vpnOut < minVpnOut || vpnOut == 0) revert ExchangeSlippage(vpnOut, minVpnOut);
@@ -145,7 +148,7 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
     /// @inheritdoc ITokenExchange
     function sellForBtc(uint256 vpnIn, uint256 minBtcOut) external nonReentrant returns (uint256 btcOut) {
         if (vpnIn == 0) revert ExchangeZeroAmount();
-        (uint256 vpnPrice, uint256 btcPrice) = _acceptPrices();
+        (uint256 vpnPrice, uint256 btcPrice) = _acceptPrices(false);
         uint256 gross = Math.mulDiv(vpnIn, vpnPrice, btcPrice * _btcScale);
         uint256 fee = gross * _feeBps / BPS;
         btcOut = gross - fee;
@@ -172,24 +175,24 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
 
     /// @inheritdoc ITokenExchange
     function quoteBuyWithEth(uint256 ethIn) external view returns (uint256) {
-        return (ethIn - ethIn * _feeBps / BPS) * ONE / _price(_vpnEth, _vpnEthScale, _vpnEthRef);
+        return (ethIn - ethIn * _feeBps / BPS) * ONE / _price(_vpnEth, _vpnEthScale, _vpnEthRef, true);
     }
 
     /// @inheritdoc ITokenExchange
     function quoteSellForEth(uint256 vpnIn) external view returns (uint256) {
-        uint256 gross = vpnIn * _price(_vpnEth, _vpnEthScale, _vpnEthRef) / ONE;
+        uint256 gross = vpnIn * _price(_vpnEth, _vpnEthScale, _vpnEthRef, false) / ONE;
         return gross - gross * _feeBps / BPS;
     }
 
     /// @inheritdoc ITokenExchange
     function quoteBuyWithBtc(uint256 btcIn) external view returns (uint256) {
-        (uint256 vpnPrice, uint256 btcPrice) = _prices();
+        (uint256 vpnPrice, uint256 btcPrice) = _prices(true);
         return Math.mulDiv((btcIn - btcIn * _feeBps / BPS) * _btcScale, btcPrice, vpnPrice);
     }
 
     /// @inheritdoc ITokenExchange
     function quoteSellForBtc(uint256 vpnIn) external view returns (uint256) {
-        (uint256 vpnPrice, uint256 btcPrice) = _prices();
+        (uint256 vpnPrice, uint256 btcPrice) = _prices(false);
         uint256 gross = Math.mulDiv(vpnIn, vpnPrice, btcPrice * _btcScale);
         return gross - gross * _feeBps / BPS;
     }
@@ -256,20 +259,22 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
         return (_ethFees, _btcFees);
     }
 
-    function _prices() private view returns (uint256 vpnPrice, uint256 btcPrice) {
-        vpnPrice = _price(_vpnEth, _vpnEthScale, _vpnEthRef);
-        btcPrice = _price(_btcEth, _btcEthScale, _btcEthRef);
+    /// The VPN and BTC prices of a wrapped-BTC trade: `buying` VPN (paying BTC) takes the high VPN price and the low
+    /// BTC price, selling the other way round (see {_checkedPrice}).
+    function _prices(bool buying) private view returns (uint256 vpnPrice, uint256 btcPrice) {
+        vpnPrice = _price(_vpnEth, _vpnEthScale, _vpnEthRef, buying);
+        btcPrice = _price(_btcEth, _btcEthScale, _btcEthRef, !buying);
     }
 
-    function _acceptPrices() private returns (uint256 vpnPrice, uint256 btcPrice) {
-        vpnPrice = _acceptPrice(_vpnEth, _vpnEthScale, _vpnEthRef);
-        btcPrice = _acceptPrice(_btcEth, _btcEthScale, _btcEthRef);
+    function _acceptPrices(bool buying) private returns (uint256 vpnPrice, uint256 btcPrice) {
+        vpnPrice = _acceptPrice(_vpnEth, _vpnEthScale, _vpnEthRef, buying);
+        btcPrice = _acceptPrice(_btcEth, _btcEthScale, _btcEthRef, !buying);
     }
 
     /// {_price}, and the round becomes the feed's reference when it may move (an effect, before the trade's
     /// interactions).
-    function _acceptPrice(IAggregatorV3 feed, uint256 scale, Reference storage ref) private returns (uint256) {
-        (uint256 price, uint80 roundId, uint256 answer, bool advance) = _checkedPrice(feed, scale, ref);
+    function _acceptPrice(IAggregatorV3 feed, uint256 scale, Reference storage ref, bool high) private returns (uint256) {
+        (uint256 price, uint80 roundId, uint256 answer, bool advance) = _checkedPrice(feed, scale, ref, high);
         if (advance) {
             ref.roundId = roundId;
             ref.answer = uint128(answer);
@@ -278,14 +283,17 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
         return price;
     }
 
-    function _price(IAggregatorV3 feed, uint256 scale, Reference storage ref) private view returns (uint256 price) {
-        (price,,,) = _checkedPrice(feed, scale, ref);
+    function _price(IAggregatorV3 feed, uint256 scale, Reference storage ref, bool high) private view returns (uint256 price) {
+        (price,,,) = _checkedPrice(feed, scale, ref, high);
     }
 
-    /// The feed's latest answer in 18 decimals, refusing stale or non-positive answers and unconfirmed jumps, and
-    /// whether its round replaces the reference: a newer round does once the reference is `priceJumpDelay` old, or
-    /// when it is a confirmed jump (which stood that long after the reference was accepted).
-    function _checkedPrice(IAggregatorV3 feed, uint256 scale, Reference storage ref)
+    /// The price a trade uses, in 18 decimals, refusing stale or non-positive answers and unconfirmed jumps, and whether
+    /// the feed's latest round replaces the reference: a newer round does once the reference is `priceJumpDelay` old,
+    /// or when it is a confirmed jump (which stood that long after the reference was accepted). Until the round is the
+    /// reference the trade gets the worse of the round and the reference for the trader (`high`: the higher of the two,
+    /// for the asset the exchange sells), so rounds that swing inside the band around one reference never let a round
+    /// trip buy low and sell high: every buy pays at least the reference, every sale gets at most it.
+    function _checkedPrice(IAggregatorV3 feed, uint256 scale, Reference storage ref, bool high)
         private
         view
         returns (uint256 price, uint80 roundId, uint256 answer, bool advance)
@@ -304,6 +312,10 @@ contract TokenExchange is ITokenExchange, Ownable2Step, ReentrancyGuard {
         } else {
             _requireConfirmedJump(feed, roundId, updatedAt, r);
             advance = true;
+        }
+        if (!advance && r.answer != 0) {
+            uint256 refPrice = uint256(r.answer) * scale;
+            if (high ? refPrice > price : refPrice < price) price = refPrice;
         }
     }
 

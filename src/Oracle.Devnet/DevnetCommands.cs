@@ -47,6 +47,12 @@ internal static class DevnetCommands
         var status = new Command("status", "Show the devnet's endpoints and processes") { dataDir, json };
         status.SetAction(parse => Status(DataDirectory(parse.GetValue(dataDir)), parse.GetValue(json)));
 
+        var address = new Argument<string>("address") { Description = "The account to fund" };
+        var eth = new Option<string>("--eth") { Description = "ETH to send", DefaultValueFactory = _ => "10" };
+        var wbtc = new Option<string>("--wbtc") { Description = "Wrapped BTC to mint", DefaultValueFactory = _ => "0" };
+        var fund = new Command("fund", "Send ETH and mint wrapped BTC to an account on the devnet's chain (a faucet for new keys)") { address, eth, wbtc, dataDir };
+        fund.SetAction((parse, ct) => FundAsync(DataDirectory(parse.GetValue(dataDir)), parse.GetValue(address)!, parse.GetValue(eth)!, parse.GetValue(wbtc)!, ct));
+
         var session = new Command("session", "Open another session of the devnet's client with the devnet's provider and write its client configuration") { dataDir };
         session.SetAction((parse, ct) => SessionAsync(DataDirectory(parse.GetValue(dataDir)), ct));
 
@@ -56,6 +62,8 @@ internal static class DevnetCommands
             down,
             status,
             session,
+            fund,
+            PlayCommand.Create(dataDir),
             HelperCommand(),
         };
     }
@@ -65,15 +73,24 @@ internal static class DevnetCommands
     private static Command HelperCommand()
     {
         var relay = new Option<string[]>("--relay") { Description = "LISTEN=TARGET (address:port each)", AllowMultipleArgumentsPerToken = false };
-        var allow = new Option<string>("--allow") { Description = "The only address the relays answer", Required = true };
+        var allow = new Option<string>("--allow") { Description = "The only address (or prefix) the relays answer", Required = true };
         var webNamespace = new Option<string?>("--web-namespace") { Description = "The network namespace of the web server" };
         var web = new Option<string?>("--web") { Description = "address:port of the web server" };
-        var helper = new Command("helper", "The devnet's network helper (started by up)") { relay, allow, webNamespace, web };
+        var serve = new Option<string[]>("--serve") { Description = "NAMESPACE@ADDRESS:PORT of a further web server", AllowMultipleArgumentsPerToken = false };
+        var helper = new Command("helper", "The devnet's network helper (started by up)") { relay, allow, webNamespace, web, serve };
         helper.Hidden = true;
-        helper.SetAction((parse, ct) => NetworkHelper.RunAsync(
-            [.. (parse.GetValue(relay) ?? []).Select(r => r.Split('=')).Select(p => (System.Net.IPEndPoint.Parse(p[0]), System.Net.IPEndPoint.Parse(p[1])))],
-            System.Net.IPAddress.Parse(parse.GetValue(allow)!), parse.GetValue(webNamespace),
-            parse.GetValue(web) is { } w ? System.Net.IPEndPoint.Parse(w) : null, ct));
+        helper.SetAction((parse, ct) =>
+        {
+            var webs = (parse.GetValue(serve) ?? []).Select(s => s.Split('@')).Select(p => (p[0], System.Net.IPEndPoint.Parse(p[1]))).ToList();
+            if (parse.GetValue(webNamespace) is { } ns && parse.GetValue(web) is { } w)
+            {
+                webs.Add((ns, System.Net.IPEndPoint.Parse(w)));
+            }
+
+            return NetworkHelper.RunAsync(
+                [.. (parse.GetValue(relay) ?? []).Select(r => r.Split('=')).Select(p => (System.Net.IPEndPoint.Parse(p[0]), System.Net.IPEndPoint.Parse(p[1])))],
+                Oracle.Core.Policy.IpPrefix.Parse(parse.GetValue(allow)!), webs, ct);
+        });
         return helper;
     }
 
@@ -91,6 +108,30 @@ internal static class DevnetCommands
             Console.Error.WriteLine($"devnet: {e.Message}");
             return 1;
         }
+    }
+
+    private static async Task<int> FundAsync(string dataDirectory, string addressText, string ethText, string wbtcText, CancellationToken cancellationToken)
+    {
+        if (!Oracle.Actions.Units.Addresses.TryParse(addressText, out var address, out var error)
+            || !Oracle.Actions.Units.TokenAmount.TryParse(ethText, Oracle.Actions.Units.Asset.Eth, out var eth, out error)
+            || !Oracle.Actions.Units.TokenAmount.TryParse(wbtcText, Oracle.Actions.Units.Asset.WrappedBtc, out var wbtc, out error))
+        {
+            Console.Error.WriteLine($"devnet: {error}");
+            return 2;
+        }
+
+        try
+        {
+            await DevnetFaucet.FundAsync(dataDirectory, address, eth.BaseUnits, wbtc.BaseUnits, cancellationToken);
+        }
+        catch (Exception e) when (e is LocalServiceException or InvalidOperationException || Oracle.Chain.Errors.ChainErrors.IsUnavailable(e))
+        {
+            Console.Error.WriteLine($"devnet: {e.Message}");
+            return 1;
+        }
+
+        Console.WriteLine($"sent {eth} and {wbtc} to {address}");
+        return 0;
     }
 
     private static string DataDirectory(string? option)

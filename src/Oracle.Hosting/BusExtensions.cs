@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace Oracle.Hosting;
 
 /// <summary>
-/// The message bus every service uses: MassTransit over RabbitMQ (<c>Bus:Url</c>, required), with publisher confirms,
+/// The message bus every service uses: MassTransit over RabbitMQ (<c>Bus:Url</c>, required; <c>Bus:Nodes</c> for the
+/// other nodes of a cluster), with publisher confirms,
 /// durable queues and persistent messages (MassTransit's defaults, stated here so nobody turns them off), kebab-case
 /// endpoint names, the pinned exchange names of <see cref="BusTopology"/>, and retries with exponential backoff of
 /// transient failures only (<see cref="TransientErrors"/>): anything else goes to the endpoint's error queue at once.
@@ -25,6 +26,7 @@ public static class BusExtensions
             .Bind(builder.Configuration.GetSection(BusOptions.Section))
             .Validate(o => !string.IsNullOrWhiteSpace(o.Url), "Bus:Url is not set (for example amqp://user:password@127.0.0.1:5672/)")
             .Validate(o => string.IsNullOrWhiteSpace(o.Url) || (Uri.TryCreate(o.Url, UriKind.Absolute, out var u) && u.Scheme is "amqp" or "amqps"), "Bus:Url is not an amqp:// or amqps:// URL")
+            .Validate(o => o.Nodes.All(BusEndpoints.IsNode), "Bus:Nodes: each entry is host:port (a RabbitMQ cluster's other nodes)")
             .ValidateOnStart();
         // The host's start waits for the broker (and fails after the timeout): a service whose broker is not there does
         // not start healthy and idle.
@@ -40,13 +42,28 @@ public static class BusExtensions
             configure?.Invoke(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {
-                var url = context.GetRequiredService<IOptions<BusOptions>>().Value.Url;
-                if (string.IsNullOrEmpty(url))
+                var options = context.GetRequiredService<IOptions<BusOptions>>().Value;
+                if (string.IsNullOrEmpty(options.Url))
                 {
                     throw new InvalidOperationException("Bus:Url is not set (for example amqp://user:password@127.0.0.1:5672/)");
                 }
 
-                rabbit.Host(new Uri(url), host => host.PublisherConfirmation = true);
+                var url = new Uri(options.Url);
+                rabbit.Host(url, host =>
+                {
+                    host.PublisherConfirmation = true;
+                    if (options.Nodes.Count > 0)
+                    {
+                        // A cluster: connect to the first node that answers, and fail over to the others.
+                        host.UseCluster(cluster =>
+                        {
+                            foreach (var endpoint in BusEndpoints.Of(options))
+                            {
+                                cluster.Node($"{endpoint.HostName}:{endpoint.Port}");
+                            }
+                        });
+                    }
+                });
                 rabbit.Durable = true;
                 BusTopology.Apply(rabbit);
                 rabbit.UseMessageRetry(retry =>

@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.CommandLine;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.FileProviders;
 
@@ -268,6 +269,7 @@ public sealed class ConfigurationSchema
     {
         FileConfigurationProvider file => $"in {FilePath(file.Source)}",
         EnvironmentVariablesConfigurationProvider environment => $"from the environment ({EnvironmentPrefix(environment)}{key.Replace(":", "__", StringComparison.Ordinal)})",
+        CommandLineConfigurationProvider => $"on the command line (--{key})",
         _ => $"from {provider.GetType().Name}",
     };
 

@@ -1,20 +1,28 @@
-using Oracle.Hosting;
-using Oracle.Storage;
+using System.CommandLine;
+using OracleNode.Commands;
 
-// The oracle node: watches the chain for disputes it is drawn for, verifies the evidence, and votes (docs/architecture.md).
-try
+// oracle-node: the staked oracle's software (docs/oracle-node.md).
+//   init                      create the oracle's key (keystore)
+//   stake | unstake | withdraw    its stake in the OracleRegistry
+//   claim                     juror rewards and credited tokens
+//   run (or no command)       the node: watch, judge and vote, keep disputes moving, report prices
+//   status                    stake, disputes, votes with their reasons, rewards, slashes, alerts
+var root = new RootCommand("Oracle node: a staked oracle that judges VPN disputes by the written adjudication rules and keeps the network's prices")
 {
-    var builder = WebApplication.CreateBuilder(args);
-    builder.AddOracleServiceDefaults();
-    await builder.AddOracleChainAsync(ChainRequirements.Node | ChainRequirements.Key);
-    builder.AddOracleDatabase("oracle_node", typeof(Program).Assembly);
+    CommonOptions.Config,
+    InitCommand.Create(),
+    StakeCommand.Create(),
+    UnstakeCommand.Create(),
+    WithdrawCommand.Create(),
+    ClaimCommand.Create(),
+    RunCommand.Create(),
+    StatusCommand.Create(),
+};
+// Without a command the node runs; settings may also come as --Section:Key=value arguments (as the ASP.NET Core host reads
+// them, which is how a test host passes its settings).
+root.TreatUnmatchedTokensAsErrors = false;
+root.SetAction((result, ct) => RunCommand.RunAsync(result.GetValue(CommonOptions.Config), [.. result.UnmatchedTokens], ct));
+return await root.Parse(args).InvokeAsync();
 
-    await using var app = builder.Build();
-    app.MapOracleDefaultEndpoints();
-    await app.RunAsync();
-    return 0;
-}
-catch (Exception e) when (StartupErrors.IsOperatorError(e))
-{
-    return StartupErrors.Report("oracle-node", e);
-}
+/// <summary>The entry point (a partial class so tests can host the service with WebApplicationFactory&lt;Program&gt;).</summary>
+public partial class Program;

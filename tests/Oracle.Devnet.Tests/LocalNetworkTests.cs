@@ -30,7 +30,12 @@ public sealed class LocalNetworkTests
         Assert.True(await network.Postgres.IsHealthyAsync());
         Assert.True(await network.Bus.IsHealthyAsync());
         Assert.Empty(await DeploymentManifest.Load(network.ManifestPath).VerifyAsync(Oracle.Chain.ChainConnection.ReadOnly(network.Chain.RpcUrl)));
-        Assert.Equal(10, network.State.Keystores.Count);
+        Assert.Equal(11, network.State.Keystores.Count);
+        // The run's own VRF key: its keystore (for the oracle node's randomness duty) opens the deployed coordinator's key.
+        var vrf = Oracle.Chain.Keys.KeyStoreFile.LoadVrfKeyWithPasswordFile(network.State.Keystores[LocalNetwork.VrfRole], network.State.PasswordFile);
+        var coordinator = new Oracle.Chain.Contracts.LocalVrfCoordinator.LocalVrfCoordinatorService(Oracle.Chain.ChainConnection.ReadOnly(network.Chain.RpcUrl), DeploymentManifest.Load(network.ManifestPath).AddressOf(ContractNames.VrfCoordinator));
+        Assert.Equal(vrf.PublicKey.ToEip197(), await coordinator.PublicKeyQueryAsync());
+        Assert.NotEqual(Oracle.Chain.Keys.DevelopmentKeys.Vrf().PublicKey, vrf.PublicKey);
 
         await network.DisposeAsync();
 

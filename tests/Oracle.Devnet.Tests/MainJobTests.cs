@@ -23,7 +23,7 @@ public sealed class MainJobTests
         {
             Assert.True(up.ExitCode == 0, up.StandardOutput + up.StandardError);
             Assert.NotNull(state);
-            Assert.Equal(["Arbitration.Api", "EvidenceCollector", "OracleNode", "VpnGateway"], state.Services.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(["Arbitration.Api", "EvidenceCollector", .. LocalNetwork.OracleNames, "VpnGateway"], state.Services.Keys.Order(StringComparer.Ordinal));
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             foreach (var (name, url) in state.Services)
             {

@@ -7,7 +7,9 @@ namespace Oracle.Testing;
 /// The whole Oracle network (every contract, wired as the devnet wires it) deployed once per test process on the shared
 /// test chain by a fresh funded account, with its manifest in a file: what a service is configured with
 /// (<c>Chain:Manifest</c>). Tests that need a network of their own (other parameters, a moved clock) deploy one with
-/// <see cref="OracleNetworkDeployer"/> instead.
+/// <see cref="OracleNetworkDeployer"/> instead. Its VRF coordinator has the public development key
+/// (<c>DevelopmentKeys.Vrf()</c>): a test that draws disputes answers its randomness requests with
+/// <c>Oracle.Chain.Randomness.VrfFulfiller</c>.
 /// </summary>
 public sealed class DeployedNetwork
 {

@@ -45,9 +45,11 @@ public sealed class OracleServiceHost<TProgram> : IAsyncDisposable
     public IServiceProvider Services => Factory.Services;
 
     /// <summary>Starts the service with everything configured, plus <paramref name="overrides"/>.</summary>
-    public static async Task<OracleServiceHost<TProgram>> StartAsync(IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="overrides">Settings to add or replace.</param>
+    /// <param name="bus">Whether the service uses the bus (<c>Bus:Url</c>): a service refuses settings it does not read.</param>
+    public static async Task<OracleServiceHost<TProgram>> StartAsync(IReadOnlyDictionary<string, string?>? overrides = null, bool bus = true)
     {
-        var settings = await DefaultSettingsAsync();
+        var settings = await DefaultSettingsAsync(bus);
         var folder = new DirectoryInfo(Path.GetDirectoryName(settings["Chain:Keystore"]!)!);
         var key = KeyStoreFile.LoadWithPasswordFile(settings["Chain:Keystore"]!, settings["Chain:PasswordFile"]);
         var database = new NpgsqlConnectionStringBuilder(settings["Database:ConnectionString"]).Database;
@@ -81,9 +83,11 @@ public sealed class OracleServiceHost<TProgram> : IAsyncDisposable
     /// <summary>
     /// The settings a service gets from <see cref="StartAsync"/>: <c>Chain:RpcUrl</c>, <c>Chain:Manifest</c>,
     /// <c>Chain:Keystore</c> (a new funded key), <c>Chain:PasswordFile</c>, <c>Database:ConnectionString</c> (a new
-    /// database), <c>Bus:Url</c>. Tests that run the service as a process use the same settings.
+    /// database) and, for a service that uses the bus, <c>Bus:Url</c>. Tests that run the service as a process use the
+    /// same settings.
     /// </summary>
-    public static async Task<Dictionary<string, string?>> DefaultSettingsAsync()
+    /// <param name="bus">Whether the service uses the bus: a service refuses settings it does not read.</param>
+    public static async Task<Dictionary<string, string?>> DefaultSettingsAsync(bool bus = true)
     {
         var network = await DeployedNetwork.GetAsync();
         var services = await LocalServices.GetAsync();
@@ -104,15 +108,20 @@ public sealed class OracleServiceHost<TProgram> : IAsyncDisposable
             await create.ExecuteNonQueryAsync();
         }
 
-        return new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Chain:RpcUrl"] = network.RpcUrl,
             ["Chain:Manifest"] = network.ManifestPath,
             ["Chain:Keystore"] = keystore,
             ["Chain:PasswordFile"] = password,
             ["Database:ConnectionString"] = new NpgsqlConnectionStringBuilder(services.PostgresConnectionString) { Database = name }.ConnectionString,
-            ["Bus:Url"] = services.AmqpUrl,
         };
+        if (bus)
+        {
+            settings["Bus:Url"] = services.AmqpUrl;
+        }
+
+        return settings;
     }
 
     /// <inheritdoc />

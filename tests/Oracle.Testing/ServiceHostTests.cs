@@ -23,10 +23,13 @@ public abstract class ServiceHostTests<TProgram>
     /// <summary>The PostgreSQL schema the service owns.</summary>
     protected abstract string Schema { get; }
 
+    /// <summary>Whether the service uses the bus (it is then given <c>Bus:Url</c>; a service refuses settings it does not read).</summary>
+    protected virtual bool UsesBus => true;
+
     [Fact]
     public async Task Start_EverythingConfigured_HealthyWithItsSchemaMigrated()
     {
-        await using var service = await OracleServiceHost<TProgram>.StartAsync();
+        await using var service = await OracleServiceHost<TProgram>.StartAsync(bus: UsesBus);
         using var client = service.Factory.CreateClient();
 
         var health = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
@@ -55,7 +58,7 @@ public abstract class ServiceHostTests<TProgram>
     [Fact]
     public async Task Start_WrongKeystorePassword_ExitsWithOneLineNamingTheKeystore()
     {
-        var settings = await OracleServiceHost<TProgram>.DefaultSettingsAsync();
+        var settings = await OracleServiceHost<TProgram>.DefaultSettingsAsync(UsesBus);
         await File.WriteAllTextAsync(settings["Chain:PasswordFile"]!, "not the password\n");
 
         var (exitCode, stderr) = await RunAsync(settings);
@@ -68,7 +71,7 @@ public abstract class ServiceHostTests<TProgram>
     [Fact]
     public async Task Start_DatabaseUnreachable_ExitsWithOneLine()
     {
-        var settings = await OracleServiceHost<TProgram>.DefaultSettingsAsync();
+        var settings = await OracleServiceHost<TProgram>.DefaultSettingsAsync(UsesBus);
         // Nothing listens on port 9 of loopback.
         settings["Database:ConnectionString"] = "Host=127.0.0.1;Port=9;Username=x;Password=x;Timeout=2";
 
@@ -78,12 +81,44 @@ public abstract class ServiceHostTests<TProgram>
         Assert.Single(stderr.Trim().Split('\n'));
     }
 
-    /// <summary>Runs the built service as a process (as an operator would) with <paramref name="settings"/> as environment variables.</summary>
-    protected async Task<(int ExitCode, string StandardError)> RunAsync(IReadOnlyDictionary<string, string?> settings)
+    [Fact]
+    public async Task Start_MisspeltSettingArgument_ExitsWithOneLineNamingTheNearestKey()
+    {
+        var settings = await OracleServiceHost<TProgram>.DefaultSettingsAsync(UsesBus);
+
+        var arguments = new List<string>();
+
+        // A typo the configuration binder would silently ignore (the service would run on its default).
+        WriteOperatorSetting(settings, arguments, "Chain:Confirmation", "3");
+        var (exitCode, stderr) = await RunAsync(settings, [.. arguments]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Chain:Confirmation", stderr, StringComparison.Ordinal);
+        Assert.Contains("Chain:Confirmations", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Trim().Split('\n'));
+    }
+
+    /// <summary>
+    /// Writes one setting where an operator of this service writes it and the service checks it against what it reads:
+    /// by default a <c>--Section:Key=value</c> argument.
+    /// </summary>
+    protected virtual void WriteOperatorSetting(Dictionary<string, string?> environment, List<string> arguments, string key, string value)
+        => arguments.Add($"--{key}={value}");
+
+    /// <summary>
+    /// Runs the built service as a process (as an operator would) with <paramref name="settings"/> as environment
+    /// variables and <paramref name="arguments"/> on its command line.
+    /// </summary>
+    protected async Task<(int ExitCode, string StandardError)> RunAsync(IReadOnlyDictionary<string, string?> settings, params string[] arguments)
     {
         var dll = RepositoryLayout.Find().ServiceAssembly(Project, AssemblyName) ?? throw new InvalidOperationException($"src/{Project} is not built");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         foreach (var (name, value) in settings)
         {

@@ -21,7 +21,7 @@ internal static class Benchmarks
     public static readonly BigInteger PricePerMiB = 1_000_000_000_000_000;
 
     public static MeteredSession Session(ulong id, string? interfaceName, string clientPrefix)
-        => new(id, interfaceName, [clientPrefix], ClientKey.GetPublicAddress(), GatewayKey.GetPublicAddress(), PricePerMiB);
+        => new(id, interfaceName, [Oracle.Core.Policy.IpPrefix.Parse(clientPrefix)], ClientKey.GetPublicAddress(), GatewayKey.GetPublicAddress(), PricePerMiB);
 
     public static MeteringContext Context(MeteringOptions options, EvidenceSpool spool, Nethereum.Signer.EthECKey key, MeteringMetrics metrics, ILoggerFactory loggers)
         => new(options, spool, new KeyEvidenceSigner(key, Domain), Domain, new LoggingTerminator(loggers.CreateLogger<LoggingTerminator>()), metrics,

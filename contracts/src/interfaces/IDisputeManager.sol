@@ -11,7 +11,8 @@ import {ISessionManager} from "./ISessionManager.sol";
 /// the fee and the stake slashed from jurors against it or who did not reveal. Every payout is pulled.
 /// @dev Claims provable from signed evidence alone carry a {RecordProof}: the contract checks the respondent's
 /// signature over an evidence log root and the RFC 9162 inclusion of a flow record whose header names the session,
-/// the rule and a Denied verdict, before any vote. EIP-712 domain: "Oracle DisputeManager", version "1".
+/// the rule and a Denied verdict, and then decides the claim itself: round 0 is Upheld at once, without committee,
+/// fee or appeal, so no vote can rule against the proof. EIP-712 domain: "Oracle DisputeManager", version "1".
 interface IDisputeManager {
     /// @notice What is claimed; the claim type fixes who the respondent is.
     /// ClientBreachedPolicy: filed by the provider against the client (traffic the policy denies).
@@ -61,7 +62,10 @@ interface IDisputeManager {
         string evidenceUri;
     }
 
-    /// @notice EIP-712 `Filing`: a party's signed claim, which a relayer files with {fileFor}.
+    /// @notice EIP-712 `Filing`: a party's signed claim, which a relayer files with {fileFor}. It covers what the
+    /// relayer passes besides the claim: `proofHash` is zero without a record proof, else
+    /// `keccak256(abi.encode(proof))` of the one {RecordProof}; `panelHash` is the session's panel hash (zero for a
+    /// drawn committee).
     // An ABI and hash layout, not storage: field order is fixed.
     // solhint-disable-next-line gas-struct-packing
     struct Filing {
@@ -70,6 +74,8 @@ interface IDisputeManager {
         uint32 ruleId;
         bytes32 evidenceHash;
         string evidenceUri;
+        bytes32 proofHash;
+        bytes32 panelHash;
         uint256 nonce;
         uint64 deadline;
     }
@@ -83,8 +89,8 @@ interface IDisputeManager {
     /// @param evidenceVerified Whether the contract verified a {RecordProof} at filing.
     /// @param filedAt When it was filed.
     /// @param evidenceHash The evidence document's hash.
-    /// @param penalty The most the ruling takes from the respondent (the session's penalty).
-    /// @param bondLocked Provider bond locked for the dispute (0 when the client is the respondent).
+    /// @param penalty The session's penalty: the most all rulings of the session take from the respondent together.
+    /// @param recordHash The RFC 9162 leaf hash of the verified record (zero without one); a record is filed once.
     // An ABI and hash layout, not storage: field order is fixed.
     // solhint-disable-next-line gas-struct-packing
     struct Dispute {
@@ -97,7 +103,7 @@ interface IDisputeManager {
         uint64 filedAt;
         bytes32 evidenceHash;
         uint96 penalty;
-        uint96 bondLocked;
+        bytes32 recordHash;
     }
 
     /// @notice A flow record proven to be in an evidence log root the client signed in a voucher. Only for
@@ -213,6 +219,8 @@ interface IDisputeManager {
     error DisputeRootSignatureInvalid(address respondent, address recovered);
     /// @notice A claim carries at most one record proof.
     error DisputeTooManyProofs(uint256 count);
+    /// @notice The record was already filed in a dispute that was not dismissed: one breach, one claim.
+    error DisputeRecordAlreadyFiled(bytes32 recordHash);
     /// @notice The relayed filing's deadline has passed.
     error DisputeFilingExpired(uint64 deadline);
     /// @notice The relayed filing is not signed by `filer` (or its nonce was used).
@@ -225,6 +233,9 @@ interface IDisputeManager {
     error DisputeRandomnessRequestTooLarge(uint256 requestId);
     /// @notice The current round may still be drawn until `deadline`: {endDrawing} waits for it.
     error DisputeDrawingNotOver(uint64 disputeId, uint64 deadline);
+    /// @notice The round's draw drew nothing after its drawing deadline: no new randomness is asked any more (it would
+    /// let whoever delayed the randomness choose again); {endDrawing} ends the round.
+    error DisputeDrawingEnded(uint64 disputeId, uint64 deadline);
 
     /// @notice A dispute was filed. With `evidenceUri` every field of {Dispute} is here.
     event DisputeFiled(uint64 indexed disputeId, uint64 indexed sessionId, address indexed filer, Dispute dispute, string evidenceUri);
@@ -236,7 +247,8 @@ interface IDisputeManager {
     /// for a new request (until its drawing deadline, see {endDrawing}).
     event RandomnessRequestedAgain(uint64 indexed disputeId, uint8 indexed round, uint256 randomnessRequest);
     /// @notice Round 0 was not drawn by its drawing deadline: the dispute ends without a ruling; the filer is
-    /// credited `refund` (its fee and stake), the session's dispute count and the provider's bond lock are released.
+    /// credited `refund` (its fee and stake), the session's dispute count is released and its record may be filed
+    /// again.
     event DisputeDismissed(uint64 indexed disputeId, address indexed filer, uint256 refund);
     /// @notice Appeal round `round` was not drawn by its drawing deadline: the appellant is credited `refund` (what
     /// it paid for the appeal) and round `round - 1`'s ruling is executed as if nobody had appealed ({RulingExecuted}).
@@ -257,7 +269,8 @@ interface IDisputeManager {
     );
     /// @notice A juror voted against the round's majority or did not reveal and lost `amount`.
     event JurorSlashed(uint64 indexed disputeId, uint8 indexed round, address indexed juror, uint96 amount);
-    /// @notice The final ruling was executed: `winner` is credited the stakes and, when Upheld, the penalty.
+    /// @notice The final ruling was executed: `winner` is credited the stakes and, when Upheld, the penalty (what the
+    /// session's penalty on the respondent's side still allowed).
     event RulingExecuted(uint64 indexed disputeId, Ruling ruling, address indexed winner, uint256 penalty, uint256 stakes);
     /// @notice A coherent juror claimed its reward and its stake was unlocked.
     event RewardClaimed(uint64 indexed disputeId, uint8 indexed round, address indexed juror, uint256 amount);
@@ -267,8 +280,9 @@ interface IDisputeManager {
     event Withdrawn(address indexed account, uint256 amount);
 
     /// @notice Files a dispute; the caller (a party of the session) pays `feePerSeat * committeeSize + stakePerRound`
-    /// (approved to this contract).
-    /// @dev Untrusted entry point. A `proof` (at most one) is verified here, before any vote.
+    /// (approved to this contract), or only `stakePerRound` with a verified record proof.
+    /// @dev Untrusted entry point. A `proof` (at most one) is verified here; a verified claim is decided Upheld at once
+    /// (phase Executable, no committee: {CommitteeDrawn} with an empty committee, no appeal window).
     /// @param claim The claim.
     /// @param session The session's terms.
     /// @param panel The session's named panel (empty when it has none).
@@ -281,8 +295,9 @@ interface IDisputeManager {
         RecordProof[] calldata proof
     ) external returns (uint64 disputeId);
 
-    /// @notice Files a dispute for `filer`, who signed the EIP-712 {Filing}; the relayer pays the gas, the filer the fee
-    /// and stake (approved to this contract, for example by a permit the relayer submitted).
+    /// @notice Files a dispute for `filer`, who signed the EIP-712 {Filing} (which covers the proof and the panel, so a
+    /// relayer cannot strip them); the relayer pays the gas, the filer the fee and stake (approved to this contract,
+    /// for example by a permit the relayer submitted).
     /// @param filer The party filing.
     /// @param claim The claim.
     /// @param deadline The filing's deadline.
@@ -310,16 +325,18 @@ interface IDisputeManager {
         external;
 
     /// @notice Draws the current round's committee once the randomness is ready. Anyone may call. When the
-    /// randomness expired, or the snapshot could not fill the committee, a new request (and, after a failed draw, a
-    /// new snapshot) is made instead. Draws stay possible after the drawing deadline until {endDrawing} is called.
+    /// randomness expired (LocalRandomnessSource), or the snapshot could not fill the committee or can no longer be
+    /// read, a new snapshot and a new randomness request are made instead ({RandomnessRequestedAgain}) — before the
+    /// round's drawing deadline only ({DisputeDrawingEnded} after it). A draw that fills the committee stays possible
+    /// after the drawing deadline until {endDrawing} is called.
     /// @param disputeId The dispute.
     /// @param dispute Its record (its parties are never drawn).
     function draw(uint64 disputeId, Dispute calldata dispute) external;
 
     /// @notice Ends a Drawing phase that passed its {drawingDeadline} without a committee. Anyone may call.
     /// Round 0: the dispute is dismissed without a ruling against anyone ({DisputeDismissed}): the filer is credited
-    /// its fee and stake, the session's dispute count and the provider's bond lock are released, the dispute is
-    /// Executed (ruling None). An appeal round: the appellant is credited what it paid for the appeal
+    /// its fee and stake, the session's dispute count is released, the record (if any) may be filed again, the
+    /// dispute is Executed (ruling None). An appeal round: the appellant is credited what it paid for the appeal
     /// ({AppealDismissed}) and the previous round's ruling is executed as {executeRuling} would have executed it
     /// without the appeal (that round becomes the current one). Reverts `DisputeDrawingNotOver` before the deadline.
     /// @param disputeId The dispute.
@@ -360,8 +377,9 @@ interface IDisputeManager {
     function settleRound(uint64 disputeId, uint8 round, Dispute calldata dispute, address[] calldata committee) external;
 
     /// @notice Executes the final ruling after the last appeal window: credits the winner (every round's stake and,
-    /// when Upheld, the penalty), releases the session and the provider's bond. Anyone may call. Jurors are settled
-    /// separately ({settleRound}), so the ruling never waits on them.
+    /// when Upheld, what the session's penalty on the respondent's side still allows, from the deposit or the bond
+    /// the session reserved), releases the session. Anyone may call. Jurors are settled separately ({settleRound}), so
+    /// the ruling never waits on them.
     /// @param disputeId The dispute.
     /// @param dispute Its record.
     /// @param session The session's terms.
@@ -465,9 +483,6 @@ interface IDisputeManager {
 
     /// @notice The session manager.
     function sessionManager() external view returns (address);
-
-    /// @notice The provider registry.
-    function providerRegistry() external view returns (address);
 
     /// @notice The oracle registry.
     function oracleRegistry() external view returns (address);

@@ -5,8 +5,10 @@ pragma solidity ^0.8.28;
 /// @notice Oracle staking. Oracles stake VPN tokens to report prices and to be drawn into dispute committees, with
 /// a probability proportional to their stake. Stake drawn into a dispute is locked until the dispute settles; only
 /// the dispute manager can lock, unlock and slash.
-/// @dev Draws walk a 4-ary sum tree in O(log n). A dispute draws from a snapshot of the tree taken when it was
-/// filed: stake changed after the filing does not change that dispute's draw (see docs/contracts.md).
+/// @dev Draws walk a 4-ary sum tree in O(log n). A draw picks from a snapshot of the tree taken before its randomness
+/// was requested (joined while younger than {snapshotJoinWindow}, else a new one), and seats an oracle only with
+/// probability min(1, live weight / snapshot weight): stake added after the snapshot is not drawn, stake that left
+/// after it does not count (see docs/contracts.md).
 interface IOracleRegistry {
     /// @notice What the registry holds about an oracle.
     /// @param stake Staked tokens (drawable, slashable when locked).
@@ -22,6 +24,8 @@ interface IOracleRegistry {
 
     /// @notice A stake or unstake of zero.
     error OracleRegistryZeroAmount();
+    /// @notice The snapshot join window must be positive and the lifetime at least as long.
+    error OracleRegistryInvalidSnapshotWindows(uint64 joinWindow, uint64 lifetime);
     /// @notice The stake would end up above zero but below the minimum.
     error OracleRegistryBelowMinimum(uint256 stake, uint256 minimum);
     /// @notice More was asked than the free (unlocked) stake.
@@ -30,8 +34,6 @@ interface IOracleRegistry {
     error OracleRegistryNotUnstakable(uint64 unstakableAt);
     /// @notice Only the dispute manager.
     error OracleRegistryUnauthorized(address caller);
-    /// @notice The snapshot epoch is not the open one.
-    error OracleRegistryNoSnapshot(uint32 epoch);
     /// @notice More was to be unlocked or slashed than is locked.
     error OracleRegistryLockUnderflow(address oracle, uint96 amount, uint96 locked);
     /// @notice The dispute manager was already set (it can be set once, by the deployer).
@@ -70,29 +72,29 @@ interface IOracleRegistry {
     /// @notice Withdraws the caller's unstaked tokens once the delay has passed.
     function withdraw() external;
 
-    /// @notice Opens (or joins) the snapshot the next draws use. Only the dispute manager, when a dispute is filed.
+    /// @notice The snapshot the next draw uses: the current one while it is younger than {snapshotJoinWindow} and no
+    /// draw of it failed, else a new one of the weights now. Only the dispute manager, before it requests the draw's
+    /// randomness.
     /// @return epoch The snapshot to pass to {drawCommittee}.
     function openSnapshot() external returns (uint32 epoch);
 
     /// @notice Draws `seats` seats stake-weighted from snapshot `epoch` and locks `lockPerSeat` for each seat.
     /// Only the dispute manager. An oracle can hold several seats; `excludeA` and `excludeB` (the dispute's
-    /// parties) and oracles without `lockPerSeat` of free stake are skipped.
+    /// parties) and oracles without `lockPerSeat` of free stake are skipped; an oracle whose stake fell below its
+    /// snapshot weight is seated with probability stake / weight. Nothing is drawn (an empty committee) when the
+    /// snapshot is no longer readable (neither the current nor the previous snapshot, or older than
+    /// {snapshotLifetime}), or when it cannot fill the committee (the current snapshot is then exhausted: the next
+    /// {openSnapshot} opens a fresh one).
     /// @param epoch The snapshot the dispute opened.
     /// @param seed The dispute's randomness.
     /// @param seats Seats to fill.
     /// @param lockPerSeat Stake locked per seat (the most a seat can be slashed).
     /// @param excludeA A party of the dispute.
     /// @param excludeB The other party.
-    /// @return committee One address per seat, in draw order; empty when the snapshot could not fill the committee
-    /// (the snapshot's pending draw is released either way).
+    /// @return committee One address per seat, in draw order; empty when nothing was drawn.
     function drawCommittee(uint32 epoch, bytes32 seed, uint256 seats, uint96 lockPerSeat, address excludeA, address excludeB)
         external
         returns (address[] memory committee);
-
-    /// @notice Gives up a pending draw of snapshot `epoch` without drawing (a dispute whose Drawing phase ended
-    /// without a committee); the snapshot closes with its last pending draw. Only the dispute manager.
-    /// @param epoch The snapshot the dispute opened (the open one).
-    function releaseSnapshot(uint32 epoch) external;
 
     /// @notice Locks `lockPerSeat` for each member of a panel the parties named. Only the dispute manager.
     /// @param panel The named oracles.
@@ -127,10 +129,17 @@ interface IOracleRegistry {
     /// @notice The total drawable weight now, in stake units of 10^15 base units (0.001 token).
     function totalWeight() external view returns (uint256);
 
-    /// @notice The open snapshot (epoch 0 when none) and how many draws wait on it.
-    /// @return epoch The snapshot epoch.
-    /// @return pending Draws waiting on it.
-    function openSnapshotInfo() external view returns (uint32 epoch, uint32 pending);
+    /// @notice The current snapshot (epoch 0 before the first); it and the one before it are readable.
+    /// @return epoch The current epoch.
+    /// @return openedAt When it opened.
+    /// @return exhausted Whether a draw of it failed (the next draw opens a new epoch).
+    function snapshotInfo() external view returns (uint32 epoch, uint64 openedAt, bool exhausted);
+
+    /// @notice Seconds after a snapshot opens during which new draws join it.
+    function snapshotJoinWindow() external view returns (uint64);
+
+    /// @notice Seconds after a snapshot opens during which draws can read it (and stake changes are copied for it).
+    function snapshotLifetime() external view returns (uint64);
 
     /// @notice How many oracles have ever staked (leaves of the draw tree).
     function oracleCount() external view returns (uint256);

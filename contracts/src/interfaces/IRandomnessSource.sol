@@ -2,8 +2,9 @@
 pragma solidity ^0.8.28;
 
 /// @title IRandomnessSource
-/// @notice Randomness that is not known when it is requested: a consumer requests a value, waits until it is ready,
-/// then consumes it. Behind this interface a VRF (for example Chainlink VRF) can replace the local source.
+/// @notice Randomness for committee draws: a consumer requests a value, waits until it is ready,
+/// then consumes it. Implementations: VrfRandomnessSource (a Chainlink VRF v2.5 coordinator; the network's) and
+/// LocalRandomnessSource (prevrandao; tests only).
 /// @dev The consumer must mix its own context (for example the dispute id and round) into the value, because a source
 /// may hand two requests made in one block the same value.
 interface IRandomnessSource {
@@ -32,7 +33,8 @@ interface IRandomnessSource {
     /// @return expired The request can never be consumed; request again.
     function status(uint256 requestId) external view returns (bool ready, bool expired);
 
-    /// @notice Returns the requested value. Only the requester.
+    /// @notice Returns the requested value. Only the requester. A source may let it be read again (VrfRandomnessSource
+    /// keeps it); the consumer uses each request's value once.
     /// @param requestId The request.
     /// @return value The random value.
     function consumeRandomness(uint256 requestId) external returns (bytes32 value);

@@ -8,14 +8,19 @@ pragma solidity ^0.8.28;
 /// event with the parties, times and amounts: the audit trail of every sharing transaction.
 /// @dev The session's fixed terms are not stored: the contract keeps a hash of the {Session} struct and every call
 /// about a session passes the struct (rebuilt from the {SessionOpened} event). EIP-712 domain: name
-/// "Oracle SessionManager", version "1", the chain id and this contract.
+/// "Oracle SessionManager", version "1", the chain id and this contract. A session reserves its penalty from the
+/// provider's free bond when it opens (refused when the free bond is smaller) and releases what is left of it once no
+/// claim against the provider can come ({releaseBond}); what all rulings of one session take is capped at the penalty
+/// per side (deposit and bond). A named panel needs the provider's EIP-712 {PanelAcceptance} ({openSessionWithPanel});
+/// without one the committee is drawn.
 interface ISessionManager {
     /// @notice A session's fixed terms. Hash-committed: `keccak256(abi.encode(session))`.
     /// @param client Who opened the session, deposited and signs vouchers.
     /// @param provider The gateway operator (its address signs checkpoints and closes).
     /// @param deposit Tokens the client locked.
     /// @param pricePerMiB The provider's price when the session opened, VPN base units per MiB.
-    /// @param penalty The most a ruling takes from the guilty party (client's deposit or provider's bond).
+    /// @param penalty The most all rulings of the session together take from each party (client's deposit, provider's
+    /// bond, which reserves it while claims may come).
     /// @param committeeSize Oracles who judge a dispute in the first round (odd).
     /// @param openedAt The block time the session opened (the start time of the audit trail).
     /// @param policyHash The provider's policy document hash when the session opened.
@@ -33,13 +38,14 @@ interface ISessionManager {
     }
 
     /// @notice What a client chooses when opening a session.
-    /// @param provider An Active provider.
+    /// @param provider An Active provider with a bond of at least the registry's minimum.
     /// @param deposit Tokens to lock (approved to this contract, or with a permit).
     /// @param pricePerMiB The provider's current price (checked: a provider cannot change it under the client).
     /// @param policyHash The provider's current policy hash (checked likewise).
-    /// @param penalty At most `deposit`.
+    /// @param penalty At most `deposit` and at most the provider's free bond (reserved from it).
     /// @param committeeSize Odd, from 3 to {maxCommitteeSize}; the panel's length when a panel is named.
-    /// @param panel Empty (the committee is drawn), or the named oracles in strictly ascending address order.
+    /// @param panel Empty (the committee is drawn), or the named oracles in strictly ascending address order, accepted
+    /// by the provider ({openSessionWithPanel} only).
     // An ABI and EIP-712 layout, not storage: field order is fixed.
     // solhint-disable-next-line gas-struct-packing
     struct OpenParams {
@@ -61,6 +67,20 @@ interface ISessionManager {
         uint64 cumulativeBytes;
         uint64 logSize;
         bytes32 logRoot;
+    }
+
+    /// @notice EIP-712 `PanelAcceptance`, signed by the provider: it accepts that `client` opens a session judged by
+    /// the panel `panelHash` (`keccak256(abi.encodePacked(panel))`) of `committeeSize` oracles with `penalty`, until
+    /// `deadline`. The client's acceptance is its own transaction ({openSessionWithPanel}); each acceptance opens one
+    /// session.
+    // An ABI and EIP-712 layout, not storage: field order is fixed.
+    // solhint-disable-next-line gas-struct-packing
+    struct PanelAcceptance {
+        address client;
+        uint96 penalty;
+        uint8 committeeSize;
+        bytes32 panelHash;
+        uint64 deadline;
     }
 
     /// @notice EIP-712 `Checkpoint`, signed by the provider: the session's evidence log at `treeSize` has `root`.
@@ -89,6 +109,10 @@ interface ISessionManager {
     /// @param paid Tokens paid to the provider through vouchers so far.
     /// @param penalized Tokens taken from the deposit by rulings.
     /// @param closeDeadline End of the challenge window of a client's close (0 when none).
+    /// @param bondTaken Tokens taken from the provider's bond by rulings on this session.
+    /// @param bondReleased Whether the rest of the session's bond reservation was released ({releaseBond}).
+    // An ABI layout (a view's answer), not storage: field order is fixed.
+    // solhint-disable-next-line gas-struct-packing
     struct SessionState {
         SessionStatus status;
         uint8 openDisputes;
@@ -96,6 +120,8 @@ interface ISessionManager {
         uint96 paid;
         uint96 penalized;
         uint64 closeDeadline;
+        uint96 bondTaken;
+        bool bondReleased;
     }
 
     /// @notice No session with this id, or the terms passed are not the session's.
@@ -108,8 +134,20 @@ interface ISessionManager {
     error SessionVoucherMismatch(uint64 sessionId, uint64 voucherSessionId);
     /// @notice The signature is not the expected party's.
     error SessionInvalidSignature(address expected, address recovered);
-    /// @notice The provider is not Active.
+    /// @notice The provider is not Active or its bond is below the registry's minimum.
     error SessionProviderNotActive(address provider);
+    /// @notice The penalty exceeds the provider's free bond (the bond not reserved by other sessions).
+    error SessionPenaltyNotCovered(uint96 penalty, uint96 freeBond);
+    /// @notice A named panel needs the provider's acceptance ({openSessionWithPanel}).
+    error SessionPanelNotAccepted();
+    /// @notice The provider's panel acceptance expired.
+    error SessionAcceptanceExpired(uint64 deadline);
+    /// @notice The provider's panel acceptance already opened a session.
+    error SessionAcceptanceUsed(bytes32 digest);
+    /// @notice Claims against the provider may still come until `until`: the reservation stays.
+    error SessionClaimsStillOpen(uint64 sessionId, uint256 until);
+    /// @notice The session's bond reservation was already released.
+    error SessionBondAlreadyReleased(uint64 sessionId);
     /// @notice The price or policy hash passed is not the provider's current one.
     error SessionTermsChanged(uint96 pricePerMiB, bytes32 policyHash);
     /// @notice A deposit of zero, or a penalty above the deposit.
@@ -173,17 +211,32 @@ interface ISessionManager {
     );
     /// @notice A dispute on the session was filed (`openDisputes` now open).
     event SessionDisputed(uint64 indexed sessionId, uint8 openDisputes);
-    /// @notice A dispute on the session was executed; `penalty` of the deposit went to the dispute manager.
+    /// @notice A dispute on the session was executed; `penalty` of the deposit (or, for a claim against the
+    /// provider, of its bond) went to the dispute manager.
     event SessionDisputeResolved(uint64 indexed sessionId, uint8 openDisputes, uint256 penalty);
+    /// @notice No claim against the provider can come any more: `amount` of its bond reservation was released.
+    event SessionBondReleased(uint64 indexed sessionId, address indexed provider, uint96 amount);
     /// @notice The dispute manager was set.
     event DisputeManagerSet(address indexed disputeManager);
 
-    /// @notice Opens a session; the deposit is taken from the caller (the client).
-    /// @param params What the client chooses.
+    /// @notice Opens a session with a drawn committee; the deposit is taken from the caller (the client) and the
+    /// penalty is reserved from the provider's free bond ({SessionPenaltyNotCovered} when it does not cover it).
+    /// @param params What the client chooses (`panel` empty, else {SessionPanelNotAccepted}).
     /// @return sessionId The new session's id (from 1 up).
     function openSession(OpenParams calldata params) external returns (uint64 sessionId);
 
-    /// @notice {openSession} with an EIP-2612 permit for the deposit, so one transaction suffices.
+    /// @notice Opens a session judged by the named panel `params.panel`, which the provider accepted by signing a
+    /// {PanelAcceptance} for the caller, the penalty, the committee size and the panel. The client's acceptance is
+    /// this transaction. Each acceptance opens one session.
+    /// @param params What the client chooses (a non-empty panel).
+    /// @param acceptanceDeadline The acceptance's deadline.
+    /// @param providerSignature The provider's EIP-712 signature of the {PanelAcceptance}.
+    /// @return sessionId The new session's id.
+    function openSessionWithPanel(OpenParams calldata params, uint64 acceptanceDeadline, bytes calldata providerSignature)
+        external
+        returns (uint64 sessionId);
+
+    /// @notice {openSession} with an EIP-2612 permit for the deposit, so one transaction suffices (drawn committees).
     /// @param params What the client chooses.
     /// @param deadline The permit's deadline.
     /// @param v The permit signature's v.
@@ -234,13 +287,25 @@ interface ISessionManager {
     /// @param againstClient Whether the client is the respondent.
     function disputeFiled(uint64 sessionId, Session calldata session, bool againstClient) external;
 
-    /// @notice Records a dispute's execution and sends up to `penalty` of the remaining deposit to the dispute manager.
-    /// Only the dispute manager.
+    /// @notice Records a dispute's execution; for an upheld claim sends the dispute manager what is left of the session's
+    /// penalty on the respondent's side: from the remaining deposit (client) or from the session's bond reservation
+    /// (provider). Only the dispute manager.
     /// @param sessionId The session.
     /// @param session Its terms.
-    /// @param penalty What the ruling takes from the client (0 when the client is not guilty).
-    /// @return taken What was sent (the penalty, capped by what remains of the deposit).
-    function disputeResolved(uint64 sessionId, Session calldata session, uint256 penalty) external returns (uint256 taken);
+    /// @param againstClient Whether the client is the respondent.
+    /// @param upheld Whether the claim was upheld.
+    /// @return taken What was sent: the penalty less what earlier rulings took from that side (and, for the client,
+    /// capped by the remaining deposit).
+    function disputeResolved(uint64 sessionId, Session calldata session, bool againstClient, bool upheld)
+        external
+        returns (uint256 taken);
+
+    /// @notice Releases what is left of the session's bond reservation once no claim against the provider can come
+    /// (after `min(closedAt, openedAt + maxSessionDuration) + disputeWindow`) and no dispute is open. Anyone may call;
+    /// the provider does, to free its bond for new sessions or to withdraw it.
+    /// @param sessionId The session.
+    /// @param session Its terms.
+    function releaseBond(uint64 sessionId, Session calldata session) external;
 
     /// @notice Sets the dispute manager. Once, by the deployer.
     /// @param disputeManager The dispute manager.
@@ -264,6 +329,11 @@ interface ISessionManager {
     /// @param voucher The voucher.
     /// @return The digest.
     function hashVoucher(Voucher calldata voucher) external view returns (bytes32);
+
+    /// @notice The EIP-712 digest a provider signs for `acceptance`.
+    /// @param acceptance The acceptance.
+    /// @return The digest.
+    function hashPanelAcceptance(PanelAcceptance calldata acceptance) external view returns (bytes32);
 
     /// @notice The EIP-712 digest a provider signs for `checkpoint`.
     /// @param checkpoint The checkpoint.

@@ -11,7 +11,10 @@ pragma solidity ^0.8.28;
 /// in-band rounds cannot walk the price further than one band from it. A round further away is a jump: trades using
 /// that feed revert with {ExchangePriceJumpUnconfirmed} until `priceJumpDelay` has passed since the first round of
 /// the run of rounds outside the band (the honest oracles' time to report a corrective round; a corrective round back
-/// inside the band ends the pause at once, as it is compared with the reference, not with the jump).
+/// inside the band ends the pause at once, as it is compared with the reference, not with the jump). A round that is
+/// not (yet) the reference trades at the worse of itself and the reference for the trader: a buy of VPN pays at least
+/// the reference price, a sale gets at most it (for wrapped BTC: the BTC side likewise), so swinging rounds inside the
+/// band cannot buy low and sell high around one reference.
 interface ITokenExchange {
     /// @notice A trade of zero.
     error ExchangeZeroAmount();

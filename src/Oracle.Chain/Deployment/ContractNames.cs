@@ -30,8 +30,11 @@ public static class ContractNames
     /// <summary>Evidence log anchors.</summary>
     public const string EvidenceRegistry = "EvidenceRegistry";
 
-    /// <summary>The randomness behind committee draws.</summary>
+    /// <summary>The randomness behind committee draws (VrfRandomnessSource, or LocalRandomnessSource in tests).</summary>
     public const string RandomnessSource = "RandomnessSource";
+
+    /// <summary>The local network's VRF coordinator (LocalVrfCoordinator); absent when a public coordinator serves.</summary>
+    public const string VrfCoordinator = "VrfCoordinator";
 
     /// <summary>Disputes.</summary>
     public const string DisputeManager = "DisputeManager";

@@ -28,6 +28,15 @@ public sealed record DeploymentManifest
     /// <summary>The solc version the artifacts were compiled with.</summary>
     [JsonPropertyName("compiler")] public required string Compiler { get; init; }
 
+    /// <summary>
+    /// A JSON-RPC endpoint of the chain the network was deployed through (the devnet's node, or the URL given to
+    /// <c>oracle network deploy</c>): the command line's default node for this network. Services do not read it (their
+    /// node is <c>Chain:RpcUrl</c>); null in manifests written before it was recorded.
+    /// </summary>
+    [JsonPropertyName("rpcUrl")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? RpcUrl { get; init; }
+
     /// <summary>The deployed contracts, by contract name.</summary>
     [JsonPropertyName("contracts")] public required IReadOnlyDictionary<string, DeployedContract> Contracts { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Oracle.Core.Randomness;
 
 namespace Oracle.Chain.Deployment;
 
@@ -48,6 +49,46 @@ public sealed record NetworkParameters
 
     /// <summary>Oracle unstaking delay.</summary>
     public TimeSpan OracleUnbondingDelay { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// How long after a stake snapshot opens new draws join it (OracleRegistry): a draw's weights are at most this much
+    /// older than its randomness request (stake added later waits up to this long to be drawn; stake that left never
+    /// counts). A snapshot stays readable for this plus <see cref="AppealPeriod"/> plus <see cref="DrawingPeriod"/> (the
+    /// deployer sets the registry's lifetime so), unless two newer snapshots opened; a draw whose snapshot can no longer
+    /// be read takes a fresh snapshot and fresh randomness. Much longer than the randomness takes to arrive.
+    /// </summary>
+    public TimeSpan SnapshotJoinWindow { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>The randomness committee draws use.</summary>
+    public RandomnessKind Randomness { get; init; } = RandomnessKind.Vrf;
+
+    /// <summary>
+    /// The VRF coordinator (Chainlink VRF v2.5 interface) when <see cref="Randomness"/> is <see cref="RandomnessKind.Vrf"/>;
+    /// <see langword="null"/> deploys LocalVrfCoordinator (local networks only). With Chainlink, the subscription's
+    /// owner adds the deployed RandomnessSource as a consumer.
+    /// </summary>
+    public string? VrfCoordinator { get; init; }
+
+    /// <summary>The key hash (gas lane) requests name; required with <see cref="VrfCoordinator"/>, else LocalVrfCoordinator's.</summary>
+    public byte[]? VrfKeyHash { get; init; }
+
+    /// <summary>
+    /// LocalVrfCoordinator's proving key; <see langword="null"/> uses the public development key
+    /// (<c>DevelopmentKeys.Vrf()</c>). The devnet makes a fresh key per run and gives the secret to its oracle node.
+    /// </summary>
+    public G2Point? LocalVrfPublicKey { get; init; }
+
+    /// <summary>The VRF subscription that pays for requests (ignored by LocalVrfCoordinator).</summary>
+    public BigInteger VrfSubscriptionId { get; init; }
+
+    /// <summary>Blocks the coordinator waits after a request before answering (Chainlink's minimum is 3 on most chains).</summary>
+    public ushort VrfRequestConfirmations { get; init; } = 1;
+
+    /// <summary>Gas the coordinator gives the answer's callback (VrfRandomnessSource needs about 50,000).</summary>
+    public uint VrfCallbackGasLimit { get; init; } = 100_000;
+
+    /// <summary>Whether the subscription pays in the native token instead of LINK.</summary>
+    public bool VrfNativePayment { get; init; }
 
     /// <summary>The smallest provider bond.</summary>
     public BigInteger ProviderMinBond { get; init; } = 500 * Token;
@@ -115,6 +156,26 @@ public sealed record NetworkParameters
         if (LockPerSeat <= 0 || LockPerSeat > OracleMinStake)
         {
             throw new ArgumentException("the lock per seat must be positive and at most the minimum oracle stake", nameof(LockPerSeat));
+        }
+
+        if (SnapshotJoinWindow < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException("the snapshot join window must be at least one second", nameof(SnapshotJoinWindow));
+        }
+
+        if (Randomness == RandomnessKind.Vrf && VrfCoordinator is not null && VrfKeyHash is not { Length: 32 })
+        {
+            throw new ArgumentException("a VRF coordinator needs the 32-byte key hash its requests name", nameof(VrfKeyHash));
+        }
+
+        if (VrfCallbackGasLimit is < 50_000 or > 2_500_000)
+        {
+            throw new ArgumentException("the VRF callback gas limit is 50,000 to 2,500,000", nameof(VrfCallbackGasLimit));
+        }
+
+        if (LocalVrfPublicKey is { } key && (key.IsInfinity || !Bn254.IsOnCurve(key)))
+        {
+            throw new ArgumentException("the local VRF public key is not a point of BN254's G2", nameof(LocalVrfPublicKey));
         }
 
         if (DrawingPeriod < TimeSpan.FromSeconds(1))

@@ -6,11 +6,13 @@ using Oracle.Chain.Contracts.DevWrappedBtc;
 using Oracle.Chain.Contracts.DisputeManager;
 using Oracle.Chain.Contracts.EvidenceRegistry;
 using Oracle.Chain.Contracts.LocalRandomnessSource;
+using Oracle.Chain.Contracts.LocalVrfCoordinator;
 using Oracle.Chain.Contracts.OracleRegistry;
 using Oracle.Chain.Contracts.PriceFeed;
 using Oracle.Chain.Contracts.ProviderRegistry;
 using Oracle.Chain.Contracts.SessionManager;
 using Oracle.Chain.Contracts.TokenExchange;
+using Oracle.Chain.Contracts.VrfRandomnessSource;
 using Oracle.Chain.Contracts.VpnToken;
 using Oracle.Chain.Keys;
 
@@ -77,6 +79,9 @@ public static class OracleNetworkDeployer
             Token = token,
             MinStake = parameters.OracleMinStake,
             UnbondingDelay = Seconds(parameters.OracleUnbondingDelay),
+            SnapshotJoinWindow = Seconds(parameters.SnapshotJoinWindow),
+            // A snapshot must stay readable until the drawing deadline of every round that joined it.
+            SnapshotLifetime = Seconds(parameters.SnapshotJoinWindow + parameters.AppealPeriod + parameters.DrawingPeriod),
         });
         var vpnEth = await Deploy(ContractNames.PriceFeedVpnEth, PriceFeedService.ContractName, Feed(oracles, "VPN / ETH", parameters.GenesisVpnEthPrice, parameters));
         var btcEth = await Deploy(ContractNames.PriceFeedBtcEth, PriceFeedService.ContractName, Feed(oracles, "BTC / ETH", parameters.GenesisBtcEthPrice, parameters));
@@ -112,10 +117,40 @@ public static class OracleNetworkDeployer
             MinBond = parameters.CollectorMinBond,
             UnbondingDelay = Seconds(parameters.CollectorUnbondingDelay),
         });
-        var randomness = await Deploy(ContractNames.RandomnessSource, LocalRandomnessSourceService.ContractName, new LocalRandomnessSourceDeployment());
+        string randomness;
+        if (parameters.Randomness == RandomnessKind.Prevrandao)
+        {
+            // Predictable on a Hardhat chain: tests of the randomness interface only.
+            DevelopmentKeys.EnsureLocal(chainId);
+            randomness = await Deploy(ContractNames.RandomnessSource, LocalRandomnessSourceService.ContractName, new LocalRandomnessSourceDeployment());
+        }
+        else
+        {
+            var coordinator = parameters.VrfCoordinator;
+            var keyHash = parameters.VrfKeyHash;
+            if (coordinator is null)
+            {
+                // LocalVrfCoordinator: a stand-in for Chainlink's on the local chain only.
+                DevelopmentKeys.EnsureLocal(chainId);
+                var publicKey = parameters.LocalVrfPublicKey ?? DevelopmentKeys.Vrf().PublicKey;
+                coordinator = await Deploy(ContractNames.VrfCoordinator, LocalVrfCoordinatorService.ContractName, new LocalVrfCoordinatorDeployment { PublicKey = [.. publicKey.ToEip197()] });
+                keyHash = await new LocalVrfCoordinatorService(web3, coordinator).KeyHashQueryAsync(null, cancellationToken);
+            }
+
+            randomness = await Deploy(ContractNames.RandomnessSource, VrfRandomnessSourceService.ContractName, new VrfRandomnessSourceDeployment
+            {
+                Coordinator = coordinator,
+                KeyHash = keyHash!,
+                SubId = parameters.VrfSubscriptionId,
+                RequestConfirmations = parameters.VrfRequestConfirmations,
+                CallbackGasLimit = parameters.VrfCallbackGasLimit,
+                NativePayment = parameters.VrfNativePayment,
+            });
+        }
+
         var disputes = await Deploy(ContractNames.DisputeManager, DisputeManagerService.ContractName, new DisputeManagerDeployment
         {
-            Wiring = new Wiring { Token = token, Sessions = sessions, Providers = providers, Oracles = oracles, Randomness = randomness },
+            Wiring = new Wiring { Token = token, Sessions = sessions, Oracles = oracles, Randomness = randomness },
             Parameters = new Parameters
             {
                 FeePerSeat = parameters.FeePerSeat,
@@ -131,8 +166,12 @@ public static class OracleNetworkDeployer
 
         await Wire("VpnToken.setMinter(TokenExchange)", () => new VpnTokenService(web3, token).SetMinterAsync(exchange, cancellationToken));
         await Wire("OracleRegistry.setDisputeManager", () => new OracleRegistryService(web3, oracles).SetDisputeManagerAsync(disputes, cancellationToken));
-        await Wire("ProviderRegistry.setDisputeManager", () => new ProviderRegistryService(web3, providers).SetDisputeManagerAsync(disputes, cancellationToken));
+        await Wire("ProviderRegistry.setSessionManager", () => new ProviderRegistryService(web3, providers).SetSessionManagerAsync(sessions, cancellationToken));
         await Wire("SessionManager.setDisputeManager", () => new SessionManagerService(web3, sessions).SetDisputeManagerAsync(disputes, cancellationToken));
+        if (parameters.Randomness == RandomnessKind.Vrf)
+        {
+            await Wire("RandomnessSource.setConsumer(DisputeManager)", () => new VrfRandomnessSourceService(web3, randomness).SetConsumerAsync(disputes, cancellationToken));
+        }
 
         return new DeploymentManifest
         {

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using Nethereum.Signer;
+using Oracle.Core.Randomness;
 
 namespace Oracle.Chain.Keys;
 
@@ -37,6 +38,14 @@ public static class DevelopmentKeys
         var seed = SHA256.HashData(Encoding.UTF8.GetBytes("oracle devnet account " + index.ToString(CultureInfo.InvariantCulture)));
         return new EthECKey(seed, isPrivate: true);
     }
+
+    /// <summary>
+    /// The local network's VRF proving key (LocalVrfCoordinator): SHA-256 of the UTF-8 text
+    /// <c>"oracle devnet vrf key"</c> as a BN254 scalar. Public, like the accounts, so anyone can answer (and foresee,
+    /// once a request's block is sealed) the draws of a network deployed with it: the deployer's fallback when no key is
+    /// given, used by the gas benchmark. The devnet and the tests make a fresh key per network.
+    /// </summary>
+    public static VrfKey Vrf() => VrfKey.FromSecret(SHA256.HashData("oracle devnet vrf key"u8));
 
     /// <summary>Whether <paramref name="chainId"/> is a local development network's.</summary>
     public static bool IsLocal(BigInteger chainId) => LocalChainIds.Contains(chainId);

@@ -56,6 +56,14 @@ public static class KeyStoreFile
         return Load(path, password);
     }
 
+    /// <summary>
+    /// Decrypts a VRF proving key (LocalVrfCoordinator's BLS secret, stored as the keystore's 32 secret bytes) with the
+    /// password from <paramref name="passwordFile"/> or <see cref="PasswordVariable"/>.
+    /// </summary>
+    /// <exception cref="KeyStoreException">The file is missing, malformed, or the password is wrong.</exception>
+    public static Oracle.Core.Randomness.VrfKey LoadVrfKeyWithPasswordFile(string path, string? passwordFile, Func<string, string?>? environment = null)
+        => Oracle.Core.Randomness.VrfKey.FromSecret(LoadWithPasswordFile(path, passwordFile, environment).GetPrivateKeyAsBytes());
+
     /// <summary>Encrypts <paramref name="key"/> into a new keystore file readable only by its owner.</summary>
     /// <param name="path">Where to write; an existing file is never overwritten.</param>
     /// <param name="key">The key.</param>
@@ -66,7 +74,10 @@ public static class KeyStoreFile
     {
         var scrypt = new KeyStoreScryptService();
         var parameters = new ScryptParams { Dklen = 32, N = cost == KeyStoreCost.Standard ? 262144 : 4096, R = 8, P = 1 };
-        var json = scrypt.EncryptAndGenerateKeyStoreAsJson(password, key.GetPrivateKeyAsBytes(), key.GetPublicAddress(), parameters);
+        // A key below 2^248 comes back from Nethereum with fewer than 32 bytes (leading zeros dropped); keystores hold 32.
+        var bytes = key.GetPrivateKeyAsBytes();
+        var privateKey = bytes.Length >= 32 ? bytes[^32..] : [.. new byte[32 - bytes.Length], .. bytes];
+        var json = scrypt.EncryptAndGenerateKeyStoreAsJson(password, privateKey, key.GetPublicAddress(), parameters);
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };

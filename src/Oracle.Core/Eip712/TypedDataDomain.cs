@@ -21,6 +21,10 @@ public sealed record TypedDataDomain(string Name, string Version, BigInteger Cha
     public static TypedDataDomain DisputeManager(BigInteger chainId, string disputeManager)
         => new("Oracle DisputeManager", "1", chainId, disputeManager);
 
+    /// <summary>The VPN token's domain: EIP-2612 permits.</summary>
+    public static TypedDataDomain VpnToken(BigInteger chainId, string vpnToken)
+        => new("Oracle VPN Token", "1", chainId, vpnToken);
+
     internal Domain ToNethereum() => new()
     {
         Name = Name,

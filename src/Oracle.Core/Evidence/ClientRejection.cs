@@ -6,6 +6,9 @@ public sealed record ClientRejection
     /// <summary>The reason code (docs/protocol.md §5.3).</summary>
     public required EpochRejectionReason Reason { get; init; }
 
-    /// <summary>A human-readable detail, for example which flow disagreed.</summary>
-    public required string Detail { get; init; }
+    /// <summary>
+    /// A human-readable detail, for example which flow disagreed. Not published: it may name the session's traffic, so a
+    /// published batch carries the reason only (null here).
+    /// </summary>
+    public string? Detail { get; init; }
 }

@@ -21,12 +21,22 @@ public enum EpochRejectionReason : byte
     /// <summary>The records do not produce the checkpoint's tree size and root on top of the previous log.</summary>
     RootMismatch = 6,
 
-    /// <summary>A record describes a flow the client never saw.</summary>
+    /// <summary>A record describes an outbound flow the client never saw (its own packets: the provider invented it).</summary>
     UnknownFlow = 7,
 
-    /// <summary>A flow's bytes exceed what the client saw by more than the tolerance.</summary>
+    /// <summary>The octets claimed beyond what the client saw, over the session, exceed its allowance.</summary>
     OctetsExceeded = 8,
 
-    /// <summary>The client already disputes an earlier epoch of this session and signs nothing after it.</summary>
+    /// <summary>The client already disputes (or cannot vouch for) an earlier epoch of this session and signs nothing after it.</summary>
     SessionDisputed = 9,
+
+    /// <summary>
+    /// The epoch holds what the client cannot check, through no proven fault of the provider: a denied outbound record of a
+    /// flow it never saw while its own capture lost packets, or records while it does not know the session's policy. It
+    /// signs no voucher (vouchers are cumulative) and accuses nobody.
+    /// </summary>
+    Unverifiable = 10,
+
+    /// <summary>A record's verdict or rule id is not what the session's policy gives its packets (docs/protocol.md §6.3).</summary>
+    VerdictMismatch = 11,
 }

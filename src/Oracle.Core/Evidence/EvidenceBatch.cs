@@ -1,9 +1,11 @@
 namespace Oracle.Core.Evidence;
 
 /// <summary>
-/// One epoch of a session's evidence, as published on the bus by the provider's gateway (docs/protocol.md §5.4): the
-/// records appended to the session's log, the gateway's signed checkpoint of the log after them, and the client's
-/// voucher committing to the same size and root (or the client's rejection, or neither when the client did not answer).
+/// One epoch of a session's evidence, as published on the bus by the provider's gateway (docs/protocol.md §5.4): the leaf
+/// hashes of the records appended to the session's log and the records themselves sealed under the session's evidence
+/// key (§5.5: provable by anyone, readable only by the session's parties and whom they disclose the key to), the gateway's
+/// signed checkpoint of the log after them, and the client's voucher committing to the same size and root (or the
+/// client's rejection, or neither when the client did not answer).
 /// </summary>
 /// <remarks>
 /// Consumers deduplicate by <see cref="BatchId"/>: publication is at least once (a batch is removed from the gateway's
@@ -32,8 +34,22 @@ public sealed record EvidenceBatch
     /// <summary>The log index of the first record of this batch (the tree size before it).</summary>
     public required ulong FirstLeafIndex { get; init; }
 
-    /// <summary>The encoded records (docs/protocol.md §5.1), in leaf order.</summary>
-    public required IReadOnlyList<byte[]> Records { get; init; }
+    /// <summary>
+    /// The session log before this batch: the hashes of the perfect subtrees covering its first
+    /// <see cref="FirstLeafIndex"/> leaves, largest first (<see cref="Merkle.CompactRange"/>; one per set bit of the
+    /// index, none for a session's first batch). With the records' leaf hashes it gives the checkpoint's root, so the
+    /// batch is checked on its own (<see cref="EvidenceBatchVerifier"/>), and its own root is the previous checkpoint's.
+    /// </summary>
+    public IReadOnlyList<byte[]> CompactRange { get; init; } = [];
+
+    /// <summary>The leaf hashes of the batch's records, <c>SHA-256(0x00 ‖ record)</c> (32 bytes each), in leaf order.</summary>
+    public required IReadOnlyList<byte[]> LeafHashes { get; init; }
+
+    /// <summary>
+    /// The records (docs/protocol.md §5.1) sealed under the session's evidence key (<see cref="RecordSealer"/>, 111 bytes
+    /// each), in leaf order: leaf <c>FirstLeafIndex + i</c> is <c>SealedRecords[i]</c>, opened against <c>LeafHashes[i]</c>.
+    /// </summary>
+    public required IReadOnlyList<byte[]> SealedRecords { get; init; }
 
     /// <summary>The gateway's checkpoint of the log after these records.</summary>
     public required SignedCheckpoint Checkpoint { get; init; }
@@ -41,6 +57,6 @@ public sealed record EvidenceBatch
     /// <summary>The client's voucher for this checkpoint, when it signed one in time.</summary>
     public SignedVoucher? Voucher { get; init; }
 
-    /// <summary>The client's refusal of this epoch, when it refused.</summary>
+    /// <summary>The client's refusal of this epoch (its reason only: the detail may name the traffic), when it refused.</summary>
     public ClientRejection? Rejection { get; init; }
 }

@@ -22,19 +22,19 @@ public static class EvidenceBatchAcknowledger
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(store);
         var treeSize = batch.Checkpoint?.TreeSize ?? 0;
-        var (error, detail) = EvidenceBatchVerifier.Verify(batch);
-        if (error != EvidenceBatchError.None)
+        var digest = EvidenceBatchDigest.Compute(batch);
+        var verification = EvidenceBatchVerifier.Verify(batch);
+        if (!verification.IsValid)
         {
-            return Rejected(batch, treeSize, error, detail, consumer);
+            return Rejected(batch, treeSize, digest, verification.Error, verification.Detail, consumer);
         }
 
-        var digest = EvidenceBatchDigest.Compute(batch);
         var outcome = await store.TryStoreAsync(batch, digest, cancellationToken).ConfigureAwait(false);
         return outcome switch
         {
             EvidenceStoreOutcome.Stored => Accepted(batch, treeSize, digest, EvidenceBatchVerdict.Verified, consumer),
             EvidenceStoreOutcome.Duplicate => Accepted(batch, treeSize, digest, EvidenceBatchVerdict.Duplicate, consumer),
-            _ => Rejected(batch, treeSize, EvidenceBatchError.ConflictingDuplicate,
+            _ => Rejected(batch, treeSize, digest, EvidenceBatchError.ConflictingDuplicate,
                 $"a different batch with id {batch.BatchId} (session {batch.SessionId}, tree size {treeSize}) is already held", consumer),
         };
     }
@@ -42,6 +42,6 @@ public static class EvidenceBatchAcknowledger
     private static EvidenceBatchAcknowledgement Accepted(EvidenceBatch batch, ulong treeSize, byte[] digest, EvidenceBatchVerdict verdict, string? consumer)
         => new(new EvidenceBatchAccepted { BatchId = batch.BatchId, SessionId = batch.SessionId, TreeSize = treeSize, Digest = digest, Verdict = verdict, Consumer = consumer }, null);
 
-    private static EvidenceBatchAcknowledgement Rejected(EvidenceBatch batch, ulong treeSize, EvidenceBatchError error, string detail, string? consumer)
-        => new(null, new EvidenceBatchRejected { BatchId = batch.BatchId, SessionId = batch.SessionId, TreeSize = treeSize, Error = error, Reason = detail, Consumer = consumer });
+    private static EvidenceBatchAcknowledgement Rejected(EvidenceBatch batch, ulong treeSize, byte[] digest, EvidenceBatchError error, string detail, string? consumer)
+        => new(null, new EvidenceBatchRejected { BatchId = batch.BatchId, SessionId = batch.SessionId, TreeSize = treeSize, Digest = digest, Error = error, Reason = detail, Consumer = consumer });
 }

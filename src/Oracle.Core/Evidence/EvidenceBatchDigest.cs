@@ -11,7 +11,7 @@ namespace Oracle.Core.Evidence;
 /// </summary>
 public static class EvidenceBatchDigest
 {
-    private static readonly byte[] Label = Encoding.ASCII.GetBytes("oracle evidence batch digest v1");
+    private static readonly byte[] Label = Encoding.ASCII.GetBytes("oracle evidence batch digest v2");
 
     /// <summary>The 32-byte digest of <paramref name="batch"/>.</summary>
     public static byte[] Compute(EvidenceBatch batch)
@@ -26,11 +26,25 @@ public static class EvidenceBatchDigest
         Text(sha, batch.Gateway?.ToLowerInvariant());
         Text(sha, batch.Client?.ToLowerInvariant());
         Number(sha, batch.FirstLeafIndex);
-        var records = batch.Records ?? [];
-        Number(sha, (ulong)records.Count);
-        foreach (var record in records)
+        var range = batch.CompactRange ?? [];
+        Number(sha, (ulong)range.Count);
+        foreach (var hash in range)
         {
-            Bytes(sha, record);
+            Bytes(sha, hash);
+        }
+
+        var leafHashes = batch.LeafHashes ?? [];
+        Number(sha, (ulong)leafHashes.Count);
+        foreach (var hash in leafHashes)
+        {
+            Bytes(sha, hash);
+        }
+
+        var sealedRecords = batch.SealedRecords ?? [];
+        Number(sha, (ulong)sealedRecords.Count);
+        foreach (var sealedRecord in sealedRecords)
+        {
+            Bytes(sha, sealedRecord);
         }
 
         var checkpoint = batch.Checkpoint;

@@ -6,7 +6,7 @@ public enum EvidenceBatchError
     /// <summary>No error.</summary>
     None = 0,
 
-    /// <summary>A required field is missing or has the wrong length (a root that is not 32 bytes, no records...).</summary>
+    /// <summary>A required field is missing or has the wrong length (a root that is not 32 bytes, no records, a compact range of the wrong size...).</summary>
     Malformed,
 
     /// <summary>The batch id is not the one <see cref="EvidenceBatchId.For"/> derives from the batch.</summary>
@@ -35,4 +35,25 @@ public enum EvidenceBatchError
     /// checkpoint, or the spool was tampered with. Both are kept for inspection.
     /// </summary>
     ConflictingDuplicate,
+
+    /// <summary>The records (their leaf hashes) appended to the batch's compact range do not give the checkpoint's root.</summary>
+    RootMismatch,
+
+    /// <summary>
+    /// The log before the batch (the root of its compact range) is not the log of the session's previous checkpoint the
+    /// consumer holds: the gateway's log forked.
+    /// </summary>
+    NotAnExtension,
+
+    /// <summary>The batch's session was never opened on the consumer's chain (or its SessionManager is not the one it serves).</summary>
+    UnknownSession,
+
+    /// <summary>
+    /// A signer is not the session's party on-chain: the checkpoint's signer is not the session's provider, or the voucher's
+    /// signer not its client (a valid signature by a key that has no say in the session).
+    /// </summary>
+    NotSessionParty,
+
+    /// <summary>The checkpoint's epoch time is earlier than the previous checkpoint's of the session.</summary>
+    TimeReversed,
 }

@@ -4,77 +4,96 @@ using Oracle.Core.Merkle;
 namespace Oracle.Core.Evidence;
 
 /// <summary>
-/// Checks what can be checked on an <see cref="EvidenceBatch"/> alone: its id, the records' encoding and session, the
-/// count against the checkpoint, and both signatures under the SessionManager's domain. Whether the records extend the
-/// session's log to the checkpoint's root needs the log itself: append them to it and compare (the collector does).
+/// Checks an <see cref="EvidenceBatch"/> from the batch alone (docs/protocol.md §5.4), as a collector can without the
+/// session's evidence key: its id, the count of leaf hashes and sealed records against the checkpoint, the root — the
+/// leaf hashes appended to the batch's compact range (the session log before it) give the checkpoint's root — the
+/// gateway's checkpoint signature, and the voucher (same size and root, signed by the client). With <c>previous</c>,
+/// the session's last checkpoint the consumer holds, it also checks that the batch continues that log (no fork). It runs
+/// <see cref="SessionLogVerifier"/>. Whether each sealed record opens to its leaf hash needs the key
+/// (<see cref="RecordSealer.Open"/>: the parties, the oracles).
 /// </summary>
 public static class EvidenceBatchVerifier
 {
     /// <summary>Verifies <paramref name="batch"/>.</summary>
-    /// <returns><see cref="EvidenceBatchError.None"/>, or the first problem found with a detail.</returns>
-    public static (EvidenceBatchError Error, string Detail) Verify(EvidenceBatch batch)
+    /// <param name="batch">The batch as delivered.</param>
+    /// <param name="previous">
+    /// The head of the session's log the consumer already holds (its verified checkpoint with the largest tree size not
+    /// above <see cref="EvidenceBatch.FirstLeafIndex"/>), or null. When its size is the batch's first leaf index, the
+    /// batch's compact range must have its root (<see cref="EvidenceBatchError.NotAnExtension"/>); a smaller one cannot
+    /// be compared (the batches between are missing) and is ignored.
+    /// </param>
+    /// <returns>Valid with the log's heads before and after the batch, or the first problem found with a detail.</returns>
+    public static EvidenceBatchVerification Verify(EvidenceBatch batch, TreeHead? previous = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Records is null || batch.Checkpoint is null || batch.Checkpoint.Root is not { Length: MerkleHash.Size }
+        if (batch.LeafHashes is null || batch.SealedRecords is null || batch.Checkpoint is null || batch.Checkpoint.Root is not { Length: MerkleHash.Size }
             || string.IsNullOrEmpty(batch.SessionManager) || string.IsNullOrEmpty(batch.Gateway) || (batch.Voucher is not null && string.IsNullOrEmpty(batch.Client)))
         {
-            return (EvidenceBatchError.Malformed, "missing field, or a root that is not 32 bytes");
+            return new(EvidenceBatchError.Malformed, "missing field, or a root that is not 32 bytes");
         }
 
         var expectedId = EvidenceBatchId.For(batch.ChainId, batch.SessionManager, batch.SessionId, batch.Checkpoint.TreeSize);
         if (batch.BatchId != expectedId)
         {
-            return (EvidenceBatchError.BatchIdMismatch, $"batch id {batch.BatchId} should be {expectedId}");
+            return new(EvidenceBatchError.BatchIdMismatch, $"batch id {batch.BatchId} should be {expectedId}");
         }
 
-        if (batch.FirstLeafIndex > batch.Checkpoint.TreeSize || batch.Checkpoint.TreeSize - batch.FirstLeafIndex != (ulong)batch.Records.Count)
+        if (batch.FirstLeafIndex > batch.Checkpoint.TreeSize || batch.Checkpoint.TreeSize - batch.FirstLeafIndex != (ulong)batch.LeafHashes.Count
+            || batch.LeafHashes.Count == 0 || batch.SealedRecords.Count != batch.LeafHashes.Count)
         {
-            return (EvidenceBatchError.RecordCountMismatch, $"{batch.Records.Count} records from leaf {batch.FirstLeafIndex} do not reach tree size {batch.Checkpoint.TreeSize}");
+            return new(EvidenceBatchError.RecordCountMismatch,
+                $"{batch.LeafHashes.Count} leaf hashes and {batch.SealedRecords.Count} sealed records from leaf {batch.FirstLeafIndex} do not reach tree size {batch.Checkpoint.TreeSize}");
         }
 
-        for (var i = 0; i < batch.Records.Count; i++)
+        for (var i = 0; i < batch.SealedRecords.Count; i++)
         {
-            var error = FlowRecordEncoding.TryDecode(batch.Records[i], out var record);
-            if (error != FlowRecordError.None)
+            if (batch.SealedRecords[i] is not { Length: RecordSealer.SealedSize })
             {
-                return (EvidenceBatchError.BadRecord, $"record {i}: {FlowRecordEncoding.Describe(error)}");
-            }
-
-            if (record.SessionId != batch.SessionId)
-            {
-                return (EvidenceBatchError.RecordOfOtherSession, $"record {i} belongs to session {record.SessionId}");
+                return new(EvidenceBatchError.Malformed, $"sealed record {i} is not {RecordSealer.SealedSize} bytes");
             }
         }
 
-        var domain = TypedDataDomain.SessionManager(batch.ChainId, batch.SessionManager);
-        if (!TypedDataSigner.Verify(batch.Checkpoint.ToCheckpoint(batch.SessionId), domain, batch.Checkpoint.Signature ?? string.Empty, batch.Gateway))
+        if (!Merkle.CompactRange.TryCreate(batch.FirstLeafIndex, batch.CompactRange ?? [], out var range))
         {
-            return (EvidenceBatchError.BadCheckpointSignature, "the checkpoint is not signed by the gateway");
+            return new(EvidenceBatchError.Malformed, $"the compact range of the log's first {batch.FirstLeafIndex} leaves must have {System.Numerics.BitOperations.PopCount(batch.FirstLeafIndex)} hashes of 32 bytes");
+        }
+
+        var prior = range.Head();
+        if (previous is not null && previous.Size == batch.FirstLeafIndex && !previous.Matches(prior))
+        {
+            return new(EvidenceBatchError.NotAnExtension, $"the batch continues a log of {prior.Size} leaves whose root is not the session's checkpoint's of that size");
+        }
+
+        var parties = new SessionLogParties(batch.SessionId, TypedDataDomain.SessionManager(batch.ChainId, batch.SessionManager), batch.Gateway, batch.Client);
+        var log = SessionLogVerifier.Resume(parties, range, 0, null);
+        var appended = log.AppendLeafHashes(batch.FirstLeafIndex, batch.LeafHashes, batch.Checkpoint);
+        if (!appended.IsValid)
+        {
+            return new(Map(appended.Error), appended.Detail);
         }
 
         if (batch.Voucher is { } voucher)
         {
-            if (voucher.LogSize != batch.Checkpoint.TreeSize || voucher.LogRoot is null || !voucher.LogRoot.AsSpan().SequenceEqual(batch.Checkpoint.Root))
+            var checkedVoucher = log.CheckVoucher(voucher);
+            if (!checkedVoucher.IsValid || voucher.LogSize != batch.Checkpoint.TreeSize)
             {
-                return (EvidenceBatchError.VoucherMismatch, "the voucher commits to another log size or root than the checkpoint");
-            }
-
-            Voucher typed;
-            try
-            {
-                typed = voucher.ToVoucher(batch.SessionId);
-            }
-            catch (FormatException)
-            {
-                return (EvidenceBatchError.Malformed, "the voucher's amount is not a decimal integer");
-            }
-
-            if (!TypedDataSigner.Verify(typed, domain, voucher.Signature ?? string.Empty, batch.Client!))
-            {
-                return (EvidenceBatchError.BadVoucherSignature, "the voucher is not signed by the client");
+                return new(checkedVoucher.IsValid ? EvidenceBatchError.VoucherMismatch : Map(checkedVoucher.Error),
+                    checkedVoucher.IsValid ? "the voucher commits to another log size than the checkpoint" : checkedVoucher.Detail);
             }
         }
 
-        return (EvidenceBatchError.None, "valid");
+        return new(EvidenceBatchError.None, "valid", prior, log.Head());
     }
+
+    private static EvidenceBatchError Map(SessionLogError error) => error switch
+    {
+        SessionLogError.BadRecord => EvidenceBatchError.BadRecord,
+        SessionLogError.RecordOfOtherSession => EvidenceBatchError.RecordOfOtherSession,
+        SessionLogError.BadCheckpointSignature => EvidenceBatchError.BadCheckpointSignature,
+        SessionLogError.RootMismatch => EvidenceBatchError.RootMismatch,
+        SessionLogError.NotAnExtension => EvidenceBatchError.RecordCountMismatch,
+        SessionLogError.VoucherForUnknownCheckpoint or SessionLogError.VoucherRootMismatch or SessionLogError.VoucherBytesMismatch => EvidenceBatchError.VoucherMismatch,
+        SessionLogError.BadVoucherSignature => EvidenceBatchError.BadVoucherSignature,
+        _ => EvidenceBatchError.Malformed,
+    };
 }

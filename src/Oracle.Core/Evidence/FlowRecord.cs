@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Oracle.Core.Policy;
@@ -11,7 +10,7 @@ namespace Oracle.Core.Evidence;
 /// </summary>
 /// <remarks>
 /// Addresses are held as 128-bit big-endian numbers: IPv6 as is, IPv4 in the IPv4-mapped form <c>::ffff:a.b.c.d</c>
-/// (see <see cref="MapIPv4(uint)"/>), so a record is a plain value without references.
+/// (<see cref="IpNumber"/>, the numbering prefixes and packet tuples use too), so a record is a plain value without references.
 /// </remarks>
 /// <param name="SessionId">The session, as numbered by the SessionManager.</param>
 /// <param name="Verdict">Whether the packets were forwarded or denied.</param>
@@ -49,47 +48,24 @@ public readonly record struct FlowRecord(
     ulong Octets,
     ulong PayloadOctets)
 {
-    private static readonly UInt128 MappedPrefix = new(0, 0xFFFF_0000_0000);
-
     /// <summary>The source address as an <see cref="IPAddress"/> (IPv4 for IPv4 records).</summary>
-    public IPAddress Source => ToIPAddress(SourceAddress, IpVersion);
+    public IPAddress Source => Display(SourceAddress);
 
     /// <summary>The destination address as an <see cref="IPAddress"/> (IPv4 for IPv4 records).</summary>
-    public IPAddress Destination => ToIPAddress(DestinationAddress, IpVersion);
+    public IPAddress Destination => Display(DestinationAddress);
 
-    /// <summary>The IPv4-mapped form <c>::ffff:a.b.c.d</c> of an IPv4 address given as a big-endian number.</summary>
-    public static UInt128 MapIPv4(uint address) => MappedPrefix | address;
-
-    /// <summary>Whether <paramref name="address"/> is in the IPv4-mapped form.</summary>
-    public static bool IsIPv4Mapped(UInt128 address) => (address >> 32) == (MappedPrefix >> 32);
-
-    /// <summary>Reads a 4-byte (IPv4, mapped) or 16-byte (IPv6) network-order address.</summary>
-    public static UInt128 ReadAddress(ReadOnlySpan<byte> address) => address.Length switch
+    /// <summary>
+    /// What the session's policy looks at in the packets this record counts (docs/protocol.md §6.3): family, addresses,
+    /// protocol and, for TCP and UDP, the ports unless both are 0 (a later fragment's record carries ports 0/0, and
+    /// <see cref="PacketTuple.TryParse"/> evaluates a 0/0 packet without ports too). Every packet of the record gives
+    /// this tuple, so <see cref="PolicyEvaluator"/> on it gives the verdict the gateway gave each packet
+    /// (<see cref="FlowRecordPolicy"/>).
+    /// </summary>
+    public PacketTuple ToPacketTuple()
     {
-        4 => MapIPv4(BinaryPrimitives.ReadUInt32BigEndian(address)),
-        16 => BinaryPrimitives.ReadUInt128BigEndian(address),
-        _ => throw new ArgumentException("an IP address has 4 or 16 bytes", nameof(address)),
-    };
-
-    /// <summary>The 128-bit form of <paramref name="address"/> (IPv4 addresses mapped).</summary>
-    public static UInt128 FromIPAddress(IPAddress address)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        Span<byte> bytes = stackalloc byte[16];
-        if (!address.TryWriteBytes(bytes, out var written))
-        {
-            throw new ArgumentException("not an IPv4 or IPv6 address", nameof(address));
-        }
-
-        return ReadAddress(bytes[..written]);
-    }
-
-    /// <summary>The <see cref="IPAddress"/> of a 128-bit address; IPv4 when <paramref name="ipVersion"/> is 4.</summary>
-    public static IPAddress ToIPAddress(UInt128 address, byte ipVersion)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        BinaryPrimitives.WriteUInt128BigEndian(bytes, address);
-        return ipVersion == 4 && IsIPv4Mapped(address) ? new IPAddress(bytes[12..]) : new IPAddress(bytes);
+        var hasPorts = Protocol is PacketTuple.Tcp or PacketTuple.Udp && (SourcePort | DestinationPort) != 0;
+        return new PacketTuple(IpVersion == 6, SourceAddress, DestinationAddress, Protocol, hasPorts,
+            hasPorts ? SourcePort : (ushort)0, hasPorts ? DestinationPort : (ushort)0);
     }
 
     /// <inheritdoc/>
@@ -108,4 +84,7 @@ public readonly record struct FlowRecord(
         return $"session {SessionId} {Direction} {proto} {open}{Source}{close}:{SourcePort} -> {open}{Destination}{close}:{DestinationPort} " +
             $"{Packets} pkts {Octets} B ({PayloadOctets} B payload) {Verdict}{(Verdict == FlowVerdict.Denied ? $" rule {RuleId}" : string.Empty)} end {EndReason}";
     }
+
+    // An invalid record (an IPv4 one whose address is not mapped) is still shown, as IPv6.
+    private IPAddress Display(UInt128 address) => IpNumber.ToIPAddress(address, IpVersion != 4 || !IpNumber.IsIPv4Mapped(address));
 }

@@ -170,7 +170,7 @@ public static class FlowRecordEncoding
             return FlowRecordError.UnknownIpVersion;
         }
 
-        if (record.IpVersion == 4 && !(FlowRecord.IsIPv4Mapped(record.SourceAddress) && FlowRecord.IsIPv4Mapped(record.DestinationAddress)))
+        if (record.IpVersion == 4 && !(IpNumber.IsIPv4Mapped(record.SourceAddress) && IpNumber.IsIPv4Mapped(record.DestinationAddress)))
         {
             return FlowRecordError.NotIPv4Mapped;
         }

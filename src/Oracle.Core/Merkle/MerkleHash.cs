@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Oracle.Core.Merkle;
@@ -11,6 +12,9 @@ public static class MerkleHash
     /// <summary>The length of every hash, in bytes.</summary>
     public const int Size = 32;
 
+    /// <summary>Leaves shorter than this many bytes are hashed from the stack.</summary>
+    public const int StackLeafLimit = 256;
+
     /// <summary>The root of the empty tree: SHA-256 of the empty string.</summary>
     public static ReadOnlySpan<byte> EmptyRoot =>
     [
@@ -18,14 +22,35 @@ public static class MerkleHash
         0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
     ];
 
-    /// <summary>Writes <c>SHA-256(0x00 ‖ leaf)</c> to <paramref name="destination"/>.</summary>
+    /// <summary>
+    /// Writes <c>SHA-256(0x00 ‖ leaf)</c> to <paramref name="destination"/>. Allocates nothing: the prefixed leaf is
+    /// hashed from a stack buffer (up to <see cref="StackLeafLimit"/> bytes, every flow record) or a pooled one.
+    /// </summary>
     public static void Leaf(ReadOnlySpan<byte> leaf, Span<byte> destination)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        ReadOnlySpan<byte> prefix = [0x00];
-        sha.AppendData(prefix);
-        sha.AppendData(leaf);
-        sha.GetHashAndReset(destination);
+        if (leaf.Length < StackLeafLimit)
+        {
+            Span<byte> buffer = stackalloc byte[StackLeafLimit];
+            Hash(leaf, buffer, destination);
+            return;
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(leaf.Length + 1);
+        try
+        {
+            Hash(leaf, rented, destination);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        static void Hash(ReadOnlySpan<byte> leaf, Span<byte> buffer, Span<byte> destination)
+        {
+            buffer[0] = 0x00;
+            leaf.CopyTo(buffer[1..]);
+            SHA256.HashData(buffer[..(leaf.Length + 1)], destination);
+        }
     }
 
     /// <summary>Returns <c>SHA-256(0x00 ‖ leaf)</c>.</summary>

@@ -1,17 +1,20 @@
-using System.Numerics;
-
 namespace Oracle.Core.Merkle;
 
 /// <summary>
 /// An append-only RFC 9162 Merkle tree held in memory. It keeps the hash of every complete (perfect, aligned)
 /// subtree, so an append costs O(1) amortized hashes, and a root, inclusion proof or consistency proof for any
-/// size up to <see cref="Size"/> costs O(log n).
+/// size up to <see cref="Size"/> costs O(log n). <see cref="StoredMerkleTree"/> is the same tree with its nodes in a
+/// store (PostgreSQL); both run the same recursion.
 /// </summary>
 /// <remarks>Not thread-safe: one writer, or external locking.</remarks>
 public sealed class MerkleTree
 {
     // _levels[h] holds the hashes of the perfect subtrees of 2^h leaves, left to right, packed 32 bytes each.
     private readonly List<HashList> _levels = [new HashList()];
+    private readonly Nodes _nodes;
+
+    /// <summary>Creates an empty tree.</summary>
+    public MerkleTree() => _nodes = new Nodes(_levels);
 
     /// <summary>The number of leaves.</summary>
     public ulong Size => (ulong)_levels[0].Count;
@@ -66,14 +69,7 @@ public sealed class MerkleTree
     public byte[] Root(ulong size)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(size, Size);
-        if (size == 0)
-        {
-            return MerkleHash.EmptyRoot.ToArray();
-        }
-
-        var root = new byte[MerkleHash.Size];
-        SubtreeHash(0, size, root);
-        return root;
+        return MerkleRecursion.Root(_nodes, size);
     }
 
     /// <summary>The RFC 9162 inclusion proof (audit path) of leaf <paramref name="index"/> in the tree of <paramref name="size"/> leaves.</summary>
@@ -81,9 +77,7 @@ public sealed class MerkleTree
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(size, Size);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, size);
-        var proof = new List<byte[]>();
-        Path(index, 0, size, proof);
-        return proof;
+        return MerkleRecursion.InclusionProof(_nodes, index, size);
     }
 
     /// <summary>The RFC 9162 consistency proof between the trees of <paramref name="size1"/> and <paramref name="size2"/> leaves.</summary>
@@ -92,90 +86,28 @@ public sealed class MerkleTree
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(size2, Size);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(size1, size2);
-        var proof = new List<byte[]>();
-        if (size1 > 0 && size1 < size2)
-        {
-            SubProof(size1, 0, size2, complete: true, proof);
-        }
-
-        return proof;
+        return MerkleRecursion.ConsistencyProof(_nodes, size1, size2);
     }
 
-    // PATH(m, D[start:start+n]) of RFC 9162 §2.1.3.1, leaf to root.
-    private void Path(ulong m, ulong start, ulong n, List<byte[]> proof)
+    /// <summary>The compact range of the tree's first <paramref name="size"/> leaves (enough to continue or check its root).</summary>
+    public CompactRange CompactRange(ulong size)
     {
-        if (n <= 1)
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(size, Size);
+        var nodes = MerkleRecursion.RangeNodes(size);
+        var hashes = new byte[nodes.Count][];
+        for (var i = 0; i < nodes.Count; i++)
         {
-            return;
+            hashes[i] = new byte[MerkleHash.Size];
+            _nodes.Read(nodes[i], hashes[i]);
         }
 
-        var k = SplitPoint(n);
-        if (m < k)
-        {
-            Path(m, start, k, proof);
-            proof.Add(SubtreeHash(start + k, n - k));
-        }
-        else
-        {
-            Path(m - k, start + k, n - k, proof);
-            proof.Add(SubtreeHash(start, k));
-        }
+        return Merkle.CompactRange.Create(size, hashes);
     }
 
-    // SUBPROOF(m, D[start:start+n], b) of RFC 9162 §2.1.4.1.
-    private void SubProof(ulong m, ulong start, ulong n, bool complete, List<byte[]> proof)
+    private sealed class Nodes(List<HashList> levels) : IMerkleNodeSource
     {
-        if (m == n)
-        {
-            if (!complete)
-            {
-                proof.Add(SubtreeHash(start, n));
-            }
-
-            return;
-        }
-
-        var k = SplitPoint(n);
-        if (m <= k)
-        {
-            SubProof(m, start, k, complete, proof);
-            proof.Add(SubtreeHash(start + k, n - k));
-        }
-        else
-        {
-            SubProof(m - k, start + k, n - k, complete: false, proof);
-            proof.Add(SubtreeHash(start, k));
-        }
+        public void Read(MerkleNodeId node, Span<byte> destination) => levels[node.Level][(int)node.Index].CopyTo(destination);
     }
-
-    private byte[] SubtreeHash(ulong start, ulong n)
-    {
-        var hash = new byte[MerkleHash.Size];
-        SubtreeHash(start, n, hash);
-        return hash;
-    }
-
-    // MTH(D[start:start+n]). Every range the RFC recursion asks for starts at a multiple of the largest power of
-    // two not above n, so the left part is always a stored perfect subtree: O(log n) hashes.
-    private void SubtreeHash(ulong start, ulong n, Span<byte> destination)
-    {
-        if (BitOperations.IsPow2(n) && start % n == 0)
-        {
-            var h = BitOperations.Log2(n);
-            _levels[h][(int)(start >> h)].CopyTo(destination);
-            return;
-        }
-
-        var k = SplitPoint(n);
-        Span<byte> left = stackalloc byte[MerkleHash.Size];
-        Span<byte> right = stackalloc byte[MerkleHash.Size];
-        SubtreeHash(start, k, left);
-        SubtreeHash(start + k, n - k, right);
-        MerkleHash.Node(left, right, destination);
-    }
-
-    /// <summary>The largest power of two smaller than <paramref name="n"/> (n &gt; 1).</summary>
-    internal static ulong SplitPoint(ulong n) => BitOperations.RoundUpToPowerOf2(n) >> 1;
 
     // A growable array of 32-byte hashes without an object per hash.
     private sealed class HashList

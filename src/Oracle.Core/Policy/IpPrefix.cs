@@ -8,7 +8,8 @@ namespace Oracle.Core.Policy;
 
 /// <summary>
 /// An IPv4 or IPv6 prefix such as <c>198.18.0.0/15</c> or <c>fd00::/8</c>. The address is held as a 128-bit number
-/// (IPv4 in the low 32 bits); host bits are always zero, so equal prefixes compare equal.
+/// numbered as <see cref="IpNumber"/> does (IPv4 in the IPv4-mapped form); host bits are always zero, so equal prefixes
+/// compare equal.
 /// </summary>
 public readonly record struct IpPrefix
 {
@@ -20,7 +21,7 @@ public readonly record struct IpPrefix
     }
 
     /// <summary>Every IPv4 address.</summary>
-    public static IpPrefix AnyIPv4 { get; } = new(false, 0, 0);
+    public static IpPrefix AnyIPv4 { get; } = new(false, IpNumber.IPv4MappedPrefix, 0);
 
     /// <summary>Every IPv6 address.</summary>
     public static IpPrefix AnyIPv6 { get; } = new(true, 0, 0);
@@ -28,13 +29,16 @@ public readonly record struct IpPrefix
     /// <summary>Whether this is an IPv6 prefix.</summary>
     public bool IsIPv6 { get; }
 
-    /// <summary>The network address as a number (IPv4 in the low 32 bits), host bits zero.</summary>
+    /// <summary>The network address as a number (<see cref="IpNumber"/>: IPv4 mapped), host bits zero.</summary>
     public UInt128 Network { get; }
 
     /// <summary>The prefix length: 0–32 for IPv4, 0–128 for IPv6.</summary>
     public byte Length { get; }
 
-    /// <summary>The mask of the prefix, in the same numbering as <see cref="Network"/>.</summary>
+    /// <summary>
+    /// The mask of the prefix, in the same numbering as <see cref="Network"/> (an IPv4 prefix of length <c>n</c> masks
+    /// the 96 bits of the mapped form and <c>n</c> more; its low 32 bits are the IPv4 netmask).
+    /// </summary>
     public UInt128 Mask => MaskOf(IsIPv6, Length);
 
     /// <summary>Parses <c>address/length</c> (or a bare address, a host prefix) in canonical form: host bits must be zero.</summary>
@@ -135,26 +139,11 @@ public readonly record struct IpPrefix
     /// <summary>The canonical text: the network address in its shortest form (RFC 5952 for IPv6), a slash, the length.</summary>
     public override string ToString() => $"{NetworkAddress}/{Length.ToString(CultureInfo.InvariantCulture)}";
 
-    /// <summary>The address as a number: IPv4 in the low 32 bits, IPv6 as 128 bits (IPv4-mapped IPv6 stays IPv6).</summary>
-    public static UInt128 ToNumber(IPAddress address)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        Span<byte> bytes = stackalloc byte[16];
-        if (!address.TryWriteBytes(bytes, out var written))
-        {
-            throw new ArgumentException("cannot read the address", nameof(address));
-        }
-
-        return written == 4 ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : BinaryPrimitives.ReadUInt128BigEndian(bytes);
-    }
+    /// <summary>The address as a number (<see cref="IpNumber.From"/>: IPv4 mapped, an IPv4-mapped IPv6 address stays IPv6).</summary>
+    public static UInt128 ToNumber(IPAddress address) => IpNumber.From(address);
 
     internal static UInt128 MaskOf(bool isIPv6, int length)
-    {
-        if (isIPv6)
-        {
-            return length == 0 ? UInt128.Zero : UInt128.MaxValue << (128 - length);
-        }
-
-        return length == 0 ? UInt128.Zero : (UInt128)(uint.MaxValue << (32 - length));
-    }
+        => isIPv6
+            ? (length == 0 ? UInt128.Zero : UInt128.MaxValue << (128 - length))
+            : UInt128.MaxValue << (32 - length);
 }

@@ -4,13 +4,28 @@ namespace Oracle.Core.Policy;
 
 /// <summary>
 /// The fields of an IP packet that a policy looks at: family, addresses, the upper-layer protocol (after IPv6
-/// extension headers) and, for TCP and UDP packets that carry them, the ports. Parsed straight from the bytes.
+/// extension headers) and, for TCP and UDP packets that carry them, the ports. Parsed straight from the bytes
+/// (<see cref="TryParse"/>), or rebuilt from a flow record (<see cref="Evidence.FlowRecord.ToPacketTuple"/>) so that
+/// an oracle evaluates the record exactly as the gateway evaluated its packets.
 /// </summary>
 public readonly struct PacketTuple
 {
-    /// <summary>Creates a tuple (addresses numbered as <see cref="IpPrefix.Network"/>).</summary>
+    /// <summary>Creates a tuple.</summary>
+    /// <param name="isIPv6">The family.</param>
+    /// <param name="source">The source address, numbered as <see cref="IpNumber"/> (IPv4 in the IPv4-mapped form).</param>
+    /// <param name="destination">The destination address, numbered the same way.</param>
+    /// <param name="protocol">The upper-layer protocol number.</param>
+    /// <param name="hasPorts">Whether the ports are known (see <see cref="HasPorts"/>).</param>
+    /// <param name="sourcePort">The source port, or 0.</param>
+    /// <param name="destinationPort">The destination port, or 0.</param>
+    /// <exception cref="ArgumentException">An IPv4 address that is not IPv4-mapped.</exception>
     public PacketTuple(bool isIPv6, UInt128 source, UInt128 destination, byte protocol, bool hasPorts, ushort sourcePort, ushort destinationPort)
     {
+        if (!isIPv6 && !(IpNumber.IsIPv4Mapped(source) && IpNumber.IsIPv4Mapped(destination)))
+        {
+            throw new ArgumentException("IPv4 addresses are numbered in the IPv4-mapped form (IpNumber.MapIPv4)", nameof(source));
+        }
+
         IsIPv6 = isIPv6;
         Source = source;
         Destination = destination;
@@ -35,19 +50,27 @@ public readonly struct PacketTuple
     /// <summary>Protocol number of ICMPv6.</summary>
     public const byte IcmpV6 = 58;
 
+    private const byte Dccp = 33;
+    private const byte Sctp = 132;
+    private const byte UdpLite = 136;
+
     /// <summary>Whether the packet is IPv6.</summary>
     public bool IsIPv6 { get; }
 
-    /// <summary>The source address (IPv4 in the low 32 bits).</summary>
+    /// <summary>The source address (<see cref="IpNumber"/>: IPv4 mapped).</summary>
     public UInt128 Source { get; }
 
-    /// <summary>The destination address (IPv4 in the low 32 bits).</summary>
+    /// <summary>The destination address (<see cref="IpNumber"/>: IPv4 mapped).</summary>
     public UInt128 Destination { get; }
 
     /// <summary>The upper-layer protocol number.</summary>
     public byte Protocol { get; }
 
-    /// <summary>Whether the ports are known: a TCP or UDP packet that is not a later fragment (which always holds them).</summary>
+    /// <summary>
+    /// Whether the ports are known: a TCP or UDP packet that is not a later fragment (which always holds them) and whose
+    /// ports are not both 0. A later fragment's flow record carries ports 0/0, so a packet from port 0 to port 0 (which
+    /// reaches no socket) is evaluated without ports too: the record then says all the policy looked at.
+    /// </summary>
     public bool HasPorts { get; }
 
     /// <summary>The source port, when <see cref="HasPorts"/>.</summary>
@@ -60,7 +83,9 @@ public readonly struct PacketTuple
     /// Parses an IPv4 or IPv6 packet starting at its IP header. Fails on anything that is not a well-formed IP header
     /// whose length fields fit in <paramref name="packet"/>, on an IPv6 extension header chain longer than
     /// <see cref="MaxExtensionHeaders"/> or cut short, and (RFC 7112) on a packet that is not a later fragment but does
-    /// not hold its whole TCP (20 bytes), UDP, ICMP or ICMPv6 (8 bytes) header, so no such packet escapes port rules.
+    /// not hold its whole upper-layer header (TCP: its data offset, at least 20 bytes; UDP, UDP-Lite, ICMP, ICMPv6: 8;
+    /// SCTP: 12; DCCP: its data offset, at least 12), so no such packet escapes port rules and metering can always read
+    /// the flow record's fields from what the policy accepted.
     /// </summary>
     public static bool TryParse(ReadOnlySpan<byte> packet, out PacketTuple tuple)
     {
@@ -82,13 +107,13 @@ public readonly struct PacketTuple
 
             var protocol = packet[9];
             var laterFragment = (BinaryPrimitives.ReadUInt16BigEndian(packet[6..]) & 0x1FFF) != 0;
-            if (!laterFragment && !HoldsTransportHeader(protocol, totalLength - headerLength))
+            if (!laterFragment && !HoldsTransportHeader(protocol, packet[headerLength..totalLength]))
             {
                 return false;
             }
 
-            var source = BinaryPrimitives.ReadUInt32BigEndian(packet[12..]);
-            var destination = BinaryPrimitives.ReadUInt32BigEndian(packet[16..]);
+            var source = IpNumber.MapIPv4(BinaryPrimitives.ReadUInt32BigEndian(packet[12..]));
+            var destination = IpNumber.MapIPv4(BinaryPrimitives.ReadUInt32BigEndian(packet[16..]));
             ReadPorts(packet[headerLength..totalLength], protocol, laterFragment, out var hasPorts, out var sp, out var dp);
             tuple = new PacketTuple(false, source, destination, protocol, hasPorts, sp, dp);
             return true;
@@ -142,7 +167,7 @@ public readonly struct PacketTuple
                 }
             }
 
-            if (!laterFragment && !HoldsTransportHeader(next, end - offset))
+            if (!laterFragment && !HoldsTransportHeader(next, packet[offset..end]))
             {
                 return false;
             }
@@ -160,18 +185,22 @@ public readonly struct PacketTuple
     // Hop-by-hop, routing, fragment, AH, destination options, mobility, HIP, shim6 (the set metering walks too).
     private static bool IsExtensionHeader(byte next) => next is 0 or 43 or 44 or 51 or 60 or 135 or 139 or 140;
 
-    // The fixed transport header a packet that is not a later fragment must hold whole: TCP 20 bytes, UDP and ICMP 8.
-    private static bool HoldsTransportHeader(byte protocol, int length) => protocol switch
+    // The transport header a packet that is not a later fragment must hold whole (RFC 7112), with the lengths metering
+    // reads (docs/protocol.md §5.1): TCP and DCCP their data offset, UDP, UDP-Lite, ICMP and ICMPv6 8 bytes, SCTP 12.
+    private static bool HoldsTransportHeader(byte protocol, ReadOnlySpan<byte> transport) => protocol switch
     {
-        Tcp => length >= 20,
-        Udp or Icmp or IcmpV6 => length >= 8,
+        Tcp => transport.Length >= 20 && (transport[12] >> 4) >= 5 && (transport[12] >> 4) * 4 <= transport.Length,
+        Udp or UdpLite or Icmp or IcmpV6 => transport.Length >= 8,
+        Sctp => transport.Length >= 12,
+        Dccp => transport.Length >= 12 && transport[4] >= 3 && transport[4] * 4 <= transport.Length,
         _ => true,
     };
 
     private static void ReadPorts(ReadOnlySpan<byte> payload, byte protocol, bool laterFragment, out bool hasPorts, out ushort sourcePort, out ushort destinationPort)
     {
-        hasPorts = !laterFragment && protocol is Tcp or Udp && payload.Length >= 4;
-        sourcePort = hasPorts ? BinaryPrimitives.ReadUInt16BigEndian(payload) : (ushort)0;
-        destinationPort = hasPorts ? BinaryPrimitives.ReadUInt16BigEndian(payload[2..]) : (ushort)0;
+        var readable = !laterFragment && protocol is Tcp or Udp && payload.Length >= 4;
+        sourcePort = readable ? BinaryPrimitives.ReadUInt16BigEndian(payload) : (ushort)0;
+        destinationPort = readable ? BinaryPrimitives.ReadUInt16BigEndian(payload[2..]) : (ushort)0;
+        hasPorts = readable && (sourcePort | destinationPort) != 0;
     }
 }

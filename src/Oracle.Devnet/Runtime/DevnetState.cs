@@ -50,6 +50,9 @@ public sealed record DevnetState
     /// <summary>The network namespaces the devnet made (its provider's and its internet's), deleted by <c>down</c>.</summary>
     [JsonPropertyName("namespaces")] public IReadOnlyList<string> Namespaces { get; init; } = [];
 
+    /// <summary>Network devices the devnet made in the host's namespace (a bridge of the main job), deleted by <c>down</c>.</summary>
+    [JsonPropertyName("links")] public IReadOnlyList<string> Links { get; init; } = [];
+
     /// <summary>The provider's exit: where a client connects and what it reaches (null without the gateway).</summary>
     [JsonPropertyName("exit")] public ExitDescription? Exit { get; init; }
 

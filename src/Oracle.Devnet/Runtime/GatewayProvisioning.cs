@@ -168,7 +168,21 @@ internal static class GatewayProvisioning
         return Convert.FromHexString(hex[2..]);
     }
 
-    private static async Task BuyAsync(IWeb3 buyer, DeploymentManifest manifest, BigInteger amount, CancellationToken cancellationToken)
+    /// <summary>
+    /// Buys the devnet collector the EvidenceRegistry's minimum bond in VPN at the exchange (with its ETH), unless it holds
+    /// it already: the collector registers with it at start and then anchors its log (docs/collector.md).
+    /// </summary>
+    public static async Task FundCollectorBondAsync(IWeb3 collector, DeploymentManifest manifest, CancellationToken cancellationToken)
+    {
+        var bond = await new Oracle.Chain.Contracts.EvidenceRegistry.EvidenceRegistryService(collector, manifest.AddressOf(ContractNames.EvidenceRegistry)).MinBondQueryAsync(null, cancellationToken);
+        var held = await new VpnTokenService(collector, manifest.AddressOf(ContractNames.VpnToken)).BalanceOfQueryAsync(collector.TransactionManager.Account.Address, null, cancellationToken);
+        if (held < bond)
+        {
+            await BuyAsync(collector, manifest, bond - held, cancellationToken);
+        }
+    }
+
+    internal static async Task BuyAsync(IWeb3 buyer, DeploymentManifest manifest, BigInteger amount, CancellationToken cancellationToken)
     {
         var feed = new PriceFeedService(buyer, manifest.AddressOf(ContractNames.PriceFeedVpnEth));
         var exchange = new TokenExchangeService(buyer, manifest.AddressOf(ContractNames.TokenExchange));

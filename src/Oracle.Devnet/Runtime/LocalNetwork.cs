@@ -1,15 +1,18 @@
 using System.Diagnostics;
+using System.Numerics;
 using System.Security.Cryptography;
 using Npgsql;
 using Oracle.Chain;
 using Oracle.Chain.Deployment;
+using Nethereum.Signer;
 using Oracle.Chain.Keys;
+using Oracle.Core.Randomness;
 
 namespace Oracle.Devnet.Runtime;
 
 /// <summary>
 /// The local network: a Hardhat chain, a PostgreSQL cluster and a RabbitMQ node as throwaway processes in one data
-/// folder, the contracts deployed, keystores for every role, and the four services started against them.
+/// folder, the contracts deployed, keystores for every role, and the services started against them (five staked oracle nodes among them).
 /// </summary>
 public sealed class LocalNetwork : IAsyncDisposable
 {
@@ -33,13 +36,24 @@ public sealed class LocalNetwork : IAsyncDisposable
 
     private const string Marker = ".oracle-devnet";
 
+    /// <summary>The service names of the devnet's oracle nodes (roles oracle-1 … oracle-5).</summary>
+    public static readonly IReadOnlyList<string> OracleNames = ["OracleNode-1", "OracleNode-2", "OracleNode-3", "OracleNode-4", "OracleNode-5"];
+
+    /// <summary>The keystore role of the run's VRF proving key (keys/vrf.json).</summary>
+    public const string VrfRole = "vrf";
+
     private readonly LocalNetworkOptions _options;
     private readonly List<LocalService> _services = [];
     private readonly Dictionary<string, string> _keystores = new(StringComparer.Ordinal);
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private string? _passwordFile;
     private string? _repositoryManifest;
+    // The run's VRF proving key (LocalVrfCoordinator): fresh each run, so nobody outside this devnet can answer or
+    // foresee its draws; its keystore goes to the oracle node, which runs the randomness duty.
+    private readonly byte[] _vrfSecret = NewVrfSecret();
     private ExitNetwork? _exit;
+    private readonly List<string> _adoptedNamespaces = [];
+    private readonly List<string> _adoptedLinks = [];
     private string? _clientConfig;
     private bool _ready;
 
@@ -65,6 +79,12 @@ public sealed class LocalNetwork : IAsyncDisposable
 
     /// <summary>Where the manifest was written.</summary>
     public string ManifestPath => Path.Combine(_options.DataDirectory, "deployments", "devnet.json");
+
+    /// <summary>The password file of the devnet's keystores (keys/password).</summary>
+    public string PasswordFile => _passwordFile ?? throw new InvalidOperationException("the keystores are not written yet");
+
+    /// <summary>The keystore of a role of <see cref="Roles"/> (or <see cref="VrfRole"/>).</summary>
+    public string Keystore(string role) => _keystores[role];
 
     /// <summary>The services started, by name.</summary>
     public IReadOnlyDictionary<string, ServiceProcess> Services => _services.OfType<ServiceProcess>().ToDictionary(s => s.Name);
@@ -154,7 +174,8 @@ public sealed class LocalNetwork : IAsyncDisposable
         PasswordFile = _passwordFile,
         Services = _services.OfType<ServiceProcess>().ToDictionary(s => s.Name, s => s.Url),
         Processes = [.. new LocalService[] { Chain, Postgres, Bus }.Concat(_services).SelectMany(s => s.StartedProcesses)],
-        Namespaces = _exit?.Namespaces ?? [],
+        Namespaces = [.. _exit?.Namespaces ?? [], .. _adoptedNamespaces],
+        Links = [.. _adoptedLinks],
         Exit = _exit is null ? null : new ExitDescription
         {
             Id = _exit.Id,
@@ -179,6 +200,8 @@ public sealed class LocalNetwork : IAsyncDisposable
             await ExitNetwork.DeleteAsync(_exit.Namespaces, CancellationToken.None);
         }
 
+        await DeleteAdoptedNetworkAsync(_adoptedNamespaces, _adoptedLinks, CancellationToken.None);
+
         await Task.WhenAll(Chain.StopAsync(CancellationToken.None), Postgres.StopAsync(CancellationToken.None), Bus.StopAsync(CancellationToken.None));
         if (_repositoryManifest is not null && File.Exists(_repositoryManifest))
         {
@@ -188,6 +211,49 @@ public sealed class LocalNetwork : IAsyncDisposable
         if (Directory.Exists(_options.DataDirectory))
         {
             Directory.Delete(_options.DataDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="service"/> part of the network: recorded in state.json (so <c>down</c> and a later run
+    /// after a crash stop it by PID) and stopped with the rest, before the servers. The main job adopts its gateways and
+    /// services this way.
+    /// </summary>
+    public void Adopt(LocalService service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        lock (_services)
+        {
+            _services.Add(service);
+        }
+
+        SaveState();
+    }
+
+    /// <summary>Records network namespaces and host devices made for the network, deleted with it (and by <c>down</c>).</summary>
+    public void AdoptNetwork(IEnumerable<string> namespaces, IEnumerable<string> links)
+    {
+        lock (_services)
+        {
+            _adoptedNamespaces.AddRange(namespaces);
+            _adoptedLinks.AddRange(links);
+        }
+
+        SaveState();
+    }
+
+    private static async Task DeleteAdoptedNetworkAsync(IReadOnlyList<string> namespaces, IReadOnlyList<string> links, CancellationToken cancellationToken)
+    {
+        if (namespaces.Count == 0 && links.Count == 0)
+        {
+            return;
+        }
+
+        await ExitNetwork.DeleteAsync(namespaces, cancellationToken);
+        var existing = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var link in links.Where(existing.Contains))
+        {
+            await ProcessRunner.RunAsync("ip", ["link", "delete", link], cancellationToken);
         }
     }
 
@@ -216,7 +282,9 @@ public sealed class LocalNetwork : IAsyncDisposable
         if (_options.DeployContracts)
         {
             var web3 = await ChainConnection.ConnectAsync(Chain.RpcUrl, DevelopmentKeys.Key(Roles["deployer"]), cancellationToken);
-            Manifest = await OracleNetworkDeployer.DeployAsync(web3, "devnet", progress, cancellationToken);
+            var parameters = (_options.Parameters ?? NetworkParameters.Devnet) with { LocalVrfPublicKey = VrfKey.FromSecret(_vrfSecret).PublicKey };
+            // The manifest names the node, so `oracle` commands find the devnet's chain without --rpc-url.
+            Manifest = await OracleNetworkDeployer.DeployAsync(web3, "devnet", parameters, progress, cancellationToken) with { RpcUrl = Chain.RpcUrl };
             Manifest.Save(ManifestPath);
             if (_options.WriteRepositoryManifest)
             {
@@ -264,6 +332,9 @@ public sealed class LocalNetwork : IAsyncDisposable
                 _keystores[role.Key] = path;
             }
         });
+        var vrf = Path.Combine(keys, VrfRole + ".json");
+        KeyStoreFile.Create(vrf, new EthECKey(_vrfSecret, isPrivate: true), password, KeyStoreCost.Light);
+        _keystores[VrfRole] = vrf;
     }
 
     private async Task StartServicesAsync(IProgress<string>? progress, CancellationToken cancellationToken)
@@ -280,24 +351,71 @@ public sealed class LocalNetwork : IAsyncDisposable
             common["Chain__Manifest"] = ManifestPath;
         }
 
-        var plan = new (string Project, string Role)[]
+        var plan = new List<(string Name, string Project, string Role)>
         {
-            ("EvidenceCollector", "collector"),
-            ("OracleNode", "oracle-1"),
-            ("Arbitration.Api", "relayer"),
+            ("EvidenceCollector", "EvidenceCollector", "collector"),
+            ("Arbitration.Api", "Arbitration.Api", "relayer"),
         };
-        var started = new List<Task>();
-        foreach (var (project, role) in plan)
+        if (Manifest is not null)
         {
-            var assembly = _options.Repository.ServiceAssembly(project, project)
+            // The collector's bond, so that it registers and anchors its log from the start.
+            var collector = await ChainConnection.ConnectAsync(Chain.RpcUrl, DevelopmentKeys.Key(Roles["collector"]), cancellationToken);
+            await GatewayProvisioning.FundCollectorBondAsync(collector, Manifest, cancellationToken);
+
+            // Five staked oracle nodes: they answer the VRF coordinator, draw, vote, execute and claim by themselves.
+            // One after the other: a stake's gas estimate goes stale when another stake grows the registry's weight tree.
+            for (var i = 0; i < OracleNames.Count; i++)
+            {
+                await OracleStaking.StakeAsync(Chain.RpcUrl, Manifest, Roles[$"oracle-{i + 1}"], cancellationToken);
+            }
+
+            progress?.Report($"{OracleNames.Count} oracles staked {OracleStaking.Stake / BigInteger.Pow(10, 18)} VPN each");
+            plan.AddRange(OracleNames.Select((name, i) => (name, "OracleNode", $"oracle-{i + 1}")));
+        }
+
+        var started = new List<Task>();
+        foreach (var (name, project, role) in plan)
+        {
+            var assembly = _options.Repository.ServiceAssembly(project, project == "OracleNode" ? "oracle-node" : project)
                 ?? throw new LocalServiceException($"{project} is not built: run `dotnet build Oracle.sln` (./oracle does it for you)");
             var environment = new Dictionary<string, string>(common) { ["Chain__Keystore"] = _keystores[role] };
-            var service = new ServiceProcess(project, assembly, Path.Combine(_options.DataDirectory, "services", project), environment);
+            var folder = Path.Combine(_options.DataDirectory, "services", name);
+            string[] arguments = [];
+            if (project == "OracleNode")
+            {
+                // Each node runs from a configuration file in its folder, as an operator's does (so `oracle-node status
+                // --config <folder>/node.json` reads it): its own store (its votes' salts), the devnet's collector, and
+                // the run's VRF key (the randomness duty, docs/protocol.md §7.4).
+                Directory.CreateDirectory(folder);
+                var config = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["Chain"] = new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["RpcUrl"] = Chain.RpcUrl,
+                        ["Manifest"] = ManifestPath,
+                        ["Keystore"] = _keystores[role],
+                        ["PasswordFile"] = _passwordFile,
+                    },
+                    ["Store"] = new System.Text.Json.Nodes.JsonObject { ["SqlitePath"] = Path.Combine(folder, "node.db") },
+                    ["Evidence"] = new System.Text.Json.Nodes.JsonObject { ["Collectors"] = new System.Text.Json.Nodes.JsonArray(Services["EvidenceCollector"].Url) },
+                    ["Randomness"] = new System.Text.Json.Nodes.JsonObject { ["VrfKeystore"] = _keystores[VrfRole] },
+                };
+                var path = Path.Combine(folder, "node.json");
+                File.WriteAllText(path, config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                environment = [];
+                arguments = ["run", "--config", path];
+            }
+
+            var service = new ServiceProcess(name, assembly, folder, environment, arguments);
             _services.Add(service);
             started.Add(StartServiceAsync(service, progress, cancellationToken));
         }
 
-        started.Add(StartGatewayAsync(progress, cancellationToken));
+        if (_options.StartGateway)
+        {
+            started.Add(StartGatewayAsync(progress, cancellationToken));
+        }
+
         await Task.WhenAll(started);
     }
 
@@ -360,12 +478,65 @@ public sealed class LocalNetwork : IAsyncDisposable
         progress?.Report($"session {session} opened for the devnet client; try the exit: vpngateway connect --config {clientConfig}, then curl http://{exit.WebAddress}/");
     }
 
+    /// <summary>
+    /// Starts one of the built services (<paramref name="project"/>) against the network with the key of
+    /// <paramref name="role"/> and further settings as environment variables, as part of the network (stopped with it,
+    /// recorded for <c>down</c>). The main job starts the collector and the API this way.
+    /// </summary>
+    public async Task<ServiceProcess> StartServiceAsync(string project, string role, IReadOnlyDictionary<string, string> settings, IProgress<string>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var assembly = _options.Repository.ServiceAssembly(project, AssemblyNameOf(project))
+            ?? throw new LocalServiceException($"{project} is not built: run `dotnet build Oracle.sln` (./oracle does it for you)");
+        var environment = new Dictionary<string, string>
+        {
+            ["Chain__RpcUrl"] = Chain.RpcUrl,
+            ["Chain__PasswordFile"] = PasswordFile,
+            ["Chain__Manifest"] = ManifestPath,
+            ["Chain__Keystore"] = _keystores[role],
+            ["Database__ConnectionString"] = DatabaseConnectionString,
+            ["Bus__Url"] = Bus.AmqpUrl,
+        };
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
+        var service = new ServiceProcess(project, assembly, Path.Combine(_options.DataDirectory, "services", project), environment);
+        lock (_services)
+        {
+            _services.Add(service);
+        }
+
+        await StartServiceAsync(service, progress, cancellationToken);
+        return service;
+    }
+
+    /// <summary>The entry assembly's name of a service project (OracleNode's is oracle-node).</summary>
+    public static string AssemblyNameOf(string project) => project == "OracleNode" ? "oracle-node" : project;
+
     private async Task StartServiceAsync(ServiceProcess service, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         await service.StartAsync(cancellationToken);
         SaveState();
         progress?.Report($"{service.Name} ready at {service.Url} ({watch.Elapsed.TotalSeconds:0.0} s)");
+    }
+
+    /// A random 32-byte secret that is also a valid secp256k1 key (the keystore format's), as a BN254 scalar.
+    private static byte[] NewVrfSecret()
+    {
+        var order = System.Numerics.BigInteger.Parse("115792089237316195423570985008687907852837564279074904382605163141518161494337", System.Globalization.CultureInfo.InvariantCulture);
+        while (true)
+        {
+            var secret = RandomNumberGenerator.GetBytes(32);
+            var value = new System.Numerics.BigInteger(secret, isUnsigned: true, isBigEndian: true);
+            if (!value.IsZero && value < order && !(value % Bn254.R).IsZero)
+            {
+                return secret;
+            }
+        }
     }
 
     private void SaveState()
@@ -423,9 +594,9 @@ public sealed class LocalNetwork : IAsyncDisposable
             progress?.Report($"stopped {recorded.Process.Name} (pid {recorded.Process.Pid}){(killed ? " by SIGKILL" : "")}");
         }
 
-        if (state.Namespaces.Count > 0)
+        if (state.Namespaces.Count > 0 || state.Links.Count > 0)
         {
-            await ExitNetwork.DeleteAsync(state.Namespaces, cancellationToken);
+            await DeleteAdoptedNetworkAsync(state.Namespaces, state.Links, cancellationToken);
             progress?.Report($"removed the network namespaces {string.Join(", ", state.Namespaces)}");
         }
     }

@@ -12,11 +12,17 @@ public sealed record LocalNetworkOptions
     /// <summary>Deploy the contracts (off: a bare chain, for tests that deploy their own).</summary>
     public bool DeployContracts { get; init; } = true;
 
-    /// <summary>Start the four services against the network.</summary>
+    /// <summary>Start the services (collector, API, five oracle nodes, and the gateway as root) against the network.</summary>
     public bool StartServices { get; init; } = true;
+
+    /// <summary>Start the provider's gateway with the services when running as root (off: tests about the other services).</summary>
+    public bool StartGateway { get; init; } = true;
 
     /// <summary>Also write the manifest to the repository's deployments/devnet.json (the CLI does; tests do not).</summary>
     public bool WriteRepositoryManifest { get; init; }
+
+    /// <summary>The network's parameters (null: <see cref="Oracle.Chain.Deployment.NetworkParameters.Devnet"/>); the main job shortens the dispute phases.</summary>
+    public Oracle.Chain.Deployment.NetworkParameters? Parameters { get; init; }
 
     /// <summary>The chain id of the local chain: 31337 (Hardhat's) or 1337.</summary>
     public ulong ChainId { get; init; } = 31337;

@@ -8,15 +8,21 @@ namespace Oracle.Devnet.Runtime;
 /// <summary>
 /// The small process (<c>oracle-devnet devnet helper</c>) that lets the provider in its namespace use the devnet: TCP
 /// relays from the root namespace's underlay address to the chain and the broker on 127.0.0.1 (answering only the
-/// provider's address), and the web server of the devnet's internet, listening inside that namespace.
+/// provider's address, or the addresses of a prefix), and web servers listening inside namespaces (the devnet's
+/// internet; the main job's internet and company LAN).
 /// </summary>
 internal static partial class NetworkHelper
 {
     private const int CloneNewNet = 0x40000000;
 
     /// <summary>Runs until <paramref name="cancellationToken"/> fires (SIGTERM).</summary>
-    public static async Task<int> RunAsync(IReadOnlyList<(IPEndPoint Listen, IPEndPoint Target)> relays, IPAddress allow, string? webNamespace,
+    public static Task<int> RunAsync(IReadOnlyList<(IPEndPoint Listen, IPEndPoint Target)> relays, IPAddress allow, string? webNamespace,
         IPEndPoint? web, CancellationToken cancellationToken)
+        => RunAsync(relays, Oracle.Core.Policy.IpPrefix.Parse(allow.ToString()), webNamespace is null || web is null ? [] : [(webNamespace, web)], cancellationToken);
+
+    /// <summary>Runs until <paramref name="cancellationToken"/> fires (SIGTERM); the relays answer only addresses in <paramref name="allow"/>.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<(IPEndPoint Listen, IPEndPoint Target)> relays, Oracle.Core.Policy.IpPrefix allow,
+        IReadOnlyList<(string Namespace, IPEndPoint Endpoint)> webs, CancellationToken cancellationToken)
     {
         var tasks = new List<Task>();
         foreach (var (listen, target) in relays)
@@ -26,7 +32,7 @@ internal static partial class NetworkHelper
             tasks.Add(RelayAsync(listener, target, allow, cancellationToken));
         }
 
-        if (webNamespace is not null && web is not null)
+        foreach (var (webNamespace, web) in webs)
         {
             var socket = InsideNamespace(webNamespace, () =>
             {
@@ -39,7 +45,7 @@ internal static partial class NetworkHelper
             tasks.Add(ServeWebAsync(socket, cancellationToken));
         }
 
-        Console.WriteLine($"relaying {string.Join(", ", relays.Select(r => $"{r.Listen} -> {r.Target}"))} for {allow}; web at {web}");
+        Console.WriteLine($"relaying {string.Join(", ", relays.Select(r => $"{r.Listen} -> {r.Target}"))} for {allow}; web at {string.Join(", ", webs.Select(w => $"{w.Endpoint} in {w.Namespace}"))}");
         try
         {
             await Task.WhenAll(tasks);
@@ -51,7 +57,7 @@ internal static partial class NetworkHelper
         return 0;
     }
 
-    private static async Task RelayAsync(TcpListener listener, IPEndPoint target, IPAddress allow, CancellationToken cancellationToken)
+    private static async Task RelayAsync(TcpListener listener, IPEndPoint target, Oracle.Core.Policy.IpPrefix allow, CancellationToken cancellationToken)
     {
         using var registration = cancellationToken.Register(listener.Stop);
         while (!cancellationToken.IsCancellationRequested)
@@ -71,7 +77,7 @@ internal static partial class NetworkHelper
                 using (client)
                 {
                     // Only the provider's namespace: a neighbour that routes this /24 to the host gets nothing.
-                    if (client.Client.RemoteEndPoint is not IPEndPoint remote || !remote.Address.Equals(allow))
+                    if (client.Client.RemoteEndPoint is not IPEndPoint remote || !allow.Contains(remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address))
                     {
                         return;
                     }

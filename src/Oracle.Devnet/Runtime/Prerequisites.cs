@@ -42,6 +42,34 @@ public static class Prerequisites
         return missing;
     }
 
+    /// <summary>
+    /// What the main job needs besides the devnet, each as one line naming what installs it: root (namespaces, TUN
+    /// devices), iproute2, nftables, iperf3, curl and bash.
+    /// </summary>
+    public static IReadOnlyList<string> MissingForMainJob()
+    {
+        var missing = new List<string>();
+        if (Native.GetEffectiveUserId() != 0)
+        {
+            missing.Add("the main job runs VPN gateways in network namespaces and needs root: run it as root (./oracle up --bare starts the network alone)");
+        }
+
+        foreach (var (program, package) in new[] { ("ip", "iproute2"), ("nft", "nftables"), ("iperf3", "iperf3"), ("curl", "curl"), ("bash", "bash") })
+        {
+            if (!OnPath(program))
+            {
+                missing.Add($"{program} is missing: install it (Debian: apt-get install {package})");
+            }
+        }
+
+        if (!File.Exists("/dev/net/tun"))
+        {
+            missing.Add("/dev/net/tun is missing: load the tun module (modprobe tun)");
+        }
+
+        return missing;
+    }
+
     private static bool OnPath(string program)
         => (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin")
             .Split(':', StringSplitOptions.RemoveEmptyEntries)

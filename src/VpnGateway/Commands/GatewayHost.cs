@@ -12,6 +12,8 @@ using Oracle.Hosting;
 using VpnGateway.Hosting;
 using VpnGateway.Metering;
 using VpnGateway.Sessions;
+using VpnGateway.Settlement;
+using Microsoft.Extensions.Logging;
 
 namespace VpnGateway.Commands;
 
@@ -94,7 +96,8 @@ internal static class GatewayHost
         builder.AddOracleServiceDefaults();
         // Section Chain, read once: the chain id, the contracts, the Ethereum key (optional: a pinned link without
         // metering needs none of it; metering and the chain directory say what they miss).
-        await builder.AddOracleChainAsync(ChainRequirements.None, cancellationToken).ConfigureAwait(false);
+        var chain = await builder.AddOracleChainAsync(ChainRequirements.None, cancellationToken).ConfigureAwait(false);
+        string? noSettlement = null;
         if (builder.Configuration.GetSection(MeteringOptions.Section).Exists())
         {
             // Metering (docs/protocol.md §5): the provider publishes its evidence on the bus (publisher confirms).
@@ -106,11 +109,20 @@ internal static class GatewayHost
             // Before the tunnel: the host stops services in reverse order, so the tunnel ends its sessions (each session's
             // last epoch and voucher) while metering and the bus still run.
             builder.AddMetering();
+
+            // After metering (it settles from the spool), before the tunnel (its sessions end first when stopping).
+            (_, noSettlement) = builder.AddSettlement(role, chain);
         }
 
         builder.AddVpnGateway(role);
 
         await using var app = builder.Build();
+        if (noSettlement is not null)
+        {
+            app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("VpnGateway.Settlement")
+                .LogInformation("sessions are not settled on-chain by this gateway: {Reason}", noSettlement);
+        }
+
         app.MapOracleDefaultEndpoints();
         app.MapGatewayStatus();
         GatewayHostedService gateway;

@@ -2,7 +2,7 @@ namespace VpnGateway.Control;
 
 /// <summary>
 /// Control message type numbers (docs/protocol.md §4.8). Ranges: 0x0001–0x00FF the gateway itself, 0x0100–0x01FF
-/// metering (reserved for the metering layer; the four named below are its protocol), 0x8000–0xFFFF private or
+/// metering (reserved for the metering layer; the five named below are its protocol), 0x8000–0xFFFF private or
 /// experimental use between consenting peers.
 /// </summary>
 public static class ControlMessageTypes
@@ -36,6 +36,9 @@ public static class ControlMessageTypes
 
     /// <summary>Either side: a rejection of a checkpoint, records or voucher, with a reason.</summary>
     public const ushort MeteringReject = 0x0103;
+
+    /// <summary>Provider → client: the session's evidence key with the provider's signed commitment (sent before any epoch).</summary>
+    public const ushort MeteringEvidenceKey = 0x0104;
 
     /// <summary>Last type reserved for metering.</summary>
     public const ushort MeteringLast = 0x01FF;

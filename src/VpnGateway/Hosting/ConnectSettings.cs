@@ -12,7 +12,20 @@ internal sealed class ConnectSettings
     /// <summary><c>host:port</c> of the provider's gateway (else the directory's).</summary>
     public string? Endpoint { get; set; }
 
+    /// <summary>The session to carry (on-chain id, or the pinned one); 0 with <see cref="Deposit"/>: open one at start.</summary>
     public ulong SessionId { get; set; }
+
+    /// <summary>
+    /// Instead of <see cref="SessionId"/>: open a session with <see cref="Provider"/> at start, locking this deposit (VPN,
+    /// "10" or "12.5") with the client's key (<c>Chain:Keystore</c>), at the provider's registered price and policy.
+    /// </summary>
+    public string? Deposit { get; set; }
+
+    /// <summary>With <see cref="Deposit"/>: the most a ruling takes from the party at fault (VPN; default 0).</summary>
+    public string? Penalty { get; set; }
+
+    /// <summary>With <see cref="Deposit"/>: oracles drawn for a dispute (odd, from 3; default 3).</summary>
+    public int? CommitteeSize { get; set; }
 
     /// <summary>What goes through the tunnel; empty (not configured): everything (<c>0.0.0.0/0</c>).</summary>
     /// <remarks>

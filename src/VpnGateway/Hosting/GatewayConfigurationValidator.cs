@@ -1,3 +1,4 @@
+using Oracle.Actions.Units;
 using System.Globalization;
 using System.Net;
 using Oracle.Core.Policy;
@@ -164,9 +165,36 @@ internal static class GatewayConfigurationValidator
             errors.Add($"Connect:Endpoint '{endpoint}' is not host:port (for example gateway.example.com:51820 or [2001:db8::1]:51820)");
         }
 
-        if (connect.SessionId == 0)
+        if (connect.SessionId == 0 && connect.Deposit is null)
         {
-            errors.Add("Connect:SessionId is not set: the session's id (on-chain, or the pinned one)");
+            errors.Add("Connect:SessionId is not set: the session's id (on-chain, or the pinned one), or Connect:Deposit to open one with Connect:Provider");
+        }
+
+        if (connect.Deposit is not null)
+        {
+            if (connect.SessionId != 0)
+            {
+                errors.Add("Connect:SessionId and Connect:Deposit: give one (the session to carry, or the deposit of a session to open)");
+            }
+
+            if (connect.Provider is null)
+            {
+                errors.Add("Connect:Deposit opens a session with Connect:Provider (the provider's Ethereum address): set it");
+            }
+
+            if (!TokenAmount.TryParse(connect.Deposit, Asset.Vpn, out var deposit, out var depositError) || deposit.IsZero)
+            {
+                errors.Add($"Connect:Deposit '{connect.Deposit}': {(depositError.Length > 0 ? depositError : "must be more than zero")}");
+            }
+
+            if (connect.Penalty is not null && !TokenAmount.TryParse(connect.Penalty, Asset.Vpn, out _, out var penaltyError))
+            {
+                errors.Add($"Connect:Penalty '{connect.Penalty}': {penaltyError}");
+            }
+        }
+        else if (connect.Penalty is not null || connect.CommitteeSize is not null)
+        {
+            errors.Add("Connect:Penalty and Connect:CommitteeSize are terms of a session the client opens: they need Connect:Deposit");
         }
 
         Prefixes("Connect:Routes", connect.Routes, errors);

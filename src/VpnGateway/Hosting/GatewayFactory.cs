@@ -184,6 +184,13 @@ internal sealed class GatewayFactory(
     public async Task<GatewayClient> CreateClientAsync(CancellationToken cancellationToken)
     {
         var connect = _config.Connect;
+        if (connect.SessionId == 0 && connect.Deposit is not null)
+        {
+            // One command to get online: open the session on-chain first (Connect:Deposit), then carry it.
+            connect.SessionId = await ClientSessionOpener.OpenAsync(connect, _chain, services.GetService(typeof(Oracle.Chain.Transactions.ITransactionSender)) as Oracle.Chain.Transactions.ITransactionSender,
+                loggerFactory.CreateLogger<ClientSessionOpener>(), cancellationToken).ConfigureAwait(false);
+        }
+
         var tunnelKey = LoadTunnelKey();
         var ethereum = _chain?.Signer;
         byte[]? providerKey = connect.ProviderKey is null ? null : TunnelKeyFile.ParsePublicKey(connect.ProviderKey);

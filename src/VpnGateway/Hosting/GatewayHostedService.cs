@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VpnGateway.Sessions;
+using VpnGateway.Settlement;
 using VpnGateway.Tunnel;
 
 namespace VpnGateway.Hosting;
 
 /// <summary>Runs the server or client engine for the host's lifetime and tears everything down on stop.</summary>
-internal sealed class GatewayHostedService(GatewayFactory factory, GatewayRole role, IHostApplicationLifetime lifetime, ILogger<GatewayHostedService> logger)
+internal sealed class GatewayHostedService(GatewayFactory factory, GatewayRole role, IHostApplicationLifetime lifetime, ILogger<GatewayHostedService> logger,
+    IServiceProvider services)
     : BackgroundService
 {
     public TunnelEngine? Engine { get; private set; }
@@ -19,6 +21,7 @@ internal sealed class GatewayHostedService(GatewayFactory factory, GatewayRole r
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         IAsyncDisposable? network = null;
+        ClientSessionCloser? closer = null;
         try
         {
             if (role == GatewayRole.Provider)
@@ -30,6 +33,13 @@ internal sealed class GatewayHostedService(GatewayFactory factory, GatewayRole r
             }
             else
             {
+                closer = services.GetService(typeof(ClientSessionCloser)) as ClientSessionCloser;
+                if (closer is not null)
+                {
+                    // Closes an earlier run left unfinished (their challenge window is over): finalized now.
+                    await closer.FinishPendingAsync(stoppingToken).ConfigureAwait(false);
+                }
+
                 var client = await factory.CreateClientAsync(stoppingToken).ConfigureAwait(false);
                 Engine = client;
                 network = await factory.EnableClientForwardingAsync(stoppingToken).ConfigureAwait(false);
@@ -57,9 +67,30 @@ internal sealed class GatewayHostedService(GatewayFactory factory, GatewayRole r
         }
         finally
         {
+            var sessionId = (Engine as GatewayClient)?.SessionId ?? 0;
             if (Engine is not null)
             {
                 await Engine.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (closer is not null && sessionId != 0)
+            {
+                // The session ended (the engine's disposal ends it with its last voucher): close it on-chain, bounded so a
+                // chain that does not answer never holds the exit (the spool remembers it for the next start).
+                using var bound = new CancellationTokenSource(closer.Bound);
+                try
+                {
+                    await closer.CloseAsync(sessionId, bound.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    logger.LogWarning("session {Session}: closing it on-chain did not finish in time; the next connect on this spool continues", sessionId);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    logger.LogError(e, "session {Session}: closing it on-chain failed ({Message}); the next connect on this spool tries again (or `oracle session start-close`)",
+                        sessionId, e.Message);
+                }
             }
 
             if (network is not null)

@@ -64,7 +64,7 @@ internal sealed record MeteringContext(
             }
         }
 
-        var attachment = shared.Attach([.. session.ClientPrefixes.Select(IpPrefix.Parse)], flows);
+        var attachment = shared.Attach([.. session.ClientPrefixes], flows);
         Metrics.AddCapture(session.SessionId, () =>
         {
             var s = attachment.Statistics;

@@ -24,6 +24,12 @@ public static class MeteringCounters
     /// <summary>Provider: vouchers accepted.</summary>
     public const string VouchersAccepted = "vouchers.accepted";
 
+    /// <summary>Settlement transactions confirmed on-chain, by action (<c>settle</c>, <c>close</c>, <c>finalize</c>).</summary>
+    public const string SettlementTransactions = "settlement.transactions";
+
+    /// <summary>Settlement attempts that failed (a revert, a node that did not answer), by action; retried with backoff.</summary>
+    public const string SettlementFailures = "settlement.failures";
+
     /// <summary>Provider: vouchers rejected (tag reason).</summary>
     public const string VouchersRejected = "vouchers.rejected";
 
@@ -65,6 +71,12 @@ public static class MeteringCounters
 
     /// <summary>Batches the collector rejected (tag reason: the error), kept quarantined in the spool.</summary>
     public const string BatchesRejected = "spool.rejected";
+
+    /// <summary>
+    /// Rejections that named no published batch or other content (tag reason: NotPublished, OtherContent): ignored, so
+    /// a forged rejection quarantines nothing.
+    /// </summary>
+    public const string RejectionsIgnored = "spool.rejections_ignored";
 
     /// <summary>Batches published again because the collector's acknowledgement did not come in time.</summary>
     public const string BatchesRepublished = "spool.republished";

@@ -24,10 +24,16 @@ public sealed class MeteringOptions
     /// </summary>
     public TimeSpan VoucherGrace { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Client: a flow's bytes in the provider's records may exceed what the client saw by this fraction (default 2 %)...</summary>
+    /// <summary>
+    /// Client: one allowance per session (docs/protocol.md §5.3) for the octets the provider claims beyond what the client
+    /// saw, summed over every flow: this fraction of every byte the client counted (default 2 %)...
+    /// </summary>
     public double OctetTolerance { get; set; } = 0.02;
 
-    /// <summary>...plus this many bytes (default 16 KiB): retransmissions and packets lost inside the tunnel.</summary>
+    /// <summary>
+    /// ...plus this many bytes per session (default 16 KiB): packets lost inside the tunnel, retransmissions. Packets the
+    /// client's capture lost add 65,535 bytes each.
+    /// </summary>
     public ulong OctetToleranceBytes { get; set; } = 16 * 1024;
 
     /// <summary>Client: end the session when the provider's evidence does not match (default true).</summary>

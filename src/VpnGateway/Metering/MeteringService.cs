@@ -6,6 +6,7 @@ using VpnGateway.Metering.Client;
 using VpnGateway.Metering.Exchange;
 using VpnGateway.Metering.Provider;
 using VpnGateway.Metering.Sessions;
+using VpnGateway.Metering.Spool;
 
 namespace VpnGateway.Metering;
 
@@ -36,6 +37,9 @@ public sealed class MeteringService : BackgroundService, IPolicyDenialSink, IPol
     /// <summary>Whether a session that ended here left nothing unpaid: its last checkpoint answered with a voucher (or it owed none).</summary>
     public bool IsSettled(ulong sessionId) => _context.Spool.IsSettled(sessionId);
 
+    /// <summary>Whether this gateway meters <paramref name="sessionId"/> as provider right now (its tunnel session runs).</summary>
+    public bool IsProviding(ulong sessionId) => _providers.ContainsKey(sessionId);
+
     /// <summary>Starts metering a session this gateway provides (capture of its interface, evidence log, checkpoints).</summary>
     public async Task StartProviderSessionAsync(MeteredSession session, IEvidenceChannel channel, CancellationToken cancellationToken)
     {
@@ -46,6 +50,8 @@ public sealed class MeteringService : BackgroundService, IPolicyDenialSink, IPol
             throw new SessionAlreadyEndedException(session.SessionId, DateTimeOffset.FromUnixTimeMilliseconds(endedAt));
         }
 
+        // Before the first voucher can come: the session's vouchers are kept for settlement from the start.
+        _context.Spool.TrackSettlement(session.SessionId, SettlementRole.Provider, session.OnChain);
         var meter = await ProviderSessionMeter.StartAsync(session, channel, _context, cancellationToken);
         if (!_providers.TryAdd(session.SessionId, meter))
         {
@@ -60,6 +66,7 @@ public sealed class MeteringService : BackgroundService, IPolicyDenialSink, IPol
     public async Task StartClientSessionAsync(MeteredSession session, IEvidenceChannel channel, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
+        _context.Spool.TrackSettlement(session.SessionId, SettlementRole.Client, session.OnChain);
         var meter = await ClientSessionMeter.StartAsync(session, channel, _context, cancellationToken);
         if (!_clients.TryAdd(session.SessionId, meter))
         {
@@ -68,6 +75,24 @@ public sealed class MeteringService : BackgroundService, IPolicyDenialSink, IPol
         }
 
         _logger.LogInformation("metering session {Session} as client (interface {Interface})", session.SessionId, session.InterfaceName);
+    }
+
+    /// <summary>
+    /// The session's evaluation context changed (the provider's protected networks): on the provider, the tunnel calls it
+    /// when it enforces a new context, before it sends SessionInfo again; on the client, the observer calls it when that
+    /// SessionInfo arrives. Records are then judged under every context of the session (docs/protocol.md §4.8, §5.3).
+    /// </summary>
+    public async Task AddPolicyContextAsync(ulong sessionId, PolicyContext context, CancellationToken cancellationToken)
+    {
+        if (_providers.TryGetValue(sessionId, out var provider))
+        {
+            await provider.AddPolicyContextAsync(context, cancellationToken);
+        }
+
+        if (_clients.TryGetValue(sessionId, out var client))
+        {
+            client.AddPolicyContext(context);
+        }
     }
 
     /// <summary>

@@ -53,4 +53,13 @@ public sealed class GatewaySession
 
     /// <summary>When the session's first handshake completed.</summary>
     public DateTimeOffset StartedAt { get; }
+
+    /// <summary>
+    /// The session's policy document: on the provider the one it enforces; on a client the one its SessionInfo carried,
+    /// when its hash is the session's (null when the client was not told, or was told another).
+    /// </summary>
+    public PolicyDocument? Policy { get; init; }
+
+    /// <summary>The provider's evaluation context of the policy (its protected networks, docs/protocol.md §6.3), as declared in SessionInfo.</summary>
+    public PolicyContext? PolicyContext { get; init; }
 }

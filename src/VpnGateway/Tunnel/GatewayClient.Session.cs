@@ -57,18 +57,14 @@ internal sealed partial class GatewayClient
         session.Control = new ControlChannel(_sessionId, mtu, frame => SendMessage(session, MessageType.TransportControl, frame.Span), Time, Logger);
         session.Control.Subscribe(ControlMessageTypes.SessionInfo, (message, _) =>
         {
-            try
+            if (SessionInfoMessage.TryParse(message.Payload.Span, out var error) is { } info)
             {
-                var info = System.Text.Json.JsonSerializer.Deserialize<SessionInfoMessage>(message.Payload.Span, SessionInfoMessage.JsonOptions);
-                if (info is not null)
-                {
-                    SessionInfo = info;
-                    _sessionInfo.TrySetResult(info);
-                }
+                SessionInfo = info;
+                _sessionInfo.TrySetResult(info);
             }
-            catch (System.Text.Json.JsonException e)
+            else
             {
-                Logger.LogWarning("session {Session}: the provider's SessionInfo is not valid JSON: {Error}", _sessionId, e.Message);
+                Logger.LogWarning("session {Session}: the provider's SessionInfo is not valid JSON: {Error}", _sessionId, error);
             }
 
             return ValueTask.CompletedTask;
@@ -99,8 +95,20 @@ internal sealed partial class GatewayClient
             }
 
             var hash = "0x" + Convert.ToHexStringLower(response.PolicyHash);
+            PolicyDocument? policy = null;
+            PolicyContext? context = null;
+            if (info is not null && !info.TryReadPolicy(response.PolicyHash, out policy, out context, out var policyError))
+            {
+                // Metering then cannot check the provider's verdicts and signs no voucher (docs/protocol.md §5.3).
+                Logger.LogWarning("session {Session}: the provider's SessionInfo does not carry the session's policy ({Error}); its evidence cannot be checked", _sessionId, policyError);
+            }
+
             var gatewaySession = new GatewaySession(_sessionId, GatewayRole.Client, null, _device![0].Name, ClientPrefixes(info, local), [IpPrefix.Host(gateway)],
-                hash, session.Control!, Time.GetUtcNow());
+                hash, session.Control!, Time.GetUtcNow())
+            {
+                Policy = policy,
+                PolicyContext = context,
+            };
             await StartSessionAsync(session, gatewaySession).ConfigureAwait(false);
             Logger.LogInformation("connected: session {Session} on {Device}, address {Address}, gateway {Gateway}, policy {Policy}, this side {Prefixes}",
                 _sessionId, _device[0].Name, local, gateway, hash, string.Join(", ", gatewaySession.ClientPrefixes));

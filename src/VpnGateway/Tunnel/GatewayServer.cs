@@ -386,7 +386,11 @@ internal sealed partial class GatewayServer : TunnelEngine
         }
 
         var info = new GatewaySession(sessionId, GatewayRole.Provider, result.ClientAddress, DeviceName!,
-            [.. session.AllowedSources], gateway, result.Policy!.HashHex, session.Control, Time.GetUtcNow());
+            [.. session.AllowedSources], gateway, result.Policy!.HashHex, session.Control, Time.GetUtcNow())
+        {
+            Policy = result.Policy,
+            PolicyContext = _context,
+        };
         session.Info = info;
         RegisterSession(session);
         _ = Task.Run(() => StartSessionAsync(session, info), CancellationToken.None);

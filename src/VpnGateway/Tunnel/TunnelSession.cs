@@ -13,13 +13,14 @@ namespace VpnGateway.Tunnel;
 /// routes to it, a reference to its policy (compiled once per document and shared) with its own rate-limit buckets, its
 /// control channel and counters. No device and no thread of its own: the engine's workers carry every session.
 /// </summary>
-internal sealed partial class TunnelSession : IDisposable
+internal sealed class TunnelSession : IDisposable
 {
     private readonly Lock _keysLock = new();
     private volatile Keypair? _current;
     private volatile Keypair? _previous;
     private volatile Keypair? _next;
     private volatile EndpointHolder? _endpoint;
+    private readonly PrefixSet _sources;
     private long _lastReceived;
     private long _lastSent;
     private long _unansweredSince;
@@ -36,8 +37,14 @@ internal sealed partial class TunnelSession : IDisposable
         PeerStatic = peerStatic;
         ClientAddress = clientAddress;
         Mtu = mtu;
-        SetAllowedSources(allowedSources);
+        _sources = new PrefixSet(allowedSources);
     }
+
+    /// <summary>The prefixes the peer may use as source address (cryptokey routing: the tunnel address, routed LANs).</summary>
+    public IReadOnlyList<IpPrefix> AllowedSources => _sources.Prefixes;
+
+    /// <summary>Whether a packet from the peer may carry its source address.</summary>
+    public bool IsAllowedSource(in PacketTuple tuple) => _sources.Contains(tuple.IsIPv6, tuple.Source);
 
     public ulong SessionId { get; }
 

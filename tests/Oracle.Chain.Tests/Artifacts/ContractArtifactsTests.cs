@@ -40,6 +40,6 @@ public sealed class ContractArtifactsTests
             Assert.DoesNotContain("__$", artifact.Bytecode, StringComparison.Ordinal);
         }
 
-        Assert.Equal(11, typeof(ContractNames).GetFields().Length);
+        Assert.Equal(12, typeof(ContractNames).GetFields().Length);
     }
 }

@@ -168,7 +168,10 @@ public sealed class Attacks(ChainFixture chain) : IAsyncLifetime
         var drawn = await Disputes.DrawAsync(_network, _client, disputeId, dispute);
 
         Assert.DoesNotContain(drawn.Committee, a => a.Equals(whale.Address, StringComparison.OrdinalIgnoreCase));
-        // A dispute filed now draws from the new stake: the whale is (almost surely) drawn.
+        // A dispute filed once the snapshot's join window has passed draws from a new snapshot, with the new stake: the
+        // whale is (almost surely) drawn.
+        await chain.IncreaseTimeAsync(_network.Parameters.SnapshotJoinWindow);
+        await _network.EnsureFreshPricesAsync();
         var (id2, _, terms2) = await OpenAsync();
         var (d2, dispute2) = await Disputes.FileAsync(_network, _client, Disputes.Claim(id2, ClaimType.ProviderOvercharged), terms2);
         var drawn2 = await Disputes.DrawAsync(_network, _client, d2, dispute2);
@@ -187,9 +190,10 @@ public sealed class Attacks(ChainFixture chain) : IAsyncLifetime
             await o.Oracles.RequestUnstakeAsync(info.Stake - info.Locked);
         }
 
-        // The snapshot still holds the leavers' weight, but their seats cannot be locked (no free stake), so those
-        // seats are drawn again: only the stayer can hold seats, and no leaver's stake is ever locked.
+        // The snapshot still holds the leavers' weight, but a leaver's live stake (0) is below it, so its pick is
+        // refused and the seat drawn again: only the stayer can hold seats, and no leaver's stake is ever locked.
         await chain.MineAsync();
+        await _network.FulfillRandomnessAsync();
         var first = await _client.Disputes.DrawAsync(disputeId, dispute);
         var drawn = first.DecodeAllEvents<CommitteeDrawnEvent>().SingleOrDefault()?.Event;
         if (drawn is null)

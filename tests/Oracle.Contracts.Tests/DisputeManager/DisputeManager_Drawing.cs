@@ -48,6 +48,7 @@ public sealed class DisputeManager_Drawing(ChainFixture chain) : IAsyncLifetime
     private async Task DrawFailsAsync(ulong id, Dispute dispute)
     {
         await chain.MineAsync();
+        await _network.FulfillRandomnessAsync();
         var receipt = await _client.Disputes.DrawAsync(id, dispute);
         Assert.Empty(TestNetwork.Events<CommitteeDrawnEvent>(receipt));
         Assert.Equal(id, TestNetwork.Event<RandomnessRequestedAgainEvent>(receipt).DisputeId);
@@ -62,7 +63,8 @@ public sealed class DisputeManager_Drawing(ChainFixture chain) : IAsyncLifetime
         var bond = (await _client.Providers.GetProviderQueryAsync(_provider.Address)).P.Bond;
         var clientBefore = await _client.VpnBalanceAsync();
         var (id, dispute) = await Disputes.FileAsync(_network, _client, Disputes.Claim(sessionId, ClaimType.ProviderOvercharged), terms);
-        Assert.Equal(terms.Penalty, dispute.BondLocked);
+        // The session reserved its penalty from the bond when it opened; the filing holds nothing more.
+        Assert.Equal(terms.Penalty, (await _client.Providers.GetProviderQueryAsync(_provider.Address)).P.ReservedBond);
         await DrawFailsAsync(id, dispute);
         await DrawFailsAsync(id, dispute);
 
@@ -74,6 +76,10 @@ public sealed class DisputeManager_Drawing(ChainFixture chain) : IAsyncLifetime
         Assert.Equal(new BigInteger(deadline), Assert.IsType<BigInteger>(early["deadline"]));
 
         await chain.IncreaseTimeAsync(p.DrawingPeriod);
+        // After the deadline a draw that draws nothing asks for no new randomness: only endDrawing is left.
+        await _network.FulfillRandomnessAsync();
+        var ended = await Revert.WithAsync("DisputeDrawingEnded", () => _client.Disputes.DrawAsync(id, dispute));
+        Assert.Equal(new BigInteger(deadline), Assert.IsType<BigInteger>(ended["deadline"]));
         var receipt = await stranger.Disputes.EndDrawingAsync(id, dispute, terms);
 
         var cost = Disputes.FilingCost(_network, 7);
@@ -89,10 +95,9 @@ public sealed class DisputeManager_Drawing(ChainFixture chain) : IAsyncLifetime
         await Revert.WithAsync("DisputeWrongPhase", () => stranger.Disputes.EndDrawingAsync(id, dispute, terms));
         await Revert.WithAsync("DisputeWrongPhase", () => _client.Disputes.DrawAsync(id, dispute));
 
-        // Nothing is held any more: the session's dispute count, the provider's bond lock, the draw snapshot.
+        // Nothing but the session's own reservation is held any more (it stays until claims can no longer come).
         Assert.Equal(0, (await _client.Sessions.SessionStateQueryAsync(sessionId)).State.OpenDisputes);
-        Assert.Equal(0, (await _client.Providers.GetProviderQueryAsync(_provider.Address)).P.LockedBond);
-        Assert.Equal(0U, (await _client.Oracles.OpenSnapshotInfoQueryAsync()).Pending);
+        Assert.Equal(terms.Penalty, (await _client.Providers.GetProviderQueryAsync(_provider.Address)).P.ReservedBond);
 
         // The filer takes its whole fee and stake back.
         Assert.Equal(cost, await _client.Disputes.ClaimableQueryAsync(_client.Address));
@@ -104,7 +109,12 @@ public sealed class DisputeManager_Drawing(ChainFixture chain) : IAsyncLifetime
         Assert.Equal(clientBefore + terms.Deposit, await _client.VpnBalanceAsync());
         await _provider.Providers.RequestUnbondAsync();
         await chain.IncreaseTimeAsync(p.ProviderUnbondingDelay);
+        // The session's reservation stays until it is released; the rest leaves at once, the reserved part after.
         var providerBefore = await _provider.VpnBalanceAsync();
+        await _provider.Providers.WithdrawBondAsync();
+        Assert.Equal(providerBefore + bond - terms.Penalty, await _provider.VpnBalanceAsync());
+        await Revert.WithAsync("ProviderBondReserved", () => _provider.Providers.WithdrawBondAsync());
+        await stranger.Sessions.ReleaseBondAsync(sessionId, session);
         await _provider.Providers.WithdrawBondAsync();
         Assert.Equal(providerBefore + bond, await _provider.VpnBalanceAsync());
     }
@@ -170,9 +180,8 @@ public sealed class DisputeManager_Drawing(ChainFixture chain) : IAsyncLifetime
         Assert.Equal(appealCost, await _client.Disputes.ClaimableQueryAsync(_provider.Address));
         var record = (await _client.Providers.GetProviderQueryAsync(_provider.Address)).P;
         Assert.Equal(bond - terms.Penalty, record.Bond);
-        Assert.Equal(0, record.LockedBond);
+        Assert.Equal(0, record.ReservedBond);
         Assert.Equal(0, (await _client.Sessions.SessionStateQueryAsync(sessionId)).State.OpenDisputes);
-        Assert.Equal(0U, (await _client.Oracles.OpenSnapshotInfoQueryAsync()).Pending);
         await Revert.WithAsync("DisputeWrongPhase", () => _client.Disputes.EndDrawingAsync(id, dispute, terms));
         await Revert.WithAsync("DisputeWrongPhase", () => _client.Disputes.ExecuteRulingAsync(id, dispute, terms));
         await Revert.WithAsync("DisputeWrongPhase", () => _client.Disputes.DrawAsync(id, dispute));
@@ -197,7 +206,7 @@ public sealed class DisputeManager_Drawing(ChainFixture chain) : IAsyncLifetime
         var (sessionId, session, terms) = await OpenAsync(committee: 7);
         var providerBefore = await _provider.VpnBalanceAsync();
         var (id, dispute) = await Disputes.FileAsync(_network, _provider, Disputes.Claim(sessionId, ClaimType.ClientBreachedPolicy), terms);
-        Assert.Equal(0, dispute.BondLocked);
+        Assert.Equal(new byte[32], dispute.RecordHash);
         await DrawFailsAsync(id, dispute);
         await _client.Sessions.StartCloseAsync(sessionId, session);
         await chain.IncreaseTimeAsync(p.DrawingPeriod);
@@ -229,7 +238,7 @@ public sealed class DisputeManager_Drawing(ChainFixture chain) : IAsyncLifetime
 
         var deployment = new DisputeManagerDeployment
         {
-            Wiring = new Wiring { Token = _network.AddressOf(ContractNames.VpnToken), Sessions = _network.AddressOf(ContractNames.SessionManager), Providers = _network.AddressOf(ContractNames.ProviderRegistry), Oracles = _network.AddressOf(ContractNames.OracleRegistry), Randomness = _network.AddressOf(ContractNames.RandomnessSource) },
+            Wiring = new Wiring { Token = _network.AddressOf(ContractNames.VpnToken), Sessions = _network.AddressOf(ContractNames.SessionManager), Oracles = _network.AddressOf(ContractNames.OracleRegistry), Randomness = _network.AddressOf(ContractNames.RandomnessSource) },
             Parameters = new Parameters { FeePerSeat = 1, StakePerRound = 1, LockPerSeat = 1, CommitPeriod = 1, RevealPeriod = 1, AppealPeriod = 1, DrawingPeriod = 0, MaxRounds = 3 },
         };
         var error = await Revert.WithAsync("DisputeInvalidParameter", () => ContractDeployer.DeployAsync(_network.Deployer.Web3, "DisputeManager", deployment));
@@ -239,13 +248,13 @@ public sealed class DisputeManager_Drawing(ChainFixture chain) : IAsyncLifetime
     [Fact]
     public async Task Draw_FailedDrawThenNewStake_DrawsBeforeTheDeadline()
     {
-        // The bound does not cut honest draws short: a failed draw releases its snapshot and opens a new one, so stake
+        // The bound does not cut honest draws short: a failed draw exhausts its snapshot and takes a new one, so stake
         // added after it fills the committee on a later draw, before anyone may end the drawing.
         var (sessionId, _, terms) = await OpenAsync(committee: 7);
         var (id, dispute) = await Disputes.FileAsync(_network, _client, Disputes.Claim(sessionId, ClaimType.ProviderOvercharged), terms);
         await DrawFailsAsync(id, dispute);
         var newcomer = await _network.NewOracleAsync(20_000);
-        // The open snapshot was taken before the newcomer staked: it still holds six seats.
+        // The snapshot the failed draw took was opened before the newcomer staked: it still holds six seats.
         await DrawFailsAsync(id, dispute);
 
         var drawn = await Disputes.DrawAsync(_network, _client, id, dispute);

@@ -31,7 +31,7 @@ public sealed class DisputeManager_Filing(ChainFixture chain) : IAsyncLifetime
 
     private (CoreFiling Filing, byte[] Signature) SignFiling(Actor filer, Claim claim, ulong nonce, ulong deadline)
     {
-        var filing = new CoreFiling { SessionId = claim.SessionId, ClaimType = claim.ClaimType, RuleId = claim.RuleId, EvidenceHash = claim.EvidenceHash, EvidenceUri = claim.EvidenceUri, Nonce = nonce, Deadline = deadline };
+        var filing = new CoreFiling { SessionId = claim.SessionId, ClaimType = claim.ClaimType, RuleId = claim.RuleId, EvidenceHash = claim.EvidenceHash, EvidenceUri = claim.EvidenceUri, ProofHash = new byte[32], PanelHash = new byte[32], Nonce = nonce, Deadline = deadline };
         var domain = TypedDataDomain.DisputeManager(chain.ChainId, _network.AddressOf(ContractNames.DisputeManager));
         return (filing, TypedDataSigner.Sign(filing, domain, filer.Key).HexToByteArray());
     }
@@ -48,7 +48,7 @@ public sealed class DisputeManager_Filing(ChainFixture chain) : IAsyncLifetime
         var relayer = await _network.NewActorAsync();
 
         Assert.Equal(TypedDataSigner.Hash(filing, TypedDataDomain.DisputeManager(chain.ChainId, _network.AddressOf(ContractNames.DisputeManager))),
-            await relayer.Disputes.HashFilingQueryAsync(new Filing { SessionId = filing.SessionId, ClaimType = filing.ClaimType, RuleId = filing.RuleId, EvidenceHash = filing.EvidenceHash, EvidenceUri = filing.EvidenceUri, NonceValue = 0, Deadline = deadline }));
+            await relayer.Disputes.HashFilingQueryAsync(new Filing { SessionId = filing.SessionId, ClaimType = filing.ClaimType, RuleId = filing.RuleId, EvidenceHash = filing.EvidenceHash, EvidenceUri = filing.EvidenceUri, ProofHash = filing.ProofHash, PanelHash = filing.PanelHash, NonceValue = 0, Deadline = deadline }));
         var filed = TestNetwork.Event<DisputeFiledEvent>(await relayer.Disputes.FileForAsync(_client.Address, claim, deadline, signature, terms, [], []));
 
         Assert.Equal(_client.Address, filed.Filer, ignoreCase: true);
@@ -65,7 +65,7 @@ public sealed class DisputeManager_Filing(ChainFixture chain) : IAsyncLifetime
     public async Task NamedPanel_PartiesChoseOracles_PanelIsTheCommittee()
     {
         var panel = _oracles.Keys.Order(StringComparer.OrdinalIgnoreCase).Take(3).Select(a => _oracles[a].Address).OrderBy(a => a.ToLowerInvariant(), StringComparer.Ordinal).ToList();
-        var (sessionId, s) = await Sessions.OpenAsync(_network, _client, Sessions.Params(_network, _provider, committee: 3, panel: panel));
+        var (sessionId, s) = await Sessions.OpenWithPanelAsync(_network, _client, _provider, Sessions.Params(_network, _provider, committee: 3, panel: panel));
         var terms = Disputes.Terms(s);
         await TestNetwork.ApproveAsync(_client, _network.AddressOf(ContractNames.DisputeManager), Disputes.FilingCost(_network, 3));
 
@@ -85,7 +85,7 @@ public sealed class DisputeManager_Filing(ChainFixture chain) : IAsyncLifetime
     {
         var stranger = await _network.NewActorAsync();
         var panel = _oracles.Keys.Take(2).Append(stranger.Address).OrderBy(a => a.ToLowerInvariant(), StringComparer.Ordinal).ToList();
-        var (sessionId, s) = await Sessions.OpenAsync(_network, _client, Sessions.Params(_network, _provider, committee: 3, panel: panel));
+        var (sessionId, s) = await Sessions.OpenWithPanelAsync(_network, _client, _provider, Sessions.Params(_network, _provider, committee: 3, panel: panel));
         var terms = Disputes.Terms(s);
 
         var (id, dispute) = await Disputes.FileAsync(_network, _client, Disputes.Claim(sessionId, ClaimType.ProviderBreachedPolicy), terms, panel);
@@ -129,7 +129,6 @@ public sealed class DisputeManager_Filing(ChainFixture chain) : IAsyncLifetime
         var (sessionId, s) = await Sessions.OpenAsync(_network, _client, Sessions.Params(_network, _provider));
         var terms = Disputes.Terms(s);
         var (id, dispute) = await Disputes.FileAsync(_network, _client, Disputes.Claim(sessionId, ClaimType.ProviderBreachedPolicy), terms);
-        Assert.Equal(terms.Penalty, dispute.BondLocked);
         var bondBefore = (await _client.Providers.GetProviderQueryAsync(_provider.Address)).P.Bond;
         var drawn = await Disputes.DrawAsync(_network, _client, id, dispute);
         var jurors = Disputes.Distinct(drawn.Committee);
@@ -148,7 +147,10 @@ public sealed class DisputeManager_Filing(ChainFixture chain) : IAsyncLifetime
         await chain.IncreaseTimeAsync(_network.Parameters.RevealPeriod + _network.Parameters.AppealPeriod);
         await _client.Disputes.ExecuteRulingAsync(id, dispute, terms);
 
-        Assert.Equal(bondBefore - terms.Penalty, (await _client.Providers.GetProviderQueryAsync(_provider.Address)).P.Bond);
+        var record = (await _client.Providers.GetProviderQueryAsync(_provider.Address)).P;
+        Assert.Equal(bondBefore - terms.Penalty, record.Bond);
+        Assert.Equal(0, record.ReservedBond);
+        Assert.Equal(terms.Penalty, (await _client.Sessions.SessionStateQueryAsync(sessionId)).State.BondTaken);
         Assert.Equal(terms.Penalty + _network.Parameters.StakePerRound, await _client.Disputes.ClaimableQueryAsync(_client.Address));
         Assert.Equal(0, (await _client.Sessions.SessionStateQueryAsync(sessionId)).State.OpenDisputes);
         Assert.Equal(_network.Parameters.FeePerSeat, await _client.Disputes.FeePerSeatQueryAsync());
@@ -164,7 +166,6 @@ public sealed class DisputeManager_Filing(ChainFixture chain) : IAsyncLifetime
         Assert.Equal(_network.AddressOf(ContractNames.RandomnessSource), await _client.Disputes.RandomnessSourceQueryAsync(), ignoreCase: true);
         Assert.Equal(_network.AddressOf(ContractNames.SessionManager), await _client.Disputes.SessionManagerQueryAsync(), ignoreCase: true);
         Assert.Equal(_network.AddressOf(ContractNames.OracleRegistry), await _client.Disputes.OracleRegistryQueryAsync(), ignoreCase: true);
-        Assert.Equal(_network.AddressOf(ContractNames.ProviderRegistry), await _client.Disputes.ProviderRegistryQueryAsync(), ignoreCase: true);
         Assert.Equal(_network.AddressOf(ContractNames.VpnToken), await _client.Disputes.TokenQueryAsync(), ignoreCase: true);
     }
 
@@ -173,7 +174,7 @@ public sealed class DisputeManager_Filing(ChainFixture chain) : IAsyncLifetime
     {
         var deployment = new DisputeManagerDeployment
         {
-            Wiring = new Wiring { Token = _network.AddressOf(ContractNames.VpnToken), Sessions = _network.AddressOf(ContractNames.SessionManager), Providers = _network.AddressOf(ContractNames.ProviderRegistry), Oracles = _network.AddressOf(ContractNames.OracleRegistry), Randomness = _network.AddressOf(ContractNames.RandomnessSource) },
+            Wiring = new Wiring { Token = _network.AddressOf(ContractNames.VpnToken), Sessions = _network.AddressOf(ContractNames.SessionManager), Oracles = _network.AddressOf(ContractNames.OracleRegistry), Randomness = _network.AddressOf(ContractNames.RandomnessSource) },
             Parameters = new Parameters { FeePerSeat = 1, StakePerRound = 1, LockPerSeat = 1, CommitPeriod = 1, RevealPeriod = 1, AppealPeriod = 1, DrawingPeriod = 1, MaxRounds = 9 },
         };
 
@@ -187,17 +188,17 @@ public sealed class DisputeManager_Filing(ChainFixture chain) : IAsyncLifetime
         var p = _network.Parameters;
         var web3 = _network.Deployer.Web3;
         var token = _network.AddressOf(ContractNames.VpnToken);
-        var oracles = (await ContractDeployer.DeployAsync(web3, "OracleRegistry", new OracleRegistryDeployment { Token = token, MinStake = p.OracleMinStake, UnbondingDelay = 1 })).Address;
+        var oracles = (await ContractDeployer.DeployAsync(web3, "OracleRegistry", new OracleRegistryDeployment { Token = token, MinStake = p.OracleMinStake, UnbondingDelay = 1, SnapshotJoinWindow = 60, SnapshotLifetime = 600 })).Address;
         var providers = (await ContractDeployer.DeployAsync(web3, "ProviderRegistry", new ProviderRegistryDeployment { Token = token, MinBond = p.ProviderMinBond, UnbondingDelay = 1 })).Address;
         var sessions = (await ContractDeployer.DeployAsync(web3, "SessionManager", new SessionManagerDeployment { Token = token, Providers = providers, ChallengeWindow = 60, MaxSessionDuration = 3600, DisputeWindow = 3600 })).Address;
         var randomness = (await ContractDeployer.DeployAsync(web3, Oracle.Testing.Contracts.TestContractArtifacts.Get("WideIdRandomnessSource"), new WideIdRandomnessSourceDeployment())).Address;
         var disputes = (await ContractDeployer.DeployAsync(web3, "DisputeManager", new DisputeManagerDeployment
         {
-            Wiring = new Wiring { Token = token, Sessions = sessions, Providers = providers, Oracles = oracles, Randomness = randomness },
+            Wiring = new Wiring { Token = token, Sessions = sessions, Oracles = oracles, Randomness = randomness },
             Parameters = new Parameters { FeePerSeat = p.FeePerSeat, StakePerRound = p.StakePerRound, LockPerSeat = p.LockPerSeat, CommitPeriod = 60, RevealPeriod = 60, AppealPeriod = 60, DrawingPeriod = 60, MaxRounds = 3 },
         })).Address;
         await new OracleRegistryService(web3, oracles).SetDisputeManagerAsync(disputes);
-        await new ProviderRegistryService(web3, providers).SetDisputeManagerAsync(disputes);
+        await new ProviderRegistryService(web3, providers).SetSessionManagerAsync(sessions);
         await new SessionManagerService(web3, sessions).SetDisputeManagerAsync(disputes);
         var provider = await _network.NewActorAsync(vpn: 1000);
         await TestNetwork.ApproveAsync(provider, providers, p.ProviderMinBond);
@@ -212,18 +213,18 @@ public sealed class DisputeManager_Filing(ChainFixture chain) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SixtyFourthOpenDispute_OnOneSession_RevertsSessionTooManyDisputes()
+    public async Task ThirtySecondOpenDispute_OnOneSession_RevertsSessionTooManyDisputes()
     {
         var (sessionId, s) = await Sessions.OpenAsync(_network, _client, Sessions.Params(_network, _provider));
         var terms = Disputes.Terms(s);
-        await _network.BuyAsync(_provider, Vpn.Tokens(6_400));
-        await TestNetwork.ApproveAsync(_provider, _network.AddressOf(ContractNames.DisputeManager), Vpn.Tokens(6_400));
-        for (var i = 0; i < 63; i++)
+        await _network.BuyAsync(_provider, Vpn.Tokens(3_200));
+        await TestNetwork.ApproveAsync(_provider, _network.AddressOf(ContractNames.DisputeManager), Vpn.Tokens(3_200));
+        for (var i = 0; i < 31; i++)
         {
             await _provider.Disputes.FileDisputeAsync(Disputes.Claim(sessionId, ClaimType.ClientBreachedPolicy), terms, [], []);
         }
 
-        Assert.Equal(63, (await _client.Sessions.SessionStateQueryAsync(sessionId)).State.OpenDisputes);
+        Assert.Equal(31, (await _client.Sessions.SessionStateQueryAsync(sessionId)).State.OpenDisputes);
         await Revert.WithAsync("SessionTooManyDisputes", () => _provider.Disputes.FileDisputeAsync(Disputes.Claim(sessionId, ClaimType.ClientBreachedPolicy), terms, [], []));
     }
 }

@@ -44,7 +44,7 @@ public sealed class DisputeManager_Settlement(ChainFixture chain) : IAsyncLifeti
     {
         var panel = _oracles.Take(seats).ToList();
         var addresses = panel.Select(o => o.Address).ToList();
-        var (sessionId, s) = await Sessions.OpenAsync(_network, _client, Sessions.Params(_network, _provider, committee: seats, panel: addresses));
+        var (sessionId, s) = await Sessions.OpenWithPanelAsync(_network, _client, _provider, Sessions.Params(_network, _provider, committee: seats, panel: addresses));
         var terms = Disputes.Terms(s);
         var (id, dispute) = await Disputes.FileAsync(_network, _client, Disputes.Claim(sessionId, ClaimType.ProviderOvercharged), terms, addresses);
         return (id, dispute, terms, panel);
@@ -197,17 +197,22 @@ public sealed class DisputeManager_Settlement(ChainFixture chain) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task Draw_RandomnessExpired_RequestsAgainThenDraws()
+    public async Task Draw_LocalRandomnessExpired_RequestsAgainThenDraws()
     {
-        var (sessionId, s) = await Sessions.OpenAsync(_network, _client, Sessions.Params(_network, _provider));
-        var (id, dispute) = await Disputes.FileAsync(_network, _client, Disputes.Claim(sessionId, ClaimType.ProviderOvercharged), Disputes.Terms(s));
+        // Only LocalRandomnessSource's requests expire (a VRF request never does: asking again would let whoever
+        // withholds an answer re-roll it).
+        var network = await TestNetwork.DeployAsync(chain, NetworkParameters.Devnet with { Randomness = RandomnessKind.Prevrandao });
+        var provider = await network.NewProviderAsync();
+        var client = await network.NewActorAsync(vpn: 1000);
+        var (sessionId, s) = await Sessions.OpenAsync(network, client, Sessions.Params(network, provider));
+        var (id, dispute) = await Disputes.FileAsync(network, client, Disputes.Claim(sessionId, ClaimType.ProviderOvercharged), Disputes.Terms(s));
         await chain.MineAsync(40);
 
-        var again = TestNetwork.Event<RandomnessRequestedAgainEvent>(await _client.Disputes.DrawAsync(id, dispute));
+        var again = TestNetwork.Event<RandomnessRequestedAgainEvent>(await client.Disputes.DrawAsync(id, dispute));
 
         Assert.Equal(id, again.DisputeId);
-        Assert.Equal(0UL, (await _client.Disputes.RoundInfoQueryAsync(id, 0)).Info.CommitDeadline);
-        var drawn = await Disputes.DrawAsync(_network, _client, id, dispute);
+        Assert.Equal(0UL, (await client.Disputes.RoundInfoQueryAsync(id, 0)).Info.CommitDeadline);
+        var drawn = await Disputes.DrawAsync(network, client, id, dispute);
         Assert.Equal(5, drawn.Committee.Count);
     }
 }

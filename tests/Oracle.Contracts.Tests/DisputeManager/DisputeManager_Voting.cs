@@ -105,9 +105,10 @@ public sealed class DisputeManager_Voting(ChainFixture chain) : IAsyncLifetime
         var pool = (_network.Parameters.FeePerSeat * 5) + slashed;
         Assert.Equal(pool / coherentSeats, round.RewardPerSeat);
         await Revert.WithAsync("DisputeNothingToClaim", () => minority.Disputes.ClaimRewardAsync(id, 0));
-        // The provider (respondent) won: it is credited the filer's stake and the pool's rounding rest; its bond is unlocked.
+        // The provider (respondent) won: it is credited the filer's stake and the pool's rounding rest; nothing was taken
+        // from the session's bond reservation, which stays until no claim can come any more.
         Assert.Equal(_network.Parameters.StakePerRound + (pool - (round.RewardPerSeat * coherentSeats)), await _client.Disputes.ClaimableQueryAsync(_provider.Address));
-        Assert.Equal(0, (await _client.Providers.GetProviderQueryAsync(_provider.Address)).P.LockedBond);
+        Assert.Equal(0, (await _client.Sessions.SessionStateQueryAsync(dispute.SessionId)).State.BondTaken);
     }
 
     [Fact]

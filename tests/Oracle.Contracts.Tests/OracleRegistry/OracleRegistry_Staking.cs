@@ -1,3 +1,4 @@
+using System.Numerics;
 using Oracle.Chain.Contracts.OracleRegistry;
 using Oracle.Chain.Deployment;
 using Oracle.Contracts.Tests.Support;
@@ -81,24 +82,72 @@ public sealed class OracleRegistry_Staking(ChainFixture chain) : IAsyncLifetime
         Assert.Equal(_network.AddressOf(ContractNames.DisputeManager), await actor.Oracles.DisputeManagerQueryAsync(), ignoreCase: true);
         Assert.Equal(_network.AddressOf(ContractNames.VpnToken), await actor.Oracles.TokenQueryAsync(), ignoreCase: true);
         Assert.True(await actor.Oracles.OracleCountQueryAsync() >= 4);
-        Assert.Equal(0U, (await actor.Oracles.OpenSnapshotInfoQueryAsync()).Epoch);
+        Assert.Equal((ulong)_network.Parameters.SnapshotJoinWindow.TotalSeconds, await actor.Oracles.SnapshotJoinWindowQueryAsync());
     }
 
     [Fact]
-    public async Task DisputeManagerCalls_BeyondLockOrWithoutSnapshot_RevertWithNamedErrors()
+    public async Task DisputeManagerCalls_BeyondLockOrWithoutSnapshot_RevertOrDrawNothing()
     {
         // A registry whose "dispute manager" is a test account, to reach the guards the real one never trips.
         var manager = await _network.NewActorAsync();
-        var deployed = await ContractDeployer.DeployAsync(manager.Web3, "OracleRegistry", new OracleRegistryDeployment { Token = _network.AddressOf(ContractNames.VpnToken), MinStake = Vpn.Tokens(1000), UnbondingDelay = 60 });
+        await Revert.WithAsync("OracleRegistryInvalidSnapshotWindows", () => ContractDeployer.DeployAsync(manager.Web3, "OracleRegistry", new OracleRegistryDeployment { Token = _network.AddressOf(ContractNames.VpnToken), MinStake = Vpn.Tokens(1000), UnbondingDelay = 60, SnapshotJoinWindow = 0, SnapshotLifetime = 60 }));
+        await Revert.WithAsync("OracleRegistryInvalidSnapshotWindows", () => ContractDeployer.DeployAsync(manager.Web3, "OracleRegistry", new OracleRegistryDeployment { Token = _network.AddressOf(ContractNames.VpnToken), MinStake = Vpn.Tokens(1000), UnbondingDelay = 60, SnapshotJoinWindow = 60, SnapshotLifetime = 59 }));
+        var deployed = await ContractDeployer.DeployAsync(manager.Web3, "OracleRegistry", new OracleRegistryDeployment { Token = _network.AddressOf(ContractNames.VpnToken), MinStake = Vpn.Tokens(1000), UnbondingDelay = 60, SnapshotJoinWindow = 60, SnapshotLifetime = 600 });
         var registry = new OracleRegistryService(manager.Web3, deployed.Address);
         await registry.SetDisputeManagerAsync(manager.Address);
 
-        await Revert.WithAsync("OracleRegistryNoSnapshot", () => registry.DrawCommitteeAsync(1, new byte[32], 1, 1, manager.Address, manager.Address));
+        // No snapshot yet: a draw of epoch 1 draws nothing (the dispute manager then asks again).
+        var none = await registry.DrawCommitteeAsync(1, new byte[32], 1, 1, manager.Address, manager.Address);
+        Assert.Empty(none.Logs);
         await Revert.WithAsync("OracleRegistryLockUnderflow", () => registry.UnlockAsync(manager.Address, 1));
         await Revert.WithAsync("OracleRegistryLockUnderflow", () => registry.SlashAsync(manager.Address, 1));
         await registry.OpenSnapshotAsync();
-        // An empty registry cannot fill a committee: the draw returns no one and releases the snapshot.
+        var info = await registry.SnapshotInfoQueryAsync();
+        Assert.Equal(1U, info.Epoch);
+        Assert.False(info.Exhausted);
+        // An empty registry cannot fill a committee: the draw returns no one and exhausts the snapshot, so the next
+        // request opens a fresh one even within the join window.
         await registry.DrawCommitteeAsync(1, new byte[32], 3, 1, manager.Address, manager.Address);
-        Assert.Equal(0U, (await registry.OpenSnapshotInfoQueryAsync()).Pending);
+        Assert.True((await registry.SnapshotInfoQueryAsync()).Exhausted);
+        await registry.OpenSnapshotAsync();
+        info = await registry.SnapshotInfoQueryAsync();
+        Assert.Equal(2U, info.Epoch);
+        Assert.False(info.Exhausted);
+    }
+    [Fact]
+    public async Task Snapshot_OlderThanItsLifetimeOrTwoEpochsBack_DrawsNothingThenAFreshOneDraws()
+    {
+        var manager = await _network.NewActorAsync(vpn: 1100);
+        var deployed = await ContractDeployer.DeployAsync(manager.Web3, "OracleRegistry", new OracleRegistryDeployment { Token = _network.AddressOf(ContractNames.VpnToken), MinStake = Vpn.Tokens(1000), UnbondingDelay = 60, SnapshotJoinWindow = 60, SnapshotLifetime = 600 });
+        var registry = new OracleRegistryService(manager.Web3, deployed.Address);
+        await registry.SetDisputeManagerAsync(manager.Address);
+        var oracle = await _network.NewActorAsync();
+        await TestNetwork.ApproveAsync(manager, deployed.Address, Vpn.Tokens(1000));
+        await registry.StakeForAsync(oracle.Address, Vpn.Tokens(1000));
+        var outsider = "0x0000000000000000000000000000000000000001";
+        Task<BigInteger> LockedAsync() => registry.OracleInfoQueryAsync(oracle.Address).ContinueWith(t => t.Result.Info.Locked);
+
+        await registry.OpenSnapshotAsync();
+        await chain.IncreaseTimeAsync(TimeSpan.FromSeconds(601));
+        await registry.DrawCommitteeAsync(1, new byte[32], 1, 1, outsider, outsider);
+        Assert.Equal(0, await LockedAsync());
+
+        // The join window is over too: the next snapshot is a new epoch, which draws.
+        await registry.OpenSnapshotAsync();
+        Assert.Equal(2U, (await registry.SnapshotInfoQueryAsync()).Epoch);
+        await registry.DrawCommitteeAsync(2, new byte[32], 1, 1, outsider, outsider);
+        Assert.Equal(1, await LockedAsync());
+
+        // Two newer epochs later, epoch 2 is no longer readable, however young.
+        await chain.IncreaseTimeAsync(TimeSpan.FromSeconds(61));
+        await registry.OpenSnapshotAsync();
+        await chain.IncreaseTimeAsync(TimeSpan.FromSeconds(61));
+        await registry.OpenSnapshotAsync();
+        Assert.Equal(4U, (await registry.SnapshotInfoQueryAsync()).Epoch);
+        await registry.DrawCommitteeAsync(2, new byte[32], 1, 1, outsider, outsider);
+        Assert.Equal(1, await LockedAsync());
+        await registry.DrawCommitteeAsync(3, new byte[32], 1, 1, outsider, outsider);
+        Assert.Equal(2, await LockedAsync());
+        Assert.Equal(600UL, await registry.SnapshotLifetimeQueryAsync());
     }
 }

@@ -83,39 +83,95 @@ public sealed class ProviderRegistry_Registration(ChainFixture chain) : IAsyncLi
         await actor.Providers.RegisterAsync(TestNetwork.ProviderInfo(), Vpn.Tokens(500));
         await Revert.WithAsync("ProviderAlreadyRegistered", () => actor.Providers.RegisterAsync(TestNetwork.ProviderInfo(), Vpn.Tokens(500)));
         await Revert.WithAsync("ProviderBondTooLow", () => actor.Providers.AddBondAsync(0));
-        await Revert.WithAsync("ProviderUnauthorized", () => actor.Providers.LockBondAsync(actor.Address, 1));
-        await Revert.WithAsync("ProviderUnauthorized", () => actor.Providers.UnlockBondAsync(actor.Address, 1));
-        await Revert.WithAsync("ProviderUnauthorized", () => actor.Providers.SlashBondAsync(actor.Address, 1));
-        await Revert.WithAsync("ProviderUnauthorized", () => actor.Providers.SetDisputeManagerAsync(actor.Address));
-        await Revert.WithAsync("ProviderDisputeManagerAlreadySet", () => _network.Deployer.Providers.SetDisputeManagerAsync(actor.Address));
+        await Revert.WithAsync("ProviderUnauthorized", () => actor.Providers.ReserveBondAsync(actor.Address, 1));
+        await Revert.WithAsync("ProviderUnauthorized", () => actor.Providers.ReleaseBondAsync(actor.Address, 1));
+        await Revert.WithAsync("ProviderUnauthorized", () => actor.Providers.SlashBondAsync(actor.Address, 1, actor.Address));
+        await Revert.WithAsync("ProviderUnauthorized", () => actor.Providers.SetSessionManagerAsync(actor.Address));
+        await Revert.WithAsync("ProviderSessionManagerAlreadySet", () => _network.Deployer.Providers.SetSessionManagerAsync(actor.Address));
         Assert.Equal(Vpn.Tokens(500), await actor.Providers.MinBondQueryAsync());
         Assert.Equal((ulong)_network.Parameters.ProviderUnbondingDelay.TotalSeconds, await actor.Providers.UnbondingDelayQueryAsync());
         Assert.Equal(_network.AddressOf(ContractNames.VpnToken), await actor.Providers.TokenQueryAsync(), ignoreCase: true);
-        Assert.Equal(_network.AddressOf(ContractNames.DisputeManager), await actor.Providers.DisputeManagerQueryAsync(), ignoreCase: true);
+        Assert.Equal(_network.AddressOf(ContractNames.SessionManager), await actor.Providers.SessionManagerQueryAsync(), ignoreCase: true);
     }
 
     [Fact]
-    public async Task DisputeManagerCalls_LockedBond_BlocksWithdrawalAndGuardsUnderflow()
+    public async Task SessionManagerCalls_ReservedBond_BlocksWithdrawalAndGuardsUnderflow()
     {
         var manager = await _network.NewActorAsync();
         var deployed = await ContractDeployer.DeployAsync(manager.Web3, "ProviderRegistry", new ProviderRegistryDeployment { Token = _network.AddressOf(ContractNames.VpnToken), MinBond = Vpn.Tokens(500), UnbondingDelay = 60 });
         var registry = new ProviderRegistryService(manager.Web3, deployed.Address);
-        await registry.SetDisputeManagerAsync(manager.Address);
+        await registry.SetSessionManagerAsync(manager.Address);
         var provider = await _network.NewActorAsync(vpn: 600);
         await TestNetwork.ApproveAsync(provider, deployed.Address, Vpn.Tokens(600));
         var own = new ProviderRegistryService(provider.Web3, deployed.Address);
         await own.RegisterAsync(TestNetwork.ProviderInfo(), Vpn.Tokens(600));
 
-        var locked = TestNetwork.Event<BondLockedEvent>(await registry.LockBondAsync(provider.Address, Vpn.Tokens(1000)));
-        Assert.Equal(Vpn.Tokens(600), locked.Amount);
-        await Revert.WithAsync("ProviderLockUnderflow", () => registry.UnlockBondAsync(provider.Address, Vpn.Tokens(601)));
-        await Revert.WithAsync("ProviderLockUnderflow", () => registry.SlashBondAsync(provider.Address, Vpn.Tokens(601)));
+        // A reservation beyond the free bond reserves nothing (the session manager then refuses the session).
+        Assert.Empty(TestNetwork.Events<BondReservedEvent>(await registry.ReserveBondAsync(provider.Address, Vpn.Tokens(601))));
+        var reserved = TestNetwork.Event<BondReservedEvent>(await registry.ReserveBondAsync(provider.Address, Vpn.Tokens(600)));
+        Assert.Equal(Vpn.Tokens(600), reserved.ReservedBond);
+        Assert.Equal(0, await registry.FreeBondQueryAsync(provider.Address));
+        await Revert.WithAsync("ProviderReservationUnderflow", () => registry.ReleaseBondAsync(provider.Address, Vpn.Tokens(601)));
+        await Revert.WithAsync("ProviderReservationUnderflow", () => registry.SlashBondAsync(provider.Address, Vpn.Tokens(601), manager.Address));
         await own.RequestUnbondAsync();
         await chain.IncreaseTimeAsync(TimeSpan.FromMinutes(2));
-        await Revert.WithAsync("ProviderBondLocked", () => own.WithdrawBondAsync());
-        await registry.SlashBondAsync(provider.Address, Vpn.Tokens(100));
-        await registry.UnlockBondAsync(provider.Address, Vpn.Tokens(500));
+        await Revert.WithAsync("ProviderBondReserved", () => own.WithdrawBondAsync());
+        await registry.SlashBondAsync(provider.Address, Vpn.Tokens(100), manager.Address);
+        await registry.ReleaseBondAsync(provider.Address, Vpn.Tokens(500));
+        var before = await provider.VpnBalanceAsync();
         await own.WithdrawBondAsync();
-        Assert.Equal(Vpn.Tokens(100), await manager.VpnBalanceAsync() - 0);
+        Assert.Equal(Vpn.Tokens(100), await manager.VpnBalanceAsync());
+        Assert.Equal(before + Vpn.Tokens(500), await provider.VpnBalanceAsync());
+    }
+
+    [Fact]
+    public async Task BondBelowMinimum_SlashedProvider_TakesNoSessionUntilItAddsBond()
+    {
+        var manager = await _network.NewActorAsync();
+        var deployed = await ContractDeployer.DeployAsync(manager.Web3, "ProviderRegistry", new ProviderRegistryDeployment { Token = _network.AddressOf(ContractNames.VpnToken), MinBond = Vpn.Tokens(500), UnbondingDelay = 60 });
+        var registry = new ProviderRegistryService(manager.Web3, deployed.Address);
+        await registry.SetSessionManagerAsync(manager.Address);
+        var provider = await _network.NewActorAsync(vpn: 700);
+        await TestNetwork.ApproveAsync(provider, deployed.Address, Vpn.Tokens(700));
+        var own = new ProviderRegistryService(provider.Web3, deployed.Address);
+        await own.RegisterAsync(TestNetwork.ProviderInfo(), Vpn.Tokens(600));
+        await registry.ReserveBondAsync(provider.Address, Vpn.Tokens(200));
+        await registry.SlashBondAsync(provider.Address, Vpn.Tokens(200), manager.Address);
+
+        // 400 left, below the minimum of 500: no new session, and nothing is reserved.
+        Assert.False((await registry.SessionTermsQueryAsync(provider.Address)).Active);
+        Assert.Empty(TestNetwork.Events<BondReservedEvent>(await registry.ReserveBondAsync(provider.Address, Vpn.Tokens(1))));
+        await own.AddBondAsync(Vpn.Tokens(100));
+        Assert.True((await registry.SessionTermsQueryAsync(provider.Address)).Active);
+    }
+    [Fact]
+    public async Task WithdrawBond_DustReservationsLeft_WithdrawsTheRestAndTheReservedPartLater()
+    {
+        // A reservation, however small (a griefer's sessions of 1 wei of penalty), never holds the rest of the bond.
+        var manager = await _network.NewActorAsync();
+        var deployed = await ContractDeployer.DeployAsync(manager.Web3, "ProviderRegistry", new ProviderRegistryDeployment { Token = _network.AddressOf(ContractNames.VpnToken), MinBond = Vpn.Tokens(500), UnbondingDelay = 60 });
+        var registry = new ProviderRegistryService(manager.Web3, deployed.Address);
+        await registry.SetSessionManagerAsync(manager.Address);
+        var provider = await _network.NewActorAsync(vpn: 600);
+        await TestNetwork.ApproveAsync(provider, deployed.Address, Vpn.Tokens(600));
+        var own = new ProviderRegistryService(provider.Web3, deployed.Address);
+        await own.RegisterAsync(TestNetwork.ProviderInfo(), Vpn.Tokens(600));
+        await registry.ReserveBondAsync(provider.Address, 1);
+        await own.RequestUnbondAsync();
+        await chain.IncreaseTimeAsync(TimeSpan.FromMinutes(2));
+        var before = await provider.VpnBalanceAsync();
+
+        await own.WithdrawBondAsync();
+
+        Assert.Equal(before + Vpn.Tokens(600) - 1, await provider.VpnBalanceAsync());
+        var left = (await own.GetProviderQueryAsync(provider.Address)).P;
+        Assert.Equal(1, left.Bond);
+        Assert.Equal(1, left.ReservedBond);
+        Assert.False((await own.SessionTermsQueryAsync(provider.Address)).Active);
+        await Revert.WithAsync("ProviderBondReserved", () => own.WithdrawBondAsync());
+        await registry.ReleaseBondAsync(provider.Address, 1);
+        await own.WithdrawBondAsync();
+        Assert.Equal(before + Vpn.Tokens(600), await provider.VpnBalanceAsync());
+        Assert.Equal(0, (await own.GetProviderQueryAsync(provider.Address)).P.Status);
     }
 }

@@ -15,7 +15,8 @@ public sealed class LocalRandomnessSource_Requests(ChainFixture chain) : IAsyncL
 
     public async Task InitializeAsync()
     {
-        _network = await TestNetwork.DeployAsync(chain);
+        // LocalRandomnessSource serves only networks deployed for it (tests); the devnet uses VrfRandomnessSource.
+        _network = await TestNetwork.DeployAsync(chain, NetworkParameters.Devnet with { Randomness = RandomnessKind.Prevrandao });
         _requester = await _network.NewActorAsync();
         _source = new LocalRandomnessSourceService(_requester.Web3, _network.AddressOf(ContractNames.RandomnessSource));
     }

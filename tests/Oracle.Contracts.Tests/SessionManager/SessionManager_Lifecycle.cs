@@ -206,9 +206,12 @@ public sealed class SessionManager_Lifecycle(ChainFixture chain) : IAsyncLifetim
         await Revert.WithAsync("SessionInvalidDeposit", () => _client.Sessions.OpenSessionAsync(Sessions.Params(_network, _provider, penalty: Vpn.Tokens(101))));
         await Revert.WithAsync("SessionInvalidCommittee", () => _client.Sessions.OpenSessionAsync(Sessions.Params(_network, _provider, committee: 4)));
         await Revert.WithAsync("SessionInvalidCommittee", () => _client.Sessions.OpenSessionAsync(Sessions.Params(_network, _provider, committee: 17)));
-        await Revert.WithAsync("SessionInvalidCommittee", () => _client.Sessions.OpenSessionAsync(Sessions.Params(_network, _provider, committee: 3, panel: [stranger.Address])));
-        var unordered = new List<string> { "0x0000000000000000000000000000000000000003", "0x0000000000000000000000000000000000000002", "0x0000000000000000000000000000000000000004" };
-        await Revert.WithAsync("SessionInvalidPanel", () => _client.Sessions.OpenSessionAsync(Sessions.Params(_network, _provider, committee: 3, panel: unordered)));
+        await Revert.WithAsync("SessionPanelNotAccepted", () => _client.Sessions.OpenSessionAsync(Sessions.Params(_network, _provider, committee: 3, panel: [stranger.Address])));
+        var deadline = await chain.LatestTimestampAsync() + 600;
+        var oneMember = Sessions.Params(_network, _provider, committee: 3, panel: [stranger.Address]);
+        await Revert.WithAsync("SessionInvalidCommittee", () => _client.Sessions.OpenSessionWithPanelAsync(oneMember, deadline, Sessions.SignPanelAcceptance(_network, _provider, _client.Address, oneMember, deadline)));
+        var unordered = Sessions.Params(_network, _provider, committee: 3, panel: ["0x0000000000000000000000000000000000000003", "0x0000000000000000000000000000000000000002", "0x0000000000000000000000000000000000000004"]);
+        await Revert.WithAsync("SessionInvalidPanel", () => _client.Sessions.OpenSessionWithPanelAsync(unordered, deadline, Sessions.SignPanelAcceptance(_network, _provider, _client.Address, unordered, deadline)));
         await Revert.WithAsync("SessionUnauthorized", () => _provider.Sessions.OpenSessionAsync(Sessions.Params(_network, _provider)));
     }
 
@@ -227,7 +230,7 @@ public sealed class SessionManager_Lifecycle(ChainFixture chain) : IAsyncLifetim
         await Revert.WithAsync("SessionUnauthorized", () => _provider.Sessions.StartCloseAsync(id, session));
         await Revert.WithAsync("SessionWrongStatus", () => _client.Sessions.FinalizeCloseAsync(id, session));
         await Revert.WithAsync("SessionUnauthorized", () => _client.Sessions.DisputeFiledAsync(id, session, true));
-        await Revert.WithAsync("SessionUnauthorized", () => _client.Sessions.DisputeResolvedAsync(id, session, 0));
+        await Revert.WithAsync("SessionUnauthorized", () => _client.Sessions.DisputeResolvedAsync(id, session, true, true));
         await Revert.WithAsync("SessionUnauthorized", () => _client.Sessions.SetDisputeManagerAsync(_client.Address));
         await Revert.WithAsync("SessionDisputeManagerAlreadySet", () => _network.Deployer.Sessions.SetDisputeManagerAsync(_client.Address));
 

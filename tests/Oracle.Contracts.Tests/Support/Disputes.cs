@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Security.Cryptography;
+using Nethereum.Contracts;
 using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.DisputeManager;
 using Oracle.Chain.Deployment;
@@ -43,10 +44,30 @@ internal static class Disputes
         return (filed.DisputeId, filed.Dispute);
     }
 
-    /// <summary>Mines the block the randomness waits for and draws.</summary>
+    /// <summary>Makes the randomness ready (mines the block a local source waits for, answers VRF requests) and draws.</summary>
     public static async Task<CommitteeDrawnEvent> DrawAsync(TestNetwork network, Actor caller, ulong id, Dispute dispute)
     {
         await network.Chain.MineAsync();
+        await network.FulfillRandomnessAsync();
+        return TestNetwork.Event<CommitteeDrawnEvent>(await caller.Disputes.DrawAsync(id, dispute));
+    }
+
+    /// <summary>
+    /// Makes the randomness ready and draws once: the committee, or <see langword="null"/> when the round asked for new
+    /// randomness instead (an expired request or a snapshot that could not fill the committee).
+    /// </summary>
+    public static async Task<CommitteeDrawnEvent?> TryDrawAsync(TestNetwork network, Actor caller, ulong id, Dispute dispute)
+    {
+        await network.Chain.MineAsync();
+        await network.FulfillRandomnessAsync();
+        var receipt = await caller.Disputes.DrawAsync(id, dispute);
+        return receipt.DecodeAllEvents<CommitteeDrawnEvent>().SingleOrDefault()?.Event;
+    }
+
+    /// <summary>Draws in the next block (after making a pending randomness request ready, when one needs it).</summary>
+    public static async Task<CommitteeDrawnEvent> DrawNowAsync(TestNetwork network, Actor caller, ulong id, Dispute dispute)
+    {
+        await network.FulfillRandomnessAsync();
         return TestNetwork.Event<CommitteeDrawnEvent>(await caller.Disputes.DrawAsync(id, dispute));
     }
 

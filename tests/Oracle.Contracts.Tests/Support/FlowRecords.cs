@@ -25,14 +25,17 @@ internal static class FlowRecords
         return record;
     }
 
-    /// <summary>A log of <paramref name="size"/> allowed records with one denied record of <paramref name="ruleId"/> at <paramref name="index"/>.</summary>
-    public static (MerkleTree Tree, byte[] Denied) Log(ulong sessionId, uint ruleId, int size, int index)
+    /// <summary>
+    /// A log of <paramref name="size"/> allowed records with one denied record of <paramref name="ruleId"/> at
+    /// <paramref name="index"/> (whose filler bytes follow <paramref name="deniedFill"/>, to make distinct records).
+    /// </summary>
+    public static (MerkleTree Tree, byte[] Denied) Log(ulong sessionId, uint ruleId, int size, int index, byte deniedFill = 0)
     {
         var tree = new MerkleTree();
         byte[] denied = [];
         for (var i = 0; i < size; i++)
         {
-            var r = i == index ? Record(sessionId, ruleId, 1) : Record(sessionId, 0, 0, fill: (byte)i);
+            var r = i == index ? Record(sessionId, ruleId, 1, deniedFill) : Record(sessionId, 0, 0, fill: (byte)i);
             if (i == index)
             {
                 denied = r;
@@ -43,6 +46,16 @@ internal static class FlowRecords
 
         return (tree, denied);
     }
+
+    /// <summary>The same proof as Oracle.Core's type, whose <c>Hash</c> a relayed filing signs.</summary>
+    public static Oracle.Core.Eip712.RecordProof ToCore(RecordProof p) => new()
+    {
+        Leaf = p.Leaf,
+        LeafIndex = p.LeafIndex,
+        AuditPath = p.AuditPath,
+        Voucher = new Oracle.Core.Eip712.Voucher { SessionId = p.Voucher.SessionId, CumulativeAmount = p.Voucher.CumulativeAmount, CumulativeBytes = p.Voucher.CumulativeBytes, LogSize = p.Voucher.LogSize, LogRoot = p.Voucher.LogRoot },
+        Signature = p.Signature,
+    };
 
     public static RecordProof Proof(byte[] leaf, ulong index, MerkleTree tree, Voucher voucher, byte[] signature) => new()
     {

@@ -29,6 +29,46 @@ internal static class Sessions
         };
     }
 
+    /// <summary>
+    /// Opens a session judged by <paramref name="p"/>'s panel: the provider signs the panel acceptance (the client's own
+    /// acceptance is the transaction), then the client opens with it.
+    /// </summary>
+    public static async Task<(ulong Id, Session Session)> OpenWithPanelAsync(TestNetwork network, Actor client, Actor provider, OpenParams p)
+    {
+        var deadline = await network.Chain.LatestTimestampAsync() + 600;
+        var signature = SignPanelAcceptance(network, provider, client.Address, p, deadline);
+        await TestNetwork.ApproveAsync(client, network.AddressOf(ContractNames.SessionManager), p.Deposit);
+        var receipt = await client.Sessions.OpenSessionWithPanelAsync(p, deadline, signature);
+        var opened = TestNetwork.Event<SessionOpenedEvent>(receipt);
+        return (opened.SessionId, FromEvent(opened));
+    }
+
+    /// <summary>The provider's EIP-712 signature of the panel acceptance for <paramref name="client"/> and <paramref name="p"/>.</summary>
+    public static byte[] SignPanelAcceptance(TestNetwork network, Actor provider, string client, OpenParams p, ulong deadline)
+    {
+        var acceptance = new CoreTypes.PanelAcceptance
+        {
+            Client = client,
+            Penalty = p.Penalty,
+            CommitteeSize = p.CommitteeSize,
+            PanelHash = PanelHash(p.Panel),
+            Deadline = deadline,
+        };
+        return TypedDataSigner.Sign(acceptance, Domain(network), provider.Key).HexToByteArray();
+    }
+
+    /// <summary><c>keccak256(abi.encodePacked(panel))</c>: 32 bytes per address, as Solidity packs an address array.</summary>
+    public static byte[] PanelHash(IReadOnlyList<string> panel)
+    {
+        var packed = new byte[32 * panel.Count];
+        for (var i = 0; i < panel.Count; i++)
+        {
+            panel[i].HexToByteArray().CopyTo(packed, (32 * i) + 12);
+        }
+
+        return Nethereum.Util.Sha3Keccack.Current.CalculateHash(packed);
+    }
+
     /// <summary>Opens a session (approving the deposit first) and returns its id and terms.</summary>
     public static async Task<(ulong Id, Session Session)> OpenAsync(TestNetwork network, Actor client, OpenParams p)
     {

@@ -80,9 +80,12 @@ public sealed class TokenExchange_CircuitBreaker(ChainFixture chain) : IAsyncLif
         // The honest oracles finalize the next round: back within 20 % of the reference (not of the jump).
         await ReportVpnEthAsync(_vpnEth * 11 / 10);
         var sold = TestNetwork.Event<VpnSoldEvent>(await _trader.Exchange.SellForEthAsync(Vpn.Tokens(1000), 0));
+        var bought = TestNetwork.Event<VpnBoughtEvent>(await _trader.Exchange.BuyWithEthAsync(0, Ether));
 
-        Assert.Equal(_vpnEth * 11 / 10, sold.Price);
-        Assert.Equal(Ether * 11 / 100 * 9970 / 10_000, sold.Received);
+        // Until the round becomes the reference, a sale gets at most the reference and a buy pays at least it.
+        Assert.Equal(_vpnEth, sold.Price);
+        Assert.Equal(Ether / 10 * 9970 / 10_000, sold.Received);
+        Assert.Equal(_vpnEth * 11 / 10, bought.Price);
     }
 
     [Fact]
@@ -120,8 +123,9 @@ public sealed class TokenExchange_CircuitBreaker(ChainFixture chain) : IAsyncLif
                 break;
             }
 
+            // Sales inside the band get the reference price (the lower of the two), never the walked-up one.
             var sold = TestNetwork.Event<VpnSoldEvent>(await _trader.Exchange.SellForEthAsync(Vpn.Tokens(1), 0));
-            Assert.Equal(price, sold.Price);
+            Assert.Equal(_vpnEth, sold.Price);
             steps++;
         }
 
@@ -149,10 +153,13 @@ public sealed class TokenExchange_CircuitBreaker(ChainFixture chain) : IAsyncLif
         Assert.Equal(_vpnEth * 11 / 10, reference.Answer);
         Assert.Equal(await chain.LatestTimestampAsync(), (ulong)reference.AcceptedAt);
 
-        // The band is now around 1.1: 1.3 trades at once (it would be a jump from the old reference) ...
+        // The band is now around 1.1: 1.3 trades at once (it would be a jump from the old reference), a buy at 1.3 and
+        // a sale at the reference's 1.1 ...
         await ReportVpnEthAsync(_vpnEth * 13 / 10);
+        var bought = TestNetwork.Event<VpnBoughtEvent>(await _trader.Exchange.BuyWithEthAsync(0, Ether / 1000));
+        Assert.Equal(_vpnEth * 13 / 10, bought.Price);
         var sold = TestNetwork.Event<VpnSoldEvent>(await _trader.Exchange.SellForEthAsync(Vpn.Tokens(1), 0));
-        Assert.Equal(_vpnEth * 13 / 10, sold.Price);
+        Assert.Equal(_vpnEth * 11 / 10, sold.Price);
         // ... but does not move it again within the delay: 1.4 is beyond 1.1 + 20 %.
         var updatedAt = await ReportVpnEthAsync(_vpnEth * 14 / 10);
         await AssertPausedAsync(() => _trader.Exchange.SellForEthAsync(Vpn.Tokens(1), 0), feed, updatedAt);

@@ -76,8 +76,14 @@ public sealed class Vectors_OnChain(ChainFixture chain) : IAsyncLifetime
                 case "Filing":
                     await CloneAsync(_network.AddressOf(ContractNames.DisputeManager), at);
                     var dm = new DisputeManagerService(actor.Web3, at);
-                    var f = new Filing { SessionId = U64(m, "sessionId"), ClaimType = (byte)U64(m, "claimType"), RuleId = (uint)U64(m, "ruleId"), EvidenceHash = Hex(m, "evidenceHash"), EvidenceUri = m.GetProperty("evidenceUri").GetString()!, NonceValue = Big(m, "nonce"), Deadline = U64(m, "deadline") };
+                    var f = new Filing { SessionId = U64(m, "sessionId"), ClaimType = (byte)U64(m, "claimType"), RuleId = (uint)U64(m, "ruleId"), EvidenceHash = Hex(m, "evidenceHash"), EvidenceUri = m.GetProperty("evidenceUri").GetString()!, ProofHash = Hex(m, "proofHash"), PanelHash = Hex(m, "panelHash"), NonceValue = Big(m, "nonce"), Deadline = U64(m, "deadline") };
                     Assert.Equal(digest, await dm.HashFilingQueryAsync(f));
+                    break;
+                case "PanelAcceptance":
+                    await CloneAsync(_network.AddressOf(ContractNames.SessionManager), at);
+                    var sm3 = new SessionManagerService(actor.Web3, at);
+                    var pa = new PanelAcceptance { Client = m.GetProperty("client").GetString()!, Penalty = Big(m, "penalty"), CommitteeSize = (byte)U64(m, "committeeSize"), PanelHash = Hex(m, "panelHash"), Deadline = U64(m, "deadline") };
+                    Assert.Equal(digest, await sm3.HashPanelAcceptanceQueryAsync(pa));
                     break;
                 case "Permit":
                     // The token accepts the vector's permit: its digest and signature are the token's own.
@@ -87,6 +93,10 @@ public sealed class Vectors_OnChain(ChainFixture chain) : IAsyncLifetime
                     var spender = m.GetProperty("spender").GetString()!;
                     await token.PermitAsync(owner, spender, Big(m, "value"), Big(m, "deadline"), signature[64], signature[..32], signature[32..64]);
                     Assert.Equal(Big(m, "value"), await token.AllowanceQueryAsync(owner, spender));
+                    break;
+                case "EvidenceKey":
+                    // The provider's commitment to a session's evidence key: checked by the client's gateway and by oracles, by
+                    // no contract (Oracle.Core's vector tests and contracts' `npm run check-vectors` verify it).
                     break;
                 case "TunnelAuthorization":
                     // Checked by the provider's gateway in the handshake, by no contract: Oracle.Core's vector tests and

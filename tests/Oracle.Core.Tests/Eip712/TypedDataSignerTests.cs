@@ -47,7 +47,8 @@ public sealed class TypedDataSignerTests
     {
         Assert.Equal("Voucher(uint64 sessionId,uint256 cumulativeAmount,uint64 cumulativeBytes,uint64 logSize,bytes32 logRoot)", TypedDataSigner.EncodedType<Voucher>());
         Assert.Equal("Checkpoint(uint64 sessionId,uint64 treeSize,bytes32 root,uint64 epochTime,uint64 captureDrops)", TypedDataSigner.EncodedType<Checkpoint>());
-        Assert.Equal("Filing(uint64 sessionId,uint8 claimType,uint32 ruleId,bytes32 evidenceHash,string evidenceUri,uint256 nonce,uint64 deadline)", TypedDataSigner.EncodedType<Filing>());
+        Assert.Equal("Filing(uint64 sessionId,uint8 claimType,uint32 ruleId,bytes32 evidenceHash,string evidenceUri,bytes32 proofHash,bytes32 panelHash,uint256 nonce,uint64 deadline)", TypedDataSigner.EncodedType<Filing>());
+        Assert.Equal("PanelAcceptance(address client,uint96 penalty,uint8 committeeSize,bytes32 panelHash,uint64 deadline)", TypedDataSigner.EncodedType<PanelAcceptance>());
     }
 
     [Fact]

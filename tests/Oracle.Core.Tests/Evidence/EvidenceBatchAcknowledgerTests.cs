@@ -31,7 +31,7 @@ public sealed class EvidenceBatchAcknowledgerTests
         var batch = EvidenceBatchVerifierTests.Batch(recordCount: 3);
         await EvidenceBatchAcknowledger.AcknowledgeAsync(batch, store, null, CancellationToken.None);
 
-        var again = await EvidenceBatchAcknowledger.AcknowledgeAsync(batch with { Records = [.. batch.Records] }, store, null, CancellationToken.None);
+        var again = await EvidenceBatchAcknowledger.AcknowledgeAsync(batch with { SealedRecords = [.. batch.SealedRecords] }, store, null, CancellationToken.None);
 
         Assert.Equal(EvidenceBatchVerdict.Duplicate, again.Accepted!.Verdict);
         Assert.Single(store.Batches);
@@ -71,7 +71,7 @@ public sealed class EvidenceBatchAcknowledgerTests
         var batch = EvidenceBatchVerifierTests.Batch(recordCount: 2);
         var digest = EvidenceBatchDigest.Compute(batch);
 
-        Assert.Equal(digest, EvidenceBatchDigest.Compute(batch with { Records = [.. batch.Records.Select(r => r.ToArray())], Gateway = batch.Gateway.ToUpperInvariant().Replace("0X", "0x", StringComparison.Ordinal) }));
+        Assert.Equal(digest, EvidenceBatchDigest.Compute(batch with { SealedRecords = [.. batch.SealedRecords.Select(r => r.ToArray())], Gateway = batch.Gateway.ToUpperInvariant().Replace("0X", "0x", StringComparison.Ordinal) }));
         Assert.Equal(32, digest.Length);
         EvidenceBatch[] variants =
         [
@@ -79,8 +79,10 @@ public sealed class EvidenceBatchAcknowledgerTests
             batch with { Rejection = new ClientRejection { Reason = EpochRejectionReason.UnknownFlow, Detail = "x" } },
             batch with { Checkpoint = batch.Checkpoint with { EpochTime = batch.Checkpoint.EpochTime + 1 } },
             batch with { Voucher = batch.Voucher! with { CumulativeAmount = "1" } },
-            batch with { Records = [.. batch.Records.Take(1)] },
+            batch with { SealedRecords = [.. batch.SealedRecords.Select(r => r.ToArray().Reverse().ToArray())] },
             batch with { FirstLeafIndex = batch.FirstLeafIndex + 1 },
+            batch with { LeafHashes = [.. batch.LeafHashes.Reverse()] },
+            batch with { CompactRange = [] },
             batch with { Client = null },
         ];
         Assert.All(variants, v => Assert.NotEqual(digest, EvidenceBatchDigest.Compute(v)));

@@ -78,30 +78,97 @@ public sealed class EvidenceBatchVerifierTests
     {
         var batch = Batch(recordCount: 3);
 
-        var (error, _) = EvidenceBatchVerifier.Verify(batch with { Records = [.. batch.Records.Skip(1)] });
-
-        Assert.Equal(EvidenceBatchError.RecordCountMismatch, error);
+        Assert.Equal(EvidenceBatchError.RecordCountMismatch, EvidenceBatchVerifier.Verify(batch with { LeafHashes = [.. batch.LeafHashes.Skip(1)] }).Error);
+        Assert.Equal(EvidenceBatchError.RecordCountMismatch, EvidenceBatchVerifier.Verify(batch with { SealedRecords = [.. batch.SealedRecords.Skip(1)] }).Error);
     }
 
     [Fact]
-    public void Verify_CorruptRecord_BadRecordNamingIt()
+    public void Verify_SealedRecordOfTheWrongLength_Malformed()
     {
         var batch = Batch(recordCount: 3);
-        var corrupt = batch.Records.Select(r => (byte[])r.Clone()).ToList();
-        corrupt[2][0] = 9;
+        var cut = batch.SealedRecords.ToList();
+        cut[2] = cut[2][..95];
 
-        var (error, detail) = EvidenceBatchVerifier.Verify(batch with { Records = corrupt });
+        var (error, detail) = EvidenceBatchVerifier.Verify(batch with { SealedRecords = cut });
 
-        Assert.Equal(EvidenceBatchError.BadRecord, error);
-        Assert.StartsWith("record 2:", detail, StringComparison.Ordinal);
+        Assert.Equal(EvidenceBatchError.Malformed, error);
+        Assert.StartsWith("sealed record 2", detail, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Verify_RecordOfAnotherSession_Rejected()
+    public void Verify_SealedRecordsOpenWithTheSessionsKey_ToTheirLeafHashes()
     {
-        var batch = Batch(recordCount: 1, recordSession: SessionId + 1);
+        var batch = Batch(recordCount: 4);
+        using var sealer = new RecordSealer(Key, ChainId, Manager, SessionId);
 
-        Assert.Equal(EvidenceBatchError.RecordOfOtherSession, EvidenceBatchVerifier.Verify(batch).Error);
+        for (var i = 0; i < batch.LeafHashes.Count; i++)
+        {
+            var opened = sealer.Open(batch.FirstLeafIndex + (ulong)i, batch.LeafHashes[i], batch.SealedRecords[i]);
+            Assert.True(opened.IsOpened, opened.Detail);
+        }
+
+        var swapped = batch.SealedRecords.ToList();
+        (swapped[0], swapped[1]) = (swapped[1], swapped[0]);
+        Assert.True(EvidenceBatchVerifier.Verify(batch with { SealedRecords = swapped }).IsValid); // the collector cannot tell...
+        Assert.Equal(SealedRecordError.AuthenticationFailed, sealer.Open(batch.FirstLeafIndex, batch.LeafHashes[0], swapped[0]).Error); // ...a reader can
+    }
+
+    [Fact]
+    public void Verify_RecordsSwappedUnderTheSignedRoot_RootMismatch()
+    {
+        // Issue 10 item 15: both signatures are genuine, but the records are not the ones the root commits to.
+        var batch = Batch(recordCount: 3);
+        var swapped = batch.LeafHashes.ToList();
+        (swapped[0], swapped[1]) = (swapped[1], swapped[0]);
+
+        var (error, _) = EvidenceBatchVerifier.Verify(batch with { LeafHashes = swapped });
+
+        Assert.Equal(EvidenceBatchError.RootMismatch, error);
+    }
+
+    [Fact]
+    public void Verify_CompactRangeOfAnotherLog_RootMismatch()
+    {
+        var batch = Batch(recordCount: 2);
+
+        var (error, _) = EvidenceBatchVerifier.Verify(batch with { CompactRange = [new byte[32]] });
+
+        Assert.Equal(EvidenceBatchError.RootMismatch, error);
+    }
+
+    [Fact]
+    public void Verify_CompactRangeMissing_Malformed()
+    {
+        var batch = Batch(recordCount: 2);
+
+        var (error, _) = EvidenceBatchVerifier.Verify(batch with { CompactRange = [] });
+
+        Assert.Equal(EvidenceBatchError.Malformed, error);
+    }
+
+    [Fact]
+    public void Verify_FirstBatchOfASession_RootCheckedFromTheBatchAlone()
+    {
+        var batch = Batch(recordCount: 3, firstBatch: true);
+        var swapped = batch.LeafHashes.Reverse().ToList();
+
+        var valid = EvidenceBatchVerifier.Verify(batch);
+
+        Assert.True(valid.IsValid);
+        Assert.Equal(TreeHead.Empty, valid.PriorHead);
+        Assert.Equal(3UL, valid.Head!.Size);
+        Assert.Equal(EvidenceBatchError.RootMismatch, EvidenceBatchVerifier.Verify(batch with { LeafHashes = swapped }).Error);
+    }
+
+    [Fact]
+    public void Verify_PreviousCheckpointOfAnotherLog_NotAnExtension()
+    {
+        var batch = Batch(recordCount: 2);
+        var prior = EvidenceBatchVerifier.Verify(batch).PriorHead!;
+
+        Assert.True(EvidenceBatchVerifier.Verify(batch, prior).IsValid);
+        Assert.True(EvidenceBatchVerifier.Verify(batch, new TreeHead(0, new byte[32])).IsValid); // earlier: cannot be compared
+        Assert.Equal(EvidenceBatchError.NotAnExtension, EvidenceBatchVerifier.Verify(batch, new TreeHead(prior.Size, new byte[32])).Error);
     }
 
     [Fact]
@@ -129,18 +196,28 @@ public sealed class EvidenceBatchVerifierTests
 
     private static TypedDataDomain Domain => TypedDataDomain.SessionManager(ChainId, Manager);
 
-    internal static EvidenceBatch Batch(int recordCount, ulong recordSession = SessionId)
+    /// <summary>The evidence key the test batches are sealed with.</summary>
+    internal static readonly byte[] Key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+
+    internal static EvidenceBatch Batch(int recordCount, ulong recordSession = SessionId, bool firstBatch = false)
     {
         var random = new Random(recordCount);
         var tree = new MerkleTree();
-        tree.Append([1, 2, 3]);
+        if (!firstBatch)
+        {
+            tree.Append([1, 2, 3]);
+        }
+
         var first = tree.Size;
-        var records = new List<byte[]>();
+        var leafHashes = new List<byte[]>();
+        var sealedRecords = new List<byte[]>();
+        using var sealer = new RecordSealer(Key, ChainId, Manager, SessionId);
         for (var i = 0; i < recordCount; i++)
         {
             var encoded = FlowRecordEncoding.Encode(FlowRecordEncodingTests.RandomRecord(random) with { SessionId = recordSession });
             tree.Append(encoded);
-            records.Add(encoded);
+            leafHashes.Add(MerkleHash.Leaf(encoded));
+            sealedRecords.Add(sealer.Seal(first + (ulong)i, encoded));
         }
 
         var checkpoint = new Checkpoint { SessionId = SessionId, TreeSize = tree.Size, Root = tree.Root(), EpochTime = 1_700_000_010, CaptureDrops = 0 };
@@ -154,7 +231,9 @@ public sealed class EvidenceBatchVerifierTests
             Gateway = GatewayKey.GetPublicAddress(),
             Client = ClientKey.GetPublicAddress(),
             FirstLeafIndex = first,
-            Records = records,
+            CompactRange = tree.CompactRange(first).Hashes,
+            LeafHashes = leafHashes,
+            SealedRecords = sealedRecords,
             Checkpoint = new SignedCheckpoint
             {
                 TreeSize = checkpoint.TreeSize,

@@ -108,7 +108,7 @@ public sealed class FlowRecordEncodingTests
     [Fact]
     public void TryEncode_IPv4RecordWithUnmappedAddress_Rejected()
     {
-        var record = RandomRecord(new Random(5)) with { IpVersion = 4, SourceAddress = FlowRecord.FromIPAddress(IPAddress.Parse("2001:db8::1")) };
+        var record = RandomRecord(new Random(5)) with { IpVersion = 4, SourceAddress = IpNumber.From(IPAddress.Parse("2001:db8::1")) };
 
         Assert.Equal(FlowRecordError.NotIPv4Mapped, FlowRecordEncoding.TryEncode(record, new byte[FlowRecordEncoding.Size]));
     }
@@ -132,6 +132,10 @@ public sealed class FlowRecordEncodingTests
         Assert.Contains("Denied rule 3", text, StringComparison.Ordinal);
     }
 
+    /// <summary>An allowed outbound IPv4 TCP record from 198.18.0.2:40000 to 198.19.0.1:443 of session 42.</summary>
+    internal static FlowRecord ValidRecord() => new(42, FlowVerdict.Allowed, 0, TrafficDirection.Outbound, 4, 6, 0x12, FlowEndReason.IdleTimeout,
+        IpNumber.MapIPv4(0xC6120002), IpNumber.MapIPv4(0xC6130001), 40000, 443, 1_700_000_000_000, 1_700_000_000_500, 3, 300, 180);
+
     internal static FlowRecord RandomRecord(Random random)
     {
         var ipVersion = random.Next(2) == 0 ? (byte)4 : (byte)6;
@@ -141,7 +145,7 @@ public sealed class FlowRecordEncodingTests
         {
             if (ipVersion == 4)
             {
-                return FlowRecord.MapIPv4((uint)random.NextInt64(0, 1L << 32));
+                return IpNumber.MapIPv4((uint)random.NextInt64(0, 1L << 32));
             }
 
             Span<byte> b = stackalloc byte[16];

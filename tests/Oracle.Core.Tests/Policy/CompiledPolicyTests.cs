@@ -64,7 +64,7 @@ public sealed class CompiledPolicyTests
         var v6 = random.Next(5) == 0;
         UInt128 Address() => v6
             ? (((UInt128)0x20010DB8_00000000UL << 64) | (UInt128)(ulong)random.Next(0, 3) << 64 | (UInt128)(ulong)random.Next())
-            : Bases4[random.Next(Bases4.Length)] | (uint)random.Next(0, 1 << 12);
+            : IpNumber.MapIPv4(Bases4[random.Next(Bases4.Length)] | (uint)random.Next(0, 1 << 12));
         var protocol = (byte)(random.Next(4) switch { 0 => 6, 1 => 17, 2 => 1, _ => 47 });
         var hasPorts = protocol is 6 or 17 && random.Next(8) != 0;
         return new PacketTuple(v6, Address(), Address(), protocol, hasPorts,

@@ -207,12 +207,18 @@ public sealed class PacketTupleTests
         }
     }
 
-    // Transport bytes: source port 40000 and destination port 445 when they fit, zeros after.
+    // Transport bytes: source port 40000 and destination port 445 when they fit, a TCP data offset of 5 words (20
+    // bytes) when it fits, zeros after.
     private static byte[] Ports(int length)
     {
         var transport = new byte[length];
         byte[] ports = [0x9C, 0x40, 0x01, 0xBD];
         ports.AsSpan(0, Math.Min(4, length)).CopyTo(transport);
+        if (length > 12)
+        {
+            transport[12] = 0x50;
+        }
+
         return transport;
     }
 

@@ -19,6 +19,11 @@ internal static class TestPackets
         IPAddress.Parse(destination).TryWriteBytes(packet.AsSpan(16), out _);
         BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(20), sourcePort);
         BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(22), destinationPort);
+        if (protocol is 6)
+        {
+            packet[32] = 0x50; // data offset: 5 words
+        }
+
         return packet;
     }
 
@@ -36,6 +41,11 @@ internal static class TestPackets
         extensions.CopyTo(packet, 40);
         BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(40 + extensions.Length), sourcePort);
         BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(42 + extensions.Length), destinationPort);
+        if (protocol is 6)
+        {
+            packet[52 + extensions.Length] = 0x50; // data offset: 5 words
+        }
+
         return packet;
     }
 }

@@ -70,17 +70,38 @@ public static class TestVectors
                 TypedDataDomain.SessionManager(ChainId, SessionManager), client),
             Item(new Checkpoint { SessionId = 42, TreeSize = 17, Root = root, EpochTime = 1_767_225_600, CaptureDrops = 3 },
                 TypedDataDomain.SessionManager(ChainId, SessionManager), provider),
-            Item(new Filing { SessionId = 42, ClaimType = 1, RuleId = 7, EvidenceHash = SHA256.HashData("oracle vector evidence"u8), EvidenceUri = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi", Nonce = 0, Deadline = 4_102_444_800 },
-                TypedDataDomain.DisputeManager(ChainId, DisputeManager), provider),
+            Item(new Filing { SessionId = 42, ClaimType = 1, RuleId = 7, EvidenceHash = SHA256.HashData("oracle vector evidence"u8), EvidenceUri = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi", ProofHash = RecordProof.Hash(SampleProof(client, root)), PanelHash = new byte[32], Nonce = 0, Deadline = 4_102_444_800 },
+                TypedDataDomain.DisputeManager(ChainId, DisputeManager), provider, ProofJson(SampleProof(client, root))),
+            Item(new PanelAcceptance { Client = client.GetPublicAddress(), Penalty = BigInteger.Parse("40000000000000000000", CultureInfo.InvariantCulture), CommitteeSize = 3, PanelHash = SHA256.HashData("oracle vector panel"u8), Deadline = 4_102_444_800 },
+                TypedDataDomain.SessionManager(ChainId, SessionManager), provider),
             Item(new TunnelAuthorization { SessionId = 42, ClientTunnelKey = SHA256.HashData("oracle vector client tunnel key"u8), ProviderTunnelKey = SHA256.HashData("oracle vector provider tunnel key"u8), NotAfter = 1_767_229_200 },
                 TypedDataDomain.SessionManager(ChainId, SessionManager), client),
+            Item(new EvidenceKey { SessionId = 42, KeyHash = Nethereum.Util.Sha3Keccack.Current.CalculateHash(SHA256.HashData("oracle vector evidence key"u8)) },
+                TypedDataDomain.SessionManager(ChainId, SessionManager), provider),
             Item(new Permit { Owner = client.GetPublicAddress(), Spender = SessionManager, Value = BigInteger.Parse("100000000000000000000", CultureInfo.InvariantCulture), Nonce = 0, Deadline = 4_102_444_800 },
                 new TypedDataDomain("Oracle VPN Token", "1", ChainId, VpnToken), client),
         };
         return items.ToJsonString(Indented) + "\n";
     }
 
-    private static JsonObject Item<T>(T message, TypedDataDomain domain, EthECKey key)
+    /// <summary>The record proof a Filing's proofHash covers, as the vector's <c>recordProof</c> (hex and decimal strings).</summary>
+    private static JsonObject ProofJson(RecordProof p) => new()
+    {
+        ["leaf"] = "0x" + Convert.ToHexStringLower(p.Leaf),
+        ["leafIndex"] = p.LeafIndex.ToString(CultureInfo.InvariantCulture),
+        ["auditPath"] = new JsonArray(p.AuditPath.Select(h => (JsonNode)("0x" + Convert.ToHexStringLower(h))).ToArray()),
+        ["voucher"] = new JsonObject
+        {
+            ["sessionId"] = p.Voucher.SessionId.ToString(CultureInfo.InvariantCulture),
+            ["cumulativeAmount"] = p.Voucher.CumulativeAmount.ToString(CultureInfo.InvariantCulture),
+            ["cumulativeBytes"] = p.Voucher.CumulativeBytes.ToString(CultureInfo.InvariantCulture),
+            ["logSize"] = p.Voucher.LogSize.ToString(CultureInfo.InvariantCulture),
+            ["logRoot"] = "0x" + Convert.ToHexStringLower(p.Voucher.LogRoot),
+        },
+        ["signature"] = "0x" + Convert.ToHexStringLower(p.Signature),
+    };
+
+    private static JsonObject Item<T>(T message, TypedDataDomain domain, EthECKey key, JsonObject? recordProof = null)
         where T : class
     {
         var typed = typeof(T) == typeof(Permit) ? PermitTypedData(domain) : TypedDataSigner.TypedData<T>(domain);
@@ -107,7 +128,7 @@ public static class TestVectors
             };
         }
 
-        return new JsonObject
+        var item = new JsonObject
         {
             ["domain"] = new JsonObject { ["name"] = domain.Name, ["version"] = domain.Version, ["chainId"] = (long)domain.ChainId, ["verifyingContract"] = domain.VerifyingContract },
             ["types"] = types,
@@ -116,6 +137,31 @@ public static class TestVectors
             ["digest"] = "0x" + Convert.ToHexStringLower(digest),
             ["signer"] = Nethereum.Util.AddressUtil.Current.ConvertToChecksumAddress(key.GetPublicAddress()),
             ["signature"] = signature.EnsureHexPrefix().ToLowerInvariant(),
+        };
+        if (recordProof is not null)
+        {
+            item["recordProof"] = recordProof;
+        }
+
+        return item;
+    }
+
+    /// <summary>The record proof the Filing vector signs: a 95-byte denied record of session 42, rule 7, in a log of 3.</summary>
+    public static RecordProof SampleProof(EthECKey client, byte[] root)
+    {
+        var leaf = new byte[95];
+        leaf[0] = 1;
+        leaf[8] = 42;
+        leaf[9] = 1;
+        leaf[13] = 7;
+        var voucher = new Voucher { SessionId = 42, CumulativeAmount = 1, CumulativeBytes = 1024, LogSize = 3, LogRoot = root };
+        return new RecordProof
+        {
+            Leaf = leaf,
+            LeafIndex = 2,
+            AuditPath = [SHA256.HashData("oracle vector sibling"u8)],
+            Voucher = voucher,
+            Signature = TypedDataSigner.Sign(voucher, TypedDataDomain.SessionManager(ChainId, SessionManager), client).HexToByteArray(),
         };
     }
 

@@ -53,14 +53,37 @@ public sealed class VectorFilesTests
                     Assert.True(TypedDataSigner.Verify(c, domain, signature, signer));
                     break;
                 case "Filing":
-                    var f = new Filing { SessionId = U64(m, "sessionId"), ClaimType = (byte)U64(m, "claimType"), RuleId = (uint)U64(m, "ruleId"), EvidenceHash = Hex(m, "evidenceHash"), EvidenceUri = m.GetProperty("evidenceUri").GetString()!, Nonce = Big(m, "nonce"), Deadline = U64(m, "deadline") };
+                    var f = new Filing { SessionId = U64(m, "sessionId"), ClaimType = (byte)U64(m, "claimType"), RuleId = (uint)U64(m, "ruleId"), EvidenceHash = Hex(m, "evidenceHash"), EvidenceUri = m.GetProperty("evidenceUri").GetString()!, ProofHash = Hex(m, "proofHash"), PanelHash = Hex(m, "panelHash"), Nonce = Big(m, "nonce"), Deadline = U64(m, "deadline") };
                     Assert.Equal(digest, TypedDataSigner.Hash(f, domain));
                     Assert.True(TypedDataSigner.Verify(f, domain, signature, signer));
+                    // The proof the filing signs hashes to its proofHash.
+                    var rp = item.GetProperty("recordProof");
+                    var v2 = rp.GetProperty("voucher");
+                    var proof = new RecordProof
+                    {
+                        Leaf = Hex(rp, "leaf"),
+                        LeafIndex = U64(rp, "leafIndex"),
+                        AuditPath = rp.GetProperty("auditPath").EnumerateArray().Select(h => h.GetString()!.HexToByteArray()).ToList(),
+                        Voucher = new Voucher { SessionId = U64(v2, "sessionId"), CumulativeAmount = Big(v2, "cumulativeAmount"), CumulativeBytes = U64(v2, "cumulativeBytes"), LogSize = U64(v2, "logSize"), LogRoot = Hex(v2, "logRoot") },
+                        Signature = Hex(rp, "signature"),
+                    };
+                    Assert.Equal(f.ProofHash, RecordProof.Hash(proof));
+                    Assert.Equal(new byte[32], RecordProof.Hash(null));
+                    break;
+                case "PanelAcceptance":
+                    var pa = new PanelAcceptance { Client = m.GetProperty("client").GetString()!, Penalty = Big(m, "penalty"), CommitteeSize = (byte)U64(m, "committeeSize"), PanelHash = Hex(m, "panelHash"), Deadline = U64(m, "deadline") };
+                    Assert.Equal(digest, TypedDataSigner.Hash(pa, domain));
+                    Assert.True(TypedDataSigner.Verify(pa, domain, signature, signer));
                     break;
                 case "TunnelAuthorization":
                     var a = new TunnelAuthorization { SessionId = U64(m, "sessionId"), ClientTunnelKey = Hex(m, "clientTunnelKey"), ProviderTunnelKey = Hex(m, "providerTunnelKey"), NotAfter = U64(m, "notAfter") };
                     Assert.Equal(digest, TypedDataSigner.Hash(a, domain));
                     Assert.True(TypedDataSigner.Verify(a, domain, signature, signer));
+                    break;
+                case "EvidenceKey":
+                    var k = new EvidenceKey { SessionId = U64(m, "sessionId"), KeyHash = Hex(m, "keyHash") };
+                    Assert.Equal(digest, TypedDataSigner.Hash(k, domain));
+                    Assert.True(TypedDataSigner.Verify(k, domain, signature, signer));
                     break;
                 case "Permit":
                     var p = new TestVectors.Permit { Owner = m.GetProperty("owner").GetString()!, Spender = m.GetProperty("spender").GetString()!, Value = Big(m, "value"), Nonce = Big(m, "nonce"), Deadline = Big(m, "deadline") };
@@ -73,7 +96,7 @@ public sealed class VectorFilesTests
             }
         }
 
-        Assert.Equal(["Checkpoint", "Filing", "Permit", "TunnelAuthorization", "Voucher"], seen.Order(StringComparer.Ordinal));
+        Assert.Equal(["Checkpoint", "EvidenceKey", "Filing", "PanelAcceptance", "Permit", "TunnelAuthorization", "Voucher"], seen.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -92,7 +92,8 @@ public sealed class EvidencePublisherTests : IDisposable
 
         publisher.OnRejected(new EvidenceBatchRejected
         {
-            BatchId = bus.Published[0].BatchId, SessionId = 1, TreeSize = 1, Error = EvidenceBatchError.BadCheckpointSignature, Reason = "not the gateway",
+            BatchId = bus.Published[0].BatchId, SessionId = 1, TreeSize = 1, Digest = EvidenceBatchDigest.Compute(bus.Published[0]),
+            Error = EvidenceBatchError.BadCheckpointSignature, Reason = "not the gateway",
         });
         _time.Advance(TimeSpan.FromSeconds(5));
         await publisher.PublishDueAsync(CancellationToken.None);
@@ -102,6 +103,26 @@ public sealed class EvidencePublisherTests : IDisposable
         Assert.Equal(1, spool.Quarantined);
         Assert.Equal(1, _metrics.Count(MeteringCounters.BatchesRejected, "BadCheckpointSignature"));
         Assert.Contains("not the gateway", spool.Entries().Single(e => e.State == SpoolState.Rejected).LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OnRejected_ForgedWithoutTheDigest_IgnoredAndPublishedAgain()
+    {
+        using var spool = Spool(1);
+        var bus = new ScriptedBus();
+        using var publisher = Publisher(spool, bus, o => o.AcknowledgementTimeout = TimeSpan.FromSeconds(1));
+        await publisher.PublishDueAsync(CancellationToken.None);
+
+        publisher.OnRejected(new EvidenceBatchRejected
+        {
+            BatchId = bus.Published[0].BatchId, SessionId = 1, TreeSize = 1, Digest = new byte[32], Error = EvidenceBatchError.BadCheckpointSignature, Reason = "forged",
+        });
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await publisher.PublishDueAsync(CancellationToken.None);
+
+        Assert.Equal(0, spool.Quarantined);
+        Assert.Equal(2, bus.Published.Count);
+        Assert.Equal(1, _metrics.Count(MeteringCounters.RejectionsIgnored, "OtherContent"));
     }
 
     [Fact]
@@ -184,10 +205,11 @@ public sealed class EvidencePublisherTests : IDisposable
                 Gateway = "0x0000000000000000000000000000000000000001",
                 Client = "0x0000000000000000000000000000000000000002",
                 FirstLeafIndex = (ulong)i - 1,
-                Records = [new byte[95]],
+                LeafHashes = [new byte[32]],
+                SealedRecords = [new byte[RecordSealer.SealedSize]],
                 Checkpoint = new SignedCheckpoint { TreeSize = (ulong)i, Root = new byte[32], EpochTime = 1, CaptureDrops = 0, Signature = "0x00" },
             };
-            spool.AddCheckpoint(batch, (ulong)i, 0, new byte[32], 0);
+            spool.AddCheckpoint(batch, [new byte[95]], (ulong)i, 0, 0);
         }
 
         return spool;

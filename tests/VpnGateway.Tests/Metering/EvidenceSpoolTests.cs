@@ -15,7 +15,7 @@ public sealed class EvidenceSpoolTests : IDisposable
     public void Due_BatchWithoutVoucher_WaitsUntilPublishAfter()
     {
         using var spool = EvidenceSpool.Open(SpoolPath);
-        spool.AddCheckpoint(Batch(1, 3), 1, 300, Hashes(3), publishAfterMs: 1000);
+        AddCheckpoint(spool, Batch(1, 3), 1, 300, publishAfterMs: 1000);
 
         Assert.Empty(spool.Due(999, 10));
         Assert.Single(spool.Due(1000, 10));
@@ -25,8 +25,8 @@ public sealed class EvidenceSpoolTests : IDisposable
     public void AttachVoucher_MakesThisAndEarlierBatchesDue()
     {
         using var spool = EvidenceSpool.Open(SpoolPath);
-        spool.AddCheckpoint(Batch(1, 3), 1, 300, Hashes(3), 1000);
-        spool.AddCheckpoint(Batch(1, 5, first: 3), 2, 500, Hashes(2), 2000);
+        AddCheckpoint(spool, Batch(1, 3), 1, 300, 1000);
+        AddCheckpoint(spool, Batch(1, 5, first: 3), 2, 500, 2000);
         var raised = 0;
         spool.BatchReady += () => raised++;
 
@@ -44,7 +44,7 @@ public sealed class EvidenceSpoolTests : IDisposable
     {
         using var spool = EvidenceSpool.Open(SpoolPath);
         var batch = Batch(1, 3);
-        spool.AddCheckpoint(batch, 1, 300, Hashes(3), 0);
+        AddCheckpoint(spool, batch, 1, 300, 0);
         spool.MarkPublished(batch.BatchId, 10_000);
 
         Assert.False(spool.AttachVoucher(1, 3, Voucher(3)));
@@ -55,7 +55,7 @@ public sealed class EvidenceSpoolTests : IDisposable
     public void AttachVoucher_BatchHandedToThePublisherButNotYetConfirmed_LeavesItUnchanged()
     {
         using var spool = EvidenceSpool.Open(SpoolPath);
-        spool.AddCheckpoint(Batch(1, 3), 1, 300, Hashes(3), publishAfterMs: 0);
+        AddCheckpoint(spool, Batch(1, 3), 1, 300, publishAfterMs: 0);
         var handedOut = Assert.Single(spool.Due(1_000, 10));
 
         Assert.False(spool.AttachVoucher(1, 3, Voucher(3)));
@@ -68,7 +68,7 @@ public sealed class EvidenceSpoolTests : IDisposable
     {
         using var spool = EvidenceSpool.Open(SpoolPath);
         var batch = Batch(1, 3);
-        spool.AddCheckpoint(batch, 1, 300, Hashes(3), 0);
+        AddCheckpoint(spool, batch, 1, 300, 0);
 
         spool.MarkPublished(batch.BatchId, acknowledgeByMs: 5000);
 
@@ -91,11 +91,11 @@ public sealed class EvidenceSpoolTests : IDisposable
     {
         using var spool = EvidenceSpool.Open(SpoolPath);
         var batch = Batch(1, 3);
-        spool.AddCheckpoint(batch, 1, 300, Hashes(3), 0);
+        AddCheckpoint(spool, batch, 1, 300, 0);
         spool.MarkPublished(batch.BatchId, 5000);
 
         var digest = EvidenceBatchDigest.Compute(Assert.Single(spool.Peek(5000, 10)));
-        Assert.True(spool.Reject(batch.BatchId, "BadVoucherSignature: not the client"));
+        Assert.Equal(RejectionOutcome.Quarantined, spool.Reject(batch.BatchId, digest, "BadVoucherSignature: not the client"));
         spool.MarkPublished(batch.BatchId, 6000); // a late broker confirmation does not revive it
         Assert.Equal(AcknowledgementOutcome.NotSpooled, spool.Acknowledge(batch.BatchId, digest)); // nor deletes it
 
@@ -105,15 +105,38 @@ public sealed class EvidenceSpoolTests : IDisposable
         var entry = Assert.Single(spool.Entries());
         Assert.Equal(SpoolState.Rejected, entry.State);
         Assert.Equal("BadVoucherSignature: not the client", entry.LastError);
-        Assert.Equal(batch.Records, entry.Batch!.Records);
+        Assert.Equal(batch.SealedRecords, entry.Batch!.SealedRecords);
+        Assert.Equal(3, entry.Records.Count);
+    }
+
+    [Fact]
+    public void Reject_ForgedWithTheIdAlone_NothingQuarantined()
+    {
+        // Issue 10 item 12: the batch id is a hash of public values; a rejection without the published content's digest
+        // quarantines nothing, and a batch still waiting for its voucher cannot be rejected at all.
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        var published = Batch(1, 3);
+        var waiting = Batch(1, 5, first: 3);
+        AddCheckpoint(spool, published, 1, 300, 0);
+        spool.MarkPublished(published.BatchId, 5000);
+        AddCheckpoint(spool, waiting, 2, 500, long.MaxValue);
+        var waitingDigest = EvidenceBatchDigest.Compute(Assert.Single(spool.Entries(), e => e.BatchId == waiting.BatchId).Batch!);
+
+        Assert.Equal(RejectionOutcome.OtherContent, spool.Reject(published.BatchId, new byte[32], "forged"));
+        Assert.Equal(RejectionOutcome.OtherContent, spool.Reject(published.BatchId, [], "forged"));
+        Assert.Equal(RejectionOutcome.NotPublished, spool.Reject(waiting.BatchId, waitingDigest, "forged"));
+        Assert.Equal(RejectionOutcome.NotPublished, spool.Reject(Guid.NewGuid(), waitingDigest, "forged"));
+
+        Assert.Equal(0, spool.Quarantined);
+        Assert.Equal(2, spool.Pending);
     }
 
     [Fact]
     public void ReleaseSession_BatchesWaitingForAVoucher_DueNow()
     {
         using var spool = EvidenceSpool.Open(SpoolPath);
-        spool.AddCheckpoint(Batch(1, 3), 1, 300, Hashes(3), publishAfterMs: 100_000);
-        spool.AddCheckpoint(Batch(2, 3), 1, 300, Hashes(3), publishAfterMs: 100_000);
+        AddCheckpoint(spool, Batch(1, 3), 1, 300, publishAfterMs: 100_000);
+        AddCheckpoint(spool, Batch(2, 3), 1, 300, publishAfterMs: 100_000);
         var raised = 0;
         spool.BatchReady += () => raised++;
 
@@ -170,14 +193,15 @@ public sealed class EvidenceSpoolTests : IDisposable
         var batch = Batch(7, 4);
         using (var spool = EvidenceSpool.Open(SpoolPath))
         {
-            spool.AddCheckpoint(batch, 1, 400, Hashes(4), 0);
+            AddCheckpoint(spool, batch, 1, 400, 0);
             spool.AttachVoucher(7, 4, Voucher(4));
         }
 
         using var reopened = EvidenceSpool.Open(SpoolPath);
         var due = Assert.Single(reopened.Due(0, 10));
         Assert.Equal(batch.BatchId, due.BatchId);
-        Assert.Equal(batch.Records, due.Records);
+        Assert.Equal(batch.SealedRecords, due.SealedRecords);
+        Assert.Equal(batch.LeafHashes, due.LeafHashes);
         Assert.Equal(batch.Checkpoint.Root, due.Checkpoint.Root);
         Assert.Equal(4UL, due.Voucher!.LogSize);
         var log = reopened.LoadSession(7)!;
@@ -189,7 +213,7 @@ public sealed class EvidenceSpoolTests : IDisposable
     public void Open_UsesWalAndFullSynchronous()
     {
         using var spool = EvidenceSpool.Open(SpoolPath);
-        spool.AddCheckpoint(Batch(1, 1), 1, 100, Hashes(1), 0);
+        AddCheckpoint(spool, Batch(1, 1), 1, 100, 0);
 
         Assert.True(File.Exists(SpoolPath + "-wal"));
     }
@@ -199,7 +223,7 @@ public sealed class EvidenceSpoolTests : IDisposable
     {
         using var spool = EvidenceSpool.Open(SpoolPath);
         var batch = Batch(1, 2);
-        spool.AddCheckpoint(batch, 1, 200, Hashes(2), 0);
+        AddCheckpoint(spool, batch, 1, 200, 0);
 
         spool.Postpone(batch.BatchId, 5000, "broker down");
         spool.Postpone(batch.BatchId, 6000, "broker down");
@@ -215,8 +239,8 @@ public sealed class EvidenceSpoolTests : IDisposable
     {
         using var spool = EvidenceSpool.Open(SpoolPath);
         var hashes = Hashes(5);
-        spool.AddCheckpoint(Batch(3, 2), 1, 200, hashes.AsSpan(0, 64), 0);
-        spool.AddCheckpoint(Batch(3, 5, first: 2) with { Checkpoint = Batch(3, 5, first: 2).Checkpoint with { CaptureDrops = 9 } }, 2, 500, hashes.AsSpan(64), 0);
+        AddCheckpoint(spool, Batch(3, 2), 1, 200, 0);
+        AddCheckpoint(spool, Batch(3, 5, first: 2) with { Checkpoint = Batch(3, 5, first: 2).Checkpoint with { CaptureDrops = 9 } }, 2, 500, 0);
 
         var log = spool.LoadSession(3)!;
 
@@ -231,7 +255,7 @@ public sealed class EvidenceSpoolTests : IDisposable
     public void EndSession_DropsTheLogButKeepsUnpublishedBatches()
     {
         using var spool = EvidenceSpool.Open(SpoolPath);
-        spool.AddCheckpoint(Batch(3, 2), 1, 200, Hashes(2), 0);
+        AddCheckpoint(spool, Batch(3, 2), 1, 200, 0);
 
         spool.EndSession(3, 1_000);
 
@@ -244,7 +268,7 @@ public sealed class EvidenceSpoolTests : IDisposable
     {
         using (var spool = EvidenceSpool.Open(SpoolPath))
         {
-            spool.AddCheckpoint(Batch(3, 2), 1, 200, Hashes(2), 0);
+            AddCheckpoint(spool, Batch(3, 2), 1, 200, 0);
             spool.EndSession(3, 1_767_225_600_000);
         }
 
@@ -258,8 +282,8 @@ public sealed class EvidenceSpoolTests : IDisposable
     {
         using (var spool = EvidenceSpool.Open(SpoolPath))
         {
-            spool.AddCheckpoint(Batch(1, 2), 1, 200, Hashes(2), 0);
-            spool.AddCheckpoint(Batch(2, 2), 1, 200, Hashes(2), 0);
+            AddCheckpoint(spool, Batch(1, 2), 1, 200, 0);
+            AddCheckpoint(spool, Batch(2, 2), 1, 200, 0);
         }
 
         using (var raw = new SqliteConnection($"Data Source={SpoolPath};Pooling=False"))
@@ -295,15 +319,95 @@ public sealed class EvidenceSpoolTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
+    [Fact]
+    public void Acknowledge_BatchCarryingTheLatestVoucher_KeepsTheVoucherForSettlement()
+    {
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        var batch = Batch(1, 3);
+        AddCheckpoint(spool, batch, 1, 300, 0);
+        spool.AttachVoucher(1, 3, Voucher(3, "700"));
+        var published = Assert.Single(spool.Due(0, 10));
+        spool.MarkPublished(batch.BatchId, 10_000);
+
+        Assert.Equal(AcknowledgementOutcome.Removed, spool.Acknowledge(batch.BatchId, EvidenceBatchDigest.Compute(published)));
+
+        Assert.Empty(spool.Entries());
+        Assert.Equal("700", spool.LatestVoucher(1)!.CumulativeAmount);
+    }
+
+    [Fact]
+    public void AttachVoucher_LowerAmountAfterAHigherOne_KeepsTheHigher()
+    {
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        spool.AttachVoucher(1, 5, Voucher(5, "900"));
+        spool.AttachVoucher(1, 3, Voucher(3, "300"));
+
+        var entry = spool.Settlement(1)!;
+        Assert.Equal(5UL, entry.Voucher!.LogSize);
+        Assert.Equal(900, entry.VoucherAmount);
+    }
+
+    [Fact]
+    public void Settlement_PendingTransactionAndRedeemedAmount_SurviveAReopen()
+    {
+        using (var spool = EvidenceSpool.Open(SpoolPath))
+        {
+            spool.TrackSettlement(7, SettlementRole.Provider, onChain: true);
+            spool.AttachVoucher(7, 4, Voucher(4, "1000"));
+            spool.RecordChainState(7, 400, closed: false, "0xaa");
+            spool.BeginSettlementTransaction(7, "close", 1000, 123);
+        }
+
+        using var reopened = EvidenceSpool.Open(SpoolPath);
+        var entry = reopened.Settlement(7)!;
+        Assert.Equal("close", entry.PendingAction);
+        Assert.Equal(1000, entry.PendingAmount);
+        Assert.Equal(400, entry.RedeemedAmount);
+        Assert.Equal(600, entry.Unredeemed);
+        Assert.Equal("0xaa", entry.LastTransaction);
+        Assert.Equal(7UL, Assert.Single(reopened.OpenSettlements(SettlementRole.Provider, 0)).SessionId);
+    }
+
+    [Fact]
+    public void EndSession_TrackedSession_MarksItEndedAndRaisesSessionEnded()
+    {
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        spool.TrackSettlement(2, SettlementRole.Provider, onChain: true);
+        spool.PostponeSettlement(2, long.MaxValue);
+        ulong? ended = null;
+        spool.SessionEnded += id => ended = id;
+
+        spool.EndSession(2, 1000);
+
+        Assert.Equal(2UL, ended);
+        Assert.True(Assert.Single(spool.OpenSettlements(SettlementRole.Provider, 0)).Ended);
+    }
+
+    [Fact]
+    public void OpenSettlements_PinnedLinkOrClosedSession_NotListed()
+    {
+        using var spool = EvidenceSpool.Open(SpoolPath);
+        spool.TrackSettlement(1, SettlementRole.Provider, onChain: false);
+        spool.AttachVoucher(1, 3, Voucher(3, "5"));
+        spool.TrackSettlement(2, SettlementRole.Provider, onChain: true);
+        spool.RecordChainState(2, 10, closed: true, null);
+        spool.TrackSettlement(3, SettlementRole.Client, onChain: true);
+
+        Assert.Empty(spool.OpenSettlements(SettlementRole.Provider, 0));
+        Assert.Equal(3UL, Assert.Single(spool.OpenSettlements(SettlementRole.Client, 0)).SessionId);
+        Assert.Equal("5", spool.LatestVoucher(1)!.CumulativeAmount); // a pinned link's voucher is kept all the same
+    }
+
     private static EvidenceBatch Batch(ulong session, ulong treeSize, ulong first = 0)
     {
-        var records = new List<byte[]>();
+        var leafHashes = new List<byte[]>();
+        var sealedRecords = new List<byte[]>();
         for (var i = first; i < treeSize; i++)
         {
-            var bytes = new byte[FlowRecordEncoding.Size];
-            bytes[0] = 1;
-            bytes[^1] = (byte)i;
-            records.Add(bytes);
+            leafHashes.Add(MerkleHash.Leaf([(byte)i]));
+            var sealedRecord = new byte[RecordSealer.SealedSize];
+            sealedRecord[0] = (byte)i;
+            sealedRecords.Add(sealedRecord);
         }
 
         return new EvidenceBatch
@@ -315,12 +419,28 @@ public sealed class EvidenceSpoolTests : IDisposable
             Gateway = "0x0000000000000000000000000000000000000001",
             Client = "0x0000000000000000000000000000000000000002",
             FirstLeafIndex = first,
-            Records = records,
+            LeafHashes = leafHashes,
+            SealedRecords = sealedRecords,
             Checkpoint = new SignedCheckpoint { TreeSize = treeSize, Root = new byte[32], EpochTime = 1, CaptureDrops = 0, Signature = "0x00" },
         };
     }
 
-    private static SignedVoucher Voucher(ulong size) => new() { CumulativeAmount = "100", CumulativeBytes = 100, LogSize = size, LogRoot = new byte[32], Signature = "0x00" };
+    // The provider spools its plaintext records beside the published batch (they are resent to the client, never published).
+    private static void AddCheckpoint(EvidenceSpool spool, EvidenceBatch batch, ulong sequence, ulong allowedOctets, long publishAfterMs)
+    {
+        var records = new List<byte[]>();
+        for (var i = 0; i < batch.LeafHashes.Count; i++)
+        {
+            var record = new byte[FlowRecordEncoding.Size];
+            record[0] = 1;
+            record[^1] = (byte)i;
+            records.Add(record);
+        }
+
+        spool.AddCheckpoint(batch, records, sequence, allowedOctets, publishAfterMs);
+    }
+
+    private static SignedVoucher Voucher(ulong size, string amount = "100") => new() { CumulativeAmount = amount, CumulativeBytes = 100, LogSize = size, LogRoot = new byte[32], Signature = "0x00" };
 
     private static byte[] Hashes(int count)
     {

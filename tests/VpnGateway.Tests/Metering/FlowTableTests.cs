@@ -162,7 +162,7 @@ public sealed class FlowTableTests
     [Fact]
     public void OnDenied_InboundPacketTheCaptureAlsoSaw_CountedOnlyAsDenied()
     {
-        var meter = new SessionFlowMeter(7, ClientAddresses.Parse("198.18.0.2/32"), new FlowTableOptions(), capturesInboundBeforePolicy: true);
+        var meter = new SessionFlowMeter(7, PrefixSet.Parse("198.18.0.2/32"), new FlowTableOptions(), capturesInboundBeforePolicy: true);
         var allowed = TestPackets.Udp("198.19.0.1", 53, "198.18.0.2", 5000, 100);
         var denied = TestPackets.Udp("198.19.0.1", 53, "198.18.0.2", 5000, 10);
         meter.OnDenied(denied, 9, TrafficDirection.Inbound, T0); // the policy reports it...
@@ -186,7 +186,7 @@ public sealed class FlowTableTests
     [Fact]
     public void OnRateLimited_InboundPacketsTheCaptureAlsoSaw_LeftOutWithoutADeniedRecord()
     {
-        var meter = new SessionFlowMeter(7, ClientAddresses.Parse("198.18.0.2/32"), new FlowTableOptions(), capturesInboundBeforePolicy: true);
+        var meter = new SessionFlowMeter(7, PrefixSet.Parse("198.18.0.2/32"), new FlowTableOptions(), capturesInboundBeforePolicy: true);
         var down = TestPackets.Udp("198.19.0.1", 53, "198.18.0.2", 5000, 1372);
         var up = TestPackets.Udp("198.18.0.2", 5001, "198.19.0.1", 53, 972);
         for (var i = 0; i < 10; i++)
@@ -216,7 +216,7 @@ public sealed class FlowTableTests
     [Fact]
     public void OnRateLimited_EveryCapturedPacketDropped_NoRecordAtAll()
     {
-        var meter = new SessionFlowMeter(7, ClientAddresses.Parse("198.18.0.2/32"), new FlowTableOptions(), capturesInboundBeforePolicy: true);
+        var meter = new SessionFlowMeter(7, PrefixSet.Parse("198.18.0.2/32"), new FlowTableOptions(), capturesInboundBeforePolicy: true);
         var packet = TestPackets.Udp("198.19.0.1", 53, "198.18.0.2", 5000, 100);
         meter.OnRateLimited(packet, TrafficDirection.Inbound, T0);   // the policy first...
         meter.OnForwarded(packet, packet.Length, T0);               // ...the capture's copy later
@@ -230,7 +230,7 @@ public sealed class FlowTableTests
     [Fact]
     public void OnDenied_EveryCapturedPacketDenied_NoAllowedRecord()
     {
-        var meter = new SessionFlowMeter(7, ClientAddresses.Parse("198.18.0.2/32"), new FlowTableOptions(), capturesInboundBeforePolicy: true);
+        var meter = new SessionFlowMeter(7, PrefixSet.Parse("198.18.0.2/32"), new FlowTableOptions(), capturesInboundBeforePolicy: true);
         var packet = TestPackets.Tcp("198.19.0.1", 445, "198.18.0.2", 5000, TestPackets.Syn);
         meter.OnForwarded(packet, packet.Length, T0);
         meter.OnDenied(packet, 3, TrafficDirection.Inbound, T0);
@@ -244,7 +244,7 @@ public sealed class FlowTableTests
     [Fact]
     public void OnForwarded_TcpSuperPacketAboveTheMtu_CountedAsTheSegmentsTheTunnelCarries()
     {
-        var meter = new SessionFlowMeter(7, ClientAddresses.Parse("198.18.0.2/32"), new FlowTableOptions(), segmentMtu: 1420);
+        var meter = new SessionFlowMeter(7, PrefixSet.Parse("198.18.0.2/32"), new FlowTableOptions(), segmentMtu: 1420);
         var super = TestPackets.Tcp("198.18.0.2", 40000, "198.19.0.1", 80, TestPackets.Ack, payload: 9948, tcpOptions: 12);
         var small = TestPackets.Tcp("198.18.0.2", 40000, "198.19.0.1", 80, TestPackets.Ack, payload: 100, tcpOptions: 12);
         meter.OnForwarded(super.AsSpan(0, 128), super.Length, T0);
@@ -261,9 +261,9 @@ public sealed class FlowTableTests
     }
 
     [Fact]
-    public void ClientAddresses_Classify_InboundTowardsClientPrefix()
+    public void DirectionOf_ClientPrefixes_InboundTowardsThem()
     {
-        var addresses = ClientAddresses.Parse("198.18.0.0/24", "2001:db8:1::/48");
+        var addresses = new SessionFlowMeter(7, PrefixSet.Parse("198.18.0.0/24", "2001:db8:1::/48"), new FlowTableOptions());
         PacketParser.Parse(TestPackets.Udp("198.19.0.1", 1, "198.18.0.7", 2), 100, out var in4);
         PacketParser.Parse(TestPackets.Udp("198.18.0.7", 1, "198.19.0.1", 2), 100, out var out4);
         PacketParser.Parse(TestPackets.Udp("2001:db8:2::1", 1, "2001:db8:1::5", 2), 100, out var in6);

@@ -84,9 +84,9 @@ public sealed class GatewayCrashTests(RabbitMqFixture rabbit) : IClassFixture<Ra
         foreach (var batch in batches.Values.OrderBy(b => b.FirstLeafIndex))
         {
             Assert.Equal(tree.Size, batch.FirstLeafIndex);
-            foreach (var record in batch.Records)
+            foreach (var leafHash in batch.LeafHashes)
             {
-                tree.Append(record);
+                tree.AppendLeafHash(leafHash);
             }
 
             Assert.Equal(tree.Root(), batch.Checkpoint.Root);

@@ -49,7 +49,7 @@ public sealed class MeteringHostTests(RabbitMqFixture rabbit) : IClassFixture<Ra
 
         var metering = host.Services.GetRequiredService<MeteringService>();
         var (channel, _) = InMemoryEvidenceChannel.Pair();
-        var metered = new MeteredSession(session, null, ["198.18.0.2/32"], DevelopmentKeys.Key(13).GetPublicAddress(), key.GetPublicAddress(), 1000);
+        var metered = new MeteredSession(session, null, [Oracle.Core.Policy.IpPrefix.Parse("198.18.0.2/32")], DevelopmentKeys.Key(13).GetPublicAddress(), key.GetPublicAddress(), 1000);
         await metering.StartProviderSessionAsync(metered, channel, CancellationToken.None);
         var smb = TestPackets.Tcp("198.18.0.2", 50000, "198.19.0.5", 445, TestPackets.Syn);
         var sink = host.Services.GetRequiredService<IPolicyDenialSink>();
@@ -69,7 +69,7 @@ public sealed class MeteringHostTests(RabbitMqFixture rabbit) : IClassFixture<Ra
         Assert.Equal(EvidenceBatchError.None, error);
         var batch = inbox.Received.Single();
         Assert.Equal(key.GetPublicAddress(), batch.Gateway);
-        var record = FlowRecordEncoding.TryDecode(batch.Records.Single(), out var r) == FlowRecordError.None ? r : default;
+        var record = FlowRecordEncoding.TryDecode(batch.OpenRecords(SealedEvidence.KeyIn(Path.Combine(_folder, "spool.db"), session)).Single(), out var r) == FlowRecordError.None ? r : default;
         Assert.Equal(FlowVerdict.Denied, record.Verdict);
         Assert.Equal(7U, record.RuleId);
         Assert.Equal(2UL, record.Packets);

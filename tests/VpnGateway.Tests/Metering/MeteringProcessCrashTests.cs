@@ -50,9 +50,9 @@ public sealed class MeteringProcessCrashTests(RabbitMqFixture rabbit) : IClassFi
         {
             Assert.Equal(tree.Size, batch.FirstLeafIndex);
             Assert.Equal(EvidenceBatchError.None, EvidenceBatchVerifier.Verify(batch).Error);
-            foreach (var record in batch.Records)
+            foreach (var leafHash in batch.LeafHashes)
             {
-                tree.Append(record);
+                tree.AppendLeafHash(leafHash);
             }
 
             Assert.Equal(tree.Root(), batch.Checkpoint.Root);
@@ -77,11 +77,11 @@ public sealed class MeteringProcessCrashTests(RabbitMqFixture rabbit) : IClassFi
         public async Task WaitForChainAsync(ulong size, TimeSpan timeout)
         {
             var deadline = DateTime.UtcNow + timeout;
-            while (!_batches.Values.Any(b => b.Checkpoint.TreeSize == size) || _batches.Values.Sum(b => b.Records.Count) < (int)size)
+            while (!_batches.Values.Any(b => b.Checkpoint.TreeSize == size) || _batches.Values.Sum(b => b.LeafHashes.Count) < (int)size)
             {
                 if (DateTime.UtcNow > deadline)
                 {
-                    throw new TimeoutException($"{_batches.Count} batches, {_batches.Values.Sum(b => b.Records.Count)} of {size} records arrived");
+                    throw new TimeoutException($"{_batches.Count} batches, {_batches.Values.Sum(b => b.LeafHashes.Count)} of {size} records arrived");
                 }
 
                 await Task.Delay(50);

@@ -35,7 +35,7 @@ public sealed class OtherChainIdTests
         await using var net = await MeteredTunnel.CreateAsync("mci", clients: 1);
         var contracts = await ChainSessions.DeployAsync(chain);
         var manifest = Path.Combine(net.Folder, "network.json");
-        Manifest(contracts).Save(manifest);
+        contracts.Manifest.Save(manifest);
         var providerTunnel = net.TunnelKey("provider");
         net.TunnelKey("client");
         var provider = await contracts.RegisterProviderAsync(Convert.FromBase64String(providerTunnel), MeteredTunnel.ProviderEndpoint(0), Price);
@@ -85,22 +85,4 @@ public sealed class OtherChainIdTests
     // Only the node and the manifest: the chain id comes from the node (and must match the manifest's).
     private static JsonObject ChainSection(string manifest, string keystore, string passwordFile)
         => MeteredTunnel.Json(new { RpcUrl = "http://127.0.0.1:8545", Manifest = manifest, Keystore = keystore, PasswordFile = passwordFile });
-
-    private static DeploymentManifest Manifest(ChainSessions contracts) => new()
-    {
-        Network = "chain-1337-test",
-        ChainId = OtherChainId,
-        Deployer = contracts.Deployer.TransactionManager.Account.Address,
-        DeployedAt = DateTimeOffset.UtcNow,
-        Compiler = "0.8.37",
-        Contracts = new Dictionary<string, DeployedContract>
-        {
-            [ContractNames.VpnToken] = Deployed(contracts.TokenAddress),
-            [ContractNames.ProviderRegistry] = Deployed(contracts.Registry),
-            [ContractNames.SessionManager] = Deployed(contracts.SessionManager),
-        },
-    };
-
-    private static DeployedContract Deployed(string address)
-        => new() { Address = address, BlockNumber = 0, TransactionHash = "0x" + new string('0', 64), BytecodeHash = "0x" + new string('0', 64), SourceHash = "0x" + new string('0', 64) };
 }

@@ -1,5 +1,6 @@
 using Oracle.Core.Evidence;
 using VpnGateway.Metering.Flows;
+using Oracle.Core.Policy;
 
 namespace VpnGateway.Tests.Metering;
 
@@ -15,8 +16,8 @@ public sealed class PacketParserTests
         Assert.Equal(PacketParseResult.Ok, result);
         Assert.Equal(4, h.IpVersion);
         Assert.Equal(6, h.Protocol);
-        Assert.Equal(FlowRecord.FromIPAddress(System.Net.IPAddress.Parse("198.18.0.2")), h.Source);
-        Assert.Equal(FlowRecord.FromIPAddress(System.Net.IPAddress.Parse("198.19.0.1")), h.Destination);
+        Assert.Equal(IpNumber.From(System.Net.IPAddress.Parse("198.18.0.2")), h.Source);
+        Assert.Equal(IpNumber.From(System.Net.IPAddress.Parse("198.19.0.1")), h.Destination);
         Assert.Equal(40000, h.SourcePort);
         Assert.Equal(443, h.DestinationPort);
         Assert.Equal(TestPackets.Syn | TestPackets.Ack, h.TcpFlags);

@@ -55,5 +55,5 @@ public sealed class SessionEvidenceLogTests
     }
 
     private static FlowRecord Record(ulong session, ulong octets) => new(session, FlowVerdict.Allowed, 0, TrafficDirection.Outbound, 4, 17, 0, FlowEndReason.IdleTimeout,
-        FlowRecord.MapIPv4(0xC6120002), FlowRecord.MapIPv4(0xC6130001), 1000, 53, 1_700_000_000_000, 1_700_000_000_500, 1, octets, octets - 28);
+        IpNumber.MapIPv4(0xC6120002), IpNumber.MapIPv4(0xC6130001), 1000, 53, 1_700_000_000_000, 1_700_000_000_500, 1, octets, octets - 28);
 }

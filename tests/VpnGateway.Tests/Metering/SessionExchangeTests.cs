@@ -31,10 +31,10 @@ public sealed class SessionExchangeTests
         Assert.Equal(batch.Checkpoint.Root, batch.Voucher.LogRoot);
         Assert.Equal(h.Client.PaidLogRoot, batch.Checkpoint.Root);
         Assert.Equal(EvidenceBatchError.None, EvidenceBatchVerifier.Verify(batch).Error);
-        var octets = batch.Records.Select(Decode).Sum(r => (long)r.Octets);
+        var octets = batch.OpenRecords(h.ProviderSpool).Select(Decode).Sum(r => (long)r.Octets);
         Assert.Equal((ulong)octets, batch.Voucher.CumulativeBytes);
         Assert.Equal(VoucherPricing.AmountFor((ulong)octets, MeteringHarness.PricePerMiB), BigInteger.Parse(batch.Voucher.CumulativeAmount));
-        Assert.Equal(40, batch.Records.Count); // 20 flows, both directions
+        Assert.Equal(40, batch.OpenRecords(h.ProviderSpool).Count); // 20 flows, both directions
         Assert.Equal(1, h.ProviderMetrics.Count(MeteringCounters.VouchersAccepted));
         Assert.Equal(80, h.ProviderMetrics.Count(MeteringCounters.Packets));
         Assert.Equal(1, h.ProviderMetrics.Count(MeteringCounters.MalformedPackets, "NotIp"));
@@ -49,18 +49,18 @@ public sealed class SessionExchangeTests
         SendTraffic(h, flows: 1);
         var syn = TestPackets.Tcp(Client, 50000, "198.19.0.5", 445, TestPackets.Syn);
         h.Client.Flows.OnForwarded(syn, syn.Length, h.NowMs); // the client sent it...
-        h.Provider.Flows.OnDenied(syn, ruleId: 7, TrafficDirection.Outbound, h.NowMs); // ...the provider's policy dropped it
+        h.Provider.Flows.OnDenied(syn, ruleId: 1, TrafficDirection.Outbound, h.NowMs); // ...the provider's policy (rule 1: no SMB) dropped it
 
         await h.AdvanceAsync(TimeSpan.FromSeconds(16));
 
         var batch = Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10));
-        var denied = Assert.Single(batch.Records.Select(Decode), r => r.Verdict == FlowVerdict.Denied);
-        Assert.Equal(7U, denied.RuleId);
+        var denied = Assert.Single(batch.OpenRecords(h.ProviderSpool).Select(Decode), r => r.Verdict == FlowVerdict.Denied);
+        Assert.Equal(1U, denied.RuleId);
         Assert.Equal(445, denied.DestinationPort);
-        var leaf = batch.Records.Single(r => r[FlowRecordEncoding.VerdictOffset] == 1);
-        Assert.Equal(7U, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(leaf.AsSpan(FlowRecordEncoding.RuleIdOffset)));
+        var leaf = batch.OpenRecords(h.ProviderSpool).Single(r => r[FlowRecordEncoding.VerdictOffset] == 1);
+        Assert.Equal(1U, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(leaf.AsSpan(FlowRecordEncoding.RuleIdOffset)));
         Assert.NotNull(batch.Voucher);
-        var allowed = batch.Records.Select(Decode).Where(r => r.Verdict == FlowVerdict.Allowed).Sum(r => (long)r.Octets);
+        var allowed = batch.OpenRecords(h.ProviderSpool).Select(Decode).Where(r => r.Verdict == FlowVerdict.Allowed).Sum(r => (long)r.Octets);
         Assert.Equal((ulong)allowed, batch.Voucher.CumulativeBytes);
     }
 
@@ -82,7 +82,7 @@ public sealed class SessionExchangeTests
         foreach (var batch in batches)
         {
             Assert.Equal(tree.Size, batch.FirstLeafIndex);
-            foreach (var record in batch.Records)
+            foreach (var record in batch.OpenRecords(h.ProviderSpool))
             {
                 tree.Append(record);
             }
@@ -130,13 +130,343 @@ public sealed class SessionExchangeTests
         await using var h = await MeteringHarness.StartAsync();
         SendTraffic(h, flows: 2);
         var framed = TestPackets.Tcp(Client, 50001, "198.19.0.5", 445, TestPackets.Syn);
-        h.Provider.Flows.OnDenied(framed, ruleId: 7, TrafficDirection.Outbound, h.NowMs);
+        h.Provider.Flows.OnDenied(framed, ruleId: 1, TrafficDirection.Outbound, h.NowMs);
 
         await h.AdvanceAsync(TimeSpan.FromSeconds(16));
 
         Assert.True(h.Client.Disputed);
         Assert.Equal(EpochRejectionReason.UnknownFlow, Assert.Single(h.ClientSpool.DisputedEpochs(MeteringHarness.SessionId)).Reason);
         Assert.Equal(0, h.ClientMetrics.Count(MeteringCounters.VouchersSigned));
+    }
+
+    [Fact]
+    public async Task Epoch_DeniedInboundPacketsTheClientCouldNotSee_AcceptedAndPaid()
+    {
+        // Issue 10 item 1: a host on the provider's side pings the client; the provider's guard drops it before the tunnel.
+        await using var h = await MeteringHarness.StartAsync();
+        SendTraffic(h, flows: 2);
+        for (var i = 0; i < 50; i++)
+        {
+            var ping = TestPackets.Icmp("198.18.200.7", Client, 8, 0, payload: 56);
+            h.Provider.Flows.OnDenied(ping, PolicyDecision.ProviderGuardRuleId, TrafficDirection.Inbound, h.NowMs);
+        }
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.False(h.Client.Disputed);
+        Assert.Empty(h.ClientTerminator.Terminated);
+        var batch = Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10));
+        Assert.NotNull(batch.Voucher);
+        var denied = Assert.Single(batch.OpenRecords(h.ProviderSpool).Select(Decode), r => r.Verdict == FlowVerdict.Denied);
+        Assert.Equal(TrafficDirection.Inbound, denied.Direction);
+        Assert.Equal(50UL, denied.Packets);
+        Assert.Equal(batch.OpenRecords(h.ProviderSpool).Select(Decode).Where(r => r.Verdict == FlowVerdict.Allowed).Aggregate(0UL, (sum, r) => sum + r.Octets), batch.Voucher.CumulativeBytes);
+    }
+
+    [Fact]
+    public async Task Epoch_DeniedInboundWithAWrongRule_VerdictMismatch()
+    {
+        await using var h = await MeteringHarness.StartAsync(dishonestProvider: true);
+        SendTraffic(h, flows: 1);
+        var ping = TestPackets.Icmp(Server, Client, 8, 0, payload: 56); // not guarded, no rule: the policy allows it
+        h.Provider.Flows.OnDenied(ping, PolicyDecision.ProviderGuardRuleId, TrafficDirection.Inbound, h.NowMs);
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.True(h.Client.Disputed);
+        Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.ProviderMismatches, "VerdictMismatch"));
+    }
+
+    [Fact]
+    public async Task Epoch_SmbSynsBilledAsAllowed_VerdictMismatchAndNoVoucher()
+    {
+        // Issue 10 item 16: 50 SYNs to port 445, which the policy denies, reported as allowed traffic to be paid for.
+        await using var h = await MeteringHarness.StartAsync(dishonestProvider: true);
+        SendTraffic(h, flows: 1);
+        for (var i = 0; i < 50; i++)
+        {
+            h.Both(TestPackets.Tcp(Client, 41000 + i, "198.19.0.5", 445, TestPackets.Syn));
+        }
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.True(h.Client.Disputed);
+        Assert.Equal(EpochRejectionReason.VerdictMismatch, Assert.Single(h.ClientSpool.DisputedEpochs(MeteringHarness.SessionId)).Reason);
+        Assert.Equal(0, h.ClientMetrics.Count(MeteringCounters.VouchersSigned));
+    }
+
+    [Fact]
+    public async Task Epoch_AllowedTrafficRelabelledAsDenied_VerdictMismatch()
+    {
+        await using var h = await MeteringHarness.StartAsync(dishonestProvider: true);
+        var https = TestPackets.Tcp(Client, 40000, Server, 443, TestPackets.Syn);
+        h.Client.Flows.OnForwarded(https, https.Length, h.NowMs);
+        h.Provider.Flows.OnDenied(https, ruleId: 1, TrafficDirection.Outbound, h.NowMs); // framing: allowed traffic called a violation
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.True(h.Client.Disputed);
+        Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.ProviderMismatches, "VerdictMismatch"));
+        Assert.Equal(0, h.ClientMetrics.Count(MeteringCounters.VouchersSigned));
+    }
+
+    [Fact]
+    public async Task Epoch_InboundPacketCapturedThenDenied_ProviderNeverSignsItAsAllowed()
+    {
+        // The provider's capture counts an inbound packet before its policy denies it; when the epoch's checkpoint falls
+        // between the two, the allowed flow was exported before the denial took it back out.
+        await using var h = await MeteringHarness.StartAsync();
+        SendTraffic(h, flows: 1);
+        var ping = TestPackets.Icmp("198.18.200.7", Client, 8, 0, payload: 56);
+        h.Provider.Flows.OnForwarded(ping, ping.Length, h.NowMs); // captured (inbound, before the policy)...
+        await h.AdvanceAsync(TimeSpan.FromSeconds(10)); // ...an epoch ends...
+        h.Provider.Flows.OnDenied(ping, PolicyDecision.ProviderGuardRuleId, TrafficDirection.Inbound, h.NowMs); // ...then the guard denies it
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.False(h.Client.Disputed);
+        Assert.All(h.ProviderSpool.Peek(long.MaxValue, 10), b => Assert.NotNull(b.Voucher));
+        Assert.DoesNotContain(h.ProviderSpool.Peek(long.MaxValue, 10).SelectMany(b => b.OpenRecords(h.ProviderSpool)).Select(Decode), r => r.Protocol == 1 && r.Verdict == FlowVerdict.Allowed);
+        Assert.Equal(1, h.ProviderMetrics.Count(MeteringCounters.RecordsRejected, "ContradictsPolicy"));
+    }
+
+    [Fact]
+    public async Task Epoch_ProviderNetworksGrewDuringTheSession_GuardDenialsUnderTheNewContextAccepted()
+    {
+        await using var h = await MeteringHarness.StartAsync();
+        SendTraffic(h, flows: 1);
+        var grown = new PolicyContext([IpPrefix.Parse(MeteringHarness.ProviderNetwork), IpPrefix.Parse("198.19.0.0/24")]);
+        await h.Provider.AddPolicyContextAsync(grown, CancellationToken.None); // the tunnel enforces it and declares it in SessionInfo...
+        h.Client.AddPolicyContext(grown); // ...which reaches the client before the records made under it
+        var syn = TestPackets.Tcp(Client, 40001, Server, 443, TestPackets.Syn);
+        h.Client.Flows.OnForwarded(syn, syn.Length, h.NowMs);
+        h.Provider.Flows.OnDenied(syn, PolicyDecision.ProviderGuardRuleId, TrafficDirection.Outbound, h.NowMs);
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.False(h.Client.Disputed);
+        Assert.Contains(Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10)).OpenRecords(h.ClientSpool).Select(Decode), r => r.Verdict == FlowVerdict.Denied && r.RuleId == PolicyDecision.ProviderGuardRuleId);
+    }
+
+    [Fact]
+    public async Task Epoch_PolicyUnknown_RefusedAsUnverifiableWithoutAccusing()
+    {
+        await using var h = await MeteringHarness.StartAsync(session: s => s with { Policy = null });
+        SendTraffic(h, flows: 1);
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.True(h.Client.Disputed);
+        Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.EpochsRejected, "Unverifiable"));
+        Assert.Equal(0, h.ClientMetrics.Count(MeteringCounters.ProviderMismatches));
+        Assert.Equal(0, h.ClientMetrics.Count(MeteringCounters.VouchersSigned));
+        Assert.Contains("unverifiable", Assert.Single(h.ClientTerminator.Terminated).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Epoch_OneCapturedPacketLost_InflatedFlowStillRefused()
+    {
+        // Issue 10 item 10: one lost packet no longer switches the checks off; it allows at most one packet's worth more.
+        await using var h = await MeteringHarness.StartAsync();
+        h.Client.CaptureLoss = () => 1;
+        SendTraffic(h, flows: 2);
+        var big = TestPackets.Udp(Server, 53, Client, 5000, payload: 1400);
+        h.Client.Flows.OnForwarded(big, big.Length, h.NowMs);
+        for (var i = 0; i < 800; i++)
+        {
+            h.Provider.Flows.OnForwarded(big, big.Length, h.NowMs); // about 1.1 MB billed for one packet seen
+        }
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.True(h.Client.Disputed);
+        Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.ProviderMismatches, "OctetsExceeded"));
+        Assert.Equal(0, h.ClientMetrics.Count(MeteringCounters.VouchersSigned));
+    }
+
+    [Fact]
+    public async Task Epoch_CaptureLostPacketsAndAnInventedSmbRecord_UnverifiableNoVoucherNoAccusation()
+    {
+        await using var h = await MeteringHarness.StartAsync();
+        h.Client.CaptureLoss = () => 1;
+        SendTraffic(h, flows: 2);
+        var framed = TestPackets.Tcp(Client, 50001, "198.19.0.5", 445, TestPackets.Syn);
+        h.Provider.Flows.OnDenied(framed, ruleId: 1, TrafficDirection.Outbound, h.NowMs);
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.True(h.Client.Disputed);
+        Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.EpochsRejected, "Unverifiable"));
+        Assert.Equal(0, h.ClientMetrics.Count(MeteringCounters.ProviderMismatches));
+        Assert.Equal(0, h.ClientMetrics.Count(MeteringCounters.VouchersSigned));
+    }
+
+    [Fact]
+    public async Task Epoch_CaptureLostPackets_UnseenTrafficAllowedInProportion()
+    {
+        await using var h = await MeteringHarness.StartAsync();
+        h.Client.CaptureLoss = () => 20;
+        SendTraffic(h, flows: 2);
+        var unseen = TestPackets.Udp(Client, 5300, Server, 53, payload: 1000);
+        for (var i = 0; i < 100; i++)
+        {
+            h.Provider.Flows.OnForwarded(unseen, unseen.Length, h.NowMs); // 103 KB the client's capture may have dropped
+        }
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.False(h.Client.Disputed);
+        Assert.NotNull(Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10)).Voucher);
+    }
+
+    [Fact]
+    public async Task Epoch_SixteenKibAddedToEveryDnsFlow_OneAllowancePerSessionRefusesIt()
+    {
+        // Issue 10 item 11: 400 DNS-sized flows each billed 16 KiB more passed a per-flow allowance (+24,094 %).
+        await using var h = await MeteringHarness.StartAsync(o => o.MaxRecordsPerCheckpoint = 1000);
+        for (var i = 0; i < 400; i++)
+        {
+            var query = TestPackets.Udp(Client, 20000 + i, "198.19.0.53", 53, payload: 40);
+            h.Both(query);
+            var padding = TestPackets.Udp(Client, 20000 + i, "198.19.0.53", 53, payload: 16 * 1024 - 28);
+            h.Provider.Flows.OnForwarded(padding, padding.Length, h.NowMs); // +16 KiB on the provider's side only
+        }
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.True(h.Client.Disputed);
+        Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.ProviderMismatches, "OctetsExceeded"));
+        Assert.Equal(0, h.ClientMetrics.Count(MeteringCounters.VouchersSigned));
+    }
+
+    [Fact]
+    public async Task Epoch_InboundPacketsLostInTheTunnel_WithinTheSessionAllowance()
+    {
+        await using var h = await MeteringHarness.StartAsync();
+        SendTraffic(h, flows: 5);
+        var lost = TestPackets.Udp(Server, 53, Client, 5555, payload: 500); // a reply the tunnel lost: the client never saw its flow
+        h.Provider.Flows.OnForwarded(lost, lost.Length, h.NowMs);
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.False(h.Client.Disputed);
+        Assert.NotNull(Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10)).Voucher);
+    }
+
+    [Fact]
+    public async Task Epoch_OpenFlowAtTheEpochEnd_CheckpointedSoACrashLosesAtMostAnEpoch()
+    {
+        // Issue 10 item 6: a flow that never goes idle was only recorded at its 60 s active timeout; a crash lost it all.
+        await using var h = await MeteringHarness.StartAsync();
+        var bulk = TestPackets.Tcp(Server, 443, Client, 40000, TestPackets.Ack, payload: 1400);
+        for (var second = 0; second < 9; second++)
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                h.Both(bulk);
+            }
+
+            await h.AdvanceAsync(TimeSpan.FromSeconds(1.2)); // past the 10 s epoch, long before the idle or active timeout
+        }
+
+        var before = Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10));
+        var exported = Assert.Single(before.OpenRecords(h.ProviderSpool).Select(Decode));
+        Assert.Equal(FlowEndReason.ActiveTimeout, exported.EndReason);
+        Assert.Equal(90UL, exported.Packets);
+        Assert.NotNull(before.Voucher);
+
+        for (var i = 0; i < 10; i++)
+        {
+            h.Both(bulk);
+        }
+
+        await h.RestartProviderAsync(); // a crash: the 10 packets since the epoch are lost, the 90 before are spooled and paid
+        Assert.Equal(90UL, h.ProviderSpool.Peek(long.MaxValue, 10).SelectMany(b => b.OpenRecords(h.ProviderSpool)).Select(Decode).Aggregate(0UL, (sum, r) => sum + r.Packets));
+    }
+
+    [Fact]
+    public async Task EvidenceKey_ProviderMakesOneAndTheClientKeepsIt_PublishedBatchesOpenWithItAndHoldNoPlaintext()
+    {
+        await using var h = await MeteringHarness.StartAsync();
+        SendTraffic(h, flows: 3);
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+        SendTraffic(h, flows: 2, firstPort: 3000);
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        var providerKey = h.ProviderSpool.EvidenceKey(MeteringHarness.SessionId)!.Value;
+        var clientKey = h.ClientSpool.EvidenceKey(MeteringHarness.SessionId)!.Value;
+        Assert.Equal(providerKey.Key, clientKey.Key);
+        Assert.True(EvidenceKeyCommitment.Verify(MeteringHarness.SessionId, clientKey.Key, clientKey.Signature, MeteringHarness.Domain, MeteringHarness.GatewayKey.GetPublicAddress()));
+        var batches = h.ProviderSpool.Peek(long.MaxValue, 10);
+        Assert.Equal(2, batches.Count);
+        Assert.All(batches, b => Assert.True(EvidenceBatchVerifier.Verify(b).IsValid));
+        var entries = h.ProviderSpool.Entries();
+        for (var i = 0; i < batches.Count; i++)
+        {
+            Assert.Equal(entries[i].Records, batches[i].OpenRecords(clientKey.Key)); // the client reads what the provider spooled
+            var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(batches[i]);
+            Assert.True(json.AsSpan().IndexOf(System.Net.IPAddress.Parse(Client).MapToIPv6().GetAddressBytes()) < 0);
+            foreach (var record in entries[i].Records)
+            {
+                Assert.True(json.AsSpan().IndexOf(record.AsSpan(19, 36)) < 0, "a plaintext record's addresses are in the published batch");
+            }
+        }
+
+        // Sent with every epoch until the client paid one, not after.
+        Assert.Equal(1, h.ProviderChannel.Sent.Count(m => m.Type == EvidenceMessageType.EvidenceKey));
+    }
+
+    [Fact]
+    public async Task EvidenceKey_ProviderRestarts_SameKeyAndTheClientKeepsPaying()
+    {
+        await using var h = await MeteringHarness.StartAsync();
+        SendTraffic(h, flows: 2);
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+        var before = h.ProviderSpool.EvidenceKey(MeteringHarness.SessionId)!.Value.Key;
+
+        await h.RestartProviderAsync();
+        SendTraffic(h, flows: 2, firstPort: 5000);
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        Assert.Equal(before, h.ProviderSpool.EvidenceKey(MeteringHarness.SessionId)!.Value.Key);
+        Assert.All(h.ProviderSpool.Peek(long.MaxValue, 10), b => Assert.NotNull(b.Voucher));
+        Assert.All(h.ProviderSpool.Peek(long.MaxValue, 10), b => Assert.Equal(b.SealedRecords.Count, b.OpenRecords(h.ClientSpool).Count));
+    }
+
+    [Fact]
+    public async Task EvidenceKey_SignedByAnotherKey_IgnoredAndTheEpochUnverifiable()
+    {
+        await using var h = await MeteringHarness.StartAsync(withClient: false);
+        var client = await VpnGateway.Metering.Client.ClientSessionMeter.StartAsync(h.Session, h.ClientChannel, h.ClientContext, CancellationToken.None);
+        await using var _ = client;
+        var key = RecordSealer.NewKey();
+        var forged = new EvidenceKeyMessage(MeteringHarness.SessionId, key, EvidenceKeyCommitment.Sign(MeteringHarness.SessionId, key, MeteringHarness.Domain, DevelopmentKeys.Key(30)));
+
+        h.ClientChannel.Deliver(EvidenceMessageType.EvidenceKey, EvidenceMessageCodec.Encode(forged));
+        SendProviderOnly(h, flows: 1);
+        h.ProviderChannel.Drop = true; // the provider's own key message never arrives
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+        h.ClientChannel.Deliver(EvidenceMessageType.Epoch, h.ProviderChannel.Sent.Last(m => m.Type == EvidenceMessageType.Epoch).Payload);
+        await h.ClientChannel.SettleAsync();
+
+        Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.ControlMessagesRejected, "BadEvidenceKey"));
+        Assert.Null(h.ClientSpool.EvidenceKey(MeteringHarness.SessionId));
+        Assert.Equal(1, h.ClientMetrics.Count(MeteringCounters.EpochsRejected, "Unverifiable"));
+        Assert.Equal(0, h.ClientMetrics.Count(MeteringCounters.VouchersSigned));
+    }
+
+    [Fact]
+    public async Task Rejection_ClientsDetailNamesAFlow_PublishedWithTheReasonOnly()
+    {
+        await using var h = await MeteringHarness.StartAsync();
+        SendTraffic(h, flows: 1);
+        var framed = TestPackets.Tcp(Client, 50001, "198.19.0.5", 445, TestPackets.Syn);
+        h.Provider.Flows.OnDenied(framed, ruleId: 1, TrafficDirection.Outbound, h.NowMs);
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(16));
+
+        var batch = Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10));
+        Assert.Equal(EpochRejectionReason.UnknownFlow, batch.Rejection!.Reason);
+        Assert.Null(batch.Rejection.Detail);
     }
 
     [Fact]
@@ -194,7 +524,7 @@ public sealed class SessionExchangeTests
         await h.ProviderChannel.SettleAsync();
 
         Assert.Equal(1, h.ProviderMetrics.Count(MeteringCounters.VouchersRejected, "BadSignature"));
-        Assert.Null(h.ProviderSpool.Find(MeteringHarness.SessionId, epoch.Checkpoint.TreeSize)!.Voucher);
+        Assert.Null(h.ProviderSpool.Find(MeteringHarness.SessionId, epoch.Checkpoint.TreeSize)!.Value.Batch.Voucher);
     }
 
     [Fact]
@@ -370,8 +700,8 @@ public sealed class SessionExchangeTests
         await h.ProviderChannel.SettleAsync();
 
         var batch = Assert.Single(h.ProviderSpool.Peek(long.MaxValue, 10));
-        Assert.Equal(8, batch.Records.Count);
-        Assert.All(batch.Records.Select(Decode), r => Assert.Equal(FlowEndReason.ForcedEnd, r.EndReason));
+        Assert.Equal(8, batch.OpenRecords(h.ProviderSpool).Count);
+        Assert.All(batch.OpenRecords(h.ProviderSpool).Select(Decode), r => Assert.Equal(FlowEndReason.ForcedEnd, r.EndReason));
         Assert.NotNull(batch.Voucher); // the client's open flows count as seen
         Assert.True(h.Provider.IsSettled);
     }
@@ -479,7 +809,7 @@ public sealed class SessionExchangeTests
     private static byte[] Voucher(MeteringHarness h, EpochMessage epoch, Nethereum.Signer.EthECKey key, int amountDivisor = 1, byte[]? root = null)
     {
         var bytes = (ulong)h.ProviderSpool.Peek(long.MaxValue, 100).Where(b => b.Checkpoint.TreeSize <= epoch.Checkpoint.TreeSize)
-            .SelectMany(b => b.Records).Select(Decode).Where(r => r.Verdict == FlowVerdict.Allowed).Sum(r => (long)r.Octets);
+            .SelectMany(b => b.OpenRecords(h.ProviderSpool)).Select(Decode).Where(r => r.Verdict == FlowVerdict.Allowed).Sum(r => (long)r.Octets);
         var voucher = new Voucher
         {
             SessionId = MeteringHarness.SessionId,

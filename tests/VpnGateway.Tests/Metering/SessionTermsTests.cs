@@ -28,7 +28,7 @@ public sealed class SessionTermsTests(ChainFixture chain)
         var asProvider = await Terms(network, provider).GetAsync(Session(sessionId, GatewayRole.Provider), CancellationToken.None);
         var asClient = await Terms(network, client).GetAsync(Session(sessionId, GatewayRole.Client), CancellationToken.None);
 
-        var expected = new SessionTerms(client.GetPublicAddress(), provider.GetPublicAddress(), new BigInteger(5_000));
+        var expected = new SessionTerms(client.GetPublicAddress(), provider.GetPublicAddress(), new BigInteger(5_000)) { OnChain = true };
         Assert.Equal(expected, asProvider.Terms);
         Assert.Equal(expected, asClient.Terms);
     }

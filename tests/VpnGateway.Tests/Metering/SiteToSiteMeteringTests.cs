@@ -71,10 +71,11 @@ public sealed class SiteToSiteMeteringTests
         await MeteredTunnel.TerminateAsync(connect);
         await MeteredTunnel.TerminateAsync(serve);
 
-        var batches = net.ProviderSpoolEntries().Where(e => e.SessionId == session).Select(e => e.Batch!).ToList();
+        var entries = net.ProviderSpoolEntries().Where(e => e.SessionId == session).ToList();
+        var batches = entries.Select(e => e.Batch!).ToList();
         Assert.All(batches, b => Assert.NotNull(b.Voucher));
         Assert.All(batches, b => Assert.Null(b.Rejection));
-        var records = batches.SelectMany(b => b.Records).Select(Decode).ToList();
+        var records = entries.SelectMany(e => e.Records).Select(Decode).ToList();
         var toLan = records.Where(r => Is(r.DestinationAddress, LanHost) && Is(r.SourceAddress, SiteBHost)).ToList();
         var toSiteB = records.Where(r => Is(r.DestinationAddress, SiteBHost) && Is(r.SourceAddress, LanHost)).ToList();
         Assert.Contains(toLan, r => r.Protocol == 6 && r.DestinationPort == 8080);
@@ -86,7 +87,7 @@ public sealed class SiteToSiteMeteringTests
         Assert.InRange(download, file.Length, file.Length + (file.Length / 100));
     }
 
-    private static bool Is(UInt128 address, string text) => FlowRecord.ToIPAddress(address, 4).ToString() == text;
+    private static bool Is(UInt128 address, string text) => IpNumber.ToIPAddress(address, false).ToString() == text;
 
     private static FlowRecord Decode(byte[] encoded)
     {

@@ -15,7 +15,7 @@ public sealed class TunCaptureTests
     public async Task Capture_PingAndTcpThroughTun_RecordsEqualInterfaceCounters()
     {
         await using var link = await WireGuardLink.CreateAsync();
-        var meter = new SessionFlowMeter(5, ClientAddresses.Parse(WireGuardLink.AddressA + "/32"), new FlowTableOptions());
+        var meter = new SessionFlowMeter(5, PrefixSet.Parse(WireGuardLink.AddressA + "/32"), new FlowTableOptions());
         var server = link.B.StartProcess(Path.Combine(link.LogFolder, "iperf3.log"), "iperf3", "-s", "-1", "-B", WireGuardLink.AddressB);
         var capture = link.A.RunInside(() => TunCapture.Open(link.InterfaceA, new CaptureOptions(), meter, NullLogger.Instance));
         ProcessResult iperf;
@@ -80,7 +80,7 @@ public sealed class TunCaptureTests
     [Fact]
     public void Open_MissingInterface_CaptureException()
     {
-        var meter = new SessionFlowMeter(5, ClientAddresses.Parse("198.19.0.1"), new FlowTableOptions());
+        var meter = new SessionFlowMeter(5, PrefixSet.Parse("198.19.0.1"), new FlowTableOptions());
 
         var e = Assert.Throws<CaptureException>(() => TunCapture.Open("nosuchif0", new CaptureOptions(), meter, NullLogger.Instance));
 

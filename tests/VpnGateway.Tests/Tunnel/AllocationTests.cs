@@ -98,7 +98,7 @@ public sealed class AllocationTests
         h.ServerTransport.Discard = true;
         var batch = new PacketBatch(BatchSize, 1420);
         var packet = Packets.Tcp("198.18.200.1", "198.19.0.2", 443, 40000, 1, payload: 1360);
-        var meter = new VpnGateway.Metering.Flows.SessionFlowMeter(7, VpnGateway.Metering.Flows.ClientAddresses.Parse("198.19.0.2/32"),
+        var meter = new VpnGateway.Metering.Flows.SessionFlowMeter(7, Oracle.Core.Policy.PrefixSet.Parse("198.19.0.2/32"),
             new VpnGateway.Metering.Flows.FlowTableOptions(), capturesInboundBeforePolicy: true);
         sink.Meter = meter;
         for (var i = 0; i < 10; i++)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Oracle.Core.Eip712;
 using Oracle.Core.Evidence;
+using Oracle.Core.Policy;
 using Oracle.Core.Merkle;
 using VpnGateway.Metering.Capture;
 using VpnGateway.Metering.Exchange;
@@ -25,13 +26,14 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly FlowLedger _ledger = new();
-    private readonly MerkleTree _mirror = new();
+    private readonly SessionLogVerifier _log;
+    private readonly List<PolicyContext> _contexts;
     private readonly List<FlowRecord> _closed = [];
     private CaptureAttachment? _capture;
     private IDisposable? _subscription;
     private ulong _expectedSequence = 1;
-    private ulong _lastEpochTime;
-    private ulong _paidOctets;
+    private TreeHead _paid = TreeHead.Empty;
+    private byte[]? _evidenceKey;
     private byte[]? _lastAccepted;
     private byte[]? _lastVoucher;
 
@@ -41,7 +43,10 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
         _channel = channel;
         _context = context;
         _logger = context.Loggers.CreateLogger<ClientSessionMeter>();
-        Flows = new SessionFlowMeter(session.SessionId, ClientAddresses.Parse([.. session.ClientPrefixes]), context.Options.Flows);
+        Flows = new SessionFlowMeter(session.SessionId, new PrefixSet(session.ClientPrefixes), context.Options.Flows);
+        _log = new SessionLogVerifier(new SessionLogParties(session.SessionId, context.Domain, session.GatewayAddress, session.ClientAddress));
+        _contexts = [session.PolicyContext ?? PolicyContext.Empty];
+        _evidenceKey = context.Spool.EvidenceKey(session.SessionId)?.Key;
     }
 
     public ulong SessionId => _session.SessionId;
@@ -49,14 +54,17 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
     /// <summary>The client's own flows.</summary>
     public SessionFlowMeter Flows { get; }
 
-    /// <summary>Whether the client disputes the provider's evidence.</summary>
+    /// <summary>Tests without a capture device: the packets the capture lost (a real session reads libpcap's counters).</summary>
+    internal Func<ulong>? CaptureLoss { get; set; }
+
+    /// <summary>Whether the client refuses the provider's evidence for good (a dispute, or evidence it cannot vouch for).</summary>
     public bool Disputed { get; private set; }
 
     /// <summary>The log size of the last voucher signed.</summary>
-    public ulong PaidLogSize => _mirror.Size;
+    public ulong PaidLogSize => _paid.Size;
 
     /// <summary>The root of the last voucher signed.</summary>
-    public byte[] PaidLogRoot => _mirror.Root();
+    public byte[] PaidLogRoot => _paid.Root;
 
     public static Task<ClientSessionMeter> StartAsync(MeteredSession session, IEvidenceChannel channel, MeteringContext context, CancellationToken cancellationToken)
     {
@@ -101,6 +109,21 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
 
     private async ValueTask HandleAsync(EvidenceMessageType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
+        if (type == EvidenceMessageType.EvidenceKey)
+        {
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                KeepEvidenceKey(payload.Span);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+
+            return;
+        }
+
         if (type != EvidenceMessageType.Epoch)
         {
             _context.Metrics.Add(MeteringCounters.ControlMessagesRejected, reason: "UnexpectedType");
@@ -134,7 +157,8 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
             // After the refusal is on its way: the session's ending still carries it to the provider.
             if (end)
             {
-                _context.Terminator.Terminate(SessionId, $"provider evidence mismatch: {dispute!.Value.Rejection.Reason}", refuseReconnection: false);
+                var why = dispute!.Value.Rejection.Reason == EpochRejectionReason.Unverifiable ? "provider evidence unverifiable" : "provider evidence mismatch";
+                _context.Terminator.Terminate(SessionId, $"{why}: {dispute.Value.Rejection.Reason}", refuseReconnection: false);
             }
         }
         finally
@@ -172,75 +196,136 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
             return Reject(m.Sequence, EpochRejectionReason.OutOfOrder, $"epoch {m.Sequence} while expecting {_expectedSequence}");
         }
 
-        if (m.FirstLeafIndex != _mirror.Size || m.Checkpoint.TreeSize != m.FirstLeafIndex + (ulong)m.Records.Count || m.Records.Count == 0)
+        // Order, extension, record encoding, the provider's signature and the root: what the log itself proves.
+        var appended = _log.AppendRecords(m.FirstLeafIndex, m.Records, m.Checkpoint);
+        switch (appended.Error)
         {
-            return Reject(m.Sequence, EpochRejectionReason.OutOfOrder, $"{m.Records.Count} records from leaf {m.FirstLeafIndex} to tree size {m.Checkpoint.TreeSize} do not extend the log of {_mirror.Size} leaves");
+            case SessionLogError.None:
+                break;
+            case SessionLogError.RootMismatch:
+                // The provider's signed word does not match its own records: evidence, not noise.
+                return Reject(m.Sequence, EpochRejectionReason.RootMismatch, appended.Detail, dispute: true);
+            default:
+                return Reject(m.Sequence, ReasonOf(appended.Error), appended.Detail);
         }
 
-        if (m.Checkpoint.EpochTime < _lastEpochTime)
+        // Without the session's evidence key the client could never read (nor disclose) the records it pays for.
+        if (_evidenceKey is null)
         {
-            return Reject(m.Sequence, EpochRejectionReason.OutOfOrder, $"epoch time {m.Checkpoint.EpochTime} is before the previous {_lastEpochTime}");
+            return Reject(m.Sequence, EpochRejectionReason.Unverifiable, "no valid evidence key from the provider: the published records could not be read", dispute: true);
         }
 
-        var records = new FlowRecord[m.Records.Count];
-        for (var i = 0; i < records.Length; i++)
+        // Each record's verdict against the session's policy, as an oracle would judge it (issue 10, item 16).
+        var records = appended.Records;
+        if (_session.Policy is not { } policy)
         {
-            var error = FlowRecordEncoding.TryDecode(m.Records[i], out records[i]);
-            if (error != FlowRecordError.None || records[i].SessionId != SessionId)
+            return Reject(m.Sequence, EpochRejectionReason.Unverifiable, "the session's policy is unknown (no SessionInfo carrying the document of the session's hash): the provider's verdicts cannot be checked", dispute: true);
+        }
+
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (!AgreesWithPolicy(records[i], policy, out var expected))
             {
-                var why = error != FlowRecordError.None ? FlowRecordEncoding.Describe(error) : $"belongs to session {records[i].SessionId}";
-                return Reject(m.Sequence, EpochRejectionReason.BadRecord, $"record {i}: {why}");
+                return Reject(m.Sequence, EpochRejectionReason.VerdictMismatch,
+                    $"record {i} (leaf {m.FirstLeafIndex + (ulong)i}) says {records[i].Verdict} rule {records[i].RuleId}; the policy gives {expected.Action} rule {expected.RuleId}: {records[i]}",
+                    dispute: true);
             }
         }
 
-        if (!TypedDataSigner.Verify(m.Checkpoint.ToCheckpoint(SessionId), _context.Domain, m.Checkpoint.Signature, _session.GatewayAddress))
-        {
-            return Reject(m.Sequence, EpochRejectionReason.BadCheckpointSignature, "the checkpoint is not signed by the provider's gateway");
-        }
-
-        // From here on the epoch is the provider's signed word: a disagreement is evidence, not noise.
-        var before = _mirror.Size;
-        foreach (var record in m.Records)
-        {
-            _mirror.Append(record);
-        }
-
-        if (!_mirror.Root().AsSpan().SequenceEqual(m.Checkpoint.Root))
-        {
-            return Reject(m.Sequence, EpochRejectionReason.RootMismatch, $"the records give another root than the checkpoint's at tree size {m.Checkpoint.TreeSize} (log had {before})", dispute: true);
-        }
-
-        var unverifiable = _capture?.Statistics.Dropped > 0;
-        var check = _ledger.Check(records, Flows, _context.Options.OctetTolerance, _context.Options.OctetToleranceBytes, unverifiable);
+        // The records against the client's own metering, within one allowance per session (issue 10, items 1, 10, 11).
+        var lost = _capture is { } capture ? capture.Statistics.Dropped + capture.Statistics.InterfaceDropped : CaptureLoss?.Invoke() ?? 0;
+        var check = _ledger.Check(records, Flows, _context.Options.OctetTolerance, _context.Options.OctetToleranceBytes, lost);
         if (check.Reason is { } reason)
         {
             return Reject(m.Sequence, reason, check.Detail, dispute: true, observed: check.Observed);
         }
 
-        foreach (var record in records)
-        {
-            if (record.Verdict == FlowVerdict.Allowed)
-            {
-                _paidOctets += record.Octets;
-            }
-        }
-
+        var octets = _log.AllowedOctets!.Value;
         var voucher = new Voucher
         {
             SessionId = SessionId,
-            CumulativeAmount = VoucherPricing.AmountFor(_paidOctets, _session.PricePerMiB),
-            CumulativeBytes = _paidOctets,
+            CumulativeAmount = VoucherPricing.AmountFor(octets, _session.PricePerMiB),
+            CumulativeBytes = octets,
             LogSize = m.Checkpoint.TreeSize,
             LogRoot = m.Checkpoint.Root,
         };
         var answer = EvidenceMessageCodec.Encode(new VoucherMessage(SessionId, m.Sequence, SignedVoucher.From(voucher, _context.Signer.Sign(voucher))));
         _expectedSequence++;
-        _lastEpochTime = m.Checkpoint.EpochTime;
+        _paid = _log.Head();
         _lastAccepted = payload.ToArray();
         _lastVoucher = answer;
         _context.Metrics.Add(MeteringCounters.VouchersSigned);
         return (EvidenceMessageType.Voucher, answer, null);
     }
+
+    /// <summary>
+    /// The provider's evidence key message: kept (durably, in the spool) when it names this session and the provider
+    /// signed the commitment to the key; the first valid key stays (a session's records are sealed under one key).
+    /// </summary>
+    private void KeepEvidenceKey(ReadOnlySpan<byte> payload)
+    {
+        if (EvidenceMessageCodec.TryDecode(payload, out EvidenceKeyMessage? message) is { } error)
+        {
+            _context.Metrics.Add(MeteringCounters.ControlMessagesRejected, reason: "Malformed");
+            _logger.LogWarning("session {Session}: evidence key message refused: {Error}", SessionId, error);
+            return;
+        }
+
+        if (message!.SessionId != SessionId || !EvidenceKeyCommitment.Verify(SessionId, message.Key, message.Signature, _context.Domain, _session.GatewayAddress))
+        {
+            _context.Metrics.Add(MeteringCounters.ControlMessagesRejected, reason: "BadEvidenceKey");
+            _logger.LogWarning("session {Session}: evidence key for session {Other} not signed by the provider's gateway; ignored", SessionId, message.SessionId);
+            return;
+        }
+
+        var (held, _) = _context.Spool.KeepEvidenceKey(SessionId, message.Key, message.Signature, _context.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        if (!held.AsSpan().SequenceEqual(message.Key))
+        {
+            _logger.LogWarning("session {Session}: the provider sent another evidence key than the one this gateway holds; the first stays", SessionId);
+        }
+
+        _evidenceKey = held;
+    }
+
+    /// <summary>A provider whose protected networks changed declared another context (SessionInfo again).</summary>
+    public void AddPolicyContext(PolicyContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        lock (_contexts)
+        {
+            _contexts.Add(context);
+        }
+    }
+
+    // A record agrees when some context the provider declared during the session gives its verdict and rule id.
+    private bool AgreesWithPolicy(in FlowRecord record, PolicyDocument policy, out PolicyDecision expected)
+    {
+        lock (_contexts)
+        {
+            expected = default;
+            foreach (var context in _contexts)
+            {
+                if (FlowRecordPolicy.Agrees(record, policy, context, out var decision))
+                {
+                    expected = decision;
+                    return true;
+                }
+
+                expected = decision;
+            }
+
+            return false;
+        }
+    }
+
+    private static EpochRejectionReason ReasonOf(SessionLogError error) => error switch
+    {
+        SessionLogError.NotAnExtension or SessionLogError.TimeReversed => EpochRejectionReason.OutOfOrder,
+        SessionLogError.BadRecord or SessionLogError.RecordOfOtherSession => EpochRejectionReason.BadRecord,
+        SessionLogError.BadCheckpointSignature => EpochRejectionReason.BadCheckpointSignature,
+        SessionLogError.RootMismatch => EpochRejectionReason.RootMismatch,
+        _ => EpochRejectionReason.Malformed,
+    };
 
     private (EvidenceMessageType, byte[], (RejectionMessage, string)?) Reject(ulong sequence, EpochRejectionReason reason, string detail, bool dispute = false, string observed = "{}")
     {
@@ -264,6 +349,12 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
         if (!first)
         {
             return false;
+        }
+
+        if (rejection.Reason == EpochRejectionReason.Unverifiable)
+        {
+            _logger.LogError("session {Session}: this gateway cannot vouch for the provider's evidence ({Detail}); no further vouchers", SessionId, rejection.Detail);
+            return _context.Options.EndSessionOnMismatch;
         }
 
         _context.Metrics.Add(MeteringCounters.ProviderMismatches, reason: rejection.Reason.ToString());

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Oracle.Core.Evidence;
+using Oracle.Core.Policy;
 using VpnGateway.Metering.Flows;
 
 namespace VpnGateway.Metering.Client;
@@ -9,19 +10,27 @@ internal sealed record LedgerCheck(EpochRejectionReason? Reason, string Detail, 
 {
     public static LedgerCheck Ok { get; } = new(null, "agreed", "{}");
 
-    public static LedgerCheck Fail(EpochRejectionReason reason, FlowKey key, ulong claimedOctets, (ulong Packets, ulong Octets) seen)
+    public static LedgerCheck Fail(EpochRejectionReason reason, FlowKey key, ulong claimedOctets, (ulong Packets, ulong Octets) seen, ulong excess = 0, ulong allowance = 0)
     {
-        var flow = $"{key.Direction} proto {key.Protocol} {FlowRecord.ToIPAddress(key.Source, key.IpVersion)}:{key.SourcePort} -> {FlowRecord.ToIPAddress(key.Destination, key.IpVersion)}:{key.DestinationPort}";
-        var detail = reason == EpochRejectionReason.UnknownFlow
-            ? $"the client never saw flow {flow} ({claimedOctets} octets claimed)"
-            : $"flow {flow}: {claimedOctets} octets claimed, {seen.Octets} seen by the client";
+        var flow = Describe(key);
+        var detail = reason switch
+        {
+            EpochRejectionReason.UnknownFlow => $"the client never saw flow {flow} ({claimedOctets} octets claimed)",
+            EpochRejectionReason.Unverifiable => $"the client's capture lost packets and it never saw the denied flow {flow}: it cannot vouch for it",
+            _ => $"{excess} octets claimed beyond what the client saw exceed the session's allowance of {allowance} (most on flow {flow}: {claimedOctets} claimed, {seen.Octets} seen)",
+        };
         var observed = JsonSerializer.Serialize(new
         {
             flow,
             claimedOctets,
             seenPackets = seen.Packets,
             seenOctets = seen.Octets,
+            sessionExcessOctets = excess,
+            sessionAllowanceOctets = allowance,
         });
         return new LedgerCheck(reason, detail, observed);
     }
+
+    public static string Describe(FlowKey key)
+        => $"{key.Direction} proto {key.Protocol} {IpNumber.ToIPAddress(key.Source, key.IpVersion == 6)}:{key.SourcePort} -> {IpNumber.ToIPAddress(key.Destination, key.IpVersion == 6)}:{key.DestinationPort}";
 }

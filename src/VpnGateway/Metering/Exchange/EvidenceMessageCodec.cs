@@ -18,6 +18,7 @@ internal static class EvidenceMessageCodec
     public const int MaxDetailBytes = 1024;
     private const int EpochHeaderSize = 1 + 8 + 8 + 8 + 8 + 32 + 8 + 8 + SignatureSize + 4;
     private const int VoucherSize = 1 + 8 + 8 + 32 + 8 + 8 + 32 + SignatureSize;
+    private const int EvidenceKeySize = 1 + 8 + RecordSealer.KeySize + SignatureSize;
 
     public static byte[] Encode(EpochMessage m)
     {
@@ -176,6 +177,37 @@ internal static class EvidenceMessageCodec
             BinaryPrimitives.ReadUInt64BigEndian(s[9..]),
             (EpochRejectionReason)s[17],
             Encoding.UTF8.GetString(s.Slice(20, length)));
+        return null;
+    }
+
+    public static byte[] Encode(EvidenceKeyMessage m)
+    {
+        var bytes = new byte[EvidenceKeySize];
+        var s = bytes.AsSpan();
+        s[0] = Version;
+        BinaryPrimitives.WriteUInt64BigEndian(s[1..], m.SessionId);
+        if (m.Key.Length != RecordSealer.KeySize)
+        {
+            throw new ArgumentException($"an evidence key has {RecordSealer.KeySize} bytes", nameof(m));
+        }
+
+        m.Key.CopyTo(s[9..]);
+        WriteSignature(m.Signature, s.Slice(9 + RecordSealer.KeySize, SignatureSize));
+        return bytes;
+    }
+
+    public static string? TryDecode(ReadOnlySpan<byte> s, out EvidenceKeyMessage? message)
+    {
+        message = null;
+        if (s.Length != EvidenceKeySize || s[0] != Version)
+        {
+            return $"evidence key message has {s.Length} bytes (expected {EvidenceKeySize}) or another version";
+        }
+
+        message = new EvidenceKeyMessage(
+            BinaryPrimitives.ReadUInt64BigEndian(s[1..]),
+            s.Slice(9, RecordSealer.KeySize).ToArray(),
+            "0x" + Convert.ToHexStringLower(s.Slice(9 + RecordSealer.KeySize, SignatureSize)));
         return null;
     }
 

@@ -11,4 +11,7 @@ public enum EvidenceMessageType : byte
 
     /// <summary>Client → provider: the client refuses an epoch, with the reason.</summary>
     EpochRejected = 3,
+
+    /// <summary>Provider → client: the session's evidence key and the provider's signed commitment to it (docs/protocol.md §5.5).</summary>
+    EvidenceKey = 4,
 }

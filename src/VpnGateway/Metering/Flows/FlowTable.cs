@@ -52,8 +52,9 @@ internal sealed class FlowTable
         }
 
         ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_flows, key, out var exists);
-        if (!exists)
+        if (!exists || (entry.Packets == 0 && entry.ExcludedPackets == 0))
         {
+            // A new flow, or the first packet after its counters were checkpointed (ExportOpen): a new record begins.
             entry.FirstSeenMs = timestampMs;
             entry.LastSeenMs = timestampMs;
         }
@@ -119,6 +120,37 @@ internal sealed class FlowTable
         }
 
         _scratch.Clear();
+        return count;
+    }
+
+    /// <summary>
+    /// Checkpoints the counters of every open flow (IPFIX active timeout at the epoch): each flow with packets since its
+    /// last record becomes a record (end reason <see cref="FlowEndReason.ActiveTimeout"/>) and counts from zero again, the
+    /// flow itself staying open. So what a crash loses is at most the packets since the last epoch.
+    /// </summary>
+    /// <returns>The number of records added to <paramref name="closed"/>.</returns>
+    public int ExportOpen(List<FlowRecord> closed)
+    {
+        ArgumentNullException.ThrowIfNull(closed);
+        var count = 0;
+        foreach (var key in _flows.Keys)
+        {
+            ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_flows, key);
+            if (entry.Packets <= entry.ExcludedPackets)
+            {
+                continue; // nothing forwarded since the last record (exclusions that overtook their packets stay)
+            }
+
+            count += AddRecord(key, entry, FlowEndReason.ActiveTimeout, closed);
+            entry.Packets = 0;
+            entry.Octets = 0;
+            entry.PayloadOctets = 0;
+            entry.TcpFlags = 0;
+            entry.ExcludedPackets = 0;
+            entry.ExcludedOctets = 0;
+            entry.ExcludedPayloadOctets = 0;
+        }
+
         return count;
     }
 

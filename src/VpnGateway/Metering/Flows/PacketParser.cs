@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Oracle.Core.Evidence;
+using Oracle.Core.Policy;
 
 namespace VpnGateway.Metering.Flows;
 
@@ -55,8 +55,8 @@ internal static class PacketParser
 
         h.IpVersion = 4;
         h.Protocol = p[9];
-        h.Source = FlowRecord.MapIPv4(BinaryPrimitives.ReadUInt32BigEndian(p[12..]));
-        h.Destination = FlowRecord.MapIPv4(BinaryPrimitives.ReadUInt32BigEndian(p[16..]));
+        h.Source = IpNumber.MapIPv4(BinaryPrimitives.ReadUInt32BigEndian(p[12..]));
+        h.Destination = IpNumber.MapIPv4(BinaryPrimitives.ReadUInt32BigEndian(p[16..]));
         h.Octets = (uint)wireLength;
         var fragmentOffset = BinaryPrimitives.ReadUInt16BigEndian(p[6..]) & 0x1FFF;
         if (fragmentOffset != 0)

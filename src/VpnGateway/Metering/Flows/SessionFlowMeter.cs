@@ -14,10 +14,11 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
 {
     private readonly Lock _lock = new();
     private readonly FlowTable _table;
-    private readonly ClientAddresses _clientAddresses;
+    private readonly PrefixSet _clientPrefixes;
     private readonly bool _capturesInboundBeforePolicy;
     private int _segmentMtu;
     private long _packets;
+    private long _forwardedOctets;
     private long _notIp;
     private long _truncated;
     private long _badHeader;
@@ -29,7 +30,11 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
     private long _reportedBadHeader;
 
     /// <param name="sessionId">The session.</param>
-    /// <param name="clientAddresses">The client side's prefixes (direction).</param>
+    /// <param name="clientPrefixes">
+    /// The client side's prefixes (its tunnel address, or its LAN prefixes site-to-site): a packet towards them is
+    /// inbound, any other outbound. Both gateways classify the same way, so a flow has the same direction in the
+    /// provider's records and in the client's own.
+    /// </param>
     /// <param name="options">Timeouts and table size.</param>
     /// <param name="segmentMtu">
     /// The captured interface's MTU, or 0. A TCP packet longer than it is a segmentation-offload super-packet, which the
@@ -39,10 +44,10 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
     /// The provider's capture sees inbound packets before the policy does (docs/gateway.md): a denied inbound packet was
     /// then counted as forwarded too, and is taken back out of the allowed flow.
     /// </param>
-    public SessionFlowMeter(ulong sessionId, ClientAddresses clientAddresses, FlowTableOptions options, bool capturesInboundBeforePolicy = false, int segmentMtu = 0)
+    public SessionFlowMeter(ulong sessionId, PrefixSet clientPrefixes, FlowTableOptions options, bool capturesInboundBeforePolicy = false, int segmentMtu = 0)
     {
         _segmentMtu = segmentMtu;
-        _clientAddresses = clientAddresses ?? throw new ArgumentNullException(nameof(clientAddresses));
+        _clientPrefixes = clientPrefixes ?? throw new ArgumentNullException(nameof(clientPrefixes));
         _table = new FlowTable(sessionId, options);
         _capturesInboundBeforePolicy = capturesInboundBeforePolicy;
     }
@@ -51,6 +56,9 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
 
     /// <summary>Packets counted into flows.</summary>
     public long Packets => Interlocked.Read(ref _packets);
+
+    /// <summary>IP-layer octets of every forwarded packet counted so far (the capture's; denied ones aside).</summary>
+    public ulong ForwardedOctets => (ulong)Interlocked.Read(ref _forwardedOctets);
 
     /// <summary>Adds the packets counted and the malformed ones since the last call to <paramref name="metrics"/>.</summary>
     public void ReportTo(MeteringMetrics metrics)
@@ -88,13 +96,14 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
             AsSegments(ref headers, mtu);
         }
 
-        var direction = _clientAddresses.DirectionOf(headers);
+        var direction = DirectionOf(headers);
         lock (_lock)
         {
             _table.Observe(headers, direction, FlowVerdict.Allowed, 0, timestampMs);
         }
 
         Interlocked.Increment(ref _packets);
+        Interlocked.Add(ref _forwardedOctets, headers.Octets);
     }
 
     /// <summary>A packet the policy denied (and dropped) in the data path.</summary>
@@ -152,6 +161,15 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
         }
     }
 
+    /// <summary>Checkpoints every open flow's counters into a record (<see cref="FlowTable.ExportOpen"/>).</summary>
+    public int ExportOpen(List<FlowRecord> closed)
+    {
+        lock (_lock)
+        {
+            return _table.ExportOpen(closed);
+        }
+    }
+
     /// <summary>Closes every flow.</summary>
     public int Flush(FlowEndReason reason, List<FlowRecord> closed)
     {
@@ -176,6 +194,10 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
         get => Volatile.Read(ref _segmentMtu);
         set => Volatile.Write(ref _segmentMtu, value);
     }
+
+    /// <summary>Inbound when the packet goes to the client side's prefixes, else outbound.</summary>
+    internal TrafficDirection DirectionOf(in PacketHeaders h)
+        => _clientPrefixes.Contains(h.IpVersion == 6, h.Destination) ? TrafficDirection.Inbound : TrafficDirection.Outbound;
 
     // segments = ceil(payload / (mtu - header)), each with its own copy of the IP and TCP headers.
     internal static void AsSegments(ref PacketHeaders h, int mtu)

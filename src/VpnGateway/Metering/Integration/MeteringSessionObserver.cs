@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
+using VpnGateway.Control;
 using VpnGateway.Metering.Sessions;
+using VpnGateway.Tunnel;
 using VpnGateway.Sessions;
 
 namespace VpnGateway.Metering.Integration;
@@ -33,9 +35,13 @@ internal sealed class MeteringSessionObserver(
             return;
         }
 
-        var prefixes = session.ClientPrefixes.Select(p => p.ToString()).ToList();
         var channel = new TunnelEvidenceChannel(session.Control, loggers.CreateLogger<TunnelEvidenceChannel>());
-        var metered = new MeteredSession(session.SessionId, session.InterfaceName, prefixes, t.ClientAddress, t.ProviderAddress, t.PricePerMiB);
+        var metered = new MeteredSession(session.SessionId, session.InterfaceName, session.ClientPrefixes, t.ClientAddress, t.ProviderAddress, t.PricePerMiB)
+        {
+            Policy = session.Policy,
+            PolicyContext = session.PolicyContext,
+            OnChain = t.OnChain,
+        };
         if (session.Role == GatewayRole.Provider)
         {
             if (t.ClientAddress is null)
@@ -48,6 +54,19 @@ internal sealed class MeteringSessionObserver(
         else
         {
             await metering.StartClientSessionAsync(metered, channel, cancellationToken);
+            if (session.Policy is { } policy)
+            {
+                // A provider whose protected networks change sends SessionInfo again: records are judged under every
+                // context it declared during the session (docs/protocol.md §5.3).
+                _ = session.Control.Subscribe(ControlMessageTypes.SessionInfo, async (message, ct) =>
+                {
+                    if (SessionInfoMessage.TryParse(message.Payload.Span, out var parseError) is { } info && info.SessionId == session.SessionId
+                        && info.TryReadPolicy(policy.Hash, out var document, out var context, out var policyError))
+                    {
+                        await metering.AddPolicyContextAsync(session.SessionId, context, ct);
+                    }
+                });
+            }
         }
     }
 

@@ -8,7 +8,8 @@ namespace VpnGateway.Metering.Integration;
 /// Metering's messages on the session's control channel, in the range the tunnel reserves for metering
 /// (<see cref="ControlMessageTypes"/>): an epoch (checkpoint and its records in one message) as
 /// <see cref="ControlMessageTypes.MeteringCheckpoint"/>, a voucher as <see cref="ControlMessageTypes.MeteringVoucher"/>,
-/// a refusal as <see cref="ControlMessageTypes.MeteringReject"/>. A send does not wait for the peer's acknowledgement
+/// a refusal as <see cref="ControlMessageTypes.MeteringReject"/>, the session's evidence key as
+/// <see cref="ControlMessageTypes.MeteringEvidenceKey"/>. A send does not wait for the peer's acknowledgement
 /// (the epoch loop must not stall on a slow peer); a message that could not be delivered is logged.
 /// </summary>
 internal sealed class TunnelEvidenceChannel(IControlChannel control, ILogger logger) : IEvidenceChannel
@@ -30,7 +31,7 @@ internal sealed class TunnelEvidenceChannel(IControlChannel control, ILogger log
     {
         ArgumentNullException.ThrowIfNull(handler);
         var subscriptions = new List<IDisposable>();
-        foreach (var type in (ReadOnlySpan<EvidenceMessageType>)[EvidenceMessageType.Epoch, EvidenceMessageType.Voucher, EvidenceMessageType.EpochRejected])
+        foreach (var type in (ReadOnlySpan<EvidenceMessageType>)[EvidenceMessageType.Epoch, EvidenceMessageType.Voucher, EvidenceMessageType.EpochRejected, EvidenceMessageType.EvidenceKey])
         {
             var t = type;
             subscriptions.Add(control.Subscribe(ToControl(t), (message, ct) => handler(t, message.Payload, ct)));
@@ -44,6 +45,7 @@ internal sealed class TunnelEvidenceChannel(IControlChannel control, ILogger log
         EvidenceMessageType.Epoch => ControlMessageTypes.MeteringCheckpoint,
         EvidenceMessageType.Voucher => ControlMessageTypes.MeteringVoucher,
         EvidenceMessageType.EpochRejected => ControlMessageTypes.MeteringReject,
+        EvidenceMessageType.EvidenceKey => ControlMessageTypes.MeteringEvidenceKey,
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 

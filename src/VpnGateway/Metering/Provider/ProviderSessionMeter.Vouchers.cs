@@ -54,7 +54,8 @@ internal sealed partial class ProviderSessionMeter
                     }
 
                     _logger.LogWarning("session {Session}: the client refused checkpoint {Sequence} ({Reason}: {Detail})", SessionId, rejection.Sequence, rejection.Reason, rejection.Detail);
-                    _context.Spool.AttachRejection(SessionId, size, new ClientRejection { Reason = rejection.Reason, Detail = rejection.Detail });
+                    // Published with the reason only: the client's detail may name the session's traffic (docs/protocol.md §5.5).
+                    _context.Spool.AttachRejection(SessionId, size, new ClientRejection { Reason = rejection.Reason });
                 }
 
                 break;
@@ -75,6 +76,7 @@ internal sealed partial class ProviderSessionMeter
 
         var voucher = message.Voucher;
         Volatile.Write(ref _lastVoucherSize, voucher.LogSize);
+        Volatile.Write(ref _keyDelivered, true);
         _lastVoucherAmount = BigInteger.Parse(voucher.CumulativeAmount, NumberStyles.None, CultureInfo.InvariantCulture);
         _awaiting.RemoveAll(a => a.TreeSize <= voucher.LogSize);
         _context.Metrics.Add(MeteringCounters.VouchersAccepted);

@@ -1,5 +1,7 @@
 using System.Numerics;
 using Oracle.Core.Evidence;
+using Oracle.Core.Merkle;
+using Oracle.Core.Policy;
 using VpnGateway.Metering.Capture;
 using VpnGateway.Metering.Exchange;
 using VpnGateway.Metering.Flows;
@@ -22,6 +24,9 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<FlowRecord> _pending = [];
+    private readonly List<CompiledPolicy> _policies = [];
+    private readonly RecordSealer _sealer;
+    private readonly EvidenceKeyMessage _evidenceKey;
     private readonly List<(ulong TreeSize, long SignedAtMs)> _awaiting = [];
     private readonly ulong _dropsBase;
     private readonly long _epochMs;
@@ -32,6 +37,7 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
     private ulong _lastRefusedSize;
     private BigInteger _lastVoucherAmount;
     private bool _cutOff;
+    private bool _keyDelivered;
     private bool _ended;
     private bool _closed;
 
@@ -42,10 +48,25 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
         _channel = channel;
         _logger = context.Loggers.CreateLogger<ProviderSessionMeter>();
         _epochMs = (long)context.Options.EpochInterval.TotalMilliseconds;
-        Flows = new SessionFlowMeter(session.SessionId, ClientAddresses.Parse([.. session.ClientPrefixes]), context.Options.Flows,
+        Flows = new SessionFlowMeter(session.SessionId, new PrefixSet(session.ClientPrefixes), context.Options.Flows,
             capturesInboundBeforePolicy: session.InterfaceName is not null);
+        if (session.Policy is { } policy)
+        {
+            _policies.Add(CompiledPolicy.Compile(policy, session.PolicyContext ?? PolicyContext.Empty));
+        }
         var snapshot = context.Spool.LoadSession(session.SessionId);
         _log = new SessionEvidenceLog(session.SessionId, snapshot);
+
+        // The session's evidence key: made with its log, durable before anything is sealed with it, never changed.
+        var (key, keySignature) = context.Spool.EvidenceKey(session.SessionId) ?? context.Spool.KeepEvidenceKey(session.SessionId, RecordSealer.NewKey(), "", NowMs);
+        if (keySignature.Length == 0)
+        {
+            keySignature = context.Signer.Sign(EvidenceKeyCommitment.Message(session.SessionId, key));
+            (key, keySignature) = context.Spool.ReplaceEvidenceKeySignature(session.SessionId, keySignature);
+        }
+
+        _sealer = new RecordSealer(key, context.ChainId, context.Domain.VerifyingContract, session.SessionId);
+        _evidenceKey = new EvidenceKeyMessage(session.SessionId, key, keySignature);
         var now = NowMs;
         _nextEpochMs = now + _epochMs;
         if (snapshot is not null)
@@ -53,6 +74,7 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
             // Continuing after a restart: the capture counts from zero again, the log and the unpaid checkpoints do not.
             _dropsBase = snapshot.LastCaptureDrops;
             _lastVoucherSize = snapshot.LastVoucherLogSize;
+            _keyDelivered = snapshot.LastVoucherLogSize > 0;
             foreach (var (size, _) in snapshot.Checkpoints)
             {
                 if (size > _lastVoucherSize)
@@ -95,6 +117,29 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
         return meter;
     }
 
+    /// <summary>
+    /// The provider's protected networks changed during the session (the tunnel enforces a new context and declares it in
+    /// SessionInfo again): records agreeing with it are signed too.
+    /// </summary>
+    public async Task AddPolicyContextAsync(PolicyContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (_session.Policy is not { } policy)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            _policies.Add(CompiledPolicy.Compile(policy, context));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Closes timed-out flows; at the end of an epoch signs and spools a checkpoint; cuts off a client that does not pay.</summary>
     public async Task TickAsync(CancellationToken cancellationToken)
     {
@@ -106,6 +151,8 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
             Flows.ReportTo(_context.Metrics);
             if (now >= _nextEpochMs)
             {
+                // Open flows' counters too (issue 10, item 6): a crash loses at most this epoch.
+                Flows.ExportOpen(_pending);
                 await CloseEpochAsync(now, cancellationToken);
                 _nextEpochMs = now + _epochMs;
             }
@@ -173,6 +220,7 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _sealer.Dispose();
         if (_capture is not null)
         {
             await _capture.DisposeAsync();
@@ -196,6 +244,29 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
 
     private async Task CloseEpochAsync(long now, CancellationToken cancellationToken)
     {
+        // Never sign a record the session's policy contradicts. Inbound packets are captured before the policy decides
+        // them; a denied one is taken back out of its allowed flow, but when a checkpoint falls between the capture and
+        // the denial, its allowed flow was exported first: such a flow (a key the policy denies) was never carried.
+        // A record agrees when some context the provider declared during the session gives its verdict (as the client judges).
+        if (_policies.Count > 0)
+        {
+            _pending.RemoveAll(r =>
+            {
+                var tuple = r.ToPacketTuple();
+                foreach (var policy in _policies)
+                {
+                    var decision = policy.Evaluate(tuple, r.Direction);
+                    if (r.Verdict == FlowVerdict.Allowed ? decision.IsAllowed : !decision.IsAllowed && decision.RuleId == r.RuleId)
+                    {
+                        return false;
+                    }
+                }
+
+                RecordRejected(r, "ContradictsPolicy");
+                return true;
+            });
+        }
+
         var drops = CaptureDrops();
         var epochTime = (ulong)(now / 1000);
         var max = _context.Options.MaxRecordsPerCheckpoint;
@@ -215,24 +286,15 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
                 CaptureDrops = closed.Checkpoint.CaptureDrops,
                 Signature = _context.Signer.Sign(closed.Checkpoint),
             };
-            var batch = new EvidenceBatch
-            {
-                BatchId = EvidenceBatchId.For(_context.ChainId, _context.Domain.VerifyingContract, SessionId, signed.TreeSize),
-                ChainId = _context.ChainId,
-                SessionManager = _context.Domain.VerifyingContract,
-                SessionId = SessionId,
-                Gateway = _context.Signer.Address,
-                Client = _session.ClientAddress,
-                FirstLeafIndex = closed.FirstLeafIndex,
-                Records = closed.Records,
-                Checkpoint = signed,
-            };
+            // Published: the leaf hashes and the records sealed under the session's evidence key (docs/protocol.md §5.5).
+            var batch = PublishedBatch.Of(closed, signed, _sealer, _context.ChainId, _context.Domain.VerifyingContract, _context.Signer.Address, _session.ClientAddress);
 
             // Durable first: the client never sees evidence the provider could lose.
-            _context.Spool.AddCheckpoint(batch, closed.Sequence, closed.AllowedOctets, closed.LeafHashes, now + (long)_context.Options.VoucherGrace.TotalMilliseconds);
+            _context.Spool.AddCheckpoint(batch, closed.Records, closed.Sequence, closed.AllowedOctets, now + (long)_context.Options.VoucherGrace.TotalMilliseconds);
             _context.Metrics.Add(MeteringCounters.Records, closed.Records.Count);
             _context.Metrics.Add(MeteringCounters.Checkpoints);
             _awaiting.Add((signed.TreeSize, now));
+            await SendEvidenceKeyAsync(cancellationToken);
             await SendAsync(EvidenceMessageType.Epoch, EvidenceMessageCodec.Encode(new EpochMessage(SessionId, closed.Sequence, closed.FirstLeafIndex, closed.Records, signed)), cancellationToken);
         }
 
@@ -242,7 +304,7 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
     private void RecordRejected(FlowRecord record, string reason)
     {
         _context.Metrics.Add(MeteringCounters.RecordsRejected, reason: reason);
-        _logger.LogWarning("session {Session}: flow record left out of the evidence ({Reason}): {Record}", SessionId, reason, record);
+        _logger.Log(reason == "ContradictsPolicy" ? LogLevel.Debug : LogLevel.Warning, "session {Session}: flow record left out of the evidence ({Reason}): {Record}", SessionId, reason, record);
     }
 
     private void EnforceGrace(long now)
@@ -269,12 +331,24 @@ internal sealed partial class ProviderSessionMeter : IAsyncDisposable
     // client answers a repeat of its last epoch with the same voucher.
     private async Task ResendLastUnpaidAsync(CancellationToken cancellationToken)
     {
-        if (_awaiting.Count == 0 || _context.Spool.Find(SessionId, _log.TreeSize) is not { } batch)
+        if (_awaiting.Count == 0 || _context.Spool.Find(SessionId, _log.TreeSize) is not { } spooled)
         {
             return;
         }
 
-        await SendAsync(EvidenceMessageType.Epoch, EvidenceMessageCodec.Encode(new EpochMessage(SessionId, _log.Sequence, batch.FirstLeafIndex, batch.Records, batch.Checkpoint)), cancellationToken);
+        var (batch, records) = spooled;
+        await SendEvidenceKeyAsync(cancellationToken);
+        await SendAsync(EvidenceMessageType.Epoch, EvidenceMessageCodec.Encode(new EpochMessage(SessionId, _log.Sequence, batch.FirstLeafIndex, records, batch.Checkpoint)), cancellationToken);
+    }
+
+    // Right before an epoch on the same ordered channel, until the client paid one (its voucher shows it holds the key): a
+    // key sent at the session's start could arrive before the client's metering listens, and would be lost.
+    private async Task SendEvidenceKeyAsync(CancellationToken cancellationToken)
+    {
+        if (!Volatile.Read(ref _keyDelivered) && _session.ClientAddress is not null)
+        {
+            await SendAsync(EvidenceMessageType.EvidenceKey, EvidenceMessageCodec.Encode(_evidenceKey), cancellationToken);
+        }
     }
 
     private async Task SendAsync(EvidenceMessageType type, byte[] payload, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Oracle.Core.Eip712;
 using Oracle.Core.Evidence;
 using Oracle.Core.Merkle;
@@ -71,10 +70,10 @@ internal sealed class SessionEvidenceLog
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(rejected);
         var first = _tree.Size;
+        var before = _tree.CompactRange(first);
         var encoded = new List<byte[]>(count);
         var hashes = new byte[count * MerkleHash.Size];
         var allowed = AllowedOctets;
-        Span<byte> leaf = stackalloc byte[1 + FlowRecordEncoding.Size];
         for (var i = start; i < start + count; i++)
         {
             var record = records[i];
@@ -92,11 +91,8 @@ internal sealed class SessionEvidenceLog
                 continue;
             }
 
-            // MerkleHash.Leaf, without its per-call hasher object: SHA-256(0x00 ‖ record) in one shot.
             var hash = hashes.AsSpan(encoded.Count * MerkleHash.Size, MerkleHash.Size);
-            leaf[0] = 0x00;
-            bytes.CopyTo(leaf[1..]);
-            SHA256.HashData(leaf, hash);
+            MerkleHash.Leaf(bytes, hash);
             _tree.AppendLeafHash(hash);
             encoded.Add(bytes);
             if (record.Verdict == FlowVerdict.Allowed)
@@ -122,6 +118,6 @@ internal sealed class SessionEvidenceLog
             EpochTime = LastEpochTime,
             CaptureDrops = captureDrops,
         };
-        return new ClosedCheckpoint(Sequence, first, encoded, hashes.AsSpan(0, encoded.Count * MerkleHash.Size).ToArray(), checkpoint, allowed);
+        return new ClosedCheckpoint(Sequence, first, before.Hashes, encoded, hashes.AsSpan(0, encoded.Count * MerkleHash.Size).ToArray(), checkpoint, allowed);
     }
 }

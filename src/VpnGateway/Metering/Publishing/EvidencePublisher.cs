@@ -112,11 +112,23 @@ internal sealed class EvidencePublisher : BackgroundService, IEvidenceAcknowledg
     public void OnRejected(EvidenceBatchRejected rejected)
     {
         ArgumentNullException.ThrowIfNull(rejected);
-        if (_spool.Reject(rejected.BatchId, $"{rejected.Error}: {rejected.Reason}"))
+        switch (_spool.Reject(rejected.BatchId, rejected.Digest ?? [], $"{rejected.Error}: {rejected.Reason}"))
         {
-            _metrics.Add(MeteringCounters.BatchesRejected, reason: rejected.Error.ToString());
-            _logger.LogError("evidence batch {Batch} (session {Session}, tree size {Size}) rejected by {Consumer}: {Error} ({Reason}); kept quarantined in the spool",
-                rejected.BatchId, rejected.SessionId, rejected.TreeSize, rejected.Consumer, rejected.Error, rejected.Reason);
+            case RejectionOutcome.Quarantined:
+                _metrics.Add(MeteringCounters.BatchesRejected, reason: rejected.Error.ToString());
+                _logger.LogError("evidence batch {Batch} (session {Session}, tree size {Size}) rejected by {Consumer}: {Error} ({Reason}); kept quarantined in the spool",
+                    rejected.BatchId, rejected.SessionId, rejected.TreeSize, rejected.Consumer, rejected.Error, rejected.Reason);
+                break;
+            case RejectionOutcome.OtherContent:
+                _metrics.Add(MeteringCounters.RejectionsIgnored, reason: "OtherContent");
+                _logger.LogWarning("evidence batch {Batch} (session {Session}, tree size {Size}): {Consumer} rejected other content under its id; ignored",
+                    rejected.BatchId, rejected.SessionId, rejected.TreeSize, rejected.Consumer);
+                break;
+            default:
+                _metrics.Add(MeteringCounters.RejectionsIgnored, reason: "NotPublished");
+                _logger.LogWarning("evidence batch {Batch} (session {Session}, tree size {Size}): {Consumer} rejected a batch this gateway has not published; ignored",
+                    rejected.BatchId, rejected.SessionId, rejected.TreeSize, rejected.Consumer);
+                break;
         }
     }
 

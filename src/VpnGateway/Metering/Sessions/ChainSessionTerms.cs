@@ -58,7 +58,7 @@ internal sealed class ChainSessionTerms(IWeb3 web3, string sessionManager, strin
             return SessionTermsResult.Found(new SessionTerms(
                 AddressUtil.Current.ConvertToChecksumAddress(terms.Client),
                 AddressUtil.Current.ConvertToChecksumAddress(terms.Provider),
-                terms.PricePerMiB));
+                terms.PricePerMiB) { OnChain = true });
         }
         catch (InvalidDataException e)
         {

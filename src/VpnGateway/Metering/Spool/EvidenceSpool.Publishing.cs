@@ -32,7 +32,7 @@ internal sealed partial class EvidenceSpool
         lock (_lock)
         {
             using var command = Command("""
-                SELECT batch_id, body, records FROM batches
+                SELECT batch_id, body, leaf_hashes, sealed FROM batches
                 WHERE next_attempt_ms <= $now AND (state = 1 OR (state = 0 AND (ready = 1 OR publish_after_ms <= $now)))
                 ORDER BY session_id, tree_size LIMIT $limit
                 """);
@@ -44,8 +44,7 @@ internal sealed partial class EvidenceSpool
                 var id = reader.GetString(0);
                 try
                 {
-                    var batch = JsonSerializer.Deserialize<EvidenceBatch>(reader.GetString(1), Json) ?? throw new JsonException("null batch");
-                    due.Add(batch with { Records = Split((byte[])reader.GetValue(2)) });
+                    due.Add(Published(reader, 1, 2, 3) ?? throw new JsonException("null batch"));
                     if (claim)
                     {
                         claimed.Add(id);
@@ -112,13 +111,11 @@ internal sealed partial class EvidenceSpool
         lock (_lock)
         {
             EvidenceBatch? batch;
-            using (var select = Command("SELECT body, records FROM batches WHERE batch_id = $id AND state IN (0, 1)"))
+            using (var select = Command("SELECT body, leaf_hashes, sealed FROM batches WHERE batch_id = $id AND state IN (0, 1)"))
             {
                 select.Parameters.AddWithValue("$id", batchId.ToString());
                 using var reader = select.ExecuteReader();
-                batch = reader.Read() && JsonSerializer.Deserialize<EvidenceBatch>(reader.GetString(0), Json) is { } b
-                    ? b with { Records = Split((byte[])reader.GetValue(1)) }
-                    : null;
+                batch = reader.Read() ? Published(reader, 0, 1, 2) : null;
             }
 
             if (batch is null)
@@ -139,17 +136,38 @@ internal sealed partial class EvidenceSpool
     }
 
     /// <summary>
-    /// The collector refused <paramref name="batchId"/>: it stays in the spool, quarantined with the reason, and is not
-    /// published again. False when it was not spooled (or already set aside).
+    /// The collector refused <paramref name="batchId"/> holding content <paramref name="digest"/>: a published batch with
+    /// that content stays in the spool, quarantined with the reason, and is not published again. A batch not published
+    /// (still waiting for its voucher), or with other content, is left as it is: an id, which anyone can compute, or a
+    /// digest of something else quarantines nothing.
     /// </summary>
-    public bool Reject(Guid batchId, string reason)
+    public RejectionOutcome Reject(Guid batchId, ReadOnlySpan<byte> digest, string reason)
     {
         lock (_lock)
         {
-            using var command = Command("UPDATE batches SET state = 3, last_error = $error WHERE batch_id = $id AND state IN (0, 1)");
+            EvidenceBatch? batch;
+            using (var select = Command("SELECT body, leaf_hashes, sealed FROM batches WHERE batch_id = $id AND state = 1"))
+            {
+                select.Parameters.AddWithValue("$id", batchId.ToString());
+                using var reader = select.ExecuteReader();
+                batch = reader.Read() ? Published(reader, 0, 1, 2) : null;
+            }
+
+            if (batch is null)
+            {
+                return RejectionOutcome.NotPublished;
+            }
+
+            if (!EvidenceBatchDigest.Compute(batch).AsSpan().SequenceEqual(digest))
+            {
+                return RejectionOutcome.OtherContent;
+            }
+
+            using var command = Command("UPDATE batches SET state = 3, last_error = $error WHERE batch_id = $id AND state = 1");
             command.Parameters.AddWithValue("$id", batchId.ToString());
             command.Parameters.AddWithValue("$error", reason);
-            return command.ExecuteNonQuery() > 0;
+            command.ExecuteNonQuery();
+            return RejectionOutcome.Quarantined;
         }
     }
 
@@ -179,14 +197,16 @@ internal sealed partial class EvidenceSpool
         var entries = new List<SpoolEntry>();
         lock (_lock)
         {
-            using var command = Command("SELECT batch_id, session_id, tree_size, state, publications, last_error, body, records FROM batches ORDER BY session_id, tree_size");
+            using var command = Command("SELECT batch_id, session_id, tree_size, state, publications, last_error, body, leaf_hashes, sealed, records FROM batches ORDER BY session_id, tree_size");
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
                 EvidenceBatch? batch = null;
+                IReadOnlyList<byte[]> records = [];
                 try
                 {
-                    batch = JsonSerializer.Deserialize<EvidenceBatch>(reader.GetString(6), Json) is { } b ? b with { Records = Split((byte[])reader.GetValue(7)) } : null;
+                    batch = Published(reader, 6, 7, 8);
+                    records = Plaintext(reader, 9);
                 }
                 catch (Exception e) when (e is JsonException or FormatException or InvalidDataException)
                 {
@@ -194,7 +214,7 @@ internal sealed partial class EvidenceSpool
                 }
 
                 entries.Add(new SpoolEntry(Guid.Parse(reader.GetString(0)), unchecked((ulong)reader.GetInt64(1)), unchecked((ulong)reader.GetInt64(2)),
-                    (SpoolState)reader.GetInt32(3), reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5), batch));
+                    (SpoolState)reader.GetInt32(3), reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5), batch, records));
             }
         }
 
@@ -214,18 +234,19 @@ internal sealed partial class EvidenceSpool
         }
     }
 
-    /// <summary>The spooled batch of <paramref name="sessionId"/> with <paramref name="treeSize"/> leaves, if still spooled.</summary>
-    public EvidenceBatch? Find(ulong sessionId, ulong treeSize)
+    /// <summary>
+    /// The spooled batch of <paramref name="sessionId"/> with <paramref name="treeSize"/> leaves, as published, and its
+    /// plaintext records (this gateway's copy), if still spooled.
+    /// </summary>
+    public (EvidenceBatch Batch, IReadOnlyList<byte[]> Records)? Find(ulong sessionId, ulong treeSize)
     {
         lock (_lock)
         {
-            using var command = Command("SELECT body, records FROM batches WHERE session_id = $session AND tree_size = $size");
+            using var command = Command("SELECT body, leaf_hashes, sealed, records FROM batches WHERE session_id = $session AND tree_size = $size");
             command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
             command.Parameters.AddWithValue("$size", unchecked((long)treeSize));
             using var reader = command.ExecuteReader();
-            return reader.Read() && JsonSerializer.Deserialize<EvidenceBatch>(reader.GetString(0), Json) is { } batch
-                ? batch with { Records = Split((byte[])reader.GetValue(1)) }
-                : null;
+            return reader.Read() && Published(reader, 0, 1, 2) is { } batch ? (batch, Plaintext(reader, 3)) : null;
         }
     }
 

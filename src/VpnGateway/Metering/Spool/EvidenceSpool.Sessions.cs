@@ -63,13 +63,19 @@ internal sealed partial class EvidenceSpool
                 DELETE FROM sessions WHERE session_id = $session;
                 INSERT OR IGNORE INTO ended_sessions (session_id, ended_ms) VALUES ($session, $at);
                 {(settled ? "INSERT OR IGNORE INTO settled_sessions (session_id) VALUES ($session);" : string.Empty)}
+                UPDATE settlements SET ended = 1, next_attempt_ms = 0 WHERE session_id = $session;
                 """, transaction);
             command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
             command.Parameters.AddWithValue("$at", endedAtMs);
             command.ExecuteNonQuery();
             transaction.Commit();
         }
+
+        SessionEnded?.Invoke(sessionId);
     }
+
+    /// <summary>Raised after <see cref="EndSession"/> committed: the session can be closed on-chain now.</summary>
+    public event Action<ulong>? SessionEnded;
 
     /// <summary>
     /// The session is ending (its last checkpoint is made): from now on it is refused, also while its last voucher is
@@ -106,6 +112,68 @@ internal sealed partial class EvidenceSpool
             command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
             return command.ExecuteScalar() is long at ? at : null;
         }
+    }
+
+    /// <summary>
+    /// The session's evidence key and the provider's signed commitment to it (docs/protocol.md §5.5), or null: the
+    /// provider's own key of a session it meters, or the key a client received. Kept for good (a party discloses it in a
+    /// dispute), also after the session ended.
+    /// </summary>
+    public (byte[] Key, string Signature)? EvidenceKey(ulong sessionId)
+    {
+        lock (_lock)
+        {
+            using var command = Command("SELECT key, signature FROM evidence_keys WHERE session_id = $session");
+            command.Parameters.AddWithValue("$session", unchecked((long)sessionId));
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? ((byte[])reader.GetValue(0), reader.GetString(1)) : null;
+        }
+    }
+
+    /// <summary>
+    /// Keeps a session's evidence key durably, unless one is held already (a session's key never changes: its records are
+    /// sealed under the first). Returns the key held afterwards, which is <paramref name="key"/> unless another was first.
+    /// </summary>
+    public (byte[] Key, string Signature) KeepEvidenceKey(ulong sessionId, byte[] key, string signature, long atMs)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(signature);
+        lock (_lock)
+        {
+            using (var insert = Command("INSERT OR IGNORE INTO evidence_keys (session_id, key, signature, created_ms) VALUES ($session, $key, $signature, $at)"))
+            {
+                insert.Parameters.AddWithValue("$session", unchecked((long)sessionId));
+                insert.Parameters.AddWithValue("$key", key);
+                insert.Parameters.AddWithValue("$signature", signature);
+                insert.Parameters.AddWithValue("$at", atMs);
+                insert.ExecuteNonQuery();
+            }
+
+            using var select = Command("SELECT key, signature FROM evidence_keys WHERE session_id = $session");
+            select.Parameters.AddWithValue("$session", unchecked((long)sessionId));
+            using var reader = select.ExecuteReader();
+            reader.Read();
+            return ((byte[])reader.GetValue(0), reader.GetString(1));
+        }
+    }
+
+    /// <summary>
+    /// Sets the provider's signed commitment of a key kept without one (made first, signed next: the key is durable before
+    /// it is signed or used). Returns the key and signature held.
+    /// </summary>
+    public (byte[] Key, string Signature) ReplaceEvidenceKeySignature(ulong sessionId, string signature)
+    {
+        lock (_lock)
+        {
+            using (var update = Command("UPDATE evidence_keys SET signature = $signature WHERE session_id = $session AND signature = ''"))
+            {
+                update.Parameters.AddWithValue("$session", unchecked((long)sessionId));
+                update.Parameters.AddWithValue("$signature", signature);
+                update.ExecuteNonQuery();
+            }
+        }
+
+        return EvidenceKey(sessionId) ?? throw new InvalidOperationException($"session {sessionId} has no evidence key");
     }
 
     /// <summary>Client side: keeps a refused epoch for a dispute.</summary>

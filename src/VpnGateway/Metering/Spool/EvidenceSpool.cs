@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Oracle.Core.Evidence;
+using Oracle.Core.Merkle;
 
 namespace VpnGateway.Metering.Spool;
 
@@ -11,7 +12,8 @@ namespace VpnGateway.Metering.Spool;
 /// <see cref="SpoolState.Spooled"/> until the broker confirmed its publication, then <see cref="SpoolState.Published"/>
 /// until the collector's acknowledgement (published again if none comes in time); a batch the collector rejected, or one
 /// that can no longer be read, stays quarantined. Rows leave only through <see cref="Acknowledge"/>, or with their
-/// session's end (log hashes only); nothing else deletes evidence.
+/// session's end (log hashes only); nothing else deletes evidence. Each session's latest voucher is kept apart from its
+/// batches (<see cref="LatestVoucher"/>), until it is redeemed on-chain, whatever the collector acknowledges.
 /// </summary>
 /// <remarks>One connection behind a lock: writers are the epoch loop and the publisher, a few times per second.</remarks>
 internal sealed partial class EvidenceSpool : IDisposable
@@ -20,7 +22,7 @@ internal sealed partial class EvidenceSpool : IDisposable
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
 
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     private EvidenceSpool(SqliteConnection connection, Guid id)
     {
@@ -56,6 +58,8 @@ internal sealed partial class EvidenceSpool : IDisposable
                 tree_size INTEGER NOT NULL,
                 body TEXT NOT NULL,
                 records BLOB NOT NULL,
+                leaf_hashes BLOB NOT NULL DEFAULT x'',
+                sealed BLOB NOT NULL DEFAULT x'',
                 ready INTEGER NOT NULL,
                 publish_after_ms INTEGER NOT NULL,
                 next_attempt_ms INTEGER NOT NULL DEFAULT 0,
@@ -83,8 +87,30 @@ internal sealed partial class EvidenceSpool : IDisposable
             CREATE TABLE IF NOT EXISTS ended_sessions (
                 session_id INTEGER PRIMARY KEY,
                 ended_ms INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS evidence_keys (
+                session_id INTEGER PRIMARY KEY,
+                key BLOB NOT NULL,
+                signature TEXT NOT NULL,
+                created_ms INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS settled_sessions (
                 session_id INTEGER PRIMARY KEY);
+            CREATE TABLE IF NOT EXISTS settlements (
+                session_id INTEGER PRIMARY KEY,
+                role INTEGER NOT NULL DEFAULT 0,
+                on_chain INTEGER NOT NULL DEFAULT 0,
+                voucher TEXT,
+                voucher_amount TEXT NOT NULL DEFAULT '0',
+                redeemed_amount TEXT NOT NULL DEFAULT '0',
+                ended INTEGER NOT NULL DEFAULT 0,
+                close_deadline INTEGER NOT NULL DEFAULT 0,
+                closed INTEGER NOT NULL DEFAULT 0,
+                pending_action TEXT,
+                pending_amount TEXT,
+                pending_since_ms INTEGER,
+                last_transaction TEXT,
+                last_error TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_ms INTEGER NOT NULL DEFAULT 0);
             CREATE TABLE IF NOT EXISTS disputed_epochs (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                 session_id INTEGER NOT NULL,
@@ -100,27 +126,34 @@ internal sealed partial class EvidenceSpool : IDisposable
     }
 
     /// <summary>
-    /// Stores a freshly signed checkpoint in one durable transaction: the batch (publishable at
-    /// <paramref name="publishAfterMs"/> unless a voucher or rejection comes first) and the log's new leaf hashes.
+    /// Stores a freshly signed checkpoint in one durable transaction: the batch as it will be published (leaf hashes and
+    /// sealed records; publishable at <paramref name="publishAfterMs"/> unless a voucher or rejection comes first), the
+    /// plaintext <paramref name="records"/> (this gateway's own copy: resent to the client after a restart), and the
+    /// log's new leaf hashes.
     /// </summary>
-    public void AddCheckpoint(EvidenceBatch batch, ulong sequence, ulong allowedOctets, ReadOnlySpan<byte> leafHashes, long publishAfterMs)
+    public void AddCheckpoint(EvidenceBatch batch, IReadOnlyList<byte[]> records, ulong sequence, ulong allowedOctets, long publishAfterMs)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var records = Concatenate(batch.Records);
-        var body = JsonSerializer.Serialize(batch with { Records = [] }, Json);
+        ArgumentNullException.ThrowIfNull(records);
+        var plaintext = Concatenate(records, FlowRecordEncoding.Size);
+        var leafHashes = Concatenate(batch.LeafHashes, MerkleHash.Size);
+        var sealedRecords = Concatenate(batch.SealedRecords, RecordSealer.SealedSize);
+        var body = JsonSerializer.Serialize(batch with { LeafHashes = [], SealedRecords = [] }, Json);
         lock (_lock)
         {
             using var transaction = _connection.BeginTransaction();
             using (var insert = Command("""
-                INSERT INTO batches (batch_id, session_id, tree_size, body, records, ready, publish_after_ms)
-                VALUES ($id, $session, $size, $body, $records, $ready, $after)
+                INSERT INTO batches (batch_id, session_id, tree_size, body, records, leaf_hashes, sealed, ready, publish_after_ms)
+                VALUES ($id, $session, $size, $body, $records, $leaves, $sealed, $ready, $after)
                 """, transaction))
             {
                 insert.Parameters.AddWithValue("$id", batch.BatchId.ToString());
                 insert.Parameters.AddWithValue("$session", unchecked((long)batch.SessionId));
                 insert.Parameters.AddWithValue("$size", unchecked((long)batch.Checkpoint.TreeSize));
                 insert.Parameters.AddWithValue("$body", body);
-                insert.Parameters.AddWithValue("$records", records);
+                insert.Parameters.AddWithValue("$records", plaintext);
+                insert.Parameters.AddWithValue("$leaves", leafHashes);
+                insert.Parameters.AddWithValue("$sealed", sealedRecords);
                 insert.Parameters.AddWithValue("$ready", batch.Voucher is null && batch.Rejection is null ? 0 : 1);
                 insert.Parameters.AddWithValue("$after", publishAfterMs);
                 insert.ExecuteNonQuery();
@@ -137,7 +170,7 @@ internal sealed partial class EvidenceSpool : IDisposable
                 log.Parameters.AddWithValue("$time", unchecked((long)batch.Checkpoint.EpochTime));
                 log.Parameters.AddWithValue("$octets", unchecked((long)allowedOctets));
                 log.Parameters.AddWithValue("$drops", unchecked((long)batch.Checkpoint.CaptureDrops));
-                log.Parameters.AddWithValue("$hashes", leafHashes.ToArray());
+                log.Parameters.AddWithValue("$hashes", leafHashes);
                 log.ExecuteNonQuery();
             }
 
@@ -178,6 +211,7 @@ internal sealed partial class EvidenceSpool : IDisposable
                 session.ExecuteNonQuery();
             }
 
+            KeepVoucher(sessionId, voucher, transaction);
             transaction.Commit();
         }
 
@@ -239,6 +273,7 @@ internal sealed partial class EvidenceSpool : IDisposable
     }
 
     // Version 1 files (before collector acknowledgements) get the state columns; their unreadable rows stay set aside.
+    // Version 2 files (before sealed records) get the leaf hash and sealed record columns.
     private static void Migrate(SqliteConnection connection)
     {
         using (var version = connection.CreateCommand())
@@ -263,7 +298,22 @@ internal sealed partial class EvidenceSpool : IDisposable
             }
         }
 
+        using (var sealedColumn = connection.CreateCommand())
+        {
+            // Version 2 files (before sealed records): their batches carry no sealed records, so a collector rejects them
+            // and they stay quarantined (kept, never lost). Drain a spool with the old gateway before upgrading.
+            sealedColumn.CommandText = "SELECT COUNT(*) FROM pragma_table_info('batches') WHERE name = 'sealed'";
+            if ((long)sealedColumn.ExecuteScalar()! == 0)
+            {
+                Execute(connection, """
+                    ALTER TABLE batches ADD COLUMN leaf_hashes BLOB NOT NULL DEFAULT x'';
+                    ALTER TABLE batches ADD COLUMN sealed BLOB NOT NULL DEFAULT x'';
+                    """);
+            }
+        }
+
         Execute(connection, $"PRAGMA user_version = {SchemaVersion}");
+
     }
 
     private static Guid SpoolId(SqliteConnection connection)
@@ -295,35 +345,43 @@ internal sealed partial class EvidenceSpool : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private static byte[] Concatenate(IReadOnlyList<byte[]> records)
+    private static byte[] Concatenate(IReadOnlyList<byte[]> items, int size)
     {
-        var bytes = new byte[records.Count * FlowRecordEncoding.Size];
-        for (var i = 0; i < records.Count; i++)
+        var bytes = new byte[items.Count * size];
+        for (var i = 0; i < items.Count; i++)
         {
-            if (records[i].Length != FlowRecordEncoding.Size)
+            if (items[i].Length != size)
             {
-                throw new ArgumentException($"record {i} has {records[i].Length} bytes, not {FlowRecordEncoding.Size}", nameof(records));
+                throw new ArgumentException($"item {i} has {items[i].Length} bytes, not {size}", nameof(items));
             }
 
-            records[i].CopyTo(bytes, i * FlowRecordEncoding.Size);
+            items[i].CopyTo(bytes, i * size);
         }
 
         return bytes;
     }
 
-    private static byte[][] Split(byte[] bytes)
+    private static byte[][] Split(byte[] bytes, int size)
     {
-        if (bytes.Length % FlowRecordEncoding.Size != 0)
+        if (bytes.Length % size != 0)
         {
-            throw new InvalidDataException($"spooled records of {bytes.Length} bytes are not a multiple of {FlowRecordEncoding.Size}");
+            throw new InvalidDataException($"spooled items of {bytes.Length} bytes are not a multiple of {size}");
         }
 
-        var records = new byte[bytes.Length / FlowRecordEncoding.Size][];
-        for (var i = 0; i < records.Length; i++)
+        var items = new byte[bytes.Length / size][];
+        for (var i = 0; i < items.Length; i++)
         {
-            records[i] = bytes.AsSpan(i * FlowRecordEncoding.Size, FlowRecordEncoding.Size).ToArray();
+            items[i] = bytes.AsSpan(i * size, size).ToArray();
         }
 
-        return records;
+        return items;
     }
+
+    // The published form of a row: its body with its leaf hashes and sealed records (column ordinals given).
+    private static EvidenceBatch? Published(SqliteDataReader reader, int body, int leafHashes, int sealedRecords)
+        => JsonSerializer.Deserialize<EvidenceBatch>(reader.GetString(body), Json) is { } batch
+            ? batch with { LeafHashes = Split((byte[])reader.GetValue(leafHashes), MerkleHash.Size), SealedRecords = Split((byte[])reader.GetValue(sealedRecords), RecordSealer.SealedSize) }
+            : null;
+
+    private static byte[][] Plaintext(SqliteDataReader reader, int records) => Split((byte[])reader.GetValue(records), FlowRecordEncoding.Size);
 }

@@ -9,5 +9,6 @@ namespace VpnGateway.Metering.Spool;
 /// <param name="State">Where it is.</param>
 /// <param name="Publications">How often the broker confirmed a publication of it.</param>
 /// <param name="LastError">The last publication error, or the collector's reason for a rejection.</param>
-/// <param name="Batch">The batch, or null when it cannot be read.</param>
-internal sealed record SpoolEntry(Guid BatchId, ulong SessionId, ulong TreeSize, SpoolState State, int Publications, string? LastError, EvidenceBatch? Batch);
+/// <param name="Batch">The batch as published (leaf hashes and sealed records), or null when it cannot be read.</param>
+/// <param name="Records">The batch's records in plaintext (this gateway's own copy; never published).</param>
+internal sealed record SpoolEntry(Guid BatchId, ulong SessionId, ulong TreeSize, SpoolState State, int Publications, string? LastError, EvidenceBatch? Batch, IReadOnlyList<byte[]> Records);

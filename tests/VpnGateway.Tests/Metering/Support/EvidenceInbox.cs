@@ -19,6 +19,9 @@ internal sealed class EvidenceInbox(params ulong[] sessions) : IEvidenceBatchSto
     /// <summary>Every batch on its first delivery.</summary>
     public ConcurrentQueue<EvidenceBatch> Received { get; } = new();
 
+    /// <summary>The raw body of every delivery of a watched session's batch, as the broker carried it.</summary>
+    public ConcurrentQueue<byte[]> Bodies { get; } = new();
+
     /// <summary>Every answer sent.</summary>
     public ConcurrentQueue<EvidenceBatchAcknowledgement> Answers { get; } = new();
 
@@ -38,6 +41,8 @@ internal sealed class EvidenceInbox(params ulong[] sessions) : IEvidenceBatchSto
         {
             return; // another test's session on a shared broker
         }
+
+        Bodies.Enqueue(context.ReceiveContext.Body.GetBytes());
 
         var answer = await EvidenceBatchAcknowledger.AcknowledgeAsync(batch, this, "test-inbox", context.CancellationToken);
         if (answer.Rejected is { } rejected)

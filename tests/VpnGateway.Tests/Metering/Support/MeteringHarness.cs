@@ -24,10 +24,13 @@ internal sealed class MeteringHarness : IAsyncDisposable
     public const string SessionManager = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
     public const ulong SessionId = 42;
     public const string ClientTunnelAddress = "198.18.0.2";
+
+    /// <summary>The provider's protected network (its guard denies it, rule 4294967294).</summary>
+    public const string ProviderNetwork = "198.18.200.0/24";
     public static readonly BigInteger PricePerMiB = 1_000_000_000_000_000;
     public static readonly TypedDataDomain Domain = TypedDataDomain.SessionManager(ChainId, SessionManager);
 
-    private MeteringHarness(string folder, MeteringOptions options)
+    private MeteringHarness(string folder, MeteringOptions options, Func<MeteredSession, MeteredSession>? session)
     {
         Folder = folder;
         Options = options;
@@ -36,7 +39,12 @@ internal sealed class MeteringHarness : IAsyncDisposable
         ClientSpool = EvidenceSpool.Open(Path.Combine(folder, "client.db"));
         ProviderContext = Context(ProviderSpool, new KeyEvidenceSigner(GatewayKey, Domain), ProviderTerminator, ProviderMetrics);
         ClientContext = Context(ClientSpool, new KeyEvidenceSigner(ClientKey, Domain), ClientTerminator, ClientMetrics);
-        Session = new MeteredSession(SessionId, null, [ClientTunnelAddress + "/32"], ClientKey.GetPublicAddress(), GatewayKey.GetPublicAddress(), PricePerMiB);
+        Session = new MeteredSession(SessionId, null, [Oracle.Core.Policy.IpPrefix.Parse(ClientTunnelAddress + "/32")], ClientKey.GetPublicAddress(), GatewayKey.GetPublicAddress(), PricePerMiB)
+        {
+            Policy = Oracle.Core.Policy.PolicyDocument.DefaultExit,
+            PolicyContext = new Oracle.Core.Policy.PolicyContext([Oracle.Core.Policy.IpPrefix.Parse(ProviderNetwork)]),
+        };
+        Session = session?.Invoke(Session) ?? Session;
     }
 
     public static Nethereum.Signer.EthECKey GatewayKey { get; } = DevelopmentKeys.Key(10);
@@ -50,6 +58,9 @@ internal sealed class MeteringHarness : IAsyncDisposable
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
 
     public MeteredSession Session { get; }
+
+    /// <summary>The session as the provider meters it (<see cref="Session"/>, less its policy for a dishonest provider).</summary>
+    public MeteredSession ProviderSession { get; private set; } = null!;
 
     public InMemoryEvidenceChannel ProviderChannel { get; private set; }
 
@@ -75,12 +86,18 @@ internal sealed class MeteringHarness : IAsyncDisposable
 
     public ClientSessionMeter Client { get; private set; } = null!;
 
-    public static async Task<MeteringHarness> StartAsync(Action<MeteringOptions>? configure = null, bool withClient = true)
+    /// <param name="configure">Metering options of both sides.</param>
+    /// <param name="withClient">Whether a client meter runs (else the test plays the client).</param>
+    /// <param name="session">Changes the session both sides meter.</param>
+    /// <param name="dishonestProvider">The provider signs whatever its meter holds, without checking records against its policy (a provider that frames or overbills).</param>
+    public static async Task<MeteringHarness> StartAsync(Action<MeteringOptions>? configure = null, bool withClient = true, Func<MeteredSession, MeteredSession>? session = null,
+        bool dishonestProvider = false)
     {
         var options = new MeteringOptions();
         configure?.Invoke(options);
-        var harness = new MeteringHarness(Directory.CreateTempSubdirectory("metering-test-").FullName, options);
-        harness.Provider = await ProviderSessionMeter.StartAsync(harness.Session, harness.ProviderChannel, harness.ProviderContext, CancellationToken.None);
+        var harness = new MeteringHarness(Directory.CreateTempSubdirectory("metering-test-").FullName, options, session);
+        harness.ProviderSession = dishonestProvider ? harness.Session with { Policy = null } : harness.Session;
+        harness.Provider = await ProviderSessionMeter.StartAsync(harness.ProviderSession, harness.ProviderChannel, harness.ProviderContext, CancellationToken.None);
         if (withClient)
         {
             harness.Client = await ClientSessionMeter.StartAsync(harness.Session, harness.ClientChannel, harness.ClientContext, CancellationToken.None);
@@ -121,7 +138,7 @@ internal sealed class MeteringHarness : IAsyncDisposable
         ProviderSpool.Dispose();
         ProviderSpool = EvidenceSpool.Open(Path.Combine(Folder, "provider.db"));
         ProviderContext = ProviderContext with { Spool = ProviderSpool };
-        Provider = await ProviderSessionMeter.StartAsync(Session, ProviderChannel, ProviderContext, CancellationToken.None);
+        Provider = await ProviderSessionMeter.StartAsync(ProviderSession, ProviderChannel, ProviderContext, CancellationToken.None);
         await ProviderChannel.SettleAsync();
     }
 

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace EvidenceCollector;
+
+/// <summary>
+/// The collector's instruments (meter <c>Oracle.EvidenceCollector</c>, exported at /metrics as
+/// <c>oracle_evidencecollector_*</c>): batches accepted, rejected (by reason), deferred and conflicting, records stored,
+/// leaves sequenced, the log's and the anchored size, anchors and their gas, malformed messages, proofs served and
+/// records pruned. Every count is also kept in <see cref="Count"/> so logs, tests and the benchmark read the same numbers.
+/// </summary>
+public sealed class CollectorMetrics : IDisposable
+{
+    /// <summary>The meter's name.</summary>
+    public const string MeterName = "Oracle.EvidenceCollector";
+
+    private readonly Meter _meter = new(MeterName);
+    private readonly ConcurrentDictionary<string, Counter<long>> _counters = new();
+    private readonly ConcurrentDictionary<(string, string?), long> _totals = new();
+    private readonly Histogram<double> _sequenceSeconds;
+    private long _logSize;
+    private long _anchoredSize;
+    private int _leader;
+
+    /// <summary>Creates the instruments.</summary>
+    public CollectorMetrics()
+    {
+        _meter.CreateObservableGauge("log_size", () => Volatile.Read(ref _logSize), "leaves", "Leaves in the global log (the latest signed checkpoint)");
+        _meter.CreateObservableGauge("log_anchored_size", () => Volatile.Read(ref _anchoredSize), "leaves", "The global log's size last anchored on-chain");
+        _meter.CreateObservableGauge("sequencer_leader", () => Volatile.Read(ref _leader), null, "1 while this process holds the sequencer lease");
+        _sequenceSeconds = _meter.CreateHistogram<double>("sequence_step_seconds", "s", "Duration of one sequencer step");
+    }
+
+    /// <summary>Adds <paramref name="delta"/> to counter <paramref name="name"/> (with an optional <c>reason</c> tag).</summary>
+    public void Add(string name, long delta = 1, string? reason = null)
+    {
+        var counter = _counters.GetOrAdd(name, n => _meter.CreateCounter<long>(n));
+        if (reason is null)
+        {
+            counter.Add(delta);
+        }
+        else
+        {
+            counter.Add(delta, new KeyValuePair<string, object?>("reason", reason));
+        }
+
+        _totals.AddOrUpdate((name, reason), delta, (_, v) => v + delta);
+    }
+
+    /// <summary>The total of <paramref name="name"/> with <paramref name="reason"/>, or over all reasons when null.</summary>
+    public long Count(string name, string? reason = null)
+    {
+        long total = 0;
+        foreach (var ((n, r), v) in _totals)
+        {
+            if (n == name && (reason is null || r == reason))
+            {
+                total += v;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>A sequencer step appended <paramref name="leaves"/> leaves and the log has <paramref name="size"/>.</summary>
+    public void LeavesSequenced(int leaves, ulong size, TimeSpan took)
+    {
+        Add(CollectorCounters.LeavesSequenced, leaves);
+        Volatile.Write(ref _logSize, (long)size);
+        _sequenceSeconds.Record(took.TotalSeconds);
+    }
+
+    /// <summary>The log's current size (read at start and by followers).</summary>
+    public void LogSize(ulong size) => Volatile.Write(ref _logSize, (long)size);
+
+    /// <summary>The size last anchored on-chain.</summary>
+    public void Anchored(ulong size) => Volatile.Write(ref _anchoredSize, (long)size);
+
+    /// <summary>Whether this process holds the sequencer lease.</summary>
+    public void Leader(bool leading) => Volatile.Write(ref _leader, leading ? 1 : 0);
+
+    /// <inheritdoc/>
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,7 @@
+namespace EvidenceCollector.Ingestion;
+
+/// <summary>The outcome of storing one batch.</summary>
+/// <param name="Outcome">What happened.</param>
+/// <param name="Detail">For the operator and the rejection's reason.</param>
+/// <param name="HeldDigest">The digest of the batch held under the same id (duplicates and conflicts).</param>
+internal sealed record StoreResult(StoreOutcome Outcome, string Detail, byte[]? HeldDigest = null);

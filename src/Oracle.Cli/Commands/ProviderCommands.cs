@@ -1,0 +1,99 @@
+using System.CommandLine;
+using Oracle.Actions;
+using Oracle.Actions.Providers;
+using Oracle.Actions.Units;
+using Oracle.Cli.Hosting;
+
+namespace Oracle.Cli.Commands;
+
+/// <summary><c>oracle provider register|update|add-bond|unbond|withdraw|show|list</c>.</summary>
+internal static class ProviderCommands
+{
+    public static Command Create(CliApplication app)
+    {
+        Option<string?> Text(string name, string description) => new(name) { Description = description };
+        var endpoint = Text("--endpoint", "The gateway's UDP endpoint, host:port");
+        var tunnelKey = Text("--tunnel-key", "The gateway's tunnel public key, base64 or 0x-hex (`vpngateway keygen` prints it)");
+        var region = Text("--region", "ISO 3166 region code: DE, US-CA");
+        var price = Text("--price", "VPN per MiB carried (0.001)");
+        var policy = Text("--policy", "The policy document the gateway enforces (its hash is registered)");
+        var policyUri = Text("--policy-uri", "Where clients fetch the policy document (default: the file's URI)");
+        var bond = Text("--bond", "VPN to post as bond (default: the network's minimum)");
+
+        ProviderTerms Terms(ParseResult parse) => new(parse.GetValue(endpoint), parse.GetValue(tunnelKey), parse.GetValue(region),
+            Arguments.OptionalAmount(parse.GetValue(price), Asset.Vpn, "--price"), parse.GetValue(policy), parse.GetValue(policyUri));
+
+        var register = new Command("register", "Register your account as a provider: endpoint, tunnel key, region, price, policy, bond")
+        {
+            endpoint, tunnelKey, region, price, policy, policyUri, bond,
+        };
+        register.SetAction((parse, ct) => app.OnChainAsync(parse, true,
+            (context, token) => ProviderActions.RegisterAsync(context, Terms(parse), Arguments.OptionalAmount(parse.GetValue(bond), Asset.Vpn, "--bond"), token), PrintTransaction, ct));
+
+        var update = new Command("update", "Change what you publish; options not given keep their value") { endpoint, tunnelKey, region, price, policy, policyUri };
+        update.SetAction((parse, ct) => app.OnChainAsync(parse, true, (context, token) => ProviderActions.UpdateAsync(context, Terms(parse), token), PrintTransaction, ct));
+
+        var amount = new Option<string>("--amount") { Description = "VPN to add", Required = true };
+        var addBond = new Command("add-bond", "Add VPN to your bond") { amount };
+        addBond.SetAction((parse, ct) => app.OnChainAsync(parse, true,
+            (context, token) => ProviderActions.AddBondAsync(context, Arguments.Amount(parse.GetValue(amount), Asset.Vpn, "--amount"), token), PrintTransaction, ct));
+
+        var unbond = new Command("unbond", "Take no new sessions and start the unbonding delay");
+        unbond.SetAction((parse, ct) => app.OnChainAsync(parse, true, (context, token) => ProviderActions.UnbondAsync(context, token), PrintTransaction, ct));
+
+        var withdraw = new Command("withdraw", "Withdraw your bond after the unbonding delay (leaves the registry)");
+        withdraw.SetAction((parse, ct) => app.OnChainAsync(parse, true, (context, token) => ProviderActions.WithdrawAsync(context, token), PrintTransaction, ct));
+
+        var address = new Argument<string?>("address") { Description = "The provider (default: your account)", Arity = ArgumentArity.ZeroOrOne };
+        var show = new Command("show", "Show a provider") { address };
+        show.SetAction((parse, ct) => app.OnChainAsync(parse, parse.GetValue(address) is null,
+            (context, token) => ProviderActions.ShowAsync(context, parse.GetValue(address), token), PrintProvider, ct));
+
+        var maxPrice = Text("--max-price", "Only providers at or below this price, VPN per MiB");
+        var all = new Option<bool>("--all") { Description = "Also providers that take no new sessions (unbonding)" };
+        var listRegion = Text("--region", "Only this region");
+        var list = new Command("list", "Find providers by region and price, cheapest first") { listRegion, maxPrice, all };
+        list.SetAction((parse, ct) => app.OnChainAsync(parse, false, (context, token) => ProviderActions.ListAsync(context,
+            new ProviderFilter(parse.GetValue(listRegion), Arguments.OptionalAmount(parse.GetValue(maxPrice), Asset.Vpn, "--max-price"), parse.GetValue(all)), token),
+            PrintList, ct));
+
+        return new Command("provider", "Providers: register a gateway on-chain, manage its bond, find providers")
+        {
+            register, update, addBond, unbond, withdraw, show, list,
+        };
+    }
+
+    private static void PrintTransaction(ProviderTransaction t, CliOutput output)
+    {
+        PrintProvider(t.Provider, output);
+        output.Field("transaction", $"{t.TransactionHash} (block {t.Block})");
+    }
+
+    private static void PrintProvider(ProviderView p, CliOutput output)
+    {
+        output.Line($"provider {p.Address} ({p.Status.ToString().ToLowerInvariant()})");
+        output.Field("endpoint", p.Endpoint);
+        output.Field("tunnel key", p.TunnelKey);
+        output.Field("region", p.Region);
+        output.Field("price", $"{p.PricePerMiB} per MiB");
+        output.Field("policy", $"{p.PolicyHash} {p.PolicyUri}");
+        output.Field("bond", p.ReservedBond.IsZero ? p.Bond.ToString() : $"{p.Bond} ({p.ReservedBond} reserved by sessions)");
+        output.Field("registered", p.RegisteredAt);
+        if (p.UnbondableAt is { } at)
+        {
+            output.Field("withdrawable", at);
+        }
+    }
+
+    private static void PrintList(IReadOnlyList<ProviderView> providers, CliOutput output)
+    {
+        if (providers.Count == 0)
+        {
+            output.Line("no provider matches");
+            return;
+        }
+
+        output.Table(["provider", "region", "price/MiB", "bond", "status", "endpoint"],
+            providers.Select(p => (IReadOnlyList<string>)[p.Address, p.Region, p.PricePerMiB.ToString(), p.Bond.ToString(), p.Status.ToString().ToLowerInvariant(), p.Endpoint]));
+    }
+}

@@ -1,0 +1,47 @@
+using EvidenceCollector.Tests.Faults;
+using EvidenceCollector.Tests.Support;
+
+namespace EvidenceCollector.Tests.Cluster;
+
+[Collection(BusCollection.Name)]
+public sealed class ClusterTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(240);
+
+    /// <summary>
+    /// Two collector processes on one quorum queue of a three-node RabbitMQ cluster and one PostgreSQL; under load the
+    /// broker node they connected to and the sequencer process are killed. Every batch is stored once, every record
+    /// hash-checked, the global log whole (the other process took the sequencer over), the audit clean.
+    /// </summary>
+    [Fact]
+    public async Task Ingest_BrokerNodeAndSequencerKilledUnderLoad_NothingLostNothingDuplicated()
+    {
+        var (chain, sessions, batches) = await FaultTests.EvidenceAsync(sessionCount: 6, batchesPerSession: 12, records: 100);
+        await using var cluster = await RabbitMqCluster.StartAsync();
+        await using var collectors = await CollectorProcesses.CreateAsync(cluster.AmqpUrl(0), cluster.OtherNodes(0));
+        await collectors.StartAsync("a");
+        await collectors.StartAsync("b");
+        await using var gateway = await TestGateway.StartAsync(cluster.AmqpUrl(1), cluster.OtherNodes(1), quorumAcknowledgements: true);
+
+        var publishing = gateway.PublishUntilAcceptedAsync(batches, TimeSpan.FromSeconds(10), Timeout);
+        try
+        {
+            await TestGateway.WaitUntilAsync(() => gateway.Accepted.Count >= batches.Count / 4 || publishing.IsCompleted, Timeout, "a quarter of the acceptances");
+            var sequencer = await collectors.SequencerAsync();
+            Assert.NotNull(sequencer);
+            // The node both collectors connected to first, where their queue's leader was declared.
+            cluster.Kill(0);
+            await TestGateway.WaitUntilAsync(() => gateway.Accepted.Count >= batches.Count / 2 || publishing.IsCompleted, Timeout, "half of the acceptances");
+            collectors.Processes.Single(p => p.DataDirectory.EndsWith("/" + sequencer, StringComparison.Ordinal)).Kill();
+            await publishing;
+            await TestGateway.WaitUntilAsync(() => collectors.CountAsync("SELECT count(*) FROM batches WHERE log_index IS NULL").GetAwaiter().GetResult() == 0, Timeout, "the sequencer");
+
+            await EvidenceCheck.AssertCompleteAsync(collectors.Database, chain.Domain, sessions, batches);
+            Assert.NotEqual(sequencer, await collectors.SequencerAsync());
+        }
+        catch (Exception e) when (e is TimeoutException or Xunit.Sdk.XunitException)
+        {
+            throw new InvalidOperationException(e.Message + "\n" + collectors.Logs(), e);
+        }
+    }
+}

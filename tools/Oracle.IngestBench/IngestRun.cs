@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using EvidenceCollector.Tests.Support;
+using Npgsql;
+using NpgsqlTypes;
+using Oracle.Core.Evidence;
+using Oracle.Core.Merkle;
+using Oracle.Testing;
+
+namespace Oracle.IngestBench;
+
+/// <summary>
+/// One run: sessions opened on the test chain by several gateways (providers), their signed, sealed batches made up
+/// front, a collector process (the built service) consuming them from RabbitMQ into its own database, then proofs over
+/// HTTP, then the same rows copied again with PostgreSQL binary COPY alone (the baseline).
+/// </summary>
+internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
+{
+    public async Task<IngestResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var chain = await ChainSessions.GetAsync();
+        var amqpUrl = await LocalServices.AmqpUrlAsync(cancellationToken);
+        progress.WriteLine($"opening {settings.Sessions} sessions with {settings.Gateways} gateways on the chain");
+        var sessions = new List<SessionEvidence>();
+        for (var g = 0; g < settings.Gateways; g++)
+        {
+            sessions.AddRange(await chain.SessionsAsync(settings.SessionsPerGateway));
+        }
+
+        progress.WriteLine($"signing and sealing {settings.Batches} batches of {settings.RecordsPerBatch} records");
+        // Round-robin over the sessions, each session's batches in order (as many gateways publishing at once).
+        var perSession = sessions.Select(s => Enumerable.Range(0, settings.BatchesPerSession).Select(_ => s.Next(settings.RecordsPerBatch)).ToList()).ToList();
+        var batches = Enumerable.Range(0, settings.BatchesPerSession).SelectMany(i => perSession.Select(p => p[i])).ToList();
+
+        var (_, keySettings, keyFolder) = await chain.FundedCollectorAsync();
+        var overrides = new Dictionary<string, string?>(keySettings)
+        {
+            ["Anchoring:Enabled"] = "true",
+            ["Anchoring:MaxLeaves"] = settings.AnchorEvery.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Anchoring:Interval"] = "00:00:02",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        await using var collectors = await CollectorProcesses.CreateAsync(amqpUrl, overrides: overrides);
+        try
+        {
+            var process = await collectors.StartAsync("bench-1");
+            progress.WriteLine($"collector process {process.Processes[^1].Identity.Pid} ready at {process.Url}");
+            await using var gateway = await TestGateway.StartAsync(amqpUrl);
+
+            var (ingested, sequenced) = await IngestAsync(gateway, collectors, batches, cancellationToken);
+            var recordsPerSecond = settings.Records / ingested.TotalSeconds;
+            var leavesPerSecond = settings.Batches / sequenced.TotalSeconds;
+            var sequencerRate = await SequencerRateAsync(collectors.Database, cancellationToken);
+            progress.WriteLine($"ingested {settings.Records} records in {ingested.TotalSeconds:0.0} s ({recordsPerSecond:0}/s); {settings.Batches} leaves in the global log after {sequenced.TotalSeconds:0.0} s ({leavesPerSecond:0}/s)");
+
+            var (anchors, gasPerLeaf) = await WaitAnchoredAsync(collectors.Database, settings.Batches, cancellationToken);
+            progress.WriteLine($"{anchors} anchors, {gasPerLeaf:0.0} gas per leaf");
+
+            var (p50, p99) = await ProofLatencyAsync(process.Url, sessions, cancellationToken);
+            progress.WriteLine($"{settings.Proofs} record proofs over HTTP: p50 {p50:0.00} ms, p99 {p99:0.00} ms");
+
+            var copyRate = await CopyOnlyAsync(collectors.Database, batches, cancellationToken);
+            progress.WriteLine($"binary COPY of the same rows alone: {copyRate:0} records/s");
+            return new IngestResult(settings, recordsPerSecond, leavesPerSecond, sequencerRate, p50, p99, gasPerLeaf, anchors, copyRate);
+        }
+        finally
+        {
+            Directory.Delete(keyFolder, recursive: true);
+        }
+    }
+
+    // Publishes every batch (bounded concurrency, each confirmed by the broker) and waits for every answer, then for the
+    // global log to hold them all; both times from the first publication.
+    private async Task<(TimeSpan Ingested, TimeSpan Sequenced)> IngestAsync(TestGateway gateway, CollectorProcesses collectors, List<EvidenceBatch> batches, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        // Each synthetic gateway publishes its sessions' batches in order, each confirmed by the broker before the next
+        // (as a gateway's spool does), all sessions at once.
+        var publications = batches.GroupBy(b => b.SessionId).Select(async session =>
+        {
+            foreach (var batch in session)
+            {
+                await gateway.PublishAsync(batch, cancellationToken);
+            }
+        }).ToList();
+        var reporter = Task.Run(async () =>
+        {
+            while (Answered(gateway) < batches.Count && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(2000, cancellationToken);
+                progress.WriteLine($"  {watch.Elapsed.TotalSeconds:0} s: {Answered(gateway)} of {batches.Count} batches answered");
+            }
+        }, cancellationToken);
+        await Task.WhenAll(publications);
+        // As a gateway's spool does: a batch left unanswered (deferred behind a gap) is published again, here once no
+        // answer came for 15 s (the queue is drained: what is left was deferred).
+        var (lastCount, lastChange) = (0, watch.Elapsed);
+        while (Answered(gateway) < batches.Count)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await Task.Delay(5, cancellationToken);
+            if (Answered(gateway) != lastCount)
+            {
+                (lastCount, lastChange) = (Answered(gateway), watch.Elapsed);
+            }
+            else if (watch.Elapsed - lastChange > TimeSpan.FromSeconds(15))
+            {
+                var answered = gateway.Accepted.Select(a => a.BatchId).Concat(gateway.Rejected.Select(r => r.BatchId)).ToHashSet();
+                var unanswered = batches.Where(b => !answered.Contains(b.BatchId)).ToList();
+                progress.WriteLine($"  publishing {unanswered.Count} unanswered batches again");
+                foreach (var batch in unanswered)
+                {
+                    await gateway.PublishAsync(batch, cancellationToken);
+                }
+
+                lastChange = watch.Elapsed;
+            }
+        }
+
+        var ingested = watch.Elapsed;
+        if (!gateway.Rejected.IsEmpty)
+        {
+            var first = gateway.Rejected.First();
+            throw new InvalidOperationException($"{gateway.Rejected.Count} batches were rejected, the first {first.BatchId}: {first.Error} {first.Reason}");
+        }
+
+        while (await collectors.CountAsync("SELECT count(*) FROM batches WHERE log_index IS NULL") > 0
+            || await collectors.CountAsync("SELECT count(*) FROM batches") < batches.Count)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await Task.Delay(10, cancellationToken);
+        }
+
+        var sequenced = watch.Elapsed;
+        await reporter.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return (ingested, sequenced);
+    }
+
+    private static int Answered(TestGateway gateway)
+        => gateway.Accepted.Select(a => a.BatchId).Concat(gateway.Rejected.Select(r => r.BatchId)).Distinct().Count();
+
+    // The sequencer's own rate: leaves appended per second between its first and last step of the run.
+    private static async Task<double> SequencerRateAsync(NpgsqlDataSource database, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*), extract(epoch FROM max(signed_at) - min(signed_at)), min(tree_size) FROM checkpoints", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var seconds = reader.IsDBNull(1) ? 0 : Convert.ToDouble(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
+        var steps = reader.GetInt64(0);
+        var firstSize = reader.IsDBNull(2) ? 0 : reader.GetInt64(2);
+        await reader.CloseAsync();
+        await using var total = new NpgsqlCommand("SELECT count(*) FROM log_leaves", connection);
+        var leaves = (long)(await total.ExecuteScalarAsync(cancellationToken))!;
+        return steps < 2 || seconds <= 0 ? double.NaN : (leaves - firstSize) / seconds;
+    }
+
+    private static async Task<(int Anchors, double GasPerLeaf)> WaitAnchoredAsync(NpgsqlDataSource database, int leaves, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await using var connection = await database.OpenConnectionAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(
+                "SELECT coalesce(max(tree_size), 0), count(*), coalesce(sum(gas_used), 0) FROM anchors WHERE state IN ('anchored', 'superseded') AND gas_used IS NOT NULL", connection);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var (size, count, gas) = (reader.GetInt64(0), reader.GetInt64(1), Convert.ToDouble(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture));
+            if (size >= leaves)
+            {
+                return ((int)count, gas / size);
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    // Record proofs of random leaves of random sessions over HTTP, one at a time (latency, not throughput), after a warm-up.
+    private async Task<(double P50, double P99)> ProofLatencyAsync(string url, IReadOnlyList<SessionEvidence> sessions, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        var random = new Random(7);
+        var times = new List<double>(settings.Proofs);
+        for (var i = 0; i < settings.Proofs + 100; i++)
+        {
+            var session = sessions[random.Next(sessions.Count)];
+            var leaf = random.Next(session.Records.Count);
+            var watch = Stopwatch.StartNew();
+            using var response = await http.GetAsync($"/v1/sessions/{session.SessionId}/records/{leaf}", cancellationToken);
+            response.EnsureSuccessStatusCode();
+            var proof = await response.Content.ReadFromJsonAsync<Oracle.Core.Proofs.SessionRecordProof>(cancellationToken);
+            watch.Stop();
+            if (proof is null || !proof.LeafHash.AsSpan().SequenceEqual(MerkleHash.Leaf(session.Records[leaf])))
+            {
+                throw new InvalidOperationException($"the proof of leaf {leaf} of session {session.SessionId} is not for its record");
+            }
+
+            if (i >= 100)
+            {
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        times.Sort();
+        return (times[times.Count / 2], times[(int)Math.Ceiling(times.Count * 0.99) - 1]);
+    }
+
+    // The baseline: the same rows (session, leaf index, leaf hash, sealed record) into a table like the collector's,
+    // one binary COPY and transaction per batch over as many connections as the collector's consumer uses, nothing verified.
+    private static async Task<double> CopyOnlyAsync(NpgsqlDataSource database, List<EvidenceBatch> batches, CancellationToken cancellationToken)
+    {
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
+        await using (var create = new NpgsqlCommand("DROP TABLE IF EXISTS copy_baseline; CREATE TABLE copy_baseline (LIKE leaves INCLUDING ALL)", connection))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var next = -1;
+        var watch = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, 16).Select(async _ =>
+        {
+            await using var connection = await database.OpenConnectionAsync(cancellationToken);
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < batches.Count)
+            {
+                var batch = batches[i];
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await using (var copy = await connection.BeginBinaryImportAsync("COPY copy_baseline (session_id, leaf_index, leaf_hash, record) FROM STDIN (FORMAT BINARY)", cancellationToken))
+                {
+                    for (var r = 0; r < batch.LeafHashes.Count; r++)
+                    {
+                        await copy.StartRowAsync(cancellationToken);
+                        await copy.WriteAsync(unchecked((long)batch.SessionId), NpgsqlDbType.Bigint, cancellationToken);
+                        await copy.WriteAsync((long)(batch.FirstLeafIndex + (ulong)r), NpgsqlDbType.Bigint, cancellationToken);
+                        await copy.WriteAsync(batch.LeafHashes[r], NpgsqlDbType.Bytea, cancellationToken);
+                        await copy.WriteAsync(batch.SealedRecords[r], NpgsqlDbType.Bytea, cancellationToken);
+                    }
+
+                    await copy.CompleteAsync(cancellationToken);
+                }
+
+                await transaction.CommitAsync(cancellationToken);
+            }
+        }).ToList();
+        await Task.WhenAll(workers);
+        var records = batches.Sum(b => (long)b.LeafHashes.Count);
+        return records / watch.Elapsed.TotalSeconds;
+    }
+}
