@@ -6,7 +6,8 @@ namespace Oracle.Testing;
 /// <summary>
 /// A TCP forwarder on 127.0.0.1 in front of a real server (the chain's RPC port, say) that a test can take down and
 /// bring back on the same port: while it is down, connections are refused and open ones are cut, as when a node
-/// restarts or a network path fails.
+/// restarts or a network path fails. <see cref="Delay"/> makes it a slow path instead: every request waits that long
+/// before it goes on (<see cref="Timeout.InfiniteTimeSpan"/>: until the delay is lowered again, a node that hangs).
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -32,6 +33,12 @@ public sealed class TcpProxy : IAsyncDisposable
 
     /// <summary>The proxy's URL (same scheme as the target).</summary>
     public string Url => $"http://127.0.0.1:{Port}";
+
+    /// <summary>
+    /// How long each chunk from a client waits before it is forwarded (zero: none; <see cref="Timeout.InfiniteTimeSpan"/>:
+    /// held until the delay is changed). Takes effect for chunks read from then on and for those waiting.
+    /// </summary>
+    public TimeSpan Delay { get; set; }
 
     /// <summary>Connections accepted so far.</summary>
     public int Connections { get; private set; }
@@ -105,6 +112,22 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
+    private async Task CopyDelayedAsync(Stream from, Stream to, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            var since = Environment.TickCount64;
+            while (Delay == Timeout.InfiniteTimeSpan || (Delay > TimeSpan.Zero && Environment.TickCount64 - since < (long)Delay.TotalMilliseconds))
+            {
+                await Task.Delay(10, cancellationToken);
+            }
+
+            await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+    }
+
     private async Task ForwardAsync(TcpClient client, CancellationToken cancellationToken)
     {
         var upstream = new TcpClient();
@@ -117,7 +140,7 @@ public sealed class TcpProxy : IAsyncDisposable
         try
         {
             await upstream.ConnectAsync(_target, cancellationToken);
-            var a = client.GetStream().CopyToAsync(upstream.GetStream(), cancellationToken);
+            var a = CopyDelayedAsync(client.GetStream(), upstream.GetStream(), cancellationToken);
             var b = upstream.GetStream().CopyToAsync(client.GetStream(), cancellationToken);
             await Task.WhenAny(a, b);
         }

@@ -8,7 +8,7 @@ namespace VpnGateway.Diagnostics;
 /// <summary>
 /// The gateway's instruments (meter <c>Oracle.VpnGateway</c>, exported by prometheus-net at /metrics as
 /// <c>oracle_vpngateway_&lt;name&gt;</c>): sessions, bytes and packets each way, drops by reason, policy denials by
-/// rule, handshakes. Observable instruments read the engine's own counters, so the packet path pays nothing for them.
+/// rule, handshakes, the provider's background directory lookups. Observable instruments read the engine's own counters, so the packet path pays nothing for them.
 /// Also the denial sink that counts by rule.
 /// </summary>
 internal sealed class GatewayMetrics : IPolicyDenialSink, IDisposable
@@ -27,6 +27,12 @@ internal sealed class GatewayMetrics : IPolicyDenialSink, IDisposable
         _meter.CreateObservableCounter("drops", Drops, description: "Datagrams and packets dropped, by reason");
         _meter.CreateObservableCounter("policy_denials", Denials, description: "Packets denied by the session policy, by rule id");
         _meter.CreateObservableCounter("handshakes", () => _engine?.HandshakesCompleted ?? 0, description: "Handshakes completed");
+        _meter.CreateObservableCounter("directory_lookups", () => (_engine as GatewayServer)?.DirectoryLookups.Lookups ?? 0,
+            description: "Session lookups sent to the directory (the chain) in the background, off the handshake path");
+        _meter.CreateObservableCounter("directory_lookup_failures", () => (_engine as GatewayServer)?.DirectoryLookups.Failures ?? 0,
+            description: "Session lookups that failed or timed out (a running session keeps its last answer)");
+        _meter.CreateObservableGauge("directory_lookups_pending", () => (_engine as GatewayServer)?.DirectoryLookups.Pending ?? 0,
+            description: "Session lookups under way");
     }
 
     public void Attach(TunnelEngine engine) => _engine = engine;

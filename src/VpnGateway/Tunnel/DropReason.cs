@@ -77,4 +77,13 @@ public enum DropReason
 
     /// <summary>A packet from the TUN device whose address belongs to no session (a client that left, an unassigned tunnel address).</summary>
     NoSession,
+
+    /// <summary>
+    /// A new session's initiation set aside while the directory (the chain) is asked about its terms in the background;
+    /// it is handled again once the answer is there.
+    /// </summary>
+    HandshakeAwaitingDirectory,
+
+    /// <summary>A new session's initiation dropped because too many directory lookups are pending (the client retries).</summary>
+    HandshakeDirectoryBusy,
 }

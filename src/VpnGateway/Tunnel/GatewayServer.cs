@@ -22,6 +22,8 @@ internal sealed partial class GatewayServer : TunnelEngine
 {
     private readonly ServerOptions _server;
     private readonly SessionAuthorizer _authorizer;
+    private readonly SessionLookupCache _lookups;
+    private long _lastSweep;
     private readonly bool _pinnedDirectory;
     private readonly CookieChecker _cookies;
     private readonly HandshakeRateLimiter _rateLimiter;
@@ -41,6 +43,7 @@ internal sealed partial class GatewayServer : TunnelEngine
     {
         _server = server;
         _authorizer = new SessionAuthorizer(directory, server, services.Time);
+        _lookups = new SessionLookupCache(directory, services.Time, Logger, StoppingToken);
         _pinnedDirectory = directory is PinnedProviderDirectory;
         _cookies = new CookieChecker(services.Time, server.TunnelKey.PublicKey);
         _rateLimiter = new HandshakeRateLimiter(services.Time, server.HandshakesPerSecond, server.HandshakeBurst);
@@ -175,7 +178,18 @@ internal sealed partial class GatewayServer : TunnelEngine
             return;
         }
 
-        var result = await _authorizer.AuthorizeAsync(payload, handshake.InitiatorStatic, cancellationToken).ConfigureAwait(false);
+        // The handshake never waits on the directory (the chain): a session's terms are known from an earlier lookup
+        // (a running session's are kept fresh in the background, so rekeys never touch the chain), or they are looked up
+        // in the background while this initiation waits alone, handled again once the answer is there (docs/gateway.md).
+        if (!_lookups.TryGet(payload.SessionId, out var lookup))
+        {
+            Drops.Add(_lookups.LookUp(payload.SessionId, () => EnqueueHandshake(message, source))
+                ? DropReason.HandshakeAwaitingDirectory
+                : DropReason.HandshakeDirectoryBusy);
+            return;
+        }
+
+        var result = _authorizer.Authorize(payload, handshake.InitiatorStatic, lookup);
         if (result.Status == HandshakeStatus.Accepted && existing is null && SessionCount >= _server.MaxSessions)
         {
             result = AuthorizationResult.Reject(HandshakeStatus.NoAddressAvailable, "the gateway serves its maximum number of sessions");
@@ -316,8 +330,20 @@ internal sealed partial class GatewayServer : TunnelEngine
             {
                 _ = EndSessionAsync(session, SessionEndReason.IdleTimeout, $"nothing received for {idle.TotalSeconds:0} s");
             }
+
+            // Ahead of expiry and off the handshake path: the session's next rekey finds its terms fresh.
+            _lookups.KeepFresh(session.SessionId, SessionLookupCache.RefreshAfter / 2);
+        }
+
+        if (Time.GetElapsedTime(_lastSweep, now) > SessionLookupCache.RefreshAfter)
+        {
+            _lastSweep = now;
+            _lookups.Sweep(SessionLookupCache.RefreshAfter * 5, id => FindSession(id) is not null);
         }
     }
+
+    /// <summary>Directory lookups sent (in the background) since start, failed ones, and those pending now.</summary>
+    public (long Lookups, long Failures, int Pending) DirectoryLookups => (_lookups.Lookups, _lookups.Failures, _lookups.Pending);
 
     // A session this gateway ended on purpose (a client cut off for not paying) is not admitted again until a restart:
     // otherwise reconnecting would buy another grace period each time.

@@ -21,7 +21,20 @@ internal sealed class SessionAuthorizer(IProviderDirectory directory, ServerOpti
             return AuthorizationResult.Reject(HandshakeStatus.UnsupportedCipher, $"cipher suite {(byte)payload.Suite} unsupported");
         }
 
-        var lookup = await directory.GetSessionAsync(payload.SessionId, cancellationToken).ConfigureAwait(false);
+        return Authorize(payload, initiatorStatic, await directory.GetSessionAsync(payload.SessionId, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// The decision for a handshake given the directory's answer about its session (looked up beforehand, off the
+    /// handshake path): everything else is checked here, locally.
+    /// </summary>
+    public AuthorizationResult Authorize(InitiationPayloadLayout payload, byte[] initiatorStatic, Lookup<SessionRecord> lookup)
+    {
+        if (!Enum.IsDefined(payload.Suite))
+        {
+            return AuthorizationResult.Reject(HandshakeStatus.UnsupportedCipher, $"cipher suite {(byte)payload.Suite} unsupported");
+        }
+
         switch (lookup.Status)
         {
             case LookupStatus.NotFound:
