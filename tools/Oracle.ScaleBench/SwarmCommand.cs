@@ -1,0 +1,355 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json;
+using VpnGateway.Crypto;
+using VpnGateway.Protocol;
+
+namespace Oracle.ScaleBench;
+
+/// <summary>
+/// Many sessions from one process, with the gateway's own handshake and transport types: every session's handshake
+/// (at most <c>--window</c> in flight; retransmitted after 5 s, three attempts, a cookie reply answered at once as the
+/// client does), a keepalive so the provider confirms its keys, then <c>--hold</c> seconds held (one UDP datagram per
+/// session every 5 s, which the provider meters) while the benchmark measures the provider, then every session rekeyed once at <c>--rekey-rate</c> per second. Prints
+/// progress lines on stderr ("held N" once the sessions are up, "rekeyed" at the end) and the result as JSON last.
+/// </summary>
+internal static class SwarmCommand
+{
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+    private const int Attempts = 3;
+
+    private static Socket _socket = null!;
+    private static EndPoint _provider = null!;
+    private static byte[] _providerKey = [];
+    private static readonly ConcurrentDictionary<uint, SwarmClient> ByIndex = new();
+
+    public static async Task<int> RunAsync(Arguments args)
+    {
+        var lines = await File.ReadAllLinesAsync(args.String("keys"));
+        _providerKey = Convert.FromBase64String(args.String("provider-key"));
+        _provider = IPEndPoint.Parse(args.String("endpoint"));
+        var window = (int)args.Long("window", 64);
+        var rekeyRate = args.Long("rekey-rate", 50);
+        var hold = TimeSpan.FromSeconds(args.Long("hold", 10));
+        var count = (int)Math.Min(args.Long("count", lines.Length), lines.Length);
+        var clients = lines.Take(count).Select(line =>
+        {
+            var parts = line.Split(' ');
+            return new SwarmClient(ulong.Parse(parts[0], CultureInfo.InvariantCulture), TunnelKeyPair.FromPrivateKey(Convert.FromBase64String(parts[1])));
+        }).ToList();
+
+        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 8 << 20, SendBufferSize = 8 << 20 };
+        _socket.Bind(new IPEndPoint(IPAddress.Parse(args.String("listen", "0.0.0.0")), 0));
+        using var stop = new CancellationTokenSource();
+        var receiver = new Thread(() => Receive(stop.Token)) { IsBackground = true, Name = "swarm-receive" };
+        receiver.Start();
+        var retrier = Task.Run(() => RetryAsync(clients, stop.Token));
+
+        // 1. Every session's first handshake, at most `window` in flight.
+        var clock = Stopwatch.StartNew();
+        var created = await HandshakesAsync(clients, window, rate: 0);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var held = created.Count(l => !double.IsNaN(l));
+        await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"held {held}"));
+
+        // 2. Held: keepalives while the benchmark measures the provider.
+        var holding = Stopwatch.StartNew();
+        while (holding.Elapsed < hold)
+        {
+            clients.ForEach(Datagram);
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, Math.Max(0.1, (hold - holding.Elapsed).TotalSeconds))));
+        }
+
+        // 3. Every session rekeyed once, paced.
+        var rekeyed = await HandshakesAsync(clients.Where(c => c.Sender is not null).ToList(), window, rekeyRate);
+        clients.ForEach(Keepalive);
+        await Console.Error.WriteLineAsync("rekeyed");
+        await stop.CancelAsync();
+        _socket.Dispose();
+        await retrier.ContinueWith(_ => { }, TaskScheduler.Default);
+
+        var newOk = created.Where(l => !double.IsNaN(l)).ToList();
+        var rekeyOk = rekeyed.Where(l => !double.IsNaN(l)).ToList();
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            sessions = count,
+            held,
+            refused_or_lost = count - held,
+            handshakes_per_s = Math.Round(held / seconds, 1),
+            handshake_p50_ms_new = Percentile(newOk, 0.50),
+            handshake_p99_ms_new = Percentile(newOk, 0.99),
+            rekeyed = rekeyOk.Count,
+            rekey_rate_per_s = rekeyRate,
+            handshake_p50_ms_rekey = Percentile(rekeyOk, 0.50),
+            handshake_p99_ms_rekey = Percentile(rekeyOk, 0.99),
+        }));
+        clients.ForEach(c => c.Dispose());
+        return held == count ? 0 : 1;
+    }
+
+    // Starts each client's handshake (rate per second, 0: as fast as the window allows) and waits for all of them.
+    private static async Task<List<double>> HandshakesAsync(List<SwarmClient> clients, int window, long rate)
+    {
+        using var slots = new SemaphoreSlim(window, window);
+        var results = new Task<double>[clients.Count];
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < clients.Count; i++)
+        {
+            if (rate > 0)
+            {
+                var due = TimeSpan.FromSeconds((double)i / rate);
+                if (due > clock.Elapsed)
+                {
+                    await Task.Delay(due - clock.Elapsed);
+                }
+            }
+
+            await slots.WaitAsync();
+            var client = clients[i];
+            var done = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (client.Gate)
+            {
+                client.Done = done;
+                client.Attempts = 0;
+                client.Started = Stopwatch.GetTimestamp();
+                Initiate(client);
+            }
+
+            results[i] = done.Task.ContinueWith(t => { slots.Release(); return t.Result; }, TaskScheduler.Default);
+        }
+
+        return [.. await Task.WhenAll(results)];
+    }
+
+    // Under client.Gate.
+    private static void Initiate(SwarmClient client)
+    {
+        client.LastTimestamp = Tai64N.NowAfter(TimeProvider.System, client.LastTimestamp);
+        var plaintext = new byte[InitiationPayloadLayout.Size];
+        new InitiationPayloadLayout(client.LastTimestamp, CipherSuite.Aes256Gcm, 0, client.SessionId, new byte[20], 0, new byte[65]).Write(plaintext);
+        var message = new byte[WireFormat.InitiationSize];
+        var index = RandomNumberGenerator.GetInt32(int.MaxValue) is var r ? (uint)r : 0;
+        var handshake = InitiatorHandshake.Create(client.Key, _providerKey, index, plaintext, client.Cookie, Stopwatch.GetTimestamp(), message)
+                        ?? throw new InvalidOperationException("the provider key is not a valid X25519 key");
+        if (client.Pending is { } old)
+        {
+            ByIndex.TryRemove(old.SenderIndex, out _);
+            old.Dispose();
+        }
+
+        client.Pending = handshake;
+        client.Attempts++;
+        client.LastSent = Stopwatch.GetTimestamp();
+        ByIndex[index] = client;
+        Send(message);
+    }
+
+    private static async Task RetryAsync(List<SwarmClient> clients, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(250, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            foreach (var client in clients)
+            {
+                lock (client.Gate)
+                {
+                    if (client.Pending is null || client.Done is not { Task.IsCompleted: false } || Stopwatch.GetElapsedTime(client.LastSent) < RetryAfter)
+                    {
+                        continue;
+                    }
+
+                    if (client.Attempts >= Attempts)
+                    {
+                        Finish(client, double.NaN);
+                        continue;
+                    }
+
+                    Initiate(client);
+                }
+            }
+        }
+    }
+
+    private static void Receive(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[2048];
+        EndPoint from = new IPEndPoint(IPAddress.Any, 0);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                length = _socket.ReceiveFrom(buffer, ref from);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            var message = buffer.AsSpan(0, length);
+            switch ((MessageType)message[0])
+            {
+                case MessageType.HandshakeResponse when length == WireFormat.ResponseSize:
+                    OnResponse(message);
+                    break;
+                case MessageType.CookieReply when length == WireFormat.CookieSize:
+                    OnCookie(message);
+                    break;
+            }
+        }
+    }
+
+    private static void OnResponse(ReadOnlySpan<byte> message)
+    {
+        if (!ByIndex.TryGetValue(BinaryPrimitives.ReadUInt32BigEndian(message[WireFormat.ResponseReceiverIndex..]), out var client))
+        {
+            return;
+        }
+
+        lock (client.Gate)
+        {
+            var pending = client.Pending;
+            Span<byte> plaintext = stackalloc byte[ResponsePayloadLayout.Size];
+            Span<byte> sendKey = stackalloc byte[32];
+            Span<byte> receiveKey = stackalloc byte[32];
+            if (pending is null || !pending.TryConsumeResponse(message, plaintext, sendKey, receiveKey, out var responderIndex))
+            {
+                return;
+            }
+
+            ByIndex.TryRemove(pending.SenderIndex, out _);
+            pending.Dispose();
+            client.Pending = null;
+            if (ResponsePayloadLayout.Read(plaintext).Status != HandshakeStatus.Accepted)
+            {
+                Finish(client, double.NaN);
+                return;
+            }
+
+            var response = ResponsePayloadLayout.Read(plaintext);
+            client.Address = response.ClientIPv4;
+            client.Gateway = response.GatewayIPv4;
+            client.Sender?.Dispose();
+            client.Sender = TransportAead.Create(CipherSuite.Aes256Gcm, sendKey);
+            client.RemoteIndex = responderIndex;
+            client.Counter = 0;
+            Keepalive(client);
+            Finish(client, Stopwatch.GetElapsedTime(client.Started).TotalMilliseconds);
+        }
+    }
+
+    private static void OnCookie(ReadOnlySpan<byte> message)
+    {
+        if (!ByIndex.TryGetValue(BinaryPrimitives.ReadUInt32BigEndian(message[WireFormat.CookieReceiverIndex..]), out var client))
+        {
+            return;
+        }
+
+        lock (client.Gate)
+        {
+            var cookie = new byte[WireFormat.MacSize];
+            if (client.Pending is { } pending && pending.TryConsumeCookie(message, cookie))
+            {
+                client.Cookie = cookie;
+                Initiate(client);
+            }
+        }
+    }
+
+    // The response's keys are confirmed to the responder by the first transport message: an empty one (a keepalive).
+    private static void Keepalive(SwarmClient client)
+    {
+        lock (client.Gate)
+        {
+            if (client.Sender is not { } sender)
+            {
+                return;
+            }
+
+            var message = new byte[WireFormat.TransportOverhead];
+            message[0] = (byte)MessageType.TransportData;
+            BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(WireFormat.TransportReceiverIndex), client.RemoteIndex);
+            BinaryPrimitives.WriteUInt64BigEndian(message.AsSpan(WireFormat.TransportCounter), client.Counter);
+            sender.Seal(client.Counter, message.AsSpan(0, WireFormat.TransportHeaderSize), Span<byte>.Empty, message.AsSpan(WireFormat.TransportHeaderSize));
+            client.Counter++;
+            Send(message);
+        }
+    }
+
+    // One UDP datagram from the session's tunnel address to the gateway's discard port (the provider's kernel answers
+    // with an ICMP error): traffic the provider's capture must attribute to this session.
+    private static void Datagram(SwarmClient client)
+    {
+        lock (client.Gate)
+        {
+            if (client.Sender is not { } sender || client.Address == 0)
+            {
+                return;
+            }
+
+            const int inner = 20 + 8 + 36;
+            var padded = WireFormat.Padded(inner, 1420);
+            var message = new byte[WireFormat.TransportOverhead + padded];
+            var ip = message.AsSpan(WireFormat.TransportHeaderSize, inner);
+            ip[0] = 0x45;
+            BinaryPrimitives.WriteUInt16BigEndian(ip[2..], inner);
+            ip[8] = 64;
+            ip[9] = 17;
+            BinaryPrimitives.WriteUInt32BigEndian(ip[12..], client.Address);
+            BinaryPrimitives.WriteUInt32BigEndian(ip[16..], client.Gateway);
+            uint sum = 0;
+            for (var i = 0; i < 20; i += 2)
+            {
+                sum += BinaryPrimitives.ReadUInt16BigEndian(ip[i..]);
+            }
+
+            sum = (sum & 0xffff) + (sum >> 16);
+            sum = (sum & 0xffff) + (sum >> 16);
+            BinaryPrimitives.WriteUInt16BigEndian(ip[10..], (ushort)~sum);
+            BinaryPrimitives.WriteUInt16BigEndian(ip[20..], (ushort)(40000 + (client.SessionId % 20000)));
+            BinaryPrimitives.WriteUInt16BigEndian(ip[22..], 9);
+            BinaryPrimitives.WriteUInt16BigEndian(ip[24..], inner - 20);
+            message[0] = (byte)MessageType.TransportData;
+            BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(WireFormat.TransportReceiverIndex), client.RemoteIndex);
+            BinaryPrimitives.WriteUInt64BigEndian(message.AsSpan(WireFormat.TransportCounter), client.Counter);
+            sender.Seal(client.Counter, message.AsSpan(0, WireFormat.TransportHeaderSize), message.AsSpan(WireFormat.TransportHeaderSize, padded),
+                message.AsSpan(WireFormat.TransportHeaderSize + padded));
+            client.Counter++;
+            Send(message);
+        }
+    }
+
+    private static void Finish(SwarmClient client, double latency)
+    {
+        var done = client.Done;
+        client.Done = null;
+        done?.TrySetResult(latency);
+    }
+
+    private static void Send(ReadOnlySpan<byte> message)
+    {
+        try
+        {
+            _socket.SendTo(message, SocketFlags.None, _provider);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private static double? Percentile(List<double> values, double p)
+    {
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        values.Sort();
+        return Math.Round(values[Math.Min(values.Count - 1, (int)Math.Ceiling(p * values.Count) - 1)], 2);
+    }
+}
