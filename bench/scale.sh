@@ -9,7 +9,8 @@
 #      latency, then held HOLD seconds (one UDP datagram per session every 5 s, metered by the provider's one capture):
 #      sessions running, RSS, threads, capture drops; then every session rekeyed at REKEY_RATE/s: rekey latency.
 # Last line: JSON with sessions, handshakes_per_s, handshake_p99_ms_new, handshake_p99_ms_rekey,
-# rss_kib_per_idle_session, threads_1, threads_n, capture_drop_pct (targets: 1,000 sessions, p99 < 50 ms for rekeys,
+# rss_kib_per_idle_session, threads_1, threads_n (and of them the .NET thread pool's workers, threads_pool_*, which the
+# runtime adds under load), capture_drop_pct (targets: 1,000 sessions, p99 < 50 ms for rekeys,
 # <= 64 KiB per idle session, threads_1 == threads_n, drops 0).
 # Not measured here (see docs/performance.md): the RPC-delayed handshake figures (the sessions are pinned, the chain is
 # not on the handshake path; tests/VpnGateway.Tests SlowDirectoryTests cover a hanging node) and gbps_1/gbps_100.
@@ -76,7 +77,7 @@ bg_ns() { local n=$1 logf=$2; shift 2; ip netns exec "$n" "$@" >"$logf" 2>"$logf
 wait_log() { local f=$1 pat=$2 t=$3 i; for ((i = 0; i < t * 5; i++)); do grep -q "$pat" "$f" 2>/dev/null && return 0; sleep 0.2; done; return 1; }
 # The gateway's own PID (ip netns exec execs it, so the background PID is the gateway's).
 status_of() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
-metric() { curl -s --max-time 5 "http://127.0.0.1:9591/metrics" >"$W/metrics.txt" 2>/dev/null; awk -v m="$1" 'index($1, m) == 1 && $1 !~ /^#/ { s += $2 } END { printf "%d\n", s }' "$W/metrics.txt"; }
+metric() { ip netns exec "$NSB" curl -s --max-time 5 "http://127.0.0.1:9591/metrics" >"$W/metrics.txt" 2>/dev/null; awk -v m="$1" 'index($1, m) == 1 && $1 !~ /^#/ { s += $2 } END { printf "%d\n", s }' "$W/metrics.txt"; }
 
 if [[ -z ${NO_BUILD:-} || ! -f $TOOL || ! -f $KEYTOOL || ! -x $GATEWAY ]]; then
   log "building vpngateway, tools/Oracle.ScaleBench and tools/Oracle.MeteringBench (Release)"
@@ -125,6 +126,7 @@ S1=$BG_PID
 wait_log "$W/swarm-1.json.err" "^held" 60 || { cat "$W/swarm-1.json.err" >&2; exit 1; }
 sleep 4
 RSS_1=$(status_of "$PB" VmRSS); THREADS_1=$(status_of "$PB" Threads)
+for t in /proc/"$PB"/task/*/comm; do cat "$t"; done | sed 's/[0-9]*$//' | sort | uniq -c | sort -rn >"$W/threads-1.txt"
 log "  rss ${RSS_1} KiB, ${THREADS_1} threads"
 wait "$S1"
 
@@ -137,6 +139,8 @@ log "  $(cat "$W/swarm-n.json.err")"
 sleep $((HOLD * 3 / 4))
 RUNNING=$(metric oracle_vpngateway_sessions)
 RSS_N=$(status_of "$PB" VmRSS); THREADS_N=$(status_of "$PB" Threads)
+for t in /proc/"$PB"/task/*/comm; do cat "$t"; done | sed 's/[0-9]*$//' | sort | uniq -c | sort -rn >"$W/threads-n.txt"
+POOL_N=$(awk '/TP Worker/ { print $1 }' "$W/threads-n.txt"); POOL_1=$(awk '/TP Worker/ { print $1 }' "$W/threads-1.txt")
 log "  held: $RUNNING sessions running, rss ${RSS_N} KiB, ${THREADS_N} threads"
 wait "$SN"
 SWARM=$(tail -n1 "$W/swarm-n.json")
@@ -146,7 +150,7 @@ DROPPED=$(metric oracle_vpngateway_metering_capture_device_dropped)
 log "  capture: $RECEIVED packets received, $DROPPED dropped"
 
 jq -cn --argjson swarm "$SWARM" --argjson running "${RUNNING:-0}" --argjson rss0 "$RSS_0" --argjson rss1 "$RSS_1" --argjson rssn "$RSS_N" \
-  --argjson t0 "$THREADS_0" --argjson t1 "$THREADS_1" --argjson tn "$THREADS_N" --argjson rec "${RECEIVED:-0}" --argjson drop "${DROPPED:-0}" \
+  --argjson t0 "$THREADS_0" --argjson t1 "$THREADS_1" --argjson tn "$THREADS_N" --argjson p1 "${POOL_1:-0}" --argjson pn "${POOL_N:-0}" --argjson rec "${RECEIVED:-0}" --argjson drop "${DROPPED:-0}" \
   --argjson n "$SESSIONS" '{
     sessions: $running, sessions_attempted: $n, handshakes_per_s: $swarm.handshakes_per_s,
     handshake_p50_ms_new: $swarm.handshake_p50_ms_new, handshake_p99_ms_new: $swarm.handshake_p99_ms_new,
@@ -154,6 +158,7 @@ jq -cn --argjson swarm "$SWARM" --argjson running "${RUNNING:-0}" --argjson rss0
     rekey_rate_per_s: $swarm.rekey_rate_per_s, rekeyed: $swarm.rekeyed,
     rss_kib_idle: $rss0, rss_kib_1: $rss1, rss_kib_n: $rssn,
     rss_kib_per_idle_session: ((($rssn - $rss1) / ([$n, 1] | max)) * 10 | round / 10),
-    threads_0: $t0, threads_1: $t1, threads_n: $tn,
+    threads_0: $t0, threads_1: $t1, threads_n: $tn, threads_pool_1: $p1, threads_pool_n: $pn,
+    threads_dedicated_1: ($t1 - $p1), threads_dedicated_n: ($tn - $pn),
     captured_packets: $rec, capture_drop_pct: (if $rec > 0 then ($drop * 10000 / ($rec + $drop) | round) / 100 else 0 end)
   }' | tee "$W/result.json"

@@ -23,6 +23,7 @@ internal sealed partial class GatewayServer : TunnelEngine
     private readonly ServerOptions _server;
     private readonly SessionAuthorizer _authorizer;
     private readonly SessionLookupCache _lookups;
+    private readonly IProviderDirectory _directory;
     private long _lastSweep;
     private readonly bool _pinnedDirectory;
     private readonly CookieChecker _cookies;
@@ -43,6 +44,7 @@ internal sealed partial class GatewayServer : TunnelEngine
     {
         _server = server;
         _authorizer = new SessionAuthorizer(directory, server, services.Time);
+        _directory = directory;
         _lookups = new SessionLookupCache(directory, services.Time, Logger, StoppingToken);
         _pinnedDirectory = directory is PinnedProviderDirectory;
         _cookies = new CookieChecker(services.Time, server.TunnelKey.PublicKey);
@@ -181,7 +183,13 @@ internal sealed partial class GatewayServer : TunnelEngine
         // The handshake never waits on the directory (the chain): a session's terms are known from an earlier lookup
         // (a running session's are kept fresh in the background, so rekeys never touch the chain), or they are looked up
         // in the background while this initiation waits alone, handled again once the answer is there (docs/gateway.md).
-        if (!_lookups.TryGet(payload.SessionId, out var lookup))
+        Lookup<SessionRecord> lookup;
+        // A pinned directory is the configuration, in memory: asked inline.
+        if (_pinnedDirectory)
+        {
+            lookup = await _directory.GetSessionAsync(payload.SessionId, cancellationToken).ConfigureAwait(false);
+        }
+        else if (!_lookups.TryGet(payload.SessionId, out lookup))
         {
             Drops.Add(_lookups.LookUp(payload.SessionId, () => EnqueueHandshake(message, source))
                 ? DropReason.HandshakeAwaitingDirectory
@@ -250,7 +258,11 @@ internal sealed partial class GatewayServer : TunnelEngine
 
     protected override async Task PrepareSessionAsync(TunnelSession session, CancellationToken cancellationToken)
     {
+        // The gate orders every session's changes (a prefix one session releases while another takes it); the firewall
+        // entries are only queued under it, in that order, and awaited outside it, so the sessions starting at once share
+        // one nft run instead of waiting for each other's.
         var routes = session.Record?.ClientRoutes ?? [];
+        Task? allowed = null;
         await _networkGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -259,14 +271,16 @@ internal sealed partial class GatewayServer : TunnelEngine
                 await Services.Network.AddRouteAsync(DeviceName!, route, cancellationToken).ConfigureAwait(false);
             }
 
-            if (SessionFirewall is { } firewall)
-            {
-                await firewall.AllowSourcesAsync([.. session.RoutedPrefixes], cancellationToken).ConfigureAwait(false);
-            }
+            allowed = SessionFirewall?.AllowSourcesAsync([.. session.RoutedPrefixes], cancellationToken);
         }
         finally
         {
             _networkGate.Release();
+        }
+
+        if (allowed is not null)
+        {
+            await allowed.ConfigureAwait(false);
         }
     }
 
@@ -275,13 +289,14 @@ internal sealed partial class GatewayServer : TunnelEngine
         // Another session may hold the same prefix (a pinned link's successor that started while this one ended): what it
         // holds stays.
         var routes = session.Record?.ClientRoutes ?? [];
+        Task? revoked = null;
         await _networkGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
             var released = session.RoutedPrefixes.Where(p => !Routes.Holds(p)).ToList();
             if (SessionFirewall is { } firewall && released.Count > 0)
             {
-                await firewall.RevokeSourcesAsync(released, CancellationToken.None).ConfigureAwait(false);
+                revoked = firewall.RevokeSourcesAsync(released, CancellationToken.None);
             }
 
             foreach (var route in routes.Where(released.Contains))
@@ -292,6 +307,11 @@ internal sealed partial class GatewayServer : TunnelEngine
         finally
         {
             _networkGate.Release();
+        }
+
+        if (revoked is not null)
+        {
+            await revoked.ConfigureAwait(false);
         }
     }
 
@@ -332,10 +352,13 @@ internal sealed partial class GatewayServer : TunnelEngine
             }
 
             // Ahead of expiry and off the handshake path: the session's next rekey finds its terms fresh.
-            _lookups.KeepFresh(session.SessionId, SessionLookupCache.RefreshAfter / 2);
+            if (!_pinnedDirectory)
+            {
+                _lookups.KeepFresh(session.SessionId, SessionLookupCache.RefreshAfter / 2);
+            }
         }
 
-        if (Time.GetElapsedTime(_lastSweep, now) > SessionLookupCache.RefreshAfter)
+        if (!_pinnedDirectory && Time.GetElapsedTime(_lastSweep, now) > SessionLookupCache.RefreshAfter)
         {
             _lastSweep = now;
             _lookups.Sweep(SessionLookupCache.RefreshAfter * 5, id => FindSession(id) is not null);

@@ -23,6 +23,7 @@ internal abstract partial class TunnelEngine : IAsyncDisposable, ISessionTermina
     private readonly ConcurrentDictionary<uint, Keypair> _keypairs = new();
     private readonly ConcurrentDictionary<ulong, TunnelSession> _sessions = new();
     private readonly Channel<HandshakeItem> _handshakes;
+    private readonly SemaphoreSlim _handshakeSignal = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly IDatagramTransport[] _transports;
     private readonly ReceiveWorker[] _receivers;
@@ -128,7 +129,10 @@ internal abstract partial class TunnelEngine : IAsyncDisposable, ISessionTermina
             worker.Thread.Start();
         }
 
-        _handshakeWorkers = [.. Enumerable.Range(0, Math.Max(1, HandshakeWorkers)).Select(_ => Task.Run(() => HandshakeWorkerAsync(_stopping.Token), CancellationToken.None))];
+        // Dedicated threads, woken without the thread pool: a pool busy with sessions' start-up (metering, the spool)
+        // never delays a handshake.
+        _handshakeWorkers = [.. Enumerable.Range(0, Math.Max(1, HandshakeWorkers)).Select(_ => Task.Factory.StartNew(() => HandshakeWorker(_stopping.Token),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))];
         _timerLoop = Task.Run(() => TimerLoopAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -247,20 +251,33 @@ internal abstract partial class TunnelEngine : IAsyncDisposable, ISessionTermina
             return false;
         }
 
+        _handshakeSignal.Release();
         return true;
     }
 
-    private async Task HandshakeWorkerAsync(CancellationToken cancellationToken)
+    private void HandshakeWorker(CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var item in _handshakes.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            while (true)
             {
+                _handshakeSignal.Wait(cancellationToken);
+                if (!_handshakes.Reader.TryRead(out var item))
+                {
+                    continue;
+                }
+
                 // While shutting down, handshakes still renew the keys of ending sessions (their last control exchange);
                 // the roles refuse to start new sessions.
                 try
                 {
-                    await HandleHandshakeAsync(item.Message, item.Source, cancellationToken).ConfigureAwait(false);
+                    var handled = HandleHandshakeAsync(item.Message, item.Source, cancellationToken);
+                    if (handled.IsCompletedSuccessfully)
+                    {
+                        continue;
+                    }
+
+                    handled.AsTask().GetAwaiter().GetResult();
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
