@@ -15,7 +15,7 @@ internal static class SessionsCommand
         var count = (int)args.Long("count", 1000);
         var first = (ulong)args.Long("first", 1);
         var policy = args.String("policy");
-        var client = args.String("client");
+        var client = args.String("client", "");
         var folder = args.String("out");
         Directory.CreateDirectory(folder);
         var keys = new List<string>(count);
@@ -25,7 +25,9 @@ internal static class SessionsCommand
             using var key = TunnelKeyPair.Generate();
             var id = first + (ulong)i;
             keys.Add(string.Create(CultureInfo.InvariantCulture, $"{id} {Convert.ToBase64String(key.ExportPrivateKey())}"));
-            sessions.Add(new { Id = id, TunnelKey = Convert.ToBase64String(key.PublicKey), Client = client, Policy = policy });
+            sessions.Add(client.Length > 0
+                ? new { Id = id, TunnelKey = Convert.ToBase64String(key.PublicKey), Client = client, Policy = policy }
+                : (object)new { Id = id, TunnelKey = Convert.ToBase64String(key.PublicKey), Policy = policy });
         }
 
         await File.WriteAllLinesAsync(Path.Combine(folder, "keys.txt"), keys);
