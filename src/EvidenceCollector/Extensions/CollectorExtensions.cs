@@ -46,8 +46,9 @@ internal static class CollectorExtensions
     }
 
     /// <summary>
-    /// Ingestion: the evidence batch consumer on the bus (one quorum queue for all processes), the on-chain session
-    /// directory, the PostgreSQL store and the rejected-batches queue.
+    /// Ingestion: the evidence batch consumer on the bus (one quorum queue for all processes), the group committer that
+    /// decides its deliveries a group per transaction, the on-chain session directory, the PostgreSQL store with its
+    /// cache of session heads, and the rejected-batches queue.
     /// </summary>
     public static WebApplicationBuilder AddEvidenceIngestion(this WebApplicationBuilder builder)
     {
@@ -56,6 +57,7 @@ internal static class CollectorExtensions
             .Validate(o => o.Queue != o.RejectedQueue, "Ingestion:Queue and Ingestion:RejectedQueue must differ")
             .ValidateOnStart();
         builder.Services.AddSingleton<ISessionDirectory, ChainSessionDirectory>();
+        builder.Services.AddSingleton<SessionHeadCache>();
         builder.Services.AddSingleton<EvidenceStore>();
         builder.Services.AddSingleton(sp =>
         {
@@ -66,6 +68,9 @@ internal static class CollectorExtensions
         });
         builder.Services.AddSingleton<RejectedBatchQueue>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RejectedBatchQueue>());
+        builder.Services.AddSingleton<BatchAnswers>();
+        builder.Services.AddSingleton<GroupCommitter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommitter>());
         builder.AddOracleBus(bus => bus.AddConsumer<EvidenceBatchConsumer, EvidenceBatchConsumerDefinition>());
         return builder;
     }
