@@ -23,6 +23,9 @@ public sealed class CollectorMetrics : IDisposable
     private readonly Meter _meter = new(MeterName);
     private readonly ConcurrentDictionary<(string, string?), long> _totals = new();
     private readonly Histogram<double> _sequenceSeconds;
+    private readonly Histogram<double> _groupVerifySeconds;
+    private readonly Histogram<double> _groupStoreSeconds;
+    private readonly Histogram<long> _groupBatches;
     private long _logSize;
     private long _anchoredSize;
     private int _leader;
@@ -34,6 +37,9 @@ public sealed class CollectorMetrics : IDisposable
         _meter.CreateObservableGauge("log_anchored_size", () => Volatile.Read(ref _anchoredSize), "leaves", "The global log's size last anchored on-chain");
         _meter.CreateObservableGauge("sequencer_leader", () => Volatile.Read(ref _leader), null, "1 while this process holds the sequencer lease");
         _sequenceSeconds = _meter.CreateHistogram<double>("sequence_step_seconds", "s", "Duration of one sequencer step");
+        _groupVerifySeconds = _meter.CreateHistogram<double>("group_verify_seconds", "s", "Verifying one group of batches (signatures, roots, sessions)");
+        _groupStoreSeconds = _meter.CreateHistogram<double>("group_store_seconds", "s", "Storing one group of batches (one transaction, to its commit)");
+        _groupBatches = _meter.CreateHistogram<long>("group_batches", null, "Batches decided in one group");
         foreach (var (name, description) in CollectorCounters.All)
         {
             _meter.CreateObservableCounter(name, () => Observe(name), null, description);
@@ -78,6 +84,14 @@ public sealed class CollectorMetrics : IDisposable
         Add(CollectorCounters.LeavesSequenced, leaves);
         Volatile.Write(ref _logSize, (long)size);
         _sequenceSeconds.Record(took.TotalSeconds);
+    }
+
+    /// <summary>A group of <paramref name="batches"/> was verified in <paramref name="verify"/> and stored in <paramref name="store"/>.</summary>
+    public void GroupDecided(int batches, TimeSpan verify, TimeSpan store)
+    {
+        _groupBatches.Record(batches);
+        _groupVerifySeconds.Record(verify.TotalSeconds);
+        _groupStoreSeconds.Record(store.TotalSeconds);
     }
 
     /// <summary>The log's current size (read at start and by followers).</summary>

@@ -53,6 +53,7 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
             var sequencerRate = await SequencerRateAsync(collectors.Database, cancellationToken);
             progress.WriteLine($"ingested {settings.Records} records in {ingested.TotalSeconds:0.0} s ({recordsPerSecond:0}/s); {settings.Batches} leaves in the global log after {sequenced.TotalSeconds:0.0} s ({leavesPerSecond:0}/s)");
 
+            progress.WriteLine(await WhereTheTimeWentAsync(process.Url, ingested, cancellationToken));
             var (anchors, gasPerLeaf) = await WaitAnchoredAsync(collectors.Database, settings.Batches, cancellationToken);
             progress.WriteLine($"{anchors} anchors, {gasPerLeaf:0.0} gas per leaf");
 
@@ -134,6 +135,21 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
         var sequenced = watch.Elapsed;
         await reporter.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         return (ingested, sequenced);
+    }
+
+    // The collector's own account of its groups (from its /metrics): how many, how large, verifying and storing time.
+    private static async Task<string> WhereTheTimeWentAsync(string url, TimeSpan ingested, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), cancellationToken);
+        double Value(string name) => metrics.Split('\n').Where(l => l.StartsWith(name + " ", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+        var groups = Value("oracle_evidencecollector_group_batches_count");
+        var batches = Value("oracle_evidencecollector_group_batches_sum");
+        var verify = Value("oracle_evidencecollector_group_verify_seconds_sum");
+        var store = Value("oracle_evidencecollector_group_store_seconds_sum");
+        return $"collector: {groups:0} groups of {batches / Math.Max(groups, 1):0.0} batches on average; verifying {verify:0.00} s, storing {store:0.00} s " +
+            $"(summed over the group workers) of the {ingested.TotalSeconds:0.00} s of ingestion";
     }
 
     private static int Answered(TestGateway gateway)

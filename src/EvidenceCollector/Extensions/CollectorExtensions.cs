@@ -111,6 +111,7 @@ internal static class CollectorExtensions
     /// <summary>The read API (proofs, JSON), its OpenAPI document, and the C2SP tiles of the global log.</summary>
     public static WebApplicationBuilder AddEvidenceProofs(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<Proofs.RegistryAnchors>();
         builder.Services.AddSingleton<Proofs.ProofService>();
         // A request that does not bind says why ("Failed to bind parameter ... from ...").
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= (c.Exception as BadHttpRequestException)?.Message);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using EvidenceCollector.Log;
 using Oracle.Core.Evidence;
@@ -31,8 +32,13 @@ internal sealed class BatchIngestion(
     public async Task<IngestionOutcome[]> IngestGroupAsync(IReadOnlyList<EvidenceBatch> batches, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batches);
+        var started = Stopwatch.GetTimestamp();
         var checks = new (byte[] Digest, EvidenceBatchError Error, string Detail)[batches.Count];
         Parallel.For(0, batches.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => checks[i] = Check(batches[i]));
+        // The sessions of the group at once (a session first seen costs a read of the chain; then it is cached).
+        var ids = batches.Where((_, i) => checks[i].Error == EvidenceBatchError.None).Select(b => b.SessionId).Distinct().ToList();
+        var found = await Task.WhenAll(ids.Select(id => sessions.FindAsync(id, cancellationToken))).ConfigureAwait(false);
+        var known = ids.Zip(found).ToDictionary(p => p.First, p => p.Second);
 
         var refusals = new List<(int Index, BatchRefusal Refusal)>();
         var verified = new List<(int Index, VerifiedBatch Batch)>();
@@ -42,7 +48,7 @@ internal sealed class BatchIngestion(
             var (digest, error, detail) = checks[i];
             if (error == EvidenceBatchError.None)
             {
-                var session = await sessions.FindAsync(batch.SessionId, cancellationToken).ConfigureAwait(false);
+                var session = known[batch.SessionId];
                 (error, detail) = session is null
                     ? (EvidenceBatchError.UnknownSession, $"session {batch.SessionId} was never opened on the SessionManager")
                     : !SameAddress(batch.Gateway, session.Provider)
@@ -62,7 +68,10 @@ internal sealed class BatchIngestion(
             refusals.Add((i, new BatchRefusal(batch, digest, error, detail)));
         }
 
+        var verifiedAt = Stopwatch.GetTimestamp();
         var results = await store.StoreGroupAsync(verified.Select(v => v.Batch).ToList(), refusals.Select(r => r.Refusal).ToList(), cancellationToken).ConfigureAwait(false);
+
+        metrics.GroupDecided(batches.Count, Stopwatch.GetElapsedTime(started, verifiedAt), Stopwatch.GetElapsedTime(verifiedAt));
 
         // Committed: count, log and answer.
         var outcomes = new IngestionOutcome[batches.Count];
