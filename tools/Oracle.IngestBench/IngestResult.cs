@@ -12,7 +12,8 @@ internal sealed record IngestResult(
     double ProofP99Ms,
     double AnchorGasPerLeaf,
     int Anchors,
-    double CopyOnlyRecordsPerSecond)
+    double CopyOnlyRecordsPerSecond,
+    double VerifyOnlyRecordsPerSecond)
 {
     public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, object>
     {
@@ -25,6 +26,7 @@ internal sealed record IngestResult(
         ["anchors"] = Anchors,
         ["copy_only_records_per_s"] = Round(CopyOnlyRecordsPerSecond),
         ["records_vs_copy_only"] = Math.Round(RecordsPerSecond / CopyOnlyRecordsPerSecond, 3),
+        ["verify_only_records_per_s"] = Round(VerifyOnlyRecordsPerSecond),
         ["gateways"] = Settings.Gateways,
         ["sessions"] = Settings.Sessions,
         ["batches"] = Settings.Batches,
