@@ -26,6 +26,7 @@ public sealed class CollectorMetrics : IDisposable
     private readonly Histogram<double> _groupVerifySeconds;
     private readonly Histogram<double> _groupStoreSeconds;
     private readonly Histogram<long> _groupBatches;
+    private readonly Histogram<double> _storePhaseSeconds;
     private long _logSize;
     private long _anchoredSize;
     private int _leader;
@@ -40,6 +41,8 @@ public sealed class CollectorMetrics : IDisposable
         _groupVerifySeconds = _meter.CreateHistogram<double>("group_verify_seconds", "s", "Verifying one group of batches (signatures, roots, sessions)");
         _groupStoreSeconds = _meter.CreateHistogram<double>("group_store_seconds", "s", "Storing one group of batches (one transaction, to its commit)");
         _groupBatches = _meter.CreateHistogram<long>("group_batches", null, "Batches decided in one group");
+        _storePhaseSeconds = _meter.CreateHistogram<double>("group_store_phase_seconds", "s",
+            "Storing one group, by phase: lock (session rows locked, held ids read), decide, copy (records), write (other rows), commit");
         foreach (var (name, description) in CollectorCounters.All)
         {
             _meter.CreateObservableCounter(name, () => Observe(name), null, description);
@@ -93,6 +96,9 @@ public sealed class CollectorMetrics : IDisposable
         _groupVerifySeconds.Record(verify.TotalSeconds);
         _groupStoreSeconds.Record(store.TotalSeconds);
     }
+
+    /// <summary>One phase of storing a group took <paramref name="took"/>.</summary>
+    public void StorePhase(string phase, TimeSpan took) => _storePhaseSeconds.Record(took.TotalSeconds, new KeyValuePair<string, object?>("phase", phase));
 
     /// <summary>The log's current size (read at start and by followers).</summary>
     public void LogSize(ulong size) => Volatile.Write(ref _logSize, (long)size);

@@ -79,11 +79,13 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
         var watch = Stopwatch.StartNew();
         // Each synthetic gateway publishes its sessions' batches in order, each confirmed by the broker before the next
         // (as a gateway's spool does), all sessions at once.
+        var published = 0;
         var publications = batches.GroupBy(b => b.SessionId).Select(async session =>
         {
             foreach (var batch in session)
             {
                 await gateway.PublishAsync(batch, cancellationToken);
+                Interlocked.Increment(ref published);
             }
         }).ToList();
         var reporter = Task.Run(async () =>
@@ -91,7 +93,7 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
             while (Answered(gateway) < batches.Count && !cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(2000, cancellationToken);
-                progress.WriteLine($"  {watch.Elapsed.TotalSeconds:0} s: {Answered(gateway)} of {batches.Count} batches answered");
+                progress.WriteLine($"  {watch.Elapsed.TotalSeconds:0} s: {Volatile.Read(ref published)} batches published, {Answered(gateway)} of {batches.Count} answered");
             }
         }, cancellationToken);
         await Task.WhenAll(publications);
@@ -150,8 +152,10 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
         var batches = Value("oracle_evidencecollector_group_batches_sum");
         var verify = Value("oracle_evidencecollector_group_verify_seconds_sum");
         var store = Value("oracle_evidencecollector_group_store_seconds_sum");
+        var phases = string.Join(", ", new[] { "lock", "decide", "copy", "write", "commit" }
+            .Select(p => $"{p} {Value($"oracle_evidencecollector_group_store_phase_seconds_sum{{phase=\"{p}\"}}"):0.00} s"));
         return $"collector: {groups:0} groups of {batches / Math.Max(groups, 1):0.0} batches on average; verifying {verify:0.00} s, storing {store:0.00} s " +
-            $"(summed over the group workers) of the {ingested.TotalSeconds:0.00} s of ingestion";
+            $"(summed over the group workers) of the {ingested.TotalSeconds:0.00} s of ingestion; storing by phase: {phases} (write includes copy)";
     }
 
     private static int Answered(TestGateway gateway)

@@ -39,6 +39,7 @@ internal static class CollectorExtensions
             return new LogIdentity(origin, noteKey, chain.ChainId, chain.AddressOf(ContractNames.SessionManager), address);
         });
         builder.Services.AddSingleton<Sequencer>();
+        builder.Services.AddSingleton<LatestHead>();
         builder.Services.AddSingleton<LogReader>();
         builder.Services.AddSingleton<LeaderService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LeaderService>());

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -19,7 +20,7 @@ namespace EvidenceCollector.Ingestion;
 /// conflict (another digest: kept whole in <c>conflicts</c>, never stored as evidence). Nothing is decided for the
 /// bus before the commit: a failed transaction leaves no row and no cached head.
 /// </summary>
-internal sealed class EvidenceStore(OracleDatabase database, CollectorInstance instance, SessionHeadCache heads)
+internal sealed class EvidenceStore(OracleDatabase database, CollectorInstance instance, SessionHeadCache heads, CollectorMetrics metrics)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -44,9 +45,11 @@ internal sealed class EvidenceStore(OracleDatabase database, CollectorInstance i
         }
 
         var touched = new Dictionary<long, SessionState>();
+        var phase = Stopwatch.GetTimestamp();
         if (batches.Count > 0)
         {
             var (states, held) = await LockAsync(connection, transaction, batches, cancellationToken).ConfigureAwait(false);
+            phase = Phase("lock", phase);
             // Within a session in log order; a redelivered copy right after its original.
             var order = Enumerable.Range(0, batches.Count)
                 .OrderBy(i => DbIds.Session(batches[i].Batch.SessionId))
@@ -68,14 +71,24 @@ internal sealed class EvidenceStore(OracleDatabase database, CollectorInstance i
             }
         }
 
-        await writes.WriteAsync(connection, transaction, touched.Values, cancellationToken).ConfigureAwait(false);
+        phase = Phase("decide", phase);
+        await writes.WriteAsync(connection, transaction, touched.Values, metrics, cancellationToken).ConfigureAwait(false);
+        phase = Phase("write", phase);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Phase("commit", phase);
         foreach (var state in touched.Values)
         {
             heads.Set(state.Key, new SessionHead(state.Range.Size, state.Root, PackedRange.Pack(state.Range)));
         }
 
         return results;
+    }
+
+    private long Phase(string name, long started)
+    {
+        var now = Stopwatch.GetTimestamp();
+        metrics.StorePhase(name, Stopwatch.GetElapsedTime(started, now));
+        return now;
     }
 
     // Creates the rows of sessions new here, locks every session row of the group (in session order) and reads which
@@ -237,8 +250,9 @@ internal sealed class EvidenceStore(OracleDatabase database, CollectorInstance i
 
         public void Refuse(EvidenceBatch batch, byte[] digest, EvidenceBatchError error, string reason) => _refusals.Add((batch, digest, error.ToString(), reason));
 
-        public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<SessionState> sessions, CancellationToken cancellationToken)
+        public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<SessionState> sessions, CollectorMetrics metrics, CancellationToken cancellationToken)
         {
+            var started = Stopwatch.GetTimestamp();
             if (_leaves.Count > 0)
             {
                 await using var copy = await connection.BeginBinaryImportAsync("COPY leaves (session_id, leaf_index, leaf_hash, record) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
@@ -255,6 +269,7 @@ internal sealed class EvidenceStore(OracleDatabase database, CollectorInstance i
                 }
 
                 await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                metrics.StorePhase("copy", Stopwatch.GetElapsedTime(started));
             }
 
             await using var statements = new NpgsqlBatch(connection, transaction);

@@ -126,9 +126,11 @@ internal sealed class GroupCommitter(
     private async Task DecideAsync(IReadOnlyList<PendingBatch> group, CancellationToken stoppingToken)
     {
         IngestionOutcome[] outcomes;
+        var started = time.GetTimestamp();
         try
         {
             outcomes = await ingestion.IngestGroupAsync([.. group.Select(p => p.Delivery.Batch)], stoppingToken).ConfigureAwait(false);
+            logger.LogDebug("decided a group of {Count} batches in {Milliseconds:0.0} ms", group.Count, time.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception e) when (group.Count > 1 && !stoppingToken.IsCancellationRequested)
         {
