@@ -13,7 +13,9 @@ internal sealed record IngestResult(
     double AnchorGasPerLeaf,
     int Anchors,
     double CopyOnlyRecordsPerSecond,
-    double VerifyOnlyRecordsPerSecond)
+    double VerifyOnlyRecordsPerSecond,
+    double UngroupedRecordsPerSecond,
+    double SteadyRecordsPerSecond)
 {
     public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, object>
     {
@@ -27,6 +29,9 @@ internal sealed record IngestResult(
         ["copy_only_records_per_s"] = Round(CopyOnlyRecordsPerSecond),
         ["records_vs_copy_only"] = Math.Round(RecordsPerSecond / CopyOnlyRecordsPerSecond, 3),
         ["verify_only_records_per_s"] = Round(VerifyOnlyRecordsPerSecond),
+        ["steady_records_per_s"] = Round(SteadyRecordsPerSecond),
+        ["ungrouped_records_per_s"] = Round(UngroupedRecordsPerSecond),
+        ["records_vs_ungrouped"] = Math.Round(RecordsPerSecond / UngroupedRecordsPerSecond, 3),
         ["gateways"] = Settings.Gateways,
         ["sessions"] = Settings.Sessions,
         ["batches"] = Settings.Batches,

@@ -47,7 +47,9 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
             progress.WriteLine($"collector process {process.Processes[^1].Identity.Pid} ready at {process.Url}");
             await using var gateway = await TestGateway.StartAsync(amqpUrl);
 
-            var (ingested, sequenced) = await IngestAsync(gateway, collectors, batches, cancellationToken);
+            var (ingested, sequenced, first) = await IngestAsync(gateway, collectors, batches, cancellationToken);
+            // From the first answer on: without the cold start (the sessions' first reads of the chain, JIT).
+            var steadyRate = (settings.Batches - first.Answered) * (double)settings.RecordsPerBatch / (ingested - first.At).TotalSeconds;
             var recordsPerSecond = settings.Records / ingested.TotalSeconds;
             var leavesPerSecond = settings.Batches / sequenced.TotalSeconds;
             var sequencerRate = await SequencerRateAsync(collectors.Database, cancellationToken);
@@ -64,7 +66,9 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
             progress.WriteLine($"binary COPY of the same rows alone: {copyRate:0} records/s");
             var verifyRate = VerifyOnly(batches);
             progress.WriteLine($"verifying the same batches alone (digest and EvidenceBatchVerifier, every core): {verifyRate:0} records/s");
-            return new IngestResult(settings, recordsPerSecond, leavesPerSecond, sequencerRate, p50, p99, gasPerLeaf, anchors, copyRate, verifyRate);
+            var ungroupedRate = await UngroupedAsync(amqpUrl, batches, cancellationToken);
+            progress.WriteLine($"the same batches into a collector storing one batch per transaction (16 at once, as before group commit): {ungroupedRate:0} records/s");
+            return new IngestResult(settings, recordsPerSecond, leavesPerSecond, sequencerRate, p50, p99, gasPerLeaf, anchors, copyRate, verifyRate, ungroupedRate, steadyRate);
         }
         finally
         {
@@ -74,7 +78,25 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
 
     // Publishes every batch (bounded concurrency, each confirmed by the broker) and waits for every answer, then for the
     // global log to hold them all; both times from the first publication.
-    private async Task<(TimeSpan Ingested, TimeSpan Sequenced)> IngestAsync(TestGateway gateway, CollectorProcesses collectors, List<EvidenceBatch> batches, CancellationToken cancellationToken)
+    // The same-run comparison for group commit: a fresh collector (own database and queue) that stores each batch in its
+    // own transaction, 16 at once (the design before group commit), fed the same batches the same way.
+    private async Task<double> UngroupedAsync(string amqpUrl, List<EvidenceBatch> batches, CancellationToken cancellationToken)
+    {
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Ingestion:MaxGroupBatches"] = "1",
+            ["Ingestion:GroupCommitters"] = "16",
+            ["Ingestion:GroupWait"] = "00:00:00",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        await using var collectors = await CollectorProcesses.CreateAsync(amqpUrl, overrides: overrides);
+        await collectors.StartAsync("bench-ungrouped");
+        await using var gateway = await TestGateway.StartAsync(amqpUrl);
+        var (ingested, _, _) = await IngestAsync(gateway, collectors, batches, cancellationToken);
+        return settings.Records / ingested.TotalSeconds;
+    }
+
+    private async Task<(TimeSpan Ingested, TimeSpan Sequenced, (TimeSpan At, int Answered) FirstAnswers)> IngestAsync(TestGateway gateway, CollectorProcesses collectors, List<EvidenceBatch> batches, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         // Each synthetic gateway publishes its sessions' batches in order, each confirmed by the broker before the next
@@ -88,6 +110,16 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
                 Interlocked.Increment(ref published);
             }
         }).ToList();
+        var firstAnswers = Task.Run(async () =>
+        {
+            int answered;
+            while ((answered = Answered(gateway)) == 0 && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(5, cancellationToken);
+            }
+
+            return (watch.Elapsed, answered);
+        }, cancellationToken);
         var reporter = Task.Run(async () =>
         {
             while (Answered(gateway) < batches.Count && !cancellationToken.IsCancellationRequested)
@@ -138,7 +170,7 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
 
         var sequenced = watch.Elapsed;
         await reporter.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        return (ingested, sequenced);
+        return (ingested, sequenced, await firstAnswers);
     }
 
     // The collector's own account of its groups (from its /metrics): how many, how large, verifying and storing time.

@@ -18,7 +18,12 @@ public sealed class ClusterTests
     {
         var (chain, sessions, batches) = await FaultTests.EvidenceAsync(sessionCount: 6, batchesPerSession: 12, records: 100);
         await using var cluster = await RabbitMqCluster.StartAsync();
-        await using var collectors = await CollectorProcesses.CreateAsync(cluster.AmqpUrl(0), cluster.OtherNodes(0));
+        // Groups of two batches, one at a time per process: the kills find most of the batches still to be stored.
+        await using var collectors = await CollectorProcesses.CreateAsync(cluster.AmqpUrl(0), cluster.OtherNodes(0), new Dictionary<string, string?>
+        {
+            ["Ingestion:MaxGroupBatches"] = "2",
+            ["Ingestion:GroupCommitters"] = "1",
+        });
         await collectors.StartAsync("a");
         await collectors.StartAsync("b");
         await using var gateway = await TestGateway.StartAsync(cluster.AmqpUrl(1), cluster.OtherNodes(1), quorumAcknowledgements: true);

@@ -128,7 +128,7 @@ public sealed class GroupCommitTests
 
         Assert.Empty(gateway.Rejected);
         // Both stored and answered as verified: the parked one without being published again.
-        Assert.Equal([first.BatchId, second.BatchId], gateway.Accepted.Select(a => a.BatchId));
+        Assert.Equal(new[] { first.BatchId, second.BatchId }.Order(), gateway.Accepted.Select(a => a.BatchId).Order());
         Assert.All(gateway.Accepted, a => Assert.Equal(EvidenceBatchVerdict.Verified, a.Verdict));
         Assert.Equal(6L, await collector.ScalarAsync<long>("SELECT count(*) FROM leaves"));
         Assert.Equal(0, collector.Host.Services.GetRequiredService<GroupCommitter>().ParkedCount);
