@@ -66,6 +66,15 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
             progress.WriteLine($"binary COPY of the same rows alone: {copyRate:0} records/s");
             var verifyRate = VerifyOnly(batches);
             progress.WriteLine($"verifying the same batches alone (digest and EvidenceBatchVerifier, every core): {verifyRate:0} records/s");
+            // The first collector and its queue go, so that only the second one takes (and answers) the batches again.
+            process.Kill();
+            var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(amqpUrl) };
+            await using (var connection = await factory.CreateConnectionAsync(cancellationToken))
+            await using (var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken))
+            {
+                await channel.QueueDeleteAsync(collectors.Queue, ifUnused: false, ifEmpty: false, cancellationToken: cancellationToken);
+            }
+
             var ungroupedRate = await UngroupedAsync(amqpUrl, batches, cancellationToken);
             progress.WriteLine($"the same batches into a collector storing one batch per transaction (16 at once, as before group commit): {ungroupedRate:0} records/s");
             return new IngestResult(settings, recordsPerSecond, leavesPerSecond, sequencerRate, p50, p99, gasPerLeaf, anchors, copyRate, verifyRate, ungroupedRate, steadyRate);

@@ -30,6 +30,13 @@ internal sealed class BatchIngestion(
     /// </summary>
     /// <exception cref="Exception">The store failed: nothing of the group was written, nothing is to be answered.</exception>
     public async Task<IngestionOutcome[]> IngestGroupAsync(IReadOnlyList<EvidenceBatch> batches, CancellationToken cancellationToken)
+        => await StoreAsync(await PrepareAsync(batches, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// The part of deciding a group that needs no database (so it can run while the group before is stored): every
+    /// batch verified, in parallel, and its session looked up on the chain.
+    /// </summary>
+    public async Task<PreparedGroup> PrepareAsync(IReadOnlyList<EvidenceBatch> batches, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batches);
         var started = Stopwatch.GetTimestamp();
@@ -68,13 +75,22 @@ internal sealed class BatchIngestion(
             refusals.Add((i, new BatchRefusal(batch, digest, error, detail)));
         }
 
-        var verifiedAt = Stopwatch.GetTimestamp();
+        return new PreparedGroup(batches.Count, refusals, verified, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>Stores a prepared group in one transaction; one outcome per batch, in the order they were given.</summary>
+    /// <exception cref="Exception">The store failed: nothing of the group was written, nothing is to be answered.</exception>
+    public async Task<IngestionOutcome[]> StoreAsync(PreparedGroup group, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var (count, refusals, verified) = (group.Count, group.Refusals, group.Verified);
+        var storing = Stopwatch.GetTimestamp();
         var results = await store.StoreGroupAsync(verified.Select(v => v.Batch).ToList(), refusals.Select(r => r.Refusal).ToList(), cancellationToken).ConfigureAwait(false);
 
-        metrics.GroupDecided(batches.Count, Stopwatch.GetElapsedTime(started, verifiedAt), Stopwatch.GetElapsedTime(verifiedAt));
+        metrics.GroupDecided(count, group.Verifying, Stopwatch.GetElapsedTime(storing));
 
         // Committed: count, log and answer.
-        var outcomes = new IngestionOutcome[batches.Count];
+        var outcomes = new IngestionOutcome[count];
         foreach (var (index, refusal) in refusals)
         {
             outcomes[index] = Reject(refusal.Batch, refusal.Digest, refusal.Error, refusal.Detail);

@@ -7,11 +7,13 @@ using Microsoft.Extensions.Options;
 namespace EvidenceCollector.Ingestion;
 
 /// <summary>
-/// Group commit: the consumers hand their deliveries here; each of <c>Ingestion:GroupCommitters</c> workers takes what is
-/// waiting (up to <c>Ingestion:MaxGroupBatches</c> batches or <c>Ingestion:MaxGroupRecords</c> records, waiting at most
-/// <c>Ingestion:GroupWait</c> for more) and decides it as one group (<see cref="BatchIngestion.IngestGroupAsync"/>:
-/// verified in parallel, stored in one transaction); only after that commit are the consumers released to answer and
-/// acknowledge their deliveries. A group whose commit fails is decided again batch by batch, so one batch that cannot
+/// Group commit: the consumers hand their deliveries here; a worker takes what is waiting (up to
+/// <c>Ingestion:MaxGroupBatches</c> batches or <c>Ingestion:MaxGroupRecords</c> records, waiting at most
+/// <c>Ingestion:GroupWait</c> for more) and decides it as one group: verified in parallel
+/// (<see cref="BatchIngestion.PrepareAsync"/>) while the group before it is stored, then stored in one transaction
+/// (<see cref="BatchIngestion.StoreAsync"/>); only after that commit are the consumers released to answer and acknowledge
+/// their deliveries. One worker (<c>Ingestion:GroupCommitters</c>) stores the groups in the order they were taken, so a
+/// session's batches are stored in the order they arrived. A group whose commit fails is decided again batch by batch, so one batch that cannot
 /// be stored fails (and is retried or moved to the error queue by the bus) alone.
 /// <para>
 /// A batch whose session log misses its predecessor (a gap) does not hold a consumer: its delivery is acknowledged
@@ -34,6 +36,7 @@ internal sealed class GroupCommitter(
     private readonly Channel<PendingBatch> _waiting = Channel.CreateUnbounded<PendingBatch>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
     private readonly Lock _parkLock = new();
     private readonly Dictionary<ulong, List<PendingBatch>> _parked = [];
+    private readonly Dictionary<ulong, ulong> _storedSizes = [];
     private int _parkedCount;
 
     /// <summary>Batches parked after a gap right now.</summary>
@@ -81,35 +84,61 @@ internal sealed class GroupCommitter(
         }
     }
 
+    // One worker: groups are stored one after the other in the order they were taken (so a batch is never stored
+    // before an earlier delivery of its session that waits in another group), and the next group is verified while
+    // the one before it is stored.
     private async Task RunAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var group = new List<PendingBatch>(settings.MaxGroupBatches);
+        (List<PendingBatch> Group, Task<PreparedGroup> Prepared)? current = null;
         try
         {
-            while (await _waiting.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            while (true)
             {
-                group.Clear();
-                var records = Take(group, 0, settings);
-                if (group.Count < settings.MaxGroupBatches && records < settings.MaxGroupRecords && settings.GroupWait > TimeSpan.Zero)
+                List<PendingBatch>? next = null;
+                if (current is null)
                 {
-                    await Task.Delay(settings.GroupWait, time, stoppingToken).ConfigureAwait(false);
-                    Take(group, records, settings);
+                    if (!await _waiting.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    next = [];
+                    var records = Take(next, 0, settings);
+                    if (next.Count < settings.MaxGroupBatches && records < settings.MaxGroupRecords && settings.GroupWait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(settings.GroupWait, time, stoppingToken).ConfigureAwait(false);
+                        Take(next, records, settings);
+                    }
+                }
+                else
+                {
+                    next = [];
+                    Take(next, 0, settings);
                 }
 
-                if (group.Count > 0)
+                (List<PendingBatch>, Task<PreparedGroup>)? prepared = next.Count == 0 ? null : (next, Prepare(next, stoppingToken));
+                if (current is { } decide)
                 {
-                    await DecideAsync(group, stoppingToken).ConfigureAwait(false);
+                    await DecideAsync(decide.Group, decide.Prepared, stoppingToken).ConfigureAwait(false);
                 }
+
+                current = prepared;
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            foreach (var pending in group)
+            foreach (var pending in current?.Group ?? [])
             {
                 pending.Decided.TrySetException(new OperationCanceledException("the collector is stopping"));
             }
         }
+    }
+
+    private Task<PreparedGroup> Prepare(List<PendingBatch> group, CancellationToken stoppingToken)
+    {
+        var batches = group.Select(p => p.Delivery.Batch).ToList();
+        return Task.Run(() => ingestion.PrepareAsync(batches, stoppingToken), stoppingToken);
     }
 
     private int Take(List<PendingBatch> group, int records, IngestionOptions settings)
@@ -123,21 +152,19 @@ internal sealed class GroupCommitter(
         return records;
     }
 
-    private async Task DecideAsync(IReadOnlyList<PendingBatch> group, CancellationToken stoppingToken)
+    private async Task DecideAsync(IReadOnlyList<PendingBatch> group, Task<PreparedGroup> prepared, CancellationToken stoppingToken)
     {
         IngestionOutcome[] outcomes;
-        var started = time.GetTimestamp();
         try
         {
-            outcomes = await ingestion.IngestGroupAsync([.. group.Select(p => p.Delivery.Batch)], stoppingToken).ConfigureAwait(false);
-            logger.LogDebug("decided a group of {Count} batches in {Milliseconds:0.0} ms", group.Count, time.GetElapsedTime(started).TotalMilliseconds);
+            outcomes = await ingestion.StoreAsync(await prepared.ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
         }
         catch (Exception e) when (group.Count > 1 && !stoppingToken.IsCancellationRequested)
         {
             logger.LogWarning("a group of {Count} batches was not stored ({Error}); deciding each alone", group.Count, e.Message);
             foreach (var pending in group)
             {
-                await DecideAsync([pending], stoppingToken).ConfigureAwait(false);
+                await DecideAsync([pending], ingestion.PrepareAsync([pending.Delivery.Batch], stoppingToken), stoppingToken).ConfigureAwait(false);
             }
 
             return;
@@ -155,14 +182,19 @@ internal sealed class GroupCommitter(
         var stored = new Dictionary<ulong, ulong>();
         for (var i = 0; i < group.Count; i++)
         {
-            Complete(group[i], outcomes[i]);
             if (outcomes[i].Accepted is { } accepted)
             {
                 stored[accepted.SessionId] = Math.Max(stored.GetValueOrDefault(accepted.SessionId), accepted.TreeSize);
             }
         }
 
+        // What the group stored is known before its gaps are parked: a parked batch its group (or another process's
+        // group) already continued is decided again at once.
         Release(stored);
+        for (var i = 0; i < group.Count; i++)
+        {
+            Complete(group[i], outcomes[i]);
+        }
     }
 
     private void Complete(PendingBatch pending, IngestionOutcome outcome)
@@ -219,13 +251,21 @@ internal sealed class GroupCommitter(
                 logger.LogDebug("batch {Batch} of session {Session} parked until the batches before leaf {First} are stored", batch.BatchId, batch.SessionId, batch.FirstLeafIndex);
             }
 
-            if (!_parked.TryGetValue(batch.SessionId, out var list))
+            if (_storedSizes.GetValueOrDefault(batch.SessionId) >= batch.FirstLeafIndex)
             {
-                _parked[batch.SessionId] = list = [];
+                // Its predecessor was stored since this decision was made (by this group or a later one): again, now.
+                _waiting.Writer.TryWrite(pending);
             }
+            else
+            {
+                if (!_parked.TryGetValue(batch.SessionId, out var list))
+                {
+                    _parked[batch.SessionId] = list = [];
+                }
 
-            list.Add(pending);
-            _parkedCount++;
+                list.Add(pending);
+                _parkedCount++;
+            }
         }
 
         // Its delivery is acknowledged now, without an answer: it holds no consumer while it waits.
@@ -243,8 +283,14 @@ internal sealed class GroupCommitter(
         var ready = new List<PendingBatch>();
         lock (_parkLock)
         {
+            if (_storedSizes.Count > 100_000)
+            {
+                _storedSizes.Clear();
+            }
+
             foreach (var (session, size) in stored)
             {
+                _storedSizes[session] = Math.Max(_storedSizes.GetValueOrDefault(session), size);
                 if (_parked.TryGetValue(session, out var list))
                 {
                     ready.AddRange(list.Where(p => p.Delivery.Batch.FirstLeafIndex <= size));

@@ -39,9 +39,13 @@ internal sealed class IngestionOptions
     [Range(1, 10_000)]
     public int PrefetchCount { get; set; } = 256;
 
-    /// <summary>Workers that each verify and store a group of batches in one transaction (two: one verifies while the other commits).</summary>
+    /// <summary>
+    /// Workers that each store groups in one transaction, verifying the next group while one is stored. One (the default)
+    /// stores the groups in the order they were taken; more store groups at once (their batches of one session may then
+    /// arrive before their predecessors and be parked), as a slow disk or many small batches may want.
+    /// </summary>
     [Range(1, 64)]
-    public int GroupCommitters { get; set; } = 2;
+    public int GroupCommitters { get; set; } = 1;
 
     /// <summary>The most batches in one group (one transaction).</summary>
     [Range(1, 4096)]
