@@ -97,7 +97,10 @@ internal sealed class EvidenceStore(OracleDatabase database, CollectorInstance i
         IReadOnlyList<VerifiedBatch> batches, CancellationToken cancellationToken)
     {
         var sessions = batches.GroupBy(b => DbIds.Session(b.Batch.SessionId)).Select(g => (Key: g.Key, g.First().Session)).OrderBy(s => s.Key).ToList();
+        // One read of the cache: the heads compared in the query are the ones whose ranges are used (another worker
+        // may replace an entry meanwhile).
         var cached = sessions.Select(s => heads.Get(s.Key)).ToList();
+        var compared = sessions.Zip(cached).Where(p => p.Second is not null).ToDictionary(p => p.First.Key, p => p.Second!);
         await using var batch = new NpgsqlBatch(connection, transaction);
         // Every session of the group, cached or not, in session order: a row another transaction is creating is waited
         // for here, before this one holds any row lock, so the locks below are always taken in one order (no deadlock).
@@ -135,7 +138,7 @@ internal sealed class EvidenceStore(OracleDatabase database, CollectorInstance i
             var key = reader.GetInt64(0);
             var size = (ulong)reader.GetInt64(1);
             var root = (byte[])reader[2];
-            var packed = reader.IsDBNull(4) ? heads.Get(key)!.PackedRange : (byte[])reader[4];
+            var packed = reader.IsDBNull(4) ? compared[key].PackedRange : (byte[])reader[4];
             states[key] = new SessionState(key, PackedRange.Unpack(size, packed), root, (ulong)reader.GetInt64(3));
         }
 

@@ -24,6 +24,7 @@ internal sealed class SessionHeadCache
             _heads.Clear();
         }
 
-        _heads[sessionKey] = head;
+        // Workers committing one after the other may report out of order: keep the larger head.
+        _heads.AddOrUpdate(sessionKey, head, (_, held) => held.Size > head.Size ? held : head);
     }
 }
