@@ -20,7 +20,8 @@ namespace EvidenceCollector.Ingestion;
 /// without an answer at once and the batch is parked here (at most <c>Ingestion:MaxParked</c>). When a group stores the
 /// batches before it, it is decided again and answered through the bus; when <c>Ingestion:GapWait</c> passes first, it
 /// is decided a last time (another process may have stored its predecessor) and else left to the gateway, which
-/// publishes every unanswered batch again. A batch is stored only where it continues its session's log, so parking
+/// publishes every unanswered batch again, unless its session's log grew meanwhile (a chain of batches ahead of their
+/// predecessors): then it waits another <c>Ingestion:GapWait</c>. A batch is stored only where it continues its session's log, so parking
 /// never reorders a log; a crash loses only what the gateways still hold.
 /// </para>
 /// </summary>
@@ -230,6 +231,15 @@ internal sealed class GroupCommitter(
         var batch = pending.Delivery.Batch;
         lock (_parkLock)
         {
+            var known = _storedSizes.GetValueOrDefault(batch.SessionId);
+            if (pending.LastTry && known > pending.ParkedAtSize)
+            {
+                // Its session's log grew while it waited (a chain of batches arriving before their predecessors): wait on.
+                pending.LastTry = false;
+                pending.ParkedUntil = time.GetUtcNow() + options.Value.GapWait;
+                pending.ParkedAtSize = known;
+            }
+
             if (pending.LastTry || (!pending.Parked && _parkedCount >= options.Value.MaxParked))
             {
                 if (!pending.Parked)
@@ -247,11 +257,12 @@ internal sealed class GroupCommitter(
             {
                 pending.Parked = true;
                 pending.ParkedUntil = time.GetUtcNow() + options.Value.GapWait;
+                pending.ParkedAtSize = known;
                 metrics.Add(CollectorCounters.BatchesDeferred);
                 logger.LogDebug("batch {Batch} of session {Session} parked until the batches before leaf {First} are stored", batch.BatchId, batch.SessionId, batch.FirstLeafIndex);
             }
 
-            if (_storedSizes.GetValueOrDefault(batch.SessionId) >= batch.FirstLeafIndex)
+            if (known >= batch.FirstLeafIndex)
             {
                 // Its predecessor was stored since this decision was made (by this group or a later one): again, now.
                 _waiting.Writer.TryWrite(pending);

@@ -16,6 +16,9 @@ internal sealed class PendingBatch(BatchDelivery delivery)
     /// <summary>Until when it stays parked.</summary>
     public DateTimeOffset ParkedUntil { get; set; }
 
+    /// <summary>Its session's log size this process had stored when it was parked (or its wait renewed).</summary>
+    public ulong ParkedAtSize { get; set; }
+
     /// <summary>Whether its park ran out and it is decided a last time (a gap then leaves it to the gateway).</summary>
     public bool LastTry { get; set; }
 }
