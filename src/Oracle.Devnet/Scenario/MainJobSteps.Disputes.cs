@@ -102,7 +102,7 @@ public static partial class MainJobSteps
 
         var manager = world.Network.Manifest!.AddressOf(ContractNames.DisputeManager);
         var drawn = await WaitForEventAsync<CommitteeDrawnEvent>(world, manager, e => e.DisputeId == disputeId, TimeSpan.FromSeconds(60),
-            "the committee was not drawn (the randomness duty answers the VRF request, an oracle node sends draw)", cancellationToken);
+            "the committee was not drawn (an oracle node answers the VRF request with its randomness duty, then one sends draw; see the oracle nodes' logs)", cancellationToken);
         var committee = drawn.Committee.Select(a => a.ToLowerInvariant()).Distinct().ToList();
         world.Reporter.Detail($"committee drawn: {string.Join(", ", drawn.Committee.Select(a => world.NameOf(a)))}");
 
