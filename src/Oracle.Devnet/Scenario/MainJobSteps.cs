@@ -38,8 +38,8 @@ public static partial class MainJobSteps
         new("alice tries SMB on the exit provider's LAN: blocked, recorded, signed by both, collected, anchored", SmbAttemptAsync),
         new("the exit provider files a dispute through the API with the record proof: the contract verifies it and decides the claim at filing "
             + "(no vote); the penalty is paid from alice's deposit", ProviderDisputeAsync),
-        new("alice's counter-claim through the API (withheld service, no proof to decide it): three oracles are drawn, commit and reveal; "
-            + "their vote rejects it and the majority is rewarded", CommitteeDisputeAsync),
+        new("alice's counter-claim through the API (withheld service, no proof to decide it): a committee of three seats is drawn from the "
+            + "staked oracles; they commit and reveal; their vote rejects it and the majority is rewarded", CommitteeDisputeAsync),
         new("alice disconnects; the exit provider's gateway closes her session on-chain with her latest voucher", CloseExitSessionAsync),
         new("bob's site-to-site session reaches the company LAN; his provider's gateway closes it on-chain", SiteSessionAsync),
     ];
