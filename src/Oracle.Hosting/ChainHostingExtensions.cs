@@ -65,8 +65,8 @@ public static class ChainHostingExtensions
             // Chain:Confirmations and Chain:MaxLogRange, in the context).
             builder.Services.AddOptions<ChainWatcherOptions>()
                 .Bind(builder.Configuration.GetSection(ChainWatcherOptions.SectionName))
-                .Validate(o => Validates(o.Validate), $"{ChainWatcherOptions.SectionName} is out of range")
                 .ValidateOnStart();
+            builder.Services.AddSingleton<IValidateOptions<ChainWatcherOptions>>(new ThrowingOptionsValidator<ChainWatcherOptions>(o => o.Validate()));
             builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<ChainWatcherOptions>>().Value);
 
             // The one sender of the service's key (Chain:Transactions): every transaction of the process goes through it,
@@ -75,8 +75,9 @@ public static class ChainHostingExtensions
             {
                 builder.Services.AddOptions<TransactionSenderOptions>()
                     .Bind(builder.Configuration.GetSection(TransactionSenderOptions.SectionName))
-                    .ValidateDataAnnotations()
                     .ValidateOnStart();
+                builder.Services.AddSingleton<IValidateOptions<TransactionSenderOptions>>(
+                    new ThrowingOptionsValidator<TransactionSenderOptions>(o => o.Validate()));
                 builder.Services.AddSingleton(sp => new TransactionSender(context, sp.GetRequiredService<IOptions<TransactionSenderOptions>>().Value,
                     sp.GetRequiredService<ILogger<TransactionSender>>(), sp.GetService<TimeProvider>()));
                 builder.Services.AddSingleton<ITransactionSender>(sp => sp.GetRequiredService<TransactionSender>());
@@ -84,18 +85,5 @@ public static class ChainHostingExtensions
         }
 
         return context;
-    }
-
-    private static bool Validates(Action validate)
-    {
-        try
-        {
-            validate();
-            return true;
-        }
-        catch (System.ComponentModel.DataAnnotations.ValidationException)
-        {
-            return false;
-        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Oracle.Chain.Deployment;
@@ -115,6 +116,53 @@ public sealed class LocalNetworkTests
 
         Assert.NotEqual(taken, port);
         Assert.True(PortAllocator.IsFree(port));
+    }
+
+    [Fact]
+    public void PortAllocator_PortClaimedByAnotherLiveProcess_IsNotHandedOut()
+    {
+        // A port another devnet's process has just picked but its server has not bound yet.
+        using var sleeper = Process.Start("sleep", "30");
+        try
+        {
+            var port = FreeUnclaimedPort();
+            File.WriteAllText(Path.Combine(PortAllocator.ClaimFolder, $"tcp-{port}"), sleeper.Id.ToString(CultureInfo.InvariantCulture));
+
+            Assert.False(PortAllocator.TryClaim(port));
+            Assert.NotEqual(port, PortAllocator.Allocate(port));
+        }
+        finally
+        {
+            sleeper.Kill();
+        }
+    }
+
+    [Fact]
+    public void PortAllocator_ClaimOfAnExitedProcess_IsTakenOver()
+    {
+        using var exited = Process.Start("sleep", "0");
+        exited.WaitForExit();
+        var port = FreeUnclaimedPort();
+        File.WriteAllText(Path.Combine(PortAllocator.ClaimFolder, $"tcp-{port}"), exited.Id.ToString(CultureInfo.InvariantCulture));
+
+        Assert.Equal(port, PortAllocator.Allocate(port));
+        Assert.Equal(Environment.ProcessId.ToString(CultureInfo.InvariantCulture), File.ReadAllText(Path.Combine(PortAllocator.ClaimFolder, $"tcp-{port}")));
+    }
+
+    private static int FreeUnclaimedPort()
+    {
+        Directory.CreateDirectory(PortAllocator.ClaimFolder);
+        while (true)
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            if (!File.Exists(Path.Combine(PortAllocator.ClaimFolder, $"tcp-{port}")))
+            {
+                return port;
+            }
+        }
     }
 
     [Fact]

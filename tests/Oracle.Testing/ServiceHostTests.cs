@@ -98,6 +98,21 @@ public abstract class ServiceHostTests<TProgram>
         Assert.Single(stderr.Trim().Split('\n'));
     }
 
+    [Fact]
+    public async Task Start_ChainWatcherSettingOutOfRange_ExitsWithOneLineNamingTheSetting()
+    {
+        var settings = await OracleServiceHost<TProgram>.DefaultSettingsAsync(UsesBus);
+        var arguments = new List<string>();
+
+        // Bound and in the schema, but invalid: the options' own validation names it.
+        WriteOperatorSetting(settings, arguments, "Chain:Watcher:PollInterval", "00:00:00");
+        var (exitCode, stderr) = await RunAsync(settings, [.. arguments]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("PollInterval", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Trim().Split('\n'));
+    }
+
     /// <summary>
     /// Writes one setting where an operator of this service writes it and the service checks it against what it reads:
     /// by default a <c>--Section:Key=value</c> argument.

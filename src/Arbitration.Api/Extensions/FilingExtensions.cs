@@ -1,8 +1,5 @@
 using Arbitration.Api.Evidence;
 using Arbitration.Api.Filing;
-using Microsoft.Extensions.Options;
-using Oracle.Chain;
-using Oracle.Chain.Transactions;
 
 namespace Arbitration.Api.Extensions;
 
@@ -17,11 +14,7 @@ internal static class FilingExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<ArbitrationMetrics>();
         builder.Services.AddSingleton<IFilingChain, ChainFilingChain>();
-        builder.Services.AddOptions<TransactionSenderOptions>().Bind(builder.Configuration.GetSection(TransactionSenderOptions.SectionName))
-            .Validate(o => ReadModelExtensions.Valid(o.Validate), $"{TransactionSenderOptions.SectionName}: a setting is out of range (docs/operations.md)")
-            .ValidateOnStart();
-        builder.Services.AddSingleton<ITransactionSender>(sp => new TransactionSender(sp.GetRequiredService<ChainContext>(),
-            sp.GetRequiredService<IOptions<TransactionSenderOptions>>().Value, sp.GetRequiredService<ILogger<TransactionSender>>(), sp.GetRequiredService<TimeProvider>()));
+        // The relayer sends through the platform's one TransactionSender (AddOracleChainAsync, section Chain:Transactions).
         builder.Services.AddSingleton<IRelaySender, SenderRelay>();
         builder.Services.AddSingleton<FilingStore>();
         builder.Services.AddSingleton<RelayerBudget>();

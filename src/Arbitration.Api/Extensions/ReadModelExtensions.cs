@@ -1,8 +1,5 @@
-using System.ComponentModel.DataAnnotations;
 using Arbitration.Api.ReadModel;
-using Microsoft.Extensions.Options;
 using Npgsql;
-using Oracle.Chain.Events;
 
 namespace Arbitration.Api.Extensions;
 
@@ -35,23 +32,7 @@ internal static class ReadModelExtensions
         builder.Services.AddSingleton<ReadModelQueries>();
         builder.Services.AddSingleton<IChainFacts, ChainFacts>();
         builder.Services.AddSingleton<ReadModelProjection>();
-        builder.Services.AddOptions<ChainWatcherOptions>().Bind(builder.Configuration.GetSection(ChainWatcherOptions.SectionName))
-            .Validate(o => Valid(o.Validate), $"{ChainWatcherOptions.SectionName}: RememberedBlocks 2..100000, PollInterval positive and at most MaxRetryDelay")
-            .ValidateOnStart();
         builder.Services.AddHostedService<ReadModelIndexer>();
         return builder;
-    }
-
-    internal static bool Valid(Action validate)
-    {
-        try
-        {
-            validate();
-            return true;
-        }
-        catch (ValidationException)
-        {
-            return false;
-        }
     }
 }

@@ -8,7 +8,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Oracle.Chain;
 using Oracle.Chain.Deployment;
-using Oracle.Chain.Transactions;
 using Oracle.Hosting;
 
 namespace EvidenceCollector.Extensions;
@@ -77,15 +76,8 @@ internal static class CollectorExtensions
     public static WebApplicationBuilder AddEvidenceAnchoring(this WebApplicationBuilder builder, ChainContext chain)
     {
         builder.Services.AddOptions<AnchoringOptions>().Bind(builder.Configuration.GetSection(AnchoringOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<TransactionSenderOptions>().Bind(builder.Configuration.GetSection(TransactionSenderOptions.SectionName))
-            .Validate(o =>
-            {
-                o.Validate();
-                return true;
-            }).ValidateOnStart();
-        builder.Services.AddSingleton<ITransactionSender>(sp => new TransactionSender(chain.RpcUrl!, chain.ChainId,
-            chain.RequireSigner("the collector anchors its log"), sp.GetRequiredService<IOptions<TransactionSenderOptions>>().Value,
-            sp.GetRequiredService<ILogger<TransactionSender>>()));
+        chain.RequireSigner("the collector anchors its log");
+        // Anchors go through the platform's one TransactionSender (AddOracleChainAsync, section Chain:Transactions).
         builder.Services.AddSingleton<AnchorLedger>();
         builder.Services.AddSingleton<AnchoringStatus>();
         builder.Services.AddSingleton<AnchorService>();

@@ -1,5 +1,5 @@
--- The oracle node's tables (docs/oracle-node.md, "What the node stores"). The same tables exist in the embedded SQLite
--- store (Storage/Sqlite/0001_oracle_node.sql); keep the two in step. Integers that are uint64 on-chain are BIGINT
+-- The oracle node's tables (docs/oracle-node.md, "What the node stores"). The embedded SQLite store applies these same
+-- scripts (SqliteNodeStore.ToSqlite translates the identity keys): keep to SQL both engines share. Integers that are uint64 on-chain are BIGINT
 -- (they stay below 2^63 in practice); token amounts are decimal strings; hashes and addresses lower-case 0x-hex.
 
 -- Projections of chain events. Every row carries the block and log index it came from, so a reorganization deletes

@@ -9,8 +9,9 @@ namespace OracleNode.Storage;
 /// <summary>
 /// The node's tables in an embedded SQLite file, for an operator without a database server. WAL journal and
 /// <c>synchronous=FULL</c>: a committed transaction (a journaled vote) is on disk before the call returns. The schema
-/// is the PostgreSQL one (Storage/Sqlite/*.sql, applied in order and counted in table <c>node_schema</c>); the chain
-/// watcher's cursor tables (<see cref="SqliteChainCursorStore"/>) share the file.
+/// is the PostgreSQL one: the same migration scripts (Migrations/*.sql), with the one PostgreSQL-only construct they use
+/// (identity columns) translated (<see cref="ToSqlite"/>), applied in order and counted in table <c>node_schema</c>; the
+/// chain watcher's cursor tables (<see cref="SqliteChainCursorStore"/>) share the file.
 /// </summary>
 internal sealed class SqliteNodeStore : SqlNodeStore
 {
@@ -79,12 +80,19 @@ internal sealed class SqliteNodeStore : SqlNodeStore
     {
         var assembly = typeof(SqliteNodeStore).Assembly;
         return [.. assembly.GetManifestResourceNames()
-            .Where(n => n.Contains(".Storage.Sqlite.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Where(n => n.StartsWith("oracle-node.Migrations.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .Select(n =>
             {
                 using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
-                return reader.ReadToEnd();
+                return ToSqlite(reader.ReadToEnd());
             })];
     }
+
+    /// <summary>
+    /// A PostgreSQL migration in SQLite's dialect. The scripts keep to the SQL both engines share; the one exception is
+    /// an identity key, which SQLite spells <c>INTEGER PRIMARY KEY AUTOINCREMENT</c>.
+    /// </summary>
+    internal static string ToSqlite(string postgres)
+        => postgres.Replace("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "INTEGER PRIMARY KEY AUTOINCREMENT", StringComparison.Ordinal);
 }

@@ -15,10 +15,7 @@ public sealed class FilingTests(ApiFixture api) : IClassFixture<ApiFixture>
     public async Task File_SignedFilingWithPermit_DisputeOnChainAndInReadModel()
     {
         var scenario = api.Scenario;
-        var provider = await scenario.NewProviderAsync();
-        var client = await scenario.NewActorAsync(vpn: 500);
-        var (sessionId, _) = await scenario.OpenSessionAsync(client, provider);
-        await api.SyncAsync();
+        var (client, _, sessionId) = await api.OpenSyncedSessionAsync();
         var evidence = await Filings.PostEvidenceAsync(api.Host, sessionId);
         var balanceBefore = await client.VpnBalanceAsync();
         var ethBefore = await client.Web3.Eth.GetBalance.SendRequestAsync(client.Address);
@@ -46,10 +43,7 @@ public sealed class FilingTests(ApiFixture api) : IClassFixture<ApiFixture>
     public async Task File_SameSignedFilingTwice_OneDisputeAndTheSameAnswer()
     {
         var scenario = api.Scenario;
-        var provider = await scenario.NewProviderAsync();
-        var client = await scenario.NewActorAsync(vpn: 500);
-        var (sessionId, _) = await scenario.OpenSessionAsync(client, provider);
-        await api.SyncAsync();
+        var (client, _, sessionId) = await api.OpenSyncedSessionAsync();
         var body = await Filings.SignAsync(scenario, client, sessionId, ClaimType.ProviderOvercharged, await Filings.PostEvidenceAsync(api.Host, sessionId));
         var next = await client.Disputes.NextDisputeIdQueryAsync();
 
@@ -66,10 +60,7 @@ public sealed class FilingTests(ApiFixture api) : IClassFixture<ApiFixture>
     public async Task File_ConcurrentCopiesOfOneFiling_OneDispute()
     {
         var scenario = api.Scenario;
-        var provider = await scenario.NewProviderAsync();
-        var client = await scenario.NewActorAsync(vpn: 500);
-        var (sessionId, _) = await scenario.OpenSessionAsync(client, provider);
-        await api.SyncAsync();
+        var (client, _, sessionId) = await api.OpenSyncedSessionAsync();
         var body = await Filings.SignAsync(scenario, client, sessionId, ClaimType.ProviderWithheldService, await Filings.PostEvidenceAsync(api.Host, sessionId));
         var next = await client.Disputes.NextDisputeIdQueryAsync();
 
@@ -84,10 +75,7 @@ public sealed class FilingTests(ApiFixture api) : IClassFixture<ApiFixture>
     public async Task SignFilingCommand_KeystoreOnly_FilesThroughTheApi()
     {
         var scenario = api.Scenario;
-        var provider = await scenario.NewProviderAsync();
-        var client = await scenario.NewActorAsync(vpn: 500);
-        var (sessionId, _) = await scenario.OpenSessionAsync(client, provider);
-        await api.SyncAsync();
+        var (client, _, sessionId) = await api.OpenSyncedSessionAsync();
         var evidence = await Filings.PostEvidenceAsync(api.Host, sessionId);
 
         var body = await Arbitration.Api.Commands.SignFilingCommand.SignAsync(api.Host.BaseAddress, client.Key, sessionId, "ProviderBreachedPolicy", 7,
@@ -145,10 +133,7 @@ public sealed class FilingTests(ApiFixture api) : IClassFixture<ApiFixture>
     public async Task SignFilingCommand_RunAsOnTheCommandLine_WritesABodyTheApiFiles()
     {
         var scenario = api.Scenario;
-        var provider = await scenario.NewProviderAsync();
-        var client = await scenario.NewActorAsync(vpn: 500);
-        var (sessionId, _) = await scenario.OpenSessionAsync(client, provider);
-        await api.SyncAsync();
+        var (client, _, sessionId) = await api.OpenSyncedSessionAsync();
         var evidence = await Filings.PostEvidenceAsync(api.Host, sessionId);
         var folder = Directory.CreateTempSubdirectory("sign-filing-");
         try

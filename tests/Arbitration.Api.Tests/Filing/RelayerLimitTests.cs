@@ -24,10 +24,7 @@ public sealed class RelayerLimitTests(RelayerLimitTests.LimitedApi api) : IClass
     public async Task File_SecondFilingOfTheDay_RelayerLimitReached()
     {
         var scenario = api.Scenario;
-        var provider = await scenario.NewProviderAsync();
-        var client = await scenario.NewActorAsync(vpn: 500);
-        var (sessionId, _) = await scenario.OpenSessionAsync(client, provider);
-        await api.SyncAsync();
+        var (client, _, sessionId) = await api.OpenSyncedSessionAsync();
         var first = await Filings.SignAsync(scenario, client, sessionId, ClaimType.ProviderBreachedPolicy, await Filings.PostEvidenceAsync(api.Host, sessionId));
         Assert.Equal(HttpStatusCode.Created, (await Filings.PostAsync(api.Host, first)).Status);
         var next = await client.Disputes.NextDisputeIdQueryAsync();

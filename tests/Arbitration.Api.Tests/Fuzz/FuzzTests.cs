@@ -23,10 +23,7 @@ public sealed class FuzzTests(ApiFixture api, ITestOutputHelper output) : IClass
     public async Task Fuzz_TenThousandHostileRequests_OnlyClientErrorsAndStillHealthy()
     {
         var scenario = api.Scenario;
-        var provider = await scenario.NewProviderAsync();
-        var client = await scenario.NewActorAsync(vpn: 500);
-        var (sessionId, _) = await scenario.OpenSessionAsync(client, provider);
-        await api.SyncAsync();
+        var (client, _, sessionId) = await api.OpenSyncedSessionAsync();
         var evidence = await Filings.PostEvidenceAsync(api.Host, sessionId);
         var filed = await Filings.SignAsync(scenario, client, sessionId, ClaimType.ProviderBreachedPolicy, evidence);
         Assert.Equal(HttpStatusCode.Created, (await Filings.PostAsync(api.Host, filed)).Status);

@@ -29,6 +29,19 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>Brings the read model up to the chain's head.</summary>
     internal Task SyncAsync() => ReadModelSync.CatchUpAsync(Host);
 
+    /// <summary>
+    /// A new provider and a new client holding 500 VPN, with a session open between them that the read model has seen:
+    /// where most filing tests start.
+    /// </summary>
+    internal async Task<(Actor Client, Actor Provider, ulong SessionId)> OpenSyncedSessionAsync()
+    {
+        var provider = await Scenario.NewProviderAsync();
+        var client = await Scenario.NewActorAsync(vpn: 500);
+        var (sessionId, _) = await Scenario.OpenSessionAsync(client, provider);
+        await SyncAsync();
+        return (client, provider, sessionId);
+    }
+
     public async Task DisposeAsync()
     {
         if (_host is not null)
