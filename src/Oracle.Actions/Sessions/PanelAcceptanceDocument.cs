@@ -157,6 +157,13 @@ public sealed record PanelAcceptanceDocument(ulong ChainId, string SessionManage
         string Address(string name)
             => Addresses.TryParse(Field(name), out var address, out var error) ? address : throw ActionFailedException.InvalidInput($"{source}: {name}: {error}");
 
+        // In the document's order, so that the first wrong field is the one named.
+        var chainId = (ulong)Integer("chainId", ulong.MaxValue);
+        var sessionManager = Address("sessionManager");
+        var provider = Address("provider");
+        var client = Address("client");
+        var penalty = Integer("penalty", TokenAmount.MaxUint96);
+        var committeeSize = (int)Integer("committeeSize", byte.MaxValue);
         var panelNode = root["panel"] as JsonArray ?? throw ActionFailedException.InvalidInput($"{source}: field panel must be an array of addresses");
         var panel = new List<string>();
         foreach (var member in panelNode)
@@ -169,11 +176,12 @@ public sealed record PanelAcceptanceDocument(ulong ChainId, string SessionManage
             panel.Add(address);
         }
 
+        var deadline = (ulong)Integer("deadline", ulong.MaxValue);
         byte[] signature;
         try
         {
-            var s = Field("signature");
-            signature = s.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? Convert.FromHexString(s[2..]) : throw new FormatException();
+            var hex = Field("signature");
+            signature = hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? Convert.FromHexString(hex[2..]) : throw new FormatException();
             if (signature.Length != 65)
             {
                 throw new FormatException();
@@ -184,16 +192,7 @@ public sealed record PanelAcceptanceDocument(ulong ChainId, string SessionManage
             throw ActionFailedException.InvalidInput($"{source}: signature must be 0x and 130 hex digits");
         }
 
-        return new PanelAcceptanceDocument(
-            (ulong)Integer("chainId", ulong.MaxValue),
-            Address("sessionManager"),
-            Address("provider"),
-            Address("client"),
-            Integer("penalty", TokenAmount.MaxUint96),
-            (int)Integer("committeeSize", byte.MaxValue),
-            panel,
-            (ulong)Integer("deadline", ulong.MaxValue),
-            signature);
+        return new PanelAcceptanceDocument(chainId, sessionManager, provider, client, penalty, committeeSize, panel, deadline, signature);
     }
 
     private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
