@@ -87,7 +87,8 @@ public static class PanelActions
     /// <summary>
     /// Checks <paramref name="acceptance"/> for the client <paramref name="client"/> opening a session with
     /// <paramref name="provider"/> — what the SessionManager checks, made first: the network, the provider, the
-    /// signature, the client, the penalty, the panel and committee size (when the command gave them), the deadline.
+    /// signature, the client, the penalty and panel the client gave (<paramref name="panel"/> already normalized; both
+    /// must be the accepted ones, so the client states what it agrees to), the committee size when given, the deadline.
     /// Returns the panel (ascending) and penalty to open with.
     /// </summary>
     /// <exception cref="ActionFailedException">The first check that fails, in one line.</exception>
@@ -118,10 +119,15 @@ public static class PanelActions
             throw ActionFailedException.InvalidInput($"the panel acceptance is for client {acceptance.Client}, not for your account {client}");
         }
 
+        // The client states the terms it agrees to (its half of electing the panel); the acceptance must be for them. Nothing
+        // is taken from the provider's document on trust: a provider cannot slip in a panel or a penalty.
         var accepted = Asset.Vpn.Amount(acceptance.Penalty);
-        if (penalty is { } asked && asked != accepted)
+        var asked = penalty ?? Asset.Vpn.Amount(0);
+        if (asked != accepted)
         {
-            throw ActionFailedException.InvalidInput($"--penalty {asked} is not the accepted penalty {accepted} (leave --penalty out to take the accepted one)");
+            throw ActionFailedException.InvalidInput(penalty is null
+                ? $"the panel acceptance is for a penalty of {accepted}: give --penalty {accepted.ToDecimalString()} if you agree to it"
+                : $"--penalty {asked} is not the accepted penalty {accepted}");
         }
 
         var normalized = await NormalizePanelAsync(context, acceptance.Panel, client, provider, null, cancellationToken).ConfigureAwait(false);
@@ -131,13 +137,14 @@ public static class PanelActions
                 + $"{acceptance.Panel.Count} oracles, ascending); ask the provider for a new one");
         }
 
-        if (panel.Count > 0)
+        if (panel.Count == 0)
         {
-            var given = await NormalizePanelAsync(context, panel, client, provider, null, cancellationToken).ConfigureAwait(false);
-            if (!given.SequenceEqual(normalized, StringComparer.OrdinalIgnoreCase))
-            {
-                throw ActionFailedException.InvalidInput($"--panel is not the accepted panel {string.Join(",", normalized)} (leave --panel out to take the accepted one)");
-            }
+            throw ActionFailedException.InvalidInput($"give --panel with the oracles you agree to; the acceptance names {string.Join(",", normalized)}");
+        }
+
+        if (!panel.SequenceEqual(normalized, StringComparer.OrdinalIgnoreCase))
+        {
+            throw ActionFailedException.InvalidInput($"--panel is not the accepted panel {string.Join(",", normalized)}");
         }
 
         if (committeeSize is { } size && size != normalized.Count)

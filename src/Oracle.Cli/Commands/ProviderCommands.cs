@@ -125,7 +125,8 @@ internal static class ProviderCommands
         output.Line("give the client this acceptance (one line; it opens one session):");
         output.Line(a.Acceptance);
         output.Line();
-        output.Line($"the client opens with: oracle session open --provider {a.Provider} --deposit <VPN> --panel-acceptance <{(a.File is null ? "the line above" : "the file or the line above")}>");
+        output.Line($"the client opens with: oracle session open --provider {a.Provider} --deposit <VPN> --panel {string.Join(',', a.Panel)} "
+            + $"--penalty {a.Penalty.ToDecimalString()} --panel-acceptance <{(a.File is null ? "the line above" : "the file or the line above")}>");
     }
 
     private static void PrintTransaction(ProviderTransaction t, CliOutput output)

@@ -17,13 +17,13 @@ internal static class SessionCommands
         var committee = new Option<int?>("--committee") { Description = "Oracles drawn for a dispute: odd, 3 up to the network's maximum (default 3)" };
         var panel = new Option<string[]>("--panel")
         {
-            Description = "Instead of a drawn committee: the oracles both parties name, comma-separated (needs --panel-acceptance; taken from it when left out)",
+            Description = "Instead of a drawn committee: the oracles both parties name, comma-separated (with --panel-acceptance, the provider's signed acceptance of this panel and --penalty)",
             AllowMultipleArgumentsPerToken = true,
         };
         var acceptance = new Option<string?>("--panel-acceptance")
         {
             Description = "The provider's signed acceptance of the panel (`oracle provider accept-panel` prints it): its one-line form, a file, or - (standard input); "
-                + "checked before sending (signer, network, client, penalty, panel, deadline)",
+                + "checked before sending (network, signer, client, that --panel and --penalty are the accepted ones, deadline, not used)",
         };
         var open = new Command("open", "Open a session with a provider: deposit, penalty, drawn committee or a named panel the provider accepted")
         {

@@ -25,7 +25,8 @@ public sealed class SessionPanelTests(PanelNetwork network) : IClassFixture<Pane
 
         var accept = await network.Provider.RunAsync("provider", "accept-panel", "--client", client.Address, "--panel", string.Join(',', network.Oracles),
             "--penalty", "2", "--valid-for", "10m", "--out", file);
-        var open = await client.RunAsync("session", "open", "--provider", network.Provider.Address, "--deposit", "10", "--panel-acceptance", file, "--json");
+        var open = await client.RunAsync("session", "open", "--provider", network.Provider.Address, "--deposit", "10", "--panel", string.Join(',', network.Oracles),
+            "--penalty", "2", "--panel-acceptance", file, "--json");
 
         Assert.True(accept.ExitCode == 0, accept.ToString());
         Assert.Contains(PanelAcceptanceDocument.TokenPrefix, accept.Output, StringComparison.Ordinal);
@@ -52,7 +53,8 @@ public sealed class SessionPanelTests(PanelNetwork network) : IClassFixture<Pane
 
         var first = await client.RunAsync("session", "open", "--provider", network.Provider.Address, "--deposit", "5", "--panel", string.Join(',', network.Oracles),
             "--panel-acceptance", token, "--json");
-        var second = await client.RunAsync("session", "open", "--provider", network.Provider.Address, "--deposit", "5", "--panel-acceptance", token);
+        var second = await client.RunAsync("session", "open", "--provider", network.Provider.Address, "--deposit", "5", "--panel", string.Join(',', network.Oracles),
+            "--panel-acceptance", token);
 
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Equal(3, first.Json.GetProperty("session").GetProperty("panel").GetArrayLength());
@@ -70,7 +72,7 @@ public sealed class SessionPanelTests(PanelNetwork network) : IClassFixture<Pane
         // The client lowers the penalty the provider signed: the signature no longer recovers to the provider.
         var document = accept.Json.GetProperty("document").GetRawText().Replace(Support.Oracles.Tokens(2).ToString(CultureInfo.InvariantCulture), "1", StringComparison.Ordinal);
 
-        var open = await RefusedAsync(client, "--panel-acceptance", document);
+        var open = await RefusedAsync(client, "--panel", string.Join(',', network.Oracles), "--penalty", "1", "--panel-acceptance", document);
 
         Assert.Equal(ExitCodes.Refused, open.ExitCode);
         Assert.Contains($"not signed by provider {network.Provider.Address}", open.Error, StringComparison.Ordinal);
@@ -83,7 +85,7 @@ public sealed class SessionPanelTests(PanelNetwork network) : IClassFixture<Pane
         var forger = Nethereum.Signer.EthECKey.GenerateKey();
         var forged = network.Sign(forger, network.Provider.Address, client.Address, 0, network.Oracles, await DeadlineAsync(600));
 
-        var open = await RefusedAsync(client, "--panel-acceptance", forged.ToToken());
+        var open = await RefusedAsync(client, "--panel", string.Join(',', network.Oracles), "--panel-acceptance", forged.ToToken());
 
         Assert.Equal(ExitCodes.Refused, open.ExitCode);
         Assert.Contains("forged or altered", open.Error, StringComparison.Ordinal);
@@ -97,7 +99,7 @@ public sealed class SessionPanelTests(PanelNetwork network) : IClassFixture<Pane
         var otherAddress = Nethereum.Util.AddressUtil.Current.ConvertToChecksumAddress(other.GetPublicAddress());
         var acceptance = network.Sign(other, otherAddress, client.Address, 0, network.Oracles, await DeadlineAsync(600));
 
-        var open = await RefusedAsync(client, "--panel-acceptance", acceptance.ToToken());
+        var open = await RefusedAsync(client, "--panel", string.Join(',', network.Oracles), "--panel-acceptance", acceptance.ToToken());
 
         Assert.Equal(ExitCodes.InvalidInput, open.ExitCode);
         Assert.Contains($"is provider {otherAddress}'s, not --provider {network.Provider.Address}'s", open.Error, StringComparison.Ordinal);
@@ -109,7 +111,7 @@ public sealed class SessionPanelTests(PanelNetwork network) : IClassFixture<Pane
         var client = await NewClientAsync();
         var expired = network.Sign(network.Provider.Key, network.Provider.Address, client.Address, 0, network.Oracles, await DeadlineAsync(-60));
 
-        var open = await RefusedAsync(client, "--panel-acceptance", expired.ToToken());
+        var open = await RefusedAsync(client, "--panel", string.Join(',', network.Oracles), "--panel-acceptance", expired.ToToken());
 
         Assert.Equal(ExitCodes.Refused, open.ExitCode);
         Assert.Contains("expired", open.Error, StringComparison.Ordinal);
@@ -120,19 +122,25 @@ public sealed class SessionPanelTests(PanelNetwork network) : IClassFixture<Pane
     [InlineData("penalty", "is not the accepted penalty")]
     [InlineData("panel", "is not the accepted panel")]
     [InlineData("committee", "is not the accepted panel's size")]
+    [InlineData("no-penalty", "give --penalty 1 if you agree to it")]
+    [InlineData("no-panel", "give --panel with the oracles you agree to")]
     public async Task Open_AcceptanceNotForWhatIsAsked_RefusedNamingTheField(string mismatch, string reason)
     {
         var client = await NewClientAsync();
         var someoneElse = await Cli.NewUserAsync(1);
         var acceptance = network.Sign(network.Provider.Key, network.Provider.Address, mismatch == "client" ? someoneElse.Address : client.Address,
             Support.Oracles.Tokens(1), network.Oracles, await DeadlineAsync(600));
-        string[] extra = mismatch switch
+        var terms = new Dictionary<string, string> { ["--penalty"] = "1", ["--panel"] = string.Join(',', network.Oracles) };
+        switch (mismatch)
         {
-            "penalty" => ["--penalty", "3"],
-            "panel" => ["--panel", string.Join(',', network.Oracles.Take(2).Append(someoneElse.Address))],
-            "committee" => ["--committee", "5"],
-            _ => [],
-        };
+            case "penalty": terms["--penalty"] = "3"; break;
+            case "no-penalty": terms.Remove("--penalty"); break;
+            case "panel": terms["--panel"] = string.Join(',', network.Oracles.Take(2).Append(someoneElse.Address)); break;
+            case "no-panel": terms.Remove("--panel"); break;
+            case "committee": terms["--committee"] = "5"; break;
+        }
+
+        string[] extra = [.. terms.SelectMany(t => new[] { t.Key, t.Value })];
 
         var open = await RefusedAsync(client, ["--panel-acceptance", acceptance.ToToken(), .. extra]);
 
