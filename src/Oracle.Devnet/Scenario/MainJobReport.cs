@@ -149,7 +149,7 @@ public sealed record MainJobReport(IReadOnlyList<TimelineEntry> Timeline, IReadO
                         ? $"decided by the committee's vote ({string.Join(", ", votes.OrderByDescending(v => v.Value).Select(v => $"{v.Value} seat(s) {v.Key}"))})"
                         : "decided without revealed votes";
                 // A proof decided at filing had no opponent's stake: what the filer gets back is its own.
-                var stakes = f.Proven ? $"gets its {Vpn(e.Stakes)} stake back" : $"wins {Vpn(e.Stakes)} of stakes";
+                var stakes = f.Proven ? $"gets its {Vpn(e.Stakes)} stake back" : $"{Vpn(e.Stakes)} of stakes";
                 rulings.Add($"dispute {id}, {what}: {(Ruling)e.Ruling}, {how}; {Who(e.Winner)} wins {Vpn(e.Penalty)} penalty and {stakes}");
                 Add("RulingExecuted", rulings[^1]);
             }
