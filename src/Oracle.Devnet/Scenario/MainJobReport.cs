@@ -15,6 +15,7 @@ using Oracle.Chain.Contracts.SessionManager;
 using Oracle.Chain.Contracts.TokenExchange;
 using Oracle.Chain.Deployment;
 using Oracle.Chain.Model;
+using Oracle.Core.Policy;
 
 namespace Oracle.Devnet.Scenario;
 
@@ -116,7 +117,7 @@ public sealed record MainJobReport(IReadOnlyList<TimelineEntry> Timeline, IReadO
             {
                 var e = log.DecodeEvent<DisputeFiledEvent>().Event;
                 filings[(ulong)e.DisputeId] = (Who(e.Filer), (ClaimType)e.Dispute.ClaimType, (uint)e.Dispute.RuleId, e.Dispute.EvidenceVerified);
-                Add("DisputeFiled", $"dispute {e.DisputeId} on session {e.SessionId}: {Who(e.Filer)} claims {(ClaimType)e.Dispute.ClaimType} (rule {e.Dispute.RuleId}) against {Who(e.Dispute.Respondent)}"
+                Add("DisputeFiled", $"dispute {e.DisputeId} on session {e.SessionId}: {Who(e.Filer)} claims {(ClaimType)e.Dispute.ClaimType} ({PolicyDecision.Describe((uint)e.Dispute.RuleId)}) against {Who(e.Dispute.Respondent)}"
                     + (e.Dispute.EvidenceVerified ? ", record proof verified on-chain" : ""));
             }
             else if (log.IsLogForEvent<CommitteeDrawnEvent>())
@@ -142,7 +143,7 @@ public sealed record MainJobReport(IReadOnlyList<TimelineEntry> Timeline, IReadO
             {
                 var e = log.DecodeEvent<RulingExecutedEvent>().Event;
                 var id = (ulong)e.DisputeId;
-                var what = filings.TryGetValue(id, out var f) ? $"{f.Filer}'s {f.Claim} (rule {f.Rule})" : "the claim";
+                var what = filings.TryGetValue(id, out var f) ? $"{f.Filer}'s {f.Claim} ({PolicyDecision.Describe(f.Rule)})" : "the claim";
                 var how = f.Proven
                     ? "decided at filing by the record proof verified on-chain (no committee, no vote)"
                     : tallies.TryGetValue(id, out var votes) && votes.Count > 0
@@ -199,7 +200,7 @@ public sealed record MainJobReport(IReadOnlyList<TimelineEntry> Timeline, IReadO
             ("paid for on-chain", string.Join(", ", vouchedBytes.Concat(facts.ClosingVouchers.Select(v => new KeyValuePair<ulong, ulong>(v.Key, v.Value.CumulativeBytes)))
                 .GroupBy(v => v.Key).Select(g => $"session {g.Key}: {g.Max(v => v.Value):N0} bytes vouched for by its client")) is { Length: > 0 } paidFor ? paidFor : "no voucher redeemed"),
             ("payments", $"{Vpn(paid)} to providers, {Vpn(refunded)} refunded to clients"),
-            ("policy denials", facts.Denials.Count == 0 ? "none" : string.Join(", ", facts.Denials.Select(d => $"rule {d.Key}: {d.Value} packet(s)"))),
+            ("policy denials", facts.Denials.Count == 0 ? "none" : string.Join(", ", facts.Denials.Select(d => $"{DescribeRule(d.Key)}: {d.Value} packet(s)"))),
             ("evidence anchored", anchors == 0 ? "none" : $"{anchors} anchor(s), log size up to {anchoredSize}"),
             ("rulings", rulings.Count == 0 ? "none" : string.Join(Environment.NewLine, rulings)),
             ("stake changes", $"{Vpn(rewards)} rewards claimed, {Vpn(slashed)} slashed"),
@@ -216,6 +217,10 @@ public sealed record MainJobReport(IReadOnlyList<TimelineEntry> Timeline, IReadO
 
         return new MainJobReport(timeline, summary, [.. facts.NotPlayed]);
     }
+
+    /// <summary>A denial counter's rule label as a person reads it (the reserved ids by name).</summary>
+    internal static string DescribeRule(string label)
+        => uint.TryParse(label, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? PolicyDecision.Describe(id) : $"rule {label}";
 
     private static async Task<IReadOnlyList<FilterLog>> LogsAsync(IWeb3 web3, DeploymentManifest manifest, CancellationToken cancellationToken)
     {
