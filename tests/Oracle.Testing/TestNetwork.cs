@@ -51,14 +51,23 @@ public sealed class TestNetwork
     /// <summary>The staked oracles that keep the prices fresh (they can be drawn as jurors too).</summary>
     public IReadOnlyList<ChainActor> PriceOracles => _priceOracles;
 
-    public static async Task<TestNetwork> DeployAsync(ChainFixture chain, NetworkParameters? parameters = null)
+    /// <summary>Deploys and wires every contract on <paramref name="chain"/> from a fresh, funded deployer.</summary>
+    /// <param name="chain">The chain.</param>
+    /// <param name="parameters">The network's parameters (the devnet's by default).</param>
+    /// <param name="priceOracles">
+    /// Whether the network stakes <see cref="NetworkParameters.FeedQuorum"/> price oracles of its own that keep prices
+    /// fresh; without them every staked account is the test's (its prices must then stay valid on their own).
+    /// </param>
+    /// <param name="vrfSecret">The LocalVrfCoordinator's proving key (a fresh one when null), for a test that hands it to a node.</param>
+    public static async Task<TestNetwork> DeployAsync(ChainFixture chain, NetworkParameters? parameters = null, bool priceOracles = true, byte[]? vrfSecret = null)
     {
+        ArgumentNullException.ThrowIfNull(chain);
         parameters ??= NetworkParameters.Devnet;
         // A fresh VRF key per network, as the devnet makes one per run: nobody but this test holds it.
         VrfKey? vrfKey = null;
         if (parameters is { Randomness: RandomnessKind.Vrf, VrfCoordinator: null })
         {
-            vrfKey = VrfKey.FromSecret(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            vrfKey = VrfKey.FromSecret(vrfSecret ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
             parameters = parameters with { LocalVrfPublicKey = vrfKey.PublicKey };
         }
 
@@ -66,7 +75,7 @@ public sealed class TestNetwork
         var manifest = await OracleNetworkDeployer.DeployAsync(web3, "test", parameters);
         var network = new TestNetwork(chain, manifest, new ChainActor(key, web3, manifest), parameters, vrfKey);
         // The price reporters buy their stake while the genesis price is fresh; later they keep prices fresh.
-        for (var i = 0; i < parameters.FeedQuorum; i++)
+        for (var i = 0; priceOracles && i < parameters.FeedQuorum; i++)
         {
             network._priceOracles.Add(await network.NewOracleAsync(5000));
         }

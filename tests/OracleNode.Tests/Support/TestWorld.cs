@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Security.Cryptography;
-using Nethereum.Contracts;
 using Nethereum.RPC.Eth.DTOs;
 using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.ProviderRegistry;
@@ -22,25 +21,25 @@ internal sealed class TestWorld
 {
     public const string Password = "oracle node test password";
 
-    private TestWorld(ChainFixture chain, DeploymentManifest manifest, string manifestPath, NetworkParameters parameters, Party deployer, DirectoryInfo folder)
+    private TestWorld(TestNetwork network, string manifestPath, DirectoryInfo folder)
     {
-        Chain = chain;
-        Manifest = manifest;
+        Network = network;
         ManifestPath = manifestPath;
-        Parameters = parameters;
-        Deployer = deployer;
         Folder = folder;
     }
 
-    public ChainFixture Chain { get; }
+    /// <summary>The deployed network (Oracle.Testing), without price oracles of its own.</summary>
+    public TestNetwork Network { get; }
 
-    public DeploymentManifest Manifest { get; }
+    public ChainFixture Chain => Network.Chain;
+
+    public DeploymentManifest Manifest => Network.Manifest;
 
     public string ManifestPath { get; }
 
-    public NetworkParameters Parameters { get; }
+    public NetworkParameters Parameters => Network.Parameters;
 
-    public Party Deployer { get; }
+    public Party Deployer => Network.Deployer;
 
     /// <summary>Where keystores, configurations, stores and logs of this world go.</summary>
     public DirectoryInfo Folder { get; }
@@ -63,19 +62,16 @@ internal sealed class TestWorld
 
     public static async Task<TestWorld> DeployAsync(NetworkParameters? parameters = null, ChainFixture? chain = null)
     {
-        parameters ??= TestParameters;
         chain ??= await ChainFixture.ForAsync(await LocalServices.RpcUrlAsync());
-        var (key, web3) = await chain.NewAccountAsync(1_000_000);
-        // A fresh VRF proving key per network, as the devnet makes one: the nodes answer the draws with it.
+        // A fresh VRF proving key per network, as the devnet makes one: the nodes answer the draws with it, from a keystore.
         var vrfSecret = NewVrfSecret();
-        parameters = parameters with { LocalVrfPublicKey = VrfKey.FromSecret(vrfSecret).PublicKey };
-        var manifest = await OracleNetworkDeployer.DeployAsync(web3, "node-test", parameters);
+        var network = await TestNetwork.DeployAsync(chain, parameters ?? TestParameters, priceOracles: false, vrfSecret: vrfSecret);
         var folder = Directory.CreateTempSubdirectory("oracle-node-test-");
         var path = Path.Combine(folder.FullName, "manifest.json");
-        manifest.Save(path);
+        network.Manifest.Save(path);
         await File.WriteAllTextAsync(Path.Combine(folder.FullName, "password"), Password + "\n");
         KeyStoreFile.Create(Path.Combine(folder.FullName, "vrf.json"), new Nethereum.Signer.EthECKey(vrfSecret, isPrivate: true), Password, KeyStoreCost.Light);
-        return new TestWorld(chain, manifest, path, parameters, new Party(key, web3, manifest), folder);
+        return new TestWorld(network, path, folder);
     }
 
     public string AddressOf(string contract) => Manifest.AddressOf(contract);
@@ -101,17 +97,7 @@ internal sealed class TestWorld
     }
 
     /// <summary>A new account with ETH and, when asked, VPN bought at the exchange.</summary>
-    public async Task<Party> NewPartyAsync(long vpn = 0, decimal ether = 10_000)
-    {
-        var (key, web3) = await Chain.NewAccountAsync(ether);
-        var party = new Party(key, web3, Manifest);
-        if (vpn > 0)
-        {
-            await BuyAsync(party, Vpn(vpn));
-        }
-
-        return party;
-    }
+    public Task<Party> NewPartyAsync(long vpn = 0, decimal ether = 10_000) => Network.NewActorAsync(vpn, ether);
 
     /// <summary>A new oracle that bought and staked <paramref name="stake"/> VPN, with its key in a keystore file for a node.</summary>
     public async Task<(Party Oracle, string Keystore)> NewOracleAsync(long stake)
@@ -172,7 +158,7 @@ internal sealed class TestWorld
                 Client = client.Address,
                 Penalty = open.Penalty,
                 CommitteeSize = committee,
-                PanelHash = Nethereum.Util.Sha3Keccack.Current.CalculateHash([.. open.Panel.SelectMany(a => new byte[12].Concat(Convert.FromHexString(a[2..])))]),
+                PanelHash = Oracle.Core.Eip712.PanelAcceptance.HashPanel(open.Panel),
                 Deadline = deadline,
             };
             var signature = Oracle.Core.Eip712.TypedDataSigner.Sign(acceptance, Oracle.Core.Eip712.TypedDataDomain.SessionManager(Chain.ChainId, AddressOf(ContractNames.SessionManager)), provider.Key);
@@ -194,17 +180,12 @@ internal sealed class TestWorld
         });
     }
 
-    /// <summary>Buys at least <paramref name="amount"/> VPN at the genesis price.</summary>
-    public async Task BuyAsync(Party party, BigInteger amount)
-    {
-        var price = (await party.VpnEthFeed.LatestRoundDataQueryAsync()).Answer;
-        var wei = amount * price / Vpn(1) * 10_000 / (10_000 - Parameters.ExchangeFeeBps) + 1_000_000;
-        await party.Exchange.BuyWithEthAsync(amount, wei);
-    }
+    /// <summary>Buys at least <paramref name="amount"/> VPN at the current price.</summary>
+    public Task BuyAsync(Party party, BigInteger amount) => Network.BuyAsync(party, amount);
 
-    public static BigInteger Vpn(long tokens) => tokens * BigInteger.Pow(10, 18);
+    public static BigInteger Vpn(long tokens) => VpnUnits.Tokens(tokens);
 
     public static T Single<T>(TransactionReceipt receipt)
         where T : class, Nethereum.ABI.FunctionEncoding.Attributes.IEventDTO, new()
-        => receipt.DecodeAllEvents<T>().Single().Event;
+        => TestNetwork.Event<T>(receipt);
 }
