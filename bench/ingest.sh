@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # ingest.sh - evidence ingestion (issue 11's benchmark, not a test): signed, sealed evidence batches of many synthetic
 # gateways (providers with open sessions on the test chain) published to RabbitMQ, consumed by an evidence collector
-# process into PostgreSQL and its global log, anchored on-chain; then record proofs over HTTP; then the same rows
-# copied again with PostgreSQL binary COPY alone (the same-run baseline). The chain, PostgreSQL and RabbitMQ are started
-# for the run and stopped by PID when it ends (tools/Oracle.IngestBench, through tests/Oracle.Testing).
-# Progress on stderr; the LAST line is one JSON object:
-#   {"records_per_s":…, "leaves_per_s":…, "proof_p99_ms":…, "anchor_gas_per_leaf":…, "copy_only_records_per_s":…, …}
+# process into PostgreSQL and its global log, anchored on-chain; then record proofs over HTTP; then the same-run
+# baselines: the same rows copied again with PostgreSQL binary COPY alone, the same batches verified alone (no bus, no
+# database), and the same batches into a second collector storing one batch per transaction (16 at once: the design
+# before group commit). The chain, PostgreSQL and RabbitMQ are started for the run and stopped by PID when it ends
+# (tools/Oracle.IngestBench, through tests/Oracle.Testing). Progress on stderr, with the collector's time by phase; the
+# LAST line is one JSON object:
+#   {"records_per_s":…, "leaves_per_s":…, "proof_p99_ms":…, "anchor_gas_per_leaf":…, "copy_only_records_per_s":…,
+#    "verify_only_records_per_s":…, "steady_records_per_s":…, "ungrouped_records_per_s":…, "records_vs_ungrouped":…, …}
 #
 # Usage (from anywhere): bash bench/ingest.sh
 #   ORACLE_INGEST_GATEWAYS (8), ORACLE_INGEST_SESSIONS_PER_GATEWAY (4), ORACLE_INGEST_BATCHES_PER_SESSION (20),

@@ -38,4 +38,21 @@ public static class CollectorCounters
 
     /// <summary>Records deleted after their retention (their hashes stay).</summary>
     public const string RecordsPruned = "records_pruned";
+
+    /// <summary>Every counter with its description (the instruments <see cref="CollectorMetrics"/> exports).</summary>
+    public static IReadOnlyList<(string Name, string Description)> All { get; } =
+    [
+        (BatchesAccepted, "Batches verified and stored (reason verified), or already held (reason duplicate)"),
+        (BatchesRejected, "Batches refused, by reason"),
+        (BatchesDeferred, "Batches whose session log has a gap before them, parked or left for the gateway to publish again"),
+        (BatchesConflicting, "Batches contradicting held evidence (conflicting duplicate, fork): kept and reported"),
+        (MessagesMalformed, "Messages that are not a readable batch, moved to the error queue, by reason"),
+        (MessagesFailed, "Batches moved to the error queue after storing kept failing, by exception"),
+        (RecordsStored, "Records stored"),
+        (LeavesSequenced, "Leaves appended to the global log"),
+        (Anchors, "Anchors the EvidenceRegistry accepted"),
+        (AnchorGas, "Gas used by anchors"),
+        (ProofsServed, "Proofs served, by kind"),
+        (RecordsPruned, "Records deleted after their retention (their hashes stay)"),
+    ];
 }

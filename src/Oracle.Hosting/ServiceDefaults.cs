@@ -67,6 +67,9 @@ public static class ServiceDefaults
         app.MapHealthChecks("/healthz", new HealthCheckOptions { AllowCachingResponses = false, ResponseWriter = WriteHealthAsync });
         // prometheus-net publishes System.Diagnostics.Metrics meters too, so services instrument with Meter only.
         app.MapMetrics("/metrics");
+        // prometheus-net starts listening to .NET meters at its first collection: collect once now, so what a service
+        // counts before anyone scraped /metrics is not lost (pushed Counter<T> increments were).
+        Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null).GetAwaiter().GetResult();
         return app;
     }
 }

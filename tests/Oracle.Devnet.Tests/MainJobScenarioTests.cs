@@ -72,6 +72,19 @@ public sealed class MainJobScenarioTests(ITestOutputHelper output)
             Assert.Equal(3, reveals.Sum(r => r.Seats));
             Assert.All(reveals, r => Assert.Equal(Ruling.Rejected, (Ruling)r.Vote));
 
+            // The drawing's randomness: the VRF requests were answered by the oracle nodes' randomness duty (the main
+            // job has no duty of its own), every answer sent from an oracle's account.
+            var coordinator = web3.Eth.GetEvent<Oracle.Chain.Contracts.LocalVrfCoordinator.RandomWordsFulfilledEvent>(manifest.AddressOf(ContractNames.VrfCoordinator));
+            var answers = await coordinator.GetAllChangesAsync(coordinator.CreateFilterInput(BlockParameter.CreateEarliest(), BlockParameter.CreateLatest()));
+            Assert.NotEmpty(answers);
+            var oracleAddresses = MainJobSteps.Oracles.Select(o => world.Actor(o).Address).ToList();
+            foreach (var answer in answers)
+            {
+                Assert.True(answer.Event.Success, $"VRF request {answer.Event.RequestId} was answered but its consumer failed");
+                var sent = await web3.Eth.Transactions.GetTransactionByHash.SendRequestAsync(answer.Log.TransactionHash);
+                Assert.Contains(Checksum(sent.From), oracleAddresses);
+            }
+
             // Stakes: every oracle keeps its 1,500 VPN (nobody voted against the majority); the round's fees (3 seats ×
             // 10 VPN) went to the committee's jurors.
             foreach (var oracle in MainJobSteps.Oracles)

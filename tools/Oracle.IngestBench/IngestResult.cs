@@ -12,7 +12,10 @@ internal sealed record IngestResult(
     double ProofP99Ms,
     double AnchorGasPerLeaf,
     int Anchors,
-    double CopyOnlyRecordsPerSecond)
+    double CopyOnlyRecordsPerSecond,
+    double VerifyOnlyRecordsPerSecond,
+    double UngroupedRecordsPerSecond,
+    double SteadyRecordsPerSecond)
 {
     public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, object>
     {
@@ -25,6 +28,10 @@ internal sealed record IngestResult(
         ["anchors"] = Anchors,
         ["copy_only_records_per_s"] = Round(CopyOnlyRecordsPerSecond),
         ["records_vs_copy_only"] = Math.Round(RecordsPerSecond / CopyOnlyRecordsPerSecond, 3),
+        ["verify_only_records_per_s"] = Round(VerifyOnlyRecordsPerSecond),
+        ["steady_records_per_s"] = Round(SteadyRecordsPerSecond),
+        ["ungrouped_records_per_s"] = Round(UngroupedRecordsPerSecond),
+        ["records_vs_ungrouped"] = Math.Round(RecordsPerSecond / UngroupedRecordsPerSecond, 3),
         ["gateways"] = Settings.Gateways,
         ["sessions"] = Settings.Sessions,
         ["batches"] = Settings.Batches,

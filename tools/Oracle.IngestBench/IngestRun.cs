@@ -47,12 +47,15 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
             progress.WriteLine($"collector process {process.Processes[^1].Identity.Pid} ready at {process.Url}");
             await using var gateway = await TestGateway.StartAsync(amqpUrl);
 
-            var (ingested, sequenced) = await IngestAsync(gateway, collectors, batches, cancellationToken);
+            var (ingested, sequenced, first) = await IngestAsync(gateway, collectors, batches, cancellationToken);
+            // From the first answer on: without the cold start (the sessions' first reads of the chain, JIT).
+            var steadyRate = (settings.Batches - first.Answered) * (double)settings.RecordsPerBatch / (ingested - first.At).TotalSeconds;
             var recordsPerSecond = settings.Records / ingested.TotalSeconds;
             var leavesPerSecond = settings.Batches / sequenced.TotalSeconds;
             var sequencerRate = await SequencerRateAsync(collectors.Database, cancellationToken);
             progress.WriteLine($"ingested {settings.Records} records in {ingested.TotalSeconds:0.0} s ({recordsPerSecond:0}/s); {settings.Batches} leaves in the global log after {sequenced.TotalSeconds:0.0} s ({leavesPerSecond:0}/s)");
 
+            progress.WriteLine(await WhereTheTimeWentAsync(process.Url, ingested, cancellationToken));
             var (anchors, gasPerLeaf) = await WaitAnchoredAsync(collectors.Database, settings.Batches, cancellationToken);
             progress.WriteLine($"{anchors} anchors, {gasPerLeaf:0.0} gas per leaf");
 
@@ -61,7 +64,20 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
 
             var copyRate = await CopyOnlyAsync(collectors.Database, batches, cancellationToken);
             progress.WriteLine($"binary COPY of the same rows alone: {copyRate:0} records/s");
-            return new IngestResult(settings, recordsPerSecond, leavesPerSecond, sequencerRate, p50, p99, gasPerLeaf, anchors, copyRate);
+            var verifyRate = VerifyOnly(batches);
+            progress.WriteLine($"verifying the same batches alone (digest and EvidenceBatchVerifier, every core): {verifyRate:0} records/s");
+            // The first collector and its queue go, so that only the second one takes (and answers) the batches again.
+            process.Kill();
+            var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(amqpUrl) };
+            await using (var connection = await factory.CreateConnectionAsync(cancellationToken))
+            await using (var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken))
+            {
+                await channel.QueueDeleteAsync(collectors.Queue, ifUnused: false, ifEmpty: false, cancellationToken: cancellationToken);
+            }
+
+            var ungroupedRate = await UngroupedAsync(amqpUrl, batches, cancellationToken);
+            progress.WriteLine($"the same batches into a collector storing one batch per transaction (16 at once, as before group commit): {ungroupedRate:0} records/s");
+            return new IngestResult(settings, recordsPerSecond, leavesPerSecond, sequencerRate, p50, p99, gasPerLeaf, anchors, copyRate, verifyRate, ungroupedRate, steadyRate);
         }
         finally
         {
@@ -71,24 +87,54 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
 
     // Publishes every batch (bounded concurrency, each confirmed by the broker) and waits for every answer, then for the
     // global log to hold them all; both times from the first publication.
-    private async Task<(TimeSpan Ingested, TimeSpan Sequenced)> IngestAsync(TestGateway gateway, CollectorProcesses collectors, List<EvidenceBatch> batches, CancellationToken cancellationToken)
+    // The same-run comparison for group commit: a fresh collector (own database and queue) that stores each batch in its
+    // own transaction, 16 at once (the design before group commit), fed the same batches the same way.
+    private async Task<double> UngroupedAsync(string amqpUrl, List<EvidenceBatch> batches, CancellationToken cancellationToken)
+    {
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Ingestion:MaxGroupBatches"] = "1",
+            ["Ingestion:GroupCommitters"] = "16",
+            ["Ingestion:GroupWait"] = "00:00:00",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        await using var collectors = await CollectorProcesses.CreateAsync(amqpUrl, overrides: overrides);
+        await collectors.StartAsync("bench-ungrouped");
+        await using var gateway = await TestGateway.StartAsync(amqpUrl);
+        var (ingested, _, _) = await IngestAsync(gateway, collectors, batches, cancellationToken);
+        return settings.Records / ingested.TotalSeconds;
+    }
+
+    private async Task<(TimeSpan Ingested, TimeSpan Sequenced, (TimeSpan At, int Answered) FirstAnswers)> IngestAsync(TestGateway gateway, CollectorProcesses collectors, List<EvidenceBatch> batches, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         // Each synthetic gateway publishes its sessions' batches in order, each confirmed by the broker before the next
         // (as a gateway's spool does), all sessions at once.
+        var published = 0;
         var publications = batches.GroupBy(b => b.SessionId).Select(async session =>
         {
             foreach (var batch in session)
             {
                 await gateway.PublishAsync(batch, cancellationToken);
+                Interlocked.Increment(ref published);
             }
         }).ToList();
+        var firstAnswers = Task.Run(async () =>
+        {
+            int answered;
+            while ((answered = Answered(gateway)) == 0 && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(5, cancellationToken);
+            }
+
+            return (watch.Elapsed, answered);
+        }, cancellationToken);
         var reporter = Task.Run(async () =>
         {
             while (Answered(gateway) < batches.Count && !cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(2000, cancellationToken);
-                progress.WriteLine($"  {watch.Elapsed.TotalSeconds:0} s: {Answered(gateway)} of {batches.Count} batches answered");
+                progress.WriteLine($"  {watch.Elapsed.TotalSeconds:0} s: {Volatile.Read(ref published)} batches published, {Answered(gateway)} of {batches.Count} answered");
             }
         }, cancellationToken);
         await Task.WhenAll(publications);
@@ -133,7 +179,24 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
 
         var sequenced = watch.Elapsed;
         await reporter.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        return (ingested, sequenced);
+        return (ingested, sequenced, await firstAnswers);
+    }
+
+    // The collector's own account of its groups (from its /metrics): how many, how large, verifying and storing time.
+    private static async Task<string> WhereTheTimeWentAsync(string url, TimeSpan ingested, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), cancellationToken);
+        double Value(string name) => metrics.Split('\n').Where(l => l.StartsWith(name + " ", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+        var groups = Value("oracle_evidencecollector_group_batches_count");
+        var batches = Value("oracle_evidencecollector_group_batches_sum");
+        var verify = Value("oracle_evidencecollector_group_verify_seconds_sum");
+        var store = Value("oracle_evidencecollector_group_store_seconds_sum");
+        var phases = string.Join(", ", new[] { "lock", "decide", "copy", "write", "commit" }
+            .Select(p => $"{p} {Value($"oracle_evidencecollector_group_store_phase_seconds_sum{{phase=\"{p}\"}}"):0.00} s"));
+        return $"collector: {groups:0} groups of {batches / Math.Max(groups, 1):0.0} batches on average; verifying {verify:0.00} s, storing {store:0.00} s " +
+            $"(summed over the group workers) of the {ingested.TotalSeconds:0.00} s of ingestion; storing by phase: {phases} (write includes copy)";
     }
 
     private static int Answered(TestGateway gateway)
@@ -203,6 +266,25 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
 
         times.Sort();
         return (times[times.Count / 2], times[(int)Math.Ceiling(times.Count * 0.99) - 1]);
+    }
+
+    // The second baseline: what the collector's verification alone (digest, signatures, roots; no bus, no database)
+    // costs for the same batches, in parallel on every core as the collector runs it.
+    private static double VerifyOnly(List<EvidenceBatch> batches)
+    {
+        var watch = Stopwatch.StartNew();
+        var failed = 0;
+        Parallel.ForEach(batches, batch =>
+        {
+            EvidenceBatchDigest.Compute(batch);
+            if (EvidenceBatchVerifier.Verify(batch).Error != EvidenceBatchError.None)
+            {
+                Interlocked.Increment(ref failed);
+            }
+        });
+        return failed > 0
+            ? throw new InvalidOperationException($"{failed} batches did not verify")
+            : batches.Sum(b => (long)b.LeafHashes.Count) / watch.Elapsed.TotalSeconds;
     }
 
     // The baseline: the same rows (session, leaf index, leaf hash, sealed record) into a table like the collector's,

@@ -38,6 +38,7 @@ internal static class CollectorExtensions
             return new LogIdentity(origin, noteKey, chain.ChainId, chain.AddressOf(ContractNames.SessionManager), address);
         });
         builder.Services.AddSingleton<Sequencer>();
+        builder.Services.AddSingleton<LatestHead>();
         builder.Services.AddSingleton<LogReader>();
         builder.Services.AddSingleton<LeaderService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LeaderService>());
@@ -45,8 +46,9 @@ internal static class CollectorExtensions
     }
 
     /// <summary>
-    /// Ingestion: the evidence batch consumer on the bus (one quorum queue for all processes), the on-chain session
-    /// directory, the PostgreSQL store and the rejected-batches queue.
+    /// Ingestion: the evidence batch consumer on the bus (one quorum queue for all processes), the group committer that
+    /// decides its deliveries a group per transaction, the on-chain session directory, the PostgreSQL store with its
+    /// cache of session heads, and the rejected-batches queue.
     /// </summary>
     public static WebApplicationBuilder AddEvidenceIngestion(this WebApplicationBuilder builder)
     {
@@ -55,6 +57,7 @@ internal static class CollectorExtensions
             .Validate(o => o.Queue != o.RejectedQueue, "Ingestion:Queue and Ingestion:RejectedQueue must differ")
             .ValidateOnStart();
         builder.Services.AddSingleton<ISessionDirectory, ChainSessionDirectory>();
+        builder.Services.AddSingleton<SessionHeadCache>();
         builder.Services.AddSingleton<EvidenceStore>();
         builder.Services.AddSingleton(sp =>
         {
@@ -65,6 +68,9 @@ internal static class CollectorExtensions
         });
         builder.Services.AddSingleton<RejectedBatchQueue>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RejectedBatchQueue>());
+        builder.Services.AddSingleton<BatchAnswers>();
+        builder.Services.AddSingleton<GroupCommitter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommitter>());
         builder.AddOracleBus(bus => bus.AddConsumer<EvidenceBatchConsumer, EvidenceBatchConsumerDefinition>());
         return builder;
     }
@@ -98,6 +104,7 @@ internal static class CollectorExtensions
     /// <summary>The read API (proofs, JSON), its OpenAPI document, and the C2SP tiles of the global log.</summary>
     public static WebApplicationBuilder AddEvidenceProofs(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<Proofs.RegistryAnchors>();
         builder.Services.AddSingleton<Proofs.ProofService>();
         // A request that does not bind says why ("Failed to bind parameter ... from ...").
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= (c.Exception as BadHttpRequestException)?.Message);

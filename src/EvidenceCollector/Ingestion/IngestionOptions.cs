@@ -28,20 +28,48 @@ internal sealed class IngestionOptions
     [Range(4096, 256 * 1024 * 1024)]
     public int MaxBatchBytes { get; set; } = 8 * 1024 * 1024;
 
-    /// <summary>Batches one process verifies and stores at once.</summary>
-    [Range(1, 1024)]
-    public int ConcurrentMessageLimit { get; set; } = 16;
+    /// <summary>
+    /// Deliveries one process holds at once (each waits for its group's commit; they are cheap: the work is done by the
+    /// <see cref="GroupCommitters"/>).
+    /// </summary>
+    [Range(1, 4096)]
+    public int ConcurrentMessageLimit { get; set; } = 256;
 
     /// <summary>Messages the broker hands one process ahead (at least the concurrency).</summary>
     [Range(1, 10_000)]
-    public int PrefetchCount { get; set; } = 64;
+    public int PrefetchCount { get; set; } = 256;
 
     /// <summary>
-    /// How long a batch that starts after the end of its session's log held here waits for the batches before it (another
-    /// process may be storing them) before it is left unanswered for the gateway to publish again.
+    /// Workers that each store groups in one transaction, verifying the next group while one is stored. One (the default)
+    /// stores the groups in the order they were taken; more store groups at once (their batches of one session may then
+    /// arrive before their predecessors and be parked), as a slow disk or many small batches may want.
+    /// </summary>
+    [Range(1, 64)]
+    public int GroupCommitters { get; set; } = 1;
+
+    /// <summary>The most batches in one group (one transaction).</summary>
+    [Range(1, 4096)]
+    public int MaxGroupBatches { get; set; } = 128;
+
+    /// <summary>A group closes when it holds this many records (one transaction's binary COPY).</summary>
+    [Range(1, 10_000_000)]
+    public int MaxGroupRecords { get; set; } = 65_536;
+
+    /// <summary>How long a group that is not full waits for more deliveries before it is decided (0: decide what is there).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan GroupWait { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>
+    /// How long a batch that starts after the end of its session's log held here stays parked (its delivery acknowledged
+    /// without an answer, holding no consumer) for the batches before it; then it is decided a last time (another process
+    /// may have stored them) and else left for the gateway to publish again.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan GapWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most batches parked at once; a gap beyond is left for the gateway to publish again at once.</summary>
+    [Range(0, 1_000_000)]
+    public int MaxParked { get; set; } = 4096;
 
     /// <summary>Whether the queues are quorum queues, given the bus's settings.</summary>
     public bool UsesQuorumQueues(Oracle.Hosting.BusOptions bus)

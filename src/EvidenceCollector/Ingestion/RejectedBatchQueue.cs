@@ -26,12 +26,13 @@ internal sealed class RejectedBatchQueue(IOptions<IngestionOptions> options, IOp
     private readonly Uri _address = new($"exchange:{options.Value.RejectedQueue}");
 
     /// <summary>Sends the refused batch to the queue (returns when the broker confirmed it).</summary>
-    public async Task KeepAsync(ConsumeContext<EvidenceBatch> context, EvidenceBatchRejected rejection, CancellationToken cancellationToken)
+    public async Task KeepAsync(ISendEndpointProvider sender, EvidenceBatch batch, EvidenceBatchRejected rejection, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(sender);
+        ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(rejection);
-        var endpoint = await context.GetSendEndpoint(_address);
-        await endpoint.Send(context.Message, send =>
+        var endpoint = await sender.GetSendEndpoint(_address);
+        await endpoint.Send(batch, send =>
         {
             send.Durable = true;
             send.Headers.Set(ErrorHeader, rejection.Error.ToString());

@@ -1,9 +1,9 @@
 namespace EvidenceCollector.Ingestion;
 
-/// <summary>What <see cref="EvidenceStore.StoreAsync"/> did with a verified batch.</summary>
+/// <summary>What <see cref="EvidenceStore.StoreGroupAsync"/> did with a verified batch.</summary>
 internal enum StoreOutcome
 {
-    /// <summary>Stored now, durably (committed).</summary>
+    /// <summary>Stored now, durably (committed with its group).</summary>
     Stored,
 
     /// <summary>Already held with the same digest: nothing changed.</summary>

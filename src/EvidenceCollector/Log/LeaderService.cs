@@ -18,6 +18,7 @@ internal sealed class LeaderService(
     IOptions<LogOptions> options,
     CollectorInstance instance,
     Sequencer sequencer,
+    LatestHead latest,
     IEnumerable<ILeaderDuty> duties,
     CollectorMetrics metrics,
     ILogger<LeaderService> logger) : BackgroundService
@@ -97,6 +98,7 @@ internal sealed class LeaderService(
         {
             await leading.CancelAsync();
             await Task.WhenAll(tasks).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            latest.Clear();
             IsLeader = false;
             metrics.Leader(false);
             if (!stoppingToken.IsCancellationRequested)
@@ -124,6 +126,8 @@ internal sealed class LeaderService(
                 failures = 0;
                 if (head is not null)
                 {
+                    // Committed (or read under the head row's lock) by the leader: the read API serves it from memory.
+                    latest.Publish(head);
                     metrics.LogSize(head.TreeSize);
                 }
 

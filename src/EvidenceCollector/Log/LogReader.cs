@@ -9,11 +9,16 @@ namespace EvidenceCollector.Log;
 /// Reads the stored logs for the read API, the tiles and the audit: heads, roots and proofs at any size up to the head
 /// (nodes are immutable, so reads need no lock and never see a half-written append), leaves and tiles.
 /// </summary>
-internal sealed class LogReader(OracleDatabase database)
+internal sealed class LogReader(OracleDatabase database, LatestHead latest)
 {
-    /// <summary>The global log's head, or null before the first sequencer started.</summary>
+    /// <summary>The global log's head (from memory in the leading process: <see cref="LatestHead"/>), or null before the first sequencer started.</summary>
     public async Task<LogHead?> HeadAsync(CancellationToken cancellationToken)
     {
+        if (latest.Current is { } head)
+        {
+            return head;
+        }
+
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await Sequencer.ReadHeadAsync(connection, null, forUpdate: false, cancellationToken).ConfigureAwait(false);
     }

@@ -20,7 +20,7 @@ namespace EvidenceCollector.Proofs;
 /// proofs, anchors. Every proof is checked (RFC 9162 verification, Oracle.Core's <see cref="MerkleProofs"/>) against
 /// the root it claims before it is returned; a proof that does not hold is a 500, never an answer.
 /// </summary>
-internal sealed class ProofService(OracleDatabase database, LogReader log, LogIdentity identity, ChainContext chain, CollectorMetrics metrics)
+internal sealed class ProofService(OracleDatabase database, LogReader log, LogIdentity identity, ChainContext chain, RegistryAnchors registryAnchors, CollectorMetrics metrics)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -92,20 +92,63 @@ internal sealed class ProofService(OracleDatabase database, LogReader log, LogId
     /// </summary>
     public async Task<ProofAnswer<SessionRecordProof>> RecordAsync(ulong sessionId, ulong leafIndex, ulong? treeSize, CancellationToken cancellationToken)
     {
-        var checkpoints = await ReadCheckpointsAsync(sessionId, null, cancellationToken);
-        if (checkpoints.Count == 0)
+        if (leafIndex > long.MaxValue || treeSize > long.MaxValue)
+        {
+            return ProofProblem.NotFound($"session {sessionId}'s log has no leaf {leafIndex}");
+        }
+
+        // Two round trips on one connection: the checkpoint to prove under, the session's size and the leaf; then the
+        // proof's nodes (one query, PostgresMerkleNodeStore).
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        SessionCheckpoint? checkpoint = null;
+        long? latest = null;
+        byte[]? leafHash = null;
+        byte[]? record = null;
+        await using (var batch = new NpgsqlBatch(connection))
+        {
+            // The checkpoint asked for, or the latest one covering the leaf that the client paid for (a voucher), else the latest covering it.
+            var chosen = new NpgsqlBatchCommand(CheckpointColumns + "FROM batches WHERE session_id = @s AND " +
+                (treeSize is null ? "tree_size > @i ORDER BY (voucher IS NOT NULL) DESC, tree_size DESC LIMIT 1" : "tree_size = @size"));
+            chosen.Parameters.AddWithValue("s", DbIds.Session(sessionId));
+            chosen.Parameters.AddWithValue("i", DbIds.Size(leafIndex));
+            chosen.Parameters.AddWithValue("size", DbIds.Size(treeSize ?? 0));
+            batch.BatchCommands.Add(chosen);
+            var size = new NpgsqlBatchCommand("SELECT max(tree_size) FROM batches WHERE session_id = @s");
+            size.Parameters.AddWithValue("s", DbIds.Session(sessionId));
+            batch.BatchCommands.Add(size);
+            var leaf = new NpgsqlBatchCommand("SELECT leaf_hash, record FROM leaves WHERE session_id = @s AND leaf_index = @i");
+            leaf.Parameters.AddWithValue("s", DbIds.Session(sessionId));
+            leaf.Parameters.AddWithValue("i", DbIds.Size(leafIndex));
+            batch.BatchCommands.Add(leaf);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                checkpoint = ReadCheckpoint(reader);
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0))
+            {
+                latest = reader.GetInt64(0);
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                leafHash = (byte[])reader[0];
+                record = reader.IsDBNull(1) ? null : (byte[])reader[1];
+            }
+        }
+
+        if (latest is null)
         {
             return ProofProblem.NotFound($"no evidence of session {sessionId} is held here");
         }
 
-        var covering = checkpoints.Where(c => c.Checkpoint.TreeSize > leafIndex).ToList();
-        var checkpoint = treeSize is { } size
-            ? checkpoints.FirstOrDefault(c => c.Checkpoint.TreeSize == size)
-            : covering.LastOrDefault(c => c.Voucher is not null) ?? covering.LastOrDefault();
         if (checkpoint is null)
         {
             return treeSize is null
-                ? ProofProblem.NotFound($"session {sessionId}'s log has {checkpoints[^1].Checkpoint.TreeSize} leaves; there is no leaf {leafIndex}")
+                ? ProofProblem.NotFound($"session {sessionId}'s log has {latest} leaves; there is no leaf {leafIndex}")
                 : ProofProblem.NotFound($"session {sessionId} has no checkpoint of {treeSize} leaves");
         }
 
@@ -114,24 +157,13 @@ internal sealed class ProofService(OracleDatabase database, LogReader log, LogId
             return ProofProblem.BadRequest($"leaf {leafIndex} is not in the checkpoint of {checkpoint.Checkpoint.TreeSize} leaves");
         }
 
-        byte[] leafHash;
-        byte[]? record;
-        await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken))
-        await using (var command = new NpgsqlCommand("SELECT leaf_hash, record FROM leaves WHERE session_id = @s AND leaf_index = @i", connection))
+        if (leafHash is null)
         {
-            command.Parameters.AddWithValue("s", DbIds.Session(sessionId));
-            command.Parameters.AddWithValue("i", DbIds.Size(leafIndex));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                throw new InvalidDataException($"leaf {leafIndex} of session {sessionId} is missing from the store (its checkpoint of {checkpoint.Checkpoint.TreeSize} leaves is held): run evidence-collector audit");
-            }
-
-            leafHash = (byte[])reader[0];
-            record = reader.IsDBNull(1) ? null : (byte[])reader[1];
+            throw new InvalidDataException($"leaf {leafIndex} of session {sessionId} is missing from the store (its checkpoint of {checkpoint.Checkpoint.TreeSize} leaves is held): run evidence-collector audit");
         }
 
-        var proof = await log.InclusionProofAsync(MerkleTables.Session(sessionId), leafIndex, checkpoint.Checkpoint.TreeSize, cancellationToken);
+        var proof = await new StoredMerkleTree(new PostgresMerkleNodeStore(connection, null, MerkleTables.Session(sessionId)))
+            .InclusionProofAsync(leafIndex, checkpoint.Checkpoint.TreeSize, cancellationToken);
         if (!MerkleProofs.VerifyInclusion(leafHash, leafIndex, checkpoint.Checkpoint.TreeSize, proof, checkpoint.Checkpoint.Root))
         {
             throw new InvalidDataException($"the stored log of session {sessionId} does not prove leaf {leafIndex} under its checkpoint of {checkpoint.Checkpoint.TreeSize} leaves: run evidence-collector audit");
@@ -208,7 +240,8 @@ internal sealed class ProofService(OracleDatabase database, LogReader log, LogId
     public async Task<ProofAnswer<RegistryCall>> RegistryCallAsync(CheckpointInclusionProof inclusion, CancellationToken cancellationToken)
     {
         var registry = chain.AddressOf(ContractNames.EvidenceRegistry);
-        var anchors = await new AnchorReader(chain.Web3, registry, chain.DeploymentBlock(ContractNames.EvidenceRegistry), chain.MaxLogRange).AnchorsAsync(identity.LogId, cancellationToken);
+        // Followed incrementally (only the blocks not read yet), checked against the registry's hash chain on every call.
+        var anchors = await registryAnchors.AnchorsAsync(cancellationToken);
         var position = -1;
         for (var i = 0; i < anchors.Count; i++)
         {
@@ -268,13 +301,15 @@ internal sealed class ProofService(OracleDatabase database, LogReader log, LogId
         return new LogConsistencyProof { LogId = identity.LogId, Size1 = first, Root1 = root1, Size2 = size2, Root2 = root2, Proof = proof };
     }
 
+    private const string CheckpointColumns =
+        "SELECT batch_id, first_leaf_index, tree_size, root, epoch_time, capture_drops, checkpoint_signature, voucher::text, rejection::text, log_index, accepted_at ";
+
     private async Task<List<SessionCheckpoint>> ReadCheckpointsAsync(ulong sessionId, ulong? treeSize, CancellationToken cancellationToken)
     {
         var checkpoints = new List<SessionCheckpoint>();
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            "SELECT batch_id, first_leaf_index, tree_size, root, epoch_time, capture_drops, checkpoint_signature, voucher::text, rejection::text, log_index, accepted_at " +
-            "FROM batches WHERE session_id = @s" + (treeSize is null ? "" : " AND tree_size = @size") + " ORDER BY tree_size", connection);
+            CheckpointColumns + "FROM batches WHERE session_id = @s" + (treeSize is null ? "" : " AND tree_size = @size") + " ORDER BY tree_size", connection);
         command.Parameters.AddWithValue("s", DbIds.Session(sessionId));
         if (treeSize is { } size)
         {
@@ -284,23 +319,25 @@ internal sealed class ProofService(OracleDatabase database, LogReader log, LogId
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            checkpoints.Add(new SessionCheckpoint(
-                reader.GetGuid(0),
-                (ulong)reader.GetInt64(1),
-                new SignedCheckpoint
-                {
-                    TreeSize = (ulong)reader.GetInt64(2),
-                    Root = (byte[])reader[3],
-                    EpochTime = (ulong)reader.GetInt64(4),
-                    CaptureDrops = (ulong)reader.GetInt64(5),
-                    Signature = "0x" + Convert.ToHexStringLower((byte[])reader[6]),
-                },
-                reader.IsDBNull(7) ? null : JsonSerializer.Deserialize<SignedVoucher>(reader.GetString(7), Json),
-                reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<ClientRejection>(reader.GetString(8), Json),
-                reader.IsDBNull(9) ? null : (ulong)reader.GetInt64(9),
-                reader.GetFieldValue<DateTimeOffset>(10)));
+            checkpoints.Add(ReadCheckpoint(reader));
         }
 
         return checkpoints;
     }
+
+    private static SessionCheckpoint ReadCheckpoint(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0),
+        (ulong)reader.GetInt64(1),
+        new SignedCheckpoint
+        {
+            TreeSize = (ulong)reader.GetInt64(2),
+            Root = (byte[])reader[3],
+            EpochTime = (ulong)reader.GetInt64(4),
+            CaptureDrops = (ulong)reader.GetInt64(5),
+            Signature = "0x" + Convert.ToHexStringLower((byte[])reader[6]),
+        },
+        reader.IsDBNull(7) ? null : JsonSerializer.Deserialize<SignedVoucher>(reader.GetString(7), Json),
+        reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<ClientRejection>(reader.GetString(8), Json),
+        reader.IsDBNull(9) ? null : (ulong)reader.GetInt64(9),
+        reader.GetFieldValue<DateTimeOffset>(10));
 }

@@ -30,7 +30,6 @@ public static class SessionActions
                 throw ActionFailedException.InvalidInput("a provider cannot open a session with itself");
             }
 
-            var manager = Manager(context);
             var terms = await new ProviderRegistryService(context.Web3, context.AddressOf(ContractNames.ProviderRegistry))
                 .SessionTermsQueryAsync(provider, null, cancellationToken).ConfigureAwait(false);
             if (!terms.Active)
@@ -47,20 +46,28 @@ public static class SessionActions
                 throw ActionFailedException.InvalidInput("the deposit must be more than zero");
             }
 
-            var deposit = Tokens.Uint96(request.Deposit, "the deposit");
+            var manager = Manager(context);
+            var panel = await PanelActions.NormalizePanelAsync(context, request.Panel ?? [], account, provider, manager, cancellationToken).ConfigureAwait(false);
             var penalty = request.Penalty ?? Asset.Vpn.Amount(0);
+            var acceptance = request.PanelAcceptance;
+            if (acceptance is not null)
+            {
+                // The checks the SessionManager makes, made first: a forged, altered, expired or mismatched acceptance
+                // is refused in one line before anything (not even the deposit's approval) is sent.
+                (panel, penalty) = await PanelActions.CheckAcceptanceAsync(context, acceptance, account, provider, request.Penalty, panel, request.CommitteeSize,
+                    cancellationToken).ConfigureAwait(false);
+            }
+            else if (panel.Count > 0)
+            {
+                throw ActionFailedException.InvalidInput("a named panel needs the provider's signed acceptance: ask the provider to run "
+                    + $"`oracle provider accept-panel --client {account} --panel {string.Join(',', panel)} --penalty {penalty.ToDecimalString()}` "
+                    + "and pass what it prints with --panel-acceptance (or open with a drawn committee, --committee)");
+            }
+
+            var deposit = Tokens.Uint96(request.Deposit, "the deposit");
             if (penalty > request.Deposit)
             {
                 throw ActionFailedException.InvalidInput($"the penalty {penalty} is larger than the deposit {request.Deposit}");
-            }
-
-            var panel = (request.Panel ?? []).Select((p, i) => Addresses.Parse(p, $"panel member {i + 1}")).ToList();
-            if (panel.Count > 0)
-            {
-                // Since the contracts' hardening (issue 9) a named panel needs the provider's signed PanelAcceptance
-                // (openSessionWithPanel); this command does not collect it yet, so it refuses before sending anything.
-                throw ActionFailedException.InvalidInput("a named panel needs the provider's signed acceptance (PanelAcceptance, docs/protocol.md §2), "
-                    + "which this command cannot collect yet: open the session with a drawn committee (--committee)");
             }
 
             var size = panel.Count > 0 ? panel.Count : request.CommitteeSize ?? 3;
@@ -75,37 +82,34 @@ public static class SessionActions
                 throw ActionFailedException.InvalidInput($"the panel names {panel.Count} oracles but the committee size is {request.CommitteeSize}");
             }
 
-            // The contract wants the panel in strictly ascending address order.
-            panel = [.. panel.OrderBy(p => BigInteger.Parse("0" + p[2..], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture))];
-            if (panel.Distinct(StringComparer.OrdinalIgnoreCase).Count() != panel.Count)
+            var description = $"opening a session with {provider} (deposit {request.Deposit}, {Asset.Vpn.Amount(terms.PricePerMiB)}/MiB, "
+                + (panel.Count > 0 ? $"panel of {panel.Count} the provider accepted)" : $"committee of {size} drawn)");
+            var parameters = new OpenParams
             {
-                throw ActionFailedException.InvalidInput("the panel names an oracle twice");
-            }
-
-            if (panel.Any(p => Addresses.Same(p, account) || Addresses.Same(p, provider)))
+                Provider = provider,
+                Deposit = deposit,
+                PricePerMiB = terms.PricePerMiB,
+                PolicyHash = terms.PolicyHash,
+                Penalty = penalty.BaseUnits,
+                CommitteeSize = (byte)size,
+                Panel = [.. panel],
+            };
+            if (acceptance is not null)
             {
-                throw ActionFailedException.InvalidInput("a party of the session cannot sit on its panel");
+                // A used acceptance is known only to the contract: ask it (a call, nothing sent) before approving the deposit.
+                await PanelActions.RequireUnusedAsync(manager, account, parameters, acceptance, cancellationToken).ConfigureAwait(false);
             }
 
             await Tokens.RequireBalanceAsync(context, request.Deposit, account, "the deposit", cancellationToken).ConfigureAwait(false);
             await Tokens.EnsureAllowanceAsync(context, request.Deposit, ContractNames.SessionManager, cancellationToken).ConfigureAwait(false);
-            var receipt = await context.SendAsync(
-                $"opening a session with {provider} (deposit {request.Deposit}, {Asset.Vpn.Amount(terms.PricePerMiB)}/MiB, {(panel.Count > 0 ? $"panel of {panel.Count}" : $"committee of {size} drawn")})",
-                manager.Address,
-                new OpenSessionFunction
+            var receipt = acceptance is null
+                ? await context.SendAsync(description, manager.Address, new OpenSessionFunction { Params = parameters }, cancellationToken).ConfigureAwait(false)
+                : await context.SendAsync(description, manager.Address, new OpenSessionWithPanelFunction
                 {
-                    Params = new OpenParams
-                    {
-                        Provider = provider,
-                        Deposit = deposit,
-                        PricePerMiB = terms.PricePerMiB,
-                        PolicyHash = terms.PolicyHash,
-                        Penalty = penalty.BaseUnits,
-                        CommitteeSize = (byte)size,
-                        Panel = panel,
-                    },
-                },
-                cancellationToken).ConfigureAwait(false);
+                    Params = parameters,
+                    AcceptanceDeadline = acceptance.Deadline,
+                    ProviderSignature = acceptance.Signature,
+                }, cancellationToken).ConfigureAwait(false);
             var opened = receipt.DecodeAllEvents<SessionOpenedEvent>().Single().Event;
             var view = await ShowCoreAsync(context, opened.SessionId, cancellationToken).ConfigureAwait(false);
             return Done(view, receipt, 0, 0);

@@ -4,6 +4,7 @@ using Oracle.Actions;
 using Oracle.Actions.Disputes;
 using Oracle.Chain.Model;
 using Oracle.Cli.Hosting;
+using Oracle.Core.Policy;
 
 namespace Oracle.Cli.Commands;
 
@@ -119,7 +120,7 @@ internal static class DisputeCommands
 
     private static void PrintDispute(DisputeView d, CliOutput output)
     {
-        output.Line($"dispute {d.DisputeId} on session {d.SessionId}: {d.ClaimType}{(d.RuleId == 0 ? "" : $" (rule {d.RuleId})")}");
+        output.Line($"dispute {d.DisputeId} on session {d.SessionId}: {d.ClaimType}{(d.RuleId == 0 ? "" : $" ({PolicyDecision.Describe(d.RuleId)})")}");
         output.Field("phase", d.Phase);
         output.Field("ruling", d.Ruling);
         output.Field("filer", d.Filer);

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using Oracle.Actions;
 using Oracle.Actions.Providers;
+using Oracle.Actions.Sessions;
 using Oracle.Actions.Units;
 using Oracle.Cli.Hosting;
 
 namespace Oracle.Cli.Commands;
 
-/// <summary><c>oracle provider register|update|add-bond|unbond|withdraw|show|list</c>.</summary>
+/// <summary><c>oracle provider register|update|add-bond|unbond|withdraw|show|list|accept-panel</c>.</summary>
 internal static class ProviderCommands
 {
     public static Command Create(CliApplication app)
@@ -57,10 +58,75 @@ internal static class ProviderCommands
             new ProviderFilter(parse.GetValue(listRegion), Arguments.OptionalAmount(parse.GetValue(maxPrice), Asset.Vpn, "--max-price"), parse.GetValue(all)), token),
             PrintList, ct));
 
-        return new Command("provider", "Providers: register a gateway on-chain, manage its bond, find providers")
+        var acceptPanel = AcceptPanel(app);
+
+        return new Command("provider", "Providers: register a gateway on-chain, manage its bond, find providers, accept a client's panel")
         {
-            register, update, addBond, unbond, withdraw, show, list,
+            register, update, addBond, unbond, withdraw, show, list, acceptPanel,
         };
+    }
+
+    private static Command AcceptPanel(CliApplication app)
+    {
+        var client = new Option<string>("--client") { Description = "The client that will open the session (its address)", Required = true };
+        var panel = new Option<string[]>("--panel")
+        {
+            Description = "The staked oracles both parties name, comma-separated (odd, 3 up to the network's maximum)",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var penalty = new Option<string?>("--penalty") { Description = "The session's penalty, VPN (default 0; reserved from your bond when the session opens)" };
+        var validFor = new Option<string?>("--valid-for") { Description = "How long the client has to open the session: 90s, 30m, 2h, 7d (default 1h, at most 30d)" };
+        var output = new Option<string?>("--out") { Description = "Also write the acceptance (a JSON document) to this file" };
+        var command = new Command("accept-panel",
+            "Sign your acceptance that a client opens one session with you judged by a named panel (EIP-712 PanelAcceptance; nothing is sent): "
+            + "give what it prints to the client, who opens with `oracle session open --panel-acceptance`")
+        {
+            client, panel, penalty, validFor, output,
+        };
+        command.SetAction((parse, ct) => app.OnChainAsync(parse, true, async (context, token) =>
+        {
+            var request = new PanelAcceptanceRequest(parse.GetValue(client)!, Arguments.List(parse.GetValue(panel)),
+                Arguments.OptionalAmount(parse.GetValue(penalty), Asset.Vpn, "--penalty") ?? Asset.Vpn.Amount(0),
+                parse.GetValue(validFor) is { } d ? Arguments.Duration(d, "--valid-for") : TimeSpan.FromHours(1));
+            var issued = await PanelActions.AcceptAsync(context, request, token).ConfigureAwait(false);
+            if (!issued.IsSuccess || parse.GetValue(output) is not { } file)
+            {
+                return issued;
+            }
+
+            try
+            {
+                await File.WriteAllTextAsync(file, issued.Value.Document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n", token)
+                    .ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return new ActionError(ActionErrorKind.InvalidInput, $"--out {file}: {e.Message}");
+            }
+
+            return issued.Value with { File = Path.GetFullPath(file) };
+        }, PrintAcceptance, ct));
+        return command;
+    }
+
+    private static void PrintAcceptance(PanelAcceptanceIssued a, CliOutput output)
+    {
+        output.Line($"panel accepted by provider {a.Provider} for client {a.Client}");
+        output.Field("panel", string.Join(", ", a.Panel));
+        output.Field("penalty", a.Penalty);
+        output.Field("valid until", Arguments.Time(a.ValidUntil));
+        if (a.File is { } file)
+        {
+            output.Field("written to", file);
+        }
+
+        output.Line();
+        output.Line("give the client this acceptance (one line; it opens one session):");
+        output.Line(a.Acceptance);
+        output.Line();
+        output.Line($"the client opens with: oracle session open --provider {a.Provider} --deposit <VPN> --panel {string.Join(',', a.Panel)} "
+            + $"--penalty {a.Penalty.ToDecimalString()} --panel-acceptance <{(a.File is null ? "the line above" : "the file or the line above")}>");
     }
 
     private static void PrintTransaction(ProviderTransaction t, CliOutput output)

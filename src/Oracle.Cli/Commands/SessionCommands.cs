@@ -6,7 +6,7 @@ using Oracle.Cli.Hosting;
 
 namespace Oracle.Cli.Commands;
 
-/// <summary><c>oracle session open|show|close|settle|start-close|finalize-close</c>.</summary>
+/// <summary><c>oracle session open|show|close|settle|start-close|finalize-close</c> (a panel's acceptance: <c>oracle provider accept-panel</c>).</summary>
 internal static class SessionCommands
 {
     public static Command Create(CliApplication app)
@@ -17,16 +17,25 @@ internal static class SessionCommands
         var committee = new Option<int?>("--committee") { Description = "Oracles drawn for a dispute: odd, 3 up to the network's maximum (default 3)" };
         var panel = new Option<string[]>("--panel")
         {
-            Description = "Instead of a drawn committee: the oracles both parties name (needs the provider's signed PanelAcceptance, which this command cannot collect yet: refused)",
+            Description = "Instead of a drawn committee: the oracles both parties name, comma-separated (with --panel-acceptance, the provider's signed acceptance of this panel and --penalty)",
             AllowMultipleArgumentsPerToken = true,
         };
-        var open = new Command("open", "Open a session with a provider: deposit, penalty, drawn committee or named panel") { provider, deposit, penalty, committee, panel };
+        var acceptance = new Option<string?>("--panel-acceptance")
+        {
+            Description = "The provider's signed acceptance of the panel (`oracle provider accept-panel` prints it): its one-line form, a file, or - (standard input); "
+                + "checked before sending (network, signer, client, that --panel and --penalty are the accepted ones, deadline, not used)",
+        };
+        var open = new Command("open", "Open a session with a provider: deposit, penalty, drawn committee or a named panel the provider accepted")
+        {
+            provider, deposit, penalty, committee, panel, acceptance,
+        };
         open.SetAction((parse, ct) => app.OnChainAsync(parse, true, (context, token) => SessionActions.OpenAsync(context, new OpenSessionRequest(
                 parse.GetValue(provider)!,
                 Arguments.Amount(parse.GetValue(deposit), Asset.Vpn, "--deposit"),
                 Arguments.OptionalAmount(parse.GetValue(penalty), Asset.Vpn, "--penalty"),
                 parse.GetValue(committee),
-                [.. (parse.GetValue(panel) ?? []).SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))]), token),
+                Arguments.List(parse.GetValue(panel)),
+                parse.GetValue(acceptance) is { } given ? PanelAcceptanceDocument.Load(given) : null), token),
             PrintOpened, ct));
 
         Argument<ulong> Id() => new("session") { Description = "The session id" };

@@ -44,5 +44,30 @@ internal static class Arguments
         _ => throw new ActionFailedException(new ActionError(ActionErrorKind.InvalidInput, $"{option}: '{text}' is neither eth nor wbtc")),
     };
 
+    /// <summary>Values of a repeatable option, each possibly comma-separated: "a,b" "c" → a, b, c.</summary>
+    public static IReadOnlyList<string> List(string[]? values)
+        => [.. (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+
+    /// <summary>"90s", "30m", "2h", "7d", or seconds → a duration.</summary>
+    public static TimeSpan Duration(string? text, string option)
+    {
+        var s = (text ?? "").Trim().ToLowerInvariant();
+        var unit = s.Length > 0 && char.IsLetter(s[^1]) ? s[^1] : 's';
+        var number = char.IsLetter(unit) && s.Length > 0 && char.IsLetter(s[^1]) ? s[..^1] : s;
+        if (!long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n > 365L * 24 * 3600)
+        {
+            throw new ActionFailedException(new ActionError(ActionErrorKind.InvalidInput, $"{option}: '{text}' is not a duration (for example 90s, 30m, 2h, 7d)"));
+        }
+
+        return unit switch
+        {
+            's' => TimeSpan.FromSeconds(n),
+            'm' => TimeSpan.FromMinutes(n),
+            'h' => TimeSpan.FromHours(n),
+            'd' => TimeSpan.FromDays(n),
+            _ => throw new ActionFailedException(new ActionError(ActionErrorKind.InvalidInput, $"{option}: '{text}' is not a duration (for example 90s, 30m, 2h, 7d)")),
+        };
+    }
+
     public static string Time(DateTimeOffset? t) => t is null ? "-" : t.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 }

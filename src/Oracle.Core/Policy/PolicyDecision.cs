@@ -14,6 +14,20 @@ public readonly record struct PolicyDecision(PolicyAction Action, uint RuleId)
     /// <summary>The implicit last rule: the document's default action.</summary>
     public const uint DefaultRuleId = uint.MaxValue;
 
+    /// <summary>
+    /// How a person reads a rule id: <c>rule 7</c> for a document rule, and the implicit rules by what they are (the
+    /// reserved ids mean nothing to someone reading a dispute or a summary).
+    /// </summary>
+    /// <param name="ruleId">A rule id from a flow record, a claim or a decision.</param>
+    /// <returns>For example <c>rule 7</c>, <c>the provider-network guard (rule 4294967294)</c>.</returns>
+    public static string Describe(uint ruleId) => ruleId switch
+    {
+        NoRuleId => "no rule",
+        ProviderGuardRuleId => $"the provider-network guard (rule {ProviderGuardRuleId})",
+        DefaultRuleId => $"the policy's default action (rule {DefaultRuleId})",
+        _ => $"rule {ruleId}",
+    };
+
     /// <summary>Whether the packet passes.</summary>
     public bool IsAllowed => Action == PolicyAction.Allow;
 }

@@ -15,6 +15,7 @@ using Oracle.Chain.Contracts.SessionManager;
 using Oracle.Chain.Contracts.TokenExchange;
 using Oracle.Chain.Deployment;
 using Oracle.Chain.Model;
+using Oracle.Core.Policy;
 
 namespace Oracle.Devnet.Scenario;
 
@@ -54,6 +55,9 @@ public sealed record MainJobReport(IReadOnlyList<TimelineEntry> Timeline, IReadO
         var anchors = 0;
         ulong anchoredSize = 0;
         var rulings = new List<string>();
+        // How each dispute was decided: the record proof at filing, or the committee's revealed votes.
+        var filings = new Dictionary<ulong, (string Filer, ClaimType Claim, uint Rule, bool Proven)>();
+        var tallies = new Dictionary<ulong, Dictionary<Ruling, int>>();
         var slashed = BigInteger.Zero;
         var rewards = BigInteger.Zero;
         var bought = new Dictionary<string, BigInteger>(StringComparer.Ordinal);
@@ -112,7 +116,8 @@ public sealed record MainJobReport(IReadOnlyList<TimelineEntry> Timeline, IReadO
             else if (log.IsLogForEvent<DisputeFiledEvent>())
             {
                 var e = log.DecodeEvent<DisputeFiledEvent>().Event;
-                Add("DisputeFiled", $"dispute {e.DisputeId} on session {e.SessionId}: {Who(e.Filer)} claims {(ClaimType)e.Dispute.ClaimType} (rule {e.Dispute.RuleId}) against {Who(e.Dispute.Respondent)}"
+                filings[(ulong)e.DisputeId] = (Who(e.Filer), (ClaimType)e.Dispute.ClaimType, (uint)e.Dispute.RuleId, e.Dispute.EvidenceVerified);
+                Add("DisputeFiled", $"dispute {e.DisputeId} on session {e.SessionId}: {Who(e.Filer)} claims {(ClaimType)e.Dispute.ClaimType} ({PolicyDecision.Describe((uint)e.Dispute.RuleId)}) against {Who(e.Dispute.Respondent)}"
                     + (e.Dispute.EvidenceVerified ? ", record proof verified on-chain" : ""));
             }
             else if (log.IsLogForEvent<CommitteeDrawnEvent>())
@@ -130,12 +135,23 @@ public sealed record MainJobReport(IReadOnlyList<TimelineEntry> Timeline, IReadO
             else if (log.IsLogForEvent<VoteRevealedEvent>())
             {
                 var e = log.DecodeEvent<VoteRevealedEvent>().Event;
+                var tally = tallies.TryGetValue((ulong)e.DisputeId, out var t) ? t : tallies[(ulong)e.DisputeId] = [];
+                tally[(Ruling)e.Vote] = tally.GetValueOrDefault((Ruling)e.Vote) + (int)e.Seats;
                 Add("VoteRevealed", $"dispute {e.DisputeId}: {Who(e.Juror)} revealed {(Ruling)e.Vote} ({e.Seats} seat(s))");
             }
             else if (log.IsLogForEvent<RulingExecutedEvent>())
             {
                 var e = log.DecodeEvent<RulingExecutedEvent>().Event;
-                rulings.Add($"dispute {e.DisputeId}: {(Ruling)e.Ruling}, {Who(e.Winner)} wins {Vpn(e.Penalty)} penalty and {Vpn(e.Stakes)} stakes");
+                var id = (ulong)e.DisputeId;
+                var what = filings.TryGetValue(id, out var f) ? $"{f.Filer}'s {f.Claim} ({PolicyDecision.Describe(f.Rule)})" : "the claim";
+                var how = f.Proven
+                    ? "decided at filing by the record proof verified on-chain (no committee, no vote)"
+                    : tallies.TryGetValue(id, out var votes) && votes.Count > 0
+                        ? $"decided by the committee's vote ({string.Join(", ", votes.OrderByDescending(v => v.Value).Select(v => $"{v.Value} seat(s) {v.Key}"))})"
+                        : "decided without revealed votes";
+                // A proof decided at filing had no opponent's stake: what the filer gets back is its own.
+                var stakes = f.Proven ? $"gets its {Vpn(e.Stakes)} stake back" : $"{Vpn(e.Stakes)} of stakes";
+                rulings.Add($"dispute {id}, {what}: {(Ruling)e.Ruling}, {how}; {Who(e.Winner)} wins {Vpn(e.Penalty)} penalty and {stakes}");
                 Add("RulingExecuted", rulings[^1]);
             }
             else if (log.IsLogForEvent<RewardClaimedEvent>())
@@ -184,9 +200,9 @@ public sealed record MainJobReport(IReadOnlyList<TimelineEntry> Timeline, IReadO
             ("paid for on-chain", string.Join(", ", vouchedBytes.Concat(facts.ClosingVouchers.Select(v => new KeyValuePair<ulong, ulong>(v.Key, v.Value.CumulativeBytes)))
                 .GroupBy(v => v.Key).Select(g => $"session {g.Key}: {g.Max(v => v.Value):N0} bytes vouched for by its client")) is { Length: > 0 } paidFor ? paidFor : "no voucher redeemed"),
             ("payments", $"{Vpn(paid)} to providers, {Vpn(refunded)} refunded to clients"),
-            ("policy denials", facts.Denials.Count == 0 ? "none" : string.Join(", ", facts.Denials.Select(d => $"rule {d.Key}: {d.Value} packet(s)"))),
+            ("policy denials", facts.Denials.Count == 0 ? "none" : string.Join(", ", facts.Denials.Select(d => $"{DescribeRule(d.Key)}: {d.Value} packet(s)"))),
             ("evidence anchored", anchors == 0 ? "none" : $"{anchors} anchor(s), log size up to {anchoredSize}"),
-            ("rulings", rulings.Count == 0 ? "none" : string.Join("; ", rulings)),
+            ("rulings", rulings.Count == 0 ? "none" : string.Join(Environment.NewLine, rulings)),
             ("stake changes", $"{Vpn(rewards)} rewards claimed, {Vpn(slashed)} slashed"),
         };
         foreach (var actor in world.Actors.Values.OrderBy(a => a.Name, StringComparer.Ordinal))
@@ -201,6 +217,10 @@ public sealed record MainJobReport(IReadOnlyList<TimelineEntry> Timeline, IReadO
 
         return new MainJobReport(timeline, summary, [.. facts.NotPlayed]);
     }
+
+    /// <summary>A denial counter's rule label as a person reads it (the reserved ids by name).</summary>
+    internal static string DescribeRule(string label)
+        => uint.TryParse(label, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? PolicyDecision.Describe(id) : $"rule {label}";
 
     private static async Task<IReadOnlyList<FilterLog>> LogsAsync(IWeb3 web3, DeploymentManifest manifest, CancellationToken cancellationToken)
     {

@@ -47,7 +47,7 @@ public static partial class MainJobSteps
         var bundle = await PostEvidenceAsync(world, new JsonObject
         {
             ["name"] = "SMB from the client to the provider's LAN",
-            ["description"] = $"Session {sessionId}: the client opened TCP port {record.DestinationPort} on {record.Destination}, denied by rule {record.RuleId} of the agreed policy; the record proof is filed with the claim.",
+            ["description"] = $"Session {sessionId}: the client opened TCP port {record.DestinationPort} on {record.Destination}, denied by {PolicyDecision.Describe(record.RuleId)} of the agreed policy; the record proof is filed with the claim.",
             ["sessionId"] = sessionId.ToString(CultureInfo.InvariantCulture),
         }, cancellationToken);
         var recordProof = new RecordProof
@@ -69,7 +69,7 @@ public static partial class MainJobSteps
         world.Facts.ProviderDisputeId = disputeId;
         var filed = await DisputeActions.ShowAsync(provider.Actions, disputeId, cancellationToken);
         var view = filed.GetValueOrThrow();
-        world.Reporter.Detail($"dispute {disputeId} filed by the API's relayer for the exit provider: {view.ClaimType}, rule {view.RuleId}, record proof verified on-chain: {view.EvidenceVerified}, ruling {view.Ruling}");
+        world.Reporter.Detail($"dispute {disputeId} filed by the API's relayer for the exit provider: {view.ClaimType}, {PolicyDecision.Describe(view.RuleId)}, record proof verified on-chain: {view.EvidenceVerified}, ruling {view.Ruling}");
         if (!view.EvidenceVerified || view.Ruling != Ruling.Upheld)
         {
             throw new ScenarioStepException($"dispute {disputeId}: the record proof was not verified at filing (verified {view.EvidenceVerified}, ruling {view.Ruling})");
@@ -93,16 +93,16 @@ public static partial class MainJobSteps
         var bundle = await PostEvidenceAsync(world, new JsonObject
         {
             ["name"] = "My SMB connection was blocked",
-            ["description"] = $"Session {sessionId}: the provider's gateway dropped my connection to port 445 (rule {rule}); I say the policy let it through.",
+            ["description"] = $"Session {sessionId}: the provider's gateway dropped my connection to port 445 ({PolicyDecision.Describe(rule)}); I say the policy let it through.",
             ["sessionId"] = sessionId.ToString(CultureInfo.InvariantCulture),
         }, cancellationToken);
         var disputeId = await FileThroughApiAsync(world, alice, sessionId, ClaimType.ProviderWithheldService, rule, bundle, null, cancellationToken);
         world.Facts.CommitteeDisputeId = disputeId;
-        world.Reporter.Detail($"dispute {disputeId} filed by the API's relayer for alice: ProviderWithheldService, rule {rule}; randomness requested");
+        world.Reporter.Detail($"dispute {disputeId} filed by the API's relayer for alice: ProviderWithheldService, {PolicyDecision.Describe(rule)}; randomness requested");
 
         var manager = world.Network.Manifest!.AddressOf(ContractNames.DisputeManager);
         var drawn = await WaitForEventAsync<CommitteeDrawnEvent>(world, manager, e => e.DisputeId == disputeId, TimeSpan.FromSeconds(60),
-            "the committee was not drawn (the randomness duty answers the VRF request, an oracle node sends draw)", cancellationToken);
+            "the committee was not drawn (an oracle node answers the VRF request with its randomness duty, then one sends draw; see the oracle nodes' logs)", cancellationToken);
         var committee = drawn.Committee.Select(a => a.ToLowerInvariant()).Distinct().ToList();
         world.Reporter.Detail($"committee drawn: {string.Join(", ", drawn.Committee.Select(a => world.NameOf(a)))}");
 

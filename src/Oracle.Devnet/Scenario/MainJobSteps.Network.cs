@@ -62,7 +62,6 @@ public static partial class MainJobSteps
         var api = world.Network.StartServiceAsync("Arbitration.Api", "relayer", new Dictionary<string, string>(), progress, cancellationToken);
         world.Collector = await collector;
         world.Api = await api;
-        world.Randomness = await RandomnessDuty.StartAsync(world.Network, world.Reporter, cancellationToken);
         world.Reporter.Detail($"the dashboard: {world.Api.Url}/ (API reference {world.Api.Url}/openapi/v1.json); the collector's proofs: {world.Collector.Url}/v1/log");
     }
 

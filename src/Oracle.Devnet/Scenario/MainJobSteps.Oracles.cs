@@ -57,6 +57,9 @@ public static partial class MainJobSteps
                 Voting = new { DecisionMargin = "00:00:20", DeadlineWarning = "00:00:30" },
                 Keeper = new { Slot = "00:00:02" },
                 Evidence = new { Collectors = new[] { world.Collector!.Url } },
+                // The randomness duty (docs/protocol.md §7.4): every node holds the run's VRF key and answers the
+                // coordinator's requests, standing down like keepers so that one answers each (Keeper:Slot).
+                Randomness = new { VrfKeystore = network.Keystore(LocalNetwork.VrfRole) },
                 Prices = new
                 {
                     Enabled = true,

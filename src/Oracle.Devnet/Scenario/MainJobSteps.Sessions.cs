@@ -8,6 +8,7 @@ using Oracle.Chain.Contracts.SessionManager;
 using Oracle.Chain.Deployment;
 using Oracle.Chain.Model;
 using Oracle.Devnet.Runtime;
+using Oracle.Core.Policy;
 
 namespace Oracle.Devnet.Scenario;
 
@@ -70,7 +71,7 @@ public static partial class MainJobSteps
         }
 
         world.Facts.Denials = denials;
-        world.Reporter.Detail($"blocked by the exit provider's policy: {string.Join(", ", denials.Select(d => $"rule {d.Key}: {d.Value} packet(s)"))}");
+        world.Reporter.Detail($"blocked by the exit provider's policy: {string.Join(", ", denials.Select(d => $"{MainJobReport.DescribeRule(d.Key)}: {d.Value} packet(s)"))}");
 
         // The denied flow closes after its idle timeout and goes into the next checkpoint, which alice vouches for.
         var after = await WaitForMetricAsync(ProviderStatusUrl(world, topology.ExitProviderAddress), "oracle_vpngateway_metering_vouchers_accepted", before + 2, TimeSpan.FromSeconds(30), cancellationToken);

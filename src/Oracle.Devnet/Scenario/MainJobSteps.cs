@@ -36,8 +36,10 @@ public static partial class MainJobSteps
         new("the providers' gateways serve, each in its own namespace", StartProviderGatewaysAsync),
         new("alice opens a session on-chain and connects through the exit: iperf3 and curl to the internet, vouchers paying", ExitSessionAsync),
         new("alice tries SMB on the exit provider's LAN: blocked, recorded, signed by both, collected, anchored", SmbAttemptAsync),
-        new("the exit provider files a dispute through the API with the record proof: upheld, the penalty paid from alice's deposit", ProviderDisputeAsync),
-        new("alice disputes the block: oracles are drawn, commit, reveal; the ruling is for the provider and rewards the majority", CommitteeDisputeAsync),
+        new("the exit provider files a dispute through the API with the record proof: the contract verifies it and decides the claim at filing "
+            + "(no vote); the penalty is paid from alice's deposit", ProviderDisputeAsync),
+        new("alice's counter-claim through the API (withheld service, no proof to decide it): a committee of three seats is drawn from the "
+            + "staked oracles; they commit and reveal; their vote rejects it and the majority is rewarded", CommitteeDisputeAsync),
         new("alice disconnects; the exit provider's gateway closes her session on-chain with her latest voucher", CloseExitSessionAsync),
         new("bob's site-to-site session reaches the company LAN; his provider's gateway closes it on-chain", SiteSessionAsync),
     ];

@@ -125,9 +125,6 @@ public sealed class ScenarioWorld
     /// <summary>The oracle nodes, by operator name.</summary>
     public Dictionary<string, ServiceProcess> OracleNodes { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The devnet's randomness duty while the job runs (answers the VRF coordinator's requests).</summary>
-    internal RandomnessDuty? Randomness { get; set; }
-
     /// <summary>Sends a JSON-RPC request to the chain (the devnet's clock: evm_increaseTime, evm_mine).</summary>
     public async Task RpcAsync(string method, params object[] parameters)
     {

@@ -206,18 +206,12 @@ internal sealed class ChainScenario
         else
         {
             var deadline = await Chain.LatestTimestampAsync() + 600;
-            var packed = new byte[32 * members.Count];
-            for (var i = 0; i < members.Count; i++)
-            {
-                Convert.FromHexString(members[i].AsSpan(2)).CopyTo(packed, (32 * i) + 12);
-            }
-
             var acceptance = new Oracle.Core.Eip712.PanelAcceptance
             {
                 Client = client.Address,
                 Penalty = parameters.Penalty,
                 CommitteeSize = committee,
-                PanelHash = Nethereum.Util.Sha3Keccack.Current.CalculateHash(packed),
+                PanelHash = Oracle.Core.Eip712.PanelAcceptance.HashPanel(members),
                 Deadline = deadline,
             };
             var signature = TypedDataSigner.Sign(acceptance, TypedDataDomain.SessionManager(Chain.ChainId, AddressOf(ContractNames.SessionManager)), provider.Key);

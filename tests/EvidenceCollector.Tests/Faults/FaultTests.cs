@@ -80,7 +80,12 @@ public sealed class FaultTests
     {
         var (chain, sessions, batches) = await EvidenceAsync(sessionCount: 4, batchesPerSession: 10, records: 200);
         var amqp = await Oracle.Testing.LocalServices.AmqpUrlAsync();
-        await using var collectors = await CollectorProcesses.CreateAsync(amqp);
+        // Groups of two batches, one at a time: the kill finds most of the batches still to be stored.
+        await using var collectors = await CollectorProcesses.CreateAsync(amqp, overrides: new Dictionary<string, string?>
+        {
+            ["Ingestion:MaxGroupBatches"] = "2",
+            ["Ingestion:GroupCommitters"] = "1",
+        });
         var first = await collectors.StartAsync("first");
         await using var gateway = await TestGateway.StartAsync(amqp);
 

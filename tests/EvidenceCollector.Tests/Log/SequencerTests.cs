@@ -71,7 +71,7 @@ public sealed class SequencerTests
         Assert.True(counts.All(c => c > 0), $"both sequencers should have appended: {string.Join(", ", counts)}");
         Assert.Equal(1000L, await db.ScalarAsync<long>("SELECT count(DISTINCT log_index) FROM batches WHERE log_index IS NOT NULL"));
         Assert.Equal(999L, await db.ScalarAsync<long>("SELECT max(leaf_index) FROM log_leaves"));
-        var head = await new LogReader(db.Database).HeadAsync(default);
+        var head = await new LogReader(db.Database, new LatestHead()).HeadAsync(default);
         Assert.Equal((await RebuildAsync(db, identity)).Root(), head!.Root);
     }
 
@@ -87,7 +87,7 @@ public sealed class SequencerTests
         {
         }
 
-        var reader = new LogReader(db.Database);
+        var reader = new LogReader(db.Database, new LatestHead());
         var tree = await RebuildAsync(db, identity);
 
         var full = await reader.TileAsync(new TilePath(0, 1, 256), 1300, default);

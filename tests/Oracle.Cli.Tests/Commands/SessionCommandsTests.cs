@@ -46,22 +46,6 @@ public sealed class SessionCommandsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Open_WithANamedPanel_RefusedBeforeSendingWithTheWayOut()
-    {
-        var provider = await ProviderCommandsTests.RegisteredAsync(_cli);
-        var client = await _cli.NewUserAsync();
-        await client.BuyVpnAsync("20");
-        var panel = Enumerable.Range(0, 3).Select(_ => Nethereum.Signer.EthECKey.GenerateKey().GetPublicAddress()).ToList();
-
-        var open = await client.RunAsync("session", "open", "--provider", provider.Address, "--deposit", "5", "--panel", string.Join(',', panel), "--json");
-
-        // A named panel needs the provider's signed acceptance, which the command cannot collect yet: refused before
-        // anything is sent, with the way out.
-        Assert.Equal(2, open.ExitCode);
-        Assert.Contains("--committee", open.ToString(), StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Open_UnknownProvider_NotFound()
     {
         var client = await _cli.NewUserAsync();

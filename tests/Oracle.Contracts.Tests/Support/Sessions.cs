@@ -58,16 +58,7 @@ internal static class Sessions
     }
 
     /// <summary><c>keccak256(abi.encodePacked(panel))</c>: 32 bytes per address, as Solidity packs an address array.</summary>
-    public static byte[] PanelHash(IReadOnlyList<string> panel)
-    {
-        var packed = new byte[32 * panel.Count];
-        for (var i = 0; i < panel.Count; i++)
-        {
-            panel[i].HexToByteArray().CopyTo(packed, (32 * i) + 12);
-        }
-
-        return Nethereum.Util.Sha3Keccack.Current.CalculateHash(packed);
-    }
+    public static byte[] PanelHash(IReadOnlyList<string> panel) => CoreTypes.PanelAcceptance.HashPanel(panel);
 
     /// <summary>Opens a session (approving the deposit first) and returns its id and terms.</summary>
     public static async Task<(ulong Id, Session Session)> OpenAsync(TestNetwork network, Actor client, OpenParams p)

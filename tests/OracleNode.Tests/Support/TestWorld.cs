@@ -158,7 +158,7 @@ internal sealed class TestWorld
                 Client = client.Address,
                 Penalty = open.Penalty,
                 CommitteeSize = committee,
-                PanelHash = Nethereum.Util.Sha3Keccack.Current.CalculateHash([.. open.Panel.SelectMany(a => new byte[12].Concat(Convert.FromHexString(a[2..])))]),
+                PanelHash = Oracle.Core.Eip712.PanelAcceptance.HashPanel(open.Panel),
                 Deadline = deadline,
             };
             var signature = Oracle.Core.Eip712.TypedDataSigner.Sign(acceptance, Oracle.Core.Eip712.TypedDataDomain.SessionManager(Chain.ChainId, AddressOf(ContractNames.SessionManager)), provider.Key);
