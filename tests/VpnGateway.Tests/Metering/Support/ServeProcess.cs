@@ -103,14 +103,5 @@ internal sealed class ServeProcess : IDisposable
         _process.Dispose();
     }
 
-    private static string ToolPath()
-    {
-        // tests/VpnGateway.Tests/bin/<Configuration>/net10.0/ → tools/Oracle.MeteringBench/bin/<Configuration>/net10.0/
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = output.Name;
-        var configuration = output.Parent!.Name;
-        var repository = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-        var path = Path.Combine(repository, "tools", "Oracle.MeteringBench", "bin", configuration, framework, "Oracle.MeteringBench.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("build tools/Oracle.MeteringBench first", path);
-    }
+    private static string ToolPath() => RepositoryTools.Dll("Oracle.MeteringBench");
 }
