@@ -54,6 +54,16 @@ public sealed class OperatorErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_Ipv6AddressPool_RefusedAsNotSupportedYet()
+    {
+        var config = Write("ipv6.json", ProviderConfig().Replace("\"Exit\": { \"Enabled\": false }", "\"AddressPool6\": \"fd00:198:18::/64\", \"Exit\": { \"Enabled\": false }", StringComparison.Ordinal));
+
+        var result = await GatewayAsync("serve", "--config", config);
+
+        AssertOneLine(result, "IPv6 inside the tunnel is not supported yet");
+    }
+
+    [Fact]
     public async Task Serve_MisspeltKey_RefusedNamingTheNearestKey()
     {
         var config = Write("typo.json", ProviderConfig().Replace("\"Listen\": \"127.0.0.1", "\"Lisen\": \"127.0.0.1", StringComparison.Ordinal));
