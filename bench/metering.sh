@@ -46,30 +46,7 @@ SESSION_MANAGER=0x5FbDB2315678afecb367f032d93F642f64180aa3
 [[ $(id -u) -eq 0 ]] || { echo "must run as root" >&2; exit 1; }
 for c in ip iperf3 jq curl dotnet; do command -v "$c" >/dev/null || { echo "missing $c" >&2; exit 1; }; done
 umask 077
-mkdir -p "$OUTDIR"
-W=$OUTDIR
-PIDS=()
-log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-  sleep 1
-  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-  ip netns del "$NSA" 2>/dev/null
-  ip netns del "$NSB" 2>/dev/null
-  log "cleaned up; logs in $OUTDIR"
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-BG_PID=
-bg_ns() { local n=$1 logf=$2; shift 2; ip netns exec "$n" "$@" >"$logf" 2>&1 </dev/null & BG_PID=$!; PIDS+=("$BG_PID"); }
-wait_log() { local f=$1 pat=$2 t=$3 i; for ((i = 0; i < t * 5; i++)); do grep -q "$pat" "$f" 2>/dev/null && return 0; sleep 0.2; done; return 1; }
-stop_pid() { local p=$1; kill -TERM "$p" 2>/dev/null; for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done; kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; }
+source "$(dirname "$0")/lib/two-namespaces.sh"
 
 if [[ -z ${NO_BUILD:-} || ! -f $TOOL || ! -x $GATEWAY ]]; then
   log "building vpngateway and tools/Oracle.MeteringBench (Release)"
