@@ -24,7 +24,25 @@ public sealed class LocalNetworkTests
         var dir = NewDataDirectory();
         var network = await LocalNetwork.UpAsync(Options(dir));
         var processes = network.State.Processes;
+        try
+        {
+            await AssertUpAsync(network, processes);
+        }
+        catch
+        {
+            // A failed check must not leave the network running (its processes outlive the test host).
+            await network.DisposeAsync();
+            throw;
+        }
 
+        await network.DisposeAsync();
+
+        Assert.All(processes, p => Assert.False(p.Process.IsAlive()));
+        Assert.False(Directory.Exists(dir));
+    }
+
+    private static async Task AssertUpAsync(LocalNetwork network, IReadOnlyList<StartedProcess> processes)
+    {
         Assert.Equal(["hardhat", "postgres", "epmd", "rabbitmq"], processes.Select(p => p.Process.Name));
         Assert.All(processes, p => Assert.True(p.Process.IsAlive()));
         Assert.True(await network.Chain.IsHealthyAsync());
@@ -37,11 +55,6 @@ public sealed class LocalNetworkTests
         var coordinator = new Oracle.Chain.Contracts.LocalVrfCoordinator.LocalVrfCoordinatorService(Oracle.Chain.ChainConnection.ReadOnly(network.Chain.RpcUrl), DeploymentManifest.Load(network.ManifestPath).AddressOf(ContractNames.VrfCoordinator));
         Assert.Equal(vrf.PublicKey.ToEip197(), await coordinator.PublicKeyQueryAsync());
         Assert.NotEqual(Oracle.Chain.Keys.DevelopmentKeys.Vrf().PublicKey, vrf.PublicKey);
-
-        await network.DisposeAsync();
-
-        Assert.All(processes, p => Assert.False(p.Process.IsAlive()));
-        Assert.False(Directory.Exists(dir));
     }
 
     [Fact]
