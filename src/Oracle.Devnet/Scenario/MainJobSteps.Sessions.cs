@@ -74,7 +74,7 @@ public static partial class MainJobSteps
         world.Reporter.Detail($"blocked by the exit provider's policy: {string.Join(", ", denials.Select(d => $"{MainJobReport.DescribeRule(d.Key)}: {d.Value} packet(s)"))}");
 
         // The denied flow closes after its idle timeout and goes into the next checkpoint, which alice vouches for.
-        var after = await WaitForMetricAsync(ProviderStatusUrl(world, topology.ExitProviderAddress), "oracle_vpngateway_metering_vouchers_accepted", before + 2, TimeSpan.FromSeconds(30), cancellationToken);
+        var after = await WaitForMetricAsync(ProviderStatusUrl(world, topology.ExitProviderAddress), "oracle_vpngateway_metering_vouchers_accepted", before + 2, TimeSpan.FromSeconds(60), cancellationToken);
         world.Reporter.Detail($"the denied flow is in a checkpoint alice signed a voucher for ({after} vouchers accepted)");
     }
 

@@ -105,9 +105,10 @@ public sealed class SharedDeviceAttributionTests
             Assert.Equal(tunnel[id].Rx, Sum(records, TrafficDirection.Outbound));
             Assert.Equal(tunnel[id].Tx, Sum(records, TrafficDirection.Inbound));
 
-            // Two datagrams of 36 bytes sent; a datagram lost on the way is possible, one counted twice or another's is not.
+            // Datagrams of 36 bytes each (the swarm may send one again after its rekey); the exact match with the session's
+            // tunnel counters above is what rules out another session's packets.
             var packets = udp.Sum(r => (long)r.Packets);
-            Assert.InRange(packets, 1, 2);
+            Assert.True(packets >= 1, $"session {id}: no datagram recorded");
             Assert.Equal(packets * 36, udp.Sum(r => (long)r.PayloadOctets));
             Assert.Equal(packets * 64, udp.Sum(r => (long)r.Octets));
         }
