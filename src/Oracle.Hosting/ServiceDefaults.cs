@@ -44,7 +44,31 @@ public static class ServiceDefaults
 
         builder.Services.AddSystemd();
         builder.Services.AddHealthChecks();
+        HonorHistogramAdvice();
         return builder;
+    }
+
+    private static int _adviceHonored;
+
+    // A .NET histogram created with bucket advice (InstrumentAdvice.HistogramBucketBoundaries, such as the collector's
+    // millisecond-scale request timings) is exported with those buckets; every other keeps prometheus-net's default.
+    // Once per process: replacing the meter adapter again would drop what the first one listened to.
+    private static void HonorHistogramAdvice()
+    {
+        if (Interlocked.Exchange(ref _adviceHonored, 1) != 0)
+        {
+            return;
+        }
+
+        Metrics.ConfigureMeterAdapter(options =>
+        {
+            var fallback = options.ResolveHistogramBuckets;
+            options.ResolveHistogramBuckets = instrument => instrument switch
+            {
+                System.Diagnostics.Metrics.Histogram<double> { Advice.HistogramBucketBoundaries: { Count: > 0 } buckets } => [.. buckets],
+                _ => fallback(instrument),
+            };
+        });
     }
 
     // {"status":"Unhealthy","checks":{"database":{"status":"Unhealthy","description":"database unreachable: ..."}}}: an

@@ -17,6 +17,15 @@ internal sealed record IngestResult(
     double UngroupedRecordsPerSecond,
     double SteadyRecordsPerSecond)
 {
+    /// <summary>The collector's own time per record proof (its Server-Timing header), median.</summary>
+    public double ProofServerP50Ms { get; init; }
+
+    /// <summary>The collector's own time per record proof, 99th percentile.</summary>
+    public double ProofServerP99Ms { get; init; }
+
+    /// <summary>From the first publication to the first answer (the cold start).</summary>
+    public double FirstAnswerMs { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, object>
     {
         ["records_per_s"] = Round(RecordsPerSecond),
@@ -24,12 +33,15 @@ internal sealed record IngestResult(
         ["sequencer_leaves_per_s"] = Round(SequencerLeavesPerSecond),
         ["proof_p50_ms"] = Math.Round(ProofP50Ms, 2),
         ["proof_p99_ms"] = Math.Round(ProofP99Ms, 2),
+        ["proof_server_p50_ms"] = Math.Round(ProofServerP50Ms, 2),
+        ["proof_server_p99_ms"] = Math.Round(ProofServerP99Ms, 2),
         ["anchor_gas_per_leaf"] = Math.Round(AnchorGasPerLeaf, 1),
         ["anchors"] = Anchors,
         ["copy_only_records_per_s"] = Round(CopyOnlyRecordsPerSecond),
         ["records_vs_copy_only"] = Math.Round(RecordsPerSecond / CopyOnlyRecordsPerSecond, 3),
         ["verify_only_records_per_s"] = Round(VerifyOnlyRecordsPerSecond),
         ["steady_records_per_s"] = Round(SteadyRecordsPerSecond),
+        ["first_answer_ms"] = Round(FirstAnswerMs),
         ["ungrouped_records_per_s"] = Round(UngroupedRecordsPerSecond),
         ["records_vs_ungrouped"] = Math.Round(RecordsPerSecond / UngroupedRecordsPerSecond, 3),
         ["gateways"] = Settings.Gateways,

@@ -59,8 +59,8 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
             var (anchors, gasPerLeaf) = await WaitAnchoredAsync(collectors.Database, settings.Batches, cancellationToken);
             progress.WriteLine($"{anchors} anchors, {gasPerLeaf:0.0} gas per leaf");
 
-            var (p50, p99) = await ProofLatencyAsync(process.Url, sessions, cancellationToken);
-            progress.WriteLine($"{settings.Proofs} record proofs over HTTP: p50 {p50:0.00} ms, p99 {p99:0.00} ms");
+            var (p50, p99, serverP50, serverP99) = await ProofLatencyAsync(process.Url, sessions, cancellationToken);
+            progress.WriteLine($"{settings.Proofs} record proofs over HTTP: p50 {p50:0.00} ms, p99 {p99:0.00} ms (in the collector: p50 {serverP50:0.00} ms, p99 {serverP99:0.00} ms)");
 
             var copyRate = await CopyOnlyAsync(collectors.Database, batches, cancellationToken);
             progress.WriteLine($"binary COPY of the same rows alone: {copyRate:0} records/s");
@@ -77,7 +77,12 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
 
             var ungroupedRate = await UngroupedAsync(amqpUrl, batches, cancellationToken);
             progress.WriteLine($"the same batches into a collector storing one batch per transaction (16 at once, as before group commit): {ungroupedRate:0} records/s");
-            return new IngestResult(settings, recordsPerSecond, leavesPerSecond, sequencerRate, p50, p99, gasPerLeaf, anchors, copyRate, verifyRate, ungroupedRate, steadyRate);
+            return new IngestResult(settings, recordsPerSecond, leavesPerSecond, sequencerRate, p50, p99, gasPerLeaf, anchors, copyRate, verifyRate, ungroupedRate, steadyRate)
+            {
+                ProofServerP50Ms = serverP50,
+                ProofServerP99Ms = serverP99,
+                FirstAnswerMs = first.At.TotalMilliseconds,
+            };
         }
         finally
         {
@@ -239,11 +244,13 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
     }
 
     // Record proofs of random leaves of random sessions over HTTP, one at a time (latency, not throughput), after a warm-up.
-    private async Task<(double P50, double P99)> ProofLatencyAsync(string url, IReadOnlyList<SessionEvidence> sessions, CancellationToken cancellationToken)
+    // The collector's own time per request comes from its Server-Timing header (RequestTiming).
+    private async Task<(double P50, double P99, double ServerP50, double ServerP99)> ProofLatencyAsync(string url, IReadOnlyList<SessionEvidence> sessions, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = new Uri(url) };
         var random = new Random(7);
         var times = new List<double>(settings.Proofs);
+        var serverTimes = new List<double>(settings.Proofs);
         for (var i = 0; i < settings.Proofs + 100; i++)
         {
             var session = sessions[random.Next(sessions.Count)];
@@ -261,11 +268,27 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
             if (i >= 100)
             {
                 times.Add(watch.Elapsed.TotalMilliseconds);
+                serverTimes.Add(ServerMilliseconds(response));
             }
         }
 
-        times.Sort();
-        return (times[times.Count / 2], times[(int)Math.Ceiling(times.Count * 0.99) - 1]);
+        return (Percentile(times, 0.5), Percentile(times, 0.99), Percentile(serverTimes, 0.5), Percentile(serverTimes, 0.99));
+    }
+
+    private static double Percentile(List<double> values, double quantile)
+    {
+        var sorted = values.Order().ToList();
+        return quantile == 0.5 ? sorted[sorted.Count / 2] : sorted[(int)Math.Ceiling(sorted.Count * quantile) - 1];
+    }
+
+    // "Server-Timing: app;dur=1.234" (milliseconds).
+    private static double ServerMilliseconds(HttpResponseMessage response)
+    {
+        var header = response.Headers.TryGetValues("Server-Timing", out var values) ? values.FirstOrDefault() : null;
+        var duration = header?.Split(';').Select(p => p.Trim()).FirstOrDefault(p => p.StartsWith("dur=", StringComparison.Ordinal));
+        return duration is not null && double.TryParse(duration[4..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+            ? ms
+            : throw new InvalidOperationException($"the collector's answer has no Server-Timing duration ({header ?? "no header"})");
     }
 
     // The second baseline: what the collector's verification alone (digest, signatures, roots; no bus, no database)

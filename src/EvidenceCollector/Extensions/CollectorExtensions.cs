@@ -47,7 +47,8 @@ internal static class CollectorExtensions
 
     /// <summary>
     /// Ingestion: the evidence batch consumer on the bus (one quorum queue for all processes), the group committer that
-    /// decides its deliveries a group per transaction, the on-chain session directory, the PostgreSQL store with its
+    /// decides its deliveries a group per transaction, the on-chain session directory fed by the session watcher (the
+    /// SessionOpened events, so sessions are known before their first batch), the PostgreSQL store with its
     /// cache of session heads, and the rejected-batches queue.
     /// </summary>
     public static WebApplicationBuilder AddEvidenceIngestion(this WebApplicationBuilder builder)
@@ -56,7 +57,10 @@ internal static class CollectorExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.Queue != o.RejectedQueue, "Ingestion:Queue and Ingestion:RejectedQueue must differ")
             .ValidateOnStart();
-        builder.Services.AddSingleton<ISessionDirectory, ChainSessionDirectory>();
+        builder.Services.AddSingleton<ChainSessionDirectory>();
+        builder.Services.AddSingleton<ISessionDirectory>(sp => sp.GetRequiredService<ChainSessionDirectory>());
+        builder.Services.AddSingleton<SessionWatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SessionWatcher>());
         builder.Services.AddSingleton<SessionHeadCache>();
         builder.Services.AddSingleton<EvidenceStore>();
         builder.Services.AddSingleton(sp =>
@@ -117,11 +121,12 @@ internal static class CollectorExtensions
         return builder;
     }
 
-    /// <summary>Maps the read API, <c>/openapi/v1.json</c>, <c>/checkpoint</c> and <c>/tile/...</c>.</summary>
+    /// <summary>Maps the read API, <c>/openapi/v1.json</c>, <c>/checkpoint</c> and <c>/tile/...</c>, each request timed (<see cref="RequestTiming"/>).</summary>
     public static WebApplication MapEvidenceProofs(this WebApplication app)
     {
         // A request the endpoints cannot bind (a session id that is not a number, a missing query value) is the
         // client's mistake: 400 with a problem, not a server error.
+        app.UseRequestTiming(app.Services.GetRequiredService<CollectorMetrics>());
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,

@@ -1,6 +1,7 @@
 using EvidenceCollector.Ingestion;
 using EvidenceCollector.Tests.Support;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Nethereum.Signer;
 using Oracle.Core.Evidence;
 using Oracle.Core.Merkle;
@@ -50,6 +51,36 @@ public sealed class IngestionTests
         Assert.Equal(12L, await collector.ScalarAsync<long>("SELECT tree_size FROM log_head"));
         Assert.Equal(12, collector.Metrics.Count(CollectorCounters.BatchesAccepted, "verified"));
     }
+
+    [Fact]
+    public async Task Consume_SessionsOpenedBeforeAndAfterStart_KnownFromTheWatcherWithoutAChainRead()
+    {
+        var chain = await ChainSessions.GetAsync();
+        var before = (await chain.SessionsAsync(1))[0];
+        await using var collector = await CollectorUnderTest.StartAsync();
+        var directory = collector.Host.Services.GetRequiredService<ChainSessionDirectory>();
+        await TestGateway.WaitUntilAsync(() => Watched(collector, before.SessionId), Wait, "the session opened before the start in chain_sessions");
+        var after = (await chain.SessionsAsync(1))[0];
+        await TestGateway.WaitUntilAsync(() => Watched(collector, after.SessionId), Wait, "the session opened after the start in chain_sessions");
+        await using var gateway = await TestGateway.StartAsync(collector.Host.Settings["Bus:Url"]!);
+        var batches = new[] { before.Next(records: 5), after.Next(records: 7) };
+        foreach (var batch in batches)
+        {
+            await gateway.PublishAsync(batch);
+        }
+
+        await gateway.WaitAnsweredAsync(batches.Select(b => b.BatchId), Wait);
+
+        Assert.Empty(gateway.Rejected);
+        Assert.Equal(2, gateway.Accepted.Count);
+        // Both sessions came from the watcher (SessionOpened, checked against the commitment), none from a chain read.
+        Assert.Equal(0, directory.ChainReads);
+        Assert.Equal(before.Gateway.GetPublicAddress().ToLowerInvariant(), (await collector.ScalarAsync<string>($"SELECT provider FROM chain_sessions WHERE session_id = {before.SessionId}")).ToLowerInvariant());
+        Assert.Equal(after.Client.GetPublicAddress().ToLowerInvariant(), (await collector.ScalarAsync<string>($"SELECT client FROM chain_sessions WHERE session_id = {after.SessionId}")).ToLowerInvariant());
+    }
+
+    private static bool Watched(CollectorUnderTest collector, ulong sessionId)
+        => collector.ScalarAsync<long>($"SELECT count(*) FROM chain_sessions WHERE session_id = {sessionId}").GetAwaiter().GetResult() == 1;
 
     [Fact]
     public async Task Consume_SameBatchTwice_StoredOnceAndAcceptedTwiceWithTheSameDigest()
