@@ -36,6 +36,9 @@ public static class CollectorCounters
     /// <summary>Proofs served, by kind.</summary>
     public const string ProofsServed = "proofs_served";
 
+    /// <summary>Database round trips of the proofs served, by kind (a record proof takes one, or two when its checkpoint's size was not the expected one).</summary>
+    public const string ProofRoundTrips = "proof_round_trips";
+
     /// <summary>Records deleted after their retention (their hashes stay).</summary>
     public const string RecordsPruned = "records_pruned";
 
@@ -53,6 +56,7 @@ public static class CollectorCounters
         (Anchors, "Anchors the EvidenceRegistry accepted"),
         (AnchorGas, "Gas used by anchors"),
         (ProofsServed, "Proofs served, by kind"),
+        (ProofRoundTrips, "Database round trips of the proofs served, by kind"),
         (RecordsPruned, "Records deleted after their retention (their hashes stay)"),
     ];
 }

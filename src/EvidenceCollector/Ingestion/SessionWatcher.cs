@@ -4,8 +4,6 @@ using Oracle.Chain.Contracts.SessionManager;
 using Oracle.Chain.Deployment;
 using Oracle.Chain.Events;
 using Oracle.Chain.Sessions;
-using Oracle.Storage;
-using Oracle.Storage.ChainCursors;
 
 namespace EvidenceCollector.Ingestion;
 
@@ -20,7 +18,7 @@ namespace EvidenceCollector.Ingestion;
 /// </summary>
 internal sealed partial class SessionWatcher(
     ChainContext chain,
-    OracleDatabase database,
+    IChainCursorStore cursors,
     ChainSessionDirectory directory,
     ChainWatcherOptions options,
     ILogger<SessionWatcher> logger,
@@ -120,9 +118,8 @@ internal sealed partial class SessionWatcher(
             {
                 if (watcher is null)
                 {
-                    await PostgresChainCursorStore.MigrateAsync(database.DataSource, database.Schema, cancellationToken).ConfigureAwait(false);
-                    watcher = new ChainWatcher(chain, WatcherName, chain.DeploymentBlock(ContractNames.SessionManager),
-                            new PostgresChainCursorStore(database.DataSource, database.Schema), this, options, watcherLogger, time)
+                    // The cursor tables are migrated with the collector's own (Oracle.Storage's shared migrations).
+                    watcher = new ChainWatcher(chain, WatcherName, chain.DeploymentBlock(ContractNames.SessionManager), cursors, this, options, watcherLogger, time)
                         .Subscribe<SessionOpenedEvent>(chain.AddressOf(ContractNames.SessionManager));
                 }
 

@@ -21,74 +21,20 @@ internal sealed class PostgresMerkleNodeStore(NpgsqlConnection connection, Npgsq
     public async ValueTask ReadAsync(IReadOnlyList<MerkleNodeId> nodes, Memory<byte> hashes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(nodes);
-        var stored = new List<int>();
-        var computed = new List<int>();
-        for (var i = 0; i < nodes.Count; i++)
-        {
-            (nodes[i].Level >= StrideLevel ? stored : computed).Add(i);
-        }
-
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        if (stored.Count > 0)
-        {
-            var command = new NpgsqlBatchCommand(
-                $"SELECT n.level, n.node_index, n.hash FROM unnest(@levels, @indexes) AS w(level, node_index) " +
-                $"JOIN {tables.Nodes} n ON n.level = w.level AND n.node_index = w.node_index{tables.Scope("n")}");
-            command.Parameters.Add(new NpgsqlParameter("levels", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { Value = stored.Select(i => (short)nodes[i].Level).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("indexes", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = stored.Select(i => DbIds.Size(nodes[i].Index)).ToArray() });
-            AddScope(command);
-            batch.BatchCommands.Add(command);
-        }
-
-        if (computed.Count > 0)
-        {
-            var command = new NpgsqlBatchCommand(
-                $"SELECT l.leaf_index, l.leaf_hash FROM unnest(@starts, @ends) AS r(first, stop) " +
-                $"JOIN {tables.Leaves} l ON l.leaf_index >= r.first AND l.leaf_index < r.stop{tables.Scope("l")}");
-            command.Parameters.Add(new NpgsqlParameter("starts", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = computed.Select(i => DbIds.Size(nodes[i].FirstLeaf)).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("ends", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = computed.Select(i => DbIds.Size(nodes[i].FirstLeaf + nodes[i].Leaves)).ToArray() });
-            AddScope(command);
-            batch.BatchCommands.Add(command);
-        }
-
-        if (batch.BatchCommands.Count == 0)
+        var read = new MerkleNodeRead(tables, nodes);
+        if (read.ResultSets == 0)
         {
             return;
         }
 
-        var storedHashes = new Dictionary<MerkleNodeId, byte[]>(stored.Count);
-        var leafHashes = new Dictionary<ulong, byte[]>();
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            if (stored.Count > 0)
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    storedHashes[new MerkleNodeId(reader.GetInt16(0), (ulong)reader.GetInt64(1))] = (byte[])reader[2];
-                }
-
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            if (computed.Count > 0)
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    leafHashes[(ulong)reader.GetInt64(0)] = (byte[])reader[1];
-                }
-            }
+            read.AddTo(batch);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await read.ReadResultsAsync(reader, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var i in stored)
-        {
-            var hash = storedHashes.GetValueOrDefault(nodes[i]) ?? throw new KeyNotFoundException($"Merkle node {nodes[i]} of {Describe()} was never written");
-            hash.CopyTo(hashes.Span.Slice(i * MerkleHash.Size, MerkleHash.Size));
-        }
-
-        foreach (var i in computed)
-        {
-            Hash(nodes[i], leafHashes, hashes.Span.Slice(i * MerkleHash.Size, MerkleHash.Size));
-        }
+        read.CopyTo(hashes);
     }
 
     /// <summary>
@@ -131,36 +77,4 @@ internal sealed class PostgresMerkleNodeStore(NpgsqlConnection connection, Npgsq
 
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    private void AddScope(NpgsqlBatchCommand command)
-    {
-        if (tables.SessionId is { } session)
-        {
-            command.Parameters.AddWithValue("session", session);
-        }
-    }
-
-    // MTH of a perfect subtree below the stride, from its leaf hashes (pairwise, level by level).
-    private void Hash(MerkleNodeId node, Dictionary<ulong, byte[]> leaves, Span<byte> destination)
-    {
-        var width = (int)node.Leaves;
-        var level = new byte[width][];
-        for (var j = 0; j < width; j++)
-        {
-            level[j] = leaves.GetValueOrDefault(node.FirstLeaf + (ulong)j)
-                ?? throw new KeyNotFoundException($"leaf {node.FirstLeaf + (ulong)j} of {Describe()} is missing (asked for node {node})");
-        }
-
-        for (; width > 1; width /= 2)
-        {
-            for (var j = 0; j < width / 2; j++)
-            {
-                level[j] = MerkleHash.Node(level[2 * j], level[(2 * j) + 1]);
-            }
-        }
-
-        level[0].CopyTo(destination);
-    }
-
-    private string Describe() => tables.SessionId is { } s ? $"the log of session {DbIds.Session(s)}" : "the global log";
 }

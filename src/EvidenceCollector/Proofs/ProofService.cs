@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
+using EvidenceCollector.Ingestion;
+using Microsoft.Extensions.Options;
 using Nethereum.Contracts;
 using EvidenceCollector.Log;
 using Npgsql;
@@ -20,9 +23,26 @@ namespace EvidenceCollector.Proofs;
 /// proofs, anchors. Every proof is checked (RFC 9162 verification, Oracle.Core's <see cref="MerkleProofs"/>) against
 /// the root it claims before it is returned; a proof that does not hold is a 500, never an answer.
 /// </summary>
-internal sealed class ProofService(OracleDatabase database, LogReader log, LogIdentity identity, ChainContext chain, RegistryAnchors registryAnchors, CollectorMetrics metrics)
+internal sealed class ProofService(OracleDatabase database, IOptions<DatabaseOptions> databaseOptions, LogReader log, LogIdentity identity, ChainContext chain,
+    RegistryAnchors registryAnchors, SessionHeadCache heads, CollectorMetrics metrics) : IAsyncDisposable
 {
+    private const int MaxRememberedSizes = 100_000;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    // Record proofs read on connections of their own: statements prepared after their second use (a proof's statements
+    // are the same every time), and no DISCARD ALL when a connection goes back to the pool (these reads take no lock
+    // and set nothing; the ingestion's and the sequencer's connections keep the reset).
+    private readonly NpgsqlDataSource _reads = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(databaseOptions.Value.ConnectionString)
+    {
+        SearchPath = database.Schema,
+        NoResetOnClose = true,
+        MaxAutoPrepare = 32,
+        AutoPrepareMinUsages = 2,
+    }.ConnectionString).Build();
+
+    // The size of the checkpoint each session's last record proof without a size was given under: the next one's nodes
+    // are read with its checkpoint, in the same round trip, when it is the same size.
+    private readonly ConcurrentDictionary<ulong, ulong> _provenSizes = new();
 
     /// <summary>The global log: identity, latest signed checkpoint and latest anchor.</summary>
     public async Task<ProofAnswer<LogView>> LogAsync(CancellationToken cancellationToken)
@@ -97,9 +117,14 @@ internal sealed class ProofService(OracleDatabase database, LogReader log, LogId
             return ProofProblem.NotFound($"session {sessionId}'s log has no leaf {leafIndex}");
         }
 
-        // Two round trips on one connection: the checkpoint to prove under, the session's size and the leaf; then the
-        // proof's nodes (one query, PostgresMerkleNodeStore).
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        // One round trip: the checkpoint to prove under, the session's size, the leaf and the proof's nodes for the size
+        // that checkpoint is expected to have (the one asked for; else the last one proven under, or the session's head as
+        // this process stored it). A second round trip reads the nodes only when the checkpoint has another size.
+        var planned = treeSize ?? (_provenSizes.TryGetValue(sessionId, out var proven) ? proven : heads.Get(DbIds.Session(sessionId))?.Size);
+        var prefetch = planned is { } p && p > leafIndex && p <= long.MaxValue
+            ? new MerkleNodeRead(MerkleTables.Session(sessionId), StoredMerkleTree.InclusionProofNodes(leafIndex, p))
+            : null;
+        await using var connection = await _reads.OpenConnectionAsync(cancellationToken);
         SessionCheckpoint? checkpoint = null;
         long? latest = null;
         byte[]? leafHash = null;
@@ -120,6 +145,7 @@ internal sealed class ProofService(OracleDatabase database, LogReader log, LogId
             leaf.Parameters.AddWithValue("s", DbIds.Session(sessionId));
             leaf.Parameters.AddWithValue("i", DbIds.Size(leafIndex));
             batch.BatchCommands.Add(leaf);
+            prefetch?.AddTo(batch);
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             if (await reader.ReadAsync(cancellationToken))
             {
@@ -137,6 +163,12 @@ internal sealed class ProofService(OracleDatabase database, LogReader log, LogId
             {
                 leafHash = (byte[])reader[0];
                 record = reader.IsDBNull(1) ? null : (byte[])reader[1];
+            }
+
+            if (prefetch is { ResultSets: > 0 })
+            {
+                await reader.NextResultAsync(cancellationToken);
+                await prefetch.ReadResultsAsync(reader, cancellationToken);
             }
         }
 
@@ -162,14 +194,26 @@ internal sealed class ProofService(OracleDatabase database, LogReader log, LogId
             throw new InvalidDataException($"leaf {leafIndex} of session {sessionId} is missing from the store (its checkpoint of {checkpoint.Checkpoint.TreeSize} leaves is held): run evidence-collector audit");
         }
 
-        var proof = await new StoredMerkleTree(new PostgresMerkleNodeStore(connection, null, MerkleTables.Session(sessionId)))
-            .InclusionProofAsync(leafIndex, checkpoint.Checkpoint.TreeSize, cancellationToken);
+        var prefetched = prefetch is not null && planned == checkpoint.Checkpoint.TreeSize;
+        IMerkleNodeStore nodes = prefetched ? prefetch! : new PostgresMerkleNodeStore(connection, null, MerkleTables.Session(sessionId));
+        var proof = await new StoredMerkleTree(nodes).InclusionProofAsync(leafIndex, checkpoint.Checkpoint.TreeSize, cancellationToken);
+        if (treeSize is null)
+        {
+            if (_provenSizes.Count > MaxRememberedSizes)
+            {
+                _provenSizes.Clear();
+            }
+
+            _provenSizes[sessionId] = checkpoint.Checkpoint.TreeSize;
+        }
+
         if (!MerkleProofs.VerifyInclusion(leafHash, leafIndex, checkpoint.Checkpoint.TreeSize, proof, checkpoint.Checkpoint.Root))
         {
             throw new InvalidDataException($"the stored log of session {sessionId} does not prove leaf {leafIndex} under its checkpoint of {checkpoint.Checkpoint.TreeSize} leaves: run evidence-collector audit");
         }
 
         metrics.Add(CollectorCounters.ProofsServed, reason: "record");
+        metrics.Add(CollectorCounters.ProofRoundTrips, prefetched ? 1 : 2, reason: "record");
         return new SessionRecordProof
         {
             ChainId = identity.ChainId,
@@ -300,6 +344,9 @@ internal sealed class ProofService(OracleDatabase database, LogReader log, LogId
         metrics.Add(CollectorCounters.ProofsServed, reason: "consistency");
         return new LogConsistencyProof { LogId = identity.LogId, Size1 = first, Root1 = root1, Size2 = size2, Root2 = root2, Proof = proof };
     }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _reads.DisposeAsync();
 
     private const string CheckpointColumns =
         "SELECT batch_id, first_leaf_index, tree_size, root, epoch_time, capture_drops, checkpoint_signature, voucher::text, rejection::text, log_index, accepted_at ";

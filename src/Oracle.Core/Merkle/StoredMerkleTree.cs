@@ -69,6 +69,17 @@ public sealed class StoredMerkleTree(IMerkleNodeStore store)
         return MerkleRecursion.InclusionProof(source, index, size);
     }
 
+    /// <summary>
+    /// The nodes <see cref="InclusionProofAsync"/> reads from the store (one call, in this order) for leaf
+    /// <paramref name="index"/> of the tree of <paramref name="size"/> leaves, so a caller can fetch them ahead in the
+    /// same round trip as other reads and serve them from a store that already holds them.
+    /// </summary>
+    public static IReadOnlyList<MerkleNodeId> InclusionProofNodes(ulong index, ulong size)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, size);
+        return MerkleRecursion.Plan(s => MerkleRecursion.InclusionProof(s, index, size));
+    }
+
     /// <summary>The consistency proof from <paramref name="size1"/> to <paramref name="size2"/> leaves (empty when equal or from 0).</summary>
     public async ValueTask<IReadOnlyList<byte[]>> ConsistencyProofAsync(ulong size1, ulong size2, CancellationToken cancellationToken)
     {

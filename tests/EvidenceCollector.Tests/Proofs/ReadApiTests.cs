@@ -113,6 +113,67 @@ public sealed class ReadApiTests
     }
 
     [Fact]
+    public async Task GetRecord_ExpectedAndOtherSizes_EveryProofVerifiesAndOneRoundTripWhenTheSizeWasExpected()
+    {
+        var chain = await ChainSessions.GetAsync();
+        var session = (await chain.SessionsAsync(1))[0];
+        await using var collector = await CollectorUnderTest.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(collector.Host.Settings["Bus:Url"]!);
+        // 900 leaves: the proofs need stored subtrees (256 leaves and up) and subtrees hashed from leaves.
+        var batches = new List<EvidenceBatch>();
+        for (var i = 0; i < 3; i++)
+        {
+            batches.Add(session.Next(records: 300));
+            await gateway.PublishAsync(batches[^1]);
+        }
+
+        await gateway.WaitAnsweredAsync(batches.Select(b => b.BatchId), Wait);
+        using var http = collector.Host.Factory.CreateClient();
+        var opened = (await new SessionReader(chain.Chain.ReadOnly, chain.SessionManager).FindAsync(session.SessionId))!.Value.Record.Terms;
+        var parties = new SessionLogParties(session.SessionId, session.Domain, opened.Provider, opened.Client);
+
+        async Task<SessionRecordProof> ProveAsync(string path, ulong leaf, ulong treeSize)
+        {
+            using var response = await http.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            // The collector's own time, for clients that measure it apart from theirs.
+            Assert.Matches("^app;dur=[0-9]+\\.[0-9]{3}$", Assert.Single(response.Headers.GetValues("Server-Timing")));
+            var proof = (await response.Content.ReadFromJsonAsync<SessionRecordProof>(Json))!;
+            Assert.Equal(ProofCheck.Valid, proof.Verify(parties));
+            Assert.Equal(MerkleHash.Leaf(session.Records[(int)leaf]), proof.LeafHash);
+            Assert.Equal(treeSize, proof.Checkpoint.TreeSize);
+            return proof;
+        }
+
+        // The latest checkpoint (the head this process stored), a size asked for, the latest again: one round trip each.
+        foreach (var leaf in new ulong[] { 0, 255, 256, 511, 899 })
+        {
+            await ProveAsync($"/v1/sessions/{session.SessionId}/records/{leaf}", leaf, 900);
+        }
+
+        await ProveAsync($"/v1/sessions/{session.SessionId}/records/299?treeSize=300", 299, 300);
+        await ProveAsync($"/v1/sessions/{session.SessionId}/records/400?treeSize=600", 400, 600);
+        await ProveAsync($"/v1/sessions/{session.SessionId}/records/7", 7, 900);
+        Assert.Equal(8, collector.Metrics.Count(CollectorCounters.ProofsServed, "record"));
+        Assert.Equal(8, collector.Metrics.Count(CollectorCounters.ProofRoundTrips, "record"));
+
+        // The log grew past the size last proven under: the nodes are read again for the new checkpoint (two round trips).
+        batches.Add(session.Next(records: 300));
+        await gateway.PublishAsync(batches[^1]);
+        await gateway.WaitAnsweredAsync(batches.Select(b => b.BatchId), Wait);
+        await ProveAsync($"/v1/sessions/{session.SessionId}/records/1000", 1000, 1200);
+        await ProveAsync($"/v1/sessions/{session.SessionId}/records/3", 3, 1200);
+        Assert.Equal(10, collector.Metrics.Count(CollectorCounters.ProofsServed, "record"));
+        Assert.Equal(11, collector.Metrics.Count(CollectorCounters.ProofRoundTrips, "record"));
+        // A leaf outside the checkpoint asked for is still the client's mistake.
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync($"/v1/sessions/{session.SessionId}/records/300?treeSize=300")).StatusCode);
+
+        // The server-side timing histogram, with millisecond buckets.
+        var metrics = await http.GetStringAsync("/metrics");
+        Assert.Contains("oracle_evidencecollector_request_seconds_bucket{endpoint=\"/v1/sessions/{sessionId}/records/{leafIndex}\",le=\"0.001\"}", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Anchor_LogGrowing_EverySizeOnceWithTheStoredRoot()
     {
         var chain = await ChainSessions.GetAsync();

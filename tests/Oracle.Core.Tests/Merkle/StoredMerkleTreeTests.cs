@@ -83,6 +83,38 @@ public sealed class StoredMerkleTreeTests
     }
 
     [Fact]
+    public async Task InclusionProofNodes_AnyLeafAndSize_TheNodesTheProofReadsInOrder()
+    {
+        var store = new MemoryMerkleNodeStore();
+        var stored = new StoredMerkleTree(store);
+        await stored.AppendAsync(0, [.. Enumerable.Range(0, 300).Select(Leaf)], CancellationToken.None);
+        foreach (var (index, size) in new (ulong, ulong)[] { (0, 1), (0, 2), (5, 7), (255, 256), (256, 300), (299, 300), (17, 129) })
+        {
+            var recording = new RecordingStore(store);
+
+            await new StoredMerkleTree(recording).InclusionProofAsync(index, size, CancellationToken.None);
+
+            Assert.Equal(recording.Asked, StoredMerkleTree.InclusionProofNodes(index, size));
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => StoredMerkleTree.InclusionProofNodes(300, 300));
+    }
+
+    private sealed class RecordingStore(IMerkleNodeStore inner) : IMerkleNodeStore
+    {
+        public List<MerkleNodeId> Asked { get; } = [];
+
+        public ValueTask ReadAsync(IReadOnlyList<MerkleNodeId> nodes, Memory<byte> hashes, CancellationToken cancellationToken)
+        {
+            Asked.AddRange(nodes);
+            return inner.ReadAsync(nodes, hashes, cancellationToken);
+        }
+
+        public ValueTask WriteAsync(IReadOnlyList<MerkleNodeId> nodes, ReadOnlyMemory<byte> hashes, CancellationToken cancellationToken)
+            => inner.WriteAsync(nodes, hashes, cancellationToken);
+    }
+
+    [Fact]
     public async Task StoredTree_RewriteWithAnotherLeaf_IsAFork()
     {
         var store = new MemoryMerkleNodeStore();
