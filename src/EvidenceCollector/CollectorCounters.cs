@@ -39,6 +39,13 @@ public static class CollectorCounters
     /// <summary>Database round trips of the proofs served, by kind (a record proof takes one, or two when its checkpoint's size was not the expected one).</summary>
     public const string ProofRoundTrips = "proof_round_trips";
 
+    /// <summary>
+    /// Sessions the collector learnt, by where from: <c>watcher</c> (a SessionOpened event, before any batch),
+    /// <c>database</c> (kept by a watcher before a restart or in another process), <c>chain</c> (read at the session's
+    /// first batch), <c>chain-unknown</c> (a batch named a session nobody opened).
+    /// </summary>
+    public const string SessionsFound = "sessions_found";
+
     /// <summary>Records deleted after their retention (their hashes stay).</summary>
     public const string RecordsPruned = "records_pruned";
 
@@ -57,6 +64,7 @@ public static class CollectorCounters
         (AnchorGas, "Gas used by anchors"),
         (ProofsServed, "Proofs served, by kind"),
         (ProofRoundTrips, "Database round trips of the proofs served, by kind"),
+        (SessionsFound, "Sessions learnt, by where from (watcher, database, chain, chain-unknown)"),
         (RecordsPruned, "Records deleted after their retention (their hashes stay)"),
     ];
 }

@@ -23,6 +23,12 @@ internal sealed record IngestResult(
     /// <summary>The collector's own time per record proof, 99th percentile.</summary>
     public double ProofServerP99Ms { get; init; }
 
+    /// <summary>GET /checkpoint (from memory) between the proofs, client side, median: the same-run floor of a request.</summary>
+    public double CheckpointP50Ms { get; init; }
+
+    /// <summary>GET /checkpoint between the proofs, 99th percentile.</summary>
+    public double CheckpointP99Ms { get; init; }
+
     /// <summary>From the first publication to the first answer (the cold start).</summary>
     public double FirstAnswerMs { get; init; }
 
@@ -35,6 +41,8 @@ internal sealed record IngestResult(
         ["proof_p99_ms"] = Math.Round(ProofP99Ms, 2),
         ["proof_server_p50_ms"] = Math.Round(ProofServerP50Ms, 2),
         ["proof_server_p99_ms"] = Math.Round(ProofServerP99Ms, 2),
+        ["checkpoint_p50_ms"] = Math.Round(CheckpointP50Ms, 2),
+        ["checkpoint_p99_ms"] = Math.Round(CheckpointP99Ms, 2),
         ["anchor_gas_per_leaf"] = Math.Round(AnchorGasPerLeaf, 1),
         ["anchors"] = Anchors,
         ["copy_only_records_per_s"] = Round(CopyOnlyRecordsPerSecond),

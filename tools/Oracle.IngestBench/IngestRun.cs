@@ -59,8 +59,9 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
             var (anchors, gasPerLeaf) = await WaitAnchoredAsync(collectors.Database, settings.Batches, cancellationToken);
             progress.WriteLine($"{anchors} anchors, {gasPerLeaf:0.0} gas per leaf");
 
-            var (p50, p99, serverP50, serverP99) = await ProofLatencyAsync(process.Url, sessions, cancellationToken);
-            progress.WriteLine($"{settings.Proofs} record proofs over HTTP: p50 {p50:0.00} ms, p99 {p99:0.00} ms (in the collector: p50 {serverP50:0.00} ms, p99 {serverP99:0.00} ms)");
+            var (p50, p99, serverP50, serverP99, floorP50, floorP99) = await ProofLatencyAsync(process.Url, sessions, cancellationToken);
+            progress.WriteLine($"{settings.Proofs} record proofs over HTTP: p50 {p50:0.00} ms, p99 {p99:0.00} ms (in the collector: p50 {serverP50:0.00} ms, p99 {serverP99:0.00} ms; " +
+                $"GET /checkpoint from memory between them: p50 {floorP50:0.00} ms, p99 {floorP99:0.00} ms)");
 
             var copyRate = await CopyOnlyAsync(collectors.Database, batches, cancellationToken);
             progress.WriteLine($"binary COPY of the same rows alone: {copyRate:0} records/s");
@@ -81,6 +82,8 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
             {
                 ProofServerP50Ms = serverP50,
                 ProofServerP99Ms = serverP99,
+                CheckpointP50Ms = floorP50,
+                CheckpointP99Ms = floorP99,
                 FirstAnswerMs = first.At.TotalMilliseconds,
             };
         }
@@ -200,8 +203,10 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
         var store = Value("oracle_evidencecollector_group_store_seconds_sum");
         var phases = string.Join(", ", new[] { "lock", "decide", "copy", "write", "commit" }
             .Select(p => $"{p} {Value($"oracle_evidencecollector_group_store_phase_seconds_sum{{phase=\"{p}\"}}"):0.00} s"));
+        var found = string.Join(", ", new[] { "watcher", "database", "chain", "chain-unknown" }
+            .Select(r => $"{r} {Value($"oracle_evidencecollector_sessions_found{{reason=\"{r}\"}}"):0}"));
         return $"collector: {groups:0} groups of {batches / Math.Max(groups, 1):0.0} batches on average; verifying {verify:0.00} s, storing {store:0.00} s " +
-            $"(summed over the group workers) of the {ingested.TotalSeconds:0.00} s of ingestion; storing by phase: {phases} (write includes copy)";
+            $"(summed over the group workers) of the {ingested.TotalSeconds:0.00} s of ingestion; storing by phase: {phases} (write includes copy); sessions found by {found}";
     }
 
     private static int Answered(TestGateway gateway)
@@ -245,12 +250,15 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
 
     // Record proofs of random leaves of random sessions over HTTP, one at a time (latency, not throughput), after a warm-up.
     // The collector's own time per request comes from its Server-Timing header (RequestTiming).
-    private async Task<(double P50, double P99, double ServerP50, double ServerP99)> ProofLatencyAsync(string url, IReadOnlyList<SessionEvidence> sessions, CancellationToken cancellationToken)
+    // Each proof is followed by a GET /checkpoint (the latest signed checkpoint, served from memory): the same-run floor
+    // of one HTTP request to the collector on this machine at that moment.
+    private async Task<(double P50, double P99, double ServerP50, double ServerP99, double FloorP50, double FloorP99)> ProofLatencyAsync(string url, IReadOnlyList<SessionEvidence> sessions, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = new Uri(url) };
         var random = new Random(7);
         var times = new List<double>(settings.Proofs);
         var serverTimes = new List<double>(settings.Proofs);
+        var floorTimes = new List<double>(settings.Proofs);
         for (var i = 0; i < settings.Proofs + 100; i++)
         {
             var session = sessions[random.Next(sessions.Count)];
@@ -265,14 +273,23 @@ internal sealed class IngestRun(IngestSettings settings, TextWriter progress)
                 throw new InvalidOperationException($"the proof of leaf {leaf} of session {session.SessionId} is not for its record");
             }
 
+            var floor = Stopwatch.StartNew();
+            var checkpoint = await http.GetStringAsync(new Uri("/checkpoint", UriKind.Relative), cancellationToken);
+            floor.Stop();
+            if (checkpoint.Length == 0)
+            {
+                throw new InvalidOperationException("the collector served an empty checkpoint");
+            }
+
             if (i >= 100)
             {
                 times.Add(watch.Elapsed.TotalMilliseconds);
                 serverTimes.Add(ServerMilliseconds(response));
+                floorTimes.Add(floor.Elapsed.TotalMilliseconds);
             }
         }
 
-        return (Percentile(times, 0.5), Percentile(times, 0.99), Percentile(serverTimes, 0.5), Percentile(serverTimes, 0.99));
+        return (Percentile(times, 0.5), Percentile(times, 0.99), Percentile(serverTimes, 0.5), Percentile(serverTimes, 0.99), Percentile(floorTimes, 0.5), Percentile(floorTimes, 0.99));
     }
 
     private static double Percentile(List<double> values, double quantile)

@@ -20,7 +20,7 @@ namespace EvidenceCollector.Ingestion;
 /// remembered for a short while (until the watcher sees it opened), so a flood of batches naming made-up sessions costs
 /// one log query per id and minute. Concurrent lookups of one id share one query.
 /// </summary>
-internal sealed class ChainSessionDirectory(ChainContext chain, OracleDatabase database, TimeProvider time) : ISessionDirectory
+internal sealed class ChainSessionDirectory(ChainContext chain, OracleDatabase database, CollectorMetrics metrics, TimeProvider time) : ISessionDirectory
 {
     /// <summary>The longest a lookup waits for the watcher's first catch-up before reading the session itself.</summary>
     public static readonly TimeSpan CatchUpWait = TimeSpan.FromSeconds(5);
@@ -98,10 +98,15 @@ internal sealed class ChainSessionDirectory(ChainContext chain, OracleDatabase d
     {
         // Not cancelled by one caller: others may be waiting for the same answer.
         var session = await ReadWatchedAsync(sessionId).ConfigureAwait(false);
-        if (session is null)
+        if (session is not null)
+        {
+            metrics.Add(CollectorCounters.SessionsFound, reason: "database");
+        }
+        else
         {
             var found = await _reader.FindAsync(sessionId, CancellationToken.None).ConfigureAwait(false);
             Interlocked.Increment(ref _chainReads);
+            metrics.Add(CollectorCounters.SessionsFound, reason: found is null ? "chain-unknown" : "chain");
             session = found is { } f ? new OnChainSession(sessionId, f.Record.Terms.Provider, f.Record.Terms.Client, f.Record.Terms.OpenedAt) : null;
         }
 

@@ -55,6 +55,13 @@ internal sealed class IngestionOptions
     [Range(1, 10_000_000)]
     public int MaxGroupRecords { get; set; } = 65_536;
 
+    /// <summary>
+    /// Follow the SessionManager's SessionOpened events (<see cref="SessionWatcher"/>), so a session is known before its
+    /// first batch. Off: each session is read from the chain at its first batch (four calls to the node on that batch's
+    /// path), as before the watcher; the checks are the same either way.
+    /// </summary>
+    public bool WatchSessions { get; set; } = true;
+
     /// <summary>How long a group that is not full waits for more deliveries before it is decided (0: decide what is there).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
     public TimeSpan GroupWait { get; set; } = TimeSpan.FromMilliseconds(2);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Extensions.Options;
 using Oracle.Chain;
 using Oracle.Chain.Contracts.SessionManager;
 using Oracle.Chain.Deployment;
@@ -21,6 +22,8 @@ internal sealed partial class SessionWatcher(
     IChainCursorStore cursors,
     ChainSessionDirectory directory,
     ChainWatcherOptions options,
+    IOptions<IngestionOptions> ingestion,
+    CollectorMetrics metrics,
     ILogger<SessionWatcher> logger,
     ILogger<ChainWatcher> watcherLogger,
     TimeProvider time) : BackgroundService, IChainEventHandler
@@ -75,6 +78,8 @@ internal sealed partial class SessionWatcher(
         {
             directory.Learn(session);
         }
+
+        metrics.Add(CollectorCounters.SessionsFound, learnt.Count, reason: "watcher");
     }
 
     /// <inheritdoc />
@@ -93,6 +98,12 @@ internal sealed partial class SessionWatcher(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!ingestion.Value.WatchSessions)
+        {
+            directory.CaughtUp();
+            return;
+        }
+
         try
         {
             await WatchAsync(stoppingToken).ConfigureAwait(false);
