@@ -107,38 +107,75 @@ public static class TypedDataSigner
     /// <returns>The signer's checksummed address.</returns>
     public static string? RecoverDigest(ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature)
     {
+        Span<byte> address = stackalloc byte[20];
+        return TryRecoverAddress(digest, signature, address)
+            ? AddressUtil.Current.ConvertToChecksumAddress(Convert.ToHexStringLower(address))
+            : null;
+    }
+
+    /// <summary>Whether <paramref name="signature"/> is <paramref name="expectedSigner"/>'s signature of <paramref name="message"/>.</summary>
+    /// <remarks>
+    /// Compares the 20 recovered bytes with <paramref name="expectedSigner"/> read as hex (any case, with or without
+    /// <c>0x</c>): no checksummed string is made (that costs a Keccak hash and several strings per signature, on every
+    /// evidence batch). A malformed signature or expected address is no match.
+    /// </remarks>
+    public static bool Verify<T>(T message, TypedDataDomain domain, string signature, string expectedSigner)
+        where T : class
+    {
+        Span<byte> expected = stackalloc byte[20];
+        Span<byte> raw = stackalloc byte[65];
+        if (!TryParseHex(signature, raw) || !TryParseHex(expectedSigner, expected))
+        {
+            return false;
+        }
+
+        Span<byte> address = stackalloc byte[20];
+        return TryRecoverAddress(Hash(message, domain), raw, address) && address.SequenceEqual(expected);
+    }
+
+    // The recovery shared by RecoverDigest and Verify: checks the signature's shape and low s, recovers the public key
+    // (native libsecp256k1) and writes its address (the last 20 bytes of the Keccak hash of the key).
+    private static bool TryRecoverAddress(ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature, Span<byte> address)
+    {
         if (digest.Length != 32 || signature.Length != 65 || (signature[64] != 27 && signature[64] != 28))
         {
-            return null;
+            return false;
         }
 
         var s = new BigInteger(signature.Slice(32, 32), isUnsigned: true, isBigEndian: true);
         if (s.IsZero || s > HalfOrder)
         {
-            return null;
+            return false;
         }
 
-        Span<byte> publicKey = stackalloc byte[65];
+        var publicKey = new byte[65];
         try
         {
             var recovered = Secp256k1Net.Secp256k1.RecoverPublicKey(signature[..64], (byte)(signature[64] - 27), digest, compressed: false);
-            recovered.CopyTo(publicKey);
+            recovered.CopyTo(publicKey.AsSpan());
         }
         catch (ArgumentException)
         {
-            return null; // r or s out of range, or no point for this r
+            return false; // r or s out of range, or no point for this r
         }
 
-        var hash = Sha3Keccack.Current.CalculateHash(publicKey[1..].ToArray());
-        return AddressUtil.Current.ConvertToChecksumAddress(Convert.ToHexStringLower(hash.AsSpan(12)));
+        var hash = Sha3Keccack.Current.CalculateHash(publicKey[1..]);
+        hash.AsSpan(12).CopyTo(address);
+        return true;
     }
 
-    /// <summary>Whether <paramref name="signature"/> is <paramref name="expectedSigner"/>'s signature of <paramref name="message"/>.</summary>
-    public static bool Verify<T>(T message, TypedDataDomain domain, string signature, string expectedSigner)
-        where T : class
+    // Exactly destination.Length bytes of hex, with or without a 0x prefix.
+    private static bool TryParseHex(string? hex, Span<byte> destination)
     {
-        var signer = Recover(message, domain, signature);
-        return signer is not null && AddressUtil.Current.AreAddressesTheSame(signer, expectedSigner);
+        if (hex is null)
+        {
+            return false;
+        }
+
+        var digits = hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? hex.AsSpan(2) : hex.AsSpan();
+        return digits.Length == destination.Length * 2
+            && Convert.FromHexString(digits, destination, out _, out var written) == System.Buffers.OperationStatus.Done
+            && written == destination.Length;
     }
 
     private static byte[]? StructHash(object message)

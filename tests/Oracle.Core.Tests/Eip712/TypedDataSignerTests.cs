@@ -104,4 +104,55 @@ public sealed class TypedDataSignerTests
 
         Assert.Null(TypedDataSigner.Recover(voucher, Domain, "0x" + Convert.ToHexString(twin)));
     }
+
+    [Fact]
+    public void Verify_SignerInAnySpelling_TrueAndNethereumAgrees()
+    {
+        var voucher = SampleVoucher();
+        var signature = TypedDataSigner.Sign(voucher, Domain, Client);
+        var signer = Client.GetPublicAddress();
+
+        Assert.True(TypedDataSigner.Verify(voucher, Domain, signature, signer));
+        Assert.True(TypedDataSigner.Verify(voucher, Domain, signature, signer.ToLowerInvariant()));
+        Assert.True(TypedDataSigner.Verify(voucher, Domain, signature, "0X" + signer[2..].ToUpperInvariant()));
+        Assert.True(TypedDataSigner.Verify(voucher, Domain, signature[2..], signer[2..]));
+        // The same digest and signature recover to the same signer through Nethereum's own recovery.
+        Assert.Equal(signer, new MessageSigner().EcRecover(TypedDataSigner.Hash(voucher, Domain), signature));
+    }
+
+    [Theory]
+    [InlineData("0x")]
+    [InlineData("0x1234")]
+    [InlineData("not an address")]
+    [InlineData("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb9226")] // 39 digits
+    [InlineData("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb922660")] // 41 digits
+    [InlineData("0x70997970C51812dc3A010C7d01b50e0d17dc79C8")] // another account
+    public void Verify_OtherOrMalformedSigner_False(string expected)
+    {
+        var voucher = SampleVoucher();
+        Assert.False(TypedDataSigner.Verify(voucher, Domain, TypedDataSigner.Sign(voucher, Domain, Client), expected));
+    }
+
+    [Theory]
+    [InlineData("0x")]
+    [InlineData("not hex")]
+    [InlineData("0x1234")]
+    public void Verify_MalformedSignature_False(string signature)
+        => Assert.False(TypedDataSigner.Verify(SampleVoucher(), Domain, signature, Client.GetPublicAddress()));
+
+    [Fact]
+    public void Verify_HighSTwinOrOtherMessage_False()
+    {
+        var voucher = SampleVoucher();
+        var signature = Convert.FromHexString(TypedDataSigner.Sign(voucher, Domain, Client)[2..]);
+        var n = BigInteger.Parse("0FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", System.Globalization.NumberStyles.HexNumber);
+        var twin = signature.ToArray();
+        Word(n - new BigInteger(signature.AsSpan(32, 32), isUnsigned: true, isBigEndian: true)).CopyTo(twin, 32);
+        twin[64] = (byte)(signature[64] == 27 ? 28 : 27);
+        var other = SampleVoucher();
+        other.CumulativeBytes++;
+
+        Assert.False(TypedDataSigner.Verify(voucher, Domain, "0x" + Convert.ToHexString(twin), Client.GetPublicAddress()));
+        Assert.False(TypedDataSigner.Verify(other, Domain, "0x" + Convert.ToHexString(signature), Client.GetPublicAddress()));
+    }
 }
