@@ -1,7 +1,7 @@
 // Signature recovery speed on one core, measured in one run (docs/performance.md): the baseline is Nethereum's managed
 // recovery (BouncyCastle) and its generic EIP-712 encoder, which Oracle.Core used before; then Oracle.Core's
 // TypedDataSigner.RecoverDigest (native libsecp256k1) and a whole voucher check (direct EIP-712 encoding and recovery:
-// TypedDataSigner.Verify). Last line: JSON.
+// TypedDataSigner.Verify), and Verify against its former path through a checksummed address. Last line: JSON.
 // Usage: dotnet Oracle.SignatureBench.dll [seconds per measurement, default 3]
 using System.Diagnostics;
 using System.Globalization;
@@ -23,9 +23,19 @@ var nethereum = Measure("nethereum EcRecover", () => messageSigner.EcRecover(dig
 var nethereumVerify = Measure("nethereum voucher check: generic EIP-712 encoder + EcRecover (Oracle.Core before)", () =>
     messageSigner.EcRecover(Nethereum.ABI.EIP712.Eip712TypedDataEncoder.Current.EncodeAndHashTypedData(voucher, TypedDataSigner.TypedData<Voucher>(domain)), signature) is not null);
 var native = Measure("Oracle.Core RecoverDigest (libsecp256k1)", () => TypedDataSigner.RecoverDigest(digest, raw) is not null);
-var verify = Measure("Oracle.Core Verify(voucher): EIP-712 hash + recovery", () => TypedDataSigner.Verify(voucher, domain, signature, signer));
+// Verify before it compared bytes: the signer recovered to a checksummed address, then Nethereum's address comparison.
+// Measured twice, alternating with Verify, so a change of the machine's load between them shows.
+var viaChecksum = 0.0;
+var verify = 0.0;
+for (var round = 0; round < 2; round++)
+{
+    viaChecksum += Measure("voucher check through a checksummed address (Verify before)", () =>
+        TypedDataSigner.Recover(voucher, domain, signature) is { } recovered && Nethereum.Util.AddressUtil.Current.AreAddressesTheSame(recovered, signer)) / 2;
+    verify += Measure("Oracle.Core Verify(voucher): EIP-712 hash + recovery, bytes compared", () => TypedDataSigner.Verify(voucher, domain, signature, signer)) / 2;
+}
+
 Console.WriteLine(FormattableString.Invariant(
-    $$"""{"nethereum_recover_per_s": {{nethereum:F0}}, "native_recover_per_s": {{native:F0}}, "nethereum_voucher_verify_per_s": {{nethereumVerify:F0}}, "voucher_verify_per_s": {{verify:F0}}, "recover_speedup": {{native / nethereum:F1}}, "verify_speedup": {{verify / nethereumVerify:F1}}}"""));
+    $$"""{"nethereum_recover_per_s": {{nethereum:F0}}, "native_recover_per_s": {{native:F0}}, "nethereum_voucher_verify_per_s": {{nethereumVerify:F0}}, "voucher_verify_per_s": {{verify:F0}}, "voucher_verify_via_checksum_per_s": {{viaChecksum:F0}}, "recover_speedup": {{native / nethereum:F1}}, "verify_speedup": {{verify / nethereumVerify:F1}}, "verify_vs_via_checksum": {{verify / viaChecksum:F2}}}"""));
 
 double Measure(string name, Func<bool> operation)
 {
