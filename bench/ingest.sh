@@ -17,7 +17,7 @@
 #   ORACLE_INGEST_RECORDS_PER_BATCH (250), ORACLE_INGEST_PROOFS (2000),
 #   ORACLE_INGEST_ANCHOR_EVERY (256 leaves), ORACLE_INGEST_TIMEOUT_MINUTES (15); NO_BUILD=1 uses the Release build there.
 #   The collectors inherit the environment, so a collector setting can be varied per run, for example
-#   Ingestion__WatchSessions=false (sessions read from the chain at their first batch) or Ingestion__MaxInsertedRecords=0.
+#   Ingestion__WatchSessions=false (sessions read from the chain at their first batch).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ -z "${NO_BUILD:-}" ]]; then

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using EvidenceCollector.Log;
@@ -20,7 +19,7 @@ namespace EvidenceCollector.Ingestion;
 /// conflict (another digest: kept whole in <c>conflicts</c>, never stored as evidence). Nothing is decided for the
 /// bus before the commit: a failed transaction leaves no row and no cached head.
 /// </summary>
-internal sealed class EvidenceStore(OracleDatabase database, CollectorInstance instance, SessionHeadCache heads, CollectorMetrics metrics, IOptions<IngestionOptions> options)
+internal sealed class EvidenceStore(OracleDatabase database, CollectorInstance instance, SessionHeadCache heads, CollectorMetrics metrics)
 {
     /// <summary>
     /// Stores the verified <paramref name="batches"/> and keeps the <paramref name="refusals"/>' reasons, in one
@@ -36,7 +35,7 @@ internal sealed class EvidenceStore(OracleDatabase database, CollectorInstance i
         var results = new StoreResult[batches.Count];
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var writes = new GroupWrites(instance.Name, options.Value.MaxInsertedRecords);
+        var writes = new GroupWrites(instance.Name);
         foreach (var refusal in refusals)
         {
             writes.Refuse(refusal.Batch, refusal.Digest, refusal.Error, refusal.Detail);

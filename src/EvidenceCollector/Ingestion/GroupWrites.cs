@@ -10,12 +10,9 @@ namespace EvidenceCollector.Ingestion;
 
 /// <summary>
 /// What a group writes (<see cref="EvidenceStore"/>), collected while deciding and written after, in its transaction: one
-/// binary COPY of the records and one round trip of <c>unnest</c> statements for the rest. A group of at most
-/// <paramref name="maxInsertedRecords"/> records (<c>Ingestion:MaxInsertedRecords</c>) inserts them with an
-/// <c>unnest</c> statement of that same round trip instead (a COPY is two round trips of its own, which cost a small
-/// group more than its rows do).
+/// binary COPY of the records and one round trip of <c>unnest</c> statements for the rest.
 /// </summary>
-internal sealed class GroupWrites(string consumer, int maxInsertedRecords)
+internal sealed class GroupWrites(string consumer)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly List<(long Session, EvidenceBatch Batch)> _leaves = [];
@@ -42,19 +39,7 @@ internal sealed class GroupWrites(string consumer, int maxInsertedRecords)
     public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<SessionLogState> sessions, CollectorMetrics metrics, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var leafCount = _leaves.Sum(l => l.Batch.LeafHashes.Count);
-        await using var statements = new NpgsqlBatch(connection, transaction);
-        if (leafCount > 0 && leafCount <= maxInsertedRecords)
-        {
-            // A leaf held already fails the transaction, as with the COPY.
-            var leaves = new NpgsqlBatchCommand("INSERT INTO leaves (session_id, leaf_index, leaf_hash, record) SELECT * FROM unnest(@sessions, @indexes, @hashes, @records)");
-            leaves.Parameters.Add(Array("sessions", NpgsqlDbType.Bigint, _leaves.SelectMany(l => Enumerable.Repeat(l.Session, l.Batch.LeafHashes.Count))));
-            leaves.Parameters.Add(Array("indexes", NpgsqlDbType.Bigint, _leaves.SelectMany(l => Enumerable.Range(0, l.Batch.LeafHashes.Count).Select(i => DbIds.Size(l.Batch.FirstLeafIndex + (ulong)i)))));
-            leaves.Parameters.Add(Array("hashes", NpgsqlDbType.Bytea, _leaves.SelectMany(l => l.Batch.LeafHashes)));
-            leaves.Parameters.Add(Array("records", NpgsqlDbType.Bytea, _leaves.SelectMany(l => l.Batch.SealedRecords)));
-            statements.BatchCommands.Add(leaves);
-        }
-        else if (leafCount > 0)
+        if (_leaves.Count > 0)
         {
             await using var copy = await connection.BeginBinaryImportAsync("COPY leaves (session_id, leaf_index, leaf_hash, record) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
             foreach (var (session, batch) in _leaves)
@@ -73,6 +58,7 @@ internal sealed class GroupWrites(string consumer, int maxInsertedRecords)
             metrics.StorePhase("copy", Stopwatch.GetElapsedTime(started));
         }
 
+        await using var statements = new NpgsqlBatch(connection, transaction);
         if (_nodes.Count > 0)
         {
             // A node held already fails the transaction: written twice would mean two appends at one size.

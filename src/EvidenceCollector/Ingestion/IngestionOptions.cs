@@ -62,13 +62,6 @@ internal sealed class IngestionOptions
     /// </summary>
     public bool WatchSessions { get; set; } = true;
 
-    /// <summary>
-    /// A group of at most this many records inserts them with one statement in the round trip of its other rows; a
-    /// larger group uses a binary COPY (two round trips of its own, cheaper per row). 0: always COPY.
-    /// </summary>
-    [Range(0, 1 << 20)]
-    public int MaxInsertedRecords { get; set; } = 2048;
-
     /// <summary>How long a group that is not full waits for more deliveries before it is decided (0: decide what is there).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
     public TimeSpan GroupWait { get; set; } = TimeSpan.FromMilliseconds(2);

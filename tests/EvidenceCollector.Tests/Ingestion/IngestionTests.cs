@@ -15,14 +15,12 @@ public sealed class IngestionTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
-    [Theory]
-    [InlineData(0)] // every group's records by binary COPY
-    [InlineData(2048)] // the default: a group this small inserts them with a statement
-    public async Task Consume_ValidBatchesOfThreeSessions_AcceptedStoredOnceAndSequenced(int maxInsertedRecords)
+    [Fact]
+    public async Task Consume_ValidBatchesOfThreeSessions_AcceptedStoredOnceAndSequenced()
     {
         var chain = await ChainSessions.GetAsync();
         var sessions = await chain.SessionsAsync(3);
-        await using var collector = await CollectorUnderTest.StartAsync(new Dictionary<string, string?> { ["Ingestion:MaxInsertedRecords"] = maxInsertedRecords.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await using var collector = await CollectorUnderTest.StartAsync();
         await using var gateway = await TestGateway.StartAsync(collector.Host.Settings["Bus:Url"]!);
         var batches = new List<EvidenceBatch>();
         for (var round = 0; round < 4; round++)
