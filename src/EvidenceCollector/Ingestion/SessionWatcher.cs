@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
 using Oracle.Chain;
 using Oracle.Chain.Contracts.SessionManager;
 using Oracle.Chain.Deployment;
@@ -50,7 +52,7 @@ internal sealed partial class SessionWatcher(
         var matches = new bool[opened.Count];
         await Parallel.ForAsync(0, opened.Count, new ParallelOptions { MaxDegreeOfParallelism = ChecksInFlight, CancellationToken = cancellationToken },
             async (i, ct) => matches[i] = await _sessions.IsSessionQueryAsync(opened[i].SessionId, opened[i].Terms, null, ct).ConfigureAwait(false)).ConfigureAwait(false);
-        var learnt = new List<OnChainSession>(opened.Count);
+        var learnt = new List<(OnChainSession Session, ulong Block)>(opened.Count);
         for (var i = 0; i < opened.Count; i++)
         {
             if (!matches[i])
@@ -60,21 +62,26 @@ internal sealed partial class SessionWatcher(
             }
 
             var terms = opened[i].Terms;
-            learnt.Add(new OnChainSession(opened[i].SessionId, terms.Provider, terms.Client, terms.OpenedAt));
-            await using var command = transaction.Connection.CreateCommand();
-            command.Transaction = transaction.Transaction;
-            command.CommandText = "INSERT INTO chain_sessions (session_id, provider, client, opened_at, block_number) VALUES (@s, @p, @c, @o, @b) " +
-                "ON CONFLICT (session_id) DO UPDATE SET provider = EXCLUDED.provider, client = EXCLUDED.client, opened_at = EXCLUDED.opened_at, block_number = EXCLUDED.block_number";
-            Add(command, "s", Log.DbIds.Session(opened[i].SessionId));
-            Add(command, "p", terms.Provider);
-            Add(command, "c", terms.Client);
-            Add(command, "o", checked((long)terms.OpenedAt));
-            Add(command, "b", checked((long)opened[i].BlockNumber));
+            learnt.Add((new OnChainSession(opened[i].SessionId, terms.Provider, terms.Client, terms.OpenedAt), opened[i].BlockNumber));
+        }
+
+        if (learnt.Count > 0)
+        {
+            // One statement for the range's sessions (a first start reads every session since the deployment).
+            await using var command = new NpgsqlCommand(
+                "INSERT INTO chain_sessions (session_id, provider, client, opened_at, block_number) SELECT * FROM unnest(@s, @p, @c, @o, @b) " +
+                "ON CONFLICT (session_id) DO UPDATE SET provider = EXCLUDED.provider, client = EXCLUDED.client, opened_at = EXCLUDED.opened_at, block_number = EXCLUDED.block_number",
+                (NpgsqlConnection)transaction.Connection, (NpgsqlTransaction)transaction.Transaction);
+            command.Parameters.Add(new NpgsqlParameter("s", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = learnt.Select(l => Log.DbIds.Session(l.Session.SessionId)).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("p", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = learnt.Select(l => l.Session.Provider).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("c", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = learnt.Select(l => l.Session.Client).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("o", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = learnt.Select(l => checked((long)l.Session.OpenedAt)).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("b", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = learnt.Select(l => checked((long)l.Block)).ToArray() });
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         // Handed over before the commit: each is an on-chain session whatever becomes of this step.
-        foreach (var session in learnt)
+        foreach (var (session, _) in learnt)
         {
             directory.Learn(session);
         }
