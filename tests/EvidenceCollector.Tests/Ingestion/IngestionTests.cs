@@ -79,6 +79,37 @@ public sealed class IngestionTests
         Assert.Equal(after.Client.GetPublicAddress().ToLowerInvariant(), (await collector.ScalarAsync<string>($"SELECT client FROM chain_sessions WHERE session_id = {after.SessionId}")).ToLowerInvariant());
     }
 
+    [Fact]
+    public async Task SessionWatcher_Reorganization_RowsAfterTheForkDeletedAndSessionsReadAgainFromTheChain()
+    {
+        var chain = await ChainSessions.GetAsync();
+        var session = (await chain.SessionsAsync(1))[0];
+        await using var collector = await CollectorUnderTest.StartAsync();
+        var directory = collector.Host.Services.GetRequiredService<ChainSessionDirectory>();
+        var watcher = collector.Host.Services.GetRequiredService<SessionWatcher>();
+        await TestGateway.WaitUntilAsync(() => Watched(collector, session.SessionId), Wait, "the session in chain_sessions");
+        var block = await collector.ScalarAsync<long>($"SELECT block_number FROM chain_sessions WHERE session_id = {session.SessionId}");
+
+        // The block that opened the session was replaced: what the watcher applied from it is undone (the watcher reads
+        // the new chain's events from the fork point on; here nothing reads them again, as if the session was gone).
+        var cursors = collector.Host.Services.GetRequiredService<Oracle.Chain.Events.IChainCursorStore>();
+        await using (var transaction = await cursors.BeginAsync("reorganization-test"))
+        {
+            await watcher.RollbackAsync((ulong)block - 1, transaction, CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal(0L, await collector.ScalarAsync<long>($"SELECT count(*) FROM chain_sessions WHERE block_number >= {block}"));
+        // Forgotten in memory too: its next batch reads it from the chain (where it is still open) and is accepted.
+        await using var gateway = await TestGateway.StartAsync(collector.Host.Settings["Bus:Url"]!);
+        var batch = session.Next(records: 3);
+        await gateway.PublishAsync(batch);
+        await gateway.WaitAnsweredAsync([batch.BatchId], Wait);
+        Assert.Empty(gateway.Rejected);
+        Assert.Equal(1, directory.ChainReads);
+        Assert.Equal(1, collector.Metrics.Count(CollectorCounters.SessionsFound, "chain"));
+    }
+
     private static bool Watched(CollectorUnderTest collector, ulong sessionId)
         => collector.ScalarAsync<long>($"SELECT count(*) FROM chain_sessions WHERE session_id = {sessionId}").GetAwaiter().GetResult() == 1;
 
