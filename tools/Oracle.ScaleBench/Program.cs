@@ -1,8 +1,9 @@
 using Oracle.ScaleBench;
 
 // The client swarm of bench/scale.sh. Each command prints its result as one JSON line last.
-//   sessions --count N --first ID --policy FILE [--client ADDRESS] --out DIR   N client tunnel keys and the provider's
-//                                                                           Directory:Sessions entries for them
+//   sessions --count N --first ID --policy FILE [--client ADDRESS] [--keystores K] --out DIR   N client tunnel keys
+//                                                                           and the provider's Directory:Sessions entries
+//                                                                           for them (the first K also as keystore files)
 //   swarm    --keys FILE --provider-key BASE64 --endpoint IP:PORT [--window W] [--rekey-rate R] [--hold S]
 //                                                                           handshakes for every session, held, rekeyed
 return args.FirstOrDefault() switch
