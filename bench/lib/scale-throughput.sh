@@ -61,12 +61,14 @@ JSON
     bg_ns "sbc-$SUFFIX-$i" "$W/connect-$i.log" "$GATEWAY" connect --config "$W/connect-$i.json"
     cpids+=("$BG_PID")
   done
-  local up=0 k
+  # One deadline for all of them (each .NET client's start-up takes about a second of CPU).
+  local up=0 deadline=$((SECONDS + 60 + 3 * n))
   for ((i = 1; i <= n; i++)); do
-    for ((k = 0; k < 900; k++)); do
-      grep -qs "connected: session" "$W/connect-$i.log" "$W/connect-$i.log.err" && { up=$((up + 1)); break; }
+    until grep -qs "connected: session" "$W/connect-$i.log" "$W/connect-$i.log.err"; do
+      (( SECONDS < deadline )) || break
       sleep 0.2
     done
+    grep -qs "connected: session" "$W/connect-$i.log" "$W/connect-$i.log.err" && up=$((up + 1))
   done
   log "  $up of $n clients connected"
   local heldstart; heldstart=$(metric oracle_vpngateway_packets_held_starting)
