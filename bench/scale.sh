@@ -49,6 +49,7 @@ HOLD=${HOLD:-20}
 REKEY_RATE=${REKEY_RATE:-50}
 GBPS_SESSIONS=${GBPS_SESSIONS:-20}
 GBPS_DUR=${GBPS_DUR:-10}
+GBPS_CLIENTS=${GBPS_CLIENTS:-inprocess}
 (( GBPS_SESSIONS <= 250 )) || { echo "GBPS_SESSIONS is at most 250" >&2; exit 1; }
 OUTDIR=${OUTDIR:-/tmp/scale-bench-$(date +%Y%m%d-%H%M%S)}
 SUFFIX=$(head -c3 /dev/urandom | od -An -tx1 | tr -d ' \n')

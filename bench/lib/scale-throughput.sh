@@ -11,11 +11,20 @@
 
 # gbps_run TARGET FIRST LAST PREFIX: one iperf3 stream from each client FIRST..LAST at once; prints the sum of the
 # receivers' rates in Gbit/s (each client's own mean over GBPS_DUR s).
+# With INPROC=1 the clients are the in-process ones in the swarm's namespace: client i's stream leaves from its tunnel
+# address (ADDRS[i]), which policy routing sends into its own device.
+INPROC=0
+ADDRS=()
 gbps_run() {
   local target=$1 first=$2 last=$3 prefix=$4 i pids=()
   for ((i = first; i <= last; i++)); do
-    timeout $((GBPS_DUR + 30)) ip netns exec "sbc-$SUFFIX-$i" iperf3 -c "$target" -p $((5300 + i)) -t "$GBPS_DUR" -J \
-      >"$W/$prefix-$i.json" 2>"$W/$prefix-$i.err" </dev/null &
+    if [[ $INPROC == 1 ]]; then
+      timeout $((GBPS_DUR + 30)) ip netns exec "$NSA" iperf3 -B "${ADDRS[i]}" -c "$target" -p $((5300 + i)) -t "$GBPS_DUR" -J \
+        >"$W/$prefix-$i.json" 2>"$W/$prefix-$i.err" </dev/null &
+    else
+      timeout $((GBPS_DUR + 30)) ip netns exec "sbc-$SUFFIX-$i" iperf3 -c "$target" -p $((5300 + i)) -t "$GBPS_DUR" -J \
+        >"$W/$prefix-$i.json" 2>"$W/$prefix-$i.err" </dev/null &
+    fi
     pids+=($!)
   done
   for p in "${pids[@]}"; do wait "$p"; done
@@ -50,8 +59,27 @@ throughput_phase() {
     bg_ns "$NSB" "$W/iperf3-s-$i.log" iperf3 -s -p $((5300 + i))
   done
 
-  # --- Oracle: one `vpngateway connect` per namespace (sessions 1..n, pinned on the provider), the exit policy enforced.
-  local cpids=()
+  # --- Oracle: the exit policy enforced, sessions 1..n pinned on the provider. GBPS_CLIENTS=inprocess: n GatewayClient
+  # engines in one process (tools/Oracle.ScaleBench clients) in the swarm's namespace, a TUN device each; processes:
+  # one `vpngateway connect` per namespace.
+  local cpids=() up=0
+  if [[ $GBPS_CLIENTS == inprocess ]]; then
+    INPROC=1
+    head -n "$n" "$W/keys.txt" >"$W/keys-gbps.txt"
+    bg_ns "$NSA" "$W/clients.json" dotnet "$TOOL" clients --keys "$W/keys-gbps.txt" --provider-key "$PUBB" --endpoint "$UB:51820" --pattern "sic%d"
+    cpids+=("$BG_PID")
+    wait_log "$W/clients.json.err" "^connected" $((60 + 2 * n)) || { log "  in-process clients did not connect"; cat "$W/clients.json.err" >&2; return 1; }
+    local line dev addr
+    i=0
+    while read -r line; do
+      i=$((i + 1))
+      dev=$(jq -r .device <<<"$line"); addr=$(jq -r .address <<<"$line")
+      ADDRS[i]=$addr
+      ip -n "$NSA" rule add from "$addr" lookup $((1000 + i))
+      ip -n "$NSA" route add 198.19.0.1/32 dev "$dev" table $((1000 + i))
+    done < <(grep '^{' "$W/clients.json")
+    up=$i
+  else
   for ((i = 1; i <= n; i++)); do
     cat >"$W/connect-$i.json" <<JSON
 { "Keys": { "TunnelKeystore": "$W/client-$i.key" },
@@ -62,7 +90,7 @@ JSON
     cpids+=("$BG_PID")
   done
   # One deadline for all of them (each .NET client's start-up takes about a second of CPU).
-  local up=0 deadline=$((SECONDS + 60 + 3 * n))
+  local deadline=$((SECONDS + 60 + 3 * n))
   for ((i = 1; i <= n; i++)); do
     until grep -qs "connected: session" "$W/connect-$i.log" "$W/connect-$i.log.err"; do
       (( SECONDS < deadline )) || break
@@ -70,12 +98,14 @@ JSON
     done
     grep -qs "connected: session" "$W/connect-$i.log" "$W/connect-$i.log.err" && up=$((up + 1))
   done
+  fi
   log "  $up of $n clients connected"
   local heldstart; heldstart=$(metric oracle_vpngateway_packets_held_starting)
   local rec0 drop0; rec0=$(metric oracle_vpngateway_metering_capture_device_received); drop0=$(metric oracle_vpngateway_metering_capture_device_dropped)
 
   # Warm-up (tiered JIT of the gateway and the client), then one session alone, then all at once.
-  timeout 30 ip netns exec "sbc-$SUFFIX-1" iperf3 -c 198.19.0.1 -p 5301 -t 2 -J >"$W/oracle-warm.json" 2>&1
+  local warm=(ip netns exec "sbc-$SUFFIX-1"); [[ $INPROC == 1 ]] && warm=(ip netns exec "$NSA" iperf3 -B "${ADDRS[1]}") || warm+=(iperf3)
+  timeout 30 "${warm[@]}" -c 198.19.0.1 -p 5301 -t 2 -J >"$W/oracle-warm.json" 2>&1
   local g1 gn t0 t1 cpu_n
   g1=$(gbps_run 198.19.0.1 1 1 oracle-1)
   log "  oracle, 1 session: $g1 Gbit/s"
@@ -86,9 +116,14 @@ JSON
   local okn; okn=$(ok_runs oracle-n 1 "$n")
   log "  oracle, $n sessions: $gn Gbit/s ($okn streams completed; provider ~$cpu_n % of a core)"
   local rec1 drop1; rec1=$(metric oracle_vpngateway_metering_capture_device_received); drop1=$(metric oracle_vpngateway_metering_capture_device_dropped)
-  local notrunning; notrunning=$(ip netns exec "$NSB" curl -s --max-time 5 http://127.0.0.1:9591/status | jq '.drops.session_not_running // 0')
+  ip netns exec "$NSB" curl -s --max-time 5 http://127.0.0.1:9591/status >"$W/status-gbps.json"
+  local notrunning; notrunning=$(jq '.drops.session_not_running // 0' "$W/status-gbps.json")
+  # The sessions that carried the streams (each received at least 1 MB from its client): the check that every stream
+  # went through its own session.
+  local active; active=$(jq --argjson n "$n" '[.sessions[] | select(.sessionId <= $n and .rxBytes > 1000000)] | length' "$W/status-gbps.json")
   for p in "${cpids[@]}"; do kill -TERM "$p" 2>/dev/null; done
   for p in "${cpids[@]}"; do wait "$p" 2>/dev/null; done
+  INPROC=0
 
   # --- wireguard-go: one interface with n peers in the provider's namespace, one wireguard-go per client namespace.
   local d=$W/wg; mkdir -p "$d"
@@ -135,8 +170,8 @@ JSON
 
   GBPS=$(jq -cn --argjson n "$n" --argjson up "$up" --argjson g1 "$g1" --argjson gn "$gn" --argjson w1 "$w1" --argjson wn "$wn" \
     --argjson okn "$okn" --argjson okw "$okw" --argjson cpu "$cpu_n" --argjson dur "$GBPS_DUR" --argjson held "${heldstart:-0}" \
-    --argjson nr "${notrunning:-0}" --argjson r0 "${rec0:-0}" --argjson r1 "${rec1:-0}" --argjson d0 "${drop0:-0}" --argjson d1 "${drop1:-0}" '{
-      sessions_n: $n, clients_connected_n: $up, streams_completed_n: $okn, wireguard_go_streams_completed_n: $okw, gbps_dur_s: $dur,
+    --arg mode "$GBPS_CLIENTS" --argjson active "${active:-0}" --argjson nr "${notrunning:-0}" --argjson r0 "${rec0:-0}" --argjson r1 "${rec1:-0}" --argjson d0 "${drop0:-0}" --argjson d1 "${drop1:-0}" '{
+      sessions_n: $n, gbps_clients: $mode, clients_connected_n: $up, sessions_carrying_n: $active, streams_completed_n: $okn, wireguard_go_streams_completed_n: $okw, gbps_dur_s: $dur,
       gbps_1: $g1, gbps_n: $gn, gbps_100: (if $n == 100 then $gn else null end),
       wireguard_go_gbps_1: $w1, wireguard_go_gbps_n: $wn, wireguard_go_gbps_100: (if $n == 100 then $wn else null end),
       gbps_n_vs_1: (if $g1 > 0 then ($gn / $g1 * 1000 | round) / 1000 else null end),

@@ -6,15 +6,18 @@ using Oracle.ScaleBench;
 //                                                                           for them (the first K also as keystore files)
 //   swarm    --keys FILE --provider-key BASE64 --endpoint IP:PORT [--window W] [--rekey-rate R] [--hold S]
 //                                                                           handshakes for every session, held, rekeyed
+//   clients  --keys FILE --provider-key BASE64 --endpoint IP:PORT [--count N] [--pattern swc%d]
+//                                                                           N real gateway clients (TUN device each), held
 return args.FirstOrDefault() switch
 {
     "sessions" => await SessionsCommand.RunAsync(Arguments.Parse(args[1..])),
     "swarm" => await SwarmCommand.RunAsync(Arguments.Parse(args[1..])),
+    "clients" => await ClientsCommand.RunAsync(Arguments.Parse(args[1..])),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Oracle.ScaleBench sessions|swarm [--option value]...");
+    Console.Error.WriteLine("usage: Oracle.ScaleBench sessions|swarm|clients [--option value]...");
     return 2;
 }
