@@ -8,8 +8,8 @@
 #   3. SESSIONS sessions set up at once (WINDOW handshakes in flight): handshakes/s and the new sessions' handshake
 #      latency, then held HOLD seconds (one UDP datagram per session every 5 s, metered by the provider's one capture):
 #      sessions running, RSS, threads, capture drops; then every session rekeyed at REKEY_RATE/s: rekey latency;
-#   4. throughput (GBPS_SESSIONS > 0): GBPS_SESSIONS real `vpngateway connect` clients, each in its own namespace
-#      (bridged to the provider's), connect to the same metered provider (the swarm's sessions still held); iperf3 TCP
+#   4. throughput (GBPS_SESSIONS > 0): GBPS_SESSIONS real gateway clients (GBPS_CLIENTS) connect to the same metered
+#      provider (the swarm's sessions still held); iperf3 TCP
 #      (one stream per client, GBPS_DUR s) to the provider's tunnel address, first from one client (gbps_1), then from
 #      all at once (gbps_n: the sum of the clients' received rates); then the same clients as wireguard-go peers of one
 #      wireguard-go interface in the provider's namespace (wireguard_go_gbps_1, wireguard_go_gbps_n). Every endpoint
@@ -27,8 +27,9 @@
 #   bash bench/scale.sh                          # 1,000 sessions (~2 min)
 #   SESSIONS=100 HOLD=5 bash bench/scale.sh      # quick run
 # Env knobs: SESSIONS (default 1000), WINDOW (handshakes in flight, default 64), HOLD (seconds, default 20),
-#   REKEY_RATE (per second, default 50), GBPS_SESSIONS (real clients for phase 4, 0 skips it; default 20, at most
-#   250: each `vpngateway connect` is a .NET process of ~100 MiB RSS, and 100 of them took > 3 min to start on 2 cores), GBPS_DUR (iperf3 seconds, default 10), OUTDIR (logs; default /tmp/scale-bench-<timestamp>), MAX_SECONDS
+#   REKEY_RATE (per second, default 50), GBPS_SESSIONS (real clients for phase 4, 0 skips it; default 100, at most
+#   250), GBPS_CLIENTS (inprocess: GatewayClient engines in one process, the default; processes: one `vpngateway
+#   connect` per namespace, ~100 MiB RSS each — 100 of them took > 3 min to start on 2 cores), GBPS_DUR (iperf3 seconds, default 10), OUTDIR (logs; default /tmp/scale-bench-<timestamp>), MAX_SECONDS
 #   (hard cap, default 900), NO_BUILD=1 (use the Release builds already there).
 #
 # Safety: all traffic stays in two throwaway namespaces joined by one veth pair, addresses from 198.18.0.0/15 only
@@ -47,7 +48,7 @@ SESSIONS=${SESSIONS:-1000}
 WINDOW=${WINDOW:-64}
 HOLD=${HOLD:-20}
 REKEY_RATE=${REKEY_RATE:-50}
-GBPS_SESSIONS=${GBPS_SESSIONS:-20}
+GBPS_SESSIONS=${GBPS_SESSIONS:-100}
 GBPS_DUR=${GBPS_DUR:-10}
 GBPS_CLIENTS=${GBPS_CLIENTS:-inprocess}
 (( GBPS_SESSIONS <= 250 )) || { echo "GBPS_SESSIONS is at most 250" >&2; exit 1; }

@@ -107,14 +107,19 @@ JSON
   local warm=(ip netns exec "sbc-$SUFFIX-1"); [[ $INPROC == 1 ]] && warm=(ip netns exec "$NSA" iperf3 -B "${ADDRS[1]}") || warm+=(iperf3)
   timeout 30 "${warm[@]}" -c 198.19.0.1 -p 5301 -t 2 -J >"$W/oracle-warm.json" 2>&1
   local g1 gn t0 t1 cpu_n
-  g1=$(gbps_run 198.19.0.1 1 1 oracle-1)
-  log "  oracle, 1 session: $g1 Gbit/s"
+  local pct='BEGIN { printf "%.0f", (b - a) * 100 / hz / d }' c0 c1 cpu_1 ccpu_n
   t0=$(ticks "$PB")
-  gn=$(gbps_run 198.19.0.1 1 "$n" oracle-n)
+  g1=$(gbps_run 198.19.0.1 1 1 oracle-1)
   t1=$(ticks "$PB")
-  cpu_n=$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v d="$GBPS_DUR" 'BEGIN { printf "%.0f", (b - a) * 100 / hz / d }')
+  cpu_1=$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v d="$GBPS_DUR" "$pct")
+  log "  oracle, 1 session: $g1 Gbit/s (provider ~$cpu_1 % of a core)"
+  t0=$(ticks "$PB"); c0=0; [[ $INPROC == 1 ]] && c0=$(ticks "${cpids[0]}")
+  gn=$(gbps_run 198.19.0.1 1 "$n" oracle-n)
+  t1=$(ticks "$PB"); c1=0; [[ $INPROC == 1 ]] && c1=$(ticks "${cpids[0]}")
+  cpu_n=$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v d="$GBPS_DUR" "$pct")
+  ccpu_n=$(awk -v a="$c0" -v b="$c1" -v hz="$hz" -v d="$GBPS_DUR" "$pct")
   local okn; okn=$(ok_runs oracle-n 1 "$n")
-  log "  oracle, $n sessions: $gn Gbit/s ($okn streams completed; provider ~$cpu_n % of a core)"
+  log "  oracle, $n sessions: $gn Gbit/s ($okn streams completed; provider ~$cpu_n % of a core, in-process clients ~$ccpu_n %)"
   local rec1 drop1; rec1=$(metric oracle_vpngateway_metering_capture_device_received); drop1=$(metric oracle_vpngateway_metering_capture_device_dropped)
   ip netns exec "$NSB" curl -s --max-time 5 http://127.0.0.1:9591/status >"$W/status-gbps.json"
   local notrunning; notrunning=$(jq '.drops.session_not_running // 0' "$W/status-gbps.json")
@@ -169,7 +174,7 @@ JSON
   for p in "${wpids[@]}"; do wait "$p" 2>/dev/null; done
 
   GBPS=$(jq -cn --argjson n "$n" --argjson up "$up" --argjson g1 "$g1" --argjson gn "$gn" --argjson w1 "$w1" --argjson wn "$wn" \
-    --argjson okn "$okn" --argjson okw "$okw" --argjson cpu "$cpu_n" --argjson dur "$GBPS_DUR" --argjson held "${heldstart:-0}" \
+    --argjson okn "$okn" --argjson okw "$okw" --argjson cpu "$cpu_n" --argjson cpu1 "$cpu_1" --argjson ccpu "$ccpu_n" --argjson dur "$GBPS_DUR" --argjson held "${heldstart:-0}" \
     --arg mode "$GBPS_CLIENTS" --argjson active "${active:-0}" --argjson nr "${notrunning:-0}" --argjson r0 "${rec0:-0}" --argjson r1 "${rec1:-0}" --argjson d0 "${drop0:-0}" --argjson d1 "${drop1:-0}" '{
       sessions_n: $n, gbps_clients: $mode, clients_connected_n: $up, sessions_carrying_n: $active, streams_completed_n: $okn, wireguard_go_streams_completed_n: $okw, gbps_dur_s: $dur,
       gbps_1: $g1, gbps_n: $gn, gbps_100: (if $n == 100 then $gn else null end),
@@ -177,7 +182,7 @@ JSON
       gbps_n_vs_1: (if $g1 > 0 then ($gn / $g1 * 1000 | round) / 1000 else null end),
       oracle_vs_wireguard_go_1: (if $w1 > 0 then ($g1 / $w1 * 1000 | round) / 1000 else null end),
       oracle_vs_wireguard_go_n: (if $wn > 0 then ($gn / $wn * 1000 | round) / 1000 else null end),
-      provider_cpu_pct_n: $cpu, packets_held_starting: $held, session_not_running_drops: $nr,
+      provider_cpu_pct_1: $cpu1, provider_cpu_pct_n: $cpu, clients_cpu_pct_n: (if $mode == "inprocess" then $ccpu else null end), packets_held_starting: $held, session_not_running_drops: $nr,
       gbps_capture_drop_pct: (if ($r1 - $r0) > 0 then (($d1 - $d0) * 10000 / (($r1 - $r0) + ($d1 - $d0)) | round) / 100 else 0 end)
     }')
 }
