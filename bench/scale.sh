@@ -29,7 +29,8 @@
 # Env knobs: SESSIONS (default 1000), WINDOW (handshakes in flight, default 64), HOLD (seconds, default 20),
 #   REKEY_RATE (per second, default 50), GBPS_SESSIONS (real clients for phase 4, 0 skips it; default 100, at most
 #   250), GBPS_CLIENTS (inprocess: GatewayClient engines in one process, the default; processes: one `vpngateway
-#   connect` per namespace, ~100 MiB RSS each — 100 of them took > 3 min to start on 2 cores), GBPS_DUR (iperf3 seconds, default 10), OUTDIR (logs; default /tmp/scale-bench-<timestamp>), MAX_SECONDS
+#   connect` per namespace, ~100 MiB RSS each — 100 of them took > 3 min to start on 2 cores), GBPS_DUR (iperf3
+#   seconds, default 10), OUTDIR (logs; default /tmp/scale-bench-<timestamp>), MAX_SECONDS
 #   (hard cap, default 900), NO_BUILD=1 (use the Release builds already there).
 #
 # Safety: all traffic stays in two throwaway namespaces joined by one veth pair, addresses from 198.18.0.0/15 only

@@ -5,9 +5,12 @@
 # EXTRA_NS, PIDS.
 #
 # Layout: a bridge in the provider's namespace (198.18.8.1/22) and one namespace per client (198.18.8.(i+1)), each
-# with a route to the provider's listen address only. iperf3 servers (one per client, port 5300+i) run in the
-# provider's namespace: the Oracle clients reach them at the gateway's tunnel address 198.19.0.1 (exported by the
-# policy, as in phases 1-3), the wireguard-go clients at 198.19.16.1 (the wireguard-go interface).
+# with a route to the provider's listen address only (the wireguard-go clients, and GBPS_CLIENTS=processes' clients).
+# GBPS_CLIENTS=inprocess: the Oracle clients are GatewayClient engines in one process in the swarm's namespace, a TUN
+# device each, and client i's streams leave from its tunnel address, which an `ip rule` sends to a table routing the
+# gateway's address into its device. iperf3 servers (one per client, port 5300+i) run in the provider's namespace: the
+# Oracle clients reach them at the gateway's tunnel address 198.19.0.1 (exported by the policy, as in phases 1-3), the
+# wireguard-go clients at 198.19.16.1 (the wireguard-go interface).
 
 # gbps_run TARGET FIRST LAST PREFIX: one iperf3 stream from each client FIRST..LAST at once; prints the sum of the
 # receivers' rates in Gbit/s (each client's own mean over GBPS_DUR s).
