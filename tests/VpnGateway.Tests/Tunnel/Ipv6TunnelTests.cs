@@ -82,6 +82,30 @@ public sealed class Ipv6TunnelTests
     }
 
     [Fact]
+    public async Task SiteToSite_Ipv6LanRoutedToTheSession_BothWays()
+    {
+        const string SiteHost = "2001:2:0:20::5";
+        await using var h = await ConnectedAsync(harness =>
+        {
+            harness.Sessions.Add(new VpnGateway.Providers.SessionRecord(TunnelHarness.PinnedSession, null, null, harness.Policy.Hash.ToArray(), true,
+                harness.ClientKey.PublicKey, [IpPrefix.Parse("2001:2:0:20::/64")]));
+            harness.ClientRoutes = [IpPrefix.Parse("0.0.0.0/0"), IpPrefix.Parse("::/0")];
+        });
+        var fromSite = Packets.Udp6(SiteHost, Internet6, 40000, 53);
+
+        h.ClientTun.Inject(fromSite);
+        var atProvider = await h.ServerTun.NextWrittenAsync(Wait);
+        var toSite = Packets.Udp6(Internet6, SiteHost, 53, 40000);
+        h.ServerTun.Inject(toSite);
+        var atClient = await h.ClientTun.NextWrittenAsync(Wait);
+
+        Assert.Equal(fromSite, atProvider);
+        Assert.Equal(toSite, atClient);
+        Assert.Contains(h.ServerNetwork.Actions, a => a == "route 2001:2:0:20::/64 dev ogw1");
+        Assert.Contains(IpPrefix.Parse("2001:2:0:20::/64"), Assert.Single(h.ServerObserver.Started).ClientPrefixes);
+    }
+
+    [Fact]
     public async Task Receive_Ipv6FromAnotherAddress_DroppedAsSpoofed()
     {
         await using var h = await ConnectedAsync();
