@@ -121,6 +121,10 @@ internal static class GatewayConfigurationValidator
             {
                 errors.Add($"Serve:AddressPool6 {text6}: a global unicast or unique local (fc00::/7) prefix, not a loopback, link-local, multicast or IPv4-mapped one");
             }
+            else if (config.Tunnel.Mtu < VpnGateway.Tunnel.TunnelOptions.MinimumIPv6Mtu)
+            {
+                errors.Add($"Serve:AddressPool6 {text6} with Tunnel:Mtu {config.Tunnel.Mtu}: IPv6 needs a link MTU of at least {VpnGateway.Tunnel.TunnelOptions.MinimumIPv6Mtu}; raise Tunnel:Mtu or remove Serve:AddressPool6");
+            }
         }
 
         if (serve.Workers < 0 || serve.Workers > 64)

@@ -328,6 +328,11 @@ internal sealed partial class GatewayClient : TunnelEngine
                 return $"IPv6 tunnel prefix length {response.ClientIPv6PrefixLength} (a session's IPv6 tunnel address is one address, /128)";
             }
 
+            if (response.Mtu < TunnelOptions.MinimumIPv6Mtu)
+            {
+                return $"the provider gives an IPv6 tunnel address with a tunnel MTU of {response.Mtu}, below IPv6's minimum of {TunnelOptions.MinimumIPv6Mtu}";
+            }
+
             foreach (var value in (ReadOnlySpan<UInt128>)[response.ClientIPv6, response.GatewayIPv6])
             {
                 var address = ToAddress6(value);

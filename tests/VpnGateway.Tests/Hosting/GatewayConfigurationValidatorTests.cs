@@ -23,6 +23,16 @@ public sealed class GatewayConfigurationValidatorTests
         => Assert.StartsWith(error, Assert.Single(Errors(Provider(pool6), "Serve:AddressPool6")), StringComparison.Ordinal);
 
     [Fact]
+    public void Validate_Ipv6PoolWithMtuBelow1280_Refused()
+    {
+        var config = Provider("2001:2:0:c8::/64");
+        config.Tunnel.Mtu = 1200;
+
+        Assert.Equal("Serve:AddressPool6 2001:2:0:c8::/64 with Tunnel:Mtu 1200: IPv6 needs a link MTU of at least 1280; raise Tunnel:Mtu or remove Serve:AddressPool6",
+            Assert.Single(Errors(config, "Serve:AddressPool6")));
+    }
+
+    [Fact]
     public void Validate_PinnedIpv6RouteWithoutIpv6Pool_Refused()
     {
         var config = Provider(null);
