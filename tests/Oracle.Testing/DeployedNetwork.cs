@@ -1,4 +1,5 @@
 using System.Numerics;
+using Nethereum.Signer;
 using Oracle.Chain.Deployment;
 
 namespace Oracle.Testing;
@@ -15,8 +16,9 @@ public sealed class DeployedNetwork
 {
     private static readonly Lazy<Task<DeployedNetwork>> Shared = new(DeployAsync);
 
-    private DeployedNetwork(string rpcUrl, BigInteger chainId, DeploymentManifest manifest, string manifestPath)
+    private DeployedNetwork(string rpcUrl, BigInteger chainId, DeploymentManifest manifest, string manifestPath, EthECKey deployerKey)
     {
+        DeployerKey = deployerKey;
         RpcUrl = rpcUrl;
         ChainId = chainId;
         Manifest = manifest;
@@ -35,17 +37,20 @@ public sealed class DeployedNetwork
     /// <summary>The manifest's file.</summary>
     public string ManifestPath { get; }
 
+    /// <summary>The account that deployed it (<see cref="TestNetwork.SharedAsync"/> drives the network with it).</summary>
+    internal EthECKey DeployerKey { get; }
+
     /// <summary>The network of this test process (deployed on first use).</summary>
     public static Task<DeployedNetwork> GetAsync() => Shared.Value;
 
     private static async Task<DeployedNetwork> DeployAsync()
     {
         var chain = await ChainFixture.ForAsync(await LocalServices.RpcUrlAsync());
-        var (_, web3) = await chain.NewAccountAsync(1_000_000);
+        var (key, web3) = await chain.NewAccountAsync(1_000_000);
         var manifest = await OracleNetworkDeployer.DeployAsync(web3, "test");
         var path = Path.Combine(Directory.CreateTempSubdirectory("oracle-test-network-").FullName, "test.json");
         manifest.Save(path);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
-        return new DeployedNetwork(chain.RpcUrl, chain.ChainId, manifest, path);
+        return new DeployedNetwork(chain.RpcUrl, chain.ChainId, manifest, path, key);
     }
 }

@@ -6,6 +6,7 @@ using Oracle.Chain.Contracts;
 using Oracle.Chain.Contracts.PriceFeed;
 using Oracle.Chain.Contracts.ProviderRegistry;
 using Oracle.Chain.Deployment;
+using Oracle.Chain.Keys;
 using Oracle.Chain.Randomness;
 using Oracle.Core.Randomness;
 
@@ -19,6 +20,7 @@ namespace Oracle.Testing;
 /// </summary>
 public sealed class TestNetwork
 {
+    private static readonly Lazy<Task<TestNetwork>> Shared = new(AttachSharedAsync);
     private readonly List<ChainActor> _priceOracles = [];
     private readonly VrfFulfiller? _fulfiller;
     private ulong _fulfilledUpTo;
@@ -83,7 +85,28 @@ public sealed class TestNetwork
         return network;
     }
 
+    /// <summary>
+    /// The test process's shared network (<see cref="DeployedNetwork"/>, the one services are configured with) driven
+    /// as a test network: its deployer, the devnet's parameters, the development VRF key it was deployed with, and
+    /// price oracles of its own that keep the prices fresh (staked on first use, once per process).
+    /// </summary>
+    public static Task<TestNetwork> SharedAsync() => Shared.Value;
+
     public string AddressOf(string contract) => Manifest.AddressOf(contract);
+
+    private static async Task<TestNetwork> AttachSharedAsync()
+    {
+        var shared = await DeployedNetwork.GetAsync();
+        var chain = await ChainFixture.ForAsync(shared.RpcUrl);
+        var deployer = new ChainActor(shared.DeployerKey, await chain.ConnectAsync(shared.DeployerKey), shared.Manifest);
+        var network = new TestNetwork(chain, shared.Manifest, deployer, NetworkParameters.Devnet, DevelopmentKeys.Vrf());
+        for (var i = 0; i < network.Parameters.FeedQuorum; i++)
+        {
+            network._priceOracles.Add(await network.NewOracleAsync(5000));
+        }
+
+        return network;
+    }
 
     /// <summary>
     /// The randomness duty an oracle node runs (docs/protocol.md §7.4): answers every pending VRF request that has its

@@ -93,16 +93,7 @@ public sealed record PanelAcceptanceDocument(ulong ChainId, string SessionManage
             return Parse(given, "--panel-acceptance");
         }
 
-        string text;
-        try
-        {
-            text = given == "-" ? Console.In.ReadToEnd() : File.ReadAllText(given);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw ActionFailedException.InvalidInput($"--panel-acceptance {given}: {e.Message}");
-        }
-
+        var text = DocumentFields.ReadText(given, "--panel-acceptance");
         return Parse(text.Trim(), $"panel acceptance {given}");
     }
 
@@ -123,74 +114,33 @@ public sealed record PanelAcceptanceDocument(ulong ChainId, string SessionManage
             }
         }
 
-        JsonObject root;
-        try
+        var fields = DocumentFields.Parse(text, source);
+        if (fields.Root["type"]?.GetValueKind() != JsonValueKind.String || fields.Root["type"]!.GetValue<string>() != TypeName)
         {
-            root = JsonNode.Parse(text) as JsonObject ?? throw ActionFailedException.InvalidInput($"{source}: not a JSON object");
+            throw fields.Invalid($"not a panel acceptance (its type must be \"{TypeName}\"; `oracle provider accept-panel` writes one)");
         }
-        catch (JsonException e)
-        {
-            throw ActionFailedException.InvalidInput($"{source}: not JSON ({e.Message})");
-        }
-
-        if (root["type"]?.GetValueKind() != JsonValueKind.String || root["type"]!.GetValue<string>() != TypeName)
-        {
-            throw ActionFailedException.InvalidInput($"{source}: not a panel acceptance (its type must be \"{TypeName}\"; `oracle provider accept-panel` writes one)");
-        }
-
-        string Field(string name)
-        {
-            var node = root[name] ?? throw ActionFailedException.InvalidInput($"{source}: field {name} is missing");
-            return node.GetValueKind() switch
-            {
-                JsonValueKind.String => node.GetValue<string>(),
-                JsonValueKind.Number => node.ToJsonString(),
-                _ => throw ActionFailedException.InvalidInput($"{source}: field {name} must be a string or a number"),
-            };
-        }
-
-        BigInteger Integer(string name, BigInteger max)
-            => BigInteger.TryParse(Field(name), NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v <= max
-                ? v
-                : throw ActionFailedException.InvalidInput($"{source}: {name} must be a whole number from 0 to {max}");
-
-        string Address(string name)
-            => Addresses.TryParse(Field(name), out var address, out var error) ? address : throw ActionFailedException.InvalidInput($"{source}: {name}: {error}");
 
         // In the document's order, so that the first wrong field is the one named.
-        var chainId = (ulong)Integer("chainId", ulong.MaxValue);
-        var sessionManager = Address("sessionManager");
-        var provider = Address("provider");
-        var client = Address("client");
-        var penalty = Integer("penalty", TokenAmount.MaxUint96);
-        var committeeSize = (int)Integer("committeeSize", byte.MaxValue);
-        var panelNode = root["panel"] as JsonArray ?? throw ActionFailedException.InvalidInput($"{source}: field panel must be an array of addresses");
+        var chainId = (ulong)fields.Integer("chainId", ulong.MaxValue);
+        var sessionManager = fields.Address("sessionManager");
+        var provider = fields.Address("provider");
+        var client = fields.Address("client");
+        var penalty = fields.Integer("penalty", TokenAmount.MaxUint96);
+        var committeeSize = (int)fields.Integer("committeeSize", byte.MaxValue);
+        var panelNode = fields.Root["panel"] as JsonArray ?? throw fields.Invalid("field panel must be an array of addresses");
         var panel = new List<string>();
         foreach (var member in panelNode)
         {
-            if (member?.GetValueKind() != JsonValueKind.String || !Addresses.TryParse(member.GetValue<string>(), out var address, out var error))
+            if (member?.GetValueKind() != JsonValueKind.String || !Addresses.TryParse(member.GetValue<string>(), out var address, out _))
             {
-                throw ActionFailedException.InvalidInput($"{source}: panel member {panel.Count + 1} is not an address");
+                throw fields.Invalid($"panel member {panel.Count + 1} is not an address");
             }
 
             panel.Add(address);
         }
 
-        var deadline = (ulong)Integer("deadline", ulong.MaxValue);
-        byte[] signature;
-        try
-        {
-            var hex = Field("signature");
-            signature = hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? Convert.FromHexString(hex[2..]) : throw new FormatException();
-            if (signature.Length != 65)
-            {
-                throw new FormatException();
-            }
-        }
-        catch (FormatException)
-        {
-            throw ActionFailedException.InvalidInput($"{source}: signature must be 0x and 130 hex digits");
-        }
+        var deadline = (ulong)fields.Integer("deadline", ulong.MaxValue);
+        var signature = fields.Hex("signature", 65);
 
         return new PanelAcceptanceDocument(chainId, sessionManager, provider, client, penalty, committeeSize, panel, deadline, signature);
     }

@@ -43,71 +43,19 @@ public sealed record VoucherDocument(ulong SessionId, BigInteger CumulativeAmoun
 
     /// <summary>Reads a voucher document from <paramref name="file"/> (<c>-</c>: standard input).</summary>
     /// <exception cref="ActionFailedException">Missing, not JSON, or a field is wrong (InvalidInput, naming it).</exception>
-    public static VoucherDocument Load(string file)
-    {
-        string text;
-        try
-        {
-            text = file == "-" ? Console.In.ReadToEnd() : File.ReadAllText(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw ActionFailedException.InvalidInput($"voucher {file}: {e.Message}");
-        }
-
-        return Parse(text, file);
-    }
+    public static VoucherDocument Load(string file) => Parse(DocumentFields.ReadText(file, "voucher"), file);
 
     /// <summary>Reads a voucher document from JSON text; <paramref name="source"/> names it in errors.</summary>
     /// <exception cref="ActionFailedException">Not a voucher (InvalidInput, naming the field).</exception>
     public static VoucherDocument Parse(string text, string source = "voucher")
     {
-        JsonObject root;
-        try
-        {
-            root = JsonNode.Parse(text) as JsonObject ?? throw ActionFailedException.InvalidInput($"{source}: not a JSON object");
-        }
-        catch (JsonException e)
-        {
-            throw ActionFailedException.InvalidInput($"{source}: not JSON ({e.Message})");
-        }
-
-        string Field(string name)
-        {
-            var node = root[name] ?? throw ActionFailedException.InvalidInput($"{source}: field {name} is missing");
-            return node.GetValueKind() switch
-            {
-                JsonValueKind.String => node.GetValue<string>(),
-                JsonValueKind.Number => node.ToJsonString(),
-                _ => throw ActionFailedException.InvalidInput($"{source}: field {name} must be a string or a number"),
-            };
-        }
-
-        BigInteger Integer(string name, BigInteger max)
-            => BigInteger.TryParse(Field(name), NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v <= max
-                ? v
-                : throw ActionFailedException.InvalidInput($"{source}: {name} must be a whole number from 0 to {max}");
-
-        byte[] Hex(string name, int length)
-        {
-            var s = Field(name);
-            try
-            {
-                var bytes = s.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? Convert.FromHexString(s[2..]) : throw new FormatException();
-                return bytes.Length == length ? bytes : throw new FormatException();
-            }
-            catch (FormatException)
-            {
-                throw ActionFailedException.InvalidInput($"{source}: {name} must be 0x and {length * 2} hex digits");
-            }
-        }
-
+        var fields = DocumentFields.Parse(text, source);
         return new VoucherDocument(
-            (ulong)Integer("sessionId", ulong.MaxValue),
-            Integer("cumulativeAmount", (BigInteger.One << 256) - 1),
-            (ulong)Integer("cumulativeBytes", ulong.MaxValue),
-            (ulong)Integer("logSize", ulong.MaxValue),
-            Hex("logRoot", 32),
-            Hex("signature", 65));
+            (ulong)fields.Integer("sessionId", ulong.MaxValue),
+            fields.Integer("cumulativeAmount", (BigInteger.One << 256) - 1),
+            (ulong)fields.Integer("cumulativeBytes", ulong.MaxValue),
+            (ulong)fields.Integer("logSize", ulong.MaxValue),
+            fields.Hex("logRoot", 32),
+            fields.Hex("signature", 65));
     }
 }

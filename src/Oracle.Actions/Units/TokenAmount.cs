@@ -97,6 +97,25 @@ public readonly record struct TokenAmount(BigInteger BaseUnits, Asset Asset) : I
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The amount with its symbol rounded (half away from zero) to at most <paramref name="decimals"/> decimals, for
+    /// summaries read by people: "1000 VPN" for 1000.00000000000001 VPN (an exchange purchase's few base units of
+    /// change), "0.450435 VPN". Where the exact amount matters (timelines, receipts, JSON) use <see cref="ToString"/>.
+    /// </summary>
+    public string ToRoundedString(int decimals)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(decimals);
+        if (decimals >= Asset.Decimals)
+        {
+            return ToString();
+        }
+
+        var step = BigInteger.Pow(10, Asset.Decimals - decimals);
+        var magnitude = BigInteger.Abs(BaseUnits);
+        var rounded = (magnitude + step / 2) / step * step;
+        return new TokenAmount(BaseUnits.Sign < 0 ? -rounded : rounded, Asset).ToString();
+    }
+
     /// <summary>The amount with its symbol: "12.5 VPN".</summary>
     public override string ToString() => $"{ToDecimalString()} {Asset.Symbol}";
 

@@ -87,17 +87,8 @@ public sealed record ExitNetwork
     }
 
     /// <summary>Deletes namespaces (with their veths) that exist; missing ones are ignored.</summary>
-    public static async Task DeleteAsync(IEnumerable<string> namespaces, CancellationToken cancellationToken)
-    {
-        var existing = await ProcessRunner.RunAsync("ip", ["netns", "list"], cancellationToken);
-        foreach (var name in namespaces)
-        {
-            if (existing.Split('\n').Any(l => l.Split(' ')[0] == name))
-            {
-                await ProcessRunner.RunAsync("ip", ["netns", "delete", name], cancellationToken);
-            }
-        }
-    }
+    public static Task DeleteAsync(IEnumerable<string> namespaces, CancellationToken cancellationToken)
+        => NetworkNamespaces.DeleteExistingAsync(namespaces, cancellationToken);
 
     private async Task SetUpAsync(CancellationToken cancellationToken)
     {

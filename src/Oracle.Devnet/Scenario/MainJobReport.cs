@@ -48,6 +48,9 @@ public sealed record MainJobReport(IReadOnlyList<TimelineEntry> Timeline, IReadO
         string Who(string address) => names.TryGetValue(address, out var n) ? n : address[..10] + "…";
         string Vpn(BigInteger value) => Asset.Vpn.Amount(value).ToString();
 
+        // The summary is read by people: amounts to six decimals (the timeline keeps them exact).
+        string Round(BigInteger value) => Asset.Vpn.Amount(value).ToRoundedString(6);
+
         var entries = new List<(FilterLog Log, string Event, string Text)>();
         var paid = BigInteger.Zero;
         var refunded = BigInteger.Zero;
@@ -194,16 +197,16 @@ public sealed record MainJobReport(IReadOnlyList<TimelineEntry> Timeline, IReadO
         var facts = world.Facts;
         var summary = new List<(string, string)>
         {
-            ("VPN bought", bought.Count == 0 ? "none" : string.Join(", ", bought.Select(b => $"{b.Key} {Vpn(b.Value)}"))),
+            ("VPN bought", bought.Count == 0 ? "none" : string.Join(", ", bought.Select(b => $"{b.Key} {Round(b.Value)}"))),
             ("sessions", $"{opened} opened, {closed} closed on-chain"),
             ("carried through the exit", string.Create(CultureInfo.InvariantCulture, $"{facts.IperfBytes / 1048576.0:0.0} MiB by iperf3 ({facts.IperfBitsPerSecond / 1e6:0} Mbit/s), plus curl")),
             ("paid for on-chain", string.Join(", ", vouchedBytes.Concat(facts.ClosingVouchers.Select(v => new KeyValuePair<ulong, ulong>(v.Key, v.Value.CumulativeBytes)))
                 .GroupBy(v => v.Key).Select(g => $"session {g.Key}: {g.Max(v => v.Value):N0} bytes vouched for by its client")) is { Length: > 0 } paidFor ? paidFor : "no voucher redeemed"),
-            ("payments", $"{Vpn(paid)} to providers, {Vpn(refunded)} refunded to clients"),
+            ("payments", $"{Round(paid)} to providers, {Round(refunded)} refunded to clients"),
             ("policy denials", facts.Denials.Count == 0 ? "none" : string.Join(", ", facts.Denials.Select(d => $"{DescribeRule(d.Key)}: {d.Value} packet(s)"))),
             ("evidence anchored", anchors == 0 ? "none" : $"{anchors} anchor(s), log size up to {anchoredSize}"),
             ("rulings", rulings.Count == 0 ? "none" : string.Join(Environment.NewLine, rulings)),
-            ("stake changes", $"{Vpn(rewards)} rewards claimed, {Vpn(slashed)} slashed"),
+            ("stake changes", $"{Round(rewards)} rewards claimed, {Round(slashed)} slashed"),
         };
         foreach (var actor in world.Actors.Values.OrderBy(a => a.Name, StringComparer.Ordinal))
         {
@@ -211,7 +214,7 @@ public sealed record MainJobReport(IReadOnlyList<TimelineEntry> Timeline, IReadO
             if (balances.IsSuccess)
             {
                 var b = balances.Value;
-                summary.Add(($"{actor.Name} holds", $"{b.Vpn}{(b.ProviderBond.IsZero ? "" : $", bond {b.ProviderBond}")}{(b.OracleStake.IsZero ? "" : $", stake {b.OracleStake}")}"));
+                summary.Add(($"{actor.Name} holds", $"{b.Vpn.ToRoundedString(6)}{(b.ProviderBond.IsZero ? "" : $", bond {b.ProviderBond.ToRoundedString(6)}")}{(b.OracleStake.IsZero ? "" : $", stake {b.OracleStake.ToRoundedString(6)}")}"));
             }
         }
 

@@ -127,15 +127,7 @@ public sealed record ScenarioTopology
     /// <summary>Deletes the namespaces (with their veths) and the bridge that exist; missing ones are ignored.</summary>
     public static async Task DeleteAsync(IEnumerable<string> namespaces, string? bridge, CancellationToken cancellationToken)
     {
-        var existing = await ProcessRunner.RunAsync("ip", ["netns", "list"], cancellationToken);
-        foreach (var name in namespaces)
-        {
-            if (existing.Split('\n').Any(l => l.Split(' ')[0] == name))
-            {
-                await ProcessRunner.RunAsync("ip", ["netns", "delete", name], cancellationToken);
-            }
-        }
-
+        await NetworkNamespaces.DeleteExistingAsync(namespaces, cancellationToken);
         if (bridge is not null && NetworkInterface.GetAllNetworkInterfaces().Any(n => n.Name == bridge))
         {
             await ProcessRunner.RunAsync("ip", ["link", "delete", bridge], cancellationToken);

@@ -74,7 +74,7 @@ public sealed class FilingRefusalTests(ApiFixture api) : IClassFixture<ApiFixtur
     public async Task File_ProviderFilesAClaimAgainstItself_NonPartySigner()
     {
         var s = await SessionAsync();
-        await api.Scenario.BuyAsync(s.Provider, Vpn.Tokens(200));
+        await api.Scenario.Test.BuyAsync(s.Provider, Vpn.Tokens(200));
         var body = await Filings.SignAsync(api.Scenario, s.Provider, s.SessionId, ClaimType.ProviderOvercharged, s.Evidence);
         await RefusedAsync(body, HttpStatusCode.Forbidden, "non-party-signer");
     }
@@ -112,7 +112,7 @@ public sealed class FilingRefusalTests(ApiFixture api) : IClassFixture<ApiFixtur
     public async Task File_ClaimAgainstTheClientOfAClosedSession_DisputeWindowClosed()
     {
         var s = await SessionAsync();
-        await api.Scenario.BuyAsync(s.Provider, Vpn.Tokens(200));
+        await api.Scenario.Test.BuyAsync(s.Provider, Vpn.Tokens(200));
         await s.Provider.Sessions.CloseSessionAsync(s.SessionId, s.Terms, new Voucher { SessionId = s.SessionId, LogRoot = new byte[32] }, []);
         var body = await Filings.SignAsync(api.Scenario, s.Provider, s.SessionId, ClaimType.ClientBreachedPolicy, s.Evidence);
         await RefusedAsync(body, HttpStatusCode.Conflict, "dispute-window-closed");

@@ -16,40 +16,46 @@ using Oracle.Testing;
 namespace Arbitration.Api.Tests.Support;
 
 /// <summary>
-/// The test process's network (<see cref="DeployedNetwork"/>, on this project's private chain) with the actors the API
-/// tests drive: price oracles that keep both feeds fresh, staked oracles that sit on committees (their keys are known,
-/// so tests can vote), providers and clients. Every contract call goes through here the way parties and oracle nodes
-/// make it.
+/// The test process's network (<see cref="DeployedNetwork"/>, on this project's private chain, driven as
+/// <see cref="TestNetwork.SharedAsync"/>: its price oracles keep both feeds fresh) with the actors the API tests drive:
+/// staked oracles that sit on committees (their keys are known, so tests can vote), providers and clients. Every
+/// contract call goes through here the way parties and oracle nodes make it.
 /// </summary>
 internal sealed class ChainScenario
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static ChainScenario? _shared;
     private readonly Dictionary<string, Actor> _oracles = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<Actor> _priceOracles = [];
     private readonly SemaphoreSlim _vrfGate = new(1, 1);
     private ulong _vrfFrom;
 
-    private ChainScenario(DeployedNetwork network, ChainFixture chain)
+    private ChainScenario(DeployedNetwork network, TestNetwork test)
     {
         Network = network;
-        Chain = chain;
+        Test = test;
+        foreach (var oracle in test.PriceOracles)
+        {
+            _oracles[oracle.Address] = oracle;
+        }
     }
 
     public DeployedNetwork Network { get; }
 
-    public ChainFixture Chain { get; }
+    /// <summary>The shared network's actors and prices (Oracle.Testing).</summary>
+    public TestNetwork Test { get; }
+
+    public ChainFixture Chain => Test.Chain;
 
     public DeploymentManifest Manifest => Network.Manifest;
 
-    public NetworkParameters Parameters => NetworkParameters.Devnet;
+    public NetworkParameters Parameters => Test.Parameters;
 
     /// <summary>The staked oracles by address (price reporters included): every committee seat is one of them.</summary>
     public IReadOnlyDictionary<string, Actor> Oracles => _oracles;
 
     public string AddressOf(string contract) => Manifest.AddressOf(contract);
 
-    /// <summary>The scenario of this test process: the network, three price oracles and five more staked oracles.</summary>
+    /// <summary>The scenario of this test process: the network, its three price oracles and five more staked oracles.</summary>
     public static async Task<ChainScenario> GetAsync()
     {
         await Gate.WaitAsync();
@@ -57,14 +63,7 @@ internal sealed class ChainScenario
         {
             if (_shared is null)
             {
-                var network = await DeployedNetwork.GetAsync();
-                var scenario = new ChainScenario(network, await ChainFixture.ForAsync(network.RpcUrl));
-                for (var i = 0; i < NetworkParameters.Devnet.FeedQuorum; i++)
-                {
-                    var oracle = await scenario.NewOracleAsync(5000);
-                    scenario._priceOracles.Add(oracle);
-                }
-
+                var scenario = new ChainScenario(await DeployedNetwork.GetAsync(), await TestNetwork.SharedAsync());
                 for (var i = 0; i < 5; i++)
                 {
                     await scenario.NewOracleAsync(2000);
@@ -82,101 +81,25 @@ internal sealed class ChainScenario
     }
 
     /// <summary>A new account with ETH and, when asked, VPN bought from the exchange.</summary>
-    public async Task<Actor> NewActorAsync(long vpn = 0, decimal ether = 10_000)
-    {
-        var (key, web3) = await Chain.NewAccountAsync(ether);
-        var actor = new Actor(key, web3, Manifest);
-        if (vpn > 0)
-        {
-            await BuyAsync(actor, Vpn.Tokens(vpn));
-        }
-
-        return actor;
-    }
-
-    public async Task BuyAsync(Actor actor, BigInteger amount)
-    {
-        await EnsureFreshPricesAsync();
-        var price = (await actor.VpnEthFeed.LatestRoundDataQueryAsync()).Answer;
-        var wei = (amount * price / Vpn.One) * 10_000 / (10_000 - Parameters.ExchangeFeeBps) + 1_000_000;
-        await actor.Exchange.BuyWithEthAsync(amount, wei);
-    }
+    public Task<Actor> NewActorAsync(long vpn = 0, decimal ether = 10_000) => Test.NewActorAsync(vpn, ether);
 
     /// <summary>Reports the genesis prices again when the latest round is about to go stale (time travel ages it).</summary>
-    public async Task EnsureFreshPricesAsync()
-    {
-        if (_priceOracles.Count == 0)
-        {
-            return;
-        }
-
-        var now = await Chain.LatestTimestampAsync();
-        var latest = await _priceOracles[0].VpnEthFeed.LatestRoundDataQueryAsync();
-        if ((ulong)latest.UpdatedAt + (ulong)Parameters.MaxPriceAge.TotalSeconds > now + 120)
-        {
-            return;
-        }
-
-        await ReportPricesAsync(Parameters.GenesisVpnEthPrice, Parameters.GenesisBtcEthPrice);
-    }
+    public Task EnsureFreshPricesAsync() => Test.EnsureFreshPricesAsync();
 
     /// <summary>Has the price oracles finalize a round on both feeds.</summary>
-    public async Task ReportPricesAsync(BigInteger vpnEth, BigInteger btcEth)
-    {
-        foreach (var (price, select) in new[] { (vpnEth, (Func<Actor, Oracle.Chain.Contracts.PriceFeed.PriceFeedService>)(a => a.VpnEthFeed)), (btcEth, a => a.BtcEthFeed) })
-        {
-            var round = await select(_priceOracles[0]).LatestRoundQueryAsync() + 1;
-            foreach (var oracle in _priceOracles)
-            {
-                await select(oracle).ReportAsync(round, price);
-            }
-        }
-    }
+    public Task ReportPricesAsync(BigInteger vpnEth, BigInteger btcEth) => Test.ReportPricesAsync(vpnEth, btcEth);
 
-    /// <summary>A new oracle that bought and staked <paramref name="stake"/> VPN.</summary>
+    /// <summary>A new oracle that bought and staked <paramref name="stake"/> VPN, known to the scenario (it can vote).</summary>
     public async Task<Actor> NewOracleAsync(long stake)
     {
-        var oracle = await NewActorAsync();
-        var amount = Vpn.Tokens(stake);
-        if (_priceOracles.Count > 0)
-        {
-            await EnsureFreshPricesAsync();
-        }
-
-        var price = (await oracle.VpnEthFeed.LatestRoundDataQueryAsync()).Answer;
-        var wei = (amount * price / Vpn.One) * 10_000 / (10_000 - Parameters.ExchangeFeeBps) + 1_000_000;
-        await oracle.Exchange.BuyWithEthAsync(amount, wei);
-        await oracle.Token.ApproveAsync(AddressOf(ContractNames.OracleRegistry), amount);
-        await oracle.Oracles.StakeAsync(amount);
+        var oracle = await Test.NewOracleAsync(stake);
         _oracles[oracle.Address] = oracle;
         return oracle;
     }
 
     /// <summary>A new provider registered with <paramref name="bond"/> VPN of bond.</summary>
-    public async Task<Actor> NewProviderAsync(string region = "DE", long pricePerMiB = 1_000_000_000_000, long bond = 1000)
-    {
-        var provider = await NewActorAsync(bond);
-        await provider.Token.ApproveAsync(AddressOf(ContractNames.ProviderRegistry), Vpn.Tokens(bond));
-        await provider.Providers.RegisterAsync(ProviderInfo(region, pricePerMiB), Vpn.Tokens(bond));
-        return provider;
-    }
-
-    public static ProviderInfo ProviderInfo(string region, long pricePerMiB) => new()
-    {
-        Endpoint = "198.18.0.1:51820",
-        TunnelPublicKey = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("tunnel " + region)),
-        Region = Region(region),
-        PricePerMiB = pricePerMiB,
-        PolicyHash = SHA256.HashData("policy-v1"u8),
-        PolicyUri = "https://policies.example/policy-v1.json",
-    };
-
-    public static byte[] Region(string code)
-    {
-        var bytes = new byte[8];
-        System.Text.Encoding.ASCII.GetBytes(code).CopyTo(bytes, 0);
-        return bytes;
-    }
+    public Task<Actor> NewProviderAsync(string region = "DE", long pricePerMiB = 1_000_000_000_000, long bond = 1000)
+        => Test.NewProviderAsync(bond, region: region, pricePerMiB: pricePerMiB);
 
     /// <summary>
     /// Opens a session of <paramref name="client"/> with <paramref name="provider"/>; with a <paramref name="panel"/> (the

@@ -35,6 +35,20 @@ public sealed class TokenAmountTests
         Assert.Contains(reason, error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1000.00000000000001", 6, "1000 VPN")]
+    [InlineData("0.45043545150756836", 6, "0.450435 VPN")]
+    [InlineData("3871.844660194174757281", 6, "3871.84466 VPN")]
+    [InlineData("0.0000005", 6, "0.000001 VPN")]
+    [InlineData("0.0000004", 6, "0 VPN")]
+    [InlineData("12.5", 0, "13 VPN")]
+    [InlineData("0.000000000000000001", 18, "0.000000000000000001 VPN")]
+    public void ToRoundedString_ManyDecimals_RoundedHalfUpWithoutTrailingZeros(string text, int decimals, string expected)
+    {
+        Assert.True(TokenAmount.TryParse(text, Asset.Vpn, out var amount, out var error), error);
+        Assert.Equal(expected, amount.ToRoundedString(decimals));
+    }
+
     [Fact]
     public void ToDecimalString_ThenTryParse_SameAmountForEveryValueAndAsset()
     {

@@ -22,12 +22,7 @@ internal sealed class SharedCapture : ICapturedPacketSink, IDisposable
     private CaptureStatistics _closed;
     private int _attached;
     private long _unattributed;
-    private long _notIp;
-    private long _truncated;
-    private long _badHeader;
-    private long _reportedNotIp;
-    private long _reportedTruncated;
-    private long _reportedBadHeader;
+    private readonly MalformedPacketCounter _malformed = new();
 
     /// <param name="interfaceName">The device.</param>
     /// <param name="open">Opens the capture of the device with this object as its sink (tests open it inside a namespace).</param>
@@ -43,7 +38,7 @@ internal sealed class SharedCapture : ICapturedPacketSink, IDisposable
     public long Unattributed => Interlocked.Read(ref _unattributed);
 
     /// <summary>Packets that did not parse, by reason (not attributable to a session).</summary>
-    public (long NotIp, long Truncated, long BadHeader) Malformed => (Interlocked.Read(ref _notIp), Interlocked.Read(ref _truncated), Interlocked.Read(ref _badHeader));
+    public (long NotIp, long Truncated, long BadHeader) Malformed => _malformed.Totals;
 
     /// <summary>The device's capture counters, over every time it was open (it closes when no session is attached).</summary>
     public CaptureStatistics Statistics
@@ -60,10 +55,7 @@ internal sealed class SharedCapture : ICapturedPacketSink, IDisposable
     /// <summary>Adds the malformed packets counted since the last call to <paramref name="metrics"/> (the sweep calls it).</summary>
     public void ReportTo(MeteringMetrics metrics)
     {
-        ArgumentNullException.ThrowIfNull(metrics);
-        Report(metrics, "NotIp", Interlocked.Read(ref _notIp), ref _reportedNotIp);
-        Report(metrics, "Truncated", Interlocked.Read(ref _truncated), ref _reportedTruncated);
-        Report(metrics, "BadHeader", Interlocked.Read(ref _badHeader), ref _reportedBadHeader);
+        _malformed.ReportTo(metrics);
     }
 
     /// <summary>Sessions attached.</summary>
@@ -150,19 +142,9 @@ internal sealed class SharedCapture : ICapturedPacketSink, IDisposable
     /// <inheritdoc/>
     public bool OnForwarded(ReadOnlySpan<byte> captured, int wireLength, long timestampMs)
     {
-        switch (PacketParser.Parse(captured, wireLength, out var headers))
+        if (!_malformed.TryParse(captured, wireLength, out var headers))
         {
-            case PacketParseResult.Ok:
-                break;
-            case PacketParseResult.NotIp:
-                Interlocked.Increment(ref _notIp);
-                return false;
-            case PacketParseResult.Truncated:
-                Interlocked.Increment(ref _truncated);
-                return false;
-            default:
-                Interlocked.Increment(ref _badHeader);
-                return false;
+            return false;
         }
 
         var session = Lookup(headers.IpVersion, headers.Destination) ?? Lookup(headers.IpVersion, headers.Source);
@@ -186,15 +168,6 @@ internal sealed class SharedCapture : ICapturedPacketSink, IDisposable
                 _closed = Plus(_closed, capture.Statistics);
                 _capture = null;
             }
-        }
-    }
-
-    private static void Report(MeteringMetrics metrics, string reason, long total, ref long reported)
-    {
-        if (total > reported)
-        {
-            metrics.Add(MeteringCounters.MalformedPackets, total - reported, reason);
-            reported = total;
         }
     }
 

@@ -19,15 +19,10 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
     private int _segmentMtu;
     private long _packets;
     private long _forwardedOctets;
-    private long _notIp;
-    private long _truncated;
-    private long _badHeader;
+    private readonly MalformedPacketCounter _malformed = new();
     private long _rateLimited;
     private long _reportedRateLimited;
     private long _reportedPackets;
-    private long _reportedNotIp;
-    private long _reportedTruncated;
-    private long _reportedBadHeader;
 
     /// <param name="sessionId">The session.</param>
     /// <param name="clientPrefixes">
@@ -65,9 +60,7 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
     {
         ArgumentNullException.ThrowIfNull(metrics);
         Report(metrics, MeteringCounters.Packets, null, Packets, ref _reportedPackets);
-        Report(metrics, MeteringCounters.MalformedPackets, "NotIp", Interlocked.Read(ref _notIp), ref _reportedNotIp);
-        Report(metrics, MeteringCounters.MalformedPackets, "Truncated", Interlocked.Read(ref _truncated), ref _reportedTruncated);
-        Report(metrics, MeteringCounters.MalformedPackets, "BadHeader", Interlocked.Read(ref _badHeader), ref _reportedBadHeader);
+        _malformed.ReportTo(metrics);
         Report(metrics, MeteringCounters.RateLimitedPackets, null, Interlocked.Read(ref _rateLimited), ref _reportedRateLimited);
     }
 
@@ -78,7 +71,7 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
     /// <returns>Whether the packet was counted (malformed ones are counted separately and dropped).</returns>
     public bool OnForwarded(ReadOnlySpan<byte> captured, int wireLength, long timestampMs)
     {
-        if (!Parse(captured, wireLength, out var headers))
+        if (!_malformed.TryParse(captured, wireLength, out var headers))
         {
             return false;
         }
@@ -109,7 +102,7 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
     /// <summary>A packet the policy denied (and dropped) in the data path.</summary>
     public bool OnDenied(ReadOnlySpan<byte> packet, uint ruleId, TrafficDirection direction, long timestampMs)
     {
-        if (!Parse(packet, packet.Length, out var headers))
+        if (!_malformed.TryParse(packet, packet.Length, out var headers))
         {
             return false;
         }
@@ -135,7 +128,7 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
     /// </summary>
     public bool OnRateLimited(ReadOnlySpan<byte> packet, TrafficDirection direction, long timestampMs)
     {
-        if (!Parse(packet, packet.Length, out var headers))
+        if (!_malformed.TryParse(packet, packet.Length, out var headers))
         {
             return false;
         }
@@ -220,24 +213,6 @@ internal sealed class SessionFlowMeter : ICapturedPacketSink
         {
             metrics.Add(counter, total - reported, reason);
             reported = total;
-        }
-    }
-
-    private bool Parse(ReadOnlySpan<byte> captured, int wireLength, out PacketHeaders headers)
-    {
-        switch (PacketParser.Parse(captured, wireLength, out headers))
-        {
-            case PacketParseResult.Ok:
-                return true;
-            case PacketParseResult.NotIp:
-                Interlocked.Increment(ref _notIp);
-                return false;
-            case PacketParseResult.Truncated:
-                Interlocked.Increment(ref _truncated);
-                return false;
-            default:
-                Interlocked.Increment(ref _badHeader);
-                return false;
         }
     }
 }

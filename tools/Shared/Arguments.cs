@@ -1,8 +1,8 @@
 using System.Globalization;
 
-namespace Oracle.MeteringBench;
+namespace Oracle.Tools;
 
-/// <summary><c>--name value</c> pairs.</summary>
+/// <summary><c>--name value</c> pairs of the bench tools' subcommands (shared by Oracle.MeteringBench and Oracle.ScaleBench).</summary>
 internal sealed class Arguments
 {
     private readonly Dictionary<string, string> _values = [];
