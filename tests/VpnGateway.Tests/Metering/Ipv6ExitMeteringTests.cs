@@ -33,7 +33,9 @@ public sealed class Ipv6ExitMeteringTests
         await MeteredTunnel.AddAddress6Async(lan, lanLink, LanHost6 + "/64");
         // Without the provider's guard the LAN host would answer the client: it routes the IPv6 pool back through the provider.
         (await lan.ExecAsync("ip", "-6", "route", "add", Pool6, "via", "2001:2:0:3::1")).EnsureSuccess();
-        var files = new Dictionary<string, byte[]> { ["hello.txt"] = "hello over IPv6\n"u8.ToArray() };
+        var big = new byte[8 << 20];
+        new Random(6).NextBytes(big);
+        var files = new Dictionary<string, byte[]> { ["hello.txt"] = "hello over IPv6\n"u8.ToArray(), ["big.bin"] = big };
         net.Keep(TinyHttpServer.Start(net.Internet, MeteredTunnel.InternetHost6, 8080, files));
         net.Keep(TinyHttpServer.Start(net.Internet, MeteredTunnel.InternetHost6, 445, new Dictionary<string, byte[]>()));
         net.Keep(TinyHttpServer.Start(lan, LanHost6, 8080, files));
@@ -57,6 +59,9 @@ public sealed class Ipv6ExitMeteringTests
         // The IPv6 internet host through the exit (NAT66 behind the uplink), IPv4 beside it.
         var ping = await net.Clients[0].ExecAsync(Short, "ping", "-6", "-c", "3", "-i", "0.2", "-W", "2", MeteredTunnel.InternetHost6);
         var curl = await net.Clients[0].ExecAsync(Short, "curl", "-g", "-s", "--max-time", "10", $"http://[{MeteredTunnel.InternetHost6}]:8080/hello.txt");
+        // 8 MiB over IPv6: TCP super-packets (TSO6/GRO) through the offloads, cut and checksummed as IPv6.
+        var download = await net.Clients[0].ExecAsync(TimeSpan.FromSeconds(60), "sh", "-c",
+            $"curl -g -s --max-time 40 http://[{MeteredTunnel.InternetHost6}]:8080/big.bin | sha256sum");
         var ping4 = await net.Clients[0].ExecAsync(Short, "ping", "-c", "2", "-i", "0.2", "-W", "2", MeteredTunnel.InternetHost);
 
         // The provider's IPv6 LAN and its own uplink address: denied by the guard; SMB over IPv6: denied by rule 1.
@@ -68,6 +73,7 @@ public sealed class Ipv6ExitMeteringTests
 
         Assert.True(ping.ExitCode == 0, ping.StandardOutput + ping.StandardError + net.LogText("provider"));
         Assert.Equal("hello over IPv6\n", curl.StandardOutput);
+        Assert.StartsWith(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(big)), download.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(0, ping4.ExitCode);
         Assert.NotEqual(0, lanPing.ExitCode);
         Assert.NotEqual(0, lanCurl.ExitCode);
@@ -98,6 +104,11 @@ public sealed class Ipv6ExitMeteringTests
         Assert.Contains(v6, r => (r.Verdict, r.Direction, r.Protocol, r.SourceAddress) == (FlowVerdict.Allowed, TrafficDirection.Inbound, (byte)58, internet6));
         Assert.Contains(v6, r => (r.Verdict, r.Direction, r.Protocol, r.DestinationPort, r.DestinationAddress) == (FlowVerdict.Allowed, TrafficDirection.Outbound, (byte)6, (ushort)8080, internet6));
         Assert.Contains(v6, r => (r.Verdict, r.Direction, r.Protocol, r.SourcePort, r.SourceAddress) == (FlowVerdict.Allowed, TrafficDirection.Inbound, (byte)6, (ushort)8080, internet6));
+
+        // The download billed as IPv6: at least the file's bytes inbound from the server's port 8080.
+        var downloaded = v6.Where(r => (r.Verdict, r.Direction, r.Protocol, r.SourcePort) == (FlowVerdict.Allowed, TrafficDirection.Inbound, (byte)6, (ushort)8080))
+            .Aggregate(0UL, (sum, r) => sum + r.PayloadOctets);
+        Assert.True(downloaded >= (ulong)big.Length, $"IPv6 HTTP payload recorded: {downloaded} bytes");
 
         // Denied: the LAN and the provider's uplink address by the guard, SMB by rule 1; none of it reached them.
         var denied = v6.Where(r => r.Verdict == FlowVerdict.Denied).ToList();
