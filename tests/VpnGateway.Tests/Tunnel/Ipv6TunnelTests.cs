@@ -152,4 +152,20 @@ public sealed class Ipv6TunnelTests
 
         Assert.Contains("IPv6 tunnel address 2001:2:0:c8::2 lies inside this host's network 2001:2:0:c8::/64", refused.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Connect_ProviderIpv6WithMtuBelow1280_Refused()
+    {
+        await using var h = await TunnelHarness.StartServerAsync(harness =>
+        {
+            harness.AddressPool6 = IpPrefix.Parse("2001:2:0:c8::/64");
+            harness.Options.Mtu = 1200;
+        });
+        var client = h.CreateClient(h.ClientKey, h.ServerKey.PublicKey, TunnelHarness.PinnedSession, null);
+
+        var refused = await Assert.ThrowsAsync<HandshakeRejectedException>(() => client.ConnectAsync(CancellationToken.None).WaitAsync(Wait));
+
+        Assert.Contains("IPv6 tunnel address with a tunnel MTU of 1200, below IPv6's minimum of 1280", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(h.ClientTuns.Devices);
+    }
 }
