@@ -11,10 +11,10 @@ namespace VpnGateway.Tests.Metering;
 /// <summary>
 /// IPv6 inside the tunnel on real TUN devices, nftables and metering (issue 15 §4): a provider with Serve:AddressPool6
 /// and exit NAT, a client with the default routes (everything, so ::/0 too once it has an IPv6 tunnel address), an
-/// IPv6 internet host behind the provider's uplink and an IPv6 host on the provider's LAN. Addresses: 2001:2::/48
-/// (RFC 5180) and 198.18.0.0/15, only inside the test's namespaces.
+/// IPv6 internet host behind the provider's uplink and an IPv6 host on the provider's LAN; and a site-to-site link
+/// between two IPv6 LANs. Addresses: 2001:2::/48 (RFC 5180) and 198.18.0.0/15, only inside the test's namespaces.
 /// </summary>
-public sealed class Ipv6ExitMeteringTests
+public sealed class Ipv6MeteringTests
 {
     private const string ClientTunnelAddress = "198.19.210.2";
     private const string Pool6 = "2001:2:0:d2::/64";
@@ -81,7 +81,7 @@ public sealed class Ipv6ExitMeteringTests
         Assert.NotEqual(0, smb.ExitCode);
         var guard = GatewayNetwork.Denials(after, PolicyDecision.ProviderGuardRuleId) - GatewayNetwork.Denials(before, PolicyDecision.ProviderGuardRuleId);
         Assert.True(guard >= 4, $"provider-guard denials: {guard}"); // two pings, at least one SYN, one ping
-        Assert.True(GatewayNetwork.Denials(after, 1) > GatewayNetwork.Denials(before, 1), "rule 1 (no SMB) counted a denial");
+        Assert.True(GatewayNetwork.Denials(after, 1) > GatewayNetwork.Denials(before, 1), $"rule 1 (no SMB) counted no denial (exit {smb.ExitCode}: {smb.StandardError}); status {after}");
         var status = Assert.Single(after.GetProperty("sessions").EnumerateArray());
         Assert.Contains($"{ClientTunnelAddress6}/128", status.GetProperty("clientPrefixes").EnumerateArray().Select(p => p.GetString()));
 
@@ -123,6 +123,73 @@ public sealed class Ipv6ExitMeteringTests
 
     // A record's 16-byte address as a number (IPv6 as is).
     private static UInt128 Number(string address) => System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(IPAddress.Parse(address).GetAddressBytes());
+
+    [Fact]
+    public async Task Ipv6SiteToSite_LansReachEachOther_RecordsCarryBothLansAddressesAndTheClientPays()
+    {
+        const string SiteBHost6 = "2001:2:0:20::10";
+        await using var net = await MeteredTunnel.CreateAsync("m6s", clients: 1);
+        var lan = await net.AddNamespaceAsync("m6sl");
+        var siteB = await net.AddNamespaceAsync("m6sb");
+        var (providerLan, lanLink) = await NetworkNamespace.ConnectAsync(net.Provider, "198.18.3.1/24", lan, "198.18.3.10/24");
+        var (siteBGateway, siteBLink) = await NetworkNamespace.ConnectAsync(net.Clients[0], "198.18.20.1/24", siteB, "198.18.20.10/24");
+        await MeteredTunnel.AddAddress6Async(net.Provider, providerLan, "2001:2:0:3::1/64");
+        await MeteredTunnel.AddAddress6Async(lan, lanLink, LanHost6 + "/64");
+        await MeteredTunnel.AddAddress6Async(net.Clients[0], siteBGateway, "2001:2:0:20::1/64");
+        await MeteredTunnel.AddAddress6Async(siteB, siteBLink, SiteBHost6 + "/64");
+        (await lan.ExecAsync("ip", "-6", "route", "add", "2001:2:0:20::/64", "via", "2001:2:0:3::1")).EnsureSuccess();
+        (await siteB.ExecAsync("ip", "-6", "route", "add", "2001:2:0:3::/64", "via", "2001:2:0:20::1")).EnsureSuccess();
+        net.Keep(TinyHttpServer.Start(lan, LanHost6, 8080, new Dictionary<string, byte[]> { ["hello.txt"] = "hello from LAN A\n"u8.ToArray() }));
+        var policy = Path.Combine(net.Folder, "site.json");
+        await File.WriteAllTextAsync(policy, """
+            { "version": 1, "defaultAction": "deny", "exports": ["2001:2:0:3::/64"],
+              "rules": [ { "id": 1, "action": "deny", "protocol": "tcp", "ports": ["445", "139"] },
+                         { "id": 10, "action": "allow", "networks": ["2001:2:0:3::/64"] } ] }
+            """);
+
+        var session = SignedBatches.UniqueSessionId() % 1_000_000_000;
+        var provider = DevelopmentKeys.Key(48);
+        var client = DevelopmentKeys.Key(49);
+        var providerTunnel = net.TunnelKey("provider");
+        var serve = net.Start(net.Provider, "provider", "serve", net.ProviderConfig(net.EthereumKey("provider", provider),
+            [new { Id = session, TunnelKey = net.TunnelKey("siteb"), Client = client.GetPublicAddress(), Policy = policy, Routes = new[] { "2001:2:0:20::/64" } }],
+            new { Serve = new { AddressPool6 = Pool6, Exit = new { Masquerade = false } } }));
+        await GatewayNetwork.WaitForLog(net.Log("provider"), "serving on", TimeSpan.FromSeconds(60));
+        var connect = net.Start(net.Clients[0], "siteb", "connect", net.ClientConfig(0, "siteb", net.EthereumKey("siteb", client), session, providerTunnel,
+            provider.GetPublicAddress(), new { Connect = new { Forward = true } }, routes: ["2001:2:0:3::/64"]));
+        await GatewayNetwork.WaitForLog(net.Log("siteb"), $"connected: session {session}", TimeSpan.FromSeconds(60));
+        Assert.Contains("2001:2:0:20::/64", net.LogText("siteb"), StringComparison.Ordinal); // the client counts its IPv6 LAN as its side
+
+        // B's host fetches from A's LAN host; A's LAN host pings B's host (a conversation started on A's side).
+        var curl = await siteB.ExecAsync(Short, "curl", "-g", "-s", "--max-time", "10", $"http://[{LanHost6}]:8080/hello.txt");
+        var ping = await lan.ExecAsync(Short, "ping", "-6", "-c", "5", "-i", "0.2", "-W", "2", SiteBHost6);
+        Assert.Equal("hello from LAN A\n", curl.StandardOutput);
+        Assert.True(ping.ExitCode == 0, ping.StandardOutput + net.LogText("siteb"));
+
+        await MeteredTunnel.UntilAsync(async () =>
+        {
+            var metrics = await MeteredTunnel.MetricsAsync(net.Provider, MeteredTunnel.ProviderMetrics);
+            return MeteredTunnel.Metric(metrics, "oracle_vpngateway_metering_checkpoints") >= 1
+                && MeteredTunnel.Metric(metrics, "oracle_vpngateway_metering_vouchers_accepted") >= MeteredTunnel.Metric(metrics, "oracle_vpngateway_metering_checkpoints")
+                && MeteredTunnel.Metric(metrics, "oracle_vpngateway_metering_records") >= 4; // the fetch and the pings, each way
+        }, TimeSpan.FromSeconds(30), () => net.LogText("siteb"));
+        var clientMetrics = await MeteredTunnel.MetricsAsync(net.Clients[0], MeteredTunnel.ClientMetrics);
+        Assert.Equal(0, MeteredTunnel.Metric(clientMetrics, "oracle_vpngateway_metering_provider_mismatches"));
+        Assert.Equal(0, MeteredTunnel.Metric(clientMetrics, "oracle_vpngateway_metering_epochs_rejected"));
+        await MeteredTunnel.TerminateAsync(connect);
+        await MeteredTunnel.TerminateAsync(serve);
+
+        var entries = net.ProviderSpoolEntries().Where(e => e.SessionId == session).ToList();
+        Assert.All(entries, e => Assert.NotNull(e.Batch!.Voucher));
+        var records = entries.SelectMany(e => e.Records).Select(r => FlowRecordEncoding.TryDecode(r, out var d) == FlowRecordError.None ? d : throw new InvalidDataException()).ToList();
+        var toLan = records.Where(r => r.DestinationAddress == Number(LanHost6) && r.SourceAddress == Number(SiteBHost6)).ToList();
+        var toSiteB = records.Where(r => r.DestinationAddress == Number(SiteBHost6) && r.SourceAddress == Number(LanHost6)).ToList();
+        Assert.Contains(toLan, r => r.Protocol == 6 && r.DestinationPort == 8080);
+        Assert.Contains(toSiteB, r => r.Protocol == 58); // the LAN host's echo requests
+        Assert.All(toLan, r => Assert.Equal((TrafficDirection.Outbound, (byte)6), (r.Direction, r.IpVersion)));
+        Assert.All(toSiteB, r => Assert.Equal((TrafficDirection.Inbound, (byte)6), (r.Direction, r.IpVersion)));
+        Assert.All(records, r => Assert.Equal(FlowVerdict.Allowed, r.Verdict));
+    }
 
     private static async Task<double> VouchersAsync(MeteredTunnel net)
         => MeteredTunnel.Metric(await MeteredTunnel.MetricsAsync(net.Provider, MeteredTunnel.ProviderMetrics), "oracle_vpngateway_metering_vouchers_accepted");
