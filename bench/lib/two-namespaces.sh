@@ -2,11 +2,12 @@
 # a timestamped log, the EXIT/INT/TERM trap that stops (by PID) only the processes the script started and deletes its
 # two namespaces, and helpers to start a process in a namespace and wait for it.
 # The sourcing script sets NSA, NSB and OUTDIR first; BG_STDERR=split keeps each process's stderr in "<log>.err"
-# (default: merged into its log).
+# (default: merged into its log). Further namespaces the script creates go into EXTRA_NS (deleted on exit too).
 
 mkdir -p "$OUTDIR"
 W=$OUTDIR
 PIDS=()
+EXTRA_NS=()
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
 cleanup() {
@@ -17,6 +18,7 @@ cleanup() {
   for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
   ip netns del "$NSA" 2>/dev/null
   ip netns del "$NSB" 2>/dev/null
+  for n in "${EXTRA_NS[@]}"; do ip netns del "$n" 2>/dev/null; done
   log "cleaned up; logs in $OUTDIR"
   exit $rc
 }

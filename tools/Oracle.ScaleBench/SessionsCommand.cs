@@ -6,7 +6,8 @@ namespace Oracle.ScaleBench;
 
 /// <summary>
 /// Makes N client tunnel keys (<c>keys.txt</c>: session id and private key per line, for the swarm) and the provider's
-/// pinned sessions for them (<c>sessions.json</c>: a JSON array for Directory:Sessions, each with its tunnel key).
+/// pinned sessions for them (<c>sessions.json</c>: a JSON array for Directory:Sessions, each with its tunnel key); with
+/// <c>--keystores K</c> the first K keys also as keystore files (<c>client-ID.key</c>) for real <c>vpngateway connect</c> clients.
 /// </summary>
 internal static class SessionsCommand
 {
@@ -17,6 +18,7 @@ internal static class SessionsCommand
         var policy = args.String("policy");
         var client = args.String("client", "");
         var folder = args.String("out");
+        var keystores = args.Long("keystores", 0); // the first K keys also as keystore files (light scrypt) for real clients
         Directory.CreateDirectory(folder);
         var keys = new List<string>(count);
         var sessions = new List<object>(count);
@@ -25,6 +27,12 @@ internal static class SessionsCommand
             using var key = TunnelKeyPair.Generate();
             var id = first + (ulong)i;
             keys.Add(string.Create(CultureInfo.InvariantCulture, $"{id} {Convert.ToBase64String(key.ExportPrivateKey())}"));
+            if (i < keystores)
+            {
+                // The password comes from ORACLE_KEYSTORE_PASSWORD, as for `vpngateway keygen`.
+                VpnGateway.Hosting.TunnelKeyFile.Save(Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"client-{id}.key")), null, light: true, TunnelKeyPair.FromPrivateKey(key.ExportPrivateKey())).Dispose();
+            }
+
             sessions.Add(client.Length > 0
                 ? new { Id = id, TunnelKey = Convert.ToBase64String(key.PublicKey), Client = client, Policy = policy }
                 : (object)new { Id = id, TunnelKey = Convert.ToBase64String(key.PublicKey), Policy = policy });

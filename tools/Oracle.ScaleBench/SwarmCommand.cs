@@ -14,13 +14,15 @@ namespace Oracle.ScaleBench;
 /// <summary>
 /// Many sessions from one process, with the gateway's own handshake and transport types: every session's handshake
 /// (at most <c>--window</c> in flight; retransmitted after 5 s, three attempts, a cookie reply answered at once as the
-/// client does), a keepalive so the provider confirms its keys, then <c>--hold</c> seconds held (one UDP datagram per
-/// session every 5 s, which the provider meters) while the benchmark measures the provider, then every session rekeyed once at <c>--rekey-rate</c> per second. Prints
+/// client does), a keepalive so the provider confirms its keys and one UDP datagram at once (as a client's first DNS
+/// query, while the provider's metering still starts), then <c>--hold</c> seconds held (one UDP datagram per session at
+/// 0, 5, 10… s, which the provider meters) while the benchmark measures the provider, then every session rekeyed once at <c>--rekey-rate</c> per second. Prints
 /// progress lines on stderr ("held N" once the sessions are up, "rekeyed" at the end) and the result as JSON last.
 /// </summary>
 internal static class SwarmCommand
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan DatagramEvery = TimeSpan.FromSeconds(5);
     private const int Attempts = 3;
 
     private static Socket _socket = null!;
@@ -57,13 +59,17 @@ internal static class SwarmCommand
         var held = created.Count(l => !double.IsNaN(l));
         await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"held {held}"));
 
-        // 2. Held: keepalives while the benchmark measures the provider.
+        // 2. Held while the benchmark measures the provider: one datagram per session at 0, 5, 10… s (before the hold ends),
+        // an exact number of them.
         var holding = Stopwatch.StartNew();
-        while (holding.Elapsed < hold)
+        var rounds = (int)Math.Ceiling(hold.TotalSeconds / DatagramEvery.TotalSeconds);
+        for (var round = 0; round < rounds; round++)
         {
+            await DelayUntil(holding, round * DatagramEvery);
             clients.ForEach(Datagram);
-            await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, Math.Max(0.1, (hold - holding.Elapsed).TotalSeconds))));
         }
+
+        await DelayUntil(holding, hold);
 
         // 3. Every session rekeyed once, paced.
         var rekeyed = await HandshakesAsync(clients.Where(c => c.Sender is not null).ToList(), window, rekeyRate);
@@ -80,6 +86,7 @@ internal static class SwarmCommand
             sessions = count,
             held,
             refused_or_lost = count - held,
+            datagrams_per_session = 1 + rounds,
             handshakes_per_s = Math.Round(held / seconds, 1),
             handshake_p50_ms_new = Percentile(newOk, 0.50),
             handshake_p99_ms_new = Percentile(newOk, 0.99),
@@ -232,6 +239,7 @@ internal static class SwarmCommand
             }
 
             var response = ResponsePayloadLayout.Read(plaintext);
+            var isNew = client.Sender is null;
             client.Address = response.ClientIPv4;
             client.Gateway = response.GatewayIPv4;
             client.Sender?.Dispose();
@@ -239,6 +247,11 @@ internal static class SwarmCommand
             client.RemoteIndex = responderIndex;
             client.Counter = 0;
             Keepalive(client);
+            if (isNew)
+            {
+                // As a real client's first DNS query or SYN: data at once, while the provider's metering still starts.
+                Datagram(client);
+            }
             Finish(client, Stopwatch.GetElapsedTime(client.Started).TotalMilliseconds);
         }
     }
@@ -321,6 +334,14 @@ internal static class SwarmCommand
                 message.AsSpan(WireFormat.TransportHeaderSize + padded));
             client.Counter++;
             Send(message);
+        }
+    }
+
+    private static async Task DelayUntil(Stopwatch clock, TimeSpan due)
+    {
+        while (clock.Elapsed < due)
+        {
+            await Task.Delay(due - clock.Elapsed);
         }
     }
 

@@ -27,6 +27,8 @@ internal sealed class GatewayMetrics : IPolicyDenialSink, IDisposable
         _meter.CreateObservableCounter("drops", Drops, description: "Datagrams and packets dropped, by reason");
         _meter.CreateObservableCounter("policy_denials", Denials, description: "Packets denied by the session policy, by rule id");
         _meter.CreateObservableCounter("handshakes", () => _engine?.HandshakesCompleted ?? 0, description: "Handshakes completed");
+        _meter.CreateObservableCounter("packets_held_starting", () => _engine?.HeldWhileStarting ?? 0,
+            description: "Data packets held while their session's metering started, carried once it ran");
         _meter.CreateObservableCounter("directory_lookups", () => (_engine as GatewayServer)?.DirectoryLookups.Lookups ?? 0,
             description: "Session lookups sent to the directory (the chain) in the background, off the handshake path");
         _meter.CreateObservableCounter("directory_lookup_failures", () => (_engine as GatewayServer)?.DirectoryLookups.Failures ?? 0,

@@ -37,10 +37,13 @@ internal static class TunnelKeyFile
         return TunnelKeyPair.FromPrivateKey(raw);
     }
 
-    public static TunnelKeyPair Create(string path, string? passwordFile, bool light)
+    public static TunnelKeyPair Create(string path, string? passwordFile, bool light) => Save(path, passwordFile, light, TunnelKeyPair.Generate());
+
+    /// <summary>Writes <paramref name="key"/> into a new keystore file at <paramref name="path"/> (never overwritten); returns it.</summary>
+    public static TunnelKeyPair Save(string path, string? passwordFile, bool light, TunnelKeyPair key)
     {
+        ArgumentNullException.ThrowIfNull(key);
         var password = ReadPassword(passwordFile, "--password-file");
-        var key = TunnelKeyPair.Generate();
         var scrypt = new KeyStoreScryptService();
         var parameters = new ScryptParams { Dklen = 32, N = light ? 4096 : 262144, R = 8, P = 1 };
         var json = scrypt.EncryptAndGenerateKeyStoreAsJson(password, key.ExportPrivateKey(), Convert.ToHexStringLower(key.PublicKey), parameters);

@@ -13,7 +13,8 @@ namespace VpnGateway.Providers;
 /// <see cref="LookupTimeout"/>) and its handshake is handled again once the answer is there: it waits alone, and the
 /// client's own retransmission covers a lookup that takes longer. Answers that a session does not exist are kept
 /// <see cref="NotFoundTtl"/>, a failed first lookup <see cref="UnavailableTtl"/> (so the retried handshake gets a clear
-/// refusal instead of looping). Lookups under way end when <paramref name="stopping"/> is cancelled (the gateway stops).
+/// refusal instead of looping); a directory that throws unexpectedly counts as unavailable (one log line per lookup).
+/// Lookups under way end when <paramref name="stopping"/> is cancelled (the gateway stops).
 /// </summary>
 internal sealed class SessionLookupCache(IProviderDirectory directory, TimeProvider time, ILogger logger, CancellationToken stopping)
 {
@@ -155,7 +156,7 @@ internal sealed class SessionLookupCache(IProviderDirectory directory, TimeProvi
             try
             {
                 Interlocked.Increment(ref _lookups);
-                var result = await AskAsync(sessionId).ConfigureAwait(false);
+                var (result, logged) = await AskAsync(sessionId).ConfigureAwait(false);
                 var now = time.GetTimestamp();
                 if (result.Status == LookupStatus.Unavailable)
                 {
@@ -163,7 +164,11 @@ internal sealed class SessionLookupCache(IProviderDirectory directory, TimeProvi
                     if (_entries.TryGetValue(sessionId, out var known) && known.Lookup.Status == LookupStatus.Found)
                     {
                         // Keep serving what was found; try again in UnavailableTtl rather than on every handshake.
-                        logger.LogWarning("session {Session}: refreshing its on-chain terms failed ({Detail}); the last answer stays in use", sessionId, result.Detail);
+                        if (!logged)
+                        {
+                            logger.LogWarning("session {Session}: refreshing its on-chain terms failed ({Detail}); the last answer stays in use", sessionId, result.Detail);
+                        }
+
                         _entries[sessionId] = known with { At = now - (long)((RefreshAfter - UnavailableTtl).TotalSeconds * time.TimestampFrequency) };
                         return;
                     }
@@ -185,18 +190,27 @@ internal sealed class SessionLookupCache(IProviderDirectory directory, TimeProvi
         }
     }
 
-    private async Task<Lookup<SessionRecord>> AskAsync(ulong sessionId)
+    /// <returns>The answer, and whether a line was logged about it (an unexpected failure).</returns>
+    private async Task<(Lookup<SessionRecord> Result, bool Logged)> AskAsync(ulong sessionId)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         timeout.CancelAfter(LookupTimeout);
         try
         {
             // WaitAsync as well: a directory that ignores the token still cannot hold a lookup slot past the bound.
-            return await directory.GetSessionAsync(sessionId, timeout.Token).AsTask().WaitAsync(LookupTimeout, stopping).ConfigureAwait(false);
+            return (await directory.GetSessionAsync(sessionId, timeout.Token).AsTask().WaitAsync(LookupTimeout, stopping).ConfigureAwait(false), false);
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException && !stopping.IsCancellationRequested)
         {
-            return Lookup<SessionRecord>.Unavailable($"the directory did not answer within {LookupTimeout.TotalSeconds:0} s");
+            return (Lookup<SessionRecord>.Unavailable($"the directory did not answer within {LookupTimeout.TotalSeconds:0} s"), false);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
+        {
+            // A directory that throws (a bug, an RPC client's unexpected error) answers "unavailable" like one that is
+            // down: the handshake gets a clear refusal, a running session keeps its last answer; nothing faults.
+            logger.LogWarning("session {Session}: the directory lookup failed unexpectedly ({Type}: {Error}); answered as unavailable (a running session keeps its last answer)",
+                sessionId, e.GetType().Name, e.Message);
+            return (Lookup<SessionRecord>.Unavailable($"the directory failed: {e.Message}"), true);
         }
     }
 

@@ -86,4 +86,13 @@ public enum DropReason
 
     /// <summary>A new session's initiation dropped because too many directory lookups are pending (the client retries).</summary>
     HandshakeDirectoryBusy,
+
+    /// <summary>
+    /// A data packet of a session whose metering is still starting, over what is held meanwhile (<see cref="StartQueue"/>:
+    /// 16 packets, 32 KiB).
+    /// </summary>
+    SessionStartingQueueFull,
+
+    /// <summary>A data packet held while its session started, dropped because the start failed or timed out (the session ends).</summary>
+    SessionStartFailed,
 }

@@ -195,8 +195,11 @@ internal sealed partial class GatewayClient
         return prefixes;
     }
 
-    /// <summary>Data flows: the device's reader starts (the kernel's packets waited in the device until now).</summary>
-    protected override void OnSessionRunning(TunnelSession session) => AttachDevice(_device!);
+    /// <summary>
+    /// Data is about to flow: the device's reader starts (the kernel's packets waited in the device until now), before
+    /// the provider's packets held meanwhile are written into it.
+    /// </summary>
+    protected override void BeforeSessionRuns(TunnelSession session) => AttachDevice(_device!);
 
     /// <summary>Data stops: the device's reader ends (the device stays until the session is gone).</summary>
     protected override Task OnDataStoppingAsync(TunnelSession session) => StopDeviceAsync(dispose: false);

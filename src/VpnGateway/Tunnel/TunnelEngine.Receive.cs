@@ -238,12 +238,6 @@ internal abstract partial class TunnelEngine
             return; // keepalive
         }
 
-        if (!session.IsRunning)
-        {
-            Drops.Add(DropReason.SessionNotRunning);
-            return;
-        }
-
         var length = InnerLength(body);
         if (length <= 0)
         {
@@ -252,6 +246,11 @@ internal abstract partial class TunnelEngine
         }
 
         var packet = body[..length];
+        if (!session.IsRunning && HoldWhileStarting(session, fromPeer: true, packet))
+        {
+            return;
+        }
+
         if (!PacketTuple.TryParse(packet, out var tuple))
         {
             Drops.Add(DropReason.Malformed);

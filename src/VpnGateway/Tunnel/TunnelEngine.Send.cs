@@ -66,10 +66,26 @@ internal abstract partial class TunnelEngine
     {
         if (!session.IsRunning)
         {
-            Drops.Add(DropReason.SessionNotRunning, count);
-            return;
+            // Still starting: held (or dropped) up to the packet the session runs from, if it started meanwhile.
+            var end = start + count;
+            while (start < end && HoldWhileStarting(session, fromPeer: false, batch.Packet(start)))
+            {
+                start++;
+            }
+
+            count = end - start;
+            if (count == 0)
+            {
+                return;
+            }
         }
 
+        SendRunCore(session, batch, start, count, transport);
+    }
+
+    /// <summary>As <see cref="SendRun"/>, for a session that runs (or whose held packets are being carried).</summary>
+    private void SendRunCore(TunnelSession session, PacketBatch batch, int start, int count, IDatagramTransport transport)
+    {
         var now = Time.GetTimestamp();
         var keypair = session.Current;
         var endpoint = session.Endpoint;

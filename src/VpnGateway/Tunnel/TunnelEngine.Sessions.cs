@@ -40,7 +40,8 @@ internal abstract partial class TunnelEngine
 
     /// <summary>
     /// Registers a session (<see cref="SessionState.Starting"/>): keepalives, control retransmissions and the Close and
-    /// Ending messages work from now on; data waits for <see cref="StartSessionAsync"/>.
+    /// Ending messages work from now on; data is held (bounded, <see cref="StartQueue"/>) until <see cref="StartSessionAsync"/>
+    /// lets it flow.
     /// </summary>
     protected void RegisterSession(TunnelSession session)
     {
@@ -76,8 +77,8 @@ internal abstract partial class TunnelEngine
 
     /// <summary>
     /// Prepares the session's network and tells the observers (metering starts, which may read the chain), then opens
-    /// the data path (<see cref="SessionState.Running"/>). Runs in the background of the handshake that created the
-    /// session: the keys work at once, data waits until this completes.
+    /// the data path (<see cref="SessionState.Running"/>), carrying first what was held meanwhile. Runs in the background
+    /// of the handshake that created the session: the keys work at once, data is held until this completes.
     /// </summary>
     protected async Task StartSessionAsync(TunnelSession session, GatewaySession info)
     {
@@ -117,9 +118,9 @@ internal abstract partial class TunnelEngine
             return;
         }
 
-        if (!session.TryStart())
+        if (!RunSession(session))
         {
-            return; // it started ending while the observers were told
+            return; // it started ending while the observers were told (what it held is dropped as it ends)
         }
 
         OnSessionRunning(session);
@@ -166,6 +167,7 @@ internal abstract partial class TunnelEngine
         // written or sent.
         await OnDataStoppingAsync(session).ConfigureAwait(false);
         await WaitForBatchesAsync().ConfigureAwait(false);
+        DiscardHeld(session);
 
         // 2. The peer learns why and stops its data too (not when it asked, nor when it is gone).
         var peerGone = reason == SessionEndReason.IdleTimeout;

@@ -16,6 +16,8 @@ namespace VpnGateway.Tunnel;
 internal sealed class TunnelSession : IDisposable
 {
     private readonly Lock _keysLock = new();
+    private readonly Lock _startLock = new();
+    private StartQueue? _startQueue;
     private volatile Keypair? _current;
     private volatile Keypair? _previous;
     private volatile Keypair? _next;
@@ -103,8 +105,57 @@ internal sealed class TunnelSession : IDisposable
     /// <summary>Whether data packets flow (the hot paths read it once per packet: one volatile read).</summary>
     public bool IsRunning => Volatile.Read(ref _state) == (int)SessionState.Running;
 
-    /// <summary>Starting → Running; false when the session already started ending.</summary>
-    public bool TryStart() => Interlocked.CompareExchange(ref _state, (int)SessionState.Running, (int)SessionState.Starting) == (int)SessionState.Starting;
+    /// <summary>
+    /// Starting → Running: first <paramref name="flush"/> gets the packets held while the session started (null when none)
+    /// and carries them, then data flows. Packets offered meanwhile wait for this, so none overtakes a held one. False
+    /// (nothing carried; <paramref name="flush"/> not called) when the session already started ending.
+    /// </summary>
+    public bool TryStart(Action<StartQueue?> flush)
+    {
+        lock (_startLock)
+        {
+            if (State != SessionState.Starting)
+            {
+                return false;
+            }
+
+            var held = _startQueue;
+            _startQueue = null;
+            flush(held);
+            return Interlocked.CompareExchange(ref _state, (int)SessionState.Running, (int)SessionState.Starting) == (int)SessionState.Starting;
+        }
+    }
+
+    /// <summary>Holds a copy of <paramref name="packet"/> while the session starts (see <see cref="StartQueue"/>).</summary>
+    /// <param name="fromPeer">Decrypted from the peer (true) or read from the device for the peer (false).</param>
+    /// <param name="packet">The IP packet.</param>
+    public HoldOutcome TryHold(bool fromPeer, ReadOnlySpan<byte> packet)
+    {
+        lock (_startLock)
+        {
+            switch (State)
+            {
+                case SessionState.Running:
+                    return HoldOutcome.Running;
+                case SessionState.Starting:
+                    _startQueue ??= new StartQueue();
+                    return _startQueue.TryAdd(fromPeer, packet) ? HoldOutcome.Held : HoldOutcome.Full;
+                default:
+                    return HoldOutcome.NotStarting;
+            }
+        }
+    }
+
+    /// <summary>Drops what was held (the session ends without having run); returns how many packets.</summary>
+    public int DiscardHeld()
+    {
+        lock (_startLock)
+        {
+            var count = _startQueue?.Count ?? 0;
+            _startQueue = null;
+            return count;
+        }
+    }
 
     /// <summary>Starting or Running → Ending, once; false when it already ends.</summary>
     public bool TryBeginEnding(SessionEndReason reason, string detail)

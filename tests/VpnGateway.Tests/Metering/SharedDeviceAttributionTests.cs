@@ -51,7 +51,8 @@ public sealed class SharedDeviceAttributionTests
             }));
         await GatewayNetwork.WaitForLog(net.Log("provider"), "serving on", TimeSpan.FromSeconds(60));
 
-        // Every session's handshake, two datagrams each 5 s apart (held 6 s), every session rekeyed once; exits 0 only if all connected.
+        // Every session's handshake, a datagram at once (while the provider's metering still starts: it is held, not
+        // dropped), two more 5 s apart (held 6 s), every session rekeyed once; exits 0 only if all connected.
         var swarm = net.Clients[0].StartProcess(net.Log("swarm"), "dotnet", tool, "swarm", "--keys", Path.Combine(net.Folder, "keys.txt"),
             "--provider-key", providerTunnel, "--endpoint", MeteredTunnel.ProviderEndpoint(0), "--hold", "6", "--rekey-rate", "100");
         try
@@ -79,6 +80,13 @@ public sealed class SharedDeviceAttributionTests
         Assert.Equal(0, MeteredTunnel.Metric(metrics, "oracle_vpngateway_metering_capture_device_dropped"));
         Assert.Equal(0, MeteredTunnel.Metric(metrics, "oracle_vpngateway_metering_capture_dropped"));
         Assert.Equal(tunnel, await TunnelCountersAsync(net));
+
+        // No session lost its first datagram: those that came before the session's metering ran were held, then carried.
+        var status = await GatewayNetwork.StatusAsync(net.Provider, MeteredTunnel.ProviderMetrics);
+        Assert.Equal(0, GatewayNetwork.Drop(status, "session_not_running"));
+        Assert.Equal(0, GatewayNetwork.Drop(status, "session_starting_queue_full"));
+        Assert.Equal(0, GatewayNetwork.Drop(status, "session_start_failed"));
+        Assert.True(MeteredTunnel.Metric(metrics, "oracle_vpngateway_packets_held_starting") > 0, "no datagram came before its session ran: the hold was not exercised");
         await MeteredTunnel.TerminateAsync(serve);
 
         var entries = net.ProviderSpoolEntries().Where(e => ids.Contains(e.SessionId)).ToList();
@@ -105,10 +113,9 @@ public sealed class SharedDeviceAttributionTests
             Assert.Equal(tunnel[id].Rx, Sum(records, TrafficDirection.Outbound));
             Assert.Equal(tunnel[id].Tx, Sum(records, TrafficDirection.Inbound));
 
-            // Datagrams of 36 bytes each (the swarm may send one again after its rekey); the exact match with the session's
-            // tunnel counters above is what rules out another session's packets.
+            // Its three datagrams of 36 bytes, the first included.
             var packets = udp.Sum(r => (long)r.Packets);
-            Assert.True(packets >= 1, $"session {id}: no datagram recorded");
+            Assert.True(packets == 3, $"session {id}: {packets} datagrams recorded, 3 sent");
             Assert.Equal(packets * 36, udp.Sum(r => (long)r.PayloadOctets));
             Assert.Equal(packets * 64, udp.Sum(r => (long)r.Octets));
         }

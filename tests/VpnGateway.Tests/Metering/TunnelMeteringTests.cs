@@ -94,6 +94,12 @@ public sealed class TunnelMeteringTests(RabbitMqFixture rabbit) : IClassFixture<
             """);
         await GatewayNetwork.WaitForLog(Path.Combine(_folder, "client.log"), $"connected: session {session}", TimeSpan.FromSeconds(60));
 
+        // The very first packet after the connect reports up gets through (one echo request, no retry): no side drops a
+        // packet of a session that is still starting.
+        (await _client.ExecAsync(TimeSpan.FromSeconds(10), "ping", "-c", "1", "-W", "3", InternetHost)).EnsureSuccess();
+        Assert.Equal(0, GatewayNetwork.Drop(await GatewayNetwork.StatusAsync(_provider, 9595), "session_not_running"));
+        Assert.Equal(0, GatewayNetwork.Drop(await GatewayNetwork.StatusAsync(_client, 9596), "session_not_running"));
+
         // Traffic through the tunnel: a download, an upload at a steady rate, and an SMB attempt the exit policy denies.
         var curl = await _client.ExecAsync(TimeSpan.FromSeconds(60), "curl", "-s", "-o", "/dev/null", "-w", "%{size_download}", $"http://{InternetHost}:8080/file.bin");
         Assert.Equal(file.Length.ToString(CultureInfo.InvariantCulture), curl.EnsureSuccess().StandardOutput.Trim());

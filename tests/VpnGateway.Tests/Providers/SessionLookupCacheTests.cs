@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using VpnGateway.Providers;
@@ -75,6 +76,51 @@ public sealed class SessionLookupCacheTests
         Assert.False(cache.TryGet(9, out _));
     }
 
+    [Fact]
+    public async Task LookUp_DirectoryThrows_AnsweredUnavailableWithOneLogLine()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var directory = new ScriptedDirectory();
+        var logger = new Doubles.RecordingLogger();
+        var cache = new SessionLookupCache(directory, time, logger, CancellationToken.None);
+        var answered = new TaskCompletionSource();
+
+        Assert.True(cache.LookUp(11, () => answered.TrySetResult()));
+        directory.Fail(11, new InvalidOperationException("unexpected RPC answer"));
+        await answered.Task.WaitAsync(Wait);
+
+        Assert.True(cache.TryGet(11, out var lookup));
+        Assert.Equal(LookupStatus.Unavailable, lookup.Status);
+        Assert.Contains("unexpected RPC answer", lookup.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, cache.Failures);
+        await TunnelHarnessWait(() => cache.Pending == 0);
+        var line = Assert.Single(logger.Lines);
+        Assert.Equal(LogLevel.Warning, line.Level);
+        Assert.Contains("InvalidOperationException: unexpected RPC answer", line.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TryGet_RefreshThrows_LastAnswerKeptWithOneLogLine()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var directory = new ScriptedDirectory();
+        var logger = new Doubles.RecordingLogger();
+        var cache = new SessionLookupCache(directory, time, logger, CancellationToken.None);
+        var answered = new TaskCompletionSource();
+        cache.LookUp(12, () => answered.TrySetResult());
+        directory.Answer(12, Lookup<SessionRecord>.Found(Record(12)));
+        await answered.Task.WaitAsync(Wait);
+
+        time.Advance(SessionLookupCache.RefreshAfter);
+        Assert.True(cache.TryGet(12, out _));
+        directory.Fail(12, new FormatException("bad ABI"));
+        await TunnelHarnessWait(() => cache.Pending == 0 && cache.Failures == 1);
+
+        Assert.True(cache.TryGet(12, out var kept));
+        Assert.Equal(LookupStatus.Found, kept.Status);
+        Assert.Contains("FormatException: bad ABI", Assert.Single(logger.Lines).Message, StringComparison.Ordinal);
+    }
+
     private static SessionRecord Record(ulong id) => new(id, null, null, new byte[32], true);
 
     private static Task TunnelHarnessWait(Func<bool> condition) => Doubles.TunnelHarness.Until(condition, "the cache settled");
@@ -98,6 +144,19 @@ public sealed class SessionLookupCacheTests
             }
 
             waiting.SetResult(answer);
+        }
+
+        public void Fail(ulong id, Exception exception)
+        {
+            var deadline = Environment.TickCount64 + 10_000;
+            TaskCompletionSource<Lookup<SessionRecord>>? waiting;
+            while (!_waiting.TryRemove(id, out waiting))
+            {
+                Assert.True(Environment.TickCount64 < deadline, $"session {id} was never looked up");
+                Thread.Sleep(5);
+            }
+
+            waiting.SetException(exception);
         }
 
         public ValueTask<Lookup<ProviderRecord>> GetProviderAsync(string providerAddress, CancellationToken cancellationToken) => throw new NotSupportedException();
