@@ -27,7 +27,10 @@ internal sealed class ConnectSettings
     /// <summary>With <see cref="Deposit"/>: oracles drawn for a dispute (odd, from 3; default 3).</summary>
     public int? CommitteeSize { get; set; }
 
-    /// <summary>What goes through the tunnel; empty (not configured): everything (<c>0.0.0.0/0</c>).</summary>
+    /// <summary>
+    /// What goes through the tunnel; empty (not configured): everything (<c>0.0.0.0/0</c>, and <c>::/0</c> when the
+    /// provider gives the session an IPv6 tunnel address).
+    /// </summary>
     /// <remarks>
     /// No default in the list itself: the configuration binder adds the configured items to an existing list, so a
     /// default entry would stay and a site-to-site client would route everything into the tunnel.

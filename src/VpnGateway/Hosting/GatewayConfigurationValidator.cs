@@ -105,9 +105,6 @@ internal static class GatewayConfigurationValidator
 
         if (serve.AddressPool6 is { Length: > 0 } text6)
         {
-            // The data path has the plumbing for IPv6 tunnel addresses, but IPv6 inside the tunnel is not tested end to
-            // end yet (issue 15 §4): refuse it rather than run an operator on it.
-            errors.Add($"Serve:AddressPool6 {text6}: IPv6 inside the tunnel is not supported yet; remove the setting (sessions get IPv4 tunnel addresses from Serve:AddressPool)");
             if (!IpPrefix.TryParse(text6, out var pool6, out var pool6Error))
             {
                 errors.Add($"Serve:AddressPool6: {pool6Error}");
@@ -119,6 +116,14 @@ internal static class GatewayConfigurationValidator
             else if (pool is { IsIPv6: false, Length: <= 30 } && 128 - pool6.Length < 32 - pool.Length)
             {
                 errors.Add($"Serve:AddressPool6 {text6} is smaller than Serve:AddressPool {serve.AddressPool}: a session's IPv6 address has its IPv4 address's host number, so /{96 + pool.Length} or larger");
+            }
+            else if (!IsUnicast6(pool6))
+            {
+                errors.Add($"Serve:AddressPool6 {text6}: a global unicast or unique local (fc00::/7) prefix, not a loopback, link-local, multicast or IPv4-mapped one");
+            }
+            else if (config.Tunnel.Mtu < VpnGateway.Tunnel.TunnelOptions.MinimumIPv6Mtu)
+            {
+                errors.Add($"Serve:AddressPool6 {text6} with Tunnel:Mtu {config.Tunnel.Mtu}: IPv6 needs a link MTU of at least {VpnGateway.Tunnel.TunnelOptions.MinimumIPv6Mtu}; raise Tunnel:Mtu or remove Serve:AddressPool6");
             }
         }
 
@@ -201,10 +206,6 @@ internal static class GatewayConfigurationValidator
         }
 
         Prefixes("Connect:Routes", connect.Routes, errors);
-        if (connect.Routes.Exists(r => IpPrefix.TryParse(r, out var p, out _) && p.IsIPv6))
-        {
-            errors.Add("Connect:Routes: IPv6 prefixes cannot go into the tunnel (IPv4 only inside; the underlay may be IPv6)");
-        }
 
         if (!IPEndPoint.TryParse(connect.Listen, out _))
         {
@@ -258,6 +259,12 @@ internal static class GatewayConfigurationValidator
             }
 
             Prefixes($"{key}:Routes", session.Routes, errors);
+            if (role == GatewayRole.Provider && config.Serve.AddressPool6 is not { Length: > 0 }
+                && session.Routes.FirstOrDefault(r => IpPrefix.TryParse(r, out var p, out _) && p.IsIPv6) is { } route6)
+            {
+                errors.Add($"{key}:Routes: {route6} is IPv6, but the gateway carries IPv6 only with Serve:AddressPool6 set");
+            }
+
             if (session.Renew.ToLowerInvariant() is not ("settled" or "always" or "never"))
             {
                 errors.Add($"{key}:Renew '{session.Renew}' is none of settled, always, never");
@@ -333,6 +340,14 @@ internal static class GatewayConfigurationValidator
         {
             errors.Add($"{key}: {e.Message}");
         }
+    }
+
+    // Sessions' IPv6 addresses are routed to and from the internet (exit) or a LAN: the pool lies inside global unicast
+    // (2000::/3) or unique local (fc00::/7) space, whole.
+    private static bool IsUnicast6(IpPrefix pool6)
+    {
+        var first = pool6.NetworkAddress.GetAddressBytes()[0];
+        return (pool6.Length >= 3 && (first & 0xE0) == 0x20) || (pool6.Length >= 7 && (first & 0xFE) == 0xFC);
     }
 
     private static void Pattern(string key, string pattern, List<string> errors)

@@ -178,7 +178,8 @@ internal sealed class GatewayFactory(
 
         var prefix = _config.Connect.InterfacePattern.Replace("%d", string.Empty, StringComparison.Ordinal);
         return await new LinuxNetworkConfigurator(loggerFactory.CreateLogger<LinuxNetworkConfigurator>())
-            .EnableForwardingAsync($"oracle_gw_{Environment.ProcessId}", IpPrefix.AnyIPv4, prefix, null, masquerade: false, cancellationToken).ConfigureAwait(false);
+            .EnableForwardingAsync($"oracle_gw_{Environment.ProcessId}", IpPrefix.AnyIPv4, prefix, null, masquerade: false, cancellationToken,
+                alsoIPv6: _config.Connect.Routes.Exists(r => IpPrefix.TryParse(r, out var route, out _) && route.IsIPv6)).ConfigureAwait(false);
     }
 
     public async Task<GatewayClient> CreateClientAsync(CancellationToken cancellationToken)
@@ -253,6 +254,7 @@ internal sealed class GatewayFactory(
             Authorization = authorization,
             ClientAddress = ethereum?.GetPublicAddress(),
             Routes = [.. connect.EffectiveRoutes.Select(IpPrefix.Parse)],
+            RouteEverything = connect.Routes.Count == 0,
             InterfacePattern = connect.InterfacePattern,
             ConnectAttempts = connect.ConnectAttempts,
             LocalNetworks = ProviderNetworks.Local(connect.InterfacePattern.Replace("%d", string.Empty, StringComparison.Ordinal)),

@@ -28,6 +28,10 @@ internal interface INetworkConfigurator
     /// <summary>Keeps <paramref name="endpoint"/> on its current route (so tunnel datagrams do not loop into the tunnel).</summary>
     Task<IAsyncDisposable> PinEndpointRouteAsync(IPAddress endpoint, CancellationToken cancellationToken);
 
-    /// <summary>Turns on forwarding and, when <paramref name="masquerade"/>, NAT of <paramref name="pool"/> behind <paramref name="uplink"/> (any interface if null).</summary>
-    Task<IAsyncDisposable> EnableForwardingAsync(string tableName, IpPrefix pool, string devicePrefix, string? uplink, bool masquerade, CancellationToken cancellationToken);
+    /// <summary>
+    /// Turns on forwarding (of <paramref name="pool"/>'s family, and IPv6 too with <paramref name="alsoIPv6"/>) and, when
+    /// <paramref name="masquerade"/>, NAT of <paramref name="pool"/> behind <paramref name="uplink"/> (any interface if null).
+    /// </summary>
+    Task<IAsyncDisposable> EnableForwardingAsync(string tableName, IpPrefix pool, string devicePrefix, string? uplink, bool masquerade, CancellationToken cancellationToken,
+        bool alsoIPv6 = false);
 }

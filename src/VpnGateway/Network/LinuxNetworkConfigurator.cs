@@ -76,11 +76,22 @@ internal sealed partial class LinuxNetworkConfigurator(ILogger<LinuxNetworkConfi
         }, logger);
     }
 
-    public async Task<IAsyncDisposable> EnableForwardingAsync(string tableName, IpPrefix pool, string devicePrefix, string? uplink, bool masquerade, CancellationToken cancellationToken)
+    public async Task<IAsyncDisposable> EnableForwardingAsync(string tableName, IpPrefix pool, string devicePrefix, string? uplink, bool masquerade, CancellationToken cancellationToken,
+        bool alsoIPv6 = false)
     {
-        var sysctl = pool.IsIPv6 ? "/proc/sys/net/ipv6/conf/all/forwarding" : "/proc/sys/net/ipv4/ip_forward";
-        var previous = (await File.ReadAllTextAsync(sysctl, cancellationToken).ConfigureAwait(false)).Trim();
-        await File.WriteAllTextAsync(sysctl, "1", cancellationToken).ConfigureAwait(false);
+        var sysctls = new List<string> { pool.IsIPv6 ? "/proc/sys/net/ipv6/conf/all/forwarding" : "/proc/sys/net/ipv4/ip_forward" };
+        if (alsoIPv6 && !pool.IsIPv6)
+        {
+            sysctls.Add("/proc/sys/net/ipv6/conf/all/forwarding");
+        }
+
+        var previous = new List<(string Path, string Value)>();
+        foreach (var sysctl in sysctls)
+        {
+            previous.Add((sysctl, (await File.ReadAllTextAsync(sysctl, cancellationToken).ConfigureAwait(false)).Trim()));
+            await File.WriteAllTextAsync(sysctl, "1", cancellationToken).ConfigureAwait(false);
+        }
+
         var family = pool.IsIPv6 ? "ip6" : "ip";
         var outbound = uplink is null ? string.Empty : $"oifname \"{uplink}\" ";
         var rules = string.Create(CultureInfo.InvariantCulture, $$"""
@@ -104,7 +115,10 @@ internal sealed partial class LinuxNetworkConfigurator(ILogger<LinuxNetworkConfi
         return new Undo(async () =>
         {
             await CommandRunner.RunAsync("nft", ["delete", "table", "inet", tableName], CancellationToken.None).ConfigureAwait(false);
-            await File.WriteAllTextAsync(sysctl, previous, CancellationToken.None).ConfigureAwait(false);
+            foreach (var (sysctl, value) in previous)
+            {
+                await File.WriteAllTextAsync(sysctl, value, CancellationToken.None).ConfigureAwait(false);
+            }
         }, logger);
     }
 

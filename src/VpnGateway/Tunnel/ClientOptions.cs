@@ -24,6 +24,12 @@ internal sealed class ClientOptions
     /// <summary>Prefixes routed into the tunnel (0.0.0.0/0: everything).</summary>
     public IReadOnlyList<IpPrefix> Routes { get; init; } = [];
 
+    /// <summary>
+    /// No routes were configured (everything through the tunnel): besides <see cref="Routes"/> (0.0.0.0/0), ::/0 goes
+    /// into the tunnel too when the provider gives the session an IPv6 tunnel address.
+    /// </summary>
+    public bool RouteEverything { get; init; }
+
     public string InterfacePattern { get; init; } = "orc%d";
 
     /// <summary>This host's own networks (its addresses and connected subnets): the provider may not assign tunnel addresses there.</summary>

@@ -13,14 +13,28 @@ internal sealed partial class GatewayClient
     {
         var local = ToAddress(response.ClientIPv4);
         var gateway = ToAddress(response.GatewayIPv4);
+        var ipv6 = Addresses6(response);
+        var routes = TunnelRoutes(ipv6 is not null);
         var mtu = response.Mtu; // checked by RefuseResponse: the session's MTU, the same on both ends
-        var queues = Services.TunFactory.Create(_client.InterfacePattern, mtu);
+        // IPv6 on the device when the provider gave an IPv6 address, or when an IPv6 route goes into the tunnel anyway
+        // (an IPv4-only provider then drops that traffic instead of it leaving outside the tunnel).
+        var queues = Services.TunFactory.Create(_client.InterfacePattern, mtu, ipv6: ipv6 is not null || routes.Any(r => r.IsIPv6));
         var tun = queues[0];
         try
         {
             await Services.Network.AddAddressAsync(tun.Name, local, gateway, cancellationToken).ConfigureAwait(false);
+            if (ipv6 is { } six)
+            {
+                await Services.Network.AddAddressAsync(tun.Name, six.Local, six.Gateway, cancellationToken).ConfigureAwait(false);
+            }
+            else if (routes.FirstOrDefault(r => r.IsIPv6) is { } unserved)
+            {
+                Logger.LogWarning("session {Session}: the provider gives no IPv6 tunnel address, so IPv6 routed into the tunnel ({Route}) is dropped there, not sent outside it",
+                    _sessionId, unserved);
+            }
+
             var endpoint = _client.ProviderEndpoint.Address;
-            foreach (var route in _client.Routes)
+            foreach (var route in routes)
             {
                 if (route.Contains(endpoint))
                 {
@@ -29,7 +43,7 @@ internal sealed partial class GatewayClient
                 }
             }
 
-            foreach (var route in _client.Routes)
+            foreach (var route in routes)
             {
                 if (route.Length == 0)
                 {
@@ -53,7 +67,14 @@ internal sealed partial class GatewayClient
         }
 
         _device = queues;
-        var session = new TunnelSession(_sessionId, _client.ProviderKey, _client.ClientAddress, [.. _client.Routes, IpPrefix.Host(gateway)], Time.GetTimestamp(), mtu);
+        // What the provider may send from: the routed prefixes and its tunnel addresses (its ICMP errors).
+        List<IpPrefix> sources = [.. routes, IpPrefix.Host(gateway)];
+        if (ipv6 is { } gateway6)
+        {
+            sources.Add(IpPrefix.Host(gateway6.Gateway));
+        }
+
+        var session = new TunnelSession(_sessionId, _client.ProviderKey, _client.ClientAddress, sources, Time.GetTimestamp(), mtu);
         session.Control = new ControlChannel(_sessionId, mtu, frame => SendMessage(session, MessageType.TransportControl, frame.Span), Time, Logger);
         session.Control.Subscribe(ControlMessageTypes.SessionInfo, (message, _) =>
         {
@@ -103,15 +124,23 @@ internal sealed partial class GatewayClient
                 Logger.LogWarning("session {Session}: the provider's SessionInfo does not carry the session's policy ({Error}); its evidence cannot be checked", _sessionId, policyError);
             }
 
-            var gatewaySession = new GatewaySession(_sessionId, GatewayRole.Client, null, _device![0].Name, ClientPrefixes(info, local), [IpPrefix.Host(gateway)],
+            var ipv6 = Addresses6(response);
+            List<IpPrefix> gateways = [IpPrefix.Host(gateway)];
+            if (ipv6 is { } six)
+            {
+                gateways.Add(IpPrefix.Host(six.Gateway));
+            }
+
+            var gatewaySession = new GatewaySession(_sessionId, GatewayRole.Client, null, _device![0].Name, ClientPrefixes(info, local, ipv6?.Local), gateways,
                 hash, session.Control!, Time.GetUtcNow())
             {
                 Policy = policy,
                 PolicyContext = context,
             };
             await StartSessionAsync(session, gatewaySession).ConfigureAwait(false);
-            Logger.LogInformation("connected: session {Session} on {Device}, address {Address}, gateway {Gateway}, policy {Policy}, this side {Prefixes}",
-                _sessionId, _device[0].Name, local, gateway, hash, string.Join(", ", gatewaySession.ClientPrefixes));
+            Logger.LogInformation("connected: session {Session} on {Device}, address {Address}{Address6}, gateway {Gateway}{Gateway6}, policy {Policy}, this side {Prefixes}",
+                _sessionId, _device[0].Name, local, ipv6 is { } a6 ? $" and {a6.Local}" : string.Empty, gateway, ipv6 is { } g6 ? $" and {g6.Gateway}" : string.Empty,
+                hash, string.Join(", ", gatewaySession.ClientPrefixes));
             _connected.TrySetResult(session);
         }
         catch (OperationCanceledException) when (StoppingToken.IsCancellationRequested)
@@ -130,15 +159,16 @@ internal sealed partial class GatewayClient
     /// LAN routed to it), so both gateways classify direction the same way; the own tunnel address alone when the
     /// message is missing or does not fit this session.
     /// </summary>
-    private IReadOnlyList<IpPrefix> ClientPrefixes(SessionInfoMessage? info, IPAddress local)
+    private IReadOnlyList<IpPrefix> ClientPrefixes(SessionInfoMessage? info, IPAddress local, IPAddress? local6)
     {
         var own = IpPrefix.Host(local);
+        IReadOnlyList<IpPrefix> owned = local6 is null ? [own] : [own, IpPrefix.Host(local6)];
         if (info is null)
         {
-            return [own];
+            return owned;
         }
 
-        var prefixes = new List<IpPrefix> { own };
+        var prefixes = new List<IpPrefix>(owned);
         var coversOwn = false;
         foreach (var text in info.ClientPrefixes ?? [])
         {
@@ -149,7 +179,7 @@ internal sealed partial class GatewayClient
             }
 
             coversOwn |= prefix.Contains(local);
-            if (prefix != own)
+            if (!prefixes.Contains(prefix))
             {
                 prefixes.Add(prefix);
             }
@@ -159,7 +189,7 @@ internal sealed partial class GatewayClient
         {
             Logger.LogWarning("session {Session}: SessionInfo (session {InfoSession}, client prefixes {Prefixes}) does not describe this client at {Address}; ignored",
                 _sessionId, info.SessionId, string.Join(", ", info.ClientPrefixes ?? []), local);
-            return [own];
+            return owned;
         }
 
         return prefixes;
@@ -194,6 +224,24 @@ internal sealed partial class GatewayClient
     protected override TunnelSession? OutgoingSession(ReadOnlySpan<byte> packet) => _session;
 
     private static IPAddress ToAddress(uint address) => new(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(address)));
+
+    private static IPAddress ToAddress6(UInt128 address)
+    {
+        var bytes = new byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(bytes, address);
+        return new IPAddress(bytes);
+    }
+
+    /// <summary>The session's IPv6 tunnel address and the gateway's, or null when the provider gave none (prefix length 0).</summary>
+    private static (IPAddress Local, IPAddress Gateway)? Addresses6(in ResponsePayloadLayout response)
+        => response.ClientIPv6PrefixLength == 0 ? null : (ToAddress6(response.ClientIPv6), ToAddress6(response.GatewayIPv6));
+
+    /// <summary>
+    /// The prefixes routed into the tunnel: the configured ones; when none are configured (everything), 0.0.0.0/0 and,
+    /// with an IPv6 tunnel address, ::/0 too.
+    /// </summary>
+    private IReadOnlyList<IpPrefix> TunnelRoutes(bool ipv6)
+        => _client.RouteEverything && ipv6 && !_client.Routes.Any(r => r.IsIPv6 && r.Length == 0) ? [.. _client.Routes, IpPrefix.AnyIPv6] : _client.Routes;
 
     private async ValueTask UndoAsync()
     {

@@ -1,3 +1,4 @@
+using Oracle.Core.Policy;
 using VpnGateway.Crypto;
 using VpnGateway.Protocol;
 using VpnGateway.Sessions;
@@ -312,12 +313,57 @@ internal sealed partial class GatewayClient : TunnelEngine
                 return $"tunnel address {address} is not a unicast address";
             }
 
-            foreach (var local in _client.LocalNetworks)
+            if (InsideLocalNetwork(address) is { } network)
             {
-                if (local.Contains(address))
+                return $"tunnel address {address} lies inside this host's network {network}";
+            }
+        }
+
+        // IPv6 (a provider with Serve:AddressPool6): one host address each, global unicast or unique local, outside this
+        // host's networks as above.
+        if (response.ClientIPv6PrefixLength != 0)
+        {
+            if (response.ClientIPv6PrefixLength != 128)
+            {
+                return $"IPv6 tunnel prefix length {response.ClientIPv6PrefixLength} (a session's IPv6 tunnel address is one address, /128)";
+            }
+
+            if (response.Mtu < TunnelOptions.MinimumIPv6Mtu)
+            {
+                return $"the provider gives an IPv6 tunnel address with a tunnel MTU of {response.Mtu}, below IPv6's minimum of {TunnelOptions.MinimumIPv6Mtu}";
+            }
+
+            foreach (var value in (ReadOnlySpan<UInt128>)[response.ClientIPv6, response.GatewayIPv6])
+            {
+                var address = ToAddress6(value);
+                var top = (byte)(value >> 120);
+                if ((top & 0xE0) != 0x20 && (top & 0xFE) != 0xFC)
                 {
-                    return $"tunnel address {address} lies inside this host's network {local}";
+                    return $"IPv6 tunnel address {address} is neither global unicast (2000::/3) nor unique local (fc00::/7)";
                 }
+
+                if (InsideLocalNetwork(address) is { } network)
+                {
+                    return $"IPv6 tunnel address {address} lies inside this host's network {network}";
+                }
+            }
+
+            if (response.ClientIPv6 == response.GatewayIPv6)
+            {
+                return $"IPv6 tunnel address {ToAddress6(response.ClientIPv6)} is the gateway's own";
+            }
+        }
+
+        return null;
+    }
+
+    private IpPrefix? InsideLocalNetwork(System.Net.IPAddress address)
+    {
+        foreach (var local in _client.LocalNetworks)
+        {
+            if (local.Contains(address))
+            {
+                return local;
             }
         }
 

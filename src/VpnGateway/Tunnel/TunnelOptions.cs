@@ -8,6 +8,9 @@ internal sealed class TunnelOptions
     /// <summary>The smallest tunnel MTU: the smallest datagram every IPv4 host accepts (RFC 791).</summary>
     public const int MinimumMtu = 576;
 
+    /// <summary>The smallest MTU of a link that carries IPv6 (RFC 8200 §5): the kernel turns IPv6 off on a device below it.</summary>
+    public const int MinimumIPv6Mtu = 1280;
+
     /// <summary>
     /// The tunnel MTU (inner packets). 1420 fits an IPv6 underlay with 1500-byte frames. A provider's is the session's
     /// (its response carries it); a client's is the largest it accepts.

@@ -54,13 +54,13 @@ public sealed class OperatorErrorTests : IDisposable
     }
 
     [Fact]
-    public async Task Serve_Ipv6AddressPool_RefusedAsNotSupportedYet()
+    public async Task Serve_Ipv4PrefixAsAddressPool6_OneLineNamesTheFamily()
     {
-        var config = Write("ipv6.json", ProviderConfig().Replace("\"Exit\": { \"Enabled\": false }", "\"AddressPool6\": \"fd00:198:18::/64\", \"Exit\": { \"Enabled\": false }", StringComparison.Ordinal));
+        var config = Write("ipv6.json", ProviderConfig().Replace("\"Exit\": { \"Enabled\": false }", "\"AddressPool6\": \"198.18.64.0/24\", \"Exit\": { \"Enabled\": false }", StringComparison.Ordinal));
 
         var result = await GatewayAsync("serve", "--config", config);
 
-        AssertOneLine(result, "IPv6 inside the tunnel is not supported yet");
+        AssertOneLine(result, "Serve:AddressPool6 198.18.64.0/24: an IPv6 prefix (the IPv4 pool is Serve:AddressPool)");
     }
 
     [Fact]

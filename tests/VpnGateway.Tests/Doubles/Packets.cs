@@ -45,6 +45,57 @@ internal static class Packets
         return packet;
     }
 
+    /// <summary>An IPv6 UDP datagram (checksum included).</summary>
+    public static byte[] Udp6(string source, string destination, ushort sourcePort, ushort destinationPort, int payload = 32, byte fill = 0xAB)
+    {
+        var packet = Header6(source, destination, 17, 8 + payload);
+        var udp = packet.AsSpan(40);
+        BinaryPrimitives.WriteUInt16BigEndian(udp, sourcePort);
+        BinaryPrimitives.WriteUInt16BigEndian(udp[2..], destinationPort);
+        BinaryPrimitives.WriteUInt16BigEndian(udp[4..], (ushort)(8 + payload));
+        udp[8..].Fill(fill);
+        BinaryPrimitives.WriteUInt16BigEndian(udp[6..], Checksum6(packet, 17));
+        return packet;
+    }
+
+    /// <summary>An IPv6 TCP segment without options (checksum included).</summary>
+    public static byte[] Tcp6(string source, string destination, ushort sourcePort, ushort destinationPort, uint sequence, byte flags = 0x10, int payload = 0)
+    {
+        var packet = Header6(source, destination, 6, 20 + payload);
+        var tcp = packet.AsSpan(40);
+        BinaryPrimitives.WriteUInt16BigEndian(tcp, sourcePort);
+        BinaryPrimitives.WriteUInt16BigEndian(tcp[2..], destinationPort);
+        BinaryPrimitives.WriteUInt32BigEndian(tcp[4..], sequence);
+        tcp[12] = 5 << 4;
+        tcp[13] = flags;
+        BinaryPrimitives.WriteUInt16BigEndian(tcp[14..], 502);
+        BinaryPrimitives.WriteUInt16BigEndian(tcp[16..], Checksum6(packet, 6));
+        return packet;
+    }
+
+    private static byte[] Header6(string source, string destination, byte protocol, int payloadLength)
+    {
+        var packet = new byte[40 + payloadLength];
+        packet[0] = 0x60;
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(4), (ushort)payloadLength);
+        packet[6] = protocol;
+        packet[7] = 64;
+        IPAddress.Parse(source).TryWriteBytes(packet.AsSpan(8), out _);
+        IPAddress.Parse(destination).TryWriteBytes(packet.AsSpan(24), out _);
+        return packet;
+    }
+
+    // RFC 8200 §8.1: the pseudo-header of both addresses, the upper-layer length and the next header, then the segment.
+    private static ushort Checksum6(byte[] packet, byte protocol)
+    {
+        var upper = packet.AsSpan(40);
+        Span<byte> pseudo = stackalloc byte[40];
+        packet.AsSpan(8, 32).CopyTo(pseudo);
+        BinaryPrimitives.WriteUInt32BigEndian(pseudo[32..], (uint)upper.Length);
+        pseudo[39] = protocol;
+        return Checksum.Finish(Checksum.Add(upper, Checksum.Add(pseudo)));
+    }
+
     /// <summary>Whether the IPv4 header and TCP/UDP checksums verify.</summary>
     public static bool ChecksumsValid(ReadOnlySpan<byte> packet)
     {

@@ -39,7 +39,8 @@ internal sealed class RecordingNetworkConfigurator : INetworkConfigurator
         return Task.FromResult<IAsyncDisposable>(new Undo(this, $"unpin {endpoint}"));
     }
 
-    public Task<IAsyncDisposable> EnableForwardingAsync(string tableName, IpPrefix pool, string devicePrefix, string? uplink, bool masquerade, CancellationToken cancellationToken)
+    public Task<IAsyncDisposable> EnableForwardingAsync(string tableName, IpPrefix pool, string devicePrefix, string? uplink, bool masquerade, CancellationToken cancellationToken,
+        bool alsoIPv6 = false)
     {
         Actions.Enqueue($"forward {pool}");
         return Task.FromResult<IAsyncDisposable>(new Undo(this, $"unforward {pool}"));

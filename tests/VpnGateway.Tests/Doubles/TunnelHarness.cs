@@ -63,6 +63,14 @@ internal sealed class TunnelHarness : IAsyncDisposable
 
     public PolicyDocument Policy { get; set; } = PolicyDocument.DefaultExit;
 
+    /// <summary>Set before the server starts: the IPv6 tunnel pool (its LAN 2001:2:0:10::/64 is then protected too, as the factory protects the pool).</summary>
+    public IpPrefix? AddressPool6 { get; set; }
+
+    /// <summary>Set before the client is created: its routes, and whether they are the default (everything).</summary>
+    public IReadOnlyList<IpPrefix> ClientRoutes { get; set; } = [IpPrefix.Parse("0.0.0.0/0")];
+
+    public bool ClientRoutesEverything { get; set; }
+
     /// <summary>Replaces the pinned directory (the on-chain one in chain tests).</summary>
     public IProviderDirectory? Directory { get; set; }
 
@@ -98,9 +106,12 @@ internal sealed class TunnelHarness : IAsyncDisposable
             ChainId = new BigInteger(31337),
             SessionManager = harness.SessionManagerAddress,
             AddressPool = IpPrefix.Parse("198.19.0.0/24"),
+            AddressPool6 = harness.AddressPool6,
             InterfacePattern = "ogw%d",
             Policies = policies,
-            ProviderNetworks = [IpPrefix.Parse("198.18.10.0/24"), IpPrefix.Parse("198.18.0.2/32"), IpPrefix.Parse("198.19.0.1/32")],
+            ProviderNetworks = harness.AddressPool6 is { } pool6
+                ? [IpPrefix.Parse("198.18.10.0/24"), IpPrefix.Parse("198.18.0.2/32"), IpPrefix.Parse("198.19.0.1/32"), IpPrefix.Parse("2001:2:0:10::/64"), pool6]
+                : [IpPrefix.Parse("198.18.10.0/24"), IpPrefix.Parse("198.18.0.2/32"), IpPrefix.Parse("198.19.0.1/32")],
         }, harness.Directory ?? new PinnedProviderDirectory([], harness.Sessions));
         await harness.Server.StartAsync(CancellationToken.None);
         return harness;
@@ -126,7 +137,8 @@ internal sealed class TunnelHarness : IAsyncDisposable
             ProviderEndpoint = IPEndPoint.Parse(ServerEndpoint),
             SessionId = sessionId,
             Authorization = authorization,
-            Routes = [IpPrefix.Parse("0.0.0.0/0")],
+            Routes = ClientRoutes,
+            RouteEverything = ClientRoutesEverything,
             LocalNetworks = localNetworks ?? [],
         });
         return Client;

@@ -23,14 +23,15 @@ internal sealed class TinyHttpServer : IAsyncDisposable
         _accepting = Task.Run(AcceptLoopAsync);
     }
 
-    /// <summary>Listens on <paramref name="address"/>:<paramref name="port"/> inside <paramref name="ns"/>; empty <paramref name="files"/>: accept and close.</summary>
+    /// <summary>Listens on <paramref name="address"/> (IPv4 or IPv6):<paramref name="port"/> inside <paramref name="ns"/>; empty <paramref name="files"/>: accept and close.</summary>
     public static TinyHttpServer Start(NetworkNamespace ns, string address, int port, IReadOnlyDictionary<string, byte[]> files)
     {
         var socket = ns.RunInside(() =>
         {
-            var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            var ip = IPAddress.Parse(address);
+            var s = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            s.Bind(new IPEndPoint(IPAddress.Parse(address), port));
+            s.Bind(new IPEndPoint(ip, port));
             s.Listen(64);
             return s;
         });

@@ -46,4 +46,32 @@ public sealed class AddressPoolTests
         Assert.NotNull(pool.Allocate(1));
         Assert.Null(pool.Allocate(2));
     }
+
+    [Fact]
+    public void Address6Of_PoolWithIpv6_SameHostNumberInTheIpv6Pool()
+    {
+        var pool = new AddressPool(IpPrefix.Parse("198.19.200.0/24"), IpPrefix.Parse("2001:2:0:c8::/64"));
+
+        var a = pool.Allocate(1)!;
+        pool.Reserve(2, IPAddress.Parse("198.19.200.77"));
+
+        Assert.Equal(IPAddress.Parse("2001:2:0:c8::1"), pool.Gateway6);
+        Assert.Equal(IPAddress.Parse("2001:2:0:c8::2"), pool.Address6Of(a));
+        Assert.Equal(IPAddress.Parse("2001:2:0:c8::4d"), pool.Address6Of(IPAddress.Parse("198.19.200.77")));
+    }
+
+    [Fact]
+    public void Address6Of_Ipv4Only_Null()
+    {
+        var pool = new AddressPool(IpPrefix.Parse("198.19.200.0/24"));
+
+        Assert.Null(pool.Gateway6);
+        Assert.Null(pool.Address6Of(pool.Allocate(1)!));
+    }
+
+    [Theory]
+    [InlineData("2001:2:0:c8::/121")] // 128 addresses for 256 IPv4 ones
+    [InlineData("198.18.64.0/24")]     // not IPv6
+    public void Constructor_Ipv6PoolTooSmallOrIpv4_Refused(string pool6)
+        => Assert.Throws<ArgumentException>(() => new AddressPool(IpPrefix.Parse("198.19.200.0/24"), IpPrefix.Parse(pool6)));
 }

@@ -45,6 +45,13 @@ internal sealed class CaptureAttachment : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Completes when every packet the device's capture took before the call was handed over (at most
+    /// <paramref name="timeout"/>): libpcap hands packets over in blocks, up to its read timeout late.
+    /// </summary>
+    public Task DrainAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        => Volatile.Read(ref _detached) != 0 ? Task.CompletedTask : _capture.DrainAsync(timeout, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _detached, 1) != 0)

@@ -90,6 +90,18 @@ internal sealed class SharedCapture : ICapturedPacketSink, IDisposable
         }
     }
 
+    /// <summary>Completes when every packet captured before the call was handed to its session (at most <paramref name="timeout"/>).</summary>
+    internal Task DrainAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        TunCapture? capture;
+        lock (_lock)
+        {
+            capture = _capture;
+        }
+
+        return capture?.DrainAsync(timeout, cancellationToken) ?? Task.CompletedTask;
+    }
+
     /// <summary>
     /// Stops handing <paramref name="flows"/> packets once every packet captured so far was handed over; closes the
     /// capture when no session is left (a client's device goes with its session).

@@ -24,6 +24,9 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
     private readonly MeteringContext _context;
     private readonly IEvidenceChannel _channel;
     private readonly ILogger _logger;
+    // An idle capture shows it is drained after two libpcap read timeouts (2 × 100 ms by default), a busy one sooner;
+    // bounded, so a stalled capture never holds an epoch's answer for long.
+    private static readonly TimeSpan EpochDrainTimeout = TimeSpan.FromMilliseconds(500);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly FlowLedger _ledger = new();
     private readonly SessionLogVerifier _log;
@@ -129,6 +132,15 @@ internal sealed class ClientSessionMeter : IAsyncDisposable
             _context.Metrics.Add(MeteringCounters.ControlMessagesRejected, reason: "UnexpectedType");
             _logger.LogWarning("session {Session}: message type {Type} is not for the client", SessionId, type);
             return;
+        }
+
+        // The provider records a packet its policy denied as soon as the packet arrives, and may checkpoint it at once;
+        // this side sees its own copy through libpcap, which hands packets over up to its read timeout late. Everything
+        // captured before the epoch arrived is in the flows before they are compared (else a packet sent just before an
+        // epoch closed would look invented: UnknownFlow).
+        if (_capture is { } capture)
+        {
+            await capture.DrainAsync(EpochDrainTimeout, cancellationToken);
         }
 
         await _gate.WaitAsync(cancellationToken);

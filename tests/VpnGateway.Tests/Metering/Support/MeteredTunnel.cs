@@ -21,6 +21,12 @@ namespace VpnGateway.Tests.Metering.Support;
 internal sealed class MeteredTunnel : IAsyncDisposable
 {
     public const string InternetHost = "198.18.100.1";
+
+    /// <summary>The internet host's IPv6 address once <see cref="EnableIpv6Async"/> ran (2001:2::/48, RFC 5180).</summary>
+    public const string InternetHost6 = "2001:2:0:100::1";
+
+    /// <summary>The provider's IPv6 address on its uplink once <see cref="EnableIpv6Async"/> ran.</summary>
+    public const string ProviderUplink6 = "2001:2:0:2::1";
     public const int ProviderMetrics = 9595;
     public const int ClientMetrics = 9596;
     public const string Password = "metering-test-only";
@@ -42,6 +48,9 @@ internal sealed class MeteredTunnel : IAsyncDisposable
 
     public string Uplink { get; private set; } = "";
 
+    /// <summary>The internet host's end of the uplink.</summary>
+    public string InternetLink { get; private set; } = "";
+
     public string ProviderSpool => Path.Combine(Folder, "provider.db");
 
     /// <summary>The exit policy's file (the default exit policy: no SMB, no SMTP, the provider's networks guarded).</summary>
@@ -58,7 +67,7 @@ internal sealed class MeteredTunnel : IAsyncDisposable
             await File.WriteAllBytesAsync(tunnel.ExitPolicy, PolicyDocument.DefaultExit.CanonicalJson.ToArray());
             tunnel.Provider = await tunnel.NamespaceAsync(prefix + "p");
             tunnel.Internet = await tunnel.NamespaceAsync(prefix + "i");
-            (tunnel.Uplink, _) = await NetworkNamespace.ConnectAsync(tunnel.Provider, "198.18.2.1/30", tunnel.Internet, "198.18.2.2/30");
+            (tunnel.Uplink, tunnel.InternetLink) = await NetworkNamespace.ConnectAsync(tunnel.Provider, "198.18.2.1/30", tunnel.Internet, "198.18.2.2/30");
             (await tunnel.Internet.ExecAsync("ip", "addr", "add", InternetHost + "/32", "dev", "lo")).EnsureSuccess();
             (await tunnel.Provider.ExecAsync("ip", "route", "add", "198.18.100.0/24", "via", "198.18.2.2")).EnsureSuccess();
             for (var i = 0; i < clients; i++)
@@ -76,6 +85,22 @@ internal sealed class MeteredTunnel : IAsyncDisposable
 
         return tunnel;
     }
+
+    /// <summary>
+    /// IPv6 beside IPv4 on the uplink (the provider 2001:2:0:2::1/64, the internet host 2001:2:0:2::2/64 and
+    /// <see cref="InternetHost6"/> on its loopback, routed by the provider), for a provider with Serve:AddressPool6.
+    /// </summary>
+    public async Task EnableIpv6Async()
+    {
+        await AddAddress6Async(Provider, Uplink, ProviderUplink6 + "/64");
+        await AddAddress6Async(Internet, InternetLink, "2001:2:0:2::2/64");
+        (await Internet.ExecAsync("ip", "-6", "addr", "add", InternetHost6 + "/128", "dev", "lo")).EnsureSuccess();
+        (await Provider.ExecAsync("ip", "-6", "route", "add", "2001:2:0:100::/64", "via", "2001:2:0:2::2")).EnsureSuccess();
+    }
+
+    /// <summary>Adds an IPv6 address to <paramref name="device"/> in <paramref name="ns"/>, usable at once (no duplicate detection: the namespaces are the test's own).</summary>
+    public static async Task AddAddress6Async(NetworkNamespace ns, string device, string prefix)
+        => (await ns.ExecAsync("ip", "-6", "addr", "add", prefix, "dev", device, "nodad")).EnsureSuccess();
 
     /// <summary>The provider's address on client <paramref name="client"/>'s link.</summary>
     public static string ProviderEndpoint(int client) => $"198.18.1.{(8 * client) + 2}:51820";
