@@ -1,13 +1,17 @@
 using VpnGateway.Crypto;
+using VpnGateway.Tunnel;
 
 namespace Oracle.ScaleBench;
 
 /// <summary>One session of the swarm: its keys, the handshake in flight, and the transport keys it got.</summary>
-internal sealed class SwarmClient(ulong sessionId, TunnelKeyPair key) : IDisposable
+internal sealed class SwarmClient(ulong sessionId, TunnelKeyPair key, SignedTunnelAuthorization? authorization = null) : IDisposable
 {
     public ulong SessionId { get; } = sessionId;
 
     public TunnelKeyPair Key { get; } = key;
+
+    /// <summary>The client's TunnelAuthorization signed with its Ethereum key (on-chain sessions; null: a pinned session).</summary>
+    public SignedTunnelAuthorization? Authorization { get; } = authorization;
 
     public Lock Gate { get; } = new();
 

@@ -4,10 +4,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Nethereum.Signer;
 using VpnGateway.Crypto;
 using VpnGateway.Protocol;
+using VpnGateway.Tunnel;
 
 namespace Oracle.ScaleBench;
 
@@ -39,10 +42,19 @@ internal static class SwarmCommand
         var rekeyRate = args.Long("rekey-rate", 50);
         var hold = TimeSpan.FromSeconds(args.Long("hold", 10));
         var count = (int)Math.Min(args.Long("count", lines.Length), lines.Length);
+        // On-chain sessions (a third field: the client's Ethereum key, hex): each initiation carries the client's
+        // TunnelAuthorization, signed once here (as a client's cached one) under the SessionManager's EIP-712 domain.
+        var chainId = BigInteger.Parse(args.String("chain-id", "31337"), CultureInfo.InvariantCulture);
+        var sessionManager = args.String("session-manager", "");
         var clients = lines.Take(count).Select(line =>
         {
             var parts = line.Split(' ');
-            return new SwarmClient(ulong.Parse(parts[0], CultureInfo.InvariantCulture), TunnelKeyPair.FromPrivateKey(Convert.FromBase64String(parts[1])));
+            var id = ulong.Parse(parts[0], CultureInfo.InvariantCulture);
+            var key = TunnelKeyPair.FromPrivateKey(Convert.FromBase64String(parts[1]));
+            var authorization = parts.Length > 2
+                ? new EthereumAuthorizationSource(new EthECKey(parts[2]), chainId, sessionManager, TimeProvider.System, TimeSpan.FromHours(2)).Get(key.PublicKey, _providerKey, id)
+                : null;
+            return new SwarmClient(id, key, authorization);
         }).ToList();
 
         _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 8 << 20, SendBufferSize = 8 << 20 };
@@ -138,7 +150,9 @@ internal static class SwarmCommand
     {
         client.LastTimestamp = Tai64N.NowAfter(TimeProvider.System, client.LastTimestamp);
         var plaintext = new byte[InitiationPayloadLayout.Size];
-        new InitiationPayloadLayout(client.LastTimestamp, CipherSuite.Aes256Gcm, 0, client.SessionId, new byte[20], 0, new byte[65]).Write(plaintext);
+        var proof = client.Authorization;
+        new InitiationPayloadLayout(client.LastTimestamp, CipherSuite.Aes256Gcm, proof is null ? (byte)0 : InitiationPayloadLayout.FlagAuthorized, client.SessionId,
+            proof?.Address ?? new byte[20], proof?.NotAfter ?? 0, proof?.Signature ?? new byte[65]).Write(plaintext);
         var message = new byte[WireFormat.InitiationSize];
         var index = RandomNumberGenerator.GetInt32(int.MaxValue) is var r ? (uint)r : 0;
         var handshake = InitiatorHandshake.Create(client.Key, _providerKey, index, plaintext, client.Cookie, Stopwatch.GetTimestamp(), message)
