@@ -10,9 +10,11 @@
 #   3. the swarm (other namespace): every session's first handshake, WINDOW in flight (NEW sessions: their terms are
 #      not known yet, so each waits for its lookup through the slow node), held HOLD seconds (past the 30 s after
 #      which a running session's terms are refreshed in the background), then every session rekeyed at REKEY_RATE/s
-#      (KNOWN sessions: answered from the directory cache, never waiting on the node).
+#      (KNOWN sessions: answered from the directory cache, never waiting on the node);
+#   4. the same-run baseline: the proxy stops delaying (SIGHUP to the chain tool) and every session is rekeyed again.
 # Last line: JSON with rpc_delay_ms, sessions, held, handshake_p50/p99_ms_new, handshake_p50/p99_ms_rekey (target
-# p99 < 50 ms), rekeyed, handshakes_per_s (new), and the provider's directory_lookups, directory_lookup_failures
+# p99 < 50 ms), rekeyed, handshakes_per_s (new), handshake_p50/p99_ms_rekey_nodelay and rekey_p99_vs_nodelay (the
+# baseline of step 4 and the ratio to it), and the provider's directory_lookups, directory_lookup_failures
 # (its metrics: proof the node was asked, and how often it failed).
 #
 # Usage (as root, Debian 12, from the repository root):
@@ -97,8 +99,12 @@ sleep 2
 
 log "swarm: $SESSIONS new sessions (window $WINDOW), held ${HOLD} s, rekeyed at $REKEY_RATE/s"
 bg_ns "$NSA" "$W/swarm.json" dotnet "$TOOL" swarm --keys "$W/chain/keys.txt" --provider-key "$PUBB" --endpoint "$UB:51820" \
-  --chain-id "$CHAIN_ID" --session-manager "$SM" --window "$WINDOW" --hold "$HOLD" --rekey-rate "$REKEY_RATE"
+  --chain-id "$CHAIN_ID" --session-manager "$SM" --window "$WINDOW" --hold "$HOLD" --rekey-rate "$REKEY_RATE" \
+  --rekey-rounds 2 --round-gap 5
 SW=$BG_PID
+wait_log "$W/swarm.json.err" "^rekeyed 1" $((HOLD + 300)) || { cat "$W/swarm.json.err" >&2; exit 1; }
+kill -HUP "$PC"   # the baseline: the proxy stops delaying before the second rekey round
+log "  rekey round 1 done (delayed); proxy delay off for round 2 (the same-run baseline)"
 wait "$SW"
 SWARM=$(tail -n1 "$W/swarm.json")
 log "  swarm: $SWARM"
@@ -119,5 +125,8 @@ jq -cn --argjson swarm "$SWARM" --argjson running "${RUNNING:-0}" --argjson look
     handshake_p50_ms_new: $swarm.handshake_p50_ms_new, handshake_p99_ms_new: $swarm.handshake_p99_ms_new,
     rekeyed: $swarm.rekeyed, rekey_rate_per_s: $swarm.rekey_rate_per_s,
     handshake_p50_ms_rekey: $swarm.handshake_p50_ms_rekey, handshake_p99_ms_rekey: $swarm.handshake_p99_ms_rekey,
+    rekeyed_nodelay: $swarm.rekeyed_last,
+    handshake_p50_ms_rekey_nodelay: $swarm.handshake_p50_ms_rekey_last, handshake_p99_ms_rekey_nodelay: $swarm.handshake_p99_ms_rekey_last,
+    rekey_p99_vs_nodelay: (if ($swarm.handshake_p99_ms_rekey_last // 0) > 0 then ($swarm.handshake_p99_ms_rekey * 100 / $swarm.handshake_p99_ms_rekey_last | round) / 100 else null end),
     directory_lookups: $lookups, directory_lookup_failures: $failures
   }' | tee "$W/result.json"

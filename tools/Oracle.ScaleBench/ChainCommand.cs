@@ -22,7 +22,8 @@ namespace Oracle.ScaleBench;
 /// tunnel private key and Ethereum private key per line, for the swarm), the manifest (<c>network.json</c>), the
 /// default exit policy the sessions agreed to (<c>policy.json</c>), and in front of the node a TCP proxy on 127.0.0.1
 /// that holds every request <c>--delay-ms</c> before it goes on (Oracle.Testing's TcpProxy). Prints one JSON line
-/// (the proxy's URL, chain id, SessionManager) once ready, then keeps the node and the proxy up until SIGTERM or SIGINT.
+/// (the proxy's URL, chain id, SessionManager) once ready, then keeps the node and the proxy up until SIGTERM or SIGINT;
+/// SIGHUP turns the delay off (a same-run baseline).
 /// </summary>
 internal static class ChainCommand
 {
@@ -40,6 +41,17 @@ internal static class ChainCommand
         using var stop = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        // SIGHUP: the proxy stops delaying (the benchmark's same-run baseline after the delayed phases).
+        TcpProxy? delaying = null;
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c =>
+        {
+            c.Cancel = true;
+            if (delaying is not null)
+            {
+                delaying.Delay = TimeSpan.Zero;
+                Console.Error.WriteLine("delay off");
+            }
+        });
 
         await using var node = new HardhatNode(Path.Combine(folder, "hardhat"), RepositoryLayout.Find().ContractsDirectory);
         await node.StartAsync(stop.Token);
@@ -70,6 +82,7 @@ internal static class ChainCommand
 
         await using var proxy = new TcpProxy(node.RpcUrl) { Delay = delay };
         proxy.Start();
+        delaying = proxy;
         (network.Manifest with { RpcUrl = proxy.Url }).Save(Path.Combine(folder, "network.json"));
         Console.WriteLine(JsonSerializer.Serialize(new
         {

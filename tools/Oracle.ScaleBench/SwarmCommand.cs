@@ -19,8 +19,12 @@ namespace Oracle.ScaleBench;
 /// (at most <c>--window</c> in flight; retransmitted after 5 s, three attempts, a cookie reply answered at once as the
 /// client does), a keepalive so the provider confirms its keys and one UDP datagram at once (as a client's first DNS
 /// query, while the provider's metering still starts), then <c>--hold</c> seconds held (one UDP datagram per session at
-/// 0, 5, 10… s, which the provider meters) while the benchmark measures the provider, then every session rekeyed once at <c>--rekey-rate</c> per second. Prints
-/// progress lines on stderr ("held N" once the sessions are up, "rekeyed" at the end) and the result as JSON last.
+/// 0, 5, 10… s, which the provider meters) while the benchmark measures the provider, then every session rekeyed once at <c>--rekey-rate</c> per second
+/// (<c>--rekey-rounds</c> times, <c>--round-gap</c> seconds apart; the JSON's <c>_rekey</c> figures are the first round's,
+/// <c>_rekey_last</c> the last's). Keys with a third field (the client's Ethereum key) are on-chain sessions: each
+/// initiation carries the client's TunnelAuthorization (<c>--chain-id</c>, <c>--session-manager</c>). Prints progress
+/// lines on stderr ("held N" once the sessions are up, "rekeyed K" after each round, "rekeyed" at the end) and the
+/// result as JSON last.
 /// </summary>
 internal static class SwarmCommand
 {
@@ -83,9 +87,25 @@ internal static class SwarmCommand
 
         await DelayUntil(holding, hold);
 
-        // 3. Every session rekeyed once, paced.
-        var rekeyed = await HandshakesAsync(clients.Where(c => c.Sender is not null).ToList(), window, rekeyRate);
-        clients.ForEach(Keepalive);
+        // 3. Every session rekeyed once, paced; with --rekey-rounds R, R times, --round-gap seconds apart ("rekeyed K"
+        // after round K, so a benchmark can change the conditions in the gap).
+        var rekeyRoundCount = (int)args.Long("rekey-rounds", 1);
+        var gap = TimeSpan.FromSeconds(args.Long("round-gap", 5));
+        var rekeyRounds = new List<List<double>>();
+        for (var round = 1; round <= rekeyRoundCount; round++)
+        {
+            if (round > 1)
+            {
+                await Task.Delay(gap);
+            }
+
+            rekeyRounds.Add(await HandshakesAsync(clients.Where(c => c.Sender is not null).ToList(), window, rekeyRate));
+            clients.ForEach(Keepalive);
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"rekeyed {round}"));
+        }
+
+        var rekeyed = rekeyRounds[0];
+        var lastRound = rekeyRounds[^1].Where(l => !double.IsNaN(l)).ToList();
         await Console.Error.WriteLineAsync("rekeyed");
         await stop.CancelAsync();
         _socket.Dispose();
@@ -106,6 +126,10 @@ internal static class SwarmCommand
             rekey_rate_per_s = rekeyRate,
             handshake_p50_ms_rekey = Percentile(rekeyOk, 0.50),
             handshake_p99_ms_rekey = Percentile(rekeyOk, 0.99),
+            rekey_rounds = rekeyRoundCount,
+            rekeyed_last = lastRound.Count,
+            handshake_p50_ms_rekey_last = Percentile(lastRound, 0.50),
+            handshake_p99_ms_rekey_last = Percentile(lastRound, 0.99),
         }));
         clients.ForEach(c => c.Dispose());
         return held == count ? 0 : 1;
