@@ -12,7 +12,8 @@
 #      which a running session's terms are refreshed in the background), then every session rekeyed at REKEY_RATE/s
 #      (KNOWN sessions: answered from the directory cache, never waiting on the node);
 #   4. the same-run baseline: the proxy stops delaying (SIGHUP to the chain tool) and every session is rekeyed again.
-# Last line: JSON with rpc_delay_ms, sessions, held, handshake_p50/p99_ms_new, handshake_p50/p99_ms_rekey (target
+# Last line: JSON with rpc_delay_ms, sessions, held and new_lost (new sessions not answered within ATTEMPTS
+# initiations, as a client with that many attempts would give up; the gateway may still start them), handshake_p50/p99_ms_new, handshake_p50/p99_ms_rekey (target
 # p99 < 50 ms), rekeyed, handshakes_per_s (new), handshake_p50/p99_ms_rekey_nodelay and rekey_p99_vs_nodelay (the
 # baseline of step 4 and the ratio to it), and the provider's directory_lookups, directory_lookup_failures
 # (its metrics: proof the node was asked, and how often it failed).
@@ -21,7 +22,8 @@
 #   bash bench/rpc-delay.sh                              # 100 sessions, 500 ms (~3 min)
 #   SESSIONS=20 HOLD=35 bash bench/rpc-delay.sh          # quick run
 # Env knobs: SESSIONS (default 100), RPC_DELAY_MS (default 500), WINDOW (handshakes in flight, default 64), HOLD
-#   (seconds, default 40), REKEY_RATE (per second, default 50), OUTDIR (logs; default /tmp/rpc-delay-<timestamp>),
+#   (seconds, default 40), REKEY_RATE (per second, default 50), ATTEMPTS (initiations per new session, 5 s apart,
+#   before the swarm counts it lost: default 3, as a client's Connect:ConnectAttempts; more to see the whole wait), OUTDIR (logs; default /tmp/rpc-delay-<timestamp>),
 #   MAX_SECONDS (hard cap, default 900), NO_BUILD=1 (use the Release builds already there).
 #
 # Safety: all traffic stays in two throwaway namespaces joined by one veth pair, addresses from 198.18.0.0/15 only
@@ -41,6 +43,7 @@ RPC_DELAY_MS=${RPC_DELAY_MS:-500}
 WINDOW=${WINDOW:-64}
 HOLD=${HOLD:-40}
 REKEY_RATE=${REKEY_RATE:-50}
+ATTEMPTS=${ATTEMPTS:-3}
 OUTDIR=${OUTDIR:-/tmp/rpc-delay-$(date +%Y%m%d-%H%M%S)}
 SUFFIX=$(head -c3 /dev/urandom | od -An -tx1 | tr -d ' \n')
 NSA=rdelay-a-$SUFFIX   # the swarm
@@ -100,7 +103,7 @@ sleep 2
 log "swarm: $SESSIONS new sessions (window $WINDOW), held ${HOLD} s, rekeyed at $REKEY_RATE/s"
 bg_ns "$NSA" "$W/swarm.json" dotnet "$TOOL" swarm --keys "$W/chain/keys.txt" --provider-key "$PUBB" --endpoint "$UB:51820" \
   --chain-id "$CHAIN_ID" --session-manager "$SM" --window "$WINDOW" --hold "$HOLD" --rekey-rate "$REKEY_RATE" \
-  --rekey-rounds 2 --round-gap 5
+  --rekey-rounds 2 --round-gap 5 --attempts "$ATTEMPTS"
 SW=$BG_PID
 wait_log "$W/swarm.json.err" "^rekeyed 1" $((HOLD + 300)) || { cat "$W/swarm.json.err" >&2; exit 1; }
 kill -HUP "$PC"   # the baseline: the proxy stops delaying before the second rekey round
@@ -119,8 +122,9 @@ stop_pid "$PC"
 log "  $(tail -n1 "$W/chain.json.err")"
 
 jq -cn --argjson swarm "$SWARM" --argjson running "${RUNNING:-0}" --argjson lookups "${LOOKUPS:-0}" --argjson failures "${FAILURES:-0}" \
-  --argjson delay "$RPC_DELAY_MS" --argjson n "$SESSIONS" --argjson hold "$HOLD" '{
-    rpc_delay_ms: $delay, sessions: $n, held: $swarm.held, sessions_running: $running, hold_s: $hold,
+  --argjson delay "$RPC_DELAY_MS" --argjson n "$SESSIONS" --argjson hold "$HOLD" --argjson attempts "$ATTEMPTS" '{
+    rpc_delay_ms: $delay, sessions: $n, held: $swarm.held, new_lost: $swarm.refused_or_lost, attempts: $attempts,
+    sessions_running: $running, hold_s: $hold,
     handshakes_per_s: $swarm.handshakes_per_s,
     handshake_p50_ms_new: $swarm.handshake_p50_ms_new, handshake_p99_ms_new: $swarm.handshake_p99_ms_new,
     rekeyed: $swarm.rekeyed, rekey_rate_per_s: $swarm.rekey_rate_per_s,

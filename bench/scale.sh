@@ -20,8 +20,8 @@
 # <= 64 KiB per idle session, threads_1 == threads_n, drops 0), and from phase 4 gbps_1, gbps_n, sessions_n,
 # wireguard_go_gbps_1, wireguard_go_gbps_n, gbps_n_vs_1 (target >= 0.8), oracle_vs_wireguard_go_n, and gbps_100 /
 # wireguard_go_gbps_100 when GBPS_SESSIONS is 100 (else null).
-# Not measured here (see docs/performance.md): the RPC-delayed handshake figures (the sessions are pinned, the chain is
-# not on the handshake path; tests/VpnGateway.Tests SlowDirectoryTests cover a hanging node).
+# The sessions are pinned, so the chain is not on the handshake path: the handshake figures with the chain RPC 500 ms
+# late (on-chain sessions, Serve:Directory=chain behind a delaying proxy) are bench/rpc-delay.sh's.
 #
 # Usage (as root, Debian 12, from the repository root):
 #   bash bench/scale.sh                          # 1,000 sessions (~2 min)

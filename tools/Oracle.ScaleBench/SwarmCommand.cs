@@ -16,7 +16,7 @@ namespace Oracle.ScaleBench;
 
 /// <summary>
 /// Many sessions from one process, with the gateway's own handshake and transport types: every session's handshake
-/// (at most <c>--window</c> in flight; retransmitted after 5 s, three attempts, a cookie reply answered at once as the
+/// (at most <c>--window</c> in flight; retransmitted after 5 s, <c>--attempts</c> (3) in all, a cookie reply answered at once as the
 /// client does), a keepalive so the provider confirms its keys and one UDP datagram at once (as a client's first DNS
 /// query, while the provider's metering still starts), then <c>--hold</c> seconds held (one UDP datagram per session at
 /// 0, 5, 10… s, which the provider meters) while the benchmark measures the provider, then every session rekeyed once at <c>--rekey-rate</c> per second
@@ -30,7 +30,7 @@ internal static class SwarmCommand
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan DatagramEvery = TimeSpan.FromSeconds(5);
-    private const int Attempts = 3;
+    private static int _attempts = 3;
 
     private static Socket _socket = null!;
     private static EndPoint _provider = null!;
@@ -43,6 +43,7 @@ internal static class SwarmCommand
         _providerKey = Convert.FromBase64String(args.String("provider-key"));
         _provider = IPEndPoint.Parse(args.String("endpoint"));
         var window = (int)args.Long("window", 64);
+        _attempts = (int)args.Long("attempts", 3); // initiations per handshake, 5 s apart (3: a client's Connect:ConnectAttempts default)
         var rekeyRate = args.Long("rekey-rate", 50);
         var hold = TimeSpan.FromSeconds(args.Long("hold", 10));
         var count = (int)Math.Min(args.Long("count", lines.Length), lines.Length);
@@ -208,7 +209,7 @@ internal static class SwarmCommand
                         continue;
                     }
 
-                    if (client.Attempts >= Attempts)
+                    if (client.Attempts >= _attempts)
                     {
                         Finish(client, double.NaN);
                         continue;

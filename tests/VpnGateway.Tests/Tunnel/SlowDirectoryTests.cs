@@ -153,7 +153,7 @@ public sealed class SlowDirectoryTests(ChainFixture chain)
         }
 
         // Refreshed ahead of expiry, off the handshake path; the session never stopped (how fast rekeys are answered with
-        // a late node is measured by bench/scale.sh, not here).
+        // a late node is measured by bench/rpc-delay.sh, not here).
         await TunnelHarness.Until(() => h.Server.DirectoryLookups.Lookups > lookups, "the running session's terms refreshed in the background");
         Assert.True(Assert.Single(h.Server.Sessions).IsRunning);
         Assert.Equal(0, h.Server.Drops[DropReason.HandshakeRejected]);
