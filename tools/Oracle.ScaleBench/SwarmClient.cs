@@ -26,6 +26,9 @@ internal sealed class SwarmClient(ulong sessionId, TunnelKeyPair key, SignedTunn
 
     public int Attempts { get; set; }
 
+    /// <summary>Retries a cookie reply asked for (not counted in <see cref="Attempts"/>, up to as many).</summary>
+    public int CookieRetries { get; set; }
+
     public byte[]? LastTimestamp { get; set; }
 
     public byte[]? Cookie { get; set; }

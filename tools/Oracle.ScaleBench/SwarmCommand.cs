@@ -160,6 +160,7 @@ internal static class SwarmCommand
             {
                 client.Done = done;
                 client.Attempts = 0;
+                client.CookieRetries = 0;
                 client.Started = Stopwatch.GetTimestamp();
                 Initiate(client);
             }
@@ -170,8 +171,8 @@ internal static class SwarmCommand
         return [.. await Task.WhenAll(results)];
     }
 
-    // Under client.Gate.
-    private static void Initiate(SwarmClient client)
+    // Under client.Gate. As GatewayClient: the retry a cookie reply asks for is not one of the attempts (up to as many again).
+    private static void Initiate(SwarmClient client, bool askedByProvider = false)
     {
         client.LastTimestamp = Tai64N.NowAfter(TimeProvider.System, client.LastTimestamp);
         var plaintext = new byte[InitiationPayloadLayout.Size];
@@ -189,7 +190,15 @@ internal static class SwarmCommand
         }
 
         client.Pending = handshake;
-        client.Attempts++;
+        if (askedByProvider && client.CookieRetries < _attempts)
+        {
+            client.CookieRetries++;
+        }
+        else
+        {
+            client.Attempts++;
+        }
+
         client.LastSent = Stopwatch.GetTimestamp();
         ByIndex[index] = client;
         Send(message);
@@ -308,7 +317,7 @@ internal static class SwarmCommand
             if (client.Pending is { } pending && pending.TryConsumeCookie(message, cookie))
             {
                 client.Cookie = cookie;
-                Initiate(client);
+                Initiate(client, askedByProvider: true);
             }
         }
     }

@@ -35,6 +35,9 @@ internal sealed class ClientOptions
     /// <summary>This host's own networks (its addresses and connected subnets): the provider may not assign tunnel addresses there.</summary>
     public IReadOnlyList<IpPrefix> LocalNetworks { get; init; } = [];
 
-    /// <summary>Initiations sent before the first connect gives up.</summary>
+    /// <summary>
+    /// Initiations sent before the first connect gives up. The retries a busy provider asks for with a cookie reply do
+    /// not count (up to as many again).
+    /// </summary>
     public int ConnectAttempts { get; init; } = 3;
 }

@@ -28,6 +28,7 @@ internal sealed partial class GatewayClient : TunnelEngine
     private long _cookieReceived;
     private long _lastInitiation;
     private int _attempts;
+    private int _cookieRetries;
     private int _successors;
     private ulong _sessionId;
     private byte[]? _lastTimestamp;
@@ -100,7 +101,7 @@ internal sealed partial class GatewayClient : TunnelEngine
             }
 
             Logger.LogInformation("provider is under load and sent a cookie; retrying the handshake with it");
-            Initiate(force: true);
+            Initiate(force: true, askedByProvider: true);
             return;
         }
 
@@ -128,6 +129,7 @@ internal sealed partial class GatewayClient : TunnelEngine
 
             _pending = null;
             _attempts = 0;
+            _cookieRetries = 0;
         }
 
         pending.Dispose();
@@ -236,7 +238,13 @@ internal sealed partial class GatewayClient : TunnelEngine
     protected override void OnNoKey(TunnelSession session) => Initiate();
 
     /// <summary>Sends an initiation unless one is pending and younger than the rekey timeout.</summary>
-    private void Initiate(bool force = false)
+    /// <param name="force">Sends even while one is pending.</param>
+    /// <param name="askedByProvider">
+    /// The retry a cookie reply asks for: the provider answered (it is reachable and the key is right, only busy), so the
+    /// retry does not use up one of <see cref="ClientOptions.ConnectAttempts"/> — up to that many such retries per
+    /// handshake, since a cookie reply can be forged by anyone who saw the initiation and knows the provider's public key.
+    /// </param>
+    private void Initiate(bool force = false, bool askedByProvider = false)
     {
         // While shutting down, only the keys of the ending session are renewed (its last control exchange).
         if (_session is { State: SessionState.Ended } || (ShuttingDown && _session is not { State: SessionState.Ending }))
@@ -281,7 +289,14 @@ internal sealed partial class GatewayClient : TunnelEngine
             _pending?.Dispose();
             _pending = handshake;
             _lastInitiation = now;
-            _attempts++;
+            if (askedByProvider && _cookieRetries < _client.ConnectAttempts)
+            {
+                _cookieRetries++;
+            }
+            else
+            {
+                _attempts++;
+            }
         }
 
         PrimaryTransport.Send(message, _providerEndpoint);

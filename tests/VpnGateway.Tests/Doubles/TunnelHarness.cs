@@ -74,6 +74,9 @@ internal sealed class TunnelHarness : IAsyncDisposable
     /// <summary>Replaces the pinned directory (the on-chain one in chain tests).</summary>
     public IProviderDirectory? Directory { get; set; }
 
+    /// <summary>Queued handshakes above which the provider demands cookies (0: always).</summary>
+    public int UnderLoadBacklog { get; set; } = 32; // ServerOptions' default
+
     public string? ProviderAddress { get; set; }
 
     public string SessionManagerAddress { get; set; } = SessionManager;
@@ -109,6 +112,7 @@ internal sealed class TunnelHarness : IAsyncDisposable
             AddressPool6 = harness.AddressPool6,
             InterfacePattern = "ogw%d",
             Policies = policies,
+            UnderLoadBacklog = harness.UnderLoadBacklog,
             ProviderNetworks = harness.AddressPool6 is { } pool6
                 ? [IpPrefix.Parse("198.18.10.0/24"), IpPrefix.Parse("198.18.0.2/32"), IpPrefix.Parse("198.19.0.1/32"), IpPrefix.Parse("2001:2:0:10::/64"), pool6]
                 : [IpPrefix.Parse("198.18.10.0/24"), IpPrefix.Parse("198.18.0.2/32"), IpPrefix.Parse("198.19.0.1/32")],
@@ -126,7 +130,7 @@ internal sealed class TunnelHarness : IAsyncDisposable
     }
 
     public GatewayClient CreateClient(TunnelKeyPair key, byte[] providerKey, ulong sessionId, ITunnelAuthorizationSource? authorization, string endpoint = ClientEndpoint,
-        IReadOnlyList<IpPrefix>? localNetworks = null, TunnelOptions? options = null)
+        IReadOnlyList<IpPrefix>? localNetworks = null, TunnelOptions? options = null, int connectAttempts = 3)
     {
         ClientTransport = Network.Bind(endpoint);
         var services = new EngineServices(ClientTransport, ClientTuns, ClientNetwork, Time, NullLoggerFactory.Instance, new RecordingDenialSink(), [ClientObserver]);
@@ -140,6 +144,7 @@ internal sealed class TunnelHarness : IAsyncDisposable
             Routes = ClientRoutes,
             RouteEverything = ClientRoutesEverything,
             LocalNetworks = localNetworks ?? [],
+            ConnectAttempts = connectAttempts,
         });
         return Client;
     }
