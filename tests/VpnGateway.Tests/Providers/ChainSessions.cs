@@ -65,7 +65,7 @@ internal sealed class ChainSessions
     {
         var client = await Network.NewActorAsync(vpn: 10);
         await client.Token.ApproveAsync(SessionManager, 5 * Token);
-        await client.Sessions.OpenSessionAsync(new OpenParams
+        var receipt = await client.Sessions.OpenSessionAsync(new OpenParams
         {
             Provider = provider,
             Deposit = 5 * Token,
@@ -74,6 +74,7 @@ internal sealed class ChainSessions
             Penalty = 0,
             CommitteeSize = 3,
         });
-        return (client.Key, await client.Sessions.NextSessionIdQueryAsync() - 1);
+        // The id from the receipt's event: another session opened meanwhile would make "next id - 1" someone else's.
+        return (client.Key, TestNetwork.Event<SessionOpenedEvent>(receipt).SessionId);
     }
 }
