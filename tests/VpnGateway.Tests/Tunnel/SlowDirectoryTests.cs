@@ -33,15 +33,7 @@ public sealed class SlowDirectoryTests(ChainFixture chain)
 
         await using var proxy = new TcpProxy(chain.RpcUrl);
         proxy.Start();
-        await using var h = await TunnelHarness.StartServerAsync(harness =>
-        {
-            harness.ServerKeyOverride = serverKey;
-            // Status cached one second only: without the handshake path's own cache, every rekey below would ask the node.
-            harness.Directory = new ChainProviderDirectory(new Web3(proxy.Url), network.Registry, network.SessionManager, harness.Time, TimeSpan.FromSeconds(1));
-            harness.ProviderAddress = provider.GetPublicAddress();
-            harness.SessionManagerAddress = network.SessionManager;
-            harness.Options.Timings.RekeyAfterMessages = 30;
-        });
+        await using var h = await StartProviderAsync(network, serverKey, provider, proxy, harness => harness.Options.Timings.RekeyAfterMessages = 30);
 
         var running = new List<GatewayClient>();
         var devices = new List<InMemoryTun>();
@@ -126,13 +118,7 @@ public sealed class SlowDirectoryTests(ChainFixture chain)
         var session = await network.OpenSessionAsync(provider.GetPublicAddress(), 1000);
         await using var proxy = new TcpProxy(chain.RpcUrl);
         proxy.Start();
-        await using var h = await TunnelHarness.StartServerAsync(harness =>
-        {
-            harness.ServerKeyOverride = serverKey;
-            harness.Directory = new ChainProviderDirectory(new Web3(proxy.Url), network.Registry, network.SessionManager, harness.Time, TimeSpan.FromSeconds(1));
-            harness.ProviderAddress = provider.GetPublicAddress();
-            harness.SessionManagerAddress = network.SessionManager;
-        });
+        await using var h = await StartProviderAsync(network, serverKey, provider, proxy);
         proxy.Delay = TimeSpan.FromMilliseconds(500);
 
         // The first handshake waits for the node (several calls, each half a second late), alone; later ones never do.
@@ -163,4 +149,16 @@ public sealed class SlowDirectoryTests(ChainFixture chain)
     private GatewayClient Client(TunnelHarness h, TunnelKeyPair serverKey, (EthECKey Client, ulong Id) session, int index)
         => h.CreateClient(TunnelKeyPair.Generate(), serverKey.PublicKey, session.Id,
             new EthereumAuthorizationSource(session.Client, chain.ChainId, h.SessionManagerAddress, h.Time, TimeSpan.FromHours(1)), $"198.18.0.{20 + index}:40000");
+
+    // The provider reads sessions from the chain through the proxy, the status cached one second only: without the
+    // handshake path's own cache, every rekey would ask the node.
+    private static Task<TunnelHarness> StartProviderAsync(ChainSessions network, TunnelKeyPair serverKey, EthECKey provider, TcpProxy proxy, Action<TunnelHarness>? configure = null)
+        => TunnelHarness.StartServerAsync(harness =>
+        {
+            harness.ServerKeyOverride = serverKey;
+            harness.Directory = new ChainProviderDirectory(new Web3(proxy.Url), network.Registry, network.SessionManager, harness.Time, TimeSpan.FromSeconds(1));
+            harness.ProviderAddress = provider.GetPublicAddress();
+            harness.SessionManagerAddress = network.SessionManager;
+            configure?.Invoke(harness);
+        });
 }
